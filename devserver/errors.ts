@@ -1,0 +1,69 @@
+/**
+ * Errors the devserver answers with. Each condition has its own class with a stable `code`; the gRPC layer
+ * maps `status` to the wire status and, where Temporal defines one, `details` to a google.rpc.Status detail
+ * (`grpc-status-details-bin`) so the SDK raises its own typed errors (e.g. WorkflowExecutionAlreadyStartedError).
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
+export { GrpcStatus };
+
+/** A Temporal error-details message: its fully qualified type name and the encoded protobuf bytes. */
+export interface ErrorDetail {
+  typeUrl: string; // e.g. "type.googleapis.com/temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure"
+  value: Uint8Array;
+}
+
+export class DevServerError extends Error {
+  constructor(
+    readonly status: GrpcStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidArgumentError extends DevServerError {
+  constructor(message: string, details?: ErrorDetail) {
+    super(GrpcStatus.INVALID_ARGUMENT, 'INVALID_ARGUMENT', message, details);
+  }
+}
+
+export class NotFoundError extends DevServerError {
+  constructor(message: string, details?: ErrorDetail) {
+    super(GrpcStatus.NOT_FOUND, 'NOT_FOUND', message, details);
+  }
+}
+
+export class NamespaceNotFoundError extends DevServerError {
+  constructor(namespace: string, details?: ErrorDetail) {
+    super(GrpcStatus.NOT_FOUND, 'NAMESPACE_NOT_FOUND', `Namespace ${namespace} is not found.`, details);
+  }
+}
+
+export class UnimplementedError extends DevServerError {
+  constructor(method: string) {
+    super(GrpcStatus.UNIMPLEMENTED, 'UNIMPLEMENTED', `${method} is not implemented by the development server.`);
+  }
+}
+
+export class FailedPreconditionError extends DevServerError {
+  constructor(message: string, details?: ErrorDetail) {
+    super(GrpcStatus.FAILED_PRECONDITION, 'FAILED_PRECONDITION', message, details);
+  }
+}
+
+export class AlreadyExistsError extends DevServerError {
+  constructor(message: string, details?: ErrorDetail) {
+    super(GrpcStatus.ALREADY_EXISTS, 'ALREADY_EXISTS', message, details);
+  }
+}
+
+/**
+ * A unary RPC handler: takes the decoded request message (protobufjs instance from @temporalio/proto)
+ * and returns a plain object for the response type. Throw a DevServerError for an error answer.
+ * `signal` aborts when the client cancels or the server stops (long polls must honour it).
+ */
+export type RpcHandler = (request: any, signal: AbortSignal) => Promise<Record<string, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any
