@@ -13,7 +13,6 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 
 /** Any drizzle database or transaction: query modules take this so they compose inside a transaction. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Executor<TSchema extends Record<string, unknown> = any> = PgDatabase<PgQueryResultHKT, TSchema>;
 
 export type DatabaseTarget =

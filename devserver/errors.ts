@@ -66,4 +66,4 @@ export class AlreadyExistsError extends DevServerError {
  * and returns a plain object for the response type. Throw a DevServerError for an error answer.
  * `signal` aborts when the client cancels or the server stops (long polls must honour it).
  */
-export type RpcHandler = (request: any, signal: AbortSignal) => Promise<Record<string, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type RpcHandler = (request: any, signal: AbortSignal) => Promise<Record<string, unknown>>;

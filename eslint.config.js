@@ -1,0 +1,68 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** Modules that do I/O or are only meant for the worker/client side of Temporal. */
+const ioModules = [
+  'postgres',
+  'drizzle-orm',
+  'drizzle-orm/*',
+  '@electric-sql/pglite',
+  '@grpc/grpc-js',
+  'hono',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+];
+
+/** The Temporal sandbox boundary: code that runs inside workflows must be deterministic and I/O free. */
+const sandboxRules = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow sandbox code must not use Node built-ins.' })),
+      patterns: [
+        { group: ioModules, message: 'Workflow sandbox code must not do I/O: move it to an activity.' },
+        {
+          group: ['**/activities/agencies/*', '**/activities/registries/*', '!**/activities/registries/types'],
+          allowTypeImports: true,
+          message: 'Workflows import activity types only (use `import type`).',
+        },
+        { group: ['**/db/*', '**/api/*', '**/worker/*', '**/devserver/*'], message: 'Not sandbox-safe.' },
+      ],
+    },
+  ],
+  'no-restricted-globals': [
+    'error',
+    { name: 'process', message: 'No environment access inside the workflow sandbox.' },
+    { name: 'require', message: 'No dynamic module loading inside the workflow sandbox.' },
+    { name: 'fetch', message: 'No network I/O inside the workflow sandbox.' },
+    { name: 'setInterval', message: 'Use Temporal timers (sleep) inside workflows.' },
+  ],
+};
+
+/** Pure domain/procedure code additionally takes time and randomness as inputs, so it is testable and replayable anywhere. */
+const pureRules = {
+  'no-restricted-syntax': [
+    'error',
+    { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time as a parameter (determinism).' },
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time as a parameter (determinism).' },
+    { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Take randomness as a parameter (determinism).' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', 'dist/**', 'coverage/**', 'db/migrations/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  { files: ['workflows/**/*.ts', 'procedures/**/*.ts', 'domain/**/*.ts'], rules: sandboxRules },
+  { files: ['procedures/**/*.ts', 'domain/**/*.ts'], rules: pureRules },
+);

@@ -1,0 +1,44 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The Temporal sandbox boundary is enforced by lint; these cases prove the rules fire where they must and not elsewhere.
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function ruleIds(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result.messages.map((m) => m.ruleId ?? m.message);
+}
+
+describe('determinism boundary lint', () => {
+  it('rejects Node built-ins and I/O modules in workflow code', async () => {
+    expect(await ruleIds(`import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n`, 'workflows/x.ts')).toContain(
+      'no-restricted-imports',
+    );
+    expect(await ruleIds(`import postgres from 'postgres';\nexport const x = postgres;\n`, 'workflows/x.ts')).toContain(
+      'no-restricted-imports',
+    );
+    expect(await ruleIds(`import { Connection } from '@temporalio/client';\nexport const x = Connection;\n`, 'procedures/x.ts')).toContain(
+      'no-restricted-imports',
+    );
+  });
+
+  it('allows activity type imports but not value imports in workflows', async () => {
+    expect(
+      await ruleIds(`import type { X } from '../activities/agencies/justice';\nexport type Y = X;\n`, 'workflows/x.ts'),
+    ).not.toContain('no-restricted-imports');
+    expect(
+      await ruleIds(`import { createJusticeActivities } from '../activities/agencies/justice';\nexport const y = createJusticeActivities;\n`, 'workflows/x.ts'),
+    ).toContain('no-restricted-imports');
+  });
+
+  it('rejects wall-clock time, randomness and env access in pure procedure and domain code', async () => {
+    expect(await ruleIds(`export const t = Date.now();\n`, 'procedures/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`export const t = new Date();\n`, 'domain/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`export const r = Math.random();\n`, 'domain/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`export const e = process.env.X;\n`, 'workflows/x.ts')).toContain('no-restricted-globals');
+  });
+
+  it('leaves activity and worker code free to do I/O', async () => {
+    expect(await ruleIds(`import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\nexport const t = Date.now();\n`, 'activities/x.ts')).toEqual([]);
+  });
+});
