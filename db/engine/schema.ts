@@ -1,0 +1,75 @@
+/** The engine's own tables: who read or wrote which personal data and why, and per-dossier service KPIs. */
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Every registry call (Decree 13/2023: log every access; citizens can see who read their data and why). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
+    registry: text('registry').notNull(),
+    operation: text('operation').notNull(),
+    kind: text('kind', { enum: ['read', 'write'] }).notNull(),
+    subjectId: text('subject_id'),
+    fields: text('fields').array().notNull(),
+    outcome: text('outcome', { enum: ['ok', 'not_found', 'error'] }).notNull(),
+    procedureId: text('procedure_id').notNull(),
+    procedureVersion: integer('procedure_version').notNull(),
+    caseId: text('case_id').notNull(),
+    agency: text('agency').notNull(),
+    purpose: text('purpose').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    actor: text('actor').notNull(),
+  },
+  (t) => [
+    check('audit_log_kind', sql`${t.kind} in ('read', 'write')`),
+    check('audit_log_outcome', sql`${t.outcome} in ('ok', 'not_found', 'error')`),
+    index('audit_log_case_idx').on(t.caseId, t.id),
+    index('audit_log_subject_idx').on(t.subjectId, t.id),
+  ],
+);
+
+export const CASE_STATUSES = [
+  'received',
+  'in_progress',
+  'supplement_requested',
+  'settled',
+  'partially_settled',
+  'rejected',
+  'withdrawn',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_CHANNELS = ['portal', 'vneid', 'counter', 'post', 'api'] as const;
+export type CaseChannel = (typeof CASE_CHANNELS)[number];
+
+/** One row per dossier: the Decision 766/QD-TTg measures (progress, digitisation, satisfaction). */
+export const caseRecords = pgTable(
+  'case_records',
+  {
+    caseId: text('case_id').primaryKey(),
+    procedureId: text('procedure_id').notNull(),
+    procedureVersion: integer('procedure_version').notNull(),
+    applicantId: text('applicant_id'),
+    channel: text('channel', { enum: CASE_CHANNELS }).notNull(),
+    status: text('status', { enum: CASE_STATUSES }).notNull().default('received'),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull(),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'string' }),
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'string' }),
+    /** Null until settled; true when settled on or before the deadline. */
+    onTime: boolean('on_time'),
+    fieldsReused: integer('fields_reused').notNull().default(0),
+    fieldsCollected: integer('fields_collected').notNull().default(0),
+    electronicResult: boolean('electronic_result').notNull().default(false),
+    /** 1 (very dissatisfied) … 5 (very satisfied). */
+    satisfaction: integer('satisfaction'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
+  },
+  (t) => [
+    check('case_records_satisfaction_range', sql`${t.satisfaction} is null or ${t.satisfaction} between 1 and 5`),
+    check('case_records_counts', sql`${t.fieldsReused} >= 0 and ${t.fieldsCollected} >= 0`),
+    index('case_records_procedure_idx').on(t.procedureId, t.receivedAt),
+    index('case_records_applicant_idx').on(t.applicantId),
+  ],
+);

@@ -1,0 +1,168 @@
+/**
+ * The state registries the engine ships for demos and tests: population, civil status, residence, social insurance.
+ * An agency may replace any of them by its own adapter (activities/registries/types.ts).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+
+// ---------------------------------------------------------------- population
+
+export const persons = pgTable(
+  'persons',
+  {
+    personalId: char('personal_id', { length: 12 }).primaryKey(),
+    fullName: text('full_name').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    sex: text('sex', { enum: ['male', 'female'] }).notNull(),
+    ethnicity: text('ethnicity').notNull(),
+    nationality: char('nationality', { length: 2 }).notNull().default('VN'),
+    homeTown: char('home_town', { length: 5 }).notNull(),
+    placeOfBirth: char('place_of_birth', { length: 5 }).notNull(),
+    fatherId: char('father_id', { length: 12 }).references((): any => persons.personalId),
+    motherId: char('mother_id', { length: 12 }).references((): any => persons.personalId),
+    deceased: boolean('deceased').notNull().default(false),
+    /** The case that created this person (birth registration): makes createPerson idempotent. */
+    createdByCaseId: text('created_by_case_id').unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('persons_personal_id_format', sql`${t.personalId} ~ '^[0-9]{12}$'`),
+    check('persons_sex', sql`${t.sex} in ('male', 'female')`),
+    check('persons_home_town_format', sql`${t.homeTown} ~ '^[0-9]{5}$'`),
+    check('persons_place_of_birth_format', sql`${t.placeOfBirth} ~ '^[0-9]{5}$'`),
+    index('persons_father_idx').on(t.fatherId),
+    index('persons_mother_idx').on(t.motherId),
+  ],
+);
+
+// ---------------------------------------------------------------- civil status
+
+/** One register book per commune, year and kind; `nextEntry` is the counter that numbers entries from 1. */
+export const registerBooks = pgTable(
+  'register_books',
+  {
+    id: serial('id').primaryKey(),
+    bookCode: text('book_code').notNull().unique(), // e.g. "KS-2026-00106"
+    kind: text('kind', { enum: ['birth', 'death', 'marriage'] }).notNull(),
+    communeCode: char('commune_code', { length: 5 }).notNull(),
+    year: integer('year').notNull(),
+    nextEntry: integer('next_entry').notNull().default(1),
+  },
+  (t) => [
+    unique('register_books_commune_year_kind').on(t.communeCode, t.year, t.kind),
+    check('register_books_next_entry_positive', sql`${t.nextEntry} >= 1`),
+  ],
+);
+
+export const birthRegistrations = pgTable(
+  'birth_registrations',
+  {
+    id: serial('id').primaryKey(),
+    bookId: integer('book_id')
+      .notNull()
+      .references(() => registerBooks.id),
+    entryNumber: integer('entry_number').notNull(),
+    certificateNumber: text('certificate_number').notNull(),
+    childId: char('child_id', { length: 12 })
+      .notNull()
+      .unique()
+      .references(() => persons.personalId),
+    communeCode: char('commune_code', { length: 5 }).notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'string' }).notNull(),
+    medicalBirthNoticeNo: text('medical_birth_notice_no').notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+  (t) => [
+    unique('birth_registrations_book_entry').on(t.bookId, t.entryNumber),
+    check('birth_registrations_entry_positive', sql`${t.entryNumber} >= 1`),
+  ],
+);
+
+// ---------------------------------------------------------------- residence
+
+export const households = pgTable(
+  'households',
+  {
+    householdId: text('household_id').primaryKey(),
+    headId: char('head_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    // The permanent address, with the 2025 two-level codes.
+    provinceCode: char('province_code', { length: 2 }).notNull(),
+    communeCode: char('commune_code', { length: 5 }).notNull(),
+    street: text('street').notNull(),
+  },
+  (t) => [
+    check('households_province_format', sql`${t.provinceCode} ~ '^[0-9]{2}$'`),
+    check('households_commune_format', sql`${t.communeCode} ~ '^[0-9]{5}$'`),
+    index('households_head_idx').on(t.headId),
+  ],
+);
+
+/** Permanent residence: a person belongs to at most one household (primary key on the person). */
+export const householdMembers = pgTable(
+  'household_members',
+  {
+    personalId: char('personal_id', { length: 12 })
+      .primaryKey()
+      .references(() => persons.personalId),
+    householdId: text('household_id')
+      .notNull()
+      .references(() => households.householdId),
+    relationToHead: text('relation_to_head').notNull(),
+    since: date('since', { mode: 'string' }).notNull(),
+    headConsentRef: text('head_consent_ref'),
+    addedByCaseId: text('added_by_case_id').unique(),
+  },
+  (t) => [index('household_members_household_idx').on(t.householdId)],
+);
+
+// ---------------------------------------------------------------- social insurance
+
+export const socialInsuranceNumbers = pgTable(
+  'social_insurance_numbers',
+  {
+    number: char('number', { length: 10 }).primaryKey(),
+    personalId: char('personal_id', { length: 12 })
+      .notNull()
+      .unique()
+      .references(() => persons.personalId),
+    provinceCode: char('province_code', { length: 2 }).notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('social_insurance_numbers_format', sql`${t.number} ~ '^[0-9]{10}$'`)],
+);
+
+export const healthInsuranceCards = pgTable(
+  'health_insurance_cards',
+  {
+    cardNumber: text('card_number').primaryKey(),
+    socialInsuranceNumber: char('social_insurance_number', { length: 10 })
+      .notNull()
+      .references(() => socialInsuranceNumbers.number),
+    personalId: char('personal_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }).notNull(),
+    beneficiaryGroup: text('beneficiary_group').notNull(),
+    issuedByCaseId: text('issued_by_case_id').unique(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('health_insurance_cards_person_idx').on(t.personalId, t.validTo),
+    check('health_insurance_cards_validity', sql`${t.validTo} >= ${t.validFrom}`),
+  ],
+);
