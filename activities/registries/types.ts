@@ -22,6 +22,16 @@ export interface AccessContext {
   legalBasis: string;
   /** Who acts: "system", "officer:<id>", "citizen:<personalId>". */
   actor: string;
+  /**
+   * Data minimisation: the attributes the caller needs from a read. Adapters may return more, but the audit log
+   * records these (and callers keep only these). Absent: the whole record is audited as read.
+   */
+  fields?: readonly string[];
+  /**
+   * Tells apart several writes of the same kind in one case (e.g. twins: two createPerson calls).
+   * The idempotency key of a write is caseId + operationKey.
+   */
+  operationKey?: string;
 }
 
 export interface PersonRecord {

@@ -145,10 +145,12 @@ export const socialInsuranceNumbers = pgTable(
   (t) => [check('social_insurance_numbers_format', sql`${t.number} ~ '^[0-9]{10}$'`)],
 );
 
+/** A card re-issued for a new period keeps its number (it shows the lifelong social-insurance number). */
 export const healthInsuranceCards = pgTable(
   'health_insurance_cards',
   {
-    cardNumber: text('card_number').primaryKey(),
+    id: serial('id').primaryKey(),
+    cardNumber: text('card_number').notNull(),
     socialInsuranceNumber: char('social_insurance_number', { length: 10 })
       .notNull()
       .references(() => socialInsuranceNumbers.number),
@@ -163,6 +165,7 @@ export const healthInsuranceCards = pgTable(
   },
   (t) => [
     index('health_insurance_cards_person_idx').on(t.personalId, t.validTo),
+    unique('health_insurance_cards_person_valid_from').on(t.personalId, t.validFrom),
     check('health_insurance_cards_validity', sql`${t.validTo} >= ${t.validFrom}`),
   ],
 );
