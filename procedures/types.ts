@@ -29,12 +29,22 @@ export interface FieldDeclaration {
 }
 
 export interface DeadlineDeclaration {
-  /** Step (state id) the deadline applies to, or "total" for the whole case. */
+  /** Step name the deadline applies to, or "total" for the whole case. */
   step: string;
+  /** Dotted state path of the step in the chart (e.g. "services.residence"); defaults to `step`. Ignored for "total". */
+  statePath?: string;
   workingDays: number;
   /** Longer limit when verification is needed. */
   workingDaysWithVerification?: number;
   legalBasis: string;
+}
+
+/** A named `after` delay of the chart, counted in working days by the runner (durable timer). */
+export interface DelayDeclaration {
+  name: string;
+  workingDays: number;
+  legalBasis: string;
+  description: string;
 }
 
 /** An event an actor may send, and in which states. */
@@ -43,6 +53,9 @@ export interface EventDeclaration {
   actor: ActorKind;
   agency?: AgencyId;
   description: string;
+  /** Payload fields the event must carry (strings unless listed in `arrayFields`). */
+  requiredFields?: readonly string[];
+  arrayFields?: readonly string[];
 }
 
 /** A service a state invokes: an activity on the owning agency's task queue. */
@@ -50,6 +63,9 @@ export interface ServiceDeclaration {
   name: string;
   agency: AgencyId;
   description: string;
+  /** Purpose and legal basis carried in the AccessContext of every registry call the service makes. */
+  purpose: string;
+  legalBasis: string;
 }
 
 export interface ProcedureDefinition {
@@ -60,9 +76,48 @@ export interface ProcedureDefinition {
   agencies: AgencyId[];
   data: readonly FieldDeclaration[];
   deadlines: readonly DeadlineDeclaration[];
+  delays: readonly DelayDeclaration[];
   events: readonly EventDeclaration[];
   services: readonly ServiceDeclaration[];
-  /** Outcome declared for each final state id. */
+  /** Outcome declared for each final (top-level) state id. */
   outcomes: Record<string, string>;
   machine: AnyStateMachine;
+}
+
+/** Who sends an event. The runner checks the kind (and agency for officers) against the declaration. */
+export interface EventActor {
+  kind: ActorKind;
+  /** "officer:<id>" style ids are not required: officers give their staff id, citizens their personal ID. */
+  id: string;
+  agency?: AgencyId;
+}
+
+/** An external event (officer or citizen). `at` is stamped by the runner with workflow time. */
+export interface ProcedureEvent {
+  type: string;
+  actor: EventActor;
+  at?: string;
+  reason?: string;
+  note?: string;
+  missing?: string[];
+  [key: string]: unknown;
+}
+
+/** What the runner sends to an activity: the case reference and access purpose, plus the service input. */
+export interface ServiceRequest<I = unknown> {
+  access: {
+    procedureId: string;
+    procedureVersion: number;
+    caseId: string;
+    purpose: string;
+    legalBasis: string;
+    actor: string;
+  };
+  input: I;
+}
+
+/** A service failure as the chart sees it (the runner maps Temporal failures to this). */
+export interface ServiceFailure {
+  code: string;
+  message: string;
 }

@@ -1,0 +1,50 @@
+/**
+ * The procedure catalog: id → versions → definition. A case fixes its procedure id and version when it starts,
+ * so old versions stay here as long as cases may run on them. Sandbox-safe.
+ */
+import type { ProcedureDefinition } from './types';
+import { birthGroupV1 } from './birth-group';
+import { birthRegistrationV1 } from './birth-registration';
+import { permanentResidenceV1 } from './permanent-residence';
+import { healthInsuranceCardV1 } from './health-insurance-card';
+
+export class UnknownProcedureError extends Error {
+  readonly code = 'UNKNOWN_PROCEDURE';
+  constructor(id: string, version?: number) {
+    super(version === undefined ? `Unknown procedure "${id}"` : `Unknown procedure "${id}" version ${version}`);
+  }
+}
+
+export type Catalog = ReadonlyMap<string, ReadonlyMap<number, ProcedureDefinition>>;
+
+export function createCatalog(definitions: readonly ProcedureDefinition[]): Catalog {
+  const catalog = new Map<string, Map<number, ProcedureDefinition>>();
+  for (const d of definitions) {
+    const versions = catalog.get(d.id) ?? new Map<number, ProcedureDefinition>();
+    if (versions.has(d.version)) throw new Error(`Duplicate procedure ${d.id} v${d.version}`);
+    versions.set(d.version, d);
+    catalog.set(d.id, versions);
+  }
+  return catalog;
+}
+
+export const CATALOG: Catalog = createCatalog([birthGroupV1, birthRegistrationV1, permanentResidenceV1, healthInsuranceCardV1]);
+
+/** The definition of `id` at `version`, or its newest version. */
+export function getProcedure(id: string, version?: number, catalog: Catalog = CATALOG): ProcedureDefinition {
+  const versions = catalog.get(id);
+  if (!versions) throw new UnknownProcedureError(id, version);
+  if (version !== undefined) {
+    const d = versions.get(version);
+    if (!d) throw new UnknownProcedureError(id, version);
+    return d;
+  }
+  return versions.get(Math.max(...versions.keys()))!;
+}
+
+export function listProcedures(catalog: Catalog = CATALOG): { id: string; versions: number[]; title: string }[] {
+  return [...catalog.entries()].map(([id, versions]) => {
+    const nums = [...versions.keys()].sort((a, b) => a - b);
+    return { id, versions: nums, title: versions.get(nums[nums.length - 1])!.title };
+  });
+}

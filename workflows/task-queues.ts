@@ -1,0 +1,10 @@
+/** Task queue names. Sandbox-safe: shared by workflows, workers and clients. */
+import type { AgencyId } from '../activities/registries/types';
+
+export const ENGINE_TASK_QUEUE = 'engine';
+
+export const AGENCIES: readonly AgencyId[] = ['justice', 'police', 'vss'];
+
+export function agencyTaskQueue(agency: AgencyId): string {
+  return `agency-${agency}`;
+}
