@@ -1,0 +1,46 @@
+/**
+ * Visibility for the development server: search attributes, list/count with Temporal's list-filter
+ * language, and the operator service's search-attribute RPCs. Everything lives in Postgres
+ * (tables in ./schema.ts, migrations in db/migrations/devserver).
+ *
+ * Contract with core (devserver/**):
+ *
+ *  - recordVisibility(tx: Executor, rec: VisibilityRecord): Promise<void>
+ *      Upsert by (namespaceId, runId). Call inside the transaction that starts/closes a run, upserts search
+ *      attributes or changes the memo. `rec.searchAttributes` is the run's full current map of SDK payloads
+ *      (json/plain, with or without the `type` metadata entry); null payloads (unset attributes) are skipped.
+ *      Values are normalized by the namespace's registered type (predefined types for Temporal* attributes,
+ *      else the payload's `type` metadata, else inferred) and stored as jsonb.
+ *  - deleteVisibility(tx: Executor, namespaceId: string, runId: string): Promise<void>
+ *  - validateSearchAttributes(tx, namespaceId, payloads): Promise<void>   (optional for core)
+ *      Throws InvalidSearchAttributeValueError (INVALID_ARGUMENT) for an unregistered attribute or a value of
+ *      the wrong type, as Temporal does on StartWorkflowExecution / UpsertWorkflowSearchAttributes.
+ *  - createVisibilityHandlers({ db, resolveNamespace, now? }) →
+ *      { workflowService: { ListWorkflowExecutions, ScanWorkflowExecutions, CountWorkflowExecutions,
+ *                           GetSearchAttributes },
+ *        operatorService: { AddSearchAttributes, RemoveSearchAttributes, ListSearchAttributes } }
+ *      Handlers take the decoded request and return a plain response object; errors are DevServerError
+ *      subclasses (./errors.ts) with stable codes.
+ *
+ * Query semantics (Temporal's SQL visibility unless noted):
+ *  - Attributes: system (WorkflowId, RunId, WorkflowType, TaskQueue, ExecutionStatus, StartTime,
+ *    ExecutionTime, CloseTime, ExecutionDuration, HistoryLength, HistorySizeBytes, StateTransitionCount,
+ *    ParentWorkflowId, ParentRunId, RootWorkflowId, RootRunId), predefined (TemporalChangeVersion, BuildIds,
+ *    ...), and the namespace's custom ones. An unknown name is INVALID_ARGUMENT naming it.
+ *  - Operators: = != <> < > <= >=, [NOT] IN, [NOT] BETWEEN .. AND .., [NOT] STARTS_WITH, IS [NOT] NULL,
+ *    AND, OR, NOT, parentheses; ORDER BY (list only; not Text/KeywordList); GROUP BY ExecutionStatus (count).
+ *  - ExecutionStatus by name ('Running', 'ContinuedAsNew', ...) or code; Datetime as RFC3339 strings (or
+ *    nanoseconds since the epoch); ExecutionDuration as nanoseconds or '1h30m' / '01:30:00'.
+ *  - KeywordList: `=` contains, `IN` contains any. Text: `=` matches when ANY word of the value occurs
+ *    (case-insensitive), as Temporal's Postgres/SQLite/Elasticsearch visibility do.
+ *  - Default order: StartTime DESC, then RunId; RunId is always the final tiebreak. Keyset paging.
+ *  - Malformed queries: INVALID_ARGUMENT "invalid query at position N: ..." (0-based offset).
+ */
+export { recordVisibility, deleteVisibility, validateSearchAttributes, listExecutions, countExecutions } from './store';
+export type { VisibilityRecord, ListRequest, ListResult, CountResult } from './store';
+export { createVisibilityHandlers } from './handlers';
+export type { VisibilityHandlerDeps, VisibilityHandlers } from './handlers';
+export { parseQuery } from './query/parser';
+export { compileQuery } from './query/compile';
+export * from './errors';
+export { visibilityExecutions, visibilitySearchAttributes } from './schema';

@@ -1,0 +1,94 @@
+/**
+ * Custom search attributes registered per namespace (operator service Add/Remove/List).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../db/connection';
+import {
+  InvalidSearchAttributeNameError,
+  NonCustomSearchAttributeError,
+  SearchAttributeAlreadyExistsError,
+  SearchAttributeNotFoundError,
+  SearchAttributeReservedError,
+  UnknownSearchAttributeTypeError,
+} from './errors';
+import { visibilitySearchAttributes } from './schema';
+import {
+  isReservedName,
+  PREDEFINED_SEARCH_ATTRIBUTES,
+  saTypeFromEnum,
+  SYSTEM_SEARCH_ATTRIBUTES,
+  VALID_NAME,
+  type SaType,
+} from './search-attributes';
+
+export async function customSearchAttributes(db: Executor, namespaceId: string): Promise<Record<string, SaType>> {
+  const rows = await db
+    .select({ name: visibilitySearchAttributes.name, valueType: visibilitySearchAttributes.valueType })
+    .from(visibilitySearchAttributes)
+    .where(eq(visibilitySearchAttributes.namespaceId, namespaceId));
+  const out: Record<string, SaType> = {};
+  for (const r of rows) {
+    const t = saTypeFromEnum(r.valueType);
+    if (t) out[r.name] = t;
+  }
+  return out;
+}
+
+/**
+ * Registers custom search attributes. Re-adding a name with the same type is a no-op (as Temporal's SQL
+ * visibility); with another type it is ALREADY_EXISTS. Validation happens before any write.
+ */
+export async function addSearchAttributes(
+  db: Executor,
+  namespaceId: string,
+  attributes: Record<string, number>,
+  now: Date,
+): Promise<void> {
+  const current = await customSearchAttributes(db, namespaceId);
+  const toAdd: { name: string; valueType: number }[] = [];
+  for (const [name, valueType] of Object.entries(attributes)) {
+    if (isReservedName(name)) throw new SearchAttributeReservedError(name);
+    if (!VALID_NAME.test(name)) throw new InvalidSearchAttributeNameError(name);
+    const type = saTypeFromEnum(valueType);
+    if (!type) throw new UnknownSearchAttributeTypeError(valueType);
+    if (current[name] !== undefined) {
+      if (current[name] !== type) throw new SearchAttributeAlreadyExistsError(name);
+      continue;
+    }
+    toAdd.push({ name, valueType });
+  }
+  if (toAdd.length === 0) return;
+  await db
+    .insert(visibilitySearchAttributes)
+    .values(toAdd.map((a) => ({ namespaceId, name: a.name, valueType: a.valueType, createdAt: now })))
+    .onConflictDoNothing();
+}
+
+export async function removeSearchAttributes(db: Executor, namespaceId: string, names: string[]): Promise<void> {
+  const current = await customSearchAttributes(db, namespaceId);
+  for (const name of names) {
+    if (name in SYSTEM_SEARCH_ATTRIBUTES || name in PREDEFINED_SEARCH_ATTRIBUTES)
+      throw new NonCustomSearchAttributeError(name);
+    if (current[name] === undefined) throw new SearchAttributeNotFoundError(name);
+  }
+  if (names.length === 0) return;
+  await db
+    .delete(visibilitySearchAttributes)
+    .where(
+      and(eq(visibilitySearchAttributes.namespaceId, namespaceId), inArray(visibilitySearchAttributes.name, names)),
+    );
+}
+
+/** Custom attributes of every namespace (first registration wins on a name clash); for GetSearchAttributes. */
+export async function allCustomSearchAttributes(db: Executor): Promise<Record<string, SaType>> {
+  const rows = await db
+    .select({ name: visibilitySearchAttributes.name, valueType: visibilitySearchAttributes.valueType })
+    .from(visibilitySearchAttributes)
+    .orderBy(visibilitySearchAttributes.createdAt, visibilitySearchAttributes.name);
+  const out: Record<string, SaType> = {};
+  for (const r of rows) {
+    const t = saTypeFromEnum(r.valueType);
+    if (t && out[r.name] === undefined) out[r.name] = t;
+  }
+  return out;
+}
