@@ -1,0 +1,130 @@
+/**
+ * The audit wrapper: records every registry call — read or write, whose data, which fields, the outcome, and the
+ * access context (procedure, case, agency, purpose, legal basis, actor) — for any implementation, including an
+ * agency's own HTTP adapter. Decree 13/2023 / Law 91/2025: log every access to personal data.
+ *
+ * The entry is written before the result is handed back; if the audit sink fails, the call fails too (no
+ * unaudited data movement; retried writes are idempotent, so failing after a write is safe).
+ */
+import type { AccessContext, AuditEntry, AuditSink, RegistryName, Registries } from './types';
+
+const PERSON_FIELDS = [
+  'personalId',
+  'fullName',
+  'dateOfBirth',
+  'sex',
+  'ethnicity',
+  'nationality',
+  'homeTown',
+  'placeOfBirth',
+  'fatherId',
+  'motherId',
+  'deceased',
+];
+const BIRTH_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'childId', 'registeredAt', 'communeCode'];
+const HOUSEHOLD_FIELDS = ['householdId', 'headId', 'address', 'members'];
+const CARD_FIELDS = ['cardNumber', 'socialInsuranceNumber', 'personalId', 'validFrom', 'validTo', 'beneficiaryGroup'];
+
+export function auditRegistries(registries: Registries, sink: AuditSink, clock: () => Date): Registries {
+  async function audited<T>(
+    ctx: AccessContext,
+    registry: RegistryName,
+    operation: string,
+    kind: 'read' | 'write',
+    fields: readonly string[],
+    subjectBefore: string | null,
+    run: () => Promise<T>,
+    subjectAfter?: (result: T) => string | null,
+  ): Promise<T> {
+    const entry = (outcome: AuditEntry['outcome'], subjectId: string | null): AuditEntry => ({
+      at: clock().toISOString(),
+      registry,
+      operation,
+      kind,
+      subjectId,
+      fields: [...fields],
+      outcome,
+      ctx: stripCtx(ctx),
+    });
+    let result: T;
+    try {
+      result = await run();
+    } catch (e) {
+      await sink.record(entry('error', subjectBefore));
+      throw e;
+    }
+    const subject = result != null && subjectAfter ? subjectAfter(result) : subjectBefore;
+    await sink.record(entry(result == null ? 'not_found' : 'ok', subject));
+    return result;
+  }
+
+  const readFields = (ctx: AccessContext, all: string[]) => ctx.fields ?? all;
+  const { population, civilStatus, residence, socialInsurance } = registries;
+
+  return {
+    population: {
+      getPerson: (ctx, personalId) =>
+        audited(ctx, 'population', 'getPerson', 'read', readFields(ctx, PERSON_FIELDS), personalId, () =>
+          population.getPerson(ctx, personalId),
+        ),
+      createPerson: (ctx, person) =>
+        audited(
+          ctx,
+          'population',
+          'createPerson',
+          'write',
+          Object.keys(person),
+          null,
+          () => population.createPerson(ctx, person),
+          (p) => p.personalId,
+        ),
+    },
+    civilStatus: {
+      registerBirth: (ctx, input) =>
+        audited(ctx, 'civilStatus', 'registerBirth', 'write', Object.keys(input), input.childId, () =>
+          civilStatus.registerBirth(ctx, input),
+        ),
+      findBirthByChild: (ctx, childId) =>
+        audited(ctx, 'civilStatus', 'findBirthByChild', 'read', readFields(ctx, BIRTH_FIELDS), childId, () =>
+          civilStatus.findBirthByChild(ctx, childId),
+        ),
+    },
+    residence: {
+      getHouseholdOf: (ctx, personalId) =>
+        audited(ctx, 'residence', 'getHouseholdOf', 'read', readFields(ctx, HOUSEHOLD_FIELDS), personalId, () =>
+          residence.getHouseholdOf(ctx, personalId),
+        ),
+      addPermanentMember: (ctx, input) =>
+        audited(ctx, 'residence', 'addPermanentMember', 'write', Object.keys(input), input.personalId, () =>
+          residence.addPermanentMember(ctx, input),
+        ),
+    },
+    socialInsurance: {
+      getCardOf: (ctx, personalId) =>
+        audited(ctx, 'socialInsurance', 'getCardOf', 'read', readFields(ctx, CARD_FIELDS), personalId, () =>
+          socialInsurance.getCardOf(ctx, personalId),
+        ),
+      issueHealthInsuranceCard: (ctx, input) =>
+        audited(ctx, 'socialInsurance', 'issueHealthInsuranceCard', 'write', Object.keys(input), input.personalId, () =>
+          socialInsurance.issueHealthInsuranceCard(ctx, input),
+        ),
+    },
+  };
+}
+
+/** The audit keeps the context's accountability fields only. */
+function stripCtx(ctx: AccessContext): AccessContext {
+  const { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor } = ctx;
+  return { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor };
+}
+
+/** An in-process sink (for tests and tools); production uses createPostgresAuditSink. */
+export function createMemoryAuditSink(): AuditSink & { entries: AuditEntry[] } {
+  const entries: AuditEntry[] = [];
+  return {
+    entries,
+    async record(entry) {
+      entries.push(entry);
+    },
+  };
+}

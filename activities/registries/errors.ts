@@ -1,0 +1,65 @@
+/** Errors the registry adapters raise. Each condition has one class with a stable `code`. */
+
+export abstract class RegistryError extends Error {
+  abstract readonly code: string;
+}
+
+export class PersonNotFoundError extends RegistryError {
+  readonly code = 'PERSON_NOT_FOUND';
+  constructor(readonly personalId: string) {
+    super(`No person with personal ID ${personalId}`);
+  }
+}
+
+export class PersonalIdAllocationError extends RegistryError {
+  readonly code = 'PERSONAL_ID_ALLOCATION_FAILED';
+  constructor(attempts: number) {
+    super(`Could not allocate a free personal ID number in ${attempts} attempts`);
+  }
+}
+
+export class SocialInsuranceNumberAllocationError extends RegistryError {
+  readonly code = 'SOCIAL_INSURANCE_NUMBER_ALLOCATION_FAILED';
+  constructor(attempts: number) {
+    super(`Could not allocate a free social-insurance number in ${attempts} attempts`);
+  }
+}
+
+export class BirthAlreadyRegisteredError extends RegistryError {
+  readonly code = 'BIRTH_ALREADY_REGISTERED';
+  constructor(
+    readonly childId: string,
+    readonly caseId: string,
+  ) {
+    super(`The birth of ${childId} is already registered (case ${caseId})`);
+  }
+}
+
+export class HouseholdNotFoundError extends RegistryError {
+  readonly code = 'HOUSEHOLD_NOT_FOUND';
+  constructor(readonly householdId: string) {
+    super(`No household ${householdId}`);
+  }
+}
+
+export class AlreadyPermanentResidentError extends RegistryError {
+  readonly code = 'ALREADY_PERMANENT_RESIDENT';
+  constructor(
+    readonly personalId: string,
+    readonly householdId: string,
+  ) {
+    super(`${personalId} already has a permanent residence in household ${householdId}`);
+  }
+}
+
+export class InvalidRegistryInputError extends RegistryError {
+  readonly code = 'INVALID_REGISTRY_INPUT';
+}
+
+/** Postgres unique violation (SQLSTATE 23505), through drizzle's wrapper if any. */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let cur: any = e, i = 0; cur && i < 4; cur = cur.cause, i++) {
+    if (cur.code === '23505') return true;
+  }
+  return false;
+}

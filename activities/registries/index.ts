@@ -1,0 +1,6 @@
+/** Registry adapters: the contracts, the engine's Postgres implementation, and the audit wrapper. */
+export * from './types';
+export * from './errors';
+export { auditRegistries, createMemoryAuditSink } from './audited';
+export { createPostgresAuditSink } from './postgres/audit-sink';
+export { createPostgresRegistries, cryptoRandom, type PostgresRegistriesOptions } from './postgres/index';

@@ -1,0 +1,102 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../../db/connection';
+import { birthRegistrations, registerBooks } from '../../../db/registries/schema';
+import { isCommuneCode } from '../../../domain/provinces';
+import { localDateOf } from '../../../domain/working-days';
+import { BirthAlreadyRegisteredError, InvalidRegistryInputError, isUniqueViolation } from '../errors';
+import type { BirthRegistration, CivilStatusRegistry } from '../types';
+import { writeKey } from './keys';
+
+/** Book code for a commune's birth register of a year, e.g. "KS-2026-00106" (KS: khai sinh, birth). */
+export function birthBookCode(communeCode: string, year: number): string {
+  return `KS-${year}-${communeCode}`;
+}
+
+/** The certificate number equals the entry number ("numbered from 01"). */
+export function certificateNumberOf(entryNumber: number): string {
+  return String(entryNumber).padStart(2, '0');
+}
+
+async function findBy(
+  db: Executor,
+  where: ReturnType<typeof eq>,
+): Promise<BirthRegistration | null> {
+  const [row] = await db
+    .select({ reg: birthRegistrations, bookCode: registerBooks.bookCode, year: registerBooks.year })
+    .from(birthRegistrations)
+    .innerJoin(registerBooks, eq(registerBooks.id, birthRegistrations.bookId))
+    .where(where)
+    .limit(1);
+  if (!row) return null;
+  return {
+    registerBook: row.bookCode,
+    year: row.year,
+    entryNumber: row.reg.entryNumber,
+    certificateNumber: row.reg.certificateNumber,
+    childId: row.reg.childId,
+    registeredAt: new Date(row.reg.registeredAt).toISOString(),
+    communeCode: row.reg.communeCode,
+    caseId: row.reg.caseId,
+  };
+}
+
+export function findBirthByChildId(db: Executor, childId: string): Promise<BirthRegistration | null> {
+  return findBy(db, eq(birthRegistrations.childId, childId));
+}
+
+export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
+  return {
+    findBirthByChild: (_ctx, childId) => findBirthByChildId(db, childId),
+
+    async registerBirth(ctx, input) {
+      const key = writeKey(ctx);
+      const done = await findBy(db, eq(birthRegistrations.caseId, key));
+      if (done) return done;
+      if (!isCommuneCode(input.communeCode)) {
+        throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
+      }
+      const at = new Date(input.registeredAt);
+      if (Number.isNaN(at.getTime())) throw new InvalidRegistryInputError(`bad registeredAt "${input.registeredAt}"`);
+      // The register year is the local (UTC+7) calendar year of registration.
+      const year = Number(localDateOf(at).slice(0, 4));
+      const bookCode = birthBookCode(input.communeCode, year);
+      try {
+        await db.transaction(async (tx) => {
+          await tx
+            .insert(registerBooks)
+            .values({ bookCode, kind: 'birth', communeCode: input.communeCode, year })
+            .onConflictDoNothing();
+          // The UPDATE locks the book row until commit, so concurrent registrations queue here and numbers stay
+          // consecutive; a failed insert below rolls the counter back with it (no gaps).
+          const [book] = await tx
+            .update(registerBooks)
+            .set({ nextEntry: sql`${registerBooks.nextEntry} + 1` })
+            .where(eq(registerBooks.bookCode, bookCode))
+            .returning({ id: registerBooks.id, next: registerBooks.nextEntry });
+          const entryNumber = book.next - 1;
+          await tx.insert(birthRegistrations).values({
+            bookId: book.id,
+            entryNumber,
+            certificateNumber: certificateNumberOf(entryNumber),
+            childId: input.childId,
+            communeCode: input.communeCode,
+            registeredAt: at.toISOString(),
+            medicalBirthNoticeNo: input.medicalBirthNoticeNo,
+            caseId: key,
+          });
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        // A concurrent retry of this case won, or the child was registered by another case.
+        const mine = await findBy(db, eq(birthRegistrations.caseId, key));
+        if (mine) return mine;
+        const other = await findBirthByChildId(db, input.childId);
+        if (other) throw new BirthAlreadyRegisteredError(input.childId, other.caseId);
+        throw e;
+      }
+      const created = await findBy(db, eq(birthRegistrations.caseId, key));
+      if (!created) throw new Error(`birth registration for case ${key} vanished after commit`);
+      return created;
+    },
+  };
+}

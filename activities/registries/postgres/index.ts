@@ -1,0 +1,36 @@
+/** The engine's own Postgres registries (PGlite or a server): one implementation of every registry contract. */
+import { randomInt } from 'node:crypto';
+import type { Executor } from '../../../db/connection';
+import type { Registries } from '../types';
+import { createPostgresCivilStatus } from './civil-status';
+import { createPostgresPopulation } from './population';
+import { createPostgresResidence } from './residence';
+import { createPostgresSocialInsurance } from './social-insurance';
+import type { RandomSource } from './keys';
+
+export interface PostgresRegistriesOptions {
+  /** Random floats in [0, 1) for ID serials; defaults to a cryptographic source. */
+  random?: RandomSource;
+  /** The clock for "member since" dates; defaults to the system clock. */
+  clock?: () => Date;
+}
+
+/** Cryptographic floats in [0, 1): serials of personal IDs must not be guessable. */
+export const cryptoRandom: RandomSource = () => randomInt(0, 2 ** 48) / 2 ** 48;
+
+export function createPostgresRegistries(db: Executor, options: PostgresRegistriesOptions = {}): Registries {
+  const random = options.random ?? cryptoRandom;
+  const clock = options.clock ?? (() => new Date());
+  return {
+    population: createPostgresPopulation(db, random),
+    civilStatus: createPostgresCivilStatus(db),
+    residence: createPostgresResidence(db, clock),
+    socialInsurance: createPostgresSocialInsurance(db, random),
+  };
+}
+
+export type { RandomSource } from './keys';
+export { birthBookCode, certificateNumberOf, findBirthByChildId } from './civil-status';
+export { findPerson } from './population';
+export { findHousehold, findHouseholdOf } from './residence';
+export { cardValidTo, findCardOf, healthInsuranceCardNumber } from './social-insurance';

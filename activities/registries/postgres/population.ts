@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../../../db/connection';
+import { persons } from '../../../db/registries/schema';
+import { makePersonalId, randomDigits } from '../../../domain/identifiers';
+import { isCommuneCode } from '../../../domain/provinces';
+import { InvalidRegistryInputError, PersonalIdAllocationError } from '../errors';
+import type { AccessContext, NewPerson, PersonRecord, PopulationRegistry } from '../types';
+import { writeKey, type RandomSource } from './keys';
+
+const MAX_ATTEMPTS = 20;
+
+type PersonRow = typeof persons.$inferSelect;
+
+export function toPersonRecord(r: PersonRow): PersonRecord {
+  return {
+    personalId: r.personalId,
+    fullName: r.fullName,
+    dateOfBirth: r.dateOfBirth,
+    sex: r.sex,
+    ethnicity: r.ethnicity,
+    nationality: r.nationality,
+    homeTown: r.homeTown,
+    placeOfBirth: r.placeOfBirth,
+    fatherId: r.fatherId,
+    motherId: r.motherId,
+    deceased: r.deceased,
+  };
+}
+
+export async function findPerson(db: Executor, personalId: string): Promise<PersonRecord | null> {
+  const [row] = await db.select().from(persons).where(eq(persons.personalId, personalId)).limit(1);
+  return row ? toPersonRecord(row) : null;
+}
+
+async function findCreatedBy(db: Executor, key: string): Promise<PersonRecord | null> {
+  const [row] = await db.select().from(persons).where(eq(persons.createdByCaseId, key)).limit(1);
+  return row ? toPersonRecord(row) : null;
+}
+
+function checkNewPerson(p: NewPerson): number {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(p.dateOfBirth);
+  if (!m) throw new InvalidRegistryInputError(`dateOfBirth must be yyyy-mm-dd: "${p.dateOfBirth}"`);
+  if (!isCommuneCode(p.homeTown)) throw new InvalidRegistryInputError(`homeTown must be a commune code: "${p.homeTown}"`);
+  if (!isCommuneCode(p.placeOfBirth)) {
+    throw new InvalidRegistryInputError(`placeOfBirth must be a commune code: "${p.placeOfBirth}"`);
+  }
+  if (p.fullName.trim() === '') throw new InvalidRegistryInputError('fullName is empty');
+  return Number(m[1]);
+}
+
+export function createPostgresPopulation(db: Executor, random: RandomSource): PopulationRegistry {
+  return {
+    getPerson: (_ctx: AccessContext, personalId: string) => findPerson(db, personalId),
+
+    async createPerson(ctx, person) {
+      const key = writeKey(ctx);
+      const existing = await findCreatedBy(db, key);
+      if (existing) return existing; // a retried activity: the person already exists
+      const birthYear = checkNewPerson(person);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const personalId = makePersonalId({
+          provinceCode3: person.registrationProvince,
+          sex: person.sex,
+          birthYear,
+          serial6: randomDigits(6, random),
+        });
+        // No conflict target: a clash on the ID (collision → new serial) or on the case key (a concurrent retry).
+        const inserted = await db
+          .insert(persons)
+          .values({
+            personalId,
+            fullName: person.fullName.trim(),
+            dateOfBirth: person.dateOfBirth,
+            sex: person.sex,
+            ethnicity: person.ethnicity,
+            nationality: person.nationality,
+            homeTown: person.homeTown,
+            placeOfBirth: person.placeOfBirth,
+            fatherId: person.fatherId,
+            motherId: person.motherId,
+            createdByCaseId: key,
+          })
+          .onConflictDoNothing()
+          .returning();
+        if (inserted[0]) return toPersonRecord(inserted[0]);
+        const raced = await findCreatedBy(db, key);
+        if (raced) return raced;
+      }
+      throw new PersonalIdAllocationError(MAX_ATTEMPTS);
+    },
+  };
+}

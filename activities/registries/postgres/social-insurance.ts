@@ -1,0 +1,142 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Executor } from '../../../db/connection';
+import { healthInsuranceCards, persons, socialInsuranceNumbers } from '../../../db/registries/schema';
+import { makeSocialInsuranceNumber, randomDigits } from '../../../domain/identifiers';
+import { isProvinceCode } from '../../../domain/provinces';
+import {
+  InvalidRegistryInputError,
+  PersonNotFoundError,
+  SocialInsuranceNumberAllocationError,
+} from '../errors';
+import type { HealthInsuranceCard, SocialInsuranceRegistry } from '../types';
+import { writeKey, type RandomSource } from './keys';
+
+const MAX_ATTEMPTS = 20;
+
+/** Benefit level printed on the card (illustrative: children, people with merit and the poor get level 1). */
+const BENEFIT_LEVEL: Record<string, string> = { TE: '1', CC: '1', HN: '2', DN: '4', HS: '4', SV: '4', GD: '4' };
+
+/** Card number in the 15-character layout: group (2) + benefit level (1) + province (2) + social-insurance no. (10). */
+export function healthInsuranceCardNumber(group: string, provinceCode: string, socialInsuranceNumber: string): string {
+  return `${group}${BENEFIT_LEVEL[group] ?? '4'}${provinceCode}${socialInsuranceNumber}`;
+}
+
+function addYearsMinusOneDay(isoDate: string, years: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const t = new Date(Date.UTC(y + years, m - 1, d));
+  t.setUTCDate(t.getUTCDate() - 1);
+  return t.toISOString().slice(0, 10);
+}
+
+/** Children under 6 ("TE") are covered until the day before their 6th birthday; other groups for a year. */
+export function cardValidTo(group: string, validFrom: string, dateOfBirth: string): string {
+  return group === 'TE' ? addYearsMinusOneDay(dateOfBirth, 6) : addYearsMinusOneDay(validFrom, 1);
+}
+
+type CardRow = typeof healthInsuranceCards.$inferSelect;
+const toCard = (r: CardRow): HealthInsuranceCard => ({
+  cardNumber: r.cardNumber,
+  socialInsuranceNumber: r.socialInsuranceNumber,
+  personalId: r.personalId,
+  validFrom: r.validFrom,
+  validTo: r.validTo,
+  beneficiaryGroup: r.beneficiaryGroup,
+});
+
+export async function findCardOf(db: Executor, personalId: string): Promise<HealthInsuranceCard | null> {
+  const [row] = await db
+    .select()
+    .from(healthInsuranceCards)
+    .where(eq(healthInsuranceCards.personalId, personalId))
+    .orderBy(desc(healthInsuranceCards.validTo))
+    .limit(1);
+  return row ? toCard(row) : null;
+}
+
+async function findNumberOf(db: Executor, personalId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ number: socialInsuranceNumbers.number })
+    .from(socialInsuranceNumbers)
+    .where(eq(socialInsuranceNumbers.personalId, personalId))
+    .limit(1);
+  return row?.number ?? null;
+}
+
+/** The person's lifelong number, allocating "PP" + 8 random digits if they have none (retry on collision). */
+async function ensureNumber(db: Executor, personalId: string, provinceCode: string, random: RandomSource) {
+  const existing = await findNumberOf(db, personalId);
+  if (existing) return existing;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const number = makeSocialInsuranceNumber(provinceCode, randomDigits(8, random));
+    const [row] = await db
+      .insert(socialInsuranceNumbers)
+      .values({ number, personalId, provinceCode })
+      .onConflictDoNothing()
+      .returning({ number: socialInsuranceNumbers.number });
+    if (row) return row.number;
+    const raced = await findNumberOf(db, personalId); // a concurrent call gave the person a number
+    if (raced) return raced;
+  }
+  throw new SocialInsuranceNumberAllocationError(MAX_ATTEMPTS);
+}
+
+export function createPostgresSocialInsurance(db: Executor, random: RandomSource): SocialInsuranceRegistry {
+  const byKey = async (key: string) => {
+    const [row] = await db
+      .select()
+      .from(healthInsuranceCards)
+      .where(eq(healthInsuranceCards.issuedByCaseId, key))
+      .limit(1);
+    return row ? toCard(row) : null;
+  };
+  return {
+    getCardOf: (_ctx, personalId) => findCardOf(db, personalId),
+
+    async issueHealthInsuranceCard(ctx, input) {
+      const key = writeKey(ctx);
+      const done = await byKey(key);
+      if (done) return done;
+      if (!isProvinceCode(input.provinceCode)) {
+        throw new InvalidRegistryInputError(`not a 2025 province code: "${input.provinceCode}"`);
+      }
+      if (!/^[A-Z]{2}$/.test(input.beneficiaryGroup)) {
+        throw new InvalidRegistryInputError(`beneficiary group must be two capitals: "${input.beneficiaryGroup}"`);
+      }
+      const [person] = await db
+        .select({ dateOfBirth: persons.dateOfBirth })
+        .from(persons)
+        .where(eq(persons.personalId, input.personalId))
+        .limit(1);
+      if (!person) throw new PersonNotFoundError(input.personalId);
+      const number = await ensureNumber(db, input.personalId, input.provinceCode, random);
+      const [row] = await db
+        .insert(healthInsuranceCards)
+        .values({
+          cardNumber: healthInsuranceCardNumber(input.beneficiaryGroup, input.provinceCode, number),
+          socialInsuranceNumber: number,
+          personalId: input.personalId,
+          validFrom: input.validFrom,
+          validTo: cardValidTo(input.beneficiaryGroup, input.validFrom, person.dateOfBirth),
+          beneficiaryGroup: input.beneficiaryGroup,
+          issuedByCaseId: key,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (row) return toCard(row);
+      // A concurrent retry of this case, or a card for this period already exists: return it.
+      const raced = await byKey(key);
+      if (raced) return raced;
+      const [same] = await db
+        .select()
+        .from(healthInsuranceCards)
+        .where(
+          and(eq(healthInsuranceCards.personalId, input.personalId), eq(healthInsuranceCards.validFrom, input.validFrom)),
+        )
+        .limit(1);
+      if (same) return toCard(same);
+      throw new InvalidRegistryInputError(
+        `case key ${key} already issued another card: set ctx.operationKey per card`,
+      );
+    },
+  };
+}

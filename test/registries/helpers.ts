@@ -1,0 +1,57 @@
+/**
+ * Test databases: in-memory PGlite by default; with DATABASE_URL set, a fresh scratch database on that server
+ * per call (dropped on close), so test files never share state.
+ */
+import postgres from 'postgres';
+import type { DatabaseTarget } from '../../db/connection';
+import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
+import type { AccessContext } from '../../activities/registries/types';
+
+export interface TestDatabase extends RegistriesDatabase {
+  label: 'pglite' | 'postgres';
+}
+
+let counter = 0;
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const opened = await openRegistriesDatabase({ kind: 'pglite-memory' });
+    return { ...opened, label: 'pglite' };
+  }
+  const name = `reg_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const target: DatabaseTarget = { kind: 'postgres', url: withDatabase(url, name) };
+  const opened = await openRegistriesDatabase(target, { maxConnections: 10 });
+  return {
+    ...opened,
+    label: 'postgres',
+    async close() {
+      await opened.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export function testCtx(caseId: string, over: Partial<AccessContext> = {}): AccessContext {
+  return {
+    procedureId: 'birth-group',
+    procedureVersion: 1,
+    caseId,
+    agency: 'justice',
+    purpose: 'register the birth of a child',
+    legalBasis: 'Decree 63/2024, Art. 7',
+    actor: 'system',
+    ...over,
+  };
+}
+
+export { seededRandom } from '../../domain/random';
