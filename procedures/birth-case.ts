@@ -153,3 +153,17 @@ export interface IssueHealthInsuranceCardInput {
   provinceCode: string;
   dateOfBirth: string;
 }
+
+/** The results of a birth-group case: what the family receives. Absent entries were not produced. */
+export function birthCaseResults(context: BirthCaseContext): Record<string, unknown> {
+  return {
+    childPersonalId: context.childId ?? null,
+    birthCertificate: context.birthCertificate ?? null,
+    householdMembership: context.membership ?? null,
+    healthInsuranceCard: context.insuranceCard ?? null,
+    refusals: context.refusals,
+    dataReuse: context.check
+      ? { reusedFields: context.check.reusedFields, collectedFields: context.check.collectedFields }
+      : null,
+  };
+}

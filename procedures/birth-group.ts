@@ -4,7 +4,14 @@
  * as parallel regions. A later refusal leaves the birth registration standing: the outcome is a partial completion.
  */
 import type { DeadlineDeclaration, ProcedureDefinition } from './types';
-import { LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, LEGAL_BASIS_ONCE_ONLY, LEGAL_BASIS_RESIDENCE } from './birth-case';
+import {
+  birthCaseResults,
+  LEGAL_BASIS_CIVIL_STATUS,
+  LEGAL_BASIS_GROUP,
+  LEGAL_BASIS_INSURANCE,
+  LEGAL_BASIS_ONCE_ONLY,
+  LEGAL_BASIS_RESIDENCE,
+} from './birth-case';
 import { birthGroupSetup, initialBirthContext } from './birth-setup';
 import {
   BIRTH_REGISTRATION_DELAYS,
@@ -24,7 +31,7 @@ import { HEALTH_INSURANCE_FIELDS, HEALTH_INSURANCE_SERVICES, insuranceStates } f
 
 export const BIRTH_GROUP_DEADLINES: readonly DeadlineDeclaration[] = [
   { step: 'total', workingDays: 3, workingDaysWithVerification: 5, legalBasis: LEGAL_BASIS_GROUP },
-  { step: 'birth', workingDays: 1, legalBasis: `${LEGAL_BASIS_CIVIL_STATUS}: the same working day a complete dossier arrives` },
+  { step: 'birth', workingDays: 0, legalBasis: `${LEGAL_BASIS_CIVIL_STATUS}: the same working day a complete dossier arrives` },
   {
     step: 'residence',
     statePath: 'services.residence',
@@ -86,9 +93,14 @@ export const birthGroupV1: ProcedureDefinition = {
     failed: 'failed',
   },
   machine: birthGroupMachine,
+  results: birthCaseResults,
 };
 
 function dedupeFields<T extends { name: string }>(fields: T[]): T[] {
   const seen = new Set<string>();
-  return fields.filter((f) => (seen.has(f.name) ? false : (seen.add(f.name), true)));
+  return fields.filter((f) => {
+    if (seen.has(f.name)) return false;
+    seen.add(f.name);
+    return true;
+  });
 }

@@ -13,6 +13,7 @@ import type {
 } from './types';
 import type { BirthCaseContext } from './birth-case';
 import {
+  birthCaseResults,
   LEGAL_BASIS_CIVIL_STATUS,
   LEGAL_BASIS_GROUP,
   LEGAL_BASIS_ONCE_ONLY,
@@ -125,11 +126,17 @@ export const BIRTH_REGISTRATION_EVENTS: readonly EventDeclaration[] = [
     description: 'The officer refuses the registration, stating the reasons',
     requiredFields: ['reason'],
   },
-  { type: 'SUPPLEMENT', actor: 'citizen', description: 'The applicant supplements the dossier', arrayFields: ['documents'] },
+  {
+    type: 'SUPPLEMENT',
+    actor: 'citizen',
+    description: 'The applicant supplements the dossier (only the applicant)',
+    arrayFields: ['documents'],
+    completesDossier: true,
+  },
 ];
 
 export const BIRTH_REGISTRATION_DEADLINES: readonly DeadlineDeclaration[] = [
-  { step: 'birth', workingDays: 1, legalBasis: `${LEGAL_BASIS_CIVIL_STATUS}: the same working day a complete dossier arrives` },
+  { step: 'birth', workingDays: 0, legalBasis: `${LEGAL_BASIS_CIVIL_STATUS}: the same working day a complete dossier arrives` },
 ];
 
 export const BIRTH_REGISTRATION_DELAYS: readonly DelayDeclaration[] = [
@@ -261,4 +268,5 @@ export const birthRegistrationV1: ProcedureDefinition = {
     failed: 'failed',
   },
   machine: birthRegistrationMachine,
+  results: birthCaseResults,
 };

@@ -3,7 +3,7 @@
  * VSS allocates the 10-digit social-insurance number and issues the card.
  */
 import type { DeadlineDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from './types';
-import { LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, type BirthCaseContext } from './birth-case';
+import { birthCaseResults, LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, type BirthCaseContext } from './birth-case';
 import { birthGroupSetup, initialBirthContext } from './birth-setup';
 
 const purpose = 'issue the state-funded health-insurance card of a child under 6';
@@ -100,4 +100,5 @@ export const healthInsuranceCardV1: ProcedureDefinition = {
   services: HEALTH_INSURANCE_SERVICES,
   outcomes: { issued: 'completed', failed: 'failed' },
   machine: healthInsuranceCardMachine,
+  results: birthCaseResults,
 };

@@ -10,7 +10,13 @@ import type {
   ProcedureDefinition,
   ServiceDeclaration,
 } from './types';
-import { LEGAL_BASIS_GROUP, LEGAL_BASIS_ONCE_ONLY, LEGAL_BASIS_RESIDENCE, type BirthCaseContext } from './birth-case';
+import {
+  birthCaseResults,
+  LEGAL_BASIS_GROUP,
+  LEGAL_BASIS_ONCE_ONLY,
+  LEGAL_BASIS_RESIDENCE,
+  type BirthCaseContext,
+} from './birth-case';
 import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext } from './birth-setup';
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
@@ -193,4 +199,5 @@ export const permanentResidenceV1: ProcedureDefinition = {
   services: PERMANENT_RESIDENCE_SERVICES,
   outcomes: { registered: 'completed', refused: 'refused' },
   machine: permanentResidenceMachine,
+  results: birthCaseResults,
 };

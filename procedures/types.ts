@@ -56,6 +56,8 @@ export interface EventDeclaration {
   /** Payload fields the event must carry (strings unless listed in `arrayFields`). */
   requiredFields?: readonly string[];
   arrayFields?: readonly string[];
+  /** Accepting this event completes the dossier: deadlines count from it (e.g. a supplement). */
+  completesDossier?: boolean;
 }
 
 /** A service a state invokes: an activity on the owning agency's task queue. */
@@ -82,6 +84,8 @@ export interface ProcedureDefinition {
   /** Outcome declared for each final (top-level) state id. */
   outcomes: Record<string, string>;
   machine: AnyStateMachine;
+  /** The results a case hands back (certificates, cards…), read from the chart's final context. */
+  results?: (context: any) => Record<string, unknown>;
 }
 
 /** Who sends an event. The runner checks the kind (and agency for officers) against the declaration. */

@@ -129,7 +129,11 @@ export function explore(
     while (todo.length > 0) {
       const k = todo.pop()!;
       if (states.get(k)?.status === 'done') return true;
-      for (const n of edges.get(k) ?? []) if (!seen.has(n)) (seen.add(n), todo.push(n));
+      for (const n of edges.get(k) ?? []) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        todo.push(n);
+      }
     }
     return false;
   };

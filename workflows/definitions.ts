@@ -1,0 +1,110 @@
+/**
+ * The runner workflow's message definitions and shapes, shared by the workflow and its clients.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ProcedureEvent } from '../procedures/types';
+
+export const RUN_PROCEDURE_WORKFLOW = 'runProcedure';
+
+/** Error type of an event the case refuses (unknown, wrong actor, bad shape, or not accepted in this state). */
+export const EVENT_NOT_ACCEPTED = 'EVENT_NOT_ACCEPTED';
+
+export interface RunProcedureOptions {
+  /**
+   * Overrides the length (ms) of named chart delays (e.g. `supplementWindow`), which otherwise count working days
+   * on the holiday calendar. Operations/testing only: the API never lets a citizen set it.
+   */
+  delayOverridesMs?: Record<string, number>;
+}
+
+export interface RunProcedureInput {
+  caseId: string;
+  procedureId: string;
+  procedureVersion: number;
+  /** The chart's input without the case id (for the birth group: `{ application }`). */
+  input: Record<string, unknown>;
+  /** ISO instant the dossier was received (15:00 cut-off applies). */
+  receivedAt: string;
+  options?: RunProcedureOptions;
+}
+
+export interface TimelineEntry {
+  /** Dotted state path of an active leaf state, e.g. "birth.awaitingOfficer". */
+  state: string;
+  enteredAt: string;
+  leftAt: string | null;
+}
+
+export interface StepStatus {
+  step: string;
+  /** When counting started (a complete dossier for "total"/first step; entry into the step otherwise). */
+  startedAt: string | null;
+  completedAt: string | null;
+  workingDays: number;
+  verificationNeeded: boolean;
+  /** End of the last working day allowed (23:59:59.999 Vietnam time). */
+  dueAt: string | null;
+  onTime: boolean | null;
+  legalBasis: string;
+}
+
+export interface AcceptedEventInfo {
+  type: string;
+  actor: string;
+  agency?: string;
+  description: string;
+}
+
+export interface RejectedEvent {
+  event: unknown;
+  reason: string;
+  at: string;
+}
+
+export interface HistoryEntry {
+  type: string;
+  actor: string;
+  at: string;
+}
+
+export interface CaseSnapshot {
+  caseId: string;
+  procedureId: string;
+  procedureVersion: number;
+  receivedAt: string;
+  status: 'active' | 'done' | 'error';
+  state: unknown;
+  activeStates: string[];
+  /** Declared outcome of the final state reached, once done. */
+  outcome: string | null;
+  context: unknown;
+  timeline: TimelineEntry[];
+  steps: StepStatus[];
+  /** Events the current state accepts, with who may send them. */
+  acceptedEvents: AcceptedEventInfo[];
+  /** Signals the case refused (updates are refused to the caller instead and leave no trace). */
+  rejectedEvents: RejectedEvent[];
+  /** External events the case accepted, in order. */
+  history: HistoryEntry[];
+}
+
+export interface CaseResult {
+  caseId: string;
+  procedureId: string;
+  procedureVersion: number;
+  outcome: string;
+  finalState: string;
+  results: Record<string, unknown>;
+  steps: StepStatus[];
+  completedAt: string;
+}
+
+export interface SendEventRequest {
+  event: ProcedureEvent;
+}
+
+/** Officer and citizen events: validated (shape, declared actor, accepted by the current state), else refused. */
+export const sendEventUpdate = defineUpdate<CaseSnapshot, [SendEventRequest]>('sendEvent');
+/** Fire-and-forget variant: a refused signal is recorded in `rejectedEvents`. */
+export const eventSignal = defineSignal<[SendEventRequest]>('event');
+export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');

@@ -1,0 +1,261 @@
+/**
+ * The one generic workflow: runs any catalog procedure's statechart inside the Temporal sandbox.
+ * - `invoke` of a named service → an activity on the owning agency's task queue;
+ * - `after` delays → durable timers (the sandbox's setTimeout), counted in working days on the holiday calendar;
+ * - officer/citizen events → updates (refused with EVENT_NOT_ACCEPTED, leaving no trace) or signals (a refused
+ *   signal is recorded in `rejectedEvents`);
+ * - the snapshot (state, context, timeline, deadlines, accepted events) → a query.
+ */
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  CancelledFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import { createActor, fromPromise, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import type { AgencyId } from '../activities/registries/types';
+import { getProcedure } from '../procedures/catalog';
+import type { EventDeclaration, ProcedureDefinition, ProcedureEvent, ServiceFailure, ServiceRequest } from '../procedures/types';
+import { WORKING_CALENDAR } from './calendar';
+import { computeSteps, workingDaysDelayMs } from './deadlines';
+import {
+  EVENT_NOT_ACCEPTED,
+  eventSignal,
+  sendEventUpdate,
+  snapshotQuery,
+  type AcceptedEventInfo,
+  type CaseResult,
+  type CaseSnapshot,
+  type HistoryEntry,
+  type RejectedEvent,
+  type RunProcedureInput,
+  type SendEventRequest,
+  type TimelineEntry,
+} from './definitions';
+import { agencyTaskQueue } from './task-queues';
+
+type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
+
+function nowIso(): string {
+  return new Date().toISOString(); // workflow time: deterministic in the sandbox
+}
+
+function leafPaths(value: StateValue, prefix = ''): string[] {
+  if (typeof value === 'string') return [prefix ? `${prefix}.${value}` : value];
+  const entries = Object.entries(value);
+  if (entries.length === 0) return prefix ? [prefix] : [];
+  return entries.flatMap(([k, v]) => leafPaths(v as StateValue, prefix ? `${prefix}.${k}` : k));
+}
+
+function toServiceFailure(err: unknown): ServiceFailure {
+  if (err instanceof CancelledFailure) throw err;
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    return { code: err.cause.type ?? 'SERVICE_FAILED', message: err.cause.message };
+  }
+  return { code: 'SERVICE_FAILED', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Why an event is not accepted, or null when it is. Pure: runs in update validators. */
+export function eventRefusalReason(
+  def: ProcedureDefinition,
+  snapshot: AnyMachineSnapshot,
+  request: SendEventRequest | undefined,
+): string | null {
+  const event = request?.event as Partial<ProcedureEvent> | undefined;
+  if (!event || typeof event !== 'object' || typeof event.type !== 'string') return 'an event needs a type';
+  const actor = event.actor;
+  if (!actor || typeof actor !== 'object' || typeof actor.kind !== 'string' || typeof actor.id !== 'string' || actor.id === '') {
+    return 'an event needs an actor { kind, id }';
+  }
+  const decl: EventDeclaration | undefined = def.events.find((e) => e.type === event.type);
+  if (!decl) return `"${event.type}" is not an event of ${def.id} v${def.version}`;
+  if (decl.actor !== actor.kind) return `"${event.type}" is sent by a ${decl.actor}, not a ${actor.kind}`;
+  if (decl.agency && actor.agency !== decl.agency) return `"${event.type}" is sent by an officer of ${decl.agency}`;
+  for (const f of decl.requiredFields ?? []) {
+    const v = (event as Record<string, unknown>)[f];
+    const ok = (decl.arrayFields ?? []).includes(f) ? Array.isArray(v) && v.length > 0 : typeof v === 'string' && v.trim() !== '';
+    if (!ok) return `"${event.type}" needs "${f}"`;
+  }
+  for (const f of decl.arrayFields ?? []) {
+    const v = (event as Record<string, unknown>)[f];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return `"${f}" must be a list of strings`;
+  }
+  if (snapshot.status !== 'active') return 'the case is closed';
+  if (!snapshot.can(event as ProcedureEvent)) {
+    return `"${event.type}" from ${actor.kind}:${actor.id} is not accepted in state ${JSON.stringify(snapshot.value)}`;
+  }
+  return null;
+}
+
+export async function runProcedure(args: RunProcedureInput): Promise<CaseResult> {
+  const def = getProcedure(args.procedureId, args.procedureVersion);
+  const timeline: TimelineEntry[] = [];
+  const rejectedEvents: RejectedEvent[] = [];
+  const history: HistoryEntry[] = [];
+  let dossierCompleteAt: string | null = null;
+  let doneAt: string | null = null;
+  let lastActor = 'system';
+  let chartError: unknown = null;
+
+  const proxies = new Map<AgencyId, Record<string, ServiceFn>>();
+  for (const agency of def.agencies) {
+    proxies.set(
+      agency,
+      proxyActivities<Record<string, ServiceFn>>({
+        taskQueue: agencyTaskQueue(agency),
+        startToCloseTimeout: '1 minute',
+        retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+      }),
+    );
+  }
+
+  const actors = Object.fromEntries(
+    def.services.map((s) => [
+      s.name,
+      fromPromise<unknown, unknown>(async ({ input }) => {
+        const call = proxies.get(s.agency)![s.name];
+        const request: ServiceRequest = {
+          access: {
+            procedureId: def.id,
+            procedureVersion: def.version,
+            caseId: args.caseId,
+            purpose: s.purpose,
+            legalBasis: s.legalBasis,
+            actor: lastActor,
+          },
+          input,
+        };
+        try {
+          return await call(request);
+        } catch (err) {
+          throw toServiceFailure(err);
+        }
+      }),
+    ]),
+  );
+  const delays = Object.fromEntries(
+    def.delays.map((d) => [
+      d.name,
+      () => args.options?.delayOverridesMs?.[d.name] ?? workingDaysDelayMs(new Date(), d.workingDays, WORKING_CALENDAR),
+    ]),
+  );
+
+  const machine = def.machine.provide({ actors, delays } as never);
+  const actor = createActor(machine, { input: { ...args.input, caseId: args.caseId } });
+
+  let active: string[] = [];
+  const record = (snap: AnyMachineSnapshot) => {
+    const at = nowIso();
+    const next = snap.status === 'done' ? [] : leafPaths(snap.value);
+    for (const left of active.filter((s) => !next.includes(s))) {
+      const entry = [...timeline].reverse().find((t) => t.state === left && t.leftAt === null);
+      if (entry) entry.leftAt = at;
+    }
+    for (const entered of next.filter((s) => !active.includes(s))) timeline.push({ state: entered, enteredAt: at, leftAt: null });
+    if (snap.status === 'done' && doneAt === null) {
+      doneAt = at;
+      timeline.push({ state: String(snap.value), enteredAt: at, leftAt: null });
+    }
+    active = next;
+  };
+  actor.subscribe({ next: record, error: (err) => (chartError = err) });
+  actor.start();
+  record(actor.getSnapshot());
+
+  const view = (): CaseSnapshot => {
+    const snap = actor.getSnapshot();
+    const types = new Set<string>();
+    if (snap.status === 'active') for (const node of snap._nodes) for (const t of node.ownEvents) types.add(t);
+    const acceptedEvents: AcceptedEventInfo[] = def.events
+      .filter((e) => types.has(e.type))
+      .map((e) => ({ type: e.type, actor: e.actor, agency: e.agency, description: e.description }));
+    const context = snap.context as { verificationNeeded?: boolean };
+    const finalState = snap.status === 'done' ? String(snap.value) : null;
+    return {
+      caseId: args.caseId,
+      procedureId: def.id,
+      procedureVersion: def.version,
+      receivedAt: args.receivedAt,
+      status: chartError ? 'error' : snap.status === 'done' ? 'done' : snap.status === 'error' ? 'error' : 'active',
+      state: snap.value,
+      activeStates: [...active],
+      outcome: finalState === null ? null : (def.outcomes[finalState] ?? finalState),
+      context: snap.context,
+      timeline: timeline.map((t) => ({ ...t })),
+      steps: computeSteps({
+        deadlines: def.deadlines,
+        timeline,
+        receivedAt: args.receivedAt,
+        dossierCompleteAt,
+        doneAt,
+        verificationNeeded: context?.verificationNeeded === true,
+        calendar: WORKING_CALENDAR,
+      }),
+      acceptedEvents,
+      rejectedEvents: rejectedEvents.map((r) => ({ ...r })),
+      history: history.map((h) => ({ ...h })),
+    };
+  };
+
+  const accept = (request: SendEventRequest) => {
+    const at = nowIso();
+    const event: ProcedureEvent = { ...request.event, at };
+    const decl = def.events.find((e) => e.type === event.type);
+    lastActor = `${event.actor.kind}:${event.actor.id}`;
+    history.push({ type: event.type, actor: lastActor, at });
+    if (decl?.completesDossier) dossierCompleteAt = at;
+    actor.send(event);
+  };
+
+  setHandler(
+    sendEventUpdate,
+    (request) => {
+      accept(request);
+      return view();
+    },
+    {
+      validator: (request) => {
+        const reason = eventRefusalReason(def, actor.getSnapshot(), request);
+        if (reason !== null) {
+          throw ApplicationFailure.create({
+            type: EVENT_NOT_ACCEPTED,
+            message: reason,
+            nonRetryable: true,
+            details: [{ eventType: request?.event?.type ?? null, state: actor.getSnapshot().value }],
+          });
+        }
+      },
+    },
+  );
+  setHandler(eventSignal, (request) => {
+    const reason = eventRefusalReason(def, actor.getSnapshot(), request);
+    if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
+    else accept(request);
+  });
+  setHandler(snapshotQuery, view);
+
+  await condition(() => chartError !== null || actor.getSnapshot().status !== 'active');
+  await condition(allHandlersFinished);
+  const snap = actor.getSnapshot();
+  if (chartError !== null || snap.status !== 'done') {
+    throw ApplicationFailure.create({
+      type: 'CHART_ERROR',
+      message: `The chart of ${def.id} v${def.version} failed: ${String((chartError as Error)?.message ?? snap.error)}`,
+      nonRetryable: true,
+    });
+  }
+  const finalView = view();
+  return {
+    caseId: args.caseId,
+    procedureId: def.id,
+    procedureVersion: def.version,
+    outcome: finalView.outcome!,
+    finalState: String(snap.value),
+    results: def.results ? def.results(snap.context) : (snap.context as Record<string, unknown>),
+    steps: finalView.steps,
+    completedAt: doneAt ?? nowIso(),
+  };
+}
