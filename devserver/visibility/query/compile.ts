@@ -46,6 +46,8 @@ export interface CompiledQuery {
 
 const col = (c: unknown) => sql`${c}`;
 
+const COMPLEMENT: Record<ComparisonOp, ComparisonOp> = { '=': '!=', '!=': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+
 const SYSTEM_COLUMNS: Record<string, { expr: SQL; kind: SqlKind; nullable: boolean; special?: 'status' | 'duration' }> = {
   WorkflowId: { expr: col(t.workflowId), kind: 'text', nullable: false },
   RunId: { expr: col(t.runId), kind: 'text', nullable: false },
@@ -91,7 +93,8 @@ function castParam(value: string, kind: SqlKind): SQL {
     case 'float8':
       return sql`${value}::float8`;
     case 'boolean':
-      return sql`${value}::boolean`;
+      // A JS boolean: postgres.js serializes a boolean parameter as `x === true ? 't' : 'f'`.
+      return sql`${value === 'true'}::boolean`;
     case 'timestamptz':
       return sql`${value}::timestamptz`;
     case 'integer':
@@ -157,7 +160,10 @@ export function compileQuery(q: Query, types: ReadonlyMap<string, SaType>, purpo
     return sql`(to_tsvector('simple', ${a.expr}) @@ to_tsquery('simple', ${tsquery}::text))`;
   };
 
-  const compare = (a: ResolvedAttr, op: ComparisonOp, lit: Literal, pos: number): SQL => {
+  const compare = (a: ResolvedAttr, shownOp: ComparisonOp, lit: Literal, pos: number, negate: boolean): SQL => {
+    if ((a.type === 'Text' || a.type === 'KeywordList' || a.type === 'Bool') && shownOp !== '=' && shownOp !== '!=')
+      unsupported(a, shownOp, pos);
+    const op = negate ? COMPLEMENT[shownOp] : shownOp;
     if (a.type === 'Text') {
       if (op === '=') return textMatch(a, lit);
       if (op === '!=') return sql`not ${textMatch(a, lit)}`;
@@ -168,14 +174,13 @@ export function compileQuery(q: Query, types: ReadonlyMap<string, SaType>, purpo
       if (op === '!=') return sql`(${typeGuard(a)} and not (${contains(a, lit)}))`;
       unsupported(a, op, pos);
     }
-    if (a.type === 'Bool' && op !== '=' && op !== '!=') unsupported(a, op, pos);
     if (op === '=' && a.custom && a.type !== 'Datetime') return sql`(${contains(a, lit)} and ${typeGuard(a)})`;
     return sql`${a.expr} ${sql.raw(op === '!=' ? '<>' : op)} ${param(a, lit)}`;
   };
 
-  const inList = (a: ResolvedAttr, values: Literal[], negated: boolean, pos: number): SQL => {
+  const inList = (a: ResolvedAttr, values: Literal[], negated: boolean, pos: number, shownNegated: boolean): SQL => {
+    if (a.type === 'Text') unsupported(a, shownNegated ? 'NOT IN' : 'IN', pos);
     const op = negated ? 'NOT IN' : 'IN';
-    if (a.type === 'Text') unsupported(a, op, pos);
     if (a.type === 'KeywordList' || (a.custom && a.type !== 'Datetime')) {
       const any = sql.join(values.map((v) => contains(a, v)), sql` or `);
       return negated ? sql`(${typeGuard(a)} and not (${any}))` : sql`((${any}) and ${typeGuard(a)})`;
@@ -184,34 +189,42 @@ export function compileQuery(q: Query, types: ReadonlyMap<string, SaType>, purpo
     return sql`${a.expr} ${sql.raw(op.toLowerCase())} (${list})`;
   };
 
-  const compileExpr = (e: Expr): SQL => {
+  /**
+   * `negate` pushes NOT down to the predicates (De Morgan), each predicate compiling to "is false" under
+   * negation. The SQL never negates a predicate that could be NULL, so NOT keeps SQL's three-valued meaning
+   * (an unset attribute satisfies neither `X = v` nor `NOT X = v`) and containment stays indexable.
+   */
+  const compileExpr = (e: Expr, negate: boolean): SQL => {
     switch (e.kind) {
       case 'and':
-        return sql`(${compileExpr(e.left)} and ${compileExpr(e.right)})`;
-      case 'or':
-        return sql`(${compileExpr(e.left)} or ${compileExpr(e.right)})`;
+      case 'or': {
+        const conj = (e.kind === 'and') !== negate ? 'and' : 'or';
+        return sql`(${compileExpr(e.left, negate)} ${sql.raw(conj)} ${compileExpr(e.right, negate)})`;
+      }
       case 'not':
-        return sql`(not ${compileExpr(e.expr)})`;
+        return compileExpr(e.expr, !negate);
       case 'compare':
-        return compare(resolve(e.attr), e.op, e.value, e.pos);
+        return compare(resolve(e.attr), e.op, e.value, e.pos, negate);
       case 'in':
-        return inList(resolve(e.attr), e.values, e.negated, e.pos);
+        return inList(resolve(e.attr), e.values, e.negated !== negate, e.pos, e.negated);
       case 'between': {
         const a = resolve(e.attr);
         if (a.type === 'Text' || a.type === 'KeywordList' || a.type === 'Bool')
           unsupported(a, e.negated ? 'NOT BETWEEN' : 'BETWEEN', e.pos);
-        const range = sql`${a.expr} ${sql.raw(e.negated ? 'not between' : 'between')} ${param(a, e.from)} and ${param(a, e.to)}`;
+        const not = e.negated !== negate;
+        const range = sql`${a.expr} ${sql.raw(not ? 'not between' : 'between')} ${param(a, e.from)} and ${param(a, e.to)}`;
         return sql`(${range})`;
       }
       case 'startsWith': {
         const a = resolve(e.attr);
         if (a.type !== 'Keyword' || a.special) unsupported(a, e.negated ? 'NOT STARTS_WITH' : 'STARTS_WITH', e.pos);
         const prefix = scalarValue(a.name, a.type, e.value).replace(/[!%_]/g, (c) => `!${c}`);
-        return sql`${a.expr} ${sql.raw(e.negated ? 'not like' : 'like')} ${`${prefix}%`}::text escape '!'`;
+        const not = e.negated !== negate;
+        return sql`${a.expr} ${sql.raw(not ? 'not like' : 'like')} ${`${prefix}%`}::text escape '!'`;
       }
       case 'isNull': {
         const a = resolve(e.attr);
-        return sql`${a.expr} ${sql.raw(e.negated ? 'is not null' : 'is null')}`;
+        return sql`${a.expr} ${sql.raw(e.negated !== negate ? 'is not null' : 'is null')}`;
       }
     }
   };
@@ -226,7 +239,7 @@ export function compileQuery(q: Query, types: ReadonlyMap<string, SaType>, purpo
   }
 
   return {
-    where: q.where ? compileExpr(q.where) : null,
+    where: q.where ? compileExpr(q.where, false) : null,
     orderBy: purpose === 'list' ? compileOrder(q.orderBy, resolve) : [],
     groupBy: q.groupBy.map((g) => g.name),
   };
