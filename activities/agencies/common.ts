@@ -1,0 +1,89 @@
+/**
+ * What every agency's activities share: the access context built from the runner's request, the audit wrapper
+ * for the agency's own registries, and the mapping of domain errors to Temporal failures with stable types.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { auditRegistries } from '../registries/audited';
+import type { AccessContext, AgencyId, AuditSink, Registries } from '../registries/types';
+import type { ServiceRequest } from '../../procedures/types';
+
+export interface AgencyDeps<R extends Partial<Registries>> {
+  /** Only the registries this agency holds or may read. */
+  registries: R;
+  audit: AuditSink;
+  clock: () => Date;
+}
+
+/** Wraps the agency's registries so every call is audited. */
+export function audited<R extends Partial<Registries>>(deps: AgencyDeps<R>): R {
+  const wrapped = auditRegistries(deps.registries as unknown as Registries, deps.audit, deps.clock);
+  const out: Partial<Registries> = {};
+  for (const name of Object.keys(deps.registries) as (keyof Registries)[]) {
+    (out as Record<string, unknown>)[name] = wrapped[name];
+  }
+  return out as R;
+}
+
+export function accessContext(
+  agency: AgencyId,
+  request: ServiceRequest,
+  extra: { fields?: readonly string[]; operationKey?: string } = {},
+): AccessContext {
+  const a = request.access;
+  return {
+    procedureId: a.procedureId,
+    procedureVersion: a.procedureVersion,
+    caseId: a.caseId,
+    agency,
+    purpose: a.purpose,
+    legalBasis: a.legalBasis,
+    actor: a.actor,
+    ...extra,
+  };
+}
+
+/** Conditions where retrying cannot help: the case must take another path (refusal, rejection). */
+const NON_RETRYABLE = new Set([
+  'PERSON_NOT_FOUND',
+  'BIRTH_ALREADY_REGISTERED',
+  'HOUSEHOLD_NOT_FOUND',
+  'ALREADY_PERMANENT_RESIDENT',
+  'INVALID_REGISTRY_INPUT',
+  'DATA_ALREADY_HELD',
+  'UNKNOWN_FIELD',
+  'INVALID_FIELD_VALUE',
+  'MISSING_FIELDS',
+  'MOTHER_NOT_FOUND',
+  'FATHER_NOT_FOUND',
+  'APPLICANT_NOT_A_PARENT',
+  'INVALID_SERVICE_INPUT',
+  'UNKNOWN_PROCEDURE',
+]);
+
+/** Domain errors (with a stable `code`) become ApplicationFailures of that type; others stay retryable. */
+export function toFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  const code = (err as { code?: unknown })?.code;
+  if (err instanceof Error && typeof code === 'string') {
+    return ApplicationFailure.create({ type: code, message: err.message, nonRetryable: NON_RETRYABLE.has(code), cause: err });
+  }
+  return err;
+}
+
+/** Runs an activity body, mapping its errors. */
+export async function run<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw toFailure(err);
+  }
+}
+
+export class InvalidServiceInputError extends Error {
+  readonly code = 'INVALID_SERVICE_INPUT';
+}
+
+export function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidServiceInputError(`"${name}" is required`);
+  return value;
+}

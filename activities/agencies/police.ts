@@ -1,0 +1,86 @@
+/**
+ * Public Security (residence registration, agency `police`): finds the household of a parent in the residence
+ * database and adds the child as a permanent member once the household head has agreed.
+ */
+import type {
+  CheckResidenceInput,
+  HouseholdCheck,
+  HouseholdMembership,
+  RegisterPermanentResidenceInput,
+} from '../../procedures/birth-case';
+import type { ServiceRequest } from '../../procedures/types';
+import type { Household, ResidenceRegistry } from '../registries/types';
+import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+
+export type PoliceRegistries = { residence: ResidenceRegistry };
+export type PoliceDeps = AgencyDeps<PoliceRegistries>;
+
+export class ParentHouseholdNotFoundError extends Error {
+  readonly code = 'HOUSEHOLD_NOT_FOUND';
+  constructor(readonly parentIds: string[]) {
+    super(`No household with a permanent residence for the parents (${parentIds.join(', ')})`);
+  }
+}
+
+/** The child's relation to the household head, from the parent's own relation to the head. */
+export function relationOfChildToHead(household: Household, parentId: string): string {
+  if (household.headId === parentId) return 'child';
+  const parent = household.members.find((m) => m.personalId === parentId);
+  const rel = (parent?.relationToHead ?? '').toLowerCase();
+  if (rel === 'wife' || rel === 'husband' || rel === 'spouse') return 'child';
+  if (rel === 'child' || rel === 'son' || rel === 'daughter') return 'grandchild';
+  return 'relative';
+}
+
+export function createPoliceActivities(deps: PoliceDeps) {
+  const { residence } = audited(deps);
+
+  return {
+    async checkResidence(request: ServiceRequest<CheckResidenceInput>): Promise<HouseholdCheck> {
+      return run(async () => {
+        const { motherId, fatherId } = request.input;
+        const ctx = accessContext('police', request, { fields: ['householdId', 'headId', 'address', 'members'] });
+        const parents = [requireString(motherId, 'motherId'), ...(fatherId ? [fatherId] : [])];
+        for (const parentId of parents) {
+          const household = await residence.getHouseholdOf(ctx, parentId);
+          if (household) {
+            return {
+              householdId: household.householdId,
+              headId: household.headId,
+              relationToHead: relationOfChildToHead(household, parentId),
+              address: household.address,
+            };
+          }
+        }
+        throw new ParentHouseholdNotFoundError(parents);
+      });
+    },
+
+    async registerPermanentResidence(
+      request: ServiceRequest<RegisterPermanentResidenceInput>,
+    ): Promise<HouseholdMembership> {
+      return run(async () => {
+        const { childId, household, headConsentRef } = request.input;
+        const ctx = accessContext('police', request, { operationKey: `member-${childId}` });
+        const updated = await residence.addPermanentMember(ctx, {
+          householdId: requireString(household?.householdId, 'household.householdId'),
+          personalId: requireString(childId, 'childId'),
+          relationToHead: requireString(household.relationToHead, 'household.relationToHead'),
+          headConsentRef: requireString(headConsentRef, 'headConsentRef'),
+        });
+        const member = updated.members.find((m) => m.personalId === childId);
+        return {
+          householdId: updated.householdId,
+          personalId: childId,
+          headId: updated.headId,
+          relationToHead: member?.relationToHead ?? household.relationToHead,
+          since: member?.since ?? '',
+          headConsentRef,
+          address: updated.address,
+        };
+      });
+    },
+  };
+}
+
+export type PoliceActivities = ReturnType<typeof createPoliceActivities>;

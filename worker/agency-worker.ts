@@ -1,0 +1,55 @@
+/**
+ * Workers: the `engine` worker runs the statechart-runner workflow; each agency's worker runs that agency's
+ * activities on `agency-<id>`. Connection and database come from the caller (env vars are read in worker/main.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { AgencyId } from '../activities/registries/types';
+import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
+import { loadAgencyActivities, type AgencyActivityOptions } from './agency-modules';
+
+export type WorkerRole = AgencyId | 'engine';
+export const WORKER_ROLES: readonly WorkerRole[] = ['engine', 'justice', 'police', 'vss'];
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface AgencyWorkerOptions extends AgencyActivityOptions {
+  agency: WorkerRole;
+  connection: NativeConnection;
+  namespace?: string;
+  /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })`); else bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  identity?: string;
+  /** Extra worker options (e.g. shutdownGraceTime, maxConcurrentActivityTaskExecutions). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+export class UnknownWorkerRoleError extends Error {
+  readonly code = 'UNKNOWN_WORKER_ROLE';
+  constructor(role: string) {
+    super(`Unknown worker "${role}": use one of ${WORKER_ROLES.join(', ')} or all`);
+  }
+}
+
+export function taskQueueOf(role: WorkerRole): string {
+  return role === 'engine' ? ENGINE_TASK_QUEUE : agencyTaskQueue(role);
+}
+
+export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Worker> {
+  const base = {
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: taskQueueOf(opts.agency),
+    identity: opts.identity,
+    ...opts.workerOptions,
+  };
+  if (opts.agency === 'engine') {
+    return Worker.create({
+      ...base,
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    });
+  }
+  if (!(WORKER_ROLES as readonly string[]).includes(opts.agency)) throw new UnknownWorkerRoleError(opts.agency);
+  const activities = await loadAgencyActivities(opts.agency, opts);
+  return Worker.create({ ...base, activities });
+}

@@ -1,0 +1,158 @@
+/**
+ * Client helpers for the API: start a case (idempotent per case id), send officer/citizen events (updates),
+ * read a case's snapshot (query) and its result. Case workflow id = `case-<caseId>`.
+ */
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { getProcedure } from '../procedures/catalog';
+import type { ProcedureEvent } from '../procedures/types';
+import {
+  EVENT_NOT_ACCEPTED,
+  eventSignal,
+  RUN_PROCEDURE_WORKFLOW,
+  sendEventUpdate,
+  snapshotQuery,
+  type CaseResult,
+  type CaseSnapshot,
+  type RunProcedureInput,
+  type RunProcedureOptions,
+} from '../workflows/definitions';
+import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
+import type { runProcedure } from '../workflows/statechart-runner';
+
+export function caseWorkflowId(caseId: string): string {
+  return `case-${caseId}`;
+}
+
+export class CaseNotFoundError extends Error {
+  readonly code = 'CASE_NOT_FOUND';
+  constructor(readonly caseId: string) {
+    super(`No case ${caseId}`);
+  }
+}
+
+export class EventNotAcceptedError extends Error {
+  readonly code = EVENT_NOT_ACCEPTED;
+  constructor(
+    readonly caseId: string,
+    readonly eventType: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface StartCaseArgs {
+  caseId: string;
+  procedureId: string;
+  /** Fixed when the case starts; defaults to the newest version in the catalog. */
+  procedureVersion?: number;
+  input: Record<string, unknown>;
+  /** When the dossier was received; defaults to now. */
+  receivedAt?: Date | string;
+  options?: RunProcedureOptions;
+  /** Extra workflow start options (e.g. searchAttributes, memo). */
+  taskQueue?: string;
+}
+
+export interface StartedCase {
+  caseId: string;
+  workflowId: string;
+  procedureId: string;
+  procedureVersion: number;
+  /** True when the case id already existed: the re-submission maps to the existing case (no duplicate). */
+  alreadyExisted: boolean;
+}
+
+export async function startCase(client: Client, args: StartCaseArgs): Promise<StartedCase> {
+  const def = getProcedure(args.procedureId, args.procedureVersion);
+  const workflowId = caseWorkflowId(args.caseId);
+  const receivedAt = args.receivedAt === undefined ? new Date().toISOString() : new Date(args.receivedAt).toISOString();
+  const input: RunProcedureInput = {
+    caseId: args.caseId,
+    procedureId: def.id,
+    procedureVersion: def.version,
+    input: args.input,
+    receivedAt,
+    options: args.options,
+  };
+  try {
+    await client.workflow.start<typeof runProcedure>(RUN_PROCEDURE_WORKFLOW, {
+      taskQueue: args.taskQueue ?? ENGINE_TASK_QUEUE,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return { caseId: args.caseId, workflowId, procedureId: def.id, procedureVersion: def.version, alreadyExisted: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const existing = await describeCaseStart(client, args.caseId);
+    return { caseId: args.caseId, workflowId, ...existing, alreadyExisted: true };
+  }
+}
+
+/** The procedure id/version a case was started with (from its first history event). */
+async function describeCaseStart(client: Client, caseId: string): Promise<{ procedureId: string; procedureVersion: number }> {
+  const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+  const history = await handle.fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  if (payload?.data) {
+    const first = client.options.loadedDataConverter.payloadConverter.fromPayload<RunProcedureInput>(payload);
+    return { procedureId: first.procedureId, procedureVersion: first.procedureVersion };
+  }
+  throw new CaseNotFoundError(caseId);
+}
+
+function handleOf(client: Client, caseId: string): WorkflowHandle<typeof runProcedure> {
+  return client.workflow.getHandle<typeof runProcedure>(caseWorkflowId(caseId));
+}
+
+function rethrow(caseId: string, eventType: string, err: unknown): never {
+  if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(caseId);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === EVENT_NOT_ACCEPTED) {
+    throw new EventNotAcceptedError(caseId, eventType, err.cause.message);
+  }
+  throw err;
+}
+
+/** Sends an officer or citizen event and waits until the case has applied it; refused events throw. */
+export async function sendEvent(client: Client, caseId: string, event: ProcedureEvent): Promise<CaseSnapshot> {
+  try {
+    return await handleOf(client, caseId).executeUpdate(sendEventUpdate, { args: [{ event }] });
+  } catch (err) {
+    rethrow(caseId, event?.type ?? '', err);
+  }
+}
+
+/** Fire-and-forget: a refused event is recorded in the snapshot's `rejectedEvents`. */
+export async function signalEvent(client: Client, caseId: string, event: ProcedureEvent): Promise<void> {
+  try {
+    await handleOf(client, caseId).signal(eventSignal, { event });
+  } catch (err) {
+    rethrow(caseId, event?.type ?? '', err);
+  }
+}
+
+export async function getCaseSnapshot(client: Client, caseId: string): Promise<CaseSnapshot> {
+  try {
+    return await handleOf(client, caseId).query(snapshotQuery);
+  } catch (err) {
+    rethrow(caseId, '', err);
+  }
+}
+
+/** Waits for the case to finish and returns its outcome and results. */
+export async function getCaseResult(client: Client, caseId: string): Promise<CaseResult> {
+  try {
+    return await handleOf(client, caseId).result();
+  } catch (err) {
+    rethrow(caseId, '', err);
+  }
+}
