@@ -67,3 +67,60 @@ export class AlreadyExistsError extends DevServerError {
  * `signal` aborts when the client cancels or the server stops (long polls must honour it).
  */
 export type RpcHandler = (request: any, signal: AbortSignal) => Promise<Record<string, unknown>>;
+
+// ---- Temporal error details (google.rpc.Status detail payloads) ----
+import protoRoot from '@temporalio/proto';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const errordetails = (protoRoot as any).temporal.api.errordetails.v1;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function detail(typeName: string, obj: Record<string, unknown>): ErrorDetail {
+  const type = errordetails[typeName];
+  return {
+    typeUrl: `type.googleapis.com/temporal.api.errordetails.v1.${typeName}`,
+    value: type.encode(type.fromObject(obj)).finish(),
+  };
+}
+
+/** ALREADY_EXISTS + WorkflowExecutionAlreadyStartedFailure → the client raises WorkflowExecutionAlreadyStartedError. */
+export class WorkflowAlreadyStartedError extends DevServerError {
+  constructor(workflowId: string, startRequestId: string, runId: string) {
+    super(
+      GrpcStatus.ALREADY_EXISTS,
+      'WORKFLOW_ALREADY_STARTED',
+      `Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${runId}.`,
+      detail('WorkflowExecutionAlreadyStartedFailure', { startRequestId, runId }),
+    );
+  }
+}
+
+/** NOT_FOUND + NotFoundFailure (workflow execution, activity, task token, update...). */
+export function notFound(message: string): NotFoundError {
+  return new NotFoundError(message, detail('NotFoundFailure', {}));
+}
+
+export function namespaceNotFound(namespace: string): NamespaceNotFoundError {
+  return new NamespaceNotFoundError(namespace, detail('NamespaceNotFoundFailure', { namespace }));
+}
+
+export function namespaceAlreadyExists(namespace: string): AlreadyExistsError {
+  return new AlreadyExistsError(`Namespace ${namespace} already exists.`, detail('NamespaceAlreadyExistsFailure', {}));
+}
+
+/** The worker failed a query: INVALID_ARGUMENT + QueryFailedFailure (client raises QueryNotRegisteredError/QueryFailed). */
+export function queryFailed(message: string, failure?: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(message, detail('QueryFailedFailure', failure ? { failure } : {}));
+}
+
+export class DeadlineExceededError extends DevServerError {
+  constructor(message: string) {
+    super(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', message);
+  }
+}
+
+export class InternalError extends DevServerError {
+  constructor(message: string) {
+    super(GrpcStatus.INTERNAL, 'INTERNAL', message);
+  }
+}

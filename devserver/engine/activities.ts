@@ -1,0 +1,371 @@
+/**
+ * Activity state machine: scheduled → started → completed | failed | canceled | timed out, with retries
+ * (backoff timer → scheduled again, attempt + 1). The ActivityTaskStarted event is written together with the
+ * outcome (as Temporal does), so retried attempts leave no trace in history but `attempt` and last failure.
+ */
+import { decodeB64, durFromMs, encodeB64, enums, Failure, msFromDur, Payloads, toNum, tsFromMs } from '../proto';
+import type { RunContext } from './context';
+import type { ActivityState, RetryPolicyState } from './state';
+import { scheduleWorkflowTask } from './workflow-task';
+import { encodeToken } from './tokens';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ET = enums.EventType;
+const RS = enums.RetryState;
+const TT = enums.TimeoutType;
+
+export function normalizeRetryPolicy(rp: any): RetryPolicyState {
+  const initialIntervalMs = msFromDur(rp?.initialInterval) || 1000;
+  const backoffCoefficient = rp?.backoffCoefficient && rp.backoffCoefficient >= 1 ? rp.backoffCoefficient : 2;
+  const maximumIntervalMs = msFromDur(rp?.maximumInterval) || initialIntervalMs * 100;
+  return {
+    initialIntervalMs,
+    backoffCoefficient,
+    maximumIntervalMs,
+    maximumAttempts: rp?.maximumAttempts ?? 0,
+    nonRetryableErrorTypes: [...(rp?.nonRetryableErrorTypes ?? [])],
+  };
+}
+
+export function retryPolicyProto(r: RetryPolicyState) {
+  return {
+    initialInterval: durFromMs(r.initialIntervalMs),
+    backoffCoefficient: r.backoffCoefficient,
+    maximumInterval: durFromMs(r.maximumIntervalMs),
+    maximumAttempts: r.maximumAttempts,
+    nonRetryableErrorTypes: r.nonRetryableErrorTypes,
+  };
+}
+
+/** ScheduleActivityTask command. */
+export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: number): void {
+  const s = ctx.state;
+  let scheduleToCloseMs = msFromDur(a.scheduleToCloseTimeout);
+  let startToCloseMs = msFromDur(a.startToCloseTimeout);
+  let scheduleToStartMs = msFromDur(a.scheduleToStartTimeout);
+  const heartbeatMs = msFromDur(a.heartbeatTimeout);
+  if (scheduleToCloseMs <= 0 && s.runTimeoutMs > 0) scheduleToCloseMs = s.runTimeoutMs;
+  if (startToCloseMs <= 0) startToCloseMs = scheduleToCloseMs;
+  if (scheduleToCloseMs > 0) {
+    startToCloseMs = Math.min(startToCloseMs, scheduleToCloseMs);
+    if (scheduleToStartMs > 0) scheduleToStartMs = Math.min(scheduleToStartMs, scheduleToCloseMs);
+  }
+  const retry = normalizeRetryPolicy(a.retryPolicy);
+  const taskQueue = a.taskQueue?.name || s.taskQueue;
+  const id = ctx.addEvent(ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 'activityTaskScheduledEventAttributes', {
+    activityId: a.activityId,
+    activityType: a.activityType,
+    taskQueue: { name: taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    header: a.header ?? null,
+    input: a.input ?? null,
+    scheduleToCloseTimeout: scheduleToCloseMs ? durFromMs(scheduleToCloseMs) : null,
+    scheduleToStartTimeout: scheduleToStartMs ? durFromMs(scheduleToStartMs) : null,
+    startToCloseTimeout: startToCloseMs ? durFromMs(startToCloseMs) : null,
+    heartbeatTimeout: heartbeatMs ? durFromMs(heartbeatMs) : null,
+    workflowTaskCompletedEventId: wftCompletedEventId,
+    retryPolicy: retryPolicyProto(retry),
+    useWorkflowBuildId: a.useWorkflowBuildId ?? false,
+    priority: a.priority ?? null,
+  });
+  const act: ActivityState = {
+    scheduledEventId: id,
+    activityId: a.activityId,
+    activityType: a.activityType?.name ?? '',
+    taskQueue,
+    attempt: 1,
+    state: 'scheduled',
+    scheduledTime: ctx.now,
+    currentAttemptScheduledTime: ctx.now,
+    cancelRequested: false,
+    scheduleToCloseMs,
+    scheduleToStartMs,
+    startToCloseMs,
+    heartbeatMs,
+    retry,
+  };
+  s.activities[id] = act;
+  dispatchAttempt(ctx, act);
+  if (scheduleToCloseMs > 0) ctx.addDeadline('activity-timeout', ctx.now + scheduleToCloseMs, { sched: id, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE });
+}
+
+function dispatchAttempt(ctx: RunContext, act: ActivityState) {
+  act.state = 'scheduled';
+  act.currentAttemptScheduledTime = ctx.now;
+  ctx.enqueueTask('activity', act.taskQueue, act.scheduledEventId, act.attempt);
+  if (act.scheduleToStartMs > 0)
+    ctx.addDeadline('activity-timeout', ctx.now + act.scheduleToStartMs, {
+      sched: act.scheduledEventId,
+      att: act.attempt,
+      type: TT.TIMEOUT_TYPE_SCHEDULE_TO_START,
+    });
+}
+
+/** Retry backoff elapsed. */
+export function retryTimerFired(ctx: RunContext, sched: number, att: number): void {
+  const act = ctx.state.activities[sched];
+  if (!act || act.state !== 'backoff' || act.attempt !== att) return;
+  dispatchAttempt(ctx, act);
+}
+
+/** A poller claimed the task: marks the attempt started; returns the poll response or null when stale. */
+export async function startActivity(ctx: RunContext, sched: number, att: number, identity: string, requestId: string) {
+  const s = ctx.state;
+  const act = s.activities[sched];
+  if (!act || act.state !== 'scheduled' || act.attempt !== att) return null;
+  act.state = 'started';
+  act.startedTime = ctx.now;
+  act.lastStartedIdentity = identity;
+  act.lastStartRequestId = requestId;
+  act.lastHeartbeatTime = undefined;
+  ctx.touch();
+  if (act.startToCloseMs > 0)
+    ctx.addDeadline('activity-timeout', ctx.now + act.startToCloseMs, { sched, att, type: TT.TIMEOUT_TYPE_START_TO_CLOSE });
+  if (act.heartbeatMs > 0)
+    ctx.addDeadline('activity-timeout', ctx.now + act.heartbeatMs, { sched, att, type: TT.TIMEOUT_TYPE_HEARTBEAT });
+  const ev = await ctx.readEvent(sched);
+  const attrs = ev.activityTaskScheduledEventAttributes;
+  return {
+    taskToken: encodeToken({ k: 'a', ns: s.namespaceId, wf: s.workflowId, run: s.runId, sched, att, aid: act.activityId }),
+    workflowNamespace: s.namespace,
+    workflowType: { name: s.workflowType },
+    workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+    activityType: attrs.activityType,
+    activityId: act.activityId,
+    header: attrs.header,
+    input: attrs.input,
+    heartbeatDetails: decodeB64(Payloads, act.heartbeatDetails),
+    scheduledTime: tsFromMs(act.scheduledTime),
+    currentAttemptScheduledTime: tsFromMs(act.currentAttemptScheduledTime),
+    startedTime: tsFromMs(ctx.now),
+    attempt: act.attempt,
+    scheduleToCloseTimeout: act.scheduleToCloseMs ? durFromMs(act.scheduleToCloseMs) : null,
+    startToCloseTimeout: act.startToCloseMs ? durFromMs(act.startToCloseMs) : null,
+    heartbeatTimeout: act.heartbeatMs ? durFromMs(act.heartbeatMs) : null,
+    retryPolicy: retryPolicyProto(act.retry),
+    priority: attrs.priority,
+  };
+}
+
+/** Finds the started attempt a token/id refers to (null = stale). */
+export function findStartedActivity(ctx: RunContext, sched: number | null, att: number | null, activityId?: string): ActivityState | null {
+  const s = ctx.state;
+  let act: ActivityState | undefined;
+  if (sched != null) act = s.activities[sched];
+  else act = Object.values(s.activities).find((a) => a.activityId === activityId);
+  if (!act) return null;
+  if (att != null && act.attempt !== att) return null;
+  if (act.state !== 'started') return null;
+  return act;
+}
+
+function writeStarted(ctx: RunContext, act: ActivityState): void {
+  ctx.addEvent(
+    ET.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+    'activityTaskStartedEventAttributes',
+    {
+      scheduledEventId: act.scheduledEventId,
+      identity: act.lastStartedIdentity ?? '',
+      requestId: act.lastStartRequestId ?? '',
+      attempt: act.attempt,
+      lastFailure: decodeB64(Failure, act.lastFailure),
+    },
+    { bufferable: true },
+  );
+}
+
+function finish(ctx: RunContext, act: ActivityState) {
+  delete ctx.state.activities[act.scheduledEventId];
+  scheduleWorkflowTask(ctx);
+}
+
+export function completeActivity(ctx: RunContext, act: ActivityState, result: any, identity: string): void {
+  writeStarted(ctx, act);
+  ctx.addEvent(
+    ET.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    'activityTaskCompletedEventAttributes',
+    { result: result ?? null, scheduledEventId: act.scheduledEventId, startedEventId: 0, identity: identity ?? '' },
+    { bufferable: true, linkPrev: true },
+  );
+  finish(ctx, act);
+}
+
+export function cancelActivity(ctx: RunContext, act: ActivityState, details: any, identity: string): void {
+  writeStarted(ctx, act);
+  ctx.addEvent(
+    ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+    'activityTaskCanceledEventAttributes',
+    {
+      details: details ?? null,
+      latestCancelRequestedEventId: act.cancelRequestedEventId ?? 0,
+      scheduledEventId: act.scheduledEventId,
+      startedEventId: 0,
+      identity: identity ?? '',
+    },
+    { bufferable: true, linkPrev: true },
+  );
+  finish(ctx, act);
+}
+
+function nextBackoffMs(act: ActivityState): number {
+  const r = act.retry;
+  const ms = r.initialIntervalMs * Math.pow(r.backoffCoefficient, act.attempt - 1);
+  return Math.min(ms, r.maximumIntervalMs > 0 ? r.maximumIntervalMs : ms);
+}
+
+/** Decides whether the failed attempt is retried; returns the RetryState when it is final. */
+function retryDecision(ctx: RunContext, act: ActivityState, failure: any): number | null {
+  const info = failure?.applicationFailureInfo;
+  if (info?.nonRetryable) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
+  if (info?.type && act.retry.nonRetryableErrorTypes.includes(info.type)) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
+  if (act.retry.maximumAttempts > 0 && act.attempt >= act.retry.maximumAttempts) return RS.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
+  let backoff = nextBackoffMs(act);
+  const nextDelay = info?.nextRetryDelay ? msFromDur(info.nextRetryDelay) : 0;
+  if (nextDelay > 0) backoff = nextDelay;
+  if (act.scheduleToCloseMs > 0 && ctx.now + backoff >= act.scheduledTime + act.scheduleToCloseMs) return RS.RETRY_STATE_TIMEOUT;
+  return null;
+}
+
+function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void {
+  let backoff = nextBackoffMs(act);
+  const nextDelay = failure?.applicationFailureInfo?.nextRetryDelay ? msFromDur(failure.applicationFailureInfo.nextRetryDelay) : 0;
+  if (nextDelay > 0) backoff = nextDelay;
+  act.lastFailure = encodeB64(Failure, failure);
+  act.attempt += 1;
+  act.state = 'backoff';
+  act.startedTime = undefined;
+  act.currentAttemptScheduledTime = ctx.now + backoff;
+  ctx.touch();
+  ctx.addDeadline('activity-retry', ctx.now + backoff, { sched: act.scheduledEventId, att: act.attempt });
+}
+
+export function failActivity(ctx: RunContext, act: ActivityState, failure: any, identity: string, lastHeartbeatDetails?: any): void {
+  if (lastHeartbeatDetails) act.heartbeatDetails = encodeB64(Payloads, lastHeartbeatDetails);
+  const final = retryDecision(ctx, act, failure);
+  if (final == null) {
+    scheduleRetry(ctx, act, failure);
+    return;
+  }
+  writeStarted(ctx, act);
+  ctx.addEvent(
+    ET.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    'activityTaskFailedEventAttributes',
+    { failure, scheduledEventId: act.scheduledEventId, startedEventId: 0, identity: identity ?? '', retryState: final },
+    { bufferable: true, linkPrev: true },
+  );
+  finish(ctx, act);
+}
+
+const timeoutNames: Record<number, string> = {
+  [TT.TIMEOUT_TYPE_START_TO_CLOSE]: 'StartToClose',
+  [TT.TIMEOUT_TYPE_SCHEDULE_TO_START]: 'ScheduleToStart',
+  [TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE]: 'ScheduleToClose',
+  [TT.TIMEOUT_TYPE_HEARTBEAT]: 'Heartbeat',
+};
+
+/** A persisted activity deadline fired. */
+export function activityTimeoutFired(ctx: RunContext, sched: number, att: number | undefined, type: number): void {
+  const act = ctx.state.activities[sched];
+  if (!act) return;
+  if (type !== TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE && act.attempt !== att) return;
+  if (type === TT.TIMEOUT_TYPE_SCHEDULE_TO_START && act.state !== 'scheduled') return;
+  if ((type === TT.TIMEOUT_TYPE_START_TO_CLOSE || type === TT.TIMEOUT_TYPE_HEARTBEAT) && act.state !== 'started') return;
+  if (type === TT.TIMEOUT_TYPE_HEARTBEAT) {
+    const last = act.lastHeartbeatTime ?? act.startedTime ?? ctx.now;
+    if (ctx.now < last + act.heartbeatMs) {
+      ctx.addDeadline('activity-timeout', last + act.heartbeatMs, { sched, att, type });
+      return;
+    }
+  }
+  const heartbeatDetails = decodeB64(Payloads, act.heartbeatDetails);
+  const failure = {
+    message: `activity ${timeoutNames[type]} timeout`,
+    source: 'Server',
+    timeoutFailureInfo: { timeoutType: type, lastHeartbeatDetails: heartbeatDetails },
+    cause: decodeB64(Failure, act.lastFailure),
+  };
+  const retryable = type === TT.TIMEOUT_TYPE_START_TO_CLOSE || type === TT.TIMEOUT_TYPE_HEARTBEAT;
+  if (retryable) {
+    const final = retryDecision(ctx, act, null);
+    if (final == null) {
+      scheduleRetry(ctx, act, failure);
+      return;
+    }
+    writeTimedOut(ctx, act, failure, final);
+    return;
+  }
+  writeTimedOut(ctx, act, failure, RS.RETRY_STATE_TIMEOUT);
+}
+
+function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryState: number) {
+  const everStarted = act.state === 'started' || act.attempt > 1;
+  if (everStarted) writeStarted(ctx, act);
+  ctx.addEvent(
+    ET.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    'activityTaskTimedOutEventAttributes',
+    { failure, scheduledEventId: act.scheduledEventId, startedEventId: 0, retryState },
+    { bufferable: true, linkPrev: everStarted },
+  );
+  finish(ctx, act);
+}
+
+export function heartbeat(ctx: RunContext, act: ActivityState, details: any): { cancelRequested: boolean } {
+  act.lastHeartbeatTime = ctx.now;
+  if (details) act.heartbeatDetails = encodeB64(Payloads, details);
+  ctx.touch();
+  return { cancelRequested: act.cancelRequested };
+}
+
+/** RequestCancelActivityTask command. */
+export function requestCancelActivity(ctx: RunContext, sched: number, wftCompletedEventId: number): void {
+  const act = ctx.state.activities[sched];
+  const id = ctx.addEvent(ET.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, 'activityTaskCancelRequestedEventAttributes', {
+    scheduledEventId: sched,
+    workflowTaskCompletedEventId: wftCompletedEventId,
+  });
+  if (!act) return;
+  act.cancelRequested = true;
+  act.cancelRequestedEventId = id;
+  if (act.state !== 'started') {
+    ctx.addEvent(ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED, 'activityTaskCanceledEventAttributes', {
+      latestCancelRequestedEventId: id,
+      scheduledEventId: sched,
+      startedEventId: 0,
+      identity: '',
+    });
+    delete ctx.state.activities[sched];
+    ctx.work.needNewWft.add(ctx.state.runId);
+  }
+}
+
+export function pendingActivityInfo(act: ActivityState, now: number) {
+  const PS = enums.PendingActivityState;
+  return {
+    activityId: act.activityId,
+    activityType: { name: act.activityType },
+    state: act.cancelRequested
+      ? PS.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+      : act.state === 'started'
+        ? PS.PENDING_ACTIVITY_STATE_STARTED
+        : PS.PENDING_ACTIVITY_STATE_SCHEDULED,
+    heartbeatDetails: decodeB64(Payloads, act.heartbeatDetails),
+    lastHeartbeatTime: act.lastHeartbeatTime ? tsFromMs(act.lastHeartbeatTime) : null,
+    lastStartedTime: act.startedTime ? tsFromMs(act.startedTime) : null,
+    attempt: act.attempt,
+    maximumAttempts: act.retry.maximumAttempts,
+    scheduledTime: tsFromMs(act.currentAttemptScheduledTime),
+    expirationTime: act.scheduleToCloseMs ? tsFromMs(act.scheduledTime + act.scheduleToCloseMs) : null,
+    lastFailure: decodeB64(Failure, act.lastFailure),
+    lastWorkerIdentity: act.lastStartedIdentity ?? '',
+    currentRetryInterval: act.state === 'backoff' ? durFromMs(Math.max(0, act.currentAttemptScheduledTime - now)) : null,
+    activityOptions: {
+      taskQueue: { name: act.taskQueue },
+      scheduleToCloseTimeout: act.scheduleToCloseMs ? durFromMs(act.scheduleToCloseMs) : null,
+      scheduleToStartTimeout: act.scheduleToStartMs ? durFromMs(act.scheduleToStartMs) : null,
+      startToCloseTimeout: act.startToCloseMs ? durFromMs(act.startToCloseMs) : null,
+      heartbeatTimeout: act.heartbeatMs ? durFromMs(act.heartbeatMs) : null,
+      retryPolicy: retryPolicyProto(act.retry),
+    },
+  };
+}
+
+export { toNum };

@@ -1,0 +1,221 @@
+/**
+ * RespondWorkflowTaskCompleted: the workflow task's commands (and protocol messages) become history events.
+ */
+import { encodeB64, enums, Memo, SearchAttributes, decodeB64, msFromDur } from '../proto';
+import type { RunContext } from './context';
+import { closeRun, createRun } from './lifecycle';
+import { scheduleActivity, requestCancelActivity } from './activities';
+import { startTimer, cancelTimer } from './timers';
+import { failWorkflowTask, scheduleWorkflowTask } from './workflow-task';
+import { handleProtocolMessage, hasUndeliveredUpdates } from './updates';
+import { startChildCommand, signalExternalCommand, cancelExternalCommand } from './children';
+import * as store from '../storage/store';
+import type { Engine } from './engine';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ET = enums.EventType;
+const CT = enums.CommandType;
+const ST = enums.WorkflowExecutionStatus;
+const CAUSE = enums.WorkflowTaskFailedCause;
+
+const CLOSE_COMMANDS = new Set<number>([
+  CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  CT.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+  CT.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+  CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
+]);
+
+export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req: any): Promise<void> {
+  const s = ctx.state;
+  const w = s.wft!;
+  const commands: any[] = req.commands ?? [];
+  const identity = req.identity ?? '';
+  const hasClose = commands.some((c) => CLOSE_COMMANDS.has(c.commandType));
+  // Events that arrived during the task (or updates not yet seen) must be handled before the run may close.
+  if (hasClose && (s.buffered.length > 0 || hasUndeliveredUpdates(s))) {
+    failWorkflowTask(ctx, CAUSE.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, identity);
+    return;
+  }
+  const completedId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTaskCompletedEventAttributes', {
+    scheduledEventId: w.scheduledEventId,
+    startedEventId: w.startedEventId,
+    identity,
+    binaryChecksum: req.binaryChecksum ?? '',
+    workerVersion: req.workerVersionStamp ?? null,
+    sdkMetadata: req.sdkMetadata ?? null,
+    meteringMetadata: req.meteringMetadata ?? null,
+    deployment: req.deployment ?? null,
+    versioningBehavior: req.versioningBehavior ?? 0,
+  });
+  s.previousStartedEventId = w.startedEventId;
+  s.wft = null;
+  s.wftAttempt = 1;
+  const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
+  s.sticky = stickyName
+    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes.scheduleToStartTimeout) || 5000 }
+    : null;
+
+  const messages = new Map<string, any>();
+  for (const m of req.messages ?? []) messages.set(m.id, m);
+
+  let forceNew = !!req.forceCreateNewWorkflowTask;
+  for (const cmd of commands) {
+    if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) break;
+    switch (cmd.commandType) {
+      case CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+        scheduleActivity(ctx, cmd.scheduleActivityTaskCommandAttributes, completedId);
+        break;
+      case CT.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
+        requestCancelActivity(ctx, Number(cmd.requestCancelActivityTaskCommandAttributes.scheduledEventId), completedId);
+        break;
+      case CT.COMMAND_TYPE_START_TIMER:
+        startTimer(ctx, cmd.startTimerCommandAttributes, completedId);
+        break;
+      case CT.COMMAND_TYPE_CANCEL_TIMER:
+        cancelTimer(ctx, cmd.cancelTimerCommandAttributes, completedId);
+        break;
+      case CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+        closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_COMPLETED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, 'workflowExecutionCompletedEventAttributes', {
+          result: cmd.completeWorkflowExecutionCommandAttributes?.result ?? null,
+          workflowTaskCompletedEventId: completedId,
+        });
+        break;
+      case CT.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+        closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_FAILED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, 'workflowExecutionFailedEventAttributes', {
+          failure: cmd.failWorkflowExecutionCommandAttributes?.failure ?? null,
+          retryState: enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
+          workflowTaskCompletedEventId: completedId,
+        });
+        break;
+      case CT.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+        closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_CANCELED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, 'workflowExecutionCanceledEventAttributes', {
+          details: cmd.cancelWorkflowExecutionCommandAttributes?.details ?? null,
+          workflowTaskCompletedEventId: completedId,
+        });
+        break;
+      case CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+        await continueAsNew(engine, ctx, cmd.continueAsNewWorkflowExecutionCommandAttributes, completedId, identity);
+        break;
+      case CT.COMMAND_TYPE_RECORD_MARKER: {
+        const a = cmd.recordMarkerCommandAttributes;
+        ctx.addEvent(ET.EVENT_TYPE_MARKER_RECORDED, 'markerRecordedEventAttributes', {
+          markerName: a.markerName,
+          details: a.details ?? {},
+          workflowTaskCompletedEventId: completedId,
+          header: a.header ?? null,
+          failure: a.failure ?? null,
+        });
+        break;
+      }
+      case CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const a = cmd.upsertWorkflowSearchAttributesCommandAttributes;
+        ctx.addEvent(ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'upsertWorkflowSearchAttributesEventAttributes', {
+          workflowTaskCompletedEventId: completedId,
+          searchAttributes: a.searchAttributes ?? null,
+        });
+        const cur = decodeB64(SearchAttributes, s.searchAttributes)?.indexedFields ?? {};
+        for (const [k, v] of Object.entries<any>(a.searchAttributes?.indexedFields ?? {})) {
+          // An empty payload (no data) removes the attribute.
+          if (!v?.data || v.data.length === 0) delete cur[k];
+          else cur[k] = v;
+        }
+        s.searchAttributes = Object.keys(cur).length ? encodeB64(SearchAttributes, { indexedFields: cur }) : undefined;
+        ctx.visibilityDirty = true;
+        break;
+      }
+      case CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
+        const a = cmd.modifyWorkflowPropertiesCommandAttributes;
+        ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 'workflowPropertiesModifiedEventAttributes', {
+          workflowTaskCompletedEventId: completedId,
+          upsertedMemo: a.upsertedMemo ?? null,
+        });
+        const cur = decodeB64(Memo, s.memo)?.fields ?? {};
+        for (const [k, v] of Object.entries<any>(a.upsertedMemo?.fields ?? {})) {
+          if (!v?.data || v.data.length === 0) delete cur[k];
+          else cur[k] = v;
+        }
+        s.memo = Object.keys(cur).length ? encodeB64(Memo, { fields: cur }) : undefined;
+        ctx.visibilityDirty = true;
+        break;
+      }
+      case CT.COMMAND_TYPE_PROTOCOL_MESSAGE: {
+        const id = cmd.protocolMessageCommandAttributes?.messageId;
+        const m = messages.get(id);
+        if (m) {
+          messages.delete(id);
+          handleProtocolMessage(engine, ctx, m, completedId);
+        }
+        break;
+      }
+      case CT.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+        await startChildCommand(engine, ctx, cmd.startChildWorkflowExecutionCommandAttributes, completedId);
+        break;
+      case CT.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+        await signalExternalCommand(engine, ctx, cmd.signalExternalWorkflowExecutionCommandAttributes, completedId);
+        break;
+      case CT.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+        await cancelExternalCommand(engine, ctx, cmd.requestCancelExternalWorkflowExecutionCommandAttributes, completedId);
+        break;
+      default:
+        engine.logger.warn(`unsupported command type ${cmd.commandType}; ignored`);
+    }
+  }
+  // Messages not sequenced by a command (rejections, and anything else the worker sent).
+  for (const m of messages.values()) handleProtocolMessage(engine, ctx, m, completedId);
+
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return;
+  const flushed = ctx.flushBuffered();
+  if (ctx.work.needNewWft.has(s.runId)) forceNew = true;
+  if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) scheduleWorkflowTask(ctx);
+}
+
+async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedId: number, identity: string) {
+  const s = ctx.state;
+  const newRunId = engine.ids.runId();
+  closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW, ET.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, 'workflowExecutionContinuedAsNewEventAttributes', {
+    newExecutionRunId: newRunId,
+    workflowType: a.workflowType ?? { name: s.workflowType },
+    taskQueue: { name: a.taskQueue?.name || s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    input: a.input ?? null,
+    workflowRunTimeout: a.workflowRunTimeout ?? null,
+    workflowTaskTimeout: a.workflowTaskTimeout ?? null,
+    workflowTaskCompletedEventId: completedId,
+    backoffStartInterval: a.backoffStartInterval ?? null,
+    initiator: a.initiator ?? enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW,
+    failure: a.failure ?? null,
+    lastCompletionResult: a.lastCompletionResult ?? null,
+    header: a.header ?? null,
+    memo: a.memo ?? null,
+    searchAttributes: a.searchAttributes ?? null,
+  });
+  s.newExecutionRunId = newRunId;
+  const memo = a.memo ?? decodeB64(Memo, s.memo);
+  const sa = a.searchAttributes ?? decodeB64(SearchAttributes, s.searchAttributes);
+  createRun(ctx.work, {
+    namespaceId: s.namespaceId,
+    namespace: s.namespace,
+    workflowId: s.workflowId,
+    runId: newRunId,
+    firstRunId: s.firstRunId,
+    workflowType: a.workflowType?.name || s.workflowType,
+    taskQueue: a.taskQueue?.name || s.taskQueue,
+    input: a.input,
+    header: a.header,
+    executionTimeoutMs: s.executionTimeoutMs,
+    executionExpiresAt: s.executionExpiresAt,
+    runTimeoutMs: msFromDur(a.workflowRunTimeout) || s.runTimeoutMs,
+    taskTimeoutMs: msFromDur(a.workflowTaskTimeout) || s.taskTimeoutMs,
+    identity,
+    requestId: engine.ids.requestId(),
+    memo,
+    searchAttributes: sa,
+    retryPolicy: a.retryPolicy,
+    parent: s.parent,
+    continuedExecutionRunId: s.runId,
+    initiator: a.initiator,
+    continuedFailure: a.failure,
+    lastCompletionResult: a.lastCompletionResult,
+    firstWorkflowTaskBackoffMs: msFromDur(a.backoffStartInterval),
+  });
+  await store.setCurrentRun(ctx.tx, s.namespaceId, s.workflowId, newRunId);
+}

@@ -1,0 +1,239 @@
+/**
+ * One request = one transaction. `Work` holds the transaction and the runs it touched; `RunContext` appends
+ * events (buffering those that arrive while a workflow task runs), tasks and deadlines for one run and
+ * writes them all when the transaction ends. Notifications (pollers, history long-polls, the deadline
+ * scheduler) only fire after commit.
+ */
+import type { Executor } from '../../db/connection';
+import { encodeEvent, decodeEvent, HistoryEvent, tsFromMs } from '../proto';
+import * as store from '../storage/store';
+import type { BufferedEvent, RunState } from './state';
+import { notFound } from '../errors';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export interface NewEvent {
+  eventId: number;
+  data: Uint8Array;
+  obj: any;
+}
+
+export interface PostCommit {
+  tasksAdded(namespaceId: string, kind: string, taskQueue: string): void;
+  runChanged(ctx: RunContext): void;
+  deadlineAdded(fireAt: number): void;
+}
+
+export class RunContext {
+  dirty = false;
+  visibilityDirty = false;
+  readonly newEvents: NewEvent[] = [];
+  readonly tasks: store.TaskInsert[] = [];
+  readonly deadlines: store.DeadlineInsert[] = [];
+  /** Callbacks to run after commit (in-memory waiters of this run). */
+  readonly after: (() => void)[] = [];
+
+  constructor(
+    readonly work: Work,
+    public state: RunState,
+    readonly version: number,
+    readonly isNew: boolean,
+    /** Number of events already persisted (state.nextEventId at load time). */
+    readonly persistedNextEventId: number,
+  ) {
+    if (isNew) {
+      this.dirty = true;
+      this.visibilityDirty = true;
+    }
+  }
+
+  get now(): number {
+    return this.work.now;
+  }
+  get tx(): Executor {
+    return this.work.tx;
+  }
+
+  touch(): void {
+    this.dirty = true;
+  }
+
+  /** Appends an event now, or buffers it while a workflow task is started (when `bufferable`). */
+  addEvent(eventType: number, attrKey: string, attrs: Record<string, unknown>, opts: { bufferable?: boolean; linkPrev?: boolean } = {}): number {
+    this.dirty = true;
+    const ev: any = { eventId: 0, eventTime: tsFromMs(this.now), eventType, [attrKey]: attrs };
+    if (opts.bufferable && this.state.wft?.state === 'started') {
+      const b: BufferedEvent = { b64: Buffer.from(encodeEvent(ev)).toString('base64') };
+      if (opts.linkPrev) b.linkKey = attrKey;
+      this.state.buffered.push(b);
+      return 0;
+    }
+    const id = this.state.nextEventId++;
+    ev.eventId = id;
+    if (opts.linkPrev) (ev[attrKey] as any).startedEventId = id - 1;
+    this.pushEncoded(ev);
+    return id;
+  }
+
+  private pushEncoded(ev: any) {
+    const msg = HistoryEvent.fromObject(ev);
+    const data = HistoryEvent.encode(msg).finish();
+    this.state.historySizeBytes += data.length;
+    this.newEvents.push({ eventId: ev.eventId, data, obj: msg });
+  }
+
+  /** Writes the buffered events to history; returns how many. */
+  flushBuffered(): number {
+    const n = this.state.buffered.length;
+    for (const b of this.state.buffered) {
+      const ev: any = decodeEvent(Buffer.from(b.b64, 'base64'));
+      const id = this.state.nextEventId++;
+      ev.eventId = id;
+      if (b.linkKey) ev[b.linkKey].startedEventId = id - 1;
+      this.pushEncoded(ev);
+    }
+    this.state.buffered = [];
+    if (n) this.dirty = true;
+    return n;
+  }
+
+  enqueueTask(kind: 'workflow' | 'activity', taskQueue: string, scheduledEventId: number, attempt: number): void {
+    this.dirty = true;
+    this.tasks.push({
+      namespaceId: this.state.namespaceId,
+      taskQueue,
+      kind,
+      runId: this.state.runId,
+      scheduledEventId,
+      attempt,
+      visibleAt: new Date(this.now),
+    });
+  }
+
+  addDeadline(kind: string, fireAt: number, payload: Record<string, unknown>): void {
+    this.dirty = true;
+    this.deadlines.push({ runId: this.state.runId, kind, fireAt: new Date(fireAt), payload });
+  }
+
+  /** Reads one event of this run (persisted or appended in this transaction). */
+  async readEvent(eventId: number): Promise<any> {
+    if (eventId >= this.persistedNextEventId) {
+      const e = this.newEvents.find((x) => x.eventId === eventId);
+      if (!e) throw notFound(`event ${eventId} not found`);
+      return e.obj;
+    }
+    const rows = await store.readEvents(this.tx, this.state.runId, eventId, eventId + 1);
+    if (!rows[0]) throw notFound(`event ${eventId} not found`);
+    return decodeEvent(rows[0]);
+  }
+
+  /** Events fromId.. (inclusive) up to the current end, decoded, including those appended in this transaction. */
+  async readHistoryFrom(fromId: number): Promise<any[]> {
+    const out: any[] = [];
+    if (fromId < this.persistedNextEventId) {
+      const rows = await this.work.engineReadEvents(this.tx, this.state.runId, fromId, this.persistedNextEventId);
+      for (const r of rows) out.push(r);
+    }
+    for (const e of this.newEvents) if (e.eventId >= fromId) out.push(e.obj);
+    return out;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.dirty) return;
+    const tx = this.tx;
+    if (this.isNew) await store.insertExecution(tx, this.state);
+    else await store.updateExecution(tx, this.state, this.version);
+    await store.insertEvents(tx, this.state.runId, this.newEvents);
+    await store.insertTasks(tx, this.tasks);
+    await store.insertDeadlines(tx, this.deadlines);
+    if (this.visibilityDirty) await this.work.recordVisibility(this);
+  }
+}
+
+export interface WorkHost {
+  readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]>;
+  recordVisibility(tx: Executor, ctx: RunContext): Promise<void>;
+  cachedState(runId: string, version: number): RunState | undefined;
+}
+
+export class Work {
+  tx!: Executor;
+  readonly runs = new Map<string, RunContext>();
+  readonly after: (() => void)[] = [];
+  /** Task rows to drop (e.g. a sticky task moved back to the normal queue). */
+  readonly deleteTasks: { runId: string; kind: string; sched: number }[] = [];
+  /** Runs closed in this transaction (parent notification, update waiters). */
+  readonly closedRuns: RunContext[] = [];
+  /** Runs that need a workflow task after the current command batch (e.g. activity canceled before start). */
+  readonly needNewWft = new Set<string>();
+
+  constructor(
+    readonly host: WorkHost,
+    readonly now: number,
+  ) {}
+
+  /** Loads (and row-locks) a run for mutation. */
+  async run(runId: string): Promise<RunContext> {
+    const existing = this.runs.get(runId);
+    if (existing) return existing;
+    const row = await store.loadExecution(this.tx, runId, true);
+    if (!row) throw notFound(`workflow execution not found for run ${runId}`);
+    const ctx = new RunContext(this, row.state, row.version, false, row.state.nextEventId);
+    this.runs.set(runId, ctx);
+    return ctx;
+  }
+
+  async tryRun(runId: string): Promise<RunContext | null> {
+    try {
+      return await this.run(runId);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
+  newRun(state: RunState): RunContext {
+    const ctx = new RunContext(this, state, 0, true, 1);
+    this.runs.set(state.runId, ctx);
+    return ctx;
+  }
+
+  engineReadEvents(tx: Executor, runId: string, fromId: number, toId: number) {
+    return this.host.readEvents(tx, runId, fromId, toId);
+  }
+
+  recordVisibility(ctx: RunContext) {
+    return this.host.recordVisibility(this.tx, ctx);
+  }
+
+  async flush(): Promise<void> {
+    for (const d of this.deleteTasks) await store.deleteTasksOf(this.tx, d.runId, d.kind, d.sched);
+    for (const ctx of this.runs.values()) await ctx.flush();
+  }
+
+  runAfterCommit(pc: PostCommit): void {
+    for (const cb of this.after) {
+      try {
+        cb();
+      } catch {
+        /* ignore */
+      }
+    }
+    for (const ctx of this.runs.values()) {
+      if (!ctx.dirty) continue;
+      const queues = new Set<string>();
+      for (const t of ctx.tasks) {
+        const k = `${t.kind}\u0000${t.taskQueue}`;
+        if (!queues.has(k)) {
+          queues.add(k);
+          pc.tasksAdded(t.namespaceId, t.kind, t.taskQueue);
+        }
+      }
+      let min = Infinity;
+      for (const d of ctx.deadlines) min = Math.min(min, d.fireAt.getTime());
+      if (min !== Infinity) pc.deadlineAdded(min);
+      pc.runChanged(ctx);
+    }
+    for (const ctx of this.runs.values()) for (const cb of ctx.after) cb();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The engine: transactions over runs, namespaces, long-poll signals, the deadline scheduler hook and the
+ * in-memory parts (queries, update waiters). Entity logic lives in the sibling modules.
+ */
+import type { Executor } from '../../db/connection';
+import type { Clock, IdGenerator } from '../clock';
+import type { Logger } from '../grpc';
+import { namespaceNotFound } from '../errors';
+import { decodeEvent, decodeB64, Memo, SearchAttributes, enums } from '../proto';
+import * as store from '../storage/store';
+import { Signals, queueKey, runKey } from '../matching';
+import { Work, type RunContext } from './context';
+import type { RunState } from './state';
+import type { VisibilityRecorder } from '../visibility-adapter';
+import { propagateClosures } from './children';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export interface EngineOptions {
+  db: Executor;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  longPollTimeoutMs: number;
+  visibility: VisibilityRecorder;
+  /** Postgres (true) retries serialization/deadlock errors; PGlite runs one transaction at a time anyway. */
+}
+
+export interface Namespace {
+  id: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+const RETRYABLE_PG = new Set(['40001', '40P01', '23505']);
+
+export class RetryTransaction extends Error {
+  readonly code = 'RETRY_TRANSACTION';
+}
+
+export class Engine {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly signals = new Signals();
+  longPollTimeoutMs: number;
+  private nsByName = new Map<string, Namespace>();
+  private nsById = new Map<string, Namespace>();
+  /** Set by the scheduler: called after commit with the earliest new deadline. */
+  onDeadline: (fireAt: number) => void = () => {};
+  /** Hooks run after commit for a changed run (queries, updates). */
+  readonly runListeners: ((ctx: RunContext) => void)[] = [];
+  private readonly visibility: VisibilityRecorder;
+  stopped = false;
+  /** In-flight request accounting for graceful stop. */
+
+  constructor(opts: EngineOptions) {
+    this.db = opts.db;
+    this.clock = opts.clock;
+    this.ids = opts.ids;
+    this.logger = opts.logger;
+    this.longPollTimeoutMs = opts.longPollTimeoutMs;
+    this.visibility = opts.visibility;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  // ---------- namespaces ----------
+  async namespace(name: string | null | undefined): Promise<Namespace> {
+    const n = name || 'default';
+    const cached = this.nsByName.get(n);
+    if (cached) return cached;
+    const row = await store.getNamespaceByName(this.db, n);
+    if (!row) throw namespaceNotFound(n);
+    this.cacheNs(row);
+    return row;
+  }
+  async namespaceById(id: string): Promise<Namespace> {
+    const cached = this.nsById.get(id);
+    if (cached) return cached;
+    const row = await store.getNamespaceById(this.db, id);
+    if (!row) throw namespaceNotFound(id);
+    this.cacheNs(row);
+    return row;
+  }
+  cacheNs(row: Namespace) {
+    this.nsByName.set(row.name, row);
+    this.nsById.set(row.id, row);
+  }
+
+  // ---------- transactions ----------
+  async transact<T>(fn: (w: Work) => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      const work = new Work(this, this.now());
+      try {
+        const result = await this.db.transaction(async (tx) => {
+          work.tx = tx as Executor;
+          const r = await fn(work);
+          await propagateClosures(work);
+          await work.flush();
+          return r;
+        });
+        this.afterCommit(work);
+        return result;
+      } catch (e) {
+        const code = (e as any)?.code ?? (e as any)?.cause?.code;
+        const retryable =
+          e instanceof RetryTransaction || code === 'CONCURRENT_UPDATE' || (typeof code === 'string' && RETRYABLE_PG.has(code));
+        if (retryable && i < 20) {
+          await new Promise((r) => setTimeout(r, Math.min(50, 2 * i) + Math.random() * 5));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private afterCommit(work: Work) {
+    work.runAfterCommit({
+      tasksAdded: (ns, kind, q) => this.signals.notify(queueKey(ns, kind, q)),
+      deadlineAdded: (at) => this.onDeadline(at),
+      runChanged: (ctx) => {
+        this.signals.notify(runKey(ctx.state.runId));
+        for (const l of this.runListeners) {
+          try {
+            l(ctx);
+          } catch (e) {
+            this.logger.error('run listener failed', e);
+          }
+        }
+      },
+    });
+  }
+
+  /** Reads a run without locking (for describe / history / query). */
+  async readRun(runId: string): Promise<RunState | null> {
+    const row = await store.loadExecution(this.db, runId, false);
+    return row?.state ?? null;
+  }
+
+  async resolveRunId(namespaceId: string, workflowId: string, runId?: string | null): Promise<string | null> {
+    if (runId) return runId;
+    return store.getCurrentRun(this.db, namespaceId, workflowId);
+  }
+
+  // ---------- WorkHost ----------
+  async readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]> {
+    const rows = await store.readEvents(tx, runId, fromId, toId);
+    return rows.map(decodeEvent);
+  }
+
+  async recordVisibility(tx: Executor, ctx: RunContext): Promise<void> {
+    const s = ctx.state;
+    const sa = decodeB64(SearchAttributes, s.searchAttributes);
+    await this.visibility(tx, {
+      namespaceId: s.namespaceId,
+      workflowId: s.workflowId,
+      runId: s.runId,
+      workflowType: s.workflowType,
+      taskQueue: s.taskQueue,
+      status: s.status,
+      startTime: new Date(s.startTime),
+      executionTime: new Date(s.executionTime),
+      closeTime: s.closeTime ? new Date(s.closeTime) : null,
+      historyLength: s.nextEventId - 1,
+      memo: decodeB64(Memo, s.memo),
+      searchAttributes: sa?.indexedFields ?? {},
+      parentWorkflowId: s.parent?.workflowId ?? null,
+      parentRunId: s.parent?.runId ?? null,
+    });
+  }
+
+  cachedState(): RunState | undefined {
+    return undefined;
+  }
+}
+
+export const WorkflowStatus = enums.WorkflowExecutionStatus;
+export const isRunning = (s: RunState) => s.status === enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;

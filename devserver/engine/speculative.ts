@@ -1,0 +1,42 @@
+/**
+ * A workflow task scheduled only to deliver an update is speculative: when the worker answers with nothing
+ * but rejections, its WorkflowTaskScheduled/Started events are dropped again, so a rejected update leaves no
+ * trace in history. The worker is told where its history now ends (resetHistoryEventId).
+ */
+import { enums, msFromDur } from '../proto';
+import * as store from '../storage/store';
+import type { RunContext } from './context';
+import { handleProtocolMessage } from './updates';
+import type { Engine } from './engine';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+function isRejection(m: any): boolean {
+  return String(m?.body?.type_url ?? '').endsWith('temporal.api.update.v1.Rejection');
+}
+
+/** Returns the event id to reset the worker to, or 0 when the task is completed normally. */
+export async function rollbackSpeculativeTask(ctx: RunContext, req: any, engine?: Engine): Promise<number> {
+  const s = ctx.state;
+  const w = s.wft!;
+  const messages: any[] = req.messages ?? [];
+  if (!w.speculative) return 0;
+  if ((req.commands ?? []).length > 0 || req.forceCreateNewWorkflowTask) return 0;
+  if (messages.length === 0 || !messages.every(isRejection)) return 0;
+  if (s.buffered.length > 0) return 0;
+  if (s.nextEventId !== w.startedEventId + 1 || w.scheduledEventId !== w.startedEventId - 1) return 0;
+  for (const m of messages) handleProtocolMessage(engine ?? ({ logger: console } as any), ctx, m, 0);
+  await store.deleteEventsFrom(ctx.tx, s.runId, w.scheduledEventId);
+  await store.deleteDeadlinesOfKinds(ctx.tx, s.runId, ['wft-timeout', 'wft-sticky-timeout']);
+  // Events of this transaction at or after the dropped ones are discarded as well (there are none by the checks above).
+  s.nextEventId = w.scheduledEventId;
+  s.wft = null;
+  s.wftAttempt = 1;
+  const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
+  s.sticky = stickyName
+    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes.scheduleToStartTimeout) || 5000 }
+    : null;
+  ctx.touch();
+  void enums;
+  return s.previousStartedEventId;
+}

@@ -1,0 +1,133 @@
+/**
+ * The mutable state of one run, kept as jsonb in ds_executions.state. Only JSON-safe values: times are epoch
+ * milliseconds, protobuf blobs (payloads, failures, memo) are base64 of the encoded message.
+ */
+
+export interface RetryPolicyState {
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  maximumAttempts: number; // 0 = unlimited
+  nonRetryableErrorTypes: string[];
+}
+
+export interface ActivityState {
+  scheduledEventId: number;
+  activityId: string;
+  activityType: string;
+  taskQueue: string;
+  attempt: number;
+  /** scheduled = waiting in a task queue, started = a worker has it, backoff = waiting for the retry timer. */
+  state: 'scheduled' | 'started' | 'backoff';
+  scheduledTime: number;
+  currentAttemptScheduledTime: number;
+  startedTime?: number;
+  lastHeartbeatTime?: number;
+  heartbeatDetails?: string; // b64 Payloads
+  lastFailure?: string; // b64 Failure
+  lastWorkerIdentity?: string;
+  lastStartedIdentity?: string;
+  lastStartRequestId?: string;
+  cancelRequested: boolean;
+  cancelRequestedEventId?: number;
+  scheduleToCloseMs: number;
+  scheduleToStartMs: number;
+  startToCloseMs: number;
+  heartbeatMs: number;
+  retry: RetryPolicyState;
+}
+
+export interface TimerState {
+  timerId: string;
+  startedEventId: number;
+  fireAt: number;
+}
+
+export interface WorkflowTaskState {
+  scheduledEventId: number;
+  startedEventId: number; // 0 until started
+  attempt: number;
+  state: 'scheduled' | 'started';
+  taskQueue: string;
+  sticky: boolean;
+  scheduledTime: number;
+  startedTime: number;
+  startToCloseMs: number;
+  identity?: string;
+  /** Scheduled only to deliver an update: dropped from history if the update is rejected. */
+  speculative?: boolean;
+}
+
+export interface BufferedEvent {
+  b64: string; // encoded HistoryEvent with eventId 0
+  /** Attribute key whose `startedEventId` must point at the event written just before (activity Started → Completed). */
+  linkKey?: string;
+}
+
+export interface UpdateState {
+  updateId: string;
+  /** requested = waiting for delivery to a workflow task; sent = delivered in a started task; accepted; completed. */
+  state: 'requested' | 'sent' | 'accepted' | 'completed';
+  /** Rejected by the validator: kept only here (dedup + answer to pollers), never in history. */
+  rejected?: boolean;
+  request: string; // b64 temporal.api.update.v1.Request
+  acceptedEventId?: number;
+  outcome?: string; // b64 temporal.api.update.v1.Outcome
+  /** Attempt of the workflow task the request was delivered in. */
+  sentInWftScheduledEventId?: number;
+}
+
+export interface ChildState {
+  initiatedEventId: number;
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  workflowType: string;
+  runId?: string;
+  startedEventId?: number;
+  parentClosePolicy: number;
+}
+
+export interface ParentRef {
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  initiatedEventId: number;
+}
+
+export interface RunState {
+  namespaceId: string;
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  firstRunId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: number; // WorkflowExecutionStatus
+  startTime: number;
+  executionTime: number;
+  closeTime: number | null;
+  nextEventId: number;
+  runTimeoutMs: number;
+  executionTimeoutMs: number;
+  executionExpiresAt: number; // 0 = never
+  taskTimeoutMs: number;
+  memo?: string; // b64 Memo
+  searchAttributes?: string; // b64 SearchAttributes
+  startRequestId: string;
+  previousStartedEventId: number;
+  wft: WorkflowTaskState | null;
+  wftAttempt: number;
+  sticky: { taskQueue: string; scheduleToStartMs: number } | null;
+  activities: Record<string, ActivityState>; // by scheduledEventId
+  timers: Record<string, TimerState>; // by timerId
+  buffered: BufferedEvent[];
+  cancelRequested: boolean;
+  completionEventId: number;
+  newExecutionRunId?: string;
+  updates: Record<string, UpdateState>;
+  children: Record<string, ChildState>; // by initiatedEventId
+  parent?: ParentRef;
+  historySizeBytes: number;
+}

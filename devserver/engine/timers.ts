@@ -1,0 +1,39 @@
+/** User timers: StartTimer → TimerStarted + persisted deadline → TimerFired; CancelTimer → TimerCanceled. */
+import { enums, msFromDur } from '../proto';
+import type { RunContext } from './context';
+import { scheduleWorkflowTask } from './workflow-task';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ET = enums.EventType;
+
+export function startTimer(ctx: RunContext, a: any, wftCompletedEventId: number): void {
+  const ms = Math.max(0, msFromDur(a.startToFireTimeout));
+  const id = ctx.addEvent(ET.EVENT_TYPE_TIMER_STARTED, 'timerStartedEventAttributes', {
+    timerId: a.timerId,
+    startToFireTimeout: a.startToFireTimeout,
+    workflowTaskCompletedEventId: wftCompletedEventId,
+  });
+  const fireAt = ctx.now + ms;
+  ctx.state.timers[a.timerId] = { timerId: a.timerId, startedEventId: id, fireAt };
+  ctx.addDeadline('timer', fireAt, { timerId: a.timerId, started: id });
+}
+
+export function cancelTimer(ctx: RunContext, a: any, wftCompletedEventId: number): void {
+  const t = ctx.state.timers[a.timerId];
+  if (!t) return;
+  ctx.addEvent(ET.EVENT_TYPE_TIMER_CANCELED, 'timerCanceledEventAttributes', {
+    timerId: a.timerId,
+    startedEventId: t.startedEventId,
+    workflowTaskCompletedEventId: wftCompletedEventId,
+    identity: '',
+  });
+  delete ctx.state.timers[a.timerId];
+}
+
+export function timerFired(ctx: RunContext, timerId: string, started: number): void {
+  const t = ctx.state.timers[timerId];
+  if (!t || t.startedEventId !== started) return;
+  delete ctx.state.timers[timerId];
+  ctx.addEvent(ET.EVENT_TYPE_TIMER_FIRED, 'timerFiredEventAttributes', { timerId, startedEventId: started }, { bufferable: true });
+  scheduleWorkflowTask(ctx);
+}

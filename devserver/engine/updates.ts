@@ -1,0 +1,110 @@
+/**
+ * Workflow updates through workflow-task protocol messages: admitted (mutable state only) → delivered as a
+ * `messages` entry of a workflow task → accepted (UpdateAccepted event) → completed (UpdateCompleted event),
+ * or rejected by the validator (no history event; kept in mutable state for dedup and pollers).
+ */
+import { decodeB64, encodeB64, enums, temporal, root } from '../proto';
+import type { RunContext } from './context';
+import type { RunState } from './state';
+import { scheduleWorkflowTask } from './workflow-task';
+import type { Engine } from './engine';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ET = enums.EventType;
+const upd = temporal.api.update.v1;
+
+export function hasUndeliveredUpdates(s: RunState): boolean {
+  for (const u of Object.values(s.updates)) if (u.state === 'requested') return true;
+  return false;
+}
+
+/** Admits an update request (no-op if the id is known). Returns true when newly admitted. */
+export function admitUpdate(ctx: RunContext, updateId: string, request: any): boolean {
+  const s = ctx.state;
+  if (s.updates[updateId]) return false;
+  s.updates[updateId] = { updateId, state: 'requested', request: encodeB64(upd.Request, request)! };
+  ctx.touch();
+  if (!s.wft) {
+    scheduleWorkflowTask(ctx);
+    // A task that exists only for this update is speculative: if the update is rejected it leaves no trace.
+    const w = s.wft as RunState['wft'];
+    if (w && s.buffered.length === 0) w.speculative = true;
+  }
+  return true;
+}
+
+/** Protocol messages for the updates to deliver in the task just started. */
+export function takeUpdateMessages(ctx: RunContext): any[] {
+  const s = ctx.state;
+  const w = s.wft!;
+  const out: any[] = [];
+  for (const u of Object.values(s.updates)) {
+    if (u.state !== 'requested') continue;
+    u.state = 'sent';
+    u.sentInWftScheduledEventId = w.scheduledEventId;
+    const req = decodeB64(upd.Request, u.request);
+    out.push({
+      id: `${u.updateId}/request`,
+      protocolInstanceId: u.updateId,
+      eventId: w.startedEventId - 1,
+      body: { type_url: 'type.googleapis.com/temporal.api.update.v1.Request', value: upd.Request.encode(req).finish() },
+    });
+  }
+  if (out.length) ctx.touch();
+  return out;
+}
+
+function anyType(body: any): string {
+  return String(body?.type_url ?? body?.typeUrl ?? '').replace(/^type\.googleapis\.com\//, '');
+}
+
+export function handleProtocolMessage(engine: Engine, ctx: RunContext, m: any, _completedId: number): void {
+  const s = ctx.state;
+  const type = anyType(m.body);
+  const u = s.updates[m.protocolInstanceId];
+  if (!u) {
+    engine.logger.warn(`protocol message for unknown update ${m.protocolInstanceId}`);
+    return;
+  }
+  const T = root.lookupType(type);
+  const body = T.decode(m.body.value);
+  ctx.touch();
+  if (type === 'temporal.api.update.v1.Acceptance') {
+    if (u.state !== 'sent' && u.state !== 'requested') return;
+    u.acceptedEventId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, 'workflowExecutionUpdateAcceptedEventAttributes', {
+      protocolInstanceId: u.updateId,
+      acceptedRequestMessageId: body.acceptedRequestMessageId,
+      acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId,
+      acceptedRequest: body.acceptedRequest ?? decodeB64(upd.Request, u.request),
+    });
+    u.state = 'accepted';
+  } else if (type === 'temporal.api.update.v1.Rejection') {
+    if (u.state !== 'sent' && u.state !== 'requested') return;
+    u.state = 'completed';
+    u.rejected = true;
+    u.outcome = encodeB64(upd.Outcome, { failure: body.failure });
+  } else if (type === 'temporal.api.update.v1.Response') {
+    if (u.state !== 'accepted') return;
+    ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 'workflowExecutionUpdateCompletedEventAttributes', {
+      meta: body.meta ?? { updateId: u.updateId },
+      acceptedEventId: u.acceptedEventId ?? 0,
+      outcome: body.outcome,
+    });
+    u.state = 'completed';
+    u.outcome = encodeB64(upd.Outcome, body.outcome);
+  } else {
+    engine.logger.warn(`unsupported protocol message ${type}`);
+  }
+}
+
+export const UpdateStage = enums.UpdateWorkflowExecutionLifecycleStage;
+
+/** The stage an update has reached (null = unknown update id). */
+export function updateStage(s: RunState, updateId: string): { stage: number; outcome: any } | null {
+  const u = s.updates[updateId];
+  if (!u) return null;
+  if (u.state === 'completed')
+    return { stage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: decodeB64(upd.Outcome, u.outcome) };
+  if (u.state === 'accepted') return { stage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED, outcome: null };
+  return { stage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, outcome: null };
+}

@@ -1,0 +1,141 @@
+/** The workflow-task state machine: schedule → start → complete | fail | time out (→ next attempt). */
+import { durFromMs, enums, tsFromMs } from '../proto';
+import type { RunContext } from './context';
+import { encodeToken } from './tokens';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ET = enums.EventType;
+const ST = enums.WorkflowExecutionStatus;
+
+/** Schedules a workflow task unless one is already scheduled or running (buffered events trigger the next). */
+export function scheduleWorkflowTask(ctx: RunContext): void {
+  const s = ctx.state;
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || s.wft) return;
+  const sticky = s.sticky;
+  const taskQueue = sticky ? sticky.taskQueue : s.taskQueue;
+  const attempt = s.wftAttempt;
+  const id = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, 'workflowTaskScheduledEventAttributes', {
+    taskQueue: sticky
+      ? { name: taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: s.taskQueue }
+      : { name: taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    startToCloseTimeout: durFromMs(s.taskTimeoutMs),
+    attempt,
+  });
+  s.wft = {
+    scheduledEventId: id,
+    startedEventId: 0,
+    attempt,
+    state: 'scheduled',
+    taskQueue,
+    sticky: !!sticky,
+    scheduledTime: ctx.now,
+    startedTime: 0,
+    startToCloseMs: s.taskTimeoutMs,
+  };
+  ctx.enqueueTask('workflow', taskQueue, id, attempt);
+  if (sticky && sticky.scheduleToStartMs > 0) {
+    ctx.addDeadline('wft-sticky-timeout', ctx.now + sticky.scheduleToStartMs, { sched: id });
+  }
+}
+
+/** Sticky schedule-to-start timeout: the task goes back to the normal queue (full history). */
+export function stickyTimeout(ctx: RunContext, sched: number): void {
+  const s = ctx.state;
+  const w = s.wft;
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || !w || w.scheduledEventId !== sched || w.state !== 'scheduled' || !w.sticky) return;
+  ctx.work.deleteTasks.push({ runId: s.runId, kind: 'workflow', sched });
+  s.sticky = null;
+  w.sticky = false;
+  w.taskQueue = s.taskQueue;
+  ctx.enqueueTask('workflow', s.taskQueue, sched, w.attempt);
+}
+
+/** Marks the scheduled task started; returns false if the claimed task is stale. */
+export function startWorkflowTask(ctx: RunContext, sched: number, identity: string, requestId: string): boolean {
+  const s = ctx.state;
+  const w = s.wft;
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || !w || w.state !== 'scheduled' || w.scheduledEventId !== sched) return false;
+  const startedId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_STARTED, 'workflowTaskStartedEventAttributes', {
+    scheduledEventId: sched,
+    identity,
+    requestId,
+    historySizeBytes: s.historySizeBytes,
+  });
+  w.state = 'started';
+  w.startedEventId = startedId;
+  w.startedTime = ctx.now;
+  w.identity = identity;
+  ctx.addDeadline('wft-timeout', ctx.now + w.startToCloseMs, { sched, started: startedId });
+  return true;
+}
+
+/** Builds the PollWorkflowTaskQueueResponse for a just-started task. */
+export async function workflowTaskResponse(ctx: RunContext, extra: { messages?: any[]; queries?: Record<string, any> }) {
+  const s = ctx.state;
+  const w = s.wft!;
+  const fromId = w.sticky && s.previousStartedEventId > 0 ? s.previousStartedEventId + 1 : 1;
+  const events = await ctx.readHistoryFrom(fromId);
+  return {
+    taskToken: encodeToken({ k: 'w', ns: s.namespaceId, wf: s.workflowId, run: s.runId, sched: w.scheduledEventId, att: w.attempt }),
+    workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+    workflowType: { name: s.workflowType },
+    previousStartedEventId: s.previousStartedEventId,
+    startedEventId: w.startedEventId,
+    attempt: w.attempt,
+    history: { events },
+    nextPageToken: null,
+    workflowExecutionTaskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    scheduledTime: tsFromMs(w.scheduledTime),
+    startedTime: tsFromMs(w.startedTime),
+    queries: extra.queries ?? {},
+    messages: extra.messages ?? [],
+  };
+}
+
+/** Records WorkflowTaskFailed, drops stickiness and schedules the next attempt (buffered events flushed). */
+export function failWorkflowTask(ctx: RunContext, cause: number, failure: any, identity: string): void {
+  const s = ctx.state;
+  const w = s.wft!;
+  ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_FAILED, 'workflowTaskFailedEventAttributes', {
+    scheduledEventId: w.scheduledEventId,
+    startedEventId: w.startedEventId,
+    cause,
+    failure: failure ?? null,
+    identity: identity ?? '',
+  });
+  s.wft = null;
+  s.sticky = null;
+  // A new attempt after an explicit failure; UNHANDLED_COMMAND is not the worker's fault (fresh attempt 1).
+  s.wftAttempt = cause === enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND ? 1 : w.attempt + 1;
+  ctx.flushBuffered();
+  resetUpdatesSentIn(ctx, w.scheduledEventId);
+  scheduleWorkflowTask(ctx);
+}
+
+/** Workflow task start-to-close timeout. */
+export function timeoutWorkflowTask(ctx: RunContext, sched: number, started: number): void {
+  const s = ctx.state;
+  const w = s.wft;
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || !w || w.scheduledEventId !== sched || w.state !== 'started' || w.startedEventId !== started) return;
+  ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, 'workflowTaskTimedOutEventAttributes', {
+    scheduledEventId: sched,
+    startedEventId: started,
+    timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+  });
+  s.wft = null;
+  s.sticky = null;
+  s.wftAttempt = w.attempt + 1;
+  ctx.flushBuffered();
+  resetUpdatesSentIn(ctx, sched);
+  scheduleWorkflowTask(ctx);
+}
+
+/** Updates delivered in a task that did not complete go back to "requested" (redelivered next task). */
+export function resetUpdatesSentIn(ctx: RunContext, sched: number): void {
+  for (const u of Object.values(ctx.state.updates)) {
+    if (u.state === 'sent' && u.sentInWftScheduledEventId === sched) {
+      u.state = 'requested';
+      u.sentInWftScheduledEventId = undefined;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Temporal-compatible development server: `temporal.api.workflowservice.v1.WorkflowService` (and the
+ * OperatorService of the visibility module) on grpc-js, durable on Postgres or PGlite.
+ */
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { describeTarget, openDatabase, parseDatabaseTarget, type DatabaseTarget } from '../db/connection';
+import type { RpcHandler } from './errors';
+import { addService, consoleLogger, type Logger } from './grpc';
+import { randomIds, systemClock, type Clock, type IdGenerator } from './clock';
+import { devserverSchema } from './storage/schema';
+import * as store from './storage/store';
+import { Engine } from './engine/engine';
+import { QueryManager } from './engine/queries';
+import { DeadlineScheduler } from './scheduler';
+import { namespaceHandlers } from './service/namespaces';
+import { executionHandlers } from './service/executions';
+import { historyHandlers } from './service/history';
+import { taskHandlers } from './service/tasks';
+import { queryUpdateHandlers } from './service/queries-updates';
+import { loadVisibility, type VisibilityRecorder } from './visibility-adapter';
+
+export const DEFAULT_DATA_DIR = '.data/devserver';
+export const MIGRATIONS_TABLE = '__devserver_migrations';
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../db/migrations/devserver', import.meta.url));
+
+export interface DevServerOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  host?: string;
+  /** postgres:// URL, PGlite data directory, ":memory:", or a parsed target. Default: `.data/devserver`. */
+  db?: string | DatabaseTarget;
+  /** How long Poll*TaskQueue / history / update long polls wait before answering empty. Default 55 s. */
+  longPollTimeoutMs?: number;
+  /** Namespaces created at startup (besides existing ones). Default ['default']. */
+  namespaces?: string[];
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+export interface DevServer {
+  /** host:port, ready for `Connection.connect({ address })`. */
+  address: string;
+  port: number;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  const logger = opts.logger ?? consoleLogger;
+  const target = typeof opts.db === 'object' ? opts.db : parseDatabaseTarget(opts.db, DEFAULT_DATA_DIR);
+  const database = await openDatabase(target, devserverSchema, { maxConnections: opts.maxConnections ?? 20 });
+  try {
+    await database.migrate(MIGRATIONS_FOLDER, MIGRATIONS_TABLE);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  const db = database.db;
+  const visibilityModule = await loadVisibility();
+  const noVisibility: VisibilityRecorder = async () => {};
+  const engine = new Engine({
+    db,
+    clock: opts.clock ?? systemClock,
+    ids: opts.ids ?? randomIds,
+    logger,
+    longPollTimeoutMs: opts.longPollTimeoutMs ?? 55_000,
+    visibility: visibilityModule?.recordVisibility ?? noVisibility,
+  });
+  for (const name of opts.namespaces ?? ['default']) {
+    if (!(await store.getNamespaceByName(db, name))) {
+      await store.insertNamespace(db, { id: crypto.randomUUID(), name, config: { description: `${name} namespace` } });
+    }
+  }
+  const queries = new QueryManager(engine);
+  const scheduler = new DeadlineScheduler(engine);
+
+  const visibilityHandlers = visibilityModule?.createVisibilityHandlers({
+    db,
+    resolveNamespace: async (name: string) => {
+      const ns = await engine.namespace(name);
+      return { id: ns.id, name: ns.name };
+    },
+  });
+  const workflowService: Record<string, RpcHandler> = {
+    ...(visibilityHandlers?.workflowService ?? {}),
+    ...namespaceHandlers(engine),
+    ...executionHandlers(engine),
+    ...historyHandlers(engine),
+    ...taskHandlers(engine, queries),
+    ...queryUpdateHandlers(engine, queries),
+  };
+
+  const stopController = new AbortController();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    'grpc.max_send_message_length': 128 * 1024 * 1024,
+  });
+  addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, logger, stopController.signal);
+  addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {}, logger, stopController.signal);
+
+  const host = opts.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  scheduler.start();
+  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    address: `${host}:${port}`,
+    port,
+    engine,
+    stop() {
+      stopping ??= (async () => {
+        engine.stopped = true;
+        stopController.abort(); // long polls answer empty now
+        await scheduler.stop();
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 3000);
+          server.tryShutdown(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export { parseDatabaseTarget };

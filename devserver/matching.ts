@@ -1,0 +1,49 @@
+/**
+ * In-memory wake-ups for long polls. The database is the source of truth; these only tell a waiting poller
+ * "something committed, look again". A per-key sequence number closes the race between an empty query and
+ * starting to wait.
+ */
+export class Signals {
+  private seq = new Map<string, number>();
+  private waiters = new Map<string, Set<() => void>>();
+
+  version(key: string): number {
+    return this.seq.get(key) ?? 0;
+  }
+
+  notify(key: string): void {
+    this.seq.set(key, (this.seq.get(key) ?? 0) + 1);
+    const ws = this.waiters.get(key);
+    if (!ws) return;
+    this.waiters.delete(key);
+    for (const w of ws) w();
+  }
+
+  /** Resolves true when notified after `seenVersion`, false on timeout/abort. */
+  wait(key: string, seenVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.version(key) !== seenVersion) return Promise.resolve(true);
+    if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters.get(key)?.delete(wake);
+        resolve(v);
+      };
+      const wake = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      set.add(wake);
+    });
+  }
+
+  wakeAll(): void {
+    for (const key of [...this.waiters.keys()]) this.notify(key);
+  }
+}
+
+export const queueKey = (namespaceId: string, kind: string, taskQueue: string) => `q\u0000${namespaceId}\u0000${kind}\u0000${taskQueue}`;
+export const runKey = (runId: string) => `r\u0000${runId}`;

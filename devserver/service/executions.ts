@@ -1,0 +1,218 @@
+/** Start / signal / signal-with-start / cancel / terminate / describe. */
+import { InvalidArgumentError, notFound, WorkflowAlreadyStartedError, type RpcHandler } from '../errors';
+import { decodeB64, durFromMs, enums, Memo, msFromDur, SearchAttributes, tsFromMs } from '../proto';
+import * as store from '../storage/store';
+import type { Engine, Namespace } from '../engine/engine';
+import { RetryTransaction } from '../engine/engine';
+import type { RunContext, Work } from '../engine/context';
+import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/lifecycle';
+import { pendingActivityInfo } from '../engine/activities';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ST = enums.WorkflowExecutionStatus;
+const RUNNING = ST.WORKFLOW_EXECUTION_STATUS_RUNNING;
+const REUSE = enums.WorkflowIdReusePolicy;
+const CONFLICT = enums.WorkflowIdConflictPolicy;
+
+function requireField(v: unknown, name: string) {
+  if (v == null || v === '') throw new InvalidArgumentError(`${name} is not set on request.`);
+}
+
+/** Loads the run addressed by an execution (current run when runId is empty), locked, or NOT_FOUND. */
+export async function loadTarget(work: Work, ns: Namespace, exec: any): Promise<RunContext> {
+  requireField(exec?.workflowId, 'WorkflowId');
+  const runId = exec.runId || (await store.getCurrentRun(work.tx, ns.id, exec.workflowId));
+  if (!runId) throw notFound(`workflow not found for ID: ${exec.workflowId}`);
+  const ctx = await work.tryRun(runId);
+  if (!ctx || ctx.state.workflowId !== exec.workflowId || ctx.state.namespaceId !== ns.id)
+    throw notFound(`workflow not found for ID: ${exec.workflowId}`);
+  return ctx;
+}
+
+function requireRunning(ctx: RunContext) {
+  if (ctx.state.status !== RUNNING) throw notFound('workflow execution already completed');
+}
+
+interface StartOutcome {
+  runId: string;
+  started: boolean;
+  ctx: RunContext | null;
+}
+
+/** Start logic shared by StartWorkflowExecution and SignalWithStartWorkflowExecution (inside `work`). */
+async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, signalOnExisting: boolean): Promise<StartOutcome> {
+  const requestId: string = req.requestId || engine.ids.requestId();
+  const prior = await store.findRequestId(work.tx, ns.id, requestId);
+  if (prior) return { runId: prior, started: true, ctx: null };
+  const curRunId = await store.getCurrentRun(work.tx, ns.id, req.workflowId, true);
+  if (curRunId) {
+    const cur = await work.run(curRunId);
+    if (cur.state.status === RUNNING) {
+      if (signalOnExisting) return { runId: curRunId, started: false, ctx: cur };
+      const conflict = req.workflowIdConflictPolicy ?? 0;
+      if (conflict === CONFLICT.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) return { runId: curRunId, started: false, ctx: null };
+      if (
+        conflict === CONFLICT.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
+        req.workflowIdReusePolicy === REUSE.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING
+      ) {
+        terminateRun(cur, 'terminated by a new start (workflow id conflict policy)', null, req.identity ?? '');
+      } else {
+        throw new WorkflowAlreadyStartedError(req.workflowId, cur.state.startRequestId, curRunId);
+      }
+    } else {
+      const policy = req.workflowIdReusePolicy ?? 0;
+      if (policy === REUSE.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        throw new WorkflowAlreadyStartedError(req.workflowId, cur.state.startRequestId, curRunId);
+      if (
+        policy === REUSE.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY &&
+        cur.state.status === ST.WORKFLOW_EXECUTION_STATUS_COMPLETED
+      )
+        throw new WorkflowAlreadyStartedError(req.workflowId, cur.state.startRequestId, curRunId);
+    }
+  }
+  const runId = engine.ids.runId();
+  const ctx = createRun(work, {
+    namespaceId: ns.id,
+    namespace: ns.name,
+    workflowId: req.workflowId,
+    runId,
+    workflowType: req.workflowType.name,
+    taskQueue: req.taskQueue.name,
+    input: req.input,
+    header: req.header,
+    executionTimeoutMs: msFromDur(req.workflowExecutionTimeout),
+    runTimeoutMs: msFromDur(req.workflowRunTimeout),
+    taskTimeoutMs: msFromDur(req.workflowTaskTimeout),
+    identity: req.identity,
+    requestId,
+    memo: req.memo,
+    searchAttributes: req.searchAttributes,
+    retryPolicy: req.retryPolicy,
+    cronSchedule: req.cronSchedule,
+    firstWorkflowTaskBackoffMs: msFromDur(req.workflowStartDelay),
+    priority: req.priority,
+  });
+  if (curRunId) await store.setCurrentRun(work.tx, ns.id, req.workflowId, runId);
+  else if (!(await store.insertCurrentRunIfAbsent(work.tx, ns.id, req.workflowId, runId))) throw new RetryTransaction();
+  await store.insertRequestId(work.tx, ns.id, requestId, runId);
+  return { runId, started: true, ctx };
+}
+
+function validateStart(req: any) {
+  requireField(req.workflowId, 'WorkflowId');
+  requireField(req.workflowType?.name, 'WorkflowType');
+  requireField(req.taskQueue?.name, 'TaskQueue');
+  if (req.workflowId.length > 1000) throw new InvalidArgumentError('WorkflowId exceeds length limit.');
+}
+
+export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
+  return {
+    async StartWorkflowExecution(req) {
+      validateStart(req);
+      const ns = await engine.namespace(req.namespace);
+      const out = await engine.transact((work) => startInWork(engine, work, ns, req, false));
+      return { runId: out.runId, started: out.started };
+    },
+
+    async SignalWithStartWorkflowExecution(req) {
+      validateStart(req);
+      requireField(req.signalName, 'SignalName');
+      const ns = await engine.namespace(req.namespace);
+      const out = await engine.transact(async (work) => {
+        const o = await startInWork(engine, work, ns, req, true);
+        if (o.ctx) signalRun(o.ctx, req.signalName, req.signalInput, req.identity ?? '', req.header);
+        return o;
+      });
+      return { runId: out.runId, started: out.started };
+    },
+
+    async SignalWorkflowExecution(req) {
+      requireField(req.signalName, 'SignalName');
+      const ns = await engine.namespace(req.namespace);
+      await engine.transact(async (work) => {
+        const ctx = await loadTarget(work, ns, req.workflowExecution);
+        requireRunning(ctx);
+        signalRun(ctx, req.signalName, req.input, req.identity ?? '', req.header);
+      });
+      return {};
+    },
+
+    async RequestCancelWorkflowExecution(req) {
+      const ns = await engine.namespace(req.namespace);
+      await engine.transact(async (work) => {
+        const ctx = await loadTarget(work, ns, req.workflowExecution);
+        if (req.firstExecutionRunId && ctx.state.firstRunId !== req.firstExecutionRunId) throw notFound('workflow execution not found');
+        requireRunning(ctx);
+        requestCancelRun(ctx, req.reason ?? '', req.identity ?? '');
+      });
+      return {};
+    },
+
+    async TerminateWorkflowExecution(req) {
+      const ns = await engine.namespace(req.namespace);
+      await engine.transact(async (work) => {
+        const ctx = await loadTarget(work, ns, req.workflowExecution);
+        if (req.firstExecutionRunId && ctx.state.firstRunId !== req.firstExecutionRunId) throw notFound('workflow execution not found');
+        requireRunning(ctx);
+        terminateRun(ctx, req.reason ?? '', req.details, req.identity ?? '');
+      });
+      return {};
+    },
+
+    async DescribeWorkflowExecution(req) {
+      const ns = await engine.namespace(req.namespace);
+      const exec = req.execution;
+      requireField(exec?.workflowId, 'WorkflowId');
+      const runId = await engine.resolveRunId(ns.id, exec.workflowId, exec.runId);
+      const s = runId ? await engine.readRun(runId) : null;
+      if (!s || s.workflowId !== exec.workflowId || s.namespaceId !== ns.id) throw notFound(`workflow not found for ID: ${exec.workflowId}`);
+      const now = engine.now();
+      const w = s.wft;
+      return {
+        executionConfig: {
+          taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          workflowExecutionTimeout: s.executionTimeoutMs ? durFromMs(s.executionTimeoutMs) : null,
+          workflowRunTimeout: s.runTimeoutMs ? durFromMs(s.runTimeoutMs) : null,
+          defaultWorkflowTaskTimeout: durFromMs(s.taskTimeoutMs),
+        },
+        workflowExecutionInfo: {
+          execution: { workflowId: s.workflowId, runId: s.runId },
+          type: { name: s.workflowType },
+          startTime: tsFromMs(s.startTime),
+          closeTime: s.closeTime ? tsFromMs(s.closeTime) : null,
+          status: s.status,
+          historyLength: s.nextEventId - 1,
+          parentNamespaceId: s.parent?.namespaceId ?? '',
+          parentExecution: s.parent ? { workflowId: s.parent.workflowId, runId: s.parent.runId } : null,
+          executionTime: tsFromMs(s.executionTime),
+          memo: decodeB64(Memo, s.memo) ?? { fields: {} },
+          searchAttributes: decodeB64(SearchAttributes, s.searchAttributes) ?? { indexedFields: {} },
+          taskQueue: s.taskQueue,
+          historySizeBytes: s.historySizeBytes,
+          firstRunId: s.firstRunId,
+          workflowExecutionExpirationTime: s.executionExpiresAt ? tsFromMs(s.executionExpiresAt) : null,
+        },
+        pendingActivities: Object.values(s.activities).map((a) => pendingActivityInfo(a, now)),
+        pendingChildren: Object.values(s.children).map((c) => ({
+          workflowId: c.workflowId,
+          runId: c.runId ?? '',
+          workflowTypeName: c.workflowType,
+          initiatedId: c.initiatedEventId,
+          parentClosePolicy: c.parentClosePolicy,
+        })),
+        pendingWorkflowTask: w
+          ? {
+              state:
+                w.state === 'started'
+                  ? enums.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+                  : enums.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED,
+              scheduledTime: tsFromMs(w.scheduledTime),
+              originalScheduledTime: tsFromMs(w.scheduledTime),
+              startedTime: w.startedTime ? tsFromMs(w.startedTime) : null,
+              attempt: w.attempt,
+            }
+          : null,
+      };
+    },
+  };
+}

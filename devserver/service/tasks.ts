@@ -1,0 +1,247 @@
+/** Workflow and activity task polling and completion (long polls answer empty when the window ends). */
+import { InvalidArgumentError, notFound, type RpcHandler } from '../errors';
+import { enums } from '../proto';
+import * as store from '../storage/store';
+import type { Engine } from '../engine/engine';
+import type { QueryManager, PendingQuery } from '../engine/queries';
+import { queueKey } from '../matching';
+import { decodeToken, encodeToken } from '../engine/tokens';
+import { failWorkflowTask, startWorkflowTask, stickyTimeout, workflowTaskResponse } from '../engine/workflow-task';
+import { completeWorkflowTask } from '../engine/commands';
+import { takeUpdateMessages } from '../engine/updates';
+import { rollbackSpeculativeTask } from '../engine/speculative';
+import {
+  cancelActivity,
+  completeActivity,
+  failActivity,
+  findStartedActivity,
+  heartbeat,
+  startActivity,
+} from '../engine/activities';
+import type { RunContext, Work } from '../engine/context';
+import { loadTarget } from './executions';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+const QRT = enums.QueryResultType;
+
+async function longPoll<T>(
+  engine: Engine,
+  key: string,
+  signal: AbortSignal,
+  attempt: () => Promise<T | null | 'stale'>,
+): Promise<T | Record<string, never>> {
+  const deadline = Date.now() + engine.longPollTimeoutMs;
+  for (;;) {
+    if (signal.aborted || engine.stopped) return {};
+    const v = engine.signals.version(key);
+    const r = await attempt();
+    if (r === 'stale') continue;
+    if (r) return r;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return {};
+    await engine.signals.wait(key, v, remaining, signal);
+  }
+}
+
+function resolveQueryResult(pq: PendingQuery, resultType: number, answer: any, errorMessage: string, failure: any) {
+  if (resultType === QRT.QUERY_RESULT_TYPE_ANSWERED) pq.resolve({ answer: answer ?? { payloads: [] } });
+  else pq.resolve({ failed: { message: errorMessage || failure?.message || 'query failed', failure } });
+}
+
+export function taskHandlers(engine: Engine, queries: QueryManager): Record<string, RpcHandler> {
+  async function activityTarget(work: Work, token: ReturnType<typeof decodeToken<'a'>>): Promise<{ ctx: RunContext; act: NonNullable<ReturnType<typeof findStartedActivity>> }> {
+    const ctx = await work.tryRun(token.run);
+    if (!ctx || ctx.state.status !== RUNNING) throw notFound('workflow execution already completed');
+    const act = findStartedActivity(ctx, token.sched, token.att);
+    if (!act) throw notFound('activity task not found');
+    return { ctx, act };
+  }
+  async function activityById(work: Work, req: any) {
+    const ns = await engine.namespace(req.namespace);
+    const ctx = await loadTarget(work, ns, { workflowId: req.workflowId, runId: req.runId });
+    if (ctx.state.status !== RUNNING) throw notFound('workflow execution already completed');
+    const act = findStartedActivity(ctx, null, null, req.activityId);
+    if (!act) throw notFound('activity task not found');
+    return { ctx, act };
+  }
+
+  return {
+    async PollWorkflowTaskQueue(req, signal) {
+      const ns = await engine.namespace(req.namespace);
+      const queue = req.taskQueue?.name;
+      if (!queue) throw new InvalidArgumentError('TaskQueue is not set on request.');
+      const identity = req.identity ?? '';
+      return longPoll(engine, queueKey(ns.id, 'workflow', queue), signal, async () => {
+        const pq = queries.takeLegacy(ns.id, queue);
+        if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
+        const res = await engine.transact(async (work) => {
+          const task = await store.claimTask(work.tx, ns.id, 'workflow', queue, new Date(work.now));
+          if (!task) return null;
+          const ctx = await work.tryRun(task.runId);
+          if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
+          const messages = takeUpdateMessages(ctx);
+          return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
+        });
+        if (!res || res === 'stale') return res;
+        const attached = queries.takeAttached(res.runId, res.sched);
+        if (attached.length) res.resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
+        return res.resp;
+      });
+    },
+
+    async RespondWorkflowTaskCompleted(req) {
+      const token = decodeToken(req.taskToken, 'w');
+      for (const [id, r] of Object.entries<any>(req.queryResults ?? {})) {
+        const pq = queries.get(id);
+        if (pq) resolveQueryResult(pq, r.resultType, r.answer, r.errorMessage, r.failure);
+      }
+      const resetTo = await engine.transact(async (work) => {
+        const ctx = await work.tryRun(token.run);
+        const w = ctx?.state.wft;
+        if (!ctx || ctx.state.status !== RUNNING || !w || w.state !== 'started' || w.scheduledEventId !== token.sched || w.attempt !== token.att)
+          throw notFound('Workflow task not found.');
+        const reset = await rollbackSpeculativeTask(ctx, req);
+        if (reset) return reset;
+        await completeWorkflowTask(engine, ctx, req);
+        return 0;
+      });
+      return { workflowTask: null, activityTasks: [], resetHistoryEventId: resetTo };
+    },
+
+    async RespondWorkflowTaskFailed(req) {
+      const token = decodeToken(req.taskToken, 'w');
+      await engine.transact(async (work) => {
+        const ctx = await work.tryRun(token.run);
+        const w = ctx?.state.wft;
+        if (!ctx || ctx.state.status !== RUNNING || !w || w.state !== 'started' || w.scheduledEventId !== token.sched || w.attempt !== token.att)
+          throw notFound('Workflow task not found.');
+        failWorkflowTask(ctx, req.cause ?? 0, req.failure, req.identity ?? '');
+      });
+      return {};
+    },
+
+    async RespondQueryTaskCompleted(req) {
+      const token = decodeToken(req.taskToken, 'q');
+      const pq = queries.get(token.qid);
+      if (!pq) throw notFound('query task not found (expired or answered)');
+      resolveQueryResult(pq, req.completedType, req.queryResult, req.errorMessage, req.failure);
+      return {};
+    },
+
+    async PollActivityTaskQueue(req, signal) {
+      const ns = await engine.namespace(req.namespace);
+      const queue = req.taskQueue?.name;
+      if (!queue) throw new InvalidArgumentError('TaskQueue is not set on request.');
+      const identity = req.identity ?? '';
+      return longPoll(engine, queueKey(ns.id, 'activity', queue), signal, () =>
+        engine.transact(async (work) => {
+          const task = await store.claimTask(work.tx, ns.id, 'activity', queue, new Date(work.now));
+          if (!task) return null;
+          const ctx = await work.tryRun(task.runId);
+          if (!ctx || ctx.state.status !== RUNNING) return 'stale' as const;
+          const resp = await startActivity(ctx, task.scheduledEventId, task.attempt, identity, engine.ids.requestId());
+          return resp ?? ('stale' as const);
+        }),
+      );
+    },
+
+    async RecordActivityTaskHeartbeat(req) {
+      const token = decodeToken(req.taskToken, 'a');
+      return engine.transact(async (work) => {
+        const { ctx, act } = await activityTarget(work, token);
+        return { ...heartbeat(ctx, act, req.details), activityPaused: false, activityReset: false };
+      });
+    },
+    async RecordActivityTaskHeartbeatById(req) {
+      return engine.transact(async (work) => {
+        const { ctx, act } = await activityById(work, req);
+        return { ...heartbeat(ctx, act, req.details), activityPaused: false, activityReset: false };
+      });
+    },
+    async RespondActivityTaskCompleted(req) {
+      const token = decodeToken(req.taskToken, 'a');
+      await engine.transact(async (work) => {
+        const { ctx, act } = await activityTarget(work, token);
+        completeActivity(ctx, act, req.result, req.identity ?? '');
+      });
+      return {};
+    },
+    async RespondActivityTaskCompletedById(req) {
+      await engine.transact(async (work) => {
+        const { ctx, act } = await activityById(work, req);
+        completeActivity(ctx, act, req.result, req.identity ?? '');
+      });
+      return {};
+    },
+    async RespondActivityTaskFailed(req) {
+      const token = decodeToken(req.taskToken, 'a');
+      await engine.transact(async (work) => {
+        const { ctx, act } = await activityTarget(work, token);
+        failActivity(ctx, act, req.failure, req.identity ?? '', req.lastHeartbeatDetails);
+      });
+      return { failures: [] };
+    },
+    async RespondActivityTaskFailedById(req) {
+      await engine.transact(async (work) => {
+        const { ctx, act } = await activityById(work, req);
+        failActivity(ctx, act, req.failure, req.identity ?? '', req.lastHeartbeatDetails);
+      });
+      return { failures: [] };
+    },
+    async RespondActivityTaskCanceled(req) {
+      const token = decodeToken(req.taskToken, 'a');
+      await engine.transact(async (work) => {
+        const { ctx, act } = await activityTarget(work, token);
+        cancelActivity(ctx, act, req.details, req.identity ?? '');
+      });
+      return {};
+    },
+    async RespondActivityTaskCanceledById(req) {
+      await engine.transact(async (work) => {
+        const { ctx, act } = await activityById(work, req);
+        cancelActivity(ctx, act, req.details, req.identity ?? '');
+      });
+      return {};
+    },
+
+    /** The worker's sticky queue goes away: its pending tasks go back to the normal queue right now. */
+    async ShutdownWorker(req) {
+      const ns = await engine.namespace(req.namespace);
+      const sticky = req.stickyTaskQueue;
+      if (sticky) {
+        const rows = await store.listQueueTasks(engine.db, ns.id, 'workflow', sticky);
+        for (const r of rows) {
+          await engine.transact(async (work) => {
+            const ctx = await work.tryRun(r.runId);
+            if (ctx) stickyTimeout(ctx, r.scheduledEventId);
+          });
+        }
+      }
+      return {};
+    },
+    async RecordWorkerHeartbeat() {
+      return {};
+    },
+  };
+
+  /** A query outside any workflow task. History is left empty: the worker answers from its cache or fetches it. */
+  async function legacyQueryTask(pq: PendingQuery, _sticky: boolean) {
+    const s = await engine.readRun(pq.runId);
+    if (!s) {
+      pq.resolve({ failed: { message: 'workflow not found' } });
+      return 'stale' as const;
+    }
+    return {
+      taskToken: encodeToken({ k: 'q', ns: s.namespaceId, qid: pq.id }),
+      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+      workflowType: { name: s.workflowType },
+      previousStartedEventId: s.previousStartedEventId,
+      startedEventId: 0,
+      attempt: 1,
+      history: { events: [] },
+      query: pq.query,
+      workflowExecutionTaskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    };
+  }
+}

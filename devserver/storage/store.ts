@@ -1,0 +1,261 @@
+/**
+ * Query functions over the devserver tables. Every function takes an Executor so it composes inside the one
+ * transaction a request runs in.
+ */
+import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/connection';
+import {
+  dsCurrentRuns,
+  dsDeadlines,
+  dsExecutions,
+  dsHistoryEvents,
+  dsNamespaces,
+  dsRequestIds,
+  dsTasks,
+} from './schema';
+import type { RunState } from '../engine/state';
+
+export interface ExecutionRow {
+  runId: string;
+  version: number;
+  state: RunState;
+}
+
+export async function loadExecution(tx: Executor, runId: string, forUpdate: boolean): Promise<ExecutionRow | null> {
+  const q = tx
+    .select({ runId: dsExecutions.runId, version: dsExecutions.version, state: dsExecutions.state })
+    .from(dsExecutions)
+    .where(eq(dsExecutions.runId, runId));
+  const rows = forUpdate ? await q.for('update') : await q;
+  const r = rows[0];
+  return r ? { runId: r.runId, version: r.version, state: r.state as unknown as RunState } : null;
+}
+
+export async function insertExecution(tx: Executor, state: RunState): Promise<void> {
+  await tx.insert(dsExecutions).values({
+    runId: state.runId,
+    namespaceId: state.namespaceId,
+    workflowId: state.workflowId,
+    version: 1,
+    nextEventId: state.nextEventId,
+    status: state.status,
+    state: state as unknown as Record<string, unknown>,
+  });
+}
+
+export async function updateExecution(tx: Executor, state: RunState, version: number): Promise<void> {
+  const res = await tx
+    .update(dsExecutions)
+    .set({
+      version: version + 1,
+      nextEventId: state.nextEventId,
+      status: state.status,
+      state: state as unknown as Record<string, unknown>,
+    })
+    .where(and(eq(dsExecutions.runId, state.runId), eq(dsExecutions.version, version)))
+    .returning({ v: dsExecutions.version });
+  if (res.length !== 1) throw new ConcurrentUpdateError(state.runId);
+}
+
+export class ConcurrentUpdateError extends Error {
+  readonly code = 'CONCURRENT_UPDATE';
+  constructor(runId: string) {
+    super(`run ${runId} was updated concurrently`);
+  }
+}
+
+export async function insertEvents(tx: Executor, runId: string, events: { eventId: number; data: Uint8Array }[]) {
+  if (events.length === 0) return;
+  await tx.insert(dsHistoryEvents).values(events.map((e) => ({ runId, eventId: e.eventId, data: e.data })));
+}
+
+/** Encoded events with fromId <= event_id < toId, ascending, at most `limit`. */
+export async function readEvents(
+  tx: Executor,
+  runId: string,
+  fromId: number,
+  toId: number,
+  limit = 1_000_000,
+): Promise<Uint8Array[]> {
+  const rows = await tx
+    .select({ data: dsHistoryEvents.data })
+    .from(dsHistoryEvents)
+    .where(and(eq(dsHistoryEvents.runId, runId), gte(dsHistoryEvents.eventId, fromId), lt(dsHistoryEvents.eventId, toId)))
+    .orderBy(asc(dsHistoryEvents.eventId))
+    .limit(limit);
+  return rows.map((r) => r.data);
+}
+
+export interface TaskInsert {
+  namespaceId: string;
+  taskQueue: string;
+  kind: 'workflow' | 'activity';
+  runId: string;
+  scheduledEventId: number;
+  attempt: number;
+  visibleAt: Date;
+}
+
+export async function insertTasks(tx: Executor, tasks: TaskInsert[]) {
+  if (tasks.length === 0) return;
+  await tx.insert(dsTasks).values(tasks);
+}
+
+export interface TaskRow extends TaskInsert {
+  id: number;
+}
+
+/** Takes the oldest visible task of a queue; SKIP LOCKED so concurrent pollers never wait on each other. */
+export async function claimTask(
+  tx: Executor,
+  namespaceId: string,
+  kind: string,
+  taskQueue: string,
+  now: Date,
+): Promise<TaskRow | null> {
+  const rows = await tx
+    .delete(dsTasks)
+    .where(
+      eq(
+        dsTasks.id,
+        sql`(select ${dsTasks.id} from ${dsTasks} where ${dsTasks.namespaceId} = ${namespaceId} and ${dsTasks.kind} = ${kind} and ${dsTasks.taskQueue} = ${taskQueue} and ${dsTasks.visibleAt} <= ${now.toISOString()} order by ${dsTasks.visibleAt}, ${dsTasks.id} limit 1 for update skip locked)`,
+      ),
+    )
+    .returning();
+  const r = rows[0];
+  return r ? { ...r, kind: r.kind as 'workflow' | 'activity' } : null;
+}
+
+export async function deleteTasksOf(tx: Executor, runId: string, kind: string, scheduledEventId: number) {
+  await tx
+    .delete(dsTasks)
+    .where(and(eq(dsTasks.runId, runId), eq(dsTasks.kind, kind), eq(dsTasks.scheduledEventId, scheduledEventId)));
+}
+
+export async function moveTasks(tx: Executor, namespaceId: string, fromQueue: string, toQueue: string) {
+  return tx
+    .update(dsTasks)
+    .set({ taskQueue: toQueue })
+    .where(and(eq(dsTasks.namespaceId, namespaceId), eq(dsTasks.taskQueue, fromQueue)))
+    .returning({ runId: dsTasks.runId, scheduledEventId: dsTasks.scheduledEventId });
+}
+
+export interface DeadlineInsert {
+  runId: string;
+  kind: string;
+  fireAt: Date;
+  payload: Record<string, unknown>;
+}
+export interface DeadlineRow extends DeadlineInsert {
+  id: number;
+}
+
+export async function insertDeadlines(tx: Executor, ds: DeadlineInsert[]) {
+  if (ds.length === 0) return;
+  await tx.insert(dsDeadlines).values(ds);
+}
+
+export async function dueDeadlines(db: Executor, now: Date, limit: number): Promise<DeadlineRow[]> {
+  return tx_select(db, now, limit);
+}
+async function tx_select(db: Executor, now: Date, limit: number) {
+  return db
+    .select()
+    .from(dsDeadlines)
+    .where(lte(dsDeadlines.fireAt, now))
+    .orderBy(asc(dsDeadlines.fireAt), asc(dsDeadlines.id))
+    .limit(limit);
+}
+
+export async function nextDeadlineAt(db: Executor): Promise<number | null> {
+  const rows = await db
+    .select({ fireAt: dsDeadlines.fireAt })
+    .from(dsDeadlines)
+    .orderBy(asc(dsDeadlines.fireAt))
+    .limit(1);
+  return rows[0] ? rows[0].fireAt.getTime() : null;
+}
+
+/** Deletes the deadline; false when another transaction already took it. */
+export async function takeDeadline(tx: Executor, id: number): Promise<boolean> {
+  const rows = await tx.delete(dsDeadlines).where(eq(dsDeadlines.id, id)).returning({ id: dsDeadlines.id });
+  return rows.length === 1;
+}
+
+// ---- current runs / request ids ----
+export async function getCurrentRun(tx: Executor, namespaceId: string, workflowId: string, forUpdate = false) {
+  const q = tx
+    .select({ runId: dsCurrentRuns.runId })
+    .from(dsCurrentRuns)
+    .where(and(eq(dsCurrentRuns.namespaceId, namespaceId), eq(dsCurrentRuns.workflowId, workflowId)));
+  const rows = forUpdate ? await q.for('update') : await q;
+  return rows[0]?.runId ?? null;
+}
+
+export async function setCurrentRun(tx: Executor, namespaceId: string, workflowId: string, runId: string) {
+  await tx
+    .insert(dsCurrentRuns)
+    .values({ namespaceId, workflowId, runId })
+    .onConflictDoUpdate({ target: [dsCurrentRuns.namespaceId, dsCurrentRuns.workflowId], set: { runId } });
+}
+
+export async function findRequestId(tx: Executor, namespaceId: string, requestId: string): Promise<string | null> {
+  const rows = await tx
+    .select({ runId: dsRequestIds.runId })
+    .from(dsRequestIds)
+    .where(and(eq(dsRequestIds.namespaceId, namespaceId), eq(dsRequestIds.requestId, requestId)));
+  return rows[0]?.runId ?? null;
+}
+
+export async function insertRequestId(tx: Executor, namespaceId: string, requestId: string, runId: string) {
+  await tx.insert(dsRequestIds).values({ namespaceId, requestId, runId }).onConflictDoNothing();
+}
+
+// ---- namespaces ----
+export interface NamespaceRow {
+  id: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export async function getNamespaceByName(db: Executor, name: string): Promise<NamespaceRow | null> {
+  const rows = await db.select().from(dsNamespaces).where(eq(dsNamespaces.name, name));
+  return rows[0] ?? null;
+}
+export async function getNamespaceById(db: Executor, id: string): Promise<NamespaceRow | null> {
+  const rows = await db.select().from(dsNamespaces).where(eq(dsNamespaces.id, id));
+  return rows[0] ?? null;
+}
+export async function listNamespaces(db: Executor): Promise<NamespaceRow[]> {
+  return db.select().from(dsNamespaces).orderBy(asc(dsNamespaces.name));
+}
+export async function insertNamespace(db: Executor, row: NamespaceRow): Promise<boolean> {
+  const res = await db.insert(dsNamespaces).values(row).onConflictDoNothing().returning({ id: dsNamespaces.id });
+  return res.length === 1;
+}
+
+/** Creates the current-run pointer; false when a concurrent start created it first. */
+export async function insertCurrentRunIfAbsent(tx: Executor, namespaceId: string, workflowId: string, runId: string): Promise<boolean> {
+  const rows = await tx
+    .insert(dsCurrentRuns)
+    .values({ namespaceId, workflowId, runId })
+    .onConflictDoNothing()
+    .returning({ runId: dsCurrentRuns.runId });
+  return rows.length === 1;
+}
+
+/** Drops the events of a speculative workflow task that turned out to change nothing. */
+export async function deleteEventsFrom(tx: Executor, runId: string, fromEventId: number) {
+  await tx.delete(dsHistoryEvents).where(and(eq(dsHistoryEvents.runId, runId), gte(dsHistoryEvents.eventId, fromEventId)));
+}
+
+export async function deleteDeadlinesOfKinds(tx: Executor, runId: string, kinds: string[]) {
+  await tx.delete(dsDeadlines).where(and(eq(dsDeadlines.runId, runId), inArray(dsDeadlines.kind, kinds)));
+}
+
+export async function listQueueTasks(db: Executor, namespaceId: string, kind: string, taskQueue: string) {
+  return db
+    .select({ runId: dsTasks.runId, scheduledEventId: dsTasks.scheduledEventId })
+    .from(dsTasks)
+    .where(and(eq(dsTasks.namespaceId, namespaceId), eq(dsTasks.kind, kind), eq(dsTasks.taskQueue, taskQueue)));
+}

@@ -1,0 +1,49 @@
+/**
+ * Adapter to the visibility module (owned by another helper, devserver/visibility/index.ts). Loaded
+ * dynamically so the core runs whether or not that module exists yet.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Executor } from '../db/connection';
+import type { RpcHandler } from './errors';
+import type { TemporalTypes } from './proto';
+
+export interface VisibilityRecord {
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: number;
+  startTime: Date;
+  executionTime: Date;
+  closeTime: Date | null;
+  historyLength: number;
+  memo: TemporalTypes.api.common.v1.IMemo | null;
+  searchAttributes: Record<string, TemporalTypes.api.common.v1.IPayload>;
+  parentWorkflowId?: string | null;
+  parentRunId?: string | null;
+}
+
+export type VisibilityRecorder = (tx: Executor, rec: VisibilityRecord) => Promise<void>;
+
+export interface VisibilityModule {
+  recordVisibility: VisibilityRecorder;
+  createVisibilityHandlers(deps: {
+    db: Executor;
+    resolveNamespace(name: string): Promise<{ id: string; name: string }>;
+  }): { workflowService: Record<string, RpcHandler>; operatorService: Record<string, RpcHandler> };
+}
+
+export async function loadVisibility(): Promise<VisibilityModule | null> {
+  const url = new URL('./visibility/index.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return null;
+  try {
+    const mod = (await import(url.href)) as Partial<VisibilityModule>;
+    if (typeof mod.recordVisibility !== 'function' || typeof mod.createVisibilityHandlers !== 'function') return null;
+    return mod as VisibilityModule;
+  } catch (e) {
+    console.warn('[devserver] visibility module failed to load; continuing without it', e);
+    return null;
+  }
+}
