@@ -3,11 +3,11 @@
  * and conversion between SDK payloads and the normalized JSON values stored in `search_attributes`.
  * Pure: no database access.
  */
-import { temporal } from '@temporalio/proto';
+import { temporal, type TemporalTypes } from './proto';
 
 export const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
-export type IndexedValueType = temporal.api.enums.v1.IndexedValueType;
-type IPayload = temporal.api.common.v1.IPayload;
+export type IndexedValueType = TemporalTypes.api.enums.v1.IndexedValueType;
+type IPayload = TemporalTypes.api.common.v1.IPayload;
 
 export type SaType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
@@ -218,7 +218,7 @@ export function normalizeSearchAttributes(
 }
 
 /** Encodes a stored value as the SDK expects it back: json/plain with the `type` metadata entry. */
-export function encodeSearchAttributePayload(type: SaType, value: unknown): temporal.api.common.v1.IPayload {
+export function encodeSearchAttributePayload(type: SaType, value: unknown): IPayload {
   return {
     metadata: { encoding: textEncoder.encode('json/plain'), type: textEncoder.encode(type) },
     data: textEncoder.encode(JSON.stringify(value)),

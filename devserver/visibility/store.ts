@@ -2,7 +2,7 @@
  * Visibility records: upsert/delete (called by core inside its transactions) and list/count queries.
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { temporal } from '@temporalio/proto';
+import { temporal, type TemporalTypes } from './proto';
 import { msNumberToTs } from '@temporalio/common/lib/time';
 import type { Executor } from '../../db/connection';
 import { InvalidSearchAttributeValueError } from './errors';
@@ -20,7 +20,7 @@ import {
   type SaType,
 } from './search-attributes';
 
-type IPayload = temporal.api.common.v1.IPayload;
+type IPayload = TemporalTypes.api.common.v1.IPayload;
 
 export interface VisibilityRecord {
   namespaceId: string;
@@ -34,7 +34,7 @@ export interface VisibilityRecord {
   executionTime: Date;
   closeTime: Date | null;
   historyLength: number;
-  memo: temporal.api.common.v1.IMemo | null;
+  memo: TemporalTypes.api.common.v1.IMemo | null;
   searchAttributes: Record<string, IPayload>;
   parentWorkflowId?: string | null;
   parentRunId?: string | null;

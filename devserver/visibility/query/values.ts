@@ -1,7 +1,7 @@
 /**
  * Conversion of query literals to typed SQL parameters, per search attribute type. Pure.
  */
-import { temporal } from '@temporalio/proto';
+import { temporal } from '../proto';
 import { QueryInvalidError } from '../errors';
 import { parseRfc3339, type SaType } from '../search-attributes';
 import type { Literal } from './ast';
