@@ -19,7 +19,7 @@ import {
   type Weighted,
 } from './seed-data';
 
-export interface GeneratedPerson extends FixturePerson {}
+export type GeneratedPerson = FixturePerson;
 export type GeneratedHousehold = FixtureHousehold;
 export interface GeneratedCard {
   cardNumber: string;

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CaseRecordNotFoundError,
+  getCaseRecord,
+  InvalidSatisfactionError,
+  listCaseRecords,
+  recordCaseReceived,
+  recordSatisfaction,
+  serviceQualitySummary,
+  settleCase,
+  updateCaseProgress,
+} from '../../db/engine/case-records';
+import { openTestDatabase, type TestDatabase } from './helpers';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await openTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const received = (caseId: string, over = {}) => ({
+  caseId,
+  procedureId: 'birth-group',
+  procedureVersion: 1,
+  applicantId: '036196023456',
+  channel: 'vneid' as const,
+  receivedAt: '2026-03-09T03:00:00.000Z',
+  deadlineAt: '2026-03-12T16:59:59.999Z',
+  ...over,
+});
+
+describe('case records', () => {
+  it('opens a record once and keeps the first version', async () => {
+    const a = await recordCaseReceived(t.db, received('c-1', { fieldsReused: 9, fieldsCollected: 4 }));
+    const b = await recordCaseReceived(t.db, received('c-1', { fieldsReused: 0 }));
+    expect(b).toEqual(a);
+    expect(a).toMatchObject({ status: 'received', onTime: null, settledAt: null, fieldsReused: 9, fieldsCollected: 4, electronicResult: false });
+  });
+
+  it('settles on time or late against the deadline, once', async () => {
+    await recordCaseReceived(t.db, received('c-2'));
+    await updateCaseProgress(t.db, { caseId: 'c-2', at: '2026-03-09T04:00:00.000Z', status: 'in_progress', fieldsReused: 10, fieldsCollected: 3 });
+    const onTime = await settleCase(t.db, { caseId: 'c-2', settledAt: '2026-03-12T16:00:00.000Z', status: 'settled', electronicResult: true });
+    expect(onTime).toMatchObject({ status: 'settled', onTime: true, electronicResult: true, fieldsReused: 10 });
+    // A retried settle changes nothing.
+    const again = await settleCase(t.db, { caseId: 'c-2', settledAt: '2026-03-20T00:00:00.000Z', status: 'rejected', electronicResult: false });
+    expect(again).toEqual(onTime);
+
+    await recordCaseReceived(t.db, received('c-3'));
+    const late = await settleCase(t.db, { caseId: 'c-3', settledAt: '2026-03-13T01:00:00.000Z', status: 'settled', electronicResult: false });
+    expect(late.onTime).toBe(false);
+  });
+
+  it('records satisfaction from 1 to 5 and summarises the service-quality measures', async () => {
+    await recordSatisfaction(t.db, { caseId: 'c-2', score: 5, at: '2026-03-13T00:00:00.000Z' });
+    await recordSatisfaction(t.db, { caseId: 'c-3', score: 2, at: '2026-03-13T00:00:00.000Z' });
+    await expect(recordSatisfaction(t.db, { caseId: 'c-3', score: 6, at: 'x' })).rejects.toBeInstanceOf(InvalidSatisfactionError);
+    await expect(recordSatisfaction(t.db, { caseId: 'nope', score: 3, at: '2026-03-13T00:00:00.000Z' })).rejects.toBeInstanceOf(CaseRecordNotFoundError);
+    const s = await serviceQualitySummary(t.db, { procedureId: 'birth-group' });
+    expect(s).toEqual({
+      total: 3,
+      settled: 2,
+      settledOnTime: 1,
+      onTimeShare: 0.5,
+      electronicResultShare: 0.5,
+      reuseShare: 19 / 26,
+      averageSatisfaction: 3.5,
+      satisfactionResponses: 2,
+    });
+    expect((await listCaseRecords(t.db, { status: 'settled' })).map((r) => r.caseId)).toEqual(['c-2', 'c-3']);
+    expect(await getCaseRecord(t.db, 'nope')).toBeNull();
+  });
+
+  it('composes inside a transaction (rolled back together)', async () => {
+    await expect(
+      t.db.transaction(async (tx) => {
+        await recordCaseReceived(tx, received('c-tx'));
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await getCaseRecord(t.db, 'c-tx')).toBeNull();
+  });
+});

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prefillAndResolve, prefillFromRegistries } from '../../activities/once-only/prefill';
+import { auditRegistries } from '../../activities/registries/audited';
+import { createPostgresAuditSink } from '../../activities/registries/postgres/audit-sink';
+import { createPostgresRegistries } from '../../activities/registries/postgres/index';
+import type { Registries } from '../../activities/registries/types';
+import { listAudit } from '../../db/engine/audit-queries';
+import {
+  FIXTURE_FATHER,
+  FIXTURE_HOUSEHOLD_HANOI,
+  FIXTURE_HOUSEHOLD_HEAD,
+  FIXTURE_MOTHER,
+  seedPopulation,
+} from '../../db/seed';
+import type { FieldDeclaration } from '../../procedures/types';
+import { openTestDatabase, testCtx, type TestDatabase } from './helpers';
+
+const basis = { purpose: 'register the birth and residence of a child', legalBasis: 'Decree 63/2024' };
+const reg = (name: string, registry: any, keyField: string, attribute: string, type: FieldDeclaration['type'] = 'string'): FieldDeclaration => ({
+  name, type, required: true, source: { kind: 'registry', registry, keyField, attribute }, ...basis,
+});
+const decls: FieldDeclaration[] = [
+  { name: 'mother.personalId', type: 'personalId', required: true, source: { kind: 'citizen' }, ...basis },
+  { name: 'father.personalId', type: 'personalId', required: false, source: { kind: 'citizen' }, ...basis },
+  reg('mother.fullName', 'population', 'mother.personalId', 'fullName'),
+  reg('mother.dateOfBirth', 'population', 'mother.personalId', 'dateOfBirth', 'date'),
+  reg('mother.homeTown', 'population', 'mother.personalId', 'homeTown', 'communeCode'),
+  reg('father.fullName', 'population', 'father.personalId', 'fullName'),
+  reg('father.socialInsuranceNumber', 'socialInsurance', 'father.personalId', 'socialInsuranceNumber'),
+  reg('household.id', 'residence', 'mother.personalId', 'householdId'),
+  reg('household.headId', 'residence', 'mother.personalId', 'headId', 'personalId'),
+  reg('household.communeCode', 'residence', 'mother.personalId', 'address.communeCode', 'communeCode'),
+  // Keyed by a value that itself comes from a registry: read in a second round.
+  reg('household.headName', 'population', 'household.headId', 'fullName'),
+  { name: 'child.fullName', type: 'string', required: true, source: { kind: 'citizen' }, ...basis },
+];
+
+let t: TestDatabase;
+let registries: Registries;
+beforeAll(async () => {
+  t = await openTestDatabase();
+  await seedPopulation(t.db, { people: 300, seed: 5 });
+  registries = auditRegistries(createPostgresRegistries(t.db), createPostgresAuditSink(t.db), () => new Date('2026-03-10T02:00:00Z'));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('once-only prefill', () => {
+  it('reads every registry field it can, following keys that registries return', async () => {
+    const ctx = testCtx('prefill-1');
+    const r = await prefillFromRegistries({
+      declarations: decls,
+      keys: { 'mother.personalId': FIXTURE_MOTHER.personalId, 'father.personalId': FIXTURE_FATHER.personalId },
+      registries,
+      ctx,
+    });
+    expect(r.notFound).toEqual([]);
+    expect(Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, v.value]))).toEqual({
+      'mother.fullName': FIXTURE_MOTHER.fullName,
+      'mother.dateOfBirth': FIXTURE_MOTHER.dateOfBirth,
+      'mother.homeTown': FIXTURE_MOTHER.homeTown,
+      'father.fullName': FIXTURE_FATHER.fullName,
+      'father.socialInsuranceNumber': FIXTURE_FATHER.socialInsuranceNumber,
+      'household.id': FIXTURE_HOUSEHOLD_HANOI.householdId,
+      'household.headId': FIXTURE_HOUSEHOLD_HEAD.personalId,
+      'household.communeCode': '00004',
+      'household.headName': FIXTURE_HOUSEHOLD_HEAD.fullName,
+    });
+    expect(r.values['household.id'].registry).toBe('residence');
+    expect(r.reads).toBe(5);
+
+    // Each read is audited with only the attributes the procedure declared.
+    const audit = await listAudit(t.db, { caseId: 'prefill-1' });
+    expect(audit).toHaveLength(5);
+    const motherRead = audit.find((a) => a.operation === 'getPerson' && a.subjectId === FIXTURE_MOTHER.personalId);
+    expect(motherRead?.fields).toEqual(['fullName', 'dateOfBirth', 'homeTown']);
+    expect(audit.find((a) => a.subjectId === FIXTURE_HOUSEHOLD_HEAD.personalId)?.fields).toEqual(['fullName']);
+    expect(audit.every((a) => a.kind === 'read' && a.outcome === 'ok' && a.ctx.purpose === ctx.purpose)).toBe(true);
+  });
+
+  it('reports unknown keys as not found and never sends invalid IDs to a registry', async () => {
+    const r = await prefillFromRegistries({
+      declarations: decls,
+      keys: { 'mother.personalId': '001196999999', 'father.personalId': '12345' },
+      registries,
+      ctx: testCtx('prefill-2'),
+    });
+    expect(r.values).toEqual({});
+    expect(r.invalidKeys).toEqual([{ keyField: 'father.personalId', keyValue: '12345', reason: expect.any(String) }]);
+    expect(r.notFound.map((x) => x.registry).sort()).toEqual(['population', 'residence']);
+    const audit = await listAudit(t.db, { caseId: 'prefill-2' });
+    expect(audit.map((a) => a.outcome)).toEqual(['not_found', 'not_found']);
+    expect(audit.every((a) => a.subjectId === '001196999999')).toBe(true);
+  });
+
+  it('feeds the resolver: held data is not asked again and refused if sent', async () => {
+    const { resolution } = await prefillAndResolve({
+      declarations: decls,
+      keys: { 'mother.personalId': FIXTURE_MOTHER.personalId },
+      submitted: { 'mother.personalId': FIXTURE_MOTHER.personalId, 'mother.fullName': 'Trần Thị Bình', 'child.fullName': 'Nguyễn Minh Khôi' },
+      registries,
+      ctx: testCtx('prefill-3'),
+    });
+    expect(resolution.refused).toEqual([{ field: 'mother.fullName', registry: 'population', code: 'DATA_ALREADY_HELD' }]);
+    // Father not given: his registry fields are neither read nor held, so they stay missing.
+    expect(resolution.missing.map((d) => d.name)).toEqual(['father.fullName', 'father.socialInsuranceNumber']);
+    expect(resolution.counts.reused).toBe(7);
+  });
+});
