@@ -80,6 +80,12 @@ describe('population', () => {
     expect(second.personalId.slice(0, 6)).toBe(first.personalId.slice(0, 6));
   });
 
+  it('allocates with the default cryptographic random source', async () => {
+    const p = await createPostgresRegistries(t.db).population.createPerson(testCtx('pop-crypto'), newborn({ registrationProvince: '079' }));
+    expect(validatePersonalId(p.personalId).ok).toBe(true);
+    expect(p.personalId.slice(0, 6)).toBe('079226');
+  });
+
   it('returns null for an unknown person', async () => {
     expect(await reg.population.getPerson(testCtx('pop-2'), '001099000000')).toBeNull();
   });

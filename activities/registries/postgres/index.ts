@@ -16,7 +16,8 @@ export interface PostgresRegistriesOptions {
 }
 
 /** Cryptographic floats in [0, 1): serials of personal IDs must not be guessable. */
-export const cryptoRandom: RandomSource = () => randomInt(0, 2 ** 48) / 2 ** 48;
+// randomInt needs max - min < 2^48.
+export const cryptoRandom: RandomSource = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
 export function createPostgresRegistries(db: Executor, options: PostgresRegistriesOptions = {}): Registries {
   const random = options.random ?? cryptoRandom;
