@@ -6,5 +6,4 @@ import protoRoot from '@temporalio/proto';
 import type { temporal as T } from '@temporalio/proto';
 
 export type { T as TemporalTypes };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const temporal: typeof T = (protoRoot as any).temporal;

@@ -101,20 +101,16 @@ export function scalarValue(attr: string, type: SaType, lit: Literal): string {
     case 'KeywordList':
       if (lit.kind === 'string') return lit.value;
       typeError(attr, type, lit, 'a quoted string');
-    // eslint-disable-next-line no-fallthrough
     case 'Int':
       if (lit.kind === 'number' && lit.integer && Number.isSafeInteger(lit.value)) return String(lit.value);
       typeError(attr, type, lit, 'an integer');
-    // eslint-disable-next-line no-fallthrough
     case 'Double':
       if (lit.kind === 'number' && Number.isFinite(lit.value)) return String(lit.value);
       typeError(attr, type, lit, 'a number');
-    // eslint-disable-next-line no-fallthrough
     case 'Bool':
       if (lit.kind === 'bool') return String(lit.value);
       if (lit.kind === 'string' && /^(true|false)$/i.test(lit.value)) return lit.value.toLowerCase();
       typeError(attr, type, lit, 'TRUE or FALSE');
-    // eslint-disable-next-line no-fallthrough
     case 'Datetime':
       if (lit.kind === 'string' && parseRfc3339(lit.value)) return lit.value.toUpperCase().replace(' ', 'T');
       if (lit.kind === 'number' && lit.integer) return nanosToRfc3339(lit.raw);
