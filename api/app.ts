@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './errors';
 import type { CaseService } from './case-service';
 import {
@@ -84,6 +85,11 @@ const routes = {
 function errorResponse(c: Context, err: unknown) {
   if (err instanceof ApiError) {
     return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Raised by Hono itself, e.g. a body that is not JSON.
+    const code = err.status === 400 ? 'INVALID_INPUT' : 'HTTP_ERROR';
+    return c.json({ error: { code, message: err.message || 'Bad request' } }, err.status);
   }
   console.error('[api] unexpected error', err);
   return c.json({ error: { code: 'INTERNAL', message: 'Internal error; it has been logged.' } }, 500);

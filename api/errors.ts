@@ -61,3 +61,27 @@ export class ServiceUnavailableError extends ApiError {
     super(503, 'SERVICE_UNAVAILABLE', message, details);
   }
 }
+
+export class RegistryRecordNotFoundError extends ApiError {
+  constructor(message: string, details: unknown) {
+    super(422, 'REGISTRY_RECORD_NOT_FOUND', message, details);
+  }
+}
+
+export class ActorNotAllowedError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(403, 'ACTOR_NOT_ALLOWED', message, details);
+  }
+}
+
+export class FieldNotMissingError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(409, 'FIELD_NOT_MISSING', message, details);
+  }
+}
+
+export class CaseNotAwaitingDataError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(409, 'NOT_AWAITING_DATA', message, details);
+  }
+}

@@ -24,6 +24,7 @@ import {
   type RunProcedureOptions,
 } from '../workflows/definitions';
 import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
+import { DATA_NOT_ACCEPTED, provideDataUpdate, type ProvideDataRequest, type ProvideDataResult } from '../workflows/application-data';
 import type { runProcedure } from '../workflows/statechart-runner';
 
 export function caseWorkflowId(caseId: string): string {
@@ -59,6 +60,8 @@ export interface StartCaseArgs {
   options?: RunProcedureOptions;
   /** Extra workflow start options (e.g. searchAttributes, memo). */
   taskQueue?: string;
+  /** Citizen-sourced fields still missing: the case waits for them (see provideCaseData). */
+  missingFields?: string[];
 }
 
 export interface StartedCase {
@@ -81,6 +84,7 @@ export async function startCase(client: Client, args: StartCaseArgs): Promise<St
     input: args.input,
     receivedAt,
     options: args.options,
+    missingFields: args.missingFields ?? [],
   };
   try {
     await client.workflow.start<typeof runProcedure>(RUN_PROCEDURE_WORKFLOW, {
@@ -137,6 +141,36 @@ export async function signalEvent(client: Client, caseId: string, event: Procedu
     await handleOf(client, caseId).signal(eventSignal, { event });
   } catch (err) {
     rethrow(caseId, event?.type ?? '', err);
+  }
+}
+
+export class DataNotAcceptedError extends Error {
+  readonly code = DATA_NOT_ACCEPTED;
+  constructor(
+    readonly caseId: string,
+    /** Why: DATA_ALREADY_HELD, ACTOR_NOT_ALLOWED, UNKNOWN_FIELD, FIELD_NOT_MISSING, INVALID_FIELD_VALUE, NOT_AWAITING_DATA… */
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Gives fields the application still lacks; refused (DataNotAcceptedError) when not the applicant's to give. */
+export async function provideCaseData(client: Client, caseId: string, request: ProvideDataRequest): Promise<ProvideDataResult> {
+  try {
+    return await handleOf(client, caseId).executeUpdate(provideDataUpdate, { args: [request] });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(caseId);
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === DATA_NOT_ACCEPTED) {
+        const detail = (err.cause.details?.[0] ?? {}) as { code?: string };
+        throw new DataNotAcceptedError(caseId, detail.code ?? DATA_NOT_ACCEPTED, err.cause.message);
+      }
+      // No handler: the case is past its data phase.
+      throw new DataNotAcceptedError(caseId, 'NOT_AWAITING_DATA', 'The case is not waiting for applicant data.');
+    }
+    throw err;
   }
 }
 

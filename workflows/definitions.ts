@@ -26,6 +26,11 @@ export interface RunProcedureInput {
   /** ISO instant the dossier was received (15:00 cut-off applies). */
   receivedAt: string;
   options?: RunProcedureOptions;
+  /**
+   * Citizen-sourced fields the application still lacks (the API resolved everything the state holds). The case
+   * waits for them (`provideData` update, see application-data.ts) before the chart starts.
+   */
+  missingFields?: string[];
 }
 
 export interface TimelineEntry {
@@ -72,7 +77,9 @@ export interface CaseSnapshot {
   procedureId: string;
   procedureVersion: number;
   receivedAt: string;
-  status: 'active' | 'done' | 'error';
+  /** `awaiting_data`: waiting for the applicant to give `missingFields` before the procedure starts. */
+  status: 'awaiting_data' | 'active' | 'done' | 'error';
+  missingFields: string[];
   state: unknown;
   activeStates: string[];
   /** Declared outcome of the final state reached, once done. */

@@ -1,0 +1,29 @@
+/**
+ * `npm run api`: the HTTP API alone. Env (read only here): PORT (3000), HOST (127.0.0.1), DATABASE_URL (else PGlite
+ * dir .data/registries), TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default).
+ */
+import { describeTarget, parseDatabaseTarget } from '../db/connection';
+import { openRegistriesDatabase } from '../db/registries-database';
+import { serveApi } from './server';
+import { wireCaseService } from './wiring';
+
+const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
+const database = await openRegistriesDatabase(target);
+const temporalAddress = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+const wiring = await wireCaseService({
+  db: database.db,
+  temporalAddress,
+  namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+});
+const api = await serveApi(wiring.service, { port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
+console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporalAddress})`);
+
+async function shutdown(signal: string): Promise<void> {
+  console.log(`${signal}: stopping the API`);
+  await api.close();
+  await wiring.close();
+  await database.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

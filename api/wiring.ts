@@ -1,0 +1,25 @@
+/** Builds the API's case service from opened resources; shared by api/main.ts, the all-in-one start, tests and bench. */
+import { Client, Connection } from '@temporalio/client';
+import type { Executor } from '../db/connection';
+import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../activities/registries';
+import { createCaseService, type CaseService } from './case-service';
+
+export interface ApiWiring {
+  service: CaseService;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function wireCaseService(opts: {
+  db: Executor;
+  temporalAddress: string;
+  namespace: string;
+  clock?: () => Date;
+}): Promise<ApiWiring> {
+  const clock = opts.clock ?? (() => new Date());
+  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const client = new Client({ connection, namespace: opts.namespace });
+  const registries = auditRegistries(createPostgresRegistries(opts.db), createPostgresAuditSink(opts.db), clock);
+  const service = createCaseService({ client, db: opts.db, registries, clock });
+  return { service, client, close: () => connection.close() };
+}

@@ -1,0 +1,201 @@
+/**
+ * The HTTP API end to end through `app.request()`: real devserver, real SDK workers and client, registries on PGlite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { createCaseService } from '../../api/case-service';
+import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
+import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
+import { startHarness, type Harness } from '../engine/harness';
+
+let h: Harness;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
+  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }));
+});
+afterAll(async () => h?.close());
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await app.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** The child's own data and the keys to the parents' records: all a parent gives. */
+function childFields(name: string, extra: Record<string, unknown> = {}) {
+  return {
+    'mother.personalId': FIXTURE_MOTHER.personalId,
+    'father.personalId': FIXTURE_FATHER.personalId,
+    'child.fullName': name,
+    'child.dateOfBirth': '2026-11-20',
+    'child.sex': 'male',
+    'child.placeOfBirth': '00004',
+    'child.ethnicity': 'Kinh',
+    medicalBirthNoticeNo: `CS-${name.replace(/\W/g, '')}`,
+    'registration.communeCode': '00004',
+    'registration.provinceCode': '01',
+    ...extra,
+  };
+}
+
+const applicant = { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOTHER.fullName };
+const justiceOfficer = { kind: 'officer', id: 'tp-01', agency: 'justice' };
+const policeOfficer = { kind: 'officer', id: 'ca-07', agency: 'police' };
+
+async function waitFor(caseId: string, predicate: (c: any) => boolean, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  let last: any;
+  while (Date.now() < until) {
+    last = await call('GET', `/cases/${caseId}`);
+    if (last.status === 200 && predicate(last.body)) return last.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
+}
+
+describe('HTTP API', () => {
+  it('reports health of the API, database and Temporal', async () => {
+    const res = await call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { api: { ok: true }, database: { ok: true }, temporal: { ok: true } } });
+  });
+
+  it('lists and describes procedures with the source of every field', async () => {
+    const list = await call('GET', '/procedures');
+    expect(list.body.procedures.map((p: any) => p.id)).toContain('birth-group');
+    const one = await call('GET', '/procedures/birth-group');
+    expect(one.status).toBe(200);
+    expect(one.body.data.find((d: any) => d.field === 'mother.fullName').source).toMatchObject({ kind: 'registry', registry: 'population' });
+    expect((await call('GET', '/procedures/no-such')).body.error.code).toBe('PROCEDURE_NOT_FOUND');
+  });
+
+  it('rejects malformed input with a JSON error naming each bad field', async () => {
+    const res = await call('POST', '/applications', { procedureId: 'birth-group', applicant: { personalId: '12', fullName: '' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_INPUT');
+    expect(res.body.error.details.map((d: any) => d.path)).toEqual(expect.arrayContaining(['applicant.personalId', 'applicant.fullName']));
+    const notJson = await app.request('/applications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as any).error.code).toBe('INVALID_INPUT');
+  });
+
+  it('refuses data the state already holds, naming the field and the registry', async () => {
+    const res = await call('POST', '/applications', {
+      procedureId: 'birth-group',
+      applicant,
+      fields: childFields('Refused Field', { 'mother.fullName': FIXTURE_MOTHER.fullName }),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('DATA_ALREADY_HELD');
+    expect(res.body.error.message).toContain('mother.fullName');
+    expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'mother.fullName', registry: 'population' })]);
+  });
+
+  it('refuses an applicant or parent the population database does not know', async () => {
+    const unknownApplicant = await call('POST', '/applications', {
+      procedureId: 'birth-group',
+      applicant: { personalId: '001099999999', fullName: 'Nobody' },
+      fields: childFields('Nobody Child'),
+    });
+    expect(unknownApplicant.status).toBe(422);
+    expect(unknownApplicant.body.error.code).toBe('APPLICANT_NOT_FOUND');
+    const unknownMother = await call('POST', '/applications', {
+      procedureId: 'birth-group',
+      applicant,
+      fields: childFields('Unknown Mother', { 'mother.personalId': '001199999999' }),
+    });
+    expect(unknownMother.status).toBe(422);
+    expect(unknownMother.body.error.code).toBe('REGISTRY_RECORD_NOT_FOUND');
+  });
+
+  it('runs a birth application to completion: prefilled from registries, decisions by officers, audit trail', async () => {
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Nguyễn Minh Khôi') });
+    expect(submitted.status).toBe(201);
+    const { caseId } = submitted.body;
+    expect(submitted.body.status).toBe('in_progress');
+    expect(submitted.body.missing).toEqual([]);
+    expect(submitted.body.prefilled).toEqual(
+      expect.arrayContaining([
+        { field: 'mother.fullName', registry: 'population' },
+        { field: 'father.fullName', registry: 'population' },
+      ]),
+    );
+    // Nothing the state holds was collected: every provided field is citizen-sourced by declaration.
+    const procedure = (await call('GET', '/procedures/birth-group')).body;
+    for (const f of submitted.body.provided) {
+      expect(procedure.data.find((d: any) => d.field === f).source.kind).toBe('citizen');
+    }
+
+    const again = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Nguyễn Minh Khôi') });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ caseId, duplicate: true });
+
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+    const wrongActor = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: policeOfficer });
+    expect(wrongActor.status).toBe(409);
+    expect(wrongActor.body.error.code).toBe('EVENT_NOT_ACCEPTED');
+    const notNow = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer });
+    expect(notNow.status).toBe(409);
+
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: justiceOfficer })).status).toBe(200);
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'HEAD_CONSENT'));
+    const consent = await call('POST', `/cases/${caseId}/events`, {
+      type: 'HEAD_CONSENT',
+      actor: { kind: 'citizen', id: FIXTURE_HOUSEHOLD_HEAD.personalId },
+    });
+    expect(consent.status).toBe(200);
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_RESIDENCE'));
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer })).status).toBe(200);
+
+    const done = await waitFor(caseId, (c) => c.status === 'done');
+    expect(done.outcome).toBe('completed');
+    expect(done.steps.map((s: any) => s.step)).toEqual(expect.arrayContaining(['total', 'birth', 'residence', 'insurance']));
+    for (const s of done.steps) expect(s.dueAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    const audit = await call('GET', `/cases/${caseId}/audit`);
+    expect(audit.status).toBe(200);
+    const ops = audit.body.entries.map((e: any) => `${e.registry}.${e.operation}`);
+    expect(ops).toEqual(expect.arrayContaining(['population.getPerson', 'population.createPerson', 'civilStatus.registerBirth']));
+    for (const e of audit.body.entries) {
+      expect(e.purpose).not.toBe('');
+      expect(e.legalBasis).not.toBe('');
+    }
+  });
+
+  it('asks only for what is missing, then takes it through /cases/{id}/data (never data the state holds)', async () => {
+    const fields: Record<string, unknown> = childFields('Lê Thu Hà');
+    delete fields['child.sex'];
+    delete fields['child.ethnicity'];
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.status).toBe('awaiting_data');
+    expect(submitted.body.missing.map((m: any) => m.field).sort()).toEqual(['child.ethnicity', 'child.sex']);
+    const { caseId } = submitted.body;
+    const citizen = { kind: 'citizen', id: FIXTURE_MOTHER.personalId };
+
+    const held = await call('POST', `/cases/${caseId}/data`, { actor: citizen, fields: { 'mother.fullName': 'X' } });
+    expect(held.status).toBe(422);
+    expect(held.body.error.code).toBe('DATA_ALREADY_HELD');
+    const stranger = await call('POST', `/cases/${caseId}/data`, { actor: { kind: 'citizen', id: FIXTURE_FATHER.personalId }, fields: { 'child.sex': 'female' } });
+    expect(stranger.status).toBe(403);
+
+    const first = await call('POST', `/cases/${caseId}/data`, { actor: citizen, fields: { 'child.sex': 'female' } });
+    expect(first.status).toBe(200);
+    expect(first.body.missing).toEqual(['child.ethnicity']);
+    const second = await call('POST', `/cases/${caseId}/data`, { actor: citizen, fields: { 'child.ethnicity': 'Kinh' } });
+    expect(second.body.missing).toEqual([]);
+    const snapshot = await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+    expect(snapshot.context.application.child).toMatchObject({ sex: 'female', ethnicity: 'Kinh' });
+  });
+
+  it('answers unknown cases and routes with 404 JSON errors', async () => {
+    expect((await call('GET', '/cases/does-not-exist')).body.error.code).toBe('CASE_NOT_FOUND');
+    expect((await call('GET', '/nope')).body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+});
