@@ -7,7 +7,7 @@ import type { Executor } from '../db/connection';
 import type { AgencyId, AuditSink, Registries } from '../activities/registries/types';
 
 /** Cryptographic floats in [0, 1) for ID serials. */
-const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48;
+const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47; // randomInt needs max - min < 2^48
 
 export interface AgencyActivityOptions {
   /** The engine's registries database (used for the agency's Postgres adapters and audit sink when not given). */

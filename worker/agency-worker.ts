@@ -40,7 +40,7 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: taskQueueOf(opts.agency),
-    identity: opts.identity,
+    ...(opts.identity ? { identity: opts.identity } : {}),
     ...opts.workerOptions,
   };
   if (opts.agency === 'engine') {

@@ -76,6 +76,8 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       proxyActivities<Record<string, ServiceFn>>({
         taskQueue: agencyTaskQueue(agency),
         startToCloseTimeout: '1 minute',
+        // Registry outages are retried for up to 30 days; then the chart takes its error path (an officer looks).
+        scheduleToCloseTimeout: '30 days',
         retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
       }),
     );

@@ -22,13 +22,13 @@ export class ParentHouseholdNotFoundError extends Error {
   }
 }
 
-/** The child's relation to the household head, from the parent's own relation to the head. */
-export function relationOfChildToHead(household: Household, parentId: string): string {
-  if (household.headId === parentId) return 'child';
-  const parent = household.members.find((m) => m.personalId === parentId);
-  const rel = (parent?.relationToHead ?? '').toLowerCase();
-  if (rel === 'wife' || rel === 'husband' || rel === 'spouse') return 'child';
-  if (rel === 'child' || rel === 'son' || rel === 'daughter') return 'grandchild';
+/** The child's relation to the household head, from the parents' own relations to the head. */
+export function relationOfChildToHead(household: Household, parentIds: readonly string[]): string {
+  const relations = parentIds.map((id) =>
+    household.headId === id ? 'head' : (household.members.find((m) => m.personalId === id)?.relationToHead ?? '').toLowerCase(),
+  );
+  if (relations.some((r) => r === 'head' || r === 'wife' || r === 'husband' || r === 'spouse')) return 'child';
+  if (relations.some((r) => ['child', 'son', 'daughter', 'child-in-law'].includes(r))) return 'grandchild';
   return 'relative';
 }
 
@@ -47,7 +47,7 @@ export function createPoliceActivities(deps: PoliceDeps) {
             return {
               householdId: household.householdId,
               headId: household.headId,
-              relationToHead: relationOfChildToHead(household, parentId),
+              relationToHead: relationOfChildToHead(household, parents),
               address: household.address,
             };
           }

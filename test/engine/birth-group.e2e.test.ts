@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../../db/engine/audit-queries';
+import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_MOTHER } from '../../db/seed';
+import { validatePersonalId } from '../../domain/identifiers';
+import { createPostgresCivilStatus } from '../../activities/registries/postgres/civil-status';
+import { getCaseResult, getCaseSnapshot, sendEvent, signalEvent, startCase, EventNotAcceptedError } from '../../worker/case-client';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const head = { kind: 'citizen' as const, id: FIXTURE_HOUSEHOLD_HEAD.personalId };
+const applicant = { kind: 'citizen' as const, id: FIXTURE_MOTHER.personalId };
+
+async function throughBirth(caseId: string, childName: string) {
+  await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
+  await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+  await sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+  return waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+}
+
+describe('birth group end to end', () => {
+  it('one application: birth registered with a new personal ID, child added to the household, insurance card issued', async () => {
+    const caseId = 'e2e-happy';
+    const afterBirth = await throughBirth(caseId, 'Nguyễn Thị Mai');
+    expect(afterBirth.acceptedEvents.map((e) => e.type).sort()).toEqual(['HEAD_CONSENT', 'HEAD_DECLINE']);
+    await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
+    await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
+    await sendEvent(h.client, caseId, { type: 'APPROVE_RESIDENCE', actor: officers.police });
+    const result = await getCaseResult(h.client, caseId);
+
+    expect(result.outcome).toBe('completed');
+    const r = result.results as any;
+    const childId: string = r.childPersonalId;
+    const parsed = validatePersonalId(childId, { expected: { sex: 'female', birthYear: 2026 } });
+    expect(parsed.ok).toBe(true);
+    expect(childId.slice(0, 3)).toBe('001'); // registered in Hà Nội
+    expect(childId.slice(3, 6)).toBe('326'); // 2000s, female, born 2026
+    expect(r.birthCertificate).toMatchObject({ childId, communeCode: '00004', year: 2026, caseId: expect.any(String) });
+    expect(r.householdMembership).toMatchObject({
+      householdId: FIXTURE_HOUSEHOLD_HANOI.householdId,
+      personalId: childId,
+      headId: FIXTURE_HOUSEHOLD_HEAD.personalId,
+      relationToHead: 'grandchild',
+      headConsentRef: `consent-${caseId}-${FIXTURE_HOUSEHOLD_HEAD.personalId}`,
+    });
+    expect(r.healthInsuranceCard.socialInsuranceNumber).toMatch(/^\d{10}$/);
+    expect(r.healthInsuranceCard).toMatchObject({ personalId: childId, beneficiaryGroup: 'TE' });
+
+    // Once-only: the applicant gave only the child's own data and keys; the parents' data came from registries.
+    expect(r.dataReuse.collectedFields.every((f: string) => /^(child\.|applicant\.|mother\.personalId|father\.personalId|medicalBirthNoticeNo|registration\.)/.test(f))).toBe(true);
+    expect(r.dataReuse.reusedFields).toEqual(expect.arrayContaining(['mother.fullName', 'mother.nationality', 'father.fullName', 'father.homeTown']));
+    expect(r.refusals).toEqual([]);
+
+    // Every registry access is audited with the case, agency, purpose and legal basis.
+    const audit = await listAudit(h.registries.db, { caseId });
+    const ops = audit.map((a) => `${a.ctx.agency}:${a.registry}.${a.operation}`);
+    expect(new Set(ops)).toEqual(
+      new Set([
+        'justice:population.getPerson',
+        'justice:population.createPerson',
+        'justice:civilStatus.registerBirth',
+        'police:residence.getHouseholdOf',
+        'police:residence.addPermanentMember',
+        'vss:socialInsurance.issueHealthInsuranceCard',
+      ]),
+    );
+    for (const a of audit) {
+      expect(a.ctx.procedureId).toBe('birth-group');
+      expect(a.ctx.purpose.length).toBeGreaterThan(0);
+      expect(a.ctx.legalBasis).toMatch(/Decree|Law/);
+      expect(a.outcome).toBe('ok');
+    }
+    expect(audit.find((a) => a.operation === 'registerBirth')?.ctx.actor).toBe(`officer:${officers.justice.id}`);
+
+    // Deadlines: the whole group, each step, with due dates; settled on time.
+    const snap = await getCaseSnapshot(h.client, caseId);
+    expect(snap.status).toBe('done');
+    const total = snap.steps.find((s) => s.step === 'total')!;
+    expect(total.workingDays).toBe(3);
+    expect(total.onTime).toBe(true);
+    expect(snap.steps.map((s) => s.step)).toEqual(['total', 'birth', 'residence', 'insurance']);
+    expect(snap.history.map((e) => e.type)).toEqual(['APPROVE_BIRTH', 'HEAD_CONSENT', 'APPROVE_RESIDENCE']);
+  });
+
+  it('refuses an event from the wrong person (update) and records a refused signal', async () => {
+    const caseId = 'e2e-refused-events';
+    await throughBirth(caseId, 'Nguyễn Văn Bình');
+    await expect(sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: applicant })).rejects.toBeInstanceOf(EventNotAcceptedError);
+    await expect(sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice })).rejects.toThrow(/not accepted in state/);
+    await signalEvent(h.client, caseId, { type: 'APPROVE_RESIDENCE', actor: officers.police });
+    const snap = await waitForCase(h.client, caseId, (s) => s.rejectedEvents.length > 0);
+    expect(snap.rejectedEvents[0].reason).toMatch(/not accepted in state/);
+    expect(snap.history.map((e) => e.type)).toEqual(['APPROVE_BIRTH']);
+    expect(snap.activeStates).toContain('services.residence.awaitingHeadConsent');
+    await sendEvent(h.client, caseId, { type: 'HEAD_DECLINE', actor: head });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result.outcome).toBe('partiallyCompleted');
+  });
+});

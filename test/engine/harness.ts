@@ -1,0 +1,124 @@
+/**
+ * End-to-end harness: the devserver (in-memory), registries on in-memory PGlite seeded with the fixtures, the
+ * real SDK client and workers (engine + the three agencies). One per test file.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../devserver/index';
+import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
+import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
+import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worker/agency-worker';
+import { getCaseSnapshot } from '../../worker/case-client';
+import type { BirthApplication } from '../../procedures/birth-case';
+import type { CaseSnapshot } from '../../workflows/definitions';
+
+let runtimeInstalled = false;
+
+export interface Harness {
+  server: DevServer;
+  registries: RegistriesDatabase;
+  client: Client;
+  connection: NativeConnection;
+  workflowBundle: { code: string };
+  workers: Map<WorkerRole, { worker: Worker; running: Promise<void> }>;
+  startWorker(role: WorkerRole): Promise<void>;
+  stopWorker(role: WorkerRole): Promise<void>;
+  close(): Promise<void>;
+}
+
+const quiet = { info: () => {}, warn: () => {}, error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
+
+export async function startHarness(): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, longPollTimeoutMs: 5_000 });
+  const registries = await openRegistriesDatabase({ kind: 'pglite-memory' });
+  await seedPopulation(registries.db, { people: 50 });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const connection = await NativeConnection.connect({ address: server.address });
+  const clientConnection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  const workers: Harness['workers'] = new Map();
+
+  const startWorker = async (role: WorkerRole) => {
+    const worker = await createAgencyWorker({
+      agency: role,
+      connection,
+      namespace: 'default',
+      db: registries.db,
+      workflowBundle,
+      workerOptions: { shutdownGraceTime: '1 second' },
+    });
+    workers.set(role, { worker, running: worker.run() });
+  };
+  const stopWorker = async (role: WorkerRole) => {
+    const w = workers.get(role);
+    if (!w) return;
+    workers.delete(role);
+    w.worker.shutdown();
+    await w.running;
+  };
+  for (const role of ['engine', 'justice', 'police', 'vss'] as const) await startWorker(role);
+
+  return {
+    server,
+    registries,
+    client,
+    connection,
+    workflowBundle,
+    workers,
+    startWorker,
+    stopWorker,
+    async close() {
+      for (const role of [...workers.keys()]) await stopWorker(role);
+      await connection.close();
+      await clientConnection.close();
+      await server.stop();
+      await registries.close();
+    },
+  };
+}
+
+/** Polls the case's snapshot until `predicate` holds. */
+export async function waitForCase(
+  client: Client,
+  caseId: string,
+  predicate: (s: CaseSnapshot) => boolean,
+  timeoutMs = 20_000,
+): Promise<CaseSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: CaseSnapshot | undefined;
+  for (;;) {
+    try {
+      last = await getCaseSnapshot(client, caseId);
+      if (predicate(last)) return last;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`case ${caseId} did not reach the expected state; last: ${JSON.stringify(last?.state)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const inState = (path: string) => (s: CaseSnapshot) => s.activeStates.includes(path);
+
+/** A parent's declaration: the child's own data only, plus keys to the parents' records. */
+export function birthApplication(childName: string): BirthApplication {
+  return {
+    applicant: { personalId: FIXTURE_MOTHER.personalId },
+    mother: { personalId: FIXTURE_MOTHER.personalId },
+    father: { personalId: FIXTURE_FATHER.personalId },
+    child: { fullName: childName, dateOfBirth: '2026-11-20', sex: 'female', placeOfBirth: '00004', ethnicity: 'Kinh' },
+    medicalBirthNoticeNo: `CS-${childName.replace(/\W/g, '')}`,
+    registration: { communeCode: '00004', provinceCode: '01' },
+  };
+}
+
+export const officers = {
+  justice: { kind: 'officer' as const, id: 'tp-ba-dinh-01', agency: 'justice' as const },
+  police: { kind: 'officer' as const, id: 'ca-ba-dinh-07', agency: 'police' as const },
+};
