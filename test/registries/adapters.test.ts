@@ -4,6 +4,7 @@ import {
   AlreadyPermanentResidentError,
   BirthAlreadyRegisteredError,
   HouseholdNotFoundError,
+  PersonNotFoundError,
 } from '../../activities/registries/errors';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
 import type { NewPerson, Registries } from '../../activities/registries/types';
@@ -84,6 +85,13 @@ describe('population', () => {
     const p = await createPostgresRegistries(t.db).population.createPerson(testCtx('pop-crypto'), newborn({ registrationProvince: '079' }));
     expect(validatePersonalId(p.personalId).ok).toBe(true);
     expect(p.personalId.slice(0, 6)).toBe('079226');
+  });
+
+  it('refuses unknown parents, children and residents with PersonNotFoundError', async () => {
+    await expect(reg.population.createPerson(testCtx('pop-np'), newborn({ motherId: '001199000001' }))).rejects.toBeInstanceOf(PersonNotFoundError);
+    await expect(
+      reg.civilStatus.registerBirth(testCtx('pop-np'), { childId: '001226000001', communeCode: '00004', registeredAt: '2026-03-10T02:00:00Z', medicalBirthNoticeNo: 'N' }),
+    ).rejects.toMatchObject({ code: 'PERSON_NOT_FOUND', personalId: '001226000001' });
   });
 
   it('returns null for an unknown person', async () => {
@@ -175,6 +183,9 @@ describe('residence and social insurance', () => {
     await expect(
       reg.residence.addPermanentMember(testCtx('res-3'), { ...input, householdId: 'HH-NONE' }),
     ).rejects.toBeInstanceOf(HouseholdNotFoundError);
+    await expect(
+      reg.residence.addPermanentMember(testCtx('res-4'), { ...input, personalId: '001226000001' }),
+    ).rejects.toBeInstanceOf(PersonNotFoundError);
     expect(await reg.residence.getHouseholdOf(testCtx('res-1'), '001099000000')).toBeNull();
   });
 

@@ -3,7 +3,8 @@ import type { Executor } from '../../../db/connection';
 import { birthRegistrations, registerBooks } from '../../../db/registries/schema';
 import { isCommuneCode } from '../../../domain/provinces';
 import { localDateOf } from '../../../domain/working-days';
-import { BirthAlreadyRegisteredError, InvalidRegistryInputError, isUniqueViolation } from '../errors';
+import { BirthAlreadyRegisteredError, InvalidRegistryInputError, isUniqueViolation, PersonNotFoundError } from '../errors';
+import { findPerson } from './population';
 import type { BirthRegistration, CivilStatusRegistry } from '../types';
 import { writeKey } from './keys';
 
@@ -55,6 +56,7 @@ export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
       if (!isCommuneCode(input.communeCode)) {
         throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
       }
+      if (!(await findPerson(db, input.childId))) throw new PersonNotFoundError(input.childId);
       const at = new Date(input.registeredAt);
       if (Number.isNaN(at.getTime())) throw new InvalidRegistryInputError(`bad registeredAt "${input.registeredAt}"`);
       // The register year is the local (UTC+7) calendar year of registration.

@@ -3,7 +3,7 @@ import type { Executor } from '../../../db/connection';
 import { persons } from '../../../db/registries/schema';
 import { makePersonalId, randomDigits } from '../../../domain/identifiers';
 import { isCommuneCode } from '../../../domain/provinces';
-import { InvalidRegistryInputError, PersonalIdAllocationError } from '../errors';
+import { InvalidRegistryInputError, PersonalIdAllocationError, PersonNotFoundError } from '../errors';
 import type { AccessContext, NewPerson, PersonRecord, PopulationRegistry } from '../types';
 import { writeKey, type RandomSource } from './keys';
 
@@ -57,6 +57,9 @@ export function createPostgresPopulation(db: Executor, random: RandomSource): Po
       const existing = await findCreatedBy(db, key);
       if (existing) return existing; // a retried activity: the person already exists
       const birthYear = checkNewPerson(person);
+      for (const parentId of [person.fatherId, person.motherId]) {
+        if (parentId && !(await findPerson(db, parentId))) throw new PersonNotFoundError(parentId);
+      }
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const personalId = makePersonalId({
           provinceCode3: person.registrationProvince,

@@ -2,7 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
 import { householdMembers, households } from '../../../db/registries/schema';
 import { localDateOf } from '../../../domain/working-days';
-import { AlreadyPermanentResidentError, HouseholdNotFoundError, InvalidRegistryInputError } from '../errors';
+import { AlreadyPermanentResidentError, HouseholdNotFoundError, InvalidRegistryInputError, PersonNotFoundError } from '../errors';
+import { findPerson } from './population';
 import type { Household, ResidenceRegistry } from '../types';
 import { writeKey } from './keys';
 
@@ -40,6 +41,7 @@ export function createPostgresResidence(db: Executor, clock: () => Date): Reside
       if (input.headConsentRef.trim() === '') throw new InvalidRegistryInputError('the head of household must agree');
       const household = await findHousehold(db, input.householdId);
       if (!household) throw new HouseholdNotFoundError(input.householdId);
+      if (!(await findPerson(db, input.personalId))) throw new PersonNotFoundError(input.personalId);
       const insert = () =>
         db
           .insert(householdMembers)
