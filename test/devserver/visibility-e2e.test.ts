@@ -2,10 +2,15 @@
  * End-to-end visibility through the real SDK against the development server (in-memory PGlite):
  * search attributes registered through the OperatorService, workflows started with typed search
  * attributes, `client.workflow.list({ query })` and `client.workflow.count(query)`.
- * No worker is needed: runs stay Running until the test terminates some of them.
+ * Most runs need no worker (they stay Running until the test terminates some); one workflow, written to a
+ * temporary file and bundled at test time, upserts search attributes from workflow code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowExecutionInfo } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { startDevServer, type DevServer } from '../../devserver';
@@ -151,5 +156,67 @@ describe('visibility through the SDK', () => {
     const grpc2 = (unknown.cause ?? unknown) as { code?: number; details?: string };
     expect(grpc2.code).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(grpc2.details).toContain("'NoSuchAttribute' is not a valid search attribute");
+  });
+
+  it('reflects search attributes upserted by workflow code once the run completes', async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
+    } catch {
+      /* installed by another suite in this process */
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'vis-e2e-wf-'));
+    const workflowsPath = join(dir, 'workflows.js');
+    writeFileSync(
+      workflowsPath,
+      `import { upsertSearchAttributes } from '@temporalio/workflow';
+export async function visibilityUpsert(amount) {
+  upsertSearchAttributes([
+    { key: { name: 'E2eAmount', type: 'INT' }, value: amount },
+    { key: { name: 'E2eTags', type: 'KEYWORD_LIST' }, value: ['upserted', 'twice'] },
+    { key: { name: 'E2eNote', type: 'TEXT' }, value: null },
+  ]);
+  return 'ok';
+}
+`,
+    );
+    const native = await NativeConnection.connect({ address: server.address });
+    try {
+      const worker = await Worker.create({
+        connection: native,
+        taskQueue: 'vis-worker',
+        workflowsPath,
+        bundlerOptions: {
+          webpackConfigHook: (config) => ({
+            ...config,
+            resolve: { ...config.resolve, modules: [resolve('node_modules'), 'node_modules'] },
+          }),
+        },
+        shutdownGraceTime: '1s',
+      });
+      const result = await worker.runUntil(
+        client.workflow.execute('visibilityUpsert', {
+          workflowId: 'e2e-vis-worker',
+          taskQueue: 'vis-worker',
+          args: [4242],
+          typedSearchAttributes: [
+            { key: keys.customer, value: 'cust-w' },
+            { key: keys.note, value: 'to be removed' },
+          ],
+        }),
+      );
+      expect(result).toBe('ok');
+    } finally {
+      await native.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await ids("E2eTags = 'upserted' AND E2eCustomer = 'cust-w' AND ExecutionStatus = 'Completed'")).toEqual(['e2e-vis-worker']);
+    expect(await ids("E2eAmount = 4242 AND E2eNote IS NULL AND WorkflowType = 'visibilityProbe'")).toEqual([]);
+    expect(await ids("E2eAmount = 4242 AND E2eNote IS NULL AND WorkflowType = 'visibilityUpsert'")).toEqual(['e2e-vis-worker']);
+    const infos: WorkflowExecutionInfo[] = [];
+    for await (const wf of client.workflow.list({ query: "WorkflowId = 'e2e-vis-worker'" })) infos.push(wf);
+    const [info] = infos;
+    expect(info.typedSearchAttributes.get(keys.tags)).toEqual(['upserted', 'twice']);
+    expect(info.typedSearchAttributes.get(keys.amount)).toBe(4242);
+    expect(info.historyLength).toBeGreaterThan(3);
   });
 });
