@@ -50,7 +50,8 @@ export const PERMANENT_RESIDENCE_FIELDS: readonly FieldDeclaration[] = [
     name: 'household.headConsent',
     type: 'boolean',
     required: true,
-    source: { kind: 'citizen' },
+    // Given by the household head through the HEAD_CONSENT event during the case, not by the applicant.
+    source: { kind: 'step', step: 'headConsent', output: 'consent' },
     purpose: 'the household head agrees to add the child to the household',
     legalBasis: `${LEGAL_BASIS_RESIDENCE} (Art. 20(1)(a): agreement of the household head)`,
   },
