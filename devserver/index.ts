@@ -2,6 +2,7 @@
  * Temporal-compatible development server: `temporal.api.workflowservice.v1.WorkflowService` (and the
  * OperatorService of the visibility module) on grpc-js, durable on Postgres or PGlite.
  */
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { describeTarget, openDatabase, parseDatabaseTarget, type DatabaseTarget } from '../db/connection';
@@ -95,6 +96,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   };
 
   const stopController = new AbortController();
+  setMaxListeners(0, stopController.signal); // one listener per in-flight call
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 128 * 1024 * 1024,
     'grpc.max_send_message_length': 128 * 1024 * 1024,

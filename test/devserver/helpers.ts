@@ -1,0 +1,118 @@
+/**
+ * Shared setup for the devserver suite: one in-process devserver per test file (in-memory PGlite, or a fresh
+ * database on the server of DATABASE_URL), the real SDK client, and a worker on a bundled workflow set.
+ */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../devserver/index';
+import * as activities from './activities';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+let runtimeInstalled = false;
+export function installRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    /* already installed */
+  }
+}
+
+const quietLogger = { info() {}, warn() {}, error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
+
+/** A database spec for one test file: a fresh database on DATABASE_URL's server, else in-memory PGlite. */
+export async function freshDatabase(label: string): Promise<{ db: string; drop(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return { db: ':memory:', drop: async () => {} };
+  const name = `ds_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomUUID().slice(0, 8)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    db: u.toString(),
+    drop: async () => {
+      const a = postgres(url, { max: 1, onnotice: () => {} });
+      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await a.end();
+    },
+  };
+}
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | null = null;
+export function workflowBundle() {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
+  return bundlePromise;
+}
+
+export interface TestEnv {
+  server: DevServer;
+  connection: Connection;
+  client: Client;
+  nativeConnection: NativeConnection;
+  taskQueue: string;
+  worker: Worker;
+  workerRun: Promise<void>;
+  dbSpec: string;
+  close(): Promise<void>;
+}
+
+export async function startEnv(label: string, opts: Partial<DevServerOptions> & { worker?: boolean } = {}): Promise<TestEnv> {
+  installRuntime();
+  const database = await freshDatabase(label);
+  const server = await startDevServer({ db: database.db, port: 0, longPollTimeoutMs: 5_000, logger: quietLogger, ...opts });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const taskQueue = `tq-${label}-${randomUUID().slice(0, 6)}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+    stickyQueueScheduleToStartTimeout: '2s',
+    shutdownGraceTime: '1s',
+  });
+  const workerRun = worker.run();
+  return {
+    server,
+    connection,
+    client,
+    nativeConnection,
+    taskQueue,
+    worker,
+    workerRun,
+    dbSpec: database.db,
+    async close() {
+      worker.shutdown();
+      await workerRun.catch(() => {});
+      await connection.close();
+      await nativeConnection.close();
+      await server.stop();
+      await database.drop();
+    },
+  };
+}
+
+export const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+
+/** Asserts event ids are 1..n contiguous. */
+export function eventIds(history: { events?: { eventId?: unknown }[] | null }): number[] {
+  return (history.events ?? []).map((e) => Number(e.eventId));
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('waitFor timed out');
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
