@@ -5,66 +5,41 @@
  *
  * Env (read only here): DATABASE_URL (registries; else PGlite .data/registries), TEMPORAL_ADDRESS (a real cluster:
  * then no devserver is started), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
- * PORT (3000), SEED_PEOPLE (10000).
+ * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000).
  */
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
-import { openRegistriesDatabase } from '../db/registries-database';
-import { seedPopulation } from '../db/seed';
 import { serveApi } from '../api/server';
-import { wireCaseService } from '../api/wiring';
-import { createAgencyWorker, WORKER_ROLES } from '../worker/agency-worker';
+import { startStack } from './stack';
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const env = process.env;
-const namespace = env.TEMPORAL_NAMESPACE || 'default';
+Runtime.install({ logger: new DefaultLogger((env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
+const registries = parseDatabaseTarget(env.DATABASE_URL, '.data/registries');
+log(`registries: ${describeTarget(registries)}`);
 
-const target = parseDatabaseTarget(env.DATABASE_URL, '.data/registries');
-log(`registries: ${describeTarget(target)} (migrating)`);
-const database = await openRegistriesDatabase(target);
-const seeded = await seedPopulation(database.db, {
-  people: Number(env.SEED_PEOPLE ?? 10_000),
-  onProgress: (m) => log(`seed: ${m}`),
+const stack = await startStack({
+  registries,
+  temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+  devserverDb: env.DEVSERVER_DB || '.data/devserver',
+  devserverPort: Number(env.DEVSERVER_PORT ?? 7233),
+  namespace: env.TEMPORAL_NAMESPACE || 'default',
+  seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
+  log,
 });
-log(`registries ready: ${seeded.total.persons} people, ${seeded.total.households} households`);
-
-let stopDevServer = async () => {};
-let temporalAddress = env.TEMPORAL_ADDRESS;
-if (!temporalAddress) {
-  const { startDevServer } = await import('../devserver/index');
-  const devDb = env.DEVSERVER_DB || '.data/devserver';
-  const dev = await startDevServer({ port: Number(env.DEVSERVER_PORT ?? 7233), db: devDb });
-  temporalAddress = dev.address;
-  stopDevServer = () => dev.stop();
-  log(`Temporal devserver at ${dev.address} (storage ${devDb})`);
-} else {
-  log(`Temporal cluster at ${temporalAddress} (namespace ${namespace})`);
-}
-
-const connection = await NativeConnection.connect({ address: temporalAddress });
-log('bundling workflow code and starting workers…');
-const workers = await Promise.all(
-  WORKER_ROLES.map((agency) => createAgencyWorker({ agency, connection, namespace, db: database.db })),
-);
-log(`workers polling: ${WORKER_ROLES.join(', ')}`);
-
-const wiring = await wireCaseService({ db: database.db, temporalAddress, namespace });
-const api = await serveApi(wiring.service, { port: Number(env.PORT ?? 3000), hostname: env.HOST });
+const api = await serveApi(stack.wiring.service, { port: Number(env.PORT ?? 3000), hostname: env.HOST });
 
 console.log(`
 Ready.
-  HTTP API        ${api.url}   (health: ${api.url}/health, OpenAPI: ${api.url}/openapi.json)
-  Temporal        ${temporalAddress}   (namespace ${namespace})
-  Registries      ${describeTarget(target)}
+  HTTP API     ${api.url}   (health ${api.url}/health · procedures ${api.url}/procedures · OpenAPI ${api.url}/openapi.json)
+  Temporal     ${stack.temporalAddress}   (namespace ${stack.namespace}${env.TEMPORAL_ADDRESS ? '' : ', embedded devserver'})
+  Registries   ${describeTarget(registries)}
 Ctrl-C stops everything gracefully.
 `);
 
-// The Temporal runtime shuts the workers down on SIGINT/SIGTERM; run() resolves once they have drained.
-await Promise.all(workers.map((w) => w.run()));
+// The Temporal runtime shuts the workers down on SIGINT/SIGTERM; then everything else is closed in order.
+await stack.running;
 log('workers stopped; closing the API, devserver and databases');
 await api.close();
-await wiring.close();
-await connection.close();
-await stopDevServer();
-await database.close();
+await stack.close();
 process.exit(0);

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: birth-group cases completed per second with 100 submitted at once, and p50/p99
+ * submission-to-completion latency, officers' and household heads' decisions automated. The whole engine runs
+ * in-process (devserver, workers, registries, case service) on PGlite, then on Postgres when one is reachable
+ * (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created).
+ * Options: CASES (100).
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import type { DatabaseTarget } from '../db/connection';
+import type { CaseService } from '../api/case-service';
+import { startStack } from '../scripts/stack';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const CASES = Number(process.env.CASES ?? 100);
+const log = (m: string) => console.log(`  ${m}`);
+
+interface Family {
+  motherId: string;
+  fatherId: string | null;
+  communeCode: string;
+  provinceCode: string;
+}
+
+async function pickFamilies(db: any, n: number): Promise<Family[]> {
+  // Mothers of child-bearing age living in a household (so residence registration has a household to join).
+  const rows: any = await db.execute(sql`
+    select p.personal_id as mother_id, p.father_id as _f, h.commune_code, h.province_code,
+           (select m2.personal_id from household_members m2 join persons q on q.personal_id = m2.personal_id
+             where m2.household_id = m.household_id and q.sex = 'male' and q.date_of_birth < '2004-01-01' limit 1) as father_id
+      from persons p
+      join household_members m on m.personal_id = p.personal_id
+      join households h on h.household_id = m.household_id
+     where p.sex = 'female' and p.date_of_birth between '1982-01-01' and '2006-01-01' and not p.deceased
+     order by p.personal_id
+     limit ${n}`);
+  const list = Array.isArray(rows) ? rows : rows.rows;
+  return list.map((r: any) => ({ motherId: r.mother_id, fatherId: r.father_id ?? null, communeCode: r.commune_code, provinceCode: r.province_code }));
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+/** Drives one case to its end as the officers and the household head would, returning its latency. */
+async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms: number; outcome: string }> {
+  const t0 = performance.now();
+  const fields: Record<string, string> = {
+    'mother.personalId': f.motherId,
+    'child.fullName': `Bench Child ${i}`,
+    'child.dateOfBirth': '2026-11-20',
+    'child.sex': i % 2 ? 'male' : 'female',
+    'child.placeOfBirth': f.communeCode,
+    'child.ethnicity': 'Kinh',
+    medicalBirthNoticeNo: `BENCH-${i}-${Date.now()}`,
+    'registration.communeCode': f.communeCode,
+    'registration.provinceCode': f.provinceCode,
+  };
+  if (f.fatherId) fields['father.personalId'] = f.fatherId;
+  const { caseId } = await service.submitApplication({
+    procedureId: 'birth-group',
+    channel: 'portal',
+    applicant: { personalId: f.motherId, fullName: 'bench' },
+    fields,
+  });
+  const sent = new Set<string>();
+  for (;;) {
+    const c: any = await service.getCase(caseId);
+    if (c.status === 'done' || c.status === 'error') return { ms: performance.now() - t0, outcome: c.outcome ?? c.status };
+    for (const e of c.acceptedEvents as { type: string }[]) {
+      const key = `${e.type}:${c.activeStates.join(',')}`;
+      if (sent.has(key)) continue;
+      let actor: any = null;
+      if (e.type === 'APPROVE_BIRTH') actor = { kind: 'officer', id: 'bench-justice', agency: 'justice' };
+      if (e.type === 'APPROVE_RESIDENCE') actor = { kind: 'officer', id: 'bench-police', agency: 'police' };
+      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', id: c.context?.household?.headId };
+      if (!actor) continue;
+      sent.add(key);
+      await service.sendEvent(caseId, { type: e.type, actor, data: {} });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string): Promise<void> {
+  console.log(`\n== ${label}`);
+  const stack = await startStack({ registries, devserverDb, seedPeople: 10_000, log: () => {} });
+  try {
+    const families = await pickFamilies(stack.database.db, CASES);
+    if (families.length < CASES) throw new Error(`only ${families.length} mothers in households in the seed`);
+    // Warm-up: one case through every worker (bundles, caches, connections).
+    await runCase(stack.wiring.service, families[0], -1);
+    const t0 = performance.now();
+    const results = await Promise.all(families.map((f, i) => runCase(stack.wiring.service, f, i)));
+    const seconds = (performance.now() - t0) / 1000;
+    const ms = results.map((r) => r.ms);
+    const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.outcome]: (a[r.outcome] ?? 0) + 1 }), {});
+    log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
+    log(`throughput: ${(CASES / seconds).toFixed(1)} cases/s (${seconds.toFixed(2)} s for all)`);
+    log(`submission-to-completion latency: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
+    log('each case: 5 activities on 3 agency queues, 3 human decisions (sent as soon as the case accepts them), ~10 workflow tasks');
+  } finally {
+    await stack.close();
+  }
+}
+
+async function postgresTarget(): Promise<DatabaseTarget[] | null> {
+  const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = postgres(base, { max: 1, onnotice: () => {}, connect_timeout: 3 });
+  try {
+    const stamp = Date.now();
+    const names = [`bench_registries_${stamp}`, `bench_devserver_${stamp}`];
+    for (const n of names) await admin.unsafe(`create database ${n}`);
+    return names.map((n) => ({ kind: 'postgres', url: base.replace(/\/[^/]*$/, `/${n}`) }) as DatabaseTarget);
+  } catch (e) {
+    console.log(`\n(Postgres not reachable at ${base}: ${(e as Error).message}; skipping the Postgres run)`);
+    return null;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropScratch(targets: DatabaseTarget[]): Promise<void> {
+  const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  for (const t of targets) if (t.kind === 'postgres') await admin.unsafe(`drop database if exists ${t.url.split('/').pop()} with (force)`);
+  await admin.end();
+}
+
+console.log(`birth-group benchmark: ${CASES} cases, decisions automated`);
+await benchOn('PGlite (embedded, in memory)', { kind: 'pglite-memory' }, ':memory:');
+const pg = await postgresTarget();
+if (pg) {
+  try {
+    await benchOn('Postgres (durable)', pg[0], pg[1]);
+  } finally {
+    await dropScratch(pg);
+  }
+}
+process.exit(0);
