@@ -72,6 +72,7 @@ export async function collectMissingData(opts: {
   missing: readonly string[];
   applicantId: string | undefined;
   windowMs: number;
+  onChange?: (missing: string[]) => void;
 }): Promise<{ application: Record<string, unknown>; remaining: string[] }> {
   const application = JSON.parse(JSON.stringify(opts.application)) as Record<string, unknown>;
   const remaining = [...opts.missing];
@@ -82,6 +83,7 @@ export async function collectMissingData(opts: {
         setPath(application, name, value);
         remaining.splice(remaining.indexOf(name), 1);
       }
+      opts.onChange?.([...remaining]);
       return { accepted: Object.keys(request.fields), missing: [...remaining] };
     },
     {

@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { createActor, fromPromise, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import type { AgencyId } from '../activities/registries/types';
+import { SUPPLEMENT_WINDOW_WORKING_DAYS } from '../procedures/birth-setup';
 import { getProcedure } from '../procedures/catalog';
 import type { ProcedureEvent, ServiceFailure, ServiceRequest } from '../procedures/types';
 import { WORKING_CALENDAR } from './calendar';
@@ -35,6 +36,7 @@ import {
   type SendEventRequest,
   type TimelineEntry,
 } from './definitions';
+import { collectMissingData } from './application-data';
 import { eventRefusalReason } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 
@@ -115,7 +117,13 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   );
 
   const machine = def.machine.provide({ actors, delays } as never);
-  const actor = createActor(machine, { input: { ...args.input, caseId: args.caseId } });
+  type ChartActor = ReturnType<typeof createActor<typeof machine>>;
+  let actor: ChartActor | null = null;
+
+  // Applicant-data phase: the API resolved everything the state holds; what only the citizen can give and is still
+  // missing is awaited (validated update) before the chart starts, within the supplement window.
+  const machineInput: Record<string, unknown> = { ...args.input, caseId: args.caseId };
+  let missingFields: string[] = [...(args.missingFields ?? [])];
 
   let active: string[] = [];
   const record = (snap: AnyMachineSnapshot) => {
@@ -132,11 +140,42 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     }
     active = next;
   };
-  actor.subscribe({ next: record, error: (err) => (chartError = err) });
-  actor.start();
-  record(actor.getSnapshot());
+
+  const steps = (verificationNeeded: boolean) =>
+    computeSteps({
+      deadlines: def.deadlines,
+      timeline,
+      receivedAt: args.receivedAt,
+      dossierCompleteAt,
+      doneAt,
+      verificationNeeded,
+      calendar: WORKING_CALENDAR,
+    });
 
   const view = (): CaseSnapshot => {
+    const base = {
+      caseId: args.caseId,
+      procedureId: def.id,
+      procedureVersion: def.version,
+      receivedAt: args.receivedAt,
+      missingFields: [...missingFields],
+      timeline: timeline.map((t) => ({ ...t })),
+      rejectedEvents: rejectedEvents.map((r) => ({ ...r })),
+      history: history.map((h) => ({ ...h })),
+    };
+    if (actor === null) {
+      const lapsed = doneAt !== null;
+      return {
+        ...base,
+        status: lapsed ? 'done' : 'awaiting_data',
+        state: lapsed ? 'rejected' : 'awaitingData',
+        activeStates: lapsed ? [] : ['awaitingData'],
+        outcome: lapsed ? 'rejected' : null,
+        context: { input: args.input },
+        steps: steps(false),
+        acceptedEvents: [],
+      };
+    }
     const snap = actor.getSnapshot();
     const types = new Set<string>();
     if (snap.status === 'active') for (const node of snap._nodes) for (const t of node.ownEvents) types.add(t);
@@ -146,28 +185,14 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     const context = snap.context as { verificationNeeded?: boolean };
     const finalState = snap.status === 'done' ? String(snap.value) : null;
     return {
-      caseId: args.caseId,
-      procedureId: def.id,
-      procedureVersion: def.version,
-      receivedAt: args.receivedAt,
+      ...base,
       status: chartError ? 'error' : snap.status === 'done' ? 'done' : snap.status === 'error' ? 'error' : 'active',
       state: snap.value,
       activeStates: [...active],
       outcome: finalState === null ? null : (def.outcomes[finalState] ?? finalState),
       context: snap.context,
-      timeline: timeline.map((t) => ({ ...t })),
-      steps: computeSteps({
-        deadlines: def.deadlines,
-        timeline,
-        receivedAt: args.receivedAt,
-        dossierCompleteAt,
-        doneAt,
-        verificationNeeded: context?.verificationNeeded === true,
-        calendar: WORKING_CALENDAR,
-      }),
+      steps: steps(context?.verificationNeeded === true),
       acceptedEvents,
-      rejectedEvents: rejectedEvents.map((r) => ({ ...r })),
-      history: history.map((h) => ({ ...h })),
     };
   };
 
@@ -178,8 +203,12 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     lastActor = `${event.actor.kind}:${event.actor.id}`;
     history.push({ type: event.type, actor: lastActor, at });
     if (decl?.completesDossier) dossierCompleteAt = at;
-    actor.send(event);
+    actor!.send(event);
   };
+  const refusal = (request: SendEventRequest): string | null =>
+    actor === null
+      ? 'the case is waiting for the applicant\'s data; the procedure has not started'
+      : eventRefusalReason(def, actor.getSnapshot(), request);
 
   setHandler(
     sendEventUpdate,
@@ -189,28 +218,69 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
     {
       validator: (request) => {
-        const reason = eventRefusalReason(def, actor.getSnapshot(), request);
+        const reason = refusal(request);
         if (reason !== null) {
           throw ApplicationFailure.create({
             type: EVENT_NOT_ACCEPTED,
             message: reason,
             nonRetryable: true,
-            details: [{ eventType: request?.event?.type ?? null, state: actor.getSnapshot().value }],
+            details: [{ eventType: request?.event?.type ?? null, state: view().state }],
           });
         }
       },
     },
   );
   setHandler(eventSignal, (request) => {
-    const reason = eventRefusalReason(def, actor.getSnapshot(), request);
+    const reason = refusal(request);
     if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
     else accept(request);
   });
   setHandler(snapshotQuery, view);
 
-  await condition(() => chartError !== null || actor.getSnapshot().status !== 'active');
+  if (missingFields.length > 0) {
+    const application = (args.input.application ?? args.input) as Record<string, unknown>;
+    const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
+    timeline.push({ state: 'awaitingData', enteredAt: nowIso(), leftAt: null });
+    const windowMs =
+      args.options?.delayOverridesMs?.supplementWindow ??
+      workingDaysDelayMs(new Date(), SUPPLEMENT_WINDOW_WORKING_DAYS, WORKING_CALENDAR);
+    const collected = await collectMissingData({
+      def,
+      application,
+      missing: missingFields,
+      applicantId,
+      windowMs,
+      onChange: (m) => (missingFields = m),
+    });
+    missingFields = collected.remaining;
+    timeline[timeline.length - 1].leftAt = nowIso();
+    if (missingFields.length > 0) {
+      doneAt = nowIso();
+      return {
+        caseId: args.caseId,
+        procedureId: def.id,
+        procedureVersion: def.version,
+        outcome: 'rejected',
+        finalState: 'awaitingData',
+        results: { missingFields, reason: 'the application was not completed within 7 working days' },
+        steps: steps(false),
+        completedAt: doneAt,
+      };
+    }
+    dossierCompleteAt = nowIso();
+    if (args.input.application) machineInput.application = collected.application;
+    else Object.assign(machineInput, collected.application);
+  }
+
+  actor = createActor(machine, { input: machineInput });
+  actor.subscribe({ next: record, error: (err) => (chartError = err) });
+  actor.start();
+  record(actor.getSnapshot());
+  const running = actor;
+
+  await condition(() => chartError !== null || running.getSnapshot().status !== 'active');
   await condition(allHandlersFinished);
-  const snap = actor.getSnapshot();
+  const snap = running.getSnapshot();
   if (chartError !== null || snap.status !== 'done') {
     throw ApplicationFailure.create({
       type: 'CHART_ERROR',

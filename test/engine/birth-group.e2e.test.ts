@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/engine/audit-queries';
 import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_MOTHER } from '../../db/seed';
 import { validatePersonalId } from '../../domain/identifiers';
-import { createPostgresCivilStatus } from '../../activities/registries/postgres/civil-status';
+import { findBirthByChildId } from '../../activities/registries/postgres/civil-status';
+import { findHouseholdOf } from '../../activities/registries/postgres/residence';
 import { getCaseResult, getCaseSnapshot, sendEvent, signalEvent, startCase, EventNotAcceptedError } from '../../worker/case-client';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from './harness';
 
@@ -101,5 +102,110 @@ describe('birth group end to end', () => {
     await sendEvent(h.client, caseId, { type: 'HEAD_DECLINE', actor: head });
     const result = await getCaseResult(h.client, caseId);
     expect(result.outcome).toBe('partiallyCompleted');
+  });
+
+  it('a supplement answered in time returns the dossier to the officer; counting restarts from it', async () => {
+    const caseId = 'e2e-supplement-in-time';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Nguyễn Văn Cường') } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    const waiting = await sendEvent(h.client, caseId, { type: 'REQUEST_SUPPLEMENT', actor: officers.justice, missing: ['medicalBirthNotice'], note: 'scan unreadable' });
+    expect(waiting.activeStates).toEqual(['birth.awaitingSupplement']);
+    expect(waiting.acceptedEvents.map((e) => e.type)).toEqual(['SUPPLEMENT']);
+    // Only the applicant supplements.
+    await expect(sendEvent(h.client, caseId, { type: 'SUPPLEMENT', actor: head, documents: ['x.pdf'] })).rejects.toBeInstanceOf(EventNotAcceptedError);
+    await sendEvent(h.client, caseId, { type: 'SUPPLEMENT', actor: applicant, documents: ['notice-rescan.pdf'] });
+    const back = await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    const ctx = back.context as any;
+    expect(ctx.supplementRequests).toEqual([expect.objectContaining({ missing: ['medicalBirthNotice'], answered: true })]);
+    expect(ctx.verificationNeeded).toBe(true);
+    const total = back.steps.find((s) => s.step === 'total')!;
+    expect(total.workingDays).toBe(5); // verification needed
+    expect(total.startedAt).toBe(back.history.find((e) => e.type === 'SUPPLEMENT')!.at);
+    await sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'end of test' });
+    expect((await getCaseResult(h.client, caseId)).outcome).toBe('refused');
+  });
+
+  it('a supplement not given within the window rejects the dossier (window shortened for the test)', async () => {
+    const caseId = 'e2e-supplement-expired';
+    await startCase(h.client, {
+      caseId,
+      procedureId: 'birth-group',
+      input: { application: birthApplication('Nguyễn Văn Dũng') },
+      options: { delayOverridesMs: { supplementWindow: 1_500 } },
+    });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    await sendEvent(h.client, caseId, { type: 'REQUEST_SUPPLEMENT', actor: officers.justice, missing: ['medicalBirthNotice'] });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result.outcome).toBe('rejected');
+    expect((result.results as any).refusals).toEqual([
+      expect.objectContaining({ step: 'birth', code: 'DEADLINE_LAPSED', by: 'system' }),
+    ]);
+    expect((result.results as any).childPersonalId).toBeNull();
+  });
+
+  it('an officer refusal states its reasons and registers nothing', async () => {
+    const caseId = 'e2e-officer-refusal';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Nguyễn Thị Em') } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    await expect(sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: officers.justice })).rejects.toThrow(/needs "reason"/);
+    await sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'the birth notice belongs to another child' });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result.outcome).toBe('refused');
+    const r = result.results as any;
+    expect(r.refusals).toEqual([{ step: 'birth', reason: 'the birth notice belongs to another child', by: `officer:${officers.justice.id}` }]);
+    expect(r.birthCertificate).toBeNull();
+    const writes = (await listAudit(h.registries.db, { caseId })).filter((a) => a.kind === 'write');
+    expect(writes).toEqual([]);
+  });
+
+  it('a residence refusal after the birth was registered gives a partial outcome; the birth stands', async () => {
+    const caseId = 'e2e-residence-refused';
+    await throughBirth(caseId, 'Nguyễn Văn Phúc');
+    await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
+    await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
+    await sendEvent(h.client, caseId, { type: 'REFUSE_RESIDENCE', actor: officers.police, reason: 'the dwelling is under a clearance order' });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result.outcome).toBe('partiallyCompleted');
+    const r = result.results as any;
+    expect(r.refusals).toEqual([{ step: 'residence', reason: 'the dwelling is under a clearance order', by: `officer:${officers.police.id}` }]);
+    expect(r.householdMembership).toBeNull();
+    expect(r.healthInsuranceCard.socialInsuranceNumber).toMatch(/^\d{10}$/);
+    // The birth registration stands in the civil-status register; the child is in no household.
+    const birth = await findBirthByChildId(h.registries.db, r.childPersonalId);
+    expect(birth?.certificateNumber).toBe(r.birthCertificate.certificateNumber);
+    expect(await findHouseholdOf(h.registries.db, r.childPersonalId)).toBeNull();
+  });
+
+  it('a case survives a restart of the engine worker mid-case', async () => {
+    const caseId = 'e2e-worker-restart';
+    await throughBirth(caseId, 'Nguyễn Thị Giang');
+    await h.stopWorker('engine');
+    await h.startWorker('engine'); // a fresh worker replays the history
+    await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
+    await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
+    await h.stopWorker('police');
+    await h.startWorker('police');
+    await sendEvent(h.client, caseId, { type: 'APPROVE_RESIDENCE', actor: officers.police });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result.outcome).toBe('completed');
+    const snap = await getCaseSnapshot(h.client, caseId);
+    expect(snap.history.map((e) => e.type)).toEqual(['APPROVE_BIRTH', 'HEAD_CONSENT', 'APPROVE_RESIDENCE']);
+    // Exactly one child, one birth entry, one membership, one card written for the case.
+    const writes = (await listAudit(h.registries.db, { caseId })).filter((a) => a.kind === 'write').map((a) => a.operation);
+    expect(writes.sort()).toEqual(['addPermanentMember', 'createPerson', 'issueHealthInsuranceCard', 'registerBirth']);
+  });
+
+  it('a re-submitted application maps to the existing case (no duplicate)', async () => {
+    const caseId = 'e2e-resubmit';
+    const application = birthApplication('Nguyễn Văn Hải');
+    const first = await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application } });
+    const again = await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application } });
+    expect(first.alreadyExisted).toBe(false);
+    expect(again).toEqual({ ...first, alreadyExisted: true });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    const checks = (await listAudit(h.registries.db, { caseId })).filter((a) => a.operation === 'getPerson');
+    expect(checks).toHaveLength(2); // mother and father, read once: one case, one check
+    await sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'end of test' });
+    expect((await getCaseResult(h.client, caseId)).outcome).toBe('refused');
   });
 });
