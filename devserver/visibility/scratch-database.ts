@@ -22,7 +22,11 @@ export async function openScratchPglite(dir?: string): Promise<ScratchDatabase> 
   return { label: dir ? 'pglite-dir' : 'pglite', db: open.db, close: () => open.close() };
 }
 
-export async function openScratchPostgres(serverUrl: string, prefix = 'vis'): Promise<ScratchDatabase> {
+/** Creates an empty database on the server of `serverUrl`; `drop` removes it. */
+export async function createScratchPostgresDatabase(
+  serverUrl: string,
+  prefix = 'vis',
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
@@ -32,19 +36,29 @@ export async function openScratchPostgres(serverUrl: string, prefix = 'vis'): Pr
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const open = await openDatabase({ kind: 'postgres', url: url.toString() }, schema);
-  await open.migrate(DEVSERVER_MIGRATIONS, DEVSERVER_MIGRATIONS_TABLE);
   return {
-    label: 'postgres',
-    db: open.db,
-    close: async () => {
-      await open.close();
+    url: url.toString(),
+    drop: async () => {
       const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
       try {
         await a.unsafe(`drop database if exists "${name}" with (force)`);
       } finally {
         await a.end({ timeout: 5 });
       }
+    },
+  };
+}
+
+export async function openScratchPostgres(serverUrl: string, prefix = 'vis'): Promise<ScratchDatabase> {
+  const scratch = await createScratchPostgresDatabase(serverUrl, prefix);
+  const open = await openDatabase({ kind: 'postgres', url: scratch.url }, schema);
+  await open.migrate(DEVSERVER_MIGRATIONS, DEVSERVER_MIGRATIONS_TABLE);
+  return {
+    label: 'postgres',
+    db: open.db,
+    close: async () => {
+      await open.close();
+      await scratch.drop();
     },
   };
 }

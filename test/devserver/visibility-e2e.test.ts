@@ -1,5 +1,6 @@
 /**
- * End-to-end visibility through the real SDK against the development server (in-memory PGlite):
+ * End-to-end visibility through the real SDK against the development server (in-memory PGlite, or a
+ * scratch database on the Postgres server of DATABASE_URL when it is set):
  * search attributes registered through the OperatorService, workflows started with typed search
  * attributes, `client.workflow.list({ query })` and `client.workflow.count(query)`.
  * Most runs need no worker (they stay Running until the test terminates some); one workflow, written to a
@@ -15,6 +16,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { startDevServer, type DevServer } from '../../devserver';
 import { temporal } from '../../devserver/visibility/proto';
+import { createScratchPostgresDatabase } from '../../devserver/visibility/scratch-database';
 
 const VT = temporal.api.enums.v1.IndexedValueType;
 const keys = {
@@ -32,6 +34,7 @@ describe('visibility through the SDK', () => {
   let server: DevServer;
   let connection: Connection;
   let client: Client;
+  let dropDatabase = async () => {};
   const started: { id: string; i: number }[] = [];
 
   const ids = async (query: string) => {
@@ -41,7 +44,13 @@ describe('visibility through the SDK', () => {
   };
 
   beforeAll(async () => {
-    server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, longPollTimeoutMs: 1000 });
+    let db = ':memory:';
+    if (process.env.DATABASE_URL) {
+      const scratch = await createScratchPostgresDatabase(process.env.DATABASE_URL, 'vis_e2e');
+      db = scratch.url;
+      dropDatabase = scratch.drop;
+    }
+    server = await startDevServer({ port: 0, db, logger: quiet, longPollTimeoutMs: 1000 });
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection, namespace: 'default' });
     await connection.operatorService.addSearchAttributes({
@@ -81,6 +90,7 @@ describe('visibility through the SDK', () => {
   afterAll(async () => {
     await connection?.close();
     await server?.stop();
+    await dropDatabase();
   });
 
   it('lists the search attributes registered through the OperatorService', async () => {
