@@ -163,7 +163,12 @@ export async function listExecutions(db: Executor, namespaceId: string, req: Lis
   const conditions: SQL[] = [sql`${t.namespaceId} = ${namespaceId}`];
   if (compiled.where) conditions.push(compiled.where);
   if (token) conditions.push(afterClause(keys, token.values));
-  const keyColumns = Object.fromEntries(keys.map((k, i) => [`k${i}`, sql<string | null>`(${k.expr})::text`]));
+  // Sort-key values as text for the page token; timestamps in a DateStyle/TimeZone-independent form.
+  const keyText = (k: (typeof keys)[number]) =>
+    k.kind === 'timestamptz'
+      ? sql<string | null>`to_char((${k.expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+      : sql<string | null>`(${k.expr})::text`;
+  const keyColumns = Object.fromEntries(keys.map((k, i) => [`k${i}`, keyText(k)]));
   const rows = (await db
     .select({ ...getTableColumns(t), ...keyColumns })
     .from(t)
