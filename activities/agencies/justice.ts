@@ -43,6 +43,7 @@ export class ApplicantNotAParentError extends Error {
 }
 
 const PARENT_FIELDS = ['fullName', 'dateOfBirth', 'ethnicity', 'nationality', 'homeTown'] as const;
+const PARENT_KEYS = ['mother.personalId', 'father.personalId'];
 
 function registryValuesOf(prefix: string, person: PersonRecord | null): Record<string, RegistryValue> {
   if (!person) return {};
@@ -70,7 +71,12 @@ export function createJusticeActivities(deps: JusticeDeps) {
         if (fatherId && !father) throw new FatherNotFoundError(fatherId);
 
         // Once-only: the application may hold only what the citizen alone can give.
-        const declarations = getProcedure(request.access.procedureId, request.access.procedureVersion).data;
+        // Fields other agencies resolve later (household, card) are not this check's business.
+        const declarations = getProcedure(request.access.procedureId, request.access.procedureVersion).data.filter(
+          (d) =>
+            d.source.kind !== 'registry' ||
+            (d.source.registry === 'population' && PARENT_KEYS.includes(d.source.keyField)),
+        );
         const submitted = flattenFields(app as unknown as Record<string, unknown>);
         const resolution = resolveFields({
           declarations,
