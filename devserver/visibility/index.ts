@@ -33,7 +33,13 @@
  *    nanoseconds since the epoch); ExecutionDuration as nanoseconds or '1h30m' / '01:30:00'.
  *  - KeywordList: `=` contains, `IN` contains any. Text: `=` matches when ANY word of the value occurs
  *    (case-insensitive), as Temporal's Postgres/SQLite/Elasticsearch visibility do.
- *  - Default order: StartTime DESC, then RunId; RunId is always the final tiebreak. Keyset paging.
+ *  - Unset attributes follow SQL's three-valued logic: a run without X matches neither `X = v`, `X != v`,
+ *    nor `NOT X = v`; use `X IS NULL`. CloseTime/ExecutionDuration are NULL while running (Temporal's SQL
+ *    store instead coalesces CloseTime to the maximum date).
+ *  - Default order: StartTime DESC, then RunId; RunId is always the final tiebreak. Keyset paging; page
+ *    size defaults to and is capped at 1000.
+ *  - Custom search attributes are per namespace (AddSearchAttributes without a namespace uses "default");
+ *    GetSearchAttributes, which has no namespace, lists system + predefined + every namespace's custom ones.
  *  - Malformed queries: INVALID_ARGUMENT "invalid query at position N: ..." (0-based offset).
  */
 export { recordVisibility, deleteVisibility, validateSearchAttributes, listExecutions, countExecutions } from './store';
