@@ -55,7 +55,7 @@ const pureRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'dist/**', 'coverage/**', 'db/migrations/**'] },
+  { ignores: ['node_modules/**', '.data/**', '.scratch/**', 'dist/**', 'coverage/**', 'db/migrations/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
