@@ -132,6 +132,7 @@ export const BIRTH_REGISTRATION_EVENTS: readonly EventDeclaration[] = [
     description: 'The applicant supplements the dossier (only the applicant)',
     arrayFields: ['documents'],
     completesDossier: true,
+    actorIdFrom: 'application.applicant.personalId',
   },
 ];
 

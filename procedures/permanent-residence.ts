@@ -76,11 +76,17 @@ export const PERMANENT_RESIDENCE_SERVICES: readonly ServiceDeclaration[] = [
 ];
 
 export const PERMANENT_RESIDENCE_EVENTS: readonly EventDeclaration[] = [
-  { type: 'HEAD_CONSENT', actor: 'citizen', description: 'The household head agrees to add the child (must be the head)' },
+  {
+    type: 'HEAD_CONSENT',
+    actor: 'citizen',
+    description: 'The household head agrees to add the child (must be the head)',
+    actorIdFrom: 'household.headId',
+  },
   {
     type: 'HEAD_DECLINE',
     actor: 'citizen',
     description: 'The household head declines to add the child (must be the head)',
+    actorIdFrom: 'household.headId',
   },
   { type: 'APPROVE_RESIDENCE', actor: 'officer', agency: 'police', description: 'The police officer approves the registration' },
   {

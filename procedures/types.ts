@@ -58,6 +58,8 @@ export interface EventDeclaration {
   arrayFields?: readonly string[];
   /** Accepting this event completes the dossier: deadlines count from it (e.g. a supplement). */
   completesDossier?: boolean;
+  /** Dotted path in the chart context to the one person who may send it (e.g. "household.headId"), to notify them. */
+  actorIdFrom?: string;
 }
 
 /** A service a state invokes: an activity on the owning agency's task queue. */

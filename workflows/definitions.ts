@@ -57,6 +57,8 @@ export interface AcceptedEventInfo {
   type: string;
   actor: string;
   agency?: string;
+  /** The one person who may send it, when the chart knows (e.g. the household head): whom to notify. */
+  actorId?: string;
   description: string;
 }
 

@@ -53,6 +53,10 @@ function leafPaths(value: StateValue, prefix = ''): string[] {
   return entries.flatMap(([k, v]) => leafPaths(v as StateValue, prefix ? `${prefix}.${k}` : k));
 }
 
+function valueAt(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), obj);
+}
+
 function toServiceFailure(err: unknown): ServiceFailure {
   if (err instanceof CancelledFailure) throw err;
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
@@ -181,7 +185,16 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     if (snap.status === 'active') for (const node of snap._nodes) for (const t of node.ownEvents) types.add(t);
     const acceptedEvents: AcceptedEventInfo[] = def.events
       .filter((e) => types.has(e.type))
-      .map((e) => ({ type: e.type, actor: e.actor, agency: e.agency, description: e.description }));
+      .map((e) => {
+        const actorId = e.actorIdFrom ? valueAt(snap.context, e.actorIdFrom) : undefined;
+        return {
+          type: e.type,
+          actor: e.actor,
+          ...(e.agency ? { agency: e.agency } : {}),
+          ...(typeof actorId === 'string' ? { actorId } : {}),
+          description: e.description,
+        };
+      });
     const context = snap.context as { verificationNeeded?: boolean };
     const finalState = snap.status === 'done' ? String(snap.value) : null;
     return {

@@ -30,6 +30,7 @@ describe('birth group end to end', () => {
     const caseId = 'e2e-happy';
     const afterBirth = await throughBirth(caseId, 'Nguyễn Thị Mai');
     expect(afterBirth.acceptedEvents.map((e) => e.type).sort()).toEqual(['HEAD_CONSENT', 'HEAD_DECLINE']);
+    expect(afterBirth.acceptedEvents[0].actorId).toBe(FIXTURE_HOUSEHOLD_HEAD.personalId); // whom to notify
     await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
     await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
     await sendEvent(h.client, caseId, { type: 'APPROVE_RESIDENCE', actor: officers.police });
