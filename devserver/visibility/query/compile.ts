@@ -157,7 +157,10 @@ export function compileQuery(q: Query, types: ReadonlyMap<string, SaType>, purpo
     if (tokens.length === 0)
       throw new QueryInvalidError(lit.pos, `no words to match in '${(lit as { value: string }).value}' for Text search attribute ${a.name}`);
     const tsquery = tokens.map((w) => `'${w}'`).join(' | ');
-    return sql`(to_tsvector('simple', ${a.expr}) @@ to_tsquery('simple', ${tsquery}::text))`;
+    // Cheap substring pre-filter (a matching word is a substring of the lower-cased text) before the
+    // tsvector, which Postgres evaluates last as the costlier qual. Tokens are letters/digits only.
+    const prefilter = sql.join(tokens.map((w) => sql`lower(${a.expr}) like ${`%${w}%`}::text`), sql` or `);
+    return sql`((${prefilter}) and to_tsvector('simple', ${a.expr}) @@ to_tsquery('simple', ${tsquery}::text))`;
   };
 
   const compare = (a: ResolvedAttr, shownOp: ComparisonOp, lit: Literal, pos: number, negate: boolean): SQL => {
