@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:devserver` — devserver throughput and latency with the real SDK worker and client.
+ *
+ *  - 200 workflows of 3 sequential activities started concurrently: workflows completed per second,
+ *    p50/p99 start-to-result latency;
+ *  - time per workflow task at history length ~10 vs ~1,000 (sticky cache on);
+ * against durable Postgres (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres, in a fresh bench
+ * database) and against PGlite (embedded, on disk).
+ *
+ * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startDevServer } from '../devserver/index';
+import * as activities from '../test/devserver/activities';
+
+const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
+const LONG_ACTIVITIES = Number(process.env.BENCH_LONG_ACTIVITIES ?? 170);
+const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+});
+const quiet = { info() {}, warn() {}, error: (m: string, e?: unknown) => console.error(m, e) };
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+
+interface Figures {
+  target: string;
+  wfPerSec: number;
+  p50: number;
+  p99: number;
+  singleP50: number;
+  singleP99: number;
+  wftAt10: number;
+  wftAt1000: number;
+}
+
+async function benchTarget(target: string, db: string): Promise<Figures> {
+  const server = await startDevServer({ db, port: 0, logger: quiet, longPollTimeoutMs: 20_000 });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../test/devserver/workflows/index.ts', import.meta.url)),
+    logger: new DefaultLogger('ERROR'),
+  });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const taskQueue = `bench-${randomUUID().slice(0, 6)}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities,
+    maxCachedWorkflows: 1000,
+    maxConcurrentWorkflowTaskExecutions: 100,
+    maxConcurrentActivityTaskExecutions: 500,
+    maxConcurrentWorkflowTaskPolls: 8,
+    maxConcurrentActivityTaskPolls: 8,
+  });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    return await worker.runUntil(async () => {
+      // warm-up
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => client.workflow.execute('threeActivities', { taskQueue, workflowId: `warm-${i}-${taskQueue}`, args: ['w'] })),
+      );
+
+      // 1) throughput and latency
+      const latencies: number[] = [];
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: WORKFLOWS }, async (_, i) => {
+          const s = performance.now();
+          const h = await client.workflow.start('threeActivities', { taskQueue, workflowId: `tp-${i}-${taskQueue}`, args: [String(i)] });
+          await h.result();
+          latencies.push(performance.now() - s);
+        }),
+      );
+      const elapsed = (performance.now() - t0) / 1000;
+
+      // 1b) unloaded latency: one workflow at a time
+      const single: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const s = performance.now();
+        await client.workflow.execute('threeActivities', { taskQueue, workflowId: `seq-${i}-${taskQueue}`, args: [String(i)] });
+        single.push(performance.now() - s);
+      }
+
+      // 2) per-workflow-task cost vs history length (one workflow, sticky cache on)
+      const h = await client.workflow.start('manyActivities', { taskQueue, workflowId: `long-${taskQueue}`, args: [LONG_ACTIVITIES] });
+      await h.result();
+      const hist = await h.fetchHistory();
+      const events = hist.events ?? [];
+      const wft: { at: number; ms: number }[] = [];
+      const scheduled = new Map<number, number>();
+      for (const e of events) {
+        const id = Number(e.eventId);
+        if (e.workflowTaskScheduledEventAttributes) scheduled.set(id, tsMs(e.eventTime));
+        if (e.workflowTaskCompletedEventAttributes) {
+          const sid = Number(e.workflowTaskCompletedEventAttributes.scheduledEventId);
+          const st = scheduled.get(sid);
+          if (st != null) wft.push({ at: sid, ms: tsMs(e.eventTime) - st });
+        }
+      }
+      const near = (n: number) => {
+        const xs = wft
+          .slice()
+          .sort((a, b) => Math.abs(a.at - n) - Math.abs(b.at - n))
+          .slice(0, 10)
+          .map((x) => x.ms);
+        return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      };
+      return {
+        target,
+        wfPerSec: WORKFLOWS / elapsed,
+        p50: pct(latencies, 50),
+        p99: pct(latencies, 99),
+        singleP50: pct(single, 50),
+        singleP99: pct(single, 99),
+        wftAt10: near(10),
+        wftAt1000: near(Math.min(1000, events.length - 10)),
+      };
+    });
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    await server.stop();
+  }
+}
+
+async function main() {
+  const results: Figures[] = [];
+  if (TARGETS.includes('postgres')) {
+    const name = `devserver_bench_${randomUUID().slice(0, 8)}`;
+    const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    const u = new URL(PG_URL);
+    u.pathname = `/${name}`;
+    try {
+      results.push(await benchTarget('postgres', u.toString()));
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await admin.end();
+    }
+  }
+  if (TARGETS.includes('pglite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'devserver-bench-'));
+    try {
+      results.push(await benchTarget('pglite (dir)', dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const f = (n: number) => n.toFixed(1);
+  console.log(`\nDevserver bench — ${WORKFLOWS} concurrent workflows of 3 sequential activities; ${LONG_ACTIVITIES}-activity workflow for task cost`);
+  console.log('target         | wf/s   | p50 ms  | p99 ms  | 1-at-a-time p50/p99 ms | WFT ms @~10 ev | WFT ms @~1000 ev');
+  for (const r of results) {
+    console.log(
+      `${r.target.padEnd(14)} | ${f(r.wfPerSec).padStart(6)} | ${f(r.p50).padStart(7)} | ${f(r.p99).padStart(7)} | ${`${f(r.singleP50)} / ${f(r.singleP99)}`.padStart(22)} | ${f(r.wftAt10).padStart(14)} | ${f(r.wftAt1000).padStart(16)}`,
+    );
+  }
+  console.log('(p50/p99 are start-to-result under the concurrent load; "1-at-a-time" is the unloaded latency.)');
+  console.log('\nTargets: >= 200 wf/s, p50 <= 20 ms on Postgres, per-task cost flat in history length.');
+  for (const r of results) {
+    const flat = r.wftAt1000 <= Math.max(r.wftAt10 * 1.5, r.wftAt10 + 3);
+    console.log(
+      `${r.target}: throughput ${r.wfPerSec >= 200 ? 'MET' : 'NOT met'} (${f(r.wfPerSec)} wf/s); ` +
+        `p50 ${r.singleP50 <= 20 ? 'MET' : 'NOT met'} (unloaded ${f(r.singleP50)} ms, under load ${f(r.p50)} ms); ` +
+        `task cost ${flat ? 'flat' : 'NOT flat'} (${f(r.wftAt10)} → ${f(r.wftAt1000)} ms)`,
+    );
+  }
+  process.exit(0);
+}
+
+await main();
