@@ -112,6 +112,12 @@ export const BIRTH_REGISTRATION_SERVICES: readonly ServiceDeclaration[] = [
 export const BIRTH_REGISTRATION_EVENTS: readonly EventDeclaration[] = [
   { type: 'APPROVE_BIRTH', actor: 'officer', agency: 'justice', description: 'The civil-status officer approves the registration' },
   {
+    type: 'REQUIRE_VERIFICATION',
+    actor: 'officer',
+    agency: 'justice',
+    description: 'The officer needs to verify the dossier: the longer deadlines apply',
+  },
+  {
     type: 'REQUEST_SUPPLEMENT',
     actor: 'officer',
     agency: 'justice',
@@ -174,6 +180,7 @@ export function birthStates(t: BirthTargets) {
       awaitingOfficer: {
         on: {
           APPROVE_BIRTH: { guard: 'isJusticeOfficer' as const, target: 'registering' },
+          REQUIRE_VERIFICATION: { guard: 'isJusticeOfficer' as const, actions: 'markVerificationNeeded' as const },
           REQUEST_SUPPLEMENT: {
             guard: 'isJusticeOfficerNamingMissing' as const,
             target: 'awaitingSupplement',

@@ -114,6 +114,8 @@ export const birthGroupSetup = setup({
     followUpRefused: ({ context }) => context.refusals.some((r) => r.step === 'residence' || r.step === 'insurance'),
   },
   actions: {
+    /** Verification is needed: the longer deadlines apply (group ≤ 5, residence ≤ 5 working days). */
+    markVerificationNeeded: assign({ verificationNeeded: true }),
     storeCheck: assign(({ context, event }) => {
       const check = outputOf<BirthDossierCheck>(event);
       return { check, verificationNeeded: context.verificationNeeded || check.verificationNeeded };

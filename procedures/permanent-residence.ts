@@ -90,6 +90,12 @@ export const PERMANENT_RESIDENCE_EVENTS: readonly EventDeclaration[] = [
   },
   { type: 'APPROVE_RESIDENCE', actor: 'officer', agency: 'police', description: 'The police officer approves the registration' },
   {
+    type: 'REQUIRE_RESIDENCE_VERIFICATION',
+    actor: 'officer',
+    agency: 'police',
+    description: 'The police officer needs to verify the residence: up to 5 working days',
+  },
+  {
     type: 'REFUSE_RESIDENCE',
     actor: 'officer',
     agency: 'police',
@@ -154,6 +160,7 @@ export function residenceStates() {
       awaitingOfficer: {
         on: {
           APPROVE_RESIDENCE: { guard: 'isPoliceOfficer' as const, target: 'registering' },
+          REQUIRE_RESIDENCE_VERIFICATION: { guard: 'isPoliceOfficer' as const, actions: 'markVerificationNeeded' as const },
           REFUSE_RESIDENCE: {
             guard: 'isPoliceOfficerWithReason' as const,
             target: 'refused',

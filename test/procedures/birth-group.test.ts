@@ -93,6 +93,18 @@ describe('birth group chart', () => {
     expect(s.context.refusals[0].reason).toBe('birth notice does not match');
   });
 
+  it('an officer may require verification, which keeps the state and extends the deadlines', () => {
+    const s = run(ev.checked, { type: 'REQUIRE_VERIFICATION', actor: ev.actors.justice });
+    expect(s.value).toEqual({ birth: 'awaitingOfficer' });
+    expect(s.context.verificationNeeded).toBe(true);
+    const r = run(
+      ev.checked, ev.approveBirth, ev.idIssued, ev.birthRecorded, ev.householdFound, ev.headConsent,
+      { type: 'REQUIRE_RESIDENCE_VERIFICATION', actor: ev.actors.police },
+    );
+    expect(r.context.verificationNeeded).toBe(true);
+    expect(r.can({ type: 'REQUIRE_RESIDENCE_VERIFICATION', actor: ev.actors.justice })).toBe(false);
+  });
+
   describe('guards', () => {
     const awaitingOfficer = run(ev.checked);
     it('only a justice officer decides on the birth', () => {
