@@ -17,7 +17,6 @@ import {
 } from '@temporalio/workflow';
 import { createActor, fromPromise, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import type { AgencyId } from '../activities/registries/types';
-import { SUPPLEMENT_WINDOW_WORKING_DAYS } from '../procedures/birth-setup';
 import { getProcedure } from '../procedures/catalog';
 import type { ProcedureEvent, ServiceFailure, ServiceRequest } from '../procedures/types';
 import { WORKING_CALENDAR } from './calendar';
@@ -41,6 +40,9 @@ import { eventRefusalReason } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 
 type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
+
+/** Window for missing applicant data when the procedure declares no `supplementWindow` delay (Decree 63/2024). */
+const DEFAULT_DATA_WINDOW_WORKING_DAYS = 7;
 
 function nowIso(): string {
   return new Date().toISOString(); // workflow time: deterministic in the sandbox
@@ -256,7 +258,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     timeline.push({ state: 'awaitingData', enteredAt: nowIso(), leftAt: null });
     const windowMs =
       args.options?.delayOverridesMs?.supplementWindow ??
-      workingDaysDelayMs(new Date(), SUPPLEMENT_WINDOW_WORKING_DAYS, WORKING_CALENDAR);
+      workingDaysDelayMs(
+        new Date(),
+        def.delays.find((d) => d.name === 'supplementWindow')?.workingDays ?? DEFAULT_DATA_WINDOW_WORKING_DAYS,
+        WORKING_CALENDAR,
+      );
     const collected = await collectMissingData({
       def,
       application,

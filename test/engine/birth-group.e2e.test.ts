@@ -4,7 +4,16 @@ import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_MOTHER } from 
 import { validatePersonalId } from '../../domain/identifiers';
 import { findBirthByChildId } from '../../activities/registries/postgres/civil-status';
 import { findHouseholdOf } from '../../activities/registries/postgres/residence';
-import { getCaseResult, getCaseSnapshot, sendEvent, signalEvent, startCase, EventNotAcceptedError } from '../../worker/case-client';
+import {
+  getCaseResult,
+  getCaseSnapshot,
+  provideCaseData,
+  sendEvent,
+  signalEvent,
+  startCase,
+  DataNotAcceptedError,
+  EventNotAcceptedError,
+} from '../../worker/case-client';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from './harness';
 
 let h: Harness;
@@ -208,5 +217,39 @@ describe('birth group end to end', () => {
     expect(checks).toHaveLength(2); // mother and father, read once: one case, one check
     await sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'end of test' });
     expect((await getCaseResult(h.client, caseId)).outcome).toBe('refused');
+  });
+
+  it('waits for missing applicant data before the procedure starts, refusing data the state holds', async () => {
+    const caseId = 'e2e-awaiting-data';
+    const application: any = birthApplication('Nguyễn Thị Kim');
+    delete application.child.ethnicity;
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application }, missingFields: ['child.ethnicity'] });
+    const waiting = await waitForCase(h.client, caseId, (s) => s.status === 'awaiting_data');
+    expect(waiting.missingFields).toEqual(['child.ethnicity']);
+    await expect(sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice })).rejects.toBeInstanceOf(EventNotAcceptedError);
+    const held = await provideCaseData(h.client, caseId, { actor: applicant, fields: { 'mother.fullName': 'X' } }).catch((e) => e);
+    expect(held).toBeInstanceOf(DataNotAcceptedError);
+    expect(held.reason).toBe('DATA_ALREADY_HELD');
+    expect(await provideCaseData(h.client, caseId, { actor: applicant, fields: { 'child.ethnicity': 'Kinh' } })).toEqual({ accepted: ['child.ethnicity'], missing: [] });
+    const started = await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    expect((started.context as any).application.child.ethnicity).toBe('Kinh');
+    await sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'end of test' });
+    expect((await getCaseResult(h.client, caseId)).outcome).toBe('refused');
+  });
+
+  it('rejects an application whose missing data is not given within the window', async () => {
+    const caseId = 'e2e-data-lapsed';
+    const application: any = birthApplication('Nguyễn Văn Long');
+    delete application.child.sex;
+    await startCase(h.client, {
+      caseId,
+      procedureId: 'birth-group',
+      input: { application },
+      missingFields: ['child.sex'],
+      options: { delayOverridesMs: { supplementWindow: 1_000 } },
+    });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result).toMatchObject({ outcome: 'rejected', finalState: 'awaitingData', results: { missingFields: ['child.sex'] } });
+    expect(await listAudit(h.registries.db, { caseId })).toEqual([]); // nothing was read for an incomplete dossier
   });
 });
