@@ -49,7 +49,7 @@ export async function startHarness(): Promise<Harness> {
       namespace: 'default',
       db: registries.db,
       workflowBundle,
-      workerOptions: { shutdownGraceTime: '1 second' },
+      workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
     });
     workers.set(role, { worker, running: worker.run() });
   };
