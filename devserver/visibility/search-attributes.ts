@@ -137,6 +137,11 @@ function inferType(v: unknown): SaType | undefined {
   return undefined;
 }
 
+/** Postgres jsonb cannot hold U+0000; drop it rather than fail the caller's transaction. */
+function stripNul(s: string): string {
+  return s.includes('\u0000') ? s.replace(/\u0000/g, '') : s;
+}
+
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
 export function parseRfc3339(s: string): Date | undefined {
@@ -152,8 +157,8 @@ export function parseRfc3339(s: string): Date | undefined {
  */
 export function normalizeValue(type: SaType, raw: unknown): unknown {
   if (type === 'KeywordList') {
-    if (typeof raw === 'string') return [raw];
-    if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw;
+    if (typeof raw === 'string') return [stripNul(raw)];
+    if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw.map(stripNul);
     return undefined;
   }
   let v = raw;
@@ -164,7 +169,7 @@ export function normalizeValue(type: SaType, raw: unknown): unknown {
   switch (type) {
     case 'Keyword':
     case 'Text':
-      return typeof v === 'string' ? v : undefined;
+      return typeof v === 'string' ? stripNul(v) : undefined;
     case 'Int':
       return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
     case 'Double':

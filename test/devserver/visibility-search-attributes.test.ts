@@ -58,6 +58,8 @@ describe('search attribute values', () => {
     expect(normalizeValue('KeywordList', [1])).toBeUndefined();
     expect(normalizeValue('KeywordList', 'solo')).toEqual(['solo']);
     expect(normalizeValue('Datetime', '2024-01-01T01:00:00+01:00')).toBe('2024-01-01T00:00:00.000Z');
+    expect(normalizeValue('Keyword', 'a\u0000b')).toBe('ab');
+    expect(normalizeValue('KeywordList', ['x\u0000'])).toEqual(['x']);
   });
 
   it('encodes stored values back into payloads the SDK decodes as typed attributes', () => {
