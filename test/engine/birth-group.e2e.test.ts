@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
 import { listAudit } from '../../db/engine/audit-queries';
 import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_MOTHER } from '../../db/seed';
 import { validatePersonalId } from '../../domain/identifiers';
@@ -251,5 +252,14 @@ describe('birth group end to end', () => {
     const result = await getCaseResult(h.client, caseId);
     expect(result).toMatchObject({ outcome: 'rejected', finalState: 'awaitingData', results: { missingFields: ['child.sex'] } });
     expect(await listAudit(h.registries.db, { caseId })).toEqual([]); // nothing was read for an incomplete dossier
+  });
+
+  it('replays every finished case deterministically from its history', async () => {
+    for (const caseId of ['e2e-happy', 'e2e-residence-refused', 'e2e-supplement-expired', 'e2e-worker-restart']) {
+      const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
+      expect(history.events?.length ?? 0).toBeGreaterThan(10);
+      // Throws DeterminismViolationError if the runner, XState or the charts behaved differently on replay.
+      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle }, history, `case-${caseId}`);
+    }
   });
 });
