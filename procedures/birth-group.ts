@@ -104,3 +104,19 @@ function dedupeFields<T extends { name: string }>(fields: T[]): T[] {
     return true;
   });
 }
+
+/**
+ * The draft amendment to Decree 63/2024 (not in force): totals of 9 working days, 12 with verification. Same chart;
+ * deadlines are versioned configuration. Runs only when a case asks for version 2.
+ */
+export const birthGroupV2Draft: ProcedureDefinition = {
+  ...birthGroupV1,
+  version: 2,
+  status: 'draft',
+  title: `${birthGroupV1.title} (draft amendment)`,
+  deadlines: BIRTH_GROUP_DEADLINES.map((d) =>
+    d.step === 'total'
+      ? { ...d, workingDays: 9, workingDaysWithVerification: 12, legalBasis: 'Draft amendment to Decree 63/2024/ND-CP' }
+      : d,
+  ),
+};

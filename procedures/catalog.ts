@@ -3,7 +3,7 @@
  * so old versions stay here as long as cases may run on them. Sandbox-safe.
  */
 import type { ProcedureDefinition } from './types';
-import { birthGroupV1 } from './birth-group';
+import { birthGroupV1, birthGroupV2Draft } from './birth-group';
 import { birthRegistrationV1 } from './birth-registration';
 import { permanentResidenceV1 } from './permanent-residence';
 import { healthInsuranceCardV1 } from './health-insurance-card';
@@ -28,9 +28,17 @@ export function createCatalog(definitions: readonly ProcedureDefinition[]): Cata
   return catalog;
 }
 
-export const CATALOG: Catalog = createCatalog([birthGroupV1, birthRegistrationV1, permanentResidenceV1, healthInsuranceCardV1]);
+export const CATALOG: Catalog = createCatalog([
+  birthGroupV1,
+  birthGroupV2Draft,
+  birthRegistrationV1,
+  permanentResidenceV1,
+  healthInsuranceCardV1,
+]);
 
-/** The definition of `id` at `version`, or its newest version. */
+const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';
+
+/** The definition of `id` at `version` (any status), or its newest active version. */
 export function getProcedure(id: string, version?: number, catalog: Catalog = CATALOG): ProcedureDefinition {
   const versions = catalog.get(id);
   if (!versions) throw new UnknownProcedureError(id, version);
@@ -39,12 +47,24 @@ export function getProcedure(id: string, version?: number, catalog: Catalog = CA
     if (!d) throw new UnknownProcedureError(id, version);
     return d;
   }
-  return versions.get(Math.max(...versions.keys()))!;
+  const active = [...versions.values()].filter(isActive).sort((a, b) => b.version - a.version);
+  if (active.length === 0) throw new UnknownProcedureError(id);
+  return active[0];
 }
 
-export function listProcedures(catalog: Catalog = CATALOG): { id: string; versions: number[]; title: string }[] {
+export function listProcedures(
+  catalog: Catalog = CATALOG,
+): { id: string; versions: number[]; current: number | null; drafts: number[]; title: string }[] {
   return [...catalog.entries()].map(([id, versions]) => {
-    const nums = [...versions.keys()].sort((a, b) => a - b);
-    return { id, versions: nums, title: versions.get(nums[nums.length - 1])!.title };
+    const all = [...versions.values()].sort((a, b) => a.version - b.version);
+    const active = all.filter(isActive);
+    const current = active.length > 0 ? active[active.length - 1] : null;
+    return {
+      id,
+      versions: all.map((d) => d.version),
+      current: current?.version ?? null,
+      drafts: all.filter((d) => !isActive(d)).map((d) => d.version),
+      title: (current ?? all[all.length - 1]).title,
+    };
   });
 }

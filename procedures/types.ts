@@ -75,6 +75,8 @@ export interface ServiceDeclaration {
 export interface ProcedureDefinition {
   id: string;
   version: number;
+  /** `draft` versions run only when asked for by number; new cases get the newest `active` one. Default active. */
+  status?: 'active' | 'draft';
   title: string;
   legalBasis: string[];
   agencies: AgencyId[];

@@ -17,6 +17,14 @@ describe('procedure catalog', () => {
     expect(() => getProcedure('nope')).toThrow(UnknownProcedureError);
   });
 
+  it('new cases get the newest active version; drafts run only when asked for', () => {
+    expect(getProcedure('birth-group').version).toBe(1);
+    const draft = getProcedure('birth-group', 2);
+    expect(draft.status).toBe('draft');
+    expect(draft.deadlines.find((d) => d.step === 'total')).toMatchObject({ workingDays: 9, workingDaysWithVerification: 12 });
+    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2], current: 1, drafts: [2] });
+  });
+
   it('lists the four procedures of the first slice', () => {
     expect(listProcedures().map((p) => p.id).sort()).toEqual([
       'birth-group',
