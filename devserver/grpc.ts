@@ -34,6 +34,7 @@ export function addService(
   handlers: Record<string, RpcHandler>,
   logger: Logger,
   serverSignal: AbortSignal,
+  onRpc?: (method: string, ms: number, ok: boolean) => void,
 ): void {
   const { definition, methods } = serviceDefinition(serviceName);
   const impl: grpc.UntypedServiceImplementation = {};
@@ -44,6 +45,7 @@ export function addService(
       const onAbort = () => ac.abort();
       call.on('cancelled', onAbort);
       serverSignal.addEventListener('abort', onAbort, { once: true });
+      const t0 = performance.now();
       const run = async () => {
         if (!handler) throw new UnimplementedError(`${serviceName.split('.').pop()}/${method}`);
         return handler(call.request, ac.signal);
@@ -51,10 +53,12 @@ export function addService(
       run().then(
         (res) => {
           serverSignal.removeEventListener('abort', onAbort);
+          onRpc?.(method, performance.now() - t0, true);
           callback(null, res);
         },
         (err: unknown) => {
           serverSignal.removeEventListener('abort', onAbort);
+          onRpc?.(method, performance.now() - t0, false);
           if (err instanceof DevServerError) {
             const metadata = new grpc.Metadata();
             const bin = statusDetailsBin(err);

@@ -40,6 +40,8 @@ export interface DevServerOptions {
   logger?: Logger;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** Called after every RPC (method, duration in ms, success) — for tracing and benchmarks. */
+  onRpc?: (method: string, ms: number, ok: boolean) => void;
 }
 
 export interface DevServer {
@@ -101,7 +103,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     'grpc.max_receive_message_length': 128 * 1024 * 1024,
     'grpc.max_send_message_length': 128 * 1024 * 1024,
   });
-  addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, logger, stopController.signal);
+  addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, logger, stopController.signal, opts.onRpc);
   addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {}, logger, stopController.signal);
 
   const host = opts.host ?? '127.0.0.1';

@@ -11,12 +11,18 @@ export class Signals {
     return this.seq.get(key) ?? 0;
   }
 
-  notify(key: string): void {
+  /** Wakes `count` waiters (all when omitted) and bumps the key's version. */
+  notify(key: string, count = Infinity): void {
     this.seq.set(key, (this.seq.get(key) ?? 0) + 1);
     const ws = this.waiters.get(key);
     if (!ws) return;
-    this.waiters.delete(key);
-    for (const w of ws) w();
+    let n = 0;
+    for (const w of [...ws]) {
+      if (n++ >= count) break;
+      ws.delete(w);
+      w();
+    }
+    if (ws.size === 0) this.waiters.delete(key);
   }
 
   /** Resolves true when notified after `seenVersion`, false on timeout/abort. */

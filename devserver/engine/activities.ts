@@ -85,7 +85,8 @@ export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: n
   };
   s.activities[id] = act;
   dispatchAttempt(ctx, act);
-  if (scheduleToCloseMs > 0) ctx.addDeadline('activity-timeout', ctx.now + scheduleToCloseMs, { sched: id, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE });
+  if (scheduleToCloseMs > 0)
+    ctx.addDeadline('activity-timeout', ctx.now + scheduleToCloseMs, { sched: id, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE }, `act:${id}`);
 }
 
 function dispatchAttempt(ctx: RunContext, act: ActivityState) {
@@ -97,7 +98,7 @@ function dispatchAttempt(ctx: RunContext, act: ActivityState) {
       sched: act.scheduledEventId,
       att: act.attempt,
       type: TT.TIMEOUT_TYPE_SCHEDULE_TO_START,
-    });
+    }, attEntity(act));
 }
 
 /** Retry backoff elapsed. */
@@ -118,10 +119,11 @@ export async function startActivity(ctx: RunContext, sched: number, att: number,
   act.lastStartRequestId = requestId;
   act.lastHeartbeatTime = undefined;
   ctx.touch();
+  ctx.cancelDeadlines(attEntity(act)); // schedule-to-start of this attempt is moot now
   if (act.startToCloseMs > 0)
-    ctx.addDeadline('activity-timeout', ctx.now + act.startToCloseMs, { sched, att, type: TT.TIMEOUT_TYPE_START_TO_CLOSE });
+    ctx.addDeadline('activity-timeout', ctx.now + act.startToCloseMs, { sched, att, type: TT.TIMEOUT_TYPE_START_TO_CLOSE }, attEntity(act));
   if (act.heartbeatMs > 0)
-    ctx.addDeadline('activity-timeout', ctx.now + act.heartbeatMs, { sched, att, type: TT.TIMEOUT_TYPE_HEARTBEAT });
+    ctx.addDeadline('activity-timeout', ctx.now + act.heartbeatMs, { sched, att, type: TT.TIMEOUT_TYPE_HEARTBEAT }, attEntity(act));
   const ev = await ctx.readEvent(sched);
   const attrs = ev.activityTaskScheduledEventAttributes;
   return {
@@ -173,7 +175,11 @@ function writeStarted(ctx: RunContext, act: ActivityState): void {
   );
 }
 
+const attEntity = (act: ActivityState) => `att:${act.scheduledEventId}:${act.attempt}`;
+
 function finish(ctx: RunContext, act: ActivityState) {
+  ctx.cancelDeadlines(`act:${act.scheduledEventId}`);
+  ctx.cancelDeadlines(attEntity(act));
   delete ctx.state.activities[act.scheduledEventId];
   scheduleWorkflowTask(ctx);
 }
@@ -230,12 +236,13 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void 
   const nextDelay = failure?.applicationFailureInfo?.nextRetryDelay ? msFromDur(failure.applicationFailureInfo.nextRetryDelay) : 0;
   if (nextDelay > 0) backoff = nextDelay;
   act.lastFailure = encodeB64(Failure, failure);
+  ctx.cancelDeadlines(attEntity(act));
   act.attempt += 1;
   act.state = 'backoff';
   act.startedTime = undefined;
   act.currentAttemptScheduledTime = ctx.now + backoff;
   ctx.touch();
-  ctx.addDeadline('activity-retry', ctx.now + backoff, { sched: act.scheduledEventId, att: act.attempt });
+  ctx.addDeadline('activity-retry', ctx.now + backoff, { sched: act.scheduledEventId, att: act.attempt }, attEntity(act));
 }
 
 export function failActivity(ctx: RunContext, act: ActivityState, failure: any, identity: string, lastHeartbeatDetails?: any): void {
@@ -272,7 +279,7 @@ export function activityTimeoutFired(ctx: RunContext, sched: number, att: number
   if (type === TT.TIMEOUT_TYPE_HEARTBEAT) {
     const last = act.lastHeartbeatTime ?? act.startedTime ?? ctx.now;
     if (ctx.now < last + act.heartbeatMs) {
-      ctx.addDeadline('activity-timeout', last + act.heartbeatMs, { sched, att, type });
+      ctx.addDeadline('activity-timeout', last + act.heartbeatMs, { sched, att, type }, attEntity(act));
       return;
     }
   }
@@ -332,6 +339,8 @@ export function requestCancelActivity(ctx: RunContext, sched: number, wftComplet
       startedEventId: 0,
       identity: '',
     });
+    ctx.cancelDeadlines(`act:${sched}`);
+    ctx.cancelDeadlines(attEntity(act));
     delete ctx.state.activities[sched];
     ctx.work.needNewWft.add(ctx.state.runId);
   }

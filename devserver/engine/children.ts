@@ -61,7 +61,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     return;
   }
   const childRunId = engine.ids.runId();
-  createRun(work, {
+  await createRun(work, {
     namespaceId: ns.id,
     namespace: nsName,
     workflowId: a.workflowId,

@@ -48,6 +48,7 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
     versioningBehavior: req.versioningBehavior ?? 0,
   });
   s.previousStartedEventId = w.startedEventId;
+  ctx.cancelDeadlines('wft');
   s.wft = null;
   s.wftAttempt = 1;
   const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
@@ -191,7 +192,7 @@ async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedI
   s.newExecutionRunId = newRunId;
   const memo = a.memo ?? decodeB64(Memo, s.memo);
   const sa = a.searchAttributes ?? decodeB64(SearchAttributes, s.searchAttributes);
-  createRun(ctx.work, {
+  await createRun(ctx.work, {
     namespaceId: s.namespaceId,
     namespace: s.namespace,
     workflowId: s.workflowId,

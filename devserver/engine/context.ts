@@ -9,6 +9,7 @@ import { encodeEvent, decodeEvent, HistoryEvent, tsFromMs } from '../proto';
 import * as store from '../storage/store';
 import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
+import type { RunCache } from './run-cache';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -19,7 +20,7 @@ export interface NewEvent {
 }
 
 export interface PostCommit {
-  tasksAdded(namespaceId: string, kind: string, taskQueue: string): void;
+  tasksAdded(namespaceId: string, kind: string, taskQueue: string, count: number): void;
   runChanged(ctx: RunContext): void;
   deadlineAdded(fireAt: number): void;
 }
@@ -30,6 +31,11 @@ export class RunContext {
   readonly newEvents: NewEvent[] = [];
   readonly tasks: store.TaskInsert[] = [];
   readonly deadlines: store.DeadlineInsert[] = [];
+  /** Deadline entities whose pending deadlines are obsolete (deleted before the new ones are inserted). */
+  readonly cancelledEntities = new Set<string>();
+  cancelAllDeadlines = false;
+  /** History was cut back (speculative task dropped): cached events of this run are invalid. */
+  eventsRewound = false;
   /** Callbacks to run after commit (in-memory waiters of this run). */
   readonly after: (() => void)[] = [];
 
@@ -110,9 +116,16 @@ export class RunContext {
     });
   }
 
-  addDeadline(kind: string, fireAt: number, payload: Record<string, unknown>): void {
+  /** Persists a deadline; `entity` names what it belongs to so it can be dropped when that completes. */
+  addDeadline(kind: string, fireAt: number, payload: Record<string, unknown>, entity = ''): void {
     this.dirty = true;
-    this.deadlines.push({ runId: this.state.runId, kind, fireAt: new Date(fireAt), payload });
+    this.deadlines.push({ runId: this.state.runId, kind, fireAt: new Date(fireAt), payload, entity });
+  }
+
+  /** The entity is done: its pending deadlines would be no-ops, drop them in this transaction. */
+  cancelDeadlines(entity: string): void {
+    this.dirty = true;
+    this.cancelledEntities.add(entity);
   }
 
   /** Reads one event of this run (persisted or appended in this transaction). */
@@ -122,9 +135,9 @@ export class RunContext {
       if (!e) throw notFound(`event ${eventId} not found`);
       return e.obj;
     }
-    const rows = await store.readEvents(this.tx, this.state.runId, eventId, eventId + 1);
+    const rows = await this.work.engineReadEvents(this.tx, this.state.runId, eventId, eventId + 1);
     if (!rows[0]) throw notFound(`event ${eventId} not found`);
-    return decodeEvent(rows[0]);
+    return rows[0];
   }
 
   /** Events fromId.. (inclusive) up to the current end, decoded, including those appended in this transaction. */
@@ -145,6 +158,8 @@ export class RunContext {
     else await store.updateExecution(tx, this.state, this.version);
     await store.insertEvents(tx, this.state.runId, this.newEvents);
     await store.insertTasks(tx, this.tasks);
+    if (!this.isNew && (this.cancelAllDeadlines || this.cancelledEntities.size > 0))
+      await store.deleteDeadlinesOfEntities(tx, this.state.runId, this.cancelAllDeadlines ? null : [...this.cancelledEntities]);
     await store.insertDeadlines(tx, this.deadlines);
     if (this.visibilityDirty) await this.work.recordVisibility(this);
   }
@@ -153,7 +168,7 @@ export class RunContext {
 export interface WorkHost {
   readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]>;
   recordVisibility(tx: Executor, ctx: RunContext): Promise<void>;
-  cachedState(runId: string, version: number): RunState | undefined;
+  readonly cache: RunCache;
 }
 
 export class Work {
@@ -172,13 +187,37 @@ export class Work {
     readonly now: number,
   ) {}
 
-  /** Loads (and row-locks) a run for mutation. */
+  /** Lock releases of the runs this unit of work holds (released by the engine after commit/rollback). */
+  readonly releases: (() => void)[] = [];
+  private readonly missing = new Set<string>();
+
+  /**
+   * Loads a run for mutation: takes the run's in-process mutex (the first run waits, further runs of the same
+   * unit give up after a while so two requests can't deadlock), then the cached committed state or the row
+   * (SELECT ... FOR UPDATE). The write is version-checked, so a stale cache can never be committed.
+   */
   async run(runId: string): Promise<RunContext> {
     const existing = this.runs.get(runId);
     if (existing) return existing;
-    const row = await store.loadExecution(this.tx, runId, true);
-    if (!row) throw notFound(`workflow execution not found for run ${runId}`);
-    const ctx = new RunContext(this, row.state, row.version, false, row.state.nextEventId);
+    if (this.missing.has(runId)) throw notFound(`workflow execution not found for run ${runId}`);
+    const cache = this.host.cache;
+    this.releases.push(await cache.lock(runId, this.releases.length === 0 ? undefined : 250));
+    const cached = cache.getState(runId);
+    let state: RunState;
+    let version: number;
+    if (cached) {
+      state = structuredClone(cached.state);
+      version = cached.version;
+    } else {
+      const row = await store.loadExecution(this.tx, runId, true);
+      if (!row) {
+        this.missing.add(runId);
+        throw notFound(`workflow execution not found for run ${runId}`);
+      }
+      state = row.state;
+      version = row.version;
+    }
+    const ctx = new RunContext(this, state, version, false, state.nextEventId);
     this.runs.set(runId, ctx);
     return ctx;
   }
@@ -192,7 +231,8 @@ export class Work {
     }
   }
 
-  newRun(state: RunState): RunContext {
+  async newRun(state: RunState): Promise<RunContext> {
+    this.releases.push(await this.host.cache.lock(state.runId, 250));
     const ctx = new RunContext(this, state, 0, true, 1);
     this.runs.set(state.runId, ctx);
     return ctx;
@@ -211,6 +251,25 @@ export class Work {
     for (const ctx of this.runs.values()) await ctx.flush();
   }
 
+  /** After commit: the committed states and new events become the cache. */
+  updateCache(): void {
+    const cache = this.host.cache;
+    for (const ctx of this.runs.values()) {
+      if (!ctx.dirty) continue;
+      cache.setState(ctx.state.runId, ctx.state, ctx.isNew ? 1 : ctx.version + 1);
+      if (ctx.eventsRewound) cache.invalidateEvents(ctx.state.runId);
+      cache.appendEvents(ctx.state.runId, ctx.newEvents, ctx.isNew);
+    }
+  }
+
+  releaseLocks(): void {
+    for (const r of this.releases.splice(0)) r();
+  }
+
+  invalidateCache(): void {
+    for (const runId of this.runs.keys()) this.host.cache.invalidate(runId);
+  }
+
   runAfterCommit(pc: PostCommit): void {
     for (const cb of this.after) {
       try {
@@ -221,14 +280,14 @@ export class Work {
     }
     for (const ctx of this.runs.values()) {
       if (!ctx.dirty) continue;
-      const queues = new Set<string>();
+      const queues = new Map<string, { t: store.TaskInsert; n: number }>();
       for (const t of ctx.tasks) {
         const k = `${t.kind}\u0000${t.taskQueue}`;
-        if (!queues.has(k)) {
-          queues.add(k);
-          pc.tasksAdded(t.namespaceId, t.kind, t.taskQueue);
-        }
+        const q = queues.get(k);
+        if (q) q.n++;
+        else queues.set(k, { t, n: 1 });
       }
+      for (const { t, n } of queues.values()) pc.tasksAdded(t.namespaceId, t.kind, t.taskQueue, n);
       let min = Infinity;
       for (const d of ctx.deadlines) min = Math.min(min, d.fireAt.getTime());
       if (min !== Infinity) pc.deadlineAdded(min);

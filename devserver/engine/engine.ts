@@ -13,6 +13,7 @@ import { Work, type RunContext } from './context';
 import type { RunState } from './state';
 import type { VisibilityRecorder } from '../visibility-adapter';
 import { propagateClosures } from './children';
+import { RunCache } from './run-cache';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -44,6 +45,7 @@ export class Engine {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly signals = new Signals();
+  readonly cache = new RunCache();
   longPollTimeoutMs: number;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
@@ -103,9 +105,13 @@ export class Engine {
           await work.flush();
           return r;
         });
+        work.updateCache();
+        work.releaseLocks();
         this.afterCommit(work);
         return result;
       } catch (e) {
+        work.releaseLocks();
+        if ((e as any)?.code === 'CONCURRENT_UPDATE') work.invalidateCache();
         const code = (e as any)?.code ?? (e as any)?.cause?.code;
         const retryable =
           e instanceof RetryTransaction || code === 'CONCURRENT_UPDATE' || (typeof code === 'string' && RETRYABLE_PG.has(code));
@@ -120,7 +126,7 @@ export class Engine {
 
   private afterCommit(work: Work) {
     work.runAfterCommit({
-      tasksAdded: (ns, kind, q) => this.signals.notify(queueKey(ns, kind, q)),
+      tasksAdded: (ns, kind, q, n) => this.signals.notify(queueKey(ns, kind, q), n),
       deadlineAdded: (at) => this.onDeadline(at),
       runChanged: (ctx) => {
         this.signals.notify(runKey(ctx.state.runId));
@@ -135,9 +141,12 @@ export class Engine {
     });
   }
 
-  /** Reads a run without locking (for describe / history / query). */
+  /** Reads a run without locking (for describe / history / query). The result is read-only (may be cached). */
   async readRun(runId: string): Promise<RunState | null> {
+    const cached = this.cache.getState(runId);
+    if (cached) return cached.state;
     const row = await store.loadExecution(this.db, runId, false);
+    if (row && !this.cache.getState(runId)) this.cache.setState(runId, row.state, row.version);
     return row?.state ?? null;
   }
 
@@ -148,6 +157,8 @@ export class Engine {
 
   // ---------- WorkHost ----------
   async readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]> {
+    const cached = this.cache.readEvents(runId, fromId, toId);
+    if (cached) return cached;
     const rows = await store.readEvents(tx, runId, fromId, toId);
     return rows.map(decodeEvent);
   }
@@ -173,9 +184,6 @@ export class Engine {
     });
   }
 
-  cachedState(): RunState | undefined {
-    return undefined;
-  }
 }
 
 export const WorkflowStatus = enums.WorkflowExecutionStatus;

@@ -39,7 +39,7 @@ export interface NewRunParams {
   priority?: any;
 }
 
-export function createRun(work: Work, p: NewRunParams): RunContext {
+export async function createRun(work: Work, p: NewRunParams): Promise<RunContext> {
   const now = work.now;
   const executionExpiresAt = p.executionExpiresAt ?? (p.executionTimeoutMs > 0 ? now + p.executionTimeoutMs : 0);
   const runTimeoutMs = p.runTimeoutMs > 0 ? p.runTimeoutMs : p.executionTimeoutMs;
@@ -80,7 +80,7 @@ export function createRun(work: Work, p: NewRunParams): RunContext {
     parent: p.parent,
     historySizeBytes: 0,
   };
-  const ctx = work.newRun(state);
+  const ctx = await work.newRun(state);
   ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, 'workflowExecutionStartedEventAttributes', {
     workflowType: { name: p.workflowType },
     parentWorkflowNamespace: p.parent?.namespace ?? '',
@@ -110,11 +110,11 @@ export function createRun(work: Work, p: NewRunParams): RunContext {
     workflowId: p.workflowId,
     priority: p.priority ?? null,
   });
-  if (runTimeoutMs > 0) ctx.addDeadline('run-timeout', now + runTimeoutMs, {});
+  if (runTimeoutMs > 0) ctx.addDeadline('run-timeout', now + runTimeoutMs, {}, 'run');
   if (executionExpiresAt > 0 && executionExpiresAt < now + (runTimeoutMs || Infinity))
-    ctx.addDeadline('run-timeout', executionExpiresAt, {});
+    ctx.addDeadline('run-timeout', executionExpiresAt, {}, 'run');
   if (p.firstWorkflowTaskBackoffMs && p.firstWorkflowTaskBackoffMs > 0) {
-    ctx.addDeadline('first-wft', now + p.firstWorkflowTaskBackoffMs, {});
+    ctx.addDeadline('first-wft', now + p.firstWorkflowTaskBackoffMs, {}, 'run');
   } else {
     scheduleWorkflowTask(ctx);
   }
@@ -153,6 +153,7 @@ export function closeRun(ctx: RunContext, status: number, eventType: number, att
   s.activities = {};
   s.timers = {};
   s.buffered = [];
+  ctx.cancelAllDeadlines = true;
   ctx.visibilityDirty = true;
   ctx.work.closedRuns.push(ctx);
   return id;

@@ -30,6 +30,7 @@ export async function rollbackSpeculativeTask(ctx: RunContext, req: any, engine?
   await store.deleteDeadlinesOfKinds(ctx.tx, s.runId, ['wft-timeout', 'wft-sticky-timeout']);
   // Events of this transaction at or after the dropped ones are discarded as well (there are none by the checks above).
   s.nextEventId = w.scheduledEventId;
+  ctx.eventsRewound = true;
   s.wft = null;
   s.wftAttempt = 1;
   const stickyName = req.stickyAttributes?.workerTaskQueue?.name;

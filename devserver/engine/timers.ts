@@ -15,7 +15,7 @@ export function startTimer(ctx: RunContext, a: any, wftCompletedEventId: number)
   });
   const fireAt = ctx.now + ms;
   ctx.state.timers[a.timerId] = { timerId: a.timerId, startedEventId: id, fireAt };
-  ctx.addDeadline('timer', fireAt, { timerId: a.timerId, started: id });
+  ctx.addDeadline('timer', fireAt, { timerId: a.timerId, started: id }, `timer:${a.timerId}`);
 }
 
 export function cancelTimer(ctx: RunContext, a: any, wftCompletedEventId: number): void {
@@ -28,6 +28,7 @@ export function cancelTimer(ctx: RunContext, a: any, wftCompletedEventId: number
     identity: '',
   });
   delete ctx.state.timers[a.timerId];
+  ctx.cancelDeadlines(`timer:${a.timerId}`);
 }
 
 export function timerFired(ctx: RunContext, timerId: string, started: number): void {

@@ -34,7 +34,7 @@ export function scheduleWorkflowTask(ctx: RunContext): void {
   };
   ctx.enqueueTask('workflow', taskQueue, id, attempt);
   if (sticky && sticky.scheduleToStartMs > 0) {
-    ctx.addDeadline('wft-sticky-timeout', ctx.now + sticky.scheduleToStartMs, { sched: id });
+    ctx.addDeadline('wft-sticky-timeout', ctx.now + sticky.scheduleToStartMs, { sched: id }, 'wft');
   }
 }
 
@@ -65,7 +65,8 @@ export function startWorkflowTask(ctx: RunContext, sched: number, identity: stri
   w.startedEventId = startedId;
   w.startedTime = ctx.now;
   w.identity = identity;
-  ctx.addDeadline('wft-timeout', ctx.now + w.startToCloseMs, { sched, started: startedId });
+  ctx.cancelDeadlines('wft');
+  ctx.addDeadline('wft-timeout', ctx.now + w.startToCloseMs, { sched, started: startedId }, 'wft');
   return true;
 }
 
@@ -103,6 +104,7 @@ export function failWorkflowTask(ctx: RunContext, cause: number, failure: any, i
     failure: failure ?? null,
     identity: identity ?? '',
   });
+  ctx.cancelDeadlines('wft');
   s.wft = null;
   s.sticky = null;
   // A new attempt after an explicit failure; UNHANDLED_COMMAND is not the worker's fault (fresh attempt 1).
@@ -122,6 +124,7 @@ export function timeoutWorkflowTask(ctx: RunContext, sched: number, started: num
     startedEventId: started,
     timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
   });
+  ctx.cancelDeadlines('wft');
   s.wft = null;
   s.sticky = null;
   s.wftAttempt = w.attempt + 1;

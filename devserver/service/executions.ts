@@ -71,7 +71,7 @@ async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, 
     }
   }
   const runId = engine.ids.runId();
-  const ctx = createRun(work, {
+  const ctx = await createRun(work, {
     namespaceId: ns.id,
     namespace: ns.name,
     workflowId: req.workflowId,

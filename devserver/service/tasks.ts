@@ -40,7 +40,12 @@ async function longPoll<T>(
     if (r) return r;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return {};
-    await engine.signals.wait(key, v, remaining, signal);
+    const woke = await engine.signals.wait(key, v, remaining, signal);
+    if (woke && (signal.aborted || engine.stopped)) {
+      // We were picked to take a new task but are leaving: hand the wake-up to another poller.
+      engine.signals.notify(key, 1);
+      return {};
+    }
   }
 }
 

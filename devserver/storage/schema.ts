@@ -95,8 +95,10 @@ export const dsDeadlines = pgTable(
     fireAt: timestamp('fire_at', { withTimezone: true, mode: 'date' }).notNull(),
     /** Identifies the entity and the generation it belongs to (stale deadlines are no-ops). */
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    /** What the deadline belongs to ('wft', 'act:5', 'att:5:2', 'timer:t1', 'run'): dropped when that completes. */
+    entity: text('entity').notNull().default(''),
   },
-  (t) => [index('ds_deadlines_fire_idx').on(t.fireAt, t.id)],
+  (t) => [index('ds_deadlines_fire_idx').on(t.fireAt, t.id), index('ds_deadlines_run_idx').on(t.runId, t.entity)],
 );
 
 /** Start request ids already served (idempotent StartWorkflowExecution / SignalWithStart). */

@@ -145,6 +145,7 @@ export interface DeadlineInsert {
   kind: string;
   fireAt: Date;
   payload: Record<string, unknown>;
+  entity: string;
 }
 export interface DeadlineRow extends DeadlineInsert {
   id: number;
@@ -258,4 +259,10 @@ export async function listQueueTasks(db: Executor, namespaceId: string, kind: st
     .select({ runId: dsTasks.runId, scheduledEventId: dsTasks.scheduledEventId })
     .from(dsTasks)
     .where(and(eq(dsTasks.namespaceId, namespaceId), eq(dsTasks.kind, kind), eq(dsTasks.taskQueue, taskQueue)));
+}
+
+/** Drops a run's deadlines of the given entities (all of them when `entities` is null). */
+export async function deleteDeadlinesOfEntities(tx: Executor, runId: string, entities: string[] | null) {
+  if (entities === null) await tx.delete(dsDeadlines).where(eq(dsDeadlines.runId, runId));
+  else await tx.delete(dsDeadlines).where(and(eq(dsDeadlines.runId, runId), inArray(dsDeadlines.entity, entities)));
 }
