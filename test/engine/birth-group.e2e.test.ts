@@ -254,6 +254,22 @@ describe('birth group end to end', () => {
     expect(await listAudit(h.registries.db, { caseId })).toEqual([]); // nothing was read for an incomplete dossier
   });
 
+  it('fixes the procedure version when the case starts: a case asking for the draft runs with its deadlines', async () => {
+    const caseId = 'e2e-draft-version';
+    const started = await startCase(h.client, { caseId, procedureId: 'birth-group', procedureVersion: 2, input: { application: birthApplication('Nguyễn Văn Minh') } });
+    expect(started.procedureVersion).toBe(2);
+    const snap = await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    expect(snap.procedureVersion).toBe(2);
+    expect(snap.steps.find((s) => s.step === 'total')!.workingDays).toBe(9);
+    const current = await startCase(h.client, { caseId: 'e2e-current-version', procedureId: 'birth-group', input: { application: birthApplication('Nguyễn Văn Nam') } });
+    expect(current.procedureVersion).toBe(1);
+    for (const id of [caseId, 'e2e-current-version']) {
+      await waitForCase(h.client, id, inState('birth.awaitingOfficer'));
+      await sendEvent(h.client, id, { type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'end of test' });
+      expect((await getCaseResult(h.client, id)).procedureVersion).toBe(id === caseId ? 2 : 1);
+    }
+  });
+
   it('replays every finished case deterministically from its history', async () => {
     for (const caseId of ['e2e-happy', 'e2e-residence-refused', 'e2e-supplement-expired', 'e2e-worker-restart']) {
       const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
