@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
+import type { RegistriesDatabase } from '../../db/registries-database';
+import { openTestDatabase } from '../registries/helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER, FIXTURE_SINGLE_HEAD, FIXTURE_GRANDMOTHER } from '../../db/seed';
 import { createMemoryAuditSink } from '../../activities/registries/audited';
 import { loadAgencyActivities } from '../../worker/agency-modules';
@@ -16,7 +17,7 @@ let police: Record<string, (r: ServiceRequest<any>) => Promise<any>>;
 let vss: Record<string, (r: ServiceRequest<any>) => Promise<any>>;
 
 beforeAll(async () => {
-  db = await openRegistriesDatabase({ kind: 'pglite-memory' });
+  db = await openTestDatabase();
   await seedPopulation(db.db, { people: 20 });
   justice = (await loadAgencyActivities('justice', { db: db.db, audit, clock })) as any;
   police = (await loadAgencyActivities('police', { db: db.db, audit, clock })) as any;

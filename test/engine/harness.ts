@@ -5,7 +5,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index';
-import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
+import type { RegistriesDatabase } from '../../db/registries-database';
+import { openTestDatabase } from '../registries/helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worker/agency-worker';
 import { getCaseSnapshot } from '../../worker/case-client';
@@ -34,7 +35,8 @@ export async function startHarness(): Promise<Harness> {
     runtimeInstalled = true;
   }
   const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, longPollTimeoutMs: 5_000 });
-  const registries = await openRegistriesDatabase({ kind: 'pglite-memory' });
+  // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).
+  const registries = await openTestDatabase();
   await seedPopulation(registries.db, { people: 50 });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: server.address });
