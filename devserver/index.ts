@@ -78,6 +78,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       await store.insertNamespace(db, { id: crypto.randomUUID(), name, config: { description: `${name} namespace` } });
     }
   }
+  await engine.tasks.load(db);
   const queries = new QueryManager(engine);
   const scheduler = new DeadlineScheduler(engine);
 

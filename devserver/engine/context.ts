@@ -10,6 +10,12 @@ import * as store from '../storage/store';
 import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
 import type { RunCache } from './run-cache';
+import { execRows, runStatement, type TaskKey } from '../storage/run-statement';
+
+/** The claimed task row was already gone (stale in-memory queue entry): nothing was written. */
+export class ClaimLostError extends Error {
+  readonly code = 'CLAIM_LOST';
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -20,7 +26,7 @@ export interface NewEvent {
 }
 
 export interface PostCommit {
-  tasksAdded(namespaceId: string, kind: string, taskQueue: string, count: number): void;
+  tasksAdded(tasks: store.TaskInsert[]): void;
   runChanged(ctx: RunContext): void;
   deadlineAdded(fireAt: number): void;
 }
@@ -151,16 +157,26 @@ export class RunContext {
     return out;
   }
 
+  /** The task row this request claimed (deleted in the same statement; nothing is written if it is gone). */
+  claim?: TaskKey;
+
   async flush(): Promise<void> {
     if (!this.dirty) return;
-    const tx = this.tx;
-    if (this.isNew) await store.insertExecution(tx, this.state);
-    else await store.updateExecution(tx, this.state, this.version);
-    await store.insertEvents(tx, this.state.runId, this.newEvents);
-    await store.insertTasks(tx, this.tasks);
-    if (!this.isNew && (this.cancelAllDeadlines || this.cancelledEntities.size > 0))
-      await store.deleteDeadlinesOfEntities(tx, this.state.runId, this.cancelAllDeadlines ? null : [...this.cancelledEntities]);
-    await store.insertDeadlines(tx, this.deadlines);
+    const [res] = await execRows<{ updated: number; claimed: number }>(
+      this.tx,
+      runStatement({
+        state: this.state,
+        isNew: this.isNew,
+        version: this.version,
+        events: this.newEvents,
+        tasks: this.tasks,
+        deadlines: this.deadlines,
+        cancelEntities: this.cancelAllDeadlines ? null : [...this.cancelledEntities],
+        claim: this.claim,
+      }),
+    );
+    if (this.claim && Number(res?.claimed) !== 1) throw new ClaimLostError();
+    if (Number(res?.updated) !== 1) throw new store.ConcurrentUpdateError(this.state.runId);
     if (this.visibilityDirty) await this.work.recordVisibility(this);
   }
 }
@@ -185,7 +201,20 @@ export class Work {
   constructor(
     readonly host: WorkHost,
     readonly now: number,
+    /** Optimistic: the unit runs outside a transaction and commits with one version-checked statement. */
+    readonly optimistic = false,
   ) {}
+
+  /** More than one statement to write: needs a transaction even in optimistic mode. */
+  needsTransaction(): boolean {
+    let dirty = 0;
+    for (const ctx of this.runs.values()) {
+      if (!ctx.dirty) continue;
+      dirty++;
+      if (ctx.visibilityDirty) return true;
+    }
+    return dirty > 1 || this.deleteTasks.length > 0;
+  }
 
   /** Lock releases of the runs this unit of work holds (released by the engine after commit/rollback). */
   readonly releases: (() => void)[] = [];
@@ -280,14 +309,7 @@ export class Work {
     }
     for (const ctx of this.runs.values()) {
       if (!ctx.dirty) continue;
-      const queues = new Map<string, { t: store.TaskInsert; n: number }>();
-      for (const t of ctx.tasks) {
-        const k = `${t.kind}\u0000${t.taskQueue}`;
-        const q = queues.get(k);
-        if (q) q.n++;
-        else queues.set(k, { t, n: 1 });
-      }
-      for (const { t, n } of queues.values()) pc.tasksAdded(t.namespaceId, t.kind, t.taskQueue, n);
+      if (ctx.tasks.length) pc.tasksAdded(ctx.tasks);
       let min = Infinity;
       for (const d of ctx.deadlines) min = Math.min(min, d.fireAt.getTime());
       if (min !== Infinity) pc.deadlineAdded(min);

@@ -14,6 +14,7 @@ import type { RunState } from './state';
 import type { VisibilityRecorder } from '../visibility-adapter';
 import { propagateClosures } from './children';
 import { RunCache } from './run-cache';
+import { TaskQueues } from './task-queues';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -46,6 +47,7 @@ export class Engine {
   readonly logger: Logger;
   readonly signals = new Signals();
   readonly cache = new RunCache();
+  readonly tasks = new TaskQueues();
   longPollTimeoutMs: number;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
@@ -94,17 +96,37 @@ export class Engine {
   }
 
   // ---------- transactions ----------
-  async transact<T>(fn: (w: Work) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` as one unit of work and commits it. Default: inside a transaction. `optimistic`: `fn` runs
+   * without one (it must only read and mutate run contexts) and the result is committed as one
+   * version-checked statement (or a short transaction when several statements are needed).
+   */
+  async transact<T>(fn: (w: Work) => Promise<T>, opts: { optimistic?: boolean } = {}): Promise<T> {
     for (let i = 0; ; i++) {
-      const work = new Work(this, this.now());
+      const work = new Work(this, this.now(), !!opts.optimistic);
       try {
-        const result = await this.db.transaction(async (tx) => {
-          work.tx = tx as Executor;
-          const r = await fn(work);
+        let result: T;
+        if (work.optimistic) {
+          work.tx = this.db;
+          result = await fn(work);
           await propagateClosures(work);
-          await work.flush();
-          return r;
-        });
+          if (work.needsTransaction()) {
+            await this.db.transaction(async (tx) => {
+              work.tx = tx as Executor;
+              await work.flush();
+            });
+          } else {
+            await work.flush();
+          }
+        } else {
+          result = await this.db.transaction(async (tx) => {
+            work.tx = tx as Executor;
+            const r = await fn(work);
+            await propagateClosures(work);
+            await work.flush();
+            return r;
+          });
+        }
         work.updateCache();
         work.releaseLocks();
         this.afterCommit(work);
@@ -126,7 +148,15 @@ export class Engine {
 
   private afterCommit(work: Work) {
     work.runAfterCommit({
-      tasksAdded: (ns, kind, q, n) => this.signals.notify(queueKey(ns, kind, q), n),
+      tasksAdded: (tasks) => {
+        for (const t of tasks) this.tasks.push(t);
+        const counts = new Map<string, number>();
+        for (const t of tasks) {
+          const k = queueKey(t.namespaceId, t.kind, t.taskQueue);
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        for (const [k, n] of counts) this.signals.notify(k, n);
+      },
       deadlineAdded: (at) => this.onDeadline(at),
       runChanged: (ctx) => {
         this.signals.notify(runKey(ctx.state.runId));

@@ -133,7 +133,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
         const ctx = await loadTarget(work, ns, req.workflowExecution);
         requireRunning(ctx);
         signalRun(ctx, req.signalName, req.input, req.identity ?? '', req.header);
-      });
+      }, { optimistic: true });
       return {};
     },
 
@@ -144,7 +144,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
         if (req.firstExecutionRunId && ctx.state.firstRunId !== req.firstExecutionRunId) throw notFound('workflow execution not found');
         requireRunning(ctx);
         requestCancelRun(ctx, req.reason ?? '', req.identity ?? '');
-      });
+      }, { optimistic: true });
       return {};
     },
 

@@ -19,10 +19,27 @@ import {
   startActivity,
 } from '../engine/activities';
 import type { RunContext, Work } from '../engine/context';
+import type { QueuedTask } from '../engine/task-queues';
 import { loadTarget } from './executions';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+const CT = enums.CommandType;
+/** Commands that only touch the run itself (others write other rows directly and need a transaction). */
+const SIMPLE_COMMANDS = new Set<number>([
+  CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK,
+  CT.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK,
+  CT.COMMAND_TYPE_START_TIMER,
+  CT.COMMAND_TYPE_CANCEL_TIMER,
+  CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  CT.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+  CT.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+  CT.COMMAND_TYPE_RECORD_MARKER,
+  CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+  CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
+]);
+const isSimpleCompletion = (req: any) =>
+  (req.messages ?? []).length === 0 && (req.commands ?? []).every((c: any) => SIMPLE_COMMANDS.has(c.commandType));
 const QRT = enums.QueryResultType;
 
 async function longPoll<T>(
@@ -71,6 +88,23 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
     return { ctx, act };
   }
 
+  /**
+   * Runs the start of a task taken from the in-memory queue; its row is deleted in the same statement. A task
+   * whose row is gone or whose run no longer expects it is dropped ('stale'); on other errors it goes back.
+   */
+  async function claimed<T>(task: QueuedTask, fn: (work: Work) => Promise<T | 'stale'>): Promise<T | 'stale'> {
+    let res: T | 'stale';
+    try {
+      res = await engine.transact(fn, { optimistic: true });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'CLAIM_LOST') return 'stale';
+      engine.tasks.putBack(task);
+      throw e;
+    }
+    if (res === 'stale') await store.deleteTaskByKey(engine.db, task);
+    return res;
+  }
+
   return {
     async PollWorkflowTaskQueue(req, signal) {
       const ns = await engine.namespace(req.namespace);
@@ -80,15 +114,16 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       return longPoll(engine, queueKey(ns.id, 'workflow', queue), signal, async () => {
         const pq = queries.takeLegacy(ns.id, queue);
         if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
-        const res = await engine.transact(async (work) => {
-          const task = await store.claimTask(work.tx, ns.id, 'workflow', queue, new Date(work.now));
-          if (!task) return null;
+        const task = engine.tasks.take(ns.id, 'workflow', queue);
+        if (!task) return null;
+        const res = await claimed(task, async (work) => {
           const ctx = await work.tryRun(task.runId);
           if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
+          ctx.claim = task;
           const messages = takeUpdateMessages(ctx);
           return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
         });
-        if (!res || res === 'stale') return res;
+        if (res === 'stale') return res;
         const attached = queries.takeAttached(res.runId, res.sched);
         if (attached.length) res.resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
         return res.resp;
@@ -110,7 +145,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         if (reset) return reset;
         await completeWorkflowTask(engine, ctx, req);
         return 0;
-      });
+      }, { optimistic: isSimpleCompletion(req) });
       return { workflowTask: null, activityTasks: [], resetHistoryEventId: resetTo };
     },
 
@@ -122,7 +157,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         if (!ctx || ctx.state.status !== RUNNING || !w || w.state !== 'started' || w.scheduledEventId !== token.sched || w.attempt !== token.att)
           throw notFound('Workflow task not found.');
         failWorkflowTask(ctx, req.cause ?? 0, req.failure, req.identity ?? '');
-      });
+      }, { optimistic: true });
       return {};
     },
 
@@ -139,16 +174,17 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       const queue = req.taskQueue?.name;
       if (!queue) throw new InvalidArgumentError('TaskQueue is not set on request.');
       const identity = req.identity ?? '';
-      return longPoll(engine, queueKey(ns.id, 'activity', queue), signal, () =>
-        engine.transact(async (work) => {
-          const task = await store.claimTask(work.tx, ns.id, 'activity', queue, new Date(work.now));
-          if (!task) return null;
+      return longPoll(engine, queueKey(ns.id, 'activity', queue), signal, async () => {
+        const task = engine.tasks.take(ns.id, 'activity', queue);
+        if (!task) return null;
+        return claimed(task, async (work) => {
           const ctx = await work.tryRun(task.runId);
           if (!ctx || ctx.state.status !== RUNNING) return 'stale' as const;
           const resp = await startActivity(ctx, task.scheduledEventId, task.attempt, identity, engine.ids.requestId());
+          if (resp) ctx.claim = task;
           return resp ?? ('stale' as const);
-        }),
-      );
+        });
+      });
     },
 
     async RecordActivityTaskHeartbeat(req) {
@@ -156,27 +192,27 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       return engine.transact(async (work) => {
         const { ctx, act } = await activityTarget(work, token);
         return { ...heartbeat(ctx, act, req.details), activityPaused: false, activityReset: false };
-      });
+      }, { optimistic: true });
     },
     async RecordActivityTaskHeartbeatById(req) {
       return engine.transact(async (work) => {
         const { ctx, act } = await activityById(work, req);
         return { ...heartbeat(ctx, act, req.details), activityPaused: false, activityReset: false };
-      });
+      }, { optimistic: true });
     },
     async RespondActivityTaskCompleted(req) {
       const token = decodeToken(req.taskToken, 'a');
       await engine.transact(async (work) => {
         const { ctx, act } = await activityTarget(work, token);
         completeActivity(ctx, act, req.result, req.identity ?? '');
-      });
+      }, { optimistic: true });
       return {};
     },
     async RespondActivityTaskCompletedById(req) {
       await engine.transact(async (work) => {
         const { ctx, act } = await activityById(work, req);
         completeActivity(ctx, act, req.result, req.identity ?? '');
-      });
+      }, { optimistic: true });
       return {};
     },
     async RespondActivityTaskFailed(req) {
@@ -184,14 +220,14 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       await engine.transact(async (work) => {
         const { ctx, act } = await activityTarget(work, token);
         failActivity(ctx, act, req.failure, req.identity ?? '', req.lastHeartbeatDetails);
-      });
+      }, { optimistic: true });
       return { failures: [] };
     },
     async RespondActivityTaskFailedById(req) {
       await engine.transact(async (work) => {
         const { ctx, act } = await activityById(work, req);
         failActivity(ctx, act, req.failure, req.identity ?? '', req.lastHeartbeatDetails);
-      });
+      }, { optimistic: true });
       return { failures: [] };
     },
     async RespondActivityTaskCanceled(req) {
@@ -199,14 +235,14 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       await engine.transact(async (work) => {
         const { ctx, act } = await activityTarget(work, token);
         cancelActivity(ctx, act, req.details, req.identity ?? '');
-      });
+      }, { optimistic: true });
       return {};
     },
     async RespondActivityTaskCanceledById(req) {
       await engine.transact(async (work) => {
         const { ctx, act } = await activityById(work, req);
         cancelActivity(ctx, act, req.details, req.identity ?? '');
-      });
+      }, { optimistic: true });
       return {};
     },
 

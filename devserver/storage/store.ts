@@ -266,3 +266,9 @@ export async function deleteDeadlinesOfEntities(tx: Executor, runId: string, ent
   if (entities === null) await tx.delete(dsDeadlines).where(eq(dsDeadlines.runId, runId));
   else await tx.delete(dsDeadlines).where(and(eq(dsDeadlines.runId, runId), inArray(dsDeadlines.entity, entities)));
 }
+
+export async function deleteTaskByKey(db: Executor, t: { runId: string; kind: string; scheduledEventId: number; attempt: number }) {
+  await db
+    .delete(dsTasks)
+    .where(and(eq(dsTasks.runId, t.runId), eq(dsTasks.kind, t.kind), eq(dsTasks.scheduledEventId, t.scheduledEventId), eq(dsTasks.attempt, t.attempt)));
+}
