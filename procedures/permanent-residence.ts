@@ -49,8 +49,7 @@ export const PERMANENT_RESIDENCE_FIELDS: readonly FieldDeclaration[] = [
   {
     name: 'household.headConsent',
     type: 'boolean',
-    // Not on the applicant's form: the household head gives it with the HEAD_CONSENT event.
-    required: false,
+    required: true,
     // Given by the household head through the HEAD_CONSENT event during the case, not by the applicant.
     source: { kind: 'step', step: 'headConsent', output: 'consent' },
     purpose: 'the household head agrees to add the child to the household',
