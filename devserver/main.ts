@@ -29,6 +29,10 @@ const server = await startDevServer({
 });
 console.log(`Temporal devserver ready at ${server.address}`);
 
+// Last line of defence: a bug in one request must not take the server down.
+process.on('unhandledRejection', (e) => console.error('[devserver] unhandled rejection', e));
+process.on('uncaughtException', (e) => console.error('[devserver] uncaught exception', e));
+
 let shuttingDown = false;
 async function shutdown(sig: string) {
   if (shuttingDown) return;

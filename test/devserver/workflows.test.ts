@@ -305,6 +305,43 @@ describe('history', () => {
   });
 });
 
+describe('sticky execution', () => {
+  it('uses the sticky queue, and after its schedule-to-start timeout the task goes back to the normal queue', async () => {
+    const taskQueue = uid('sticky');
+    const mkWorker = async () =>
+      Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities,
+        stickyQueueScheduleToStartTimeout: '1s',
+      });
+    const w1 = await mkWorker();
+    const run1 = w1.run();
+    const h = await env.client.workflow.start('signalCounter', { taskQueue, workflowId: uid('sticky'), args: [3] });
+    await h.signal('add', 1);
+    await waitFor(async () => (await h.query<number>('total')) === 1);
+    await h.signal('add', 2);
+    await waitFor(async () => (await h.query<number>('total')) === 3);
+    const hist1 = await h.fetchHistory();
+    const stickyScheduled = hist1.events!.filter(
+      (e) => e.workflowTaskScheduledEventAttributes?.taskQueue?.kind === proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY,
+    );
+    expect(stickyScheduled.length).toBeGreaterThan(0);
+    w1.shutdown();
+    await run1;
+    // The next task goes to the (now unpolled) sticky queue, times out there and moves to the normal queue.
+    await h.signal('add', 4);
+    const w2 = await mkWorker();
+    const t0 = Date.now();
+    const result = await w2.runUntil(h.result());
+    expect(result).toBe(7);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    const ids = eventIds(await h.fetchHistory());
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+  });
+});
+
 describe('children and continue-as-new', () => {
   it('executeChild returns the children results', async () => {
     const h = await env.client.workflow.start('parentWorkflow', { taskQueue: env.taskQueue, workflowId: uid('parent'), args: [3] });
