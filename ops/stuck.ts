@@ -1,0 +1,282 @@
+/**
+ * Finding stuck cases. For each open case (visibility list query, see common.ts) we look at
+ *  - DescribeWorkflowExecution: pending activities (attempt, last failure, task queue) and the pending workflow task;
+ *  - DescribeTaskQueue: whether any worker polls the queue the case waits on;
+ *  - the history (only when a workflow task is retrying): the last WorkflowTaskFailed's cause and failure;
+ *  - the snapshot query (only when the engine answers): steps past their legal deadline.
+ */
+import { temporal } from '@temporalio/proto';
+import { snapshotQuery, type CaseSnapshot } from '../workflows/definitions';
+import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
+import {
+  definitionOf,
+  failureMessage,
+  isUnimplemented,
+  listCases,
+  nowOf,
+  nsOf,
+  tsToIso,
+  type CaseFilter,
+  type CaseRef,
+  type OpsDeps,
+} from './common';
+
+export type StuckReason =
+  | {
+      kind: 'activityRetrying';
+      activityId: string;
+      activityType: string;
+      agency: string | null;
+      taskQueue: string;
+      attempts: number;
+      lastError: string | null;
+      nextAttemptAt: string | null;
+    }
+  | {
+      kind: 'noWorker';
+      taskQueue: string;
+      agency: string | null;
+      /** What waits on the queue: an activity type, or "workflow task". */
+      waiting: string;
+      waitingSince: string | null;
+      /** How we know: "pollers=0" (DescribeTaskQueue), or the fallback when the server lacks it. */
+      evidence: string;
+    }
+  | {
+      kind: 'pastDeadline';
+      step: string;
+      dueAt: string;
+      overdueMs: number;
+      /** Who has to act now (from the events the current state accepts). */
+      awaiting: { type: string; actor: string; agency?: string; actorId?: string }[];
+      agency: string | null;
+    }
+  | {
+      kind: 'workflowTaskFailing';
+      attempt: number;
+      cause: string | null;
+      message: string | null;
+      agency: null;
+    };
+
+export type StuckKind = StuckReason['kind'];
+
+export interface StuckCase extends CaseRef {
+  reasons: StuckReason[];
+  activeStates: string[] | null;
+}
+
+export interface StuckOptions extends CaseFilter {
+  /** An activity is "retrying past the threshold" from this attempt on (default 3). */
+  attemptThreshold?: number;
+  /** Fallback when DescribeTaskQueue is unimplemented: a task not picked up for this long means no worker (default 60s). */
+  notPickedUpMs?: number;
+  /** Budget for the snapshot query (default 5s). */
+  queryTimeoutMs?: number;
+  kinds?: StuckKind[];
+}
+
+const TQ = temporal.api.enums.v1.TaskQueueType;
+const PAS = temporal.api.enums.v1.PendingActivityState;
+
+function agencyOfQueue(queue: string): string | null {
+  if (queue === ENGINE_TASK_QUEUE) return null;
+  return queue.startsWith('agency-') ? queue.slice('agency-'.length) : null;
+}
+
+type PollerState = { pollers: number } | { unsupported: true };
+
+/** Per-run cache of DescribeTaskQueue answers. */
+export function pollerProbe(deps: OpsDeps) {
+  const cache = new Map<string, Promise<PollerState>>();
+  return (queue: string, type: 'workflow' | 'activity'): Promise<PollerState> => {
+    const key = `${type}:${queue}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = deps.client.workflowService
+        .describeTaskQueue({
+          namespace: nsOf(deps),
+          taskQueue: { name: queue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: type === 'workflow' ? TQ.TASK_QUEUE_TYPE_WORKFLOW : TQ.TASK_QUEUE_TYPE_ACTIVITY,
+        })
+        .then(
+          (res): PollerState => ({ pollers: res.pollers?.length ?? 0 }),
+          (err): PollerState => {
+            if (isUnimplemented(err)) return { unsupported: true };
+            throw err;
+          },
+        );
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
+  try {
+    return await Promise.race([p.catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The snapshot, or null when the engine does not answer in time (no engine worker, failing workflow task). */
+export async function trySnapshot(deps: OpsDeps, ref: Pick<CaseRef, 'workflowId' | 'runId'>, timeoutMs = 5_000): Promise<CaseSnapshot | null> {
+  return withTimeout(deps.client.workflow.getHandle(ref.workflowId, ref.runId).query(snapshotQuery), timeoutMs);
+}
+
+async function lastWorkflowTaskFailure(deps: OpsDeps, ref: CaseRef): Promise<{ cause: string | null; message: string | null } | null> {
+  const history = await deps.client.workflow.getHandle(ref.workflowId, ref.runId).fetchHistory();
+  const events = history.events ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e.workflowTaskCompletedEventAttributes) return null;
+    const f = e.workflowTaskFailedEventAttributes;
+    if (f) {
+      const cause = f.cause != null ? (temporal.api.enums.v1.WorkflowTaskFailedCause[f.cause] ?? String(f.cause)) : null;
+      return { cause: cause?.replace('WORKFLOW_TASK_FAILED_CAUSE_', '') ?? null, message: failureMessage(f.failure) };
+    }
+  }
+  return null;
+}
+
+/** Why one case is stuck (empty when it is not). */
+export async function inspectCase(
+  deps: OpsDeps,
+  ref: CaseRef,
+  opts: StuckOptions = {},
+  probe = pollerProbe(deps),
+): Promise<StuckCase> {
+  const now = nowOf(deps).getTime();
+  const threshold = opts.attemptThreshold ?? 3;
+  const notPickedUpMs = opts.notPickedUpMs ?? 60_000;
+  const reasons: StuckReason[] = [];
+  const desc = await deps.client.workflow.getHandle(ref.workflowId, ref.runId).describe();
+  const raw = desc.raw;
+
+  for (const a of raw.pendingActivities ?? []) {
+    const taskQueue = a.activityOptions?.taskQueue?.name ?? '';
+    const agency = agencyOfQueue(taskQueue);
+    const attempts = a.attempt ?? 1;
+    if (attempts >= threshold) {
+      const nextAttemptAt = a.nextAttemptScheduleTime
+        ? tsToIso(a.nextAttemptScheduleTime)
+        : a.state === PAS.PENDING_ACTIVITY_STATE_SCHEDULED && a.scheduledTime
+          ? tsToIso(a.scheduledTime)
+          : null;
+      reasons.push({
+        kind: 'activityRetrying',
+        activityId: a.activityId ?? '',
+        activityType: a.activityType?.name ?? '',
+        agency,
+        taskQueue,
+        attempts,
+        lastError: failureMessage(a.lastFailure),
+        nextAttemptAt,
+      });
+    }
+    const waitingSince = tsToIso(a.scheduledTime);
+    const notStarted = a.state === PAS.PENDING_ACTIVITY_STATE_SCHEDULED;
+    const due = waitingSince !== null && Date.parse(waitingSince) <= now;
+    if (notStarted && due && taskQueue) {
+      const p = await probe(taskQueue, 'activity');
+      if ('pollers' in p && p.pollers === 0) {
+        reasons.push({ kind: 'noWorker', taskQueue, agency, waiting: a.activityType?.name ?? '', waitingSince, evidence: 'pollers=0' });
+      } else if ('unsupported' in p && now - Date.parse(waitingSince) >= notPickedUpMs) {
+        reasons.push({
+          kind: 'noWorker',
+          taskQueue,
+          agency,
+          waiting: a.activityType?.name ?? '',
+          waitingSince,
+          evidence: `not picked up for ${Math.round((now - Date.parse(waitingSince)) / 1000)}s (DescribeTaskQueue unavailable)`,
+        });
+      }
+    }
+  }
+
+  const wft = raw.pendingWorkflowTask;
+  let engineAnswers = true;
+  if (wft) {
+    const attempt = wft.attempt ?? 1;
+    if (attempt >= 2) {
+      engineAnswers = false;
+      const last = await lastWorkflowTaskFailure(deps, ref);
+      reasons.push({ kind: 'workflowTaskFailing', attempt, cause: last?.cause ?? null, message: last?.message ?? null, agency: null });
+    }
+    const queue = raw.executionConfig?.taskQueue?.name ?? ENGINE_TASK_QUEUE;
+    const scheduledAt = tsToIso(wft.scheduledTime);
+    if (wft.state === temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED) {
+      const p = await probe(queue, 'workflow');
+      if ('pollers' in p && p.pollers === 0) {
+        engineAnswers = false;
+        reasons.push({ kind: 'noWorker', taskQueue: queue, agency: null, waiting: 'workflow task', waitingSince: scheduledAt, evidence: 'pollers=0' });
+      } else if ('unsupported' in p && scheduledAt && now - Date.parse(scheduledAt) >= notPickedUpMs) {
+        engineAnswers = false;
+        reasons.push({
+          kind: 'noWorker',
+          taskQueue: queue,
+          agency: null,
+          waiting: 'workflow task',
+          waitingSince: scheduledAt,
+          evidence: `not picked up for ${Math.round((now - Date.parse(scheduledAt)) / 1000)}s (DescribeTaskQueue unavailable)`,
+        });
+      }
+    }
+  }
+
+  let activeStates: string[] | null = null;
+  if (engineAnswers && ref.status === 'RUNNING') {
+    const snap = await trySnapshot(deps, ref, opts.queryTimeoutMs ?? 5_000);
+    if (snap) {
+      activeStates = snap.activeStates;
+      const def = definitionOf(ref);
+      for (const s of snap.steps) {
+        if (s.completedAt !== null || s.dueAt === null) continue;
+        const overdueMs = now - Date.parse(s.dueAt);
+        if (overdueMs <= 0) continue;
+        const awaiting = snap.acceptedEvents
+          .filter((e) => e.actor === 'officer' || e.actor === 'citizen')
+          .map((e) => ({ type: e.type, actor: e.actor, ...(e.agency ? { agency: e.agency } : {}), ...(e.actorId ? { actorId: e.actorId } : {}) }));
+        const agency = awaiting.find((e) => e.agency)?.agency ?? (def?.agencies.length === 1 ? def.agencies[0] : null);
+        reasons.push({ kind: 'pastDeadline', step: s.step, dueAt: s.dueAt, overdueMs, awaiting, agency });
+      }
+    }
+  }
+
+  let kept = opts.kinds ? reasons.filter((r) => opts.kinds!.includes(r.kind)) : reasons;
+  if (opts.agency) kept = kept.filter((r) => r.agency === opts.agency);
+  return { ...ref, reasons: kept, activeStates };
+}
+
+/** Open cases that are stuck, each with its reasons. */
+export async function findStuck(deps: OpsDeps, opts: StuckOptions = {}): Promise<StuckCase[]> {
+  const { agency, ...listFilter } = opts;
+  const refs = await listCases(deps, listFilter);
+  const probe = pollerProbe(deps);
+  const out: StuckCase[] = [];
+  for (const ref of refs) {
+    if (agency) {
+      const def = definitionOf(ref);
+      if (def && !(def.agencies as readonly string[]).includes(agency)) continue;
+    }
+    const inspected = await inspectCase(deps, ref, opts, probe);
+    if (inspected.reasons.length > 0) out.push(inspected);
+  }
+  return out;
+}
+
+export function describeReason(r: StuckReason): string {
+  switch (r.kind) {
+    case 'activityRetrying':
+      return `activity ${r.activityType} (${r.taskQueue}) retrying: attempt ${r.attempts}, last error: ${r.lastError ?? '?'}${r.nextAttemptAt ? `, next attempt ${r.nextAttemptAt}` : ''}`;
+    case 'noWorker':
+      return `no worker polls ${r.taskQueue} (${r.evidence}); waiting: ${r.waiting} since ${r.waitingSince ?? '?'}`;
+    case 'pastDeadline':
+      return `step ${r.step} past its legal deadline ${r.dueAt} (${Math.round(r.overdueMs / 3_600_000)}h overdue); awaiting ${r.awaiting.map((a) => `${a.type} by ${a.actor}${a.agency ? `@${a.agency}` : ''}`).join(', ') || 'nobody (system)'}`;
+    case 'workflowTaskFailing':
+      return `workflow task failing (attempt ${r.attempt}): ${r.cause ?? '?'} ${r.message ?? ''}`.trim();
+  }
+}
