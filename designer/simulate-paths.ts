@@ -92,7 +92,10 @@ function candidates(def: ProcedureDefinition, model: ChartModel, snap: AnyMachin
 
 /** Key of what the engine can be told: the events sent, the delays taken, whether a service fails, the end. */
 function pathKey(steps: SimStep[], finalState: string): string {
-  return [...steps.filter((s) => s.kind !== 'serviceDone').map((s) => `${s.kind}:${s.name}`), finalState].join(' > ');
+  // Which services fail matters, not when (parallel regions interleave freely).
+  const failing = [...new Set(steps.filter((s) => s.kind === 'serviceError').map((s) => s.name))].sort();
+  const sent = steps.filter((s) => s.kind === 'event' || s.kind === 'timer').map((s) => `${s.kind}:${s.name}`);
+  return [...sent, `fails:${failing.join(',')}`, finalState].join(' > ');
 }
 
 export function generatePaths(def: ProcedureDefinition, opts: PathOptions = {}): SimPath[] {

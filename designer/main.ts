@@ -1,0 +1,106 @@
+/**
+ * `npm run procedures -- <command>`: the procedure designer toolkit.
+ *   check [id]                       static checks + lock comparison (exit 1 on errors)
+ *   diagram <id> [--format mermaid|svg] [--version N] [--out FILE]
+ *   paths <id> [--version N]         the generated paths, pure (no engine)
+ *   simulate <id|all> [--version N] [--max-paths N]   paths through the real engine (in-process stack)
+ *   lock                             records new versions' fingerprints in procedures.lock.json
+ *   replay-check [--address host:port] [--namespace NS]   replays committed (and live) histories
+ *   record-histories                 re-records test/fixtures/histories from simulated cases
+ * Env (read here only): PROCEDURES_LOCK_FILE, PROCEDURES_HISTORIES_DIR, TEMPORAL_ADDRESS (for replay-check).
+ */
+import { fileURLToPath } from 'node:url';
+import { cmdCheck, cmdDiagram, cmdLock, cmdReplayCheck, printPaths, type Io } from './commands';
+import { recordHistories, simulateCatalog, startEngineSession } from './engine-session';
+import { describeStep } from './simulate-paths';
+import { UsageError } from './errors';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const paths = {
+  lockFile: process.env.PROCEDURES_LOCK_FILE ?? `${root}procedures.lock.json`,
+  historiesDir: process.env.PROCEDURES_HISTORIES_DIR ?? `${root}test/fixtures/histories`,
+};
+const io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2);
+      flags.set(k, v ?? argv[++i] ?? '');
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+async function simulate(id: string | undefined, flags: Map<string, string>, record: boolean): Promise<number> {
+  const started = Date.now();
+  io.err('starting the in-process engine (registries, devserver, workers)…');
+  const session = await startEngineSession({ log: (m) => io.err(`  ${m}`) });
+  try {
+    const reports = await simulateCatalog(session, {
+      tag: `cli${started.toString(36)}`,
+      only: id === 'all' ? undefined : id,
+      version: num(flags.get('version')),
+      maxPaths: num(flags.get('max-paths')),
+      onProgress: (m) => io.err(`  ${m}`),
+    });
+    let bad = 0;
+    for (const r of reports) {
+      io.out(`${r.procedureId} v${r.version}: ${r.paths.length} path(s), ${r.runs.length} run on the engine`);
+      for (const run of r.runs) {
+        const verdict = run.error ? `ERROR ${run.error}` : run.matches ? `engine: ${run.engineFinalState} ✓` : `engine: ${run.engineFinalState} ✗ MISMATCH`;
+        if (!run.matches) bad++;
+        io.out(`  #${run.path.index} ${run.path.steps.map(describeStep).join(' → ')} ⇒ ${run.path.finalState} (${run.path.outcome}); ${verdict}`);
+      }
+      for (const p of r.pureOnly) io.out(`  #${p.index} ${p.steps.map(describeStep).join(' → ')} ⇒ ${p.finalState} (${p.outcome}); pure only (needs a failing service)`);
+    }
+    if (record) {
+      const files = await recordHistories(session, reports, paths.historiesDir);
+      io.out(`recorded ${files.length} histories in ${paths.historiesDir}`);
+    }
+    io.err(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+    return bad > 0 ? 1 : 0;
+  } finally {
+    await session.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, arg] = positional;
+  switch (command) {
+    case 'check':
+      return cmdCheck(io, paths, arg);
+    case 'diagram':
+      if (!arg) throw new UsageError('diagram <id> [--format mermaid|svg]');
+      return cmdDiagram(io, arg, flags.get('format') ?? 'mermaid', num(flags.get('version')), flags.get('out'));
+    case 'paths':
+      if (!arg) throw new UsageError('paths <id>');
+      return printPaths(io, arg, num(flags.get('version')), num(flags.get('max-paths')));
+    case 'simulate':
+      if (!arg) throw new UsageError('simulate <id|all>');
+      return simulate(arg, flags, false);
+    case 'record-histories':
+      return simulate('all', flags, true);
+    case 'lock':
+      return cmdLock(io, paths);
+    case 'replay-check':
+      return cmdReplayCheck(io, paths, flags.get('address') ?? process.env.TEMPORAL_ADDRESS, flags.get('namespace'));
+    default:
+      throw new UsageError('commands: check [id] | diagram <id> [--format mermaid|svg] | paths <id> | simulate <id|all> | lock | replay-check [--address host:port] | record-histories');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    const code = (err as { code?: string }).code;
+    console.error(code ? `${code}: ${(err as Error).message}` : err);
+    process.exit(2);
+  },
+);

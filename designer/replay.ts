@@ -1,0 +1,127 @@
+/**
+ * Replay check: runs recorded case histories (committed fixtures, and optionally live histories from a server)
+ * against the current workflow code with `Worker.runReplayHistories`, before deploying it. A nondeterminism error
+ * means running cases would break on the new code: keep the old behaviour behind a new procedure version.
+ */
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { WORKFLOWS_PATH } from '../worker/agency-worker';
+import { RUN_PROCEDURE_WORKFLOW } from '../workflows/definitions';
+import { DesignerError } from './errors';
+
+type History = temporal.api.history.v1.IHistory;
+
+export interface RecordedHistory {
+  /** Fixture file name or "live:<workflowId>". */
+  name: string;
+  workflowId: string;
+  history: History;
+}
+
+export interface ReplayOutcome {
+  name: string;
+  workflowId: string;
+  status: 'ok' | 'nondeterministic' | 'failed';
+  message?: string;
+}
+
+/** On disk: the case's workflow id, what it ran, and the history as Temporal's JSON. */
+interface HistoryFixtureFile {
+  workflowId: string;
+  procedureId?: string;
+  procedureVersion?: number;
+  description?: string;
+  history: unknown;
+}
+
+export class InvalidHistoryFixtureError extends DesignerError {
+  constructor(file: string, why: string) {
+    super('INVALID_HISTORY_FIXTURE', `${file}: ${why}`);
+  }
+}
+
+/** The fixtures directly in `dir` (subdirectories are for deliberately broken histories used by tests). */
+export function loadHistoryFixtures(dir: string): RecordedHistory[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => e.name)
+    .sort()
+    .map((file) => loadHistoryFixture(join(dir, file)));
+}
+
+export function loadHistoryFixture(path: string): RecordedHistory {
+  let parsed: HistoryFixtureFile;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as HistoryFixtureFile;
+  } catch (err) {
+    throw new InvalidHistoryFixtureError(path, (err as Error).message);
+  }
+  if (typeof parsed.workflowId !== 'string' || !parsed.history) throw new InvalidHistoryFixtureError(path, 'needs workflowId and history');
+  return { name: path.split('/').pop()!, workflowId: parsed.workflowId, history: historyFromJSON(parsed.history) };
+}
+
+export function saveHistoryFixture(dir: string, file: string, meta: Omit<HistoryFixtureFile, 'history'>, history: History): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  const body: HistoryFixtureFile = { ...meta, history: JSON.parse(historyToJSON(history as never)) };
+  writeFileSync(path, `${JSON.stringify(body, null, 1)}\n`);
+  return path;
+}
+
+/** Histories of the runner's cases on a live server (newest first, at most `limit`). */
+export async function fetchLiveHistories(address: string, opts: { namespace?: string; limit?: number } = {}): Promise<RecordedHistory[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: opts.namespace ?? 'default' });
+    const out: RecordedHistory[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = '${RUN_PROCEDURE_WORKFLOW}'` })) {
+      if (wf.type !== RUN_PROCEDURE_WORKFLOW) continue;
+      const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      out.push({ name: `live:${wf.workflowId}`, workflowId: wf.workflowId, history });
+      if (out.length >= (opts.limit ?? 500)) break;
+    }
+    return out;
+  } finally {
+    await connection.close();
+  }
+}
+
+export function bundleCurrentWorkflows(): Promise<WorkflowBundle> {
+  const silent = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} };
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent });
+}
+
+/** Replays every history against the given (default: current) workflow code. */
+export async function replayHistories(
+  histories: readonly RecordedHistory[],
+  opts: { workflowBundle?: WorkflowBundle; onProgress?: (o: ReplayOutcome) => void } = {},
+): Promise<ReplayOutcome[]> {
+  if (histories.length === 0) return [];
+  const workflowBundle = opts.workflowBundle ?? (await bundleCurrentWorkflows());
+  const byId = new Map(histories.map((h) => [h.workflowId, h]));
+  if (byId.size !== histories.length) throw new DesignerError('DUPLICATE_WORKFLOW_ID', 'two histories share a workflow id: replay them separately');
+  const outcomes: ReplayOutcome[] = [];
+  const results = Worker.runReplayHistories(
+    { workflowBundle },
+    histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+  );
+  for await (const r of results) {
+    const name = byId.get(r.workflowId)?.name ?? r.workflowId;
+    const outcome: ReplayOutcome = !r.error
+      ? { name, workflowId: r.workflowId, status: 'ok' }
+      : {
+          name,
+          workflowId: r.workflowId,
+          status: r.error instanceof DeterminismViolationError ? 'nondeterministic' : 'failed',
+          message: r.error.message,
+        };
+    outcomes.push(outcome);
+    opts.onProgress?.(outcome);
+  }
+  return outcomes;
+}
