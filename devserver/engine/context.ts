@@ -159,6 +159,8 @@ export class RunContext {
 
   /** The task row this request claimed (deleted in the same statement; nothing is written if it is gone). */
   claim?: TaskKey;
+  /** The due deadline this unit applies (deleted in the same statement). */
+  consumeDeadlineId?: number;
 
   async flush(): Promise<void> {
     if (!this.dirty) return;
@@ -173,9 +175,10 @@ export class RunContext {
         deadlines: this.deadlines,
         cancelEntities: this.cancelAllDeadlines ? null : [...this.cancelledEntities],
         claim: this.claim,
+        consumeDeadlineId: this.consumeDeadlineId,
       }),
     );
-    if (this.claim && Number(res?.claimed) !== 1) throw new ClaimLostError();
+    if ((this.claim || this.consumeDeadlineId != null) && Number(res?.claimed) !== 1) throw new ClaimLostError();
     if (Number(res?.updated) !== 1) throw new store.ConcurrentUpdateError(this.state.runId);
     if (this.visibilityDirty) await this.work.recordVisibility(this);
   }
@@ -230,7 +233,9 @@ export class Work {
     if (existing) return existing;
     if (this.missing.has(runId)) throw notFound(`workflow execution not found for run ${runId}`);
     const cache = this.host.cache;
-    this.releases.push(await cache.lock(runId, this.releases.length === 0 ? undefined : 250));
+    // Inside a database transaction we never wait long (the connection is held): give up and retry instead.
+    const wait = this.releases.length > 0 ? 250 : this.optimistic ? undefined : 300;
+    this.releases.push(await cache.lock(runId, wait));
     const cached = cache.getState(runId);
     let state: RunState;
     let version: number;

@@ -2,6 +2,7 @@
 import { enums } from '../proto';
 import * as store from '../storage/store';
 import type { Engine } from './engine';
+import type { RunContext } from './context';
 import { timerFired } from './timers';
 import { activityTimeoutFired, retryTimerFired } from './activities';
 import { stickyTimeout, timeoutWorkflowTask } from './workflow-task';
@@ -10,11 +11,36 @@ import { firstWftBackoff, timeoutRun } from './lifecycle';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
+/**
+ * Optimistic unit: the deadline row is deleted in the run's write statement (so it is applied exactly once);
+ * when applying it changes nothing, the row is just deleted.
+ */
 export async function fireDeadline(engine: Engine, row: store.DeadlineRow): Promise<void> {
-  await engine.transact(async (work) => {
-    if (!(await store.takeDeadline(work.tx, row.id))) return;
-    const ctx = await work.tryRun(row.runId);
-    if (!ctx || ctx.state.status !== RUNNING) return;
+  let noop = false;
+  try {
+    await engine.transact(
+      async (work) => {
+        noop = false;
+        const ctx = await work.tryRun(row.runId);
+        if (!ctx || ctx.state.status !== RUNNING) {
+          noop = true;
+          return;
+        }
+        apply(engine, ctx, row);
+        if (ctx.dirty) ctx.consumeDeadlineId = row.id;
+        else noop = true;
+      },
+      { optimistic: true },
+    );
+  } catch (e) {
+    if ((e as { code?: string }).code === 'CLAIM_LOST') return; // already applied
+    throw e;
+  }
+  if (noop) await store.takeDeadline(engine.db, row.id);
+}
+
+function apply(engine: Engine, ctx: RunContext, row: store.DeadlineRow): void {
+  {
     const p = row.payload as any;
     switch (row.kind) {
       case 'timer':
@@ -41,5 +67,5 @@ export async function fireDeadline(engine: Engine, row: store.DeadlineRow): Prom
       default:
         engine.logger.warn(`unknown deadline kind ${row.kind}`);
     }
-  });
+  }
 }

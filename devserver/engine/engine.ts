@@ -136,7 +136,10 @@ export class Engine {
         if ((e as any)?.code === 'CONCURRENT_UPDATE') work.invalidateCache();
         const code = (e as any)?.code ?? (e as any)?.cause?.code;
         const retryable =
-          e instanceof RetryTransaction || code === 'CONCURRENT_UPDATE' || (typeof code === 'string' && RETRYABLE_PG.has(code));
+          e instanceof RetryTransaction ||
+          code === 'CONCURRENT_UPDATE' ||
+          code === 'RETRY_TRANSACTION' ||
+          (typeof code === 'string' && RETRYABLE_PG.has(code));
         if (retryable && i < 20) {
           await new Promise((r) => setTimeout(r, Math.min(50, 2 * i) + Math.random() * 5));
           continue;

@@ -43,18 +43,18 @@ export function historyHandlers(engine: Engine): Record<string, RpcHandler> {
         const running = s.status === RUNNING;
         if (closeOnly) {
           if (!running) {
-            const rows = await store.readEvents(engine.db, runId, s.completionEventId, s.completionEventId + 1);
-            return { history: { events: rows.map(decodeEvent) }, nextPageToken: null, archived: false };
+            const events = await engine.readEvents(engine.db, runId, s.completionEventId, s.completionEventId + 1);
+            return { history: { events }, nextPageToken: null, archived: false };
           }
           if (!req.waitNewEvent) return { history: { events: [] }, nextPageToken: null, archived: false };
         } else {
           const end = s.nextEventId;
           if (from < end || !req.waitNewEvent || !running) {
-            const rows = await store.readEvents(engine.db, runId, from, end, pageSize);
-            const next = from + rows.length;
+            const events = await engine.readEvents(engine.db, runId, from, Math.min(end, from + pageSize));
+            const next = from + events.length;
             const more = next < end || (req.waitNewEvent && running);
             return {
-              history: { events: rows.map(decodeEvent) },
+              history: { events },
               nextPageToken: more ? encodePageToken({ run: runId, next }) : null,
               archived: false,
             };

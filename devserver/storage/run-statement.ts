@@ -10,6 +10,7 @@ import type { RunState } from '../engine/state';
 import type { DeadlineInsert, TaskInsert } from './store';
 
 export interface TaskKey {
+  taskQueue: string;
   runId: string;
   kind: string;
   scheduledEventId: number;
@@ -26,6 +27,8 @@ export interface RunWrite {
   /** null = all of the run's deadlines; [] = none. */
   cancelEntities: string[] | null;
   claim?: TaskKey;
+  /** A due deadline this write consumes (deleted in the same statement; nothing is written if it is gone). */
+  consumeDeadlineId?: number;
 }
 
 const toBuf = (u: Uint8Array) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
@@ -36,18 +39,23 @@ export function runStatement(w: RunWrite): SQL {
   const gate = sql`exists (select 1 from upd)`;
   if (w.claim) {
     parts.push(
-      sql`del as (delete from ds_tasks where run_id = ${w.claim.runId}::uuid and kind = ${w.claim.kind} and scheduled_event_id = ${w.claim.scheduledEventId}::int and attempt = ${w.claim.attempt}::int returning 1)`,
+      sql`del as (delete from ds_tasks where run_id = ${w.claim.runId}::uuid and task_queue = ${w.claim.taskQueue} and kind = ${w.claim.kind} and scheduled_event_id = ${w.claim.scheduledEventId}::int and attempt = ${w.claim.attempt}::int returning 1)`,
     );
   }
+  if (w.consumeDeadlineId != null) {
+    parts.push(sql`dl as (delete from ds_deadlines where id = ${w.consumeDeadlineId}::bigint returning 1)`);
+  }
+  const gates: SQL[] = [];
+  if (w.claim) gates.push(sql` and exists (select 1 from del)`);
+  if (w.consumeDeadlineId != null) gates.push(sql` and exists (select 1 from dl)`);
   const stateJson = JSON.stringify(s);
   if (w.isNew) {
     parts.push(
       sql`upd as (insert into ds_executions (run_id, namespace_id, workflow_id, version, next_event_id, status, state) values (${s.runId}::uuid, ${s.namespaceId}::uuid, ${s.workflowId}, 1, ${s.nextEventId}::int, ${s.status}::int, ${stateJson}::jsonb) returning 1)`,
     );
   } else {
-    const claimGate = w.claim ? sql` and exists (select 1 from del)` : sql``;
     parts.push(
-      sql`upd as (update ds_executions set version = ${w.version + 1}::int, next_event_id = ${s.nextEventId}::int, status = ${s.status}::int, state = ${stateJson}::jsonb where run_id = ${s.runId}::uuid and version = ${w.version}::int${claimGate} returning 1)`,
+      sql`upd as (update ds_executions set version = ${w.version + 1}::int, next_event_id = ${s.nextEventId}::int, status = ${s.status}::int, state = ${stateJson}::jsonb where run_id = ${s.runId}::uuid and version = ${w.version}::int${sql.join(gates, sql``)} returning 1)`,
     );
   }
   if (w.events.length) {
@@ -72,7 +80,8 @@ export function runStatement(w: RunWrite): SQL {
   if (!w.isNew && (w.cancelEntities === null || w.cancelEntities.length > 0)) {
     const which =
       w.cancelEntities === null ? sql`` : sql` and entity in (${sql.join(w.cancelEntities.map((e) => sql`${e}`), sql`, `)})`;
-    parts.push(sql`dd as (delete from ds_deadlines where run_id = ${s.runId}::uuid${which} and ${gate} returning 1)`);
+    const notConsumed = w.consumeDeadlineId != null ? sql` and id <> ${w.consumeDeadlineId}::bigint` : sql``;
+    parts.push(sql`dd as (delete from ds_deadlines where run_id = ${s.runId}::uuid${which}${notConsumed} and ${gate} returning 1)`);
   }
   if (w.deadlines.length) {
     const rows = sql.join(
@@ -85,7 +94,11 @@ export function runStatement(w: RunWrite): SQL {
       sql`di as (insert into ds_deadlines (run_id, kind, fire_at, payload, entity) select * from (values ${rows}) v where ${gate} returning 1)`,
     );
   }
-  const claimed = w.claim ? sql`(select count(*) from del)::int` : sql`1`;
+  const claimed = w.claim
+    ? sql`(select count(*) from del)::int`
+    : w.consumeDeadlineId != null
+      ? sql`(select count(*) from dl)::int`
+      : sql`1`;
   return sql`with ${sql.join(parts, sql`, `)} select (select count(*) from upd)::int as updated, ${claimed} as claimed`;
 }
 

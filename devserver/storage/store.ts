@@ -267,8 +267,19 @@ export async function deleteDeadlinesOfEntities(tx: Executor, runId: string, ent
   else await tx.delete(dsDeadlines).where(and(eq(dsDeadlines.runId, runId), inArray(dsDeadlines.entity, entities)));
 }
 
-export async function deleteTaskByKey(db: Executor, t: { runId: string; kind: string; scheduledEventId: number; attempt: number }) {
+export async function deleteTaskByKey(
+  db: Executor,
+  t: { taskQueue: string; runId: string; kind: string; scheduledEventId: number; attempt: number },
+) {
   await db
     .delete(dsTasks)
-    .where(and(eq(dsTasks.runId, t.runId), eq(dsTasks.kind, t.kind), eq(dsTasks.scheduledEventId, t.scheduledEventId), eq(dsTasks.attempt, t.attempt)));
+    .where(
+      and(
+        eq(dsTasks.runId, t.runId),
+        eq(dsTasks.taskQueue, t.taskQueue),
+        eq(dsTasks.kind, t.kind),
+        eq(dsTasks.scheduledEventId, t.scheduledEventId),
+        eq(dsTasks.attempt, t.attempt),
+      ),
+    );
 }
