@@ -71,10 +71,10 @@ export type RpcHandler = (request: any, signal: AbortSignal) => Promise<Record<s
 // ---- Temporal error details (google.rpc.Status detail payloads) ----
 import protoRoot from '@temporalio/proto';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const errordetails = (protoRoot as any).temporal.api.errordetails.v1;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 function detail(typeName: string, obj: Record<string, unknown>): ErrorDetail {
   const type = errordetails[typeName];
   return {

@@ -6,7 +6,7 @@ import protoRoot from '@temporalio/proto';
 import type { temporal as T, google as G } from '@temporalio/proto';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export const root: any = protoRoot;
 export const temporal: typeof T = root.temporal;
 export const google: typeof G = root.google;

@@ -9,7 +9,7 @@ import type { ActivityState, RetryPolicyState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 import { encodeToken } from './tokens';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 const RS = enums.RetryState;
 const TT = enums.TimeoutType;

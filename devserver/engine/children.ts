@@ -9,7 +9,7 @@ import { scheduleWorkflowTask } from './workflow-task';
 import * as store from '../storage/store';
 import type { Engine } from './engine';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 const ST = enums.WorkflowExecutionStatus;
 const RUNNING = ST.WORKFLOW_EXECUTION_STATUS_RUNNING;

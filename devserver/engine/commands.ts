@@ -12,7 +12,7 @@ import { startChildCommand, signalExternalCommand, cancelExternalCommand } from 
 import * as store from '../storage/store';
 import type { Engine } from './engine';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 const CT = enums.CommandType;
 const ST = enums.WorkflowExecutionStatus;

@@ -17,7 +17,7 @@ export class ClaimLostError extends Error {
   readonly code = 'CLAIM_LOST';
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 export interface NewEvent {
   eventId: number;

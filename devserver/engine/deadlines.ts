@@ -8,7 +8,7 @@ import { activityTimeoutFired, retryTimerFired } from './activities';
 import { stickyTimeout, timeoutWorkflowTask } from './workflow-task';
 import { firstWftBackoff, timeoutRun } from './lifecycle';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 /**

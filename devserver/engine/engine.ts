@@ -16,7 +16,7 @@ import { propagateClosures } from './children';
 import { RunCache } from './run-cache';
 import { TaskQueues } from './task-queues';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 export interface EngineOptions {
   db: Executor;

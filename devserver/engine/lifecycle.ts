@@ -4,7 +4,7 @@ import type { RunContext, Work } from './context';
 import type { ParentRef, RunState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 const ST = enums.WorkflowExecutionStatus;
 

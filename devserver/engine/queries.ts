@@ -8,7 +8,7 @@ import type { Engine } from './engine';
 import type { RunState } from './state';
 import { DeadlineExceededError } from '../errors';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 export interface PendingQuery {
   id: string;

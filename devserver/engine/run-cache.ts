@@ -5,7 +5,7 @@
  */
 import type { RunState } from './state';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 class Lru<V> {
   private m = new Map<string, V>();

@@ -9,7 +9,7 @@ import type { RunContext } from './context';
 import { handleProtocolMessage } from './updates';
 import type { Engine } from './engine';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 function isRejection(m: any): boolean {
   return String(m?.body?.type_url ?? '').endsWith('temporal.api.update.v1.Rejection');

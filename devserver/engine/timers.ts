@@ -3,7 +3,7 @@ import { enums, msFromDur } from '../proto';
 import type { RunContext } from './context';
 import { scheduleWorkflowTask } from './workflow-task';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 
 export function startTimer(ctx: RunContext, a: any, wftCompletedEventId: number): void {

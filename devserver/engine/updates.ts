@@ -9,7 +9,7 @@ import type { RunState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 import type { Engine } from './engine';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 const upd = temporal.api.update.v1;
 

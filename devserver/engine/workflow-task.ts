@@ -3,7 +3,7 @@ import { durFromMs, enums, tsFromMs } from '../proto';
 import type { RunContext } from './context';
 import { encodeToken } from './tokens';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ET = enums.EventType;
 const ST = enums.WorkflowExecutionStatus;
 

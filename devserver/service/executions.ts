@@ -8,7 +8,7 @@ import type { RunContext, Work } from '../engine/context';
 import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/lifecycle';
 import { pendingActivityInfo } from '../engine/activities';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ST = enums.WorkflowExecutionStatus;
 const RUNNING = ST.WORKFLOW_EXECUTION_STATUS_RUNNING;
 const REUSE = enums.WorkflowIdReusePolicy;

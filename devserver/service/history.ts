@@ -5,7 +5,7 @@ import * as store from '../storage/store';
 import type { Engine } from '../engine/engine';
 import { runKey } from '../matching';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 interface PageToken {

@@ -5,7 +5,7 @@ import { durFromMs, enums, msFromDur } from '../proto';
 import * as store from '../storage/store';
 import type { Engine, Namespace } from '../engine/engine';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export const SERVER_VERSION = '1.27.0-devserver';
 const DAY = 24 * 3600 * 1000;
 

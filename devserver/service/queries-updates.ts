@@ -7,7 +7,7 @@ import { admitUpdate, updateStage, UpdateStage } from '../engine/updates';
 import { runKey } from '../matching';
 import { loadTarget } from './executions';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const ST = enums.WorkflowExecutionStatus;
 const RC = enums.QueryRejectCondition;
 

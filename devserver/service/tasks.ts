@@ -22,7 +22,7 @@ import type { RunContext, Work } from '../engine/context';
 import type { QueuedTask } from '../engine/task-queues';
 import { loadTarget } from './executions';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 const CT = enums.CommandType;
 /** Commands that only touch the run itself (others write other rows directly and need a transaction). */

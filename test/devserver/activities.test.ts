@@ -6,7 +6,7 @@ import * as activities from './activities';
 import { startEnv, uid, waitFor, type TestEnv } from './helpers';
 import type { FailureSummary } from './workflows';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const proto = protoRoot as any;
 const ET = proto.temporal.api.enums.v1.EventType;
 

@@ -6,7 +6,7 @@ import protoRoot from '@temporalio/proto';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import { freshDatabase } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const proto = protoRoot as any;
 
 let server: DevServer;

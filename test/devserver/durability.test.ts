@@ -16,7 +16,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
 import { eventIds, freshDatabase, installRuntime, uid, workflowBundle } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const proto = protoRoot as any;
 const ET = proto.temporal.api.enums.v1.EventType;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/clie
 import protoRoot from '@temporalio/proto';
 import { startEnv, uid, waitFor, type TestEnv } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const proto = protoRoot as any;
 const ET = proto.temporal.api.enums.v1.EventType;
 

@@ -17,7 +17,7 @@ import { Worker } from '@temporalio/worker';
 import * as activities from './activities';
 import { eventIds, startEnv, uid, waitFor, workflowBundle, type TestEnv } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const proto = protoRoot as any;
 const ET = proto.temporal.api.enums.v1.EventType;
 const Status = proto.temporal.api.enums.v1.WorkflowExecutionStatus;
