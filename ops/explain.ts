@@ -7,7 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { listAudit } from '../db/engine/audit-queries';
 import type { CaseSnapshot } from '../workflows/definitions';
 import { OPERATOR_REGISTRY } from './audit';
-import { caseRef, failureMessage, tsToIso, type CaseRef, type OpsDeps } from './common';
+import { caseRef, failureMessage, nowOf, tsToIso, type CaseRef, type OpsDeps } from './common';
 import { inspectCase, trySnapshot, type StuckReason } from './stuck';
 
 export type ExplainKind = 'case' | 'state' | 'event' | 'registry' | 'activity' | 'timer' | 'deadline' | 'failure' | 'operator';
@@ -124,7 +124,7 @@ export function historyEntries(deps: OpsDeps, events: HistoryEvent[]): ExplainEn
   return out;
 }
 
-function snapshotEntries(snap: CaseSnapshot): ExplainEntry[] {
+function snapshotEntries(snap: CaseSnapshot, now: Date): ExplainEntry[] {
   const out: ExplainEntry[] = [];
   for (const t of snap.timeline) {
     out.push({ at: t.enteredAt, kind: 'state', text: `entered ${t.state}`, source: 'snapshot' });
@@ -137,23 +137,29 @@ function snapshotEntries(snap: CaseSnapshot): ExplainEntry[] {
   }
   for (const s of snap.steps) {
     if (!s.dueAt) continue;
-    const state = s.completedAt ? (s.onTime ? 'met' : 'missed') : s.onTime === false ? 'MISSED (open)' : 'open';
+    const state = s.completedAt
+      ? s.onTime
+        ? 'met'
+        : 'missed'
+      : s.onTime === false || Date.parse(s.dueAt) < now.getTime()
+        ? 'MISSED (still open)'
+        : 'open';
     out.push({ at: s.dueAt, kind: 'deadline', text: `step ${s.step} due (${s.workingDays} working days, ${s.legalBasis}): ${state}`, source: 'snapshot' });
   }
   return out;
 }
 
 /** Explains a case (its current run). */
-export async function explainCase(deps: OpsDeps, caseId: string, opts: { queryTimeoutMs?: number } = {}): Promise<Explanation> {
+export async function explainCase(deps: OpsDeps, caseId: string, opts: { queryTimeoutMs?: number; notPickedUpMs?: number } = {}): Promise<Explanation> {
   const ref = await caseRef(deps, caseId);
   const handle = deps.client.workflow.getHandle(ref.workflowId, ref.runId);
   const history = await handle.fetchHistory();
   const entries = historyEntries(deps, history.events ?? []);
-  const inspected = await inspectCase(deps, ref, { queryTimeoutMs: opts.queryTimeoutMs, attemptThreshold: 2 });
+  const inspected = await inspectCase(deps, ref, { queryTimeoutMs: opts.queryTimeoutMs, notPickedUpMs: opts.notPickedUpMs, attemptThreshold: 2 });
   const snap = inspected.reasons.some((r) => r.kind === 'workflowTaskFailing' || (r.kind === 'noWorker' && r.agency === null))
     ? null
     : await trySnapshot(deps, ref, opts.queryTimeoutMs ?? 5_000);
-  if (snap) entries.push(...snapshotEntries(snap));
+  if (snap) entries.push(...snapshotEntries(snap, nowOf(deps)));
   const desc = await handle.describe();
   for (const a of desc.raw.pendingActivities ?? []) {
     if ((a.attempt ?? 1) > 1 || a.lastFailure) {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
+import Long from 'long';
 import type { ProcedureEvent } from '../procedures/types';
 import { sendEvent } from '../worker/case-client';
 import { recordOperatorAction, requireActor, type Operator } from './audit';
@@ -151,7 +152,7 @@ async function resetWorkflow(deps: OpsDeps, ref: CaseRef, eventId: number, reaso
       namespace: nsOf(deps),
       workflowExecution: { workflowId: ref.workflowId, runId: ref.runId },
       reason,
-      workflowTaskFinishEventId: eventId,
+      workflowTaskFinishEventId: Long.fromNumber(eventId),
       requestId: randomUUID(),
       resetReapplyType: reapplyEvents ? ENUMS.ResetReapplyType.RESET_REAPPLY_TYPE_SIGNAL : ENUMS.ResetReapplyType.RESET_REAPPLY_TYPE_NONE,
       resetReapplyExcludeTypes: reapplyEvents

@@ -1,0 +1,360 @@
+/**
+ * The operator toolkit against the real devserver, SDK workers and registries (PGlite): each kind of stuck case is
+ * created for real, found with the right reason, explained, repaired with the tools, and the case then completes
+ * with consistent registry data. Every action is audited with the operator and the reason.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, count, eq } from 'drizzle-orm';
+import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
+import { cryptoRandom } from '../../activities/registries';
+import { createPostgresSocialInsurance } from '../../activities/registries/postgres/social-insurance';
+import type { SocialInsuranceRegistry } from '../../activities/registries/types';
+import { listAudit } from '../../db/engine/audit-queries';
+import { birthRegistrations, healthInsuranceCards, householdMembers, persons } from '../../db/registries/schema';
+import { FIXTURE_HOUSEHOLD_HEAD } from '../../db/seed';
+import { createAgencyWorker } from '../../worker/agency-worker';
+import { getCaseResult, sendEvent, signalEvent, startCase } from '../../worker/case-client';
+import { listOperatorActions, ReasonRequiredError } from '../../ops/audit';
+import { listCases, type OpsDeps } from '../../ops/common';
+import { explainCase, formatExplanation } from '../../ops/explain';
+import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase } from '../../ops/repair';
+import { exportHistory, replayCases, replayFile } from '../../ops/replay';
+import { findStuck, type StuckCase, type StuckOptions } from '../../ops/stuck';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../engine/harness';
+
+const INCOMPATIBLE = fileURLToPath(new URL('./fixtures/incompatible-workflows.ts', import.meta.url));
+const operator = { id: 'ops.le.thi.hoa', agency: 'justice' };
+const head = { kind: 'citizen' as const, id: FIXTURE_HOUSEHOLD_HEAD.personalId };
+
+let h: Harness;
+let deps: OpsDeps;
+beforeAll(async () => {
+  h = await startHarness();
+  deps = { client: h.client, db: h.registries.db };
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function stuckCase(caseId: string, opts: StuckOptions = {}): Promise<StuckCase | undefined> {
+  return (await findStuck(deps, { ...opts, caseIds: [caseId] }))[0];
+}
+
+/** Registry data of a completed birth-group case: every write present exactly once. */
+async function expectConsistent(caseId: string, childName: string) {
+  const db = h.registries.db;
+  const people = await db.select().from(persons).where(eq(persons.fullName, childName));
+  expect(people).toHaveLength(1);
+  const childId = people[0].personalId;
+  expect(people[0].createdByCaseId?.startsWith(caseId)).toBe(true);
+  const births = await db.select().from(birthRegistrations).where(eq(birthRegistrations.caseId, caseId));
+  expect(births).toHaveLength(1);
+  expect(births[0].childId).toBe(childId);
+  const [members] = await db.select({ n: count() }).from(householdMembers).where(eq(householdMembers.personalId, childId));
+  expect(members.n).toBe(1);
+  const [cards] = await db.select({ n: count() }).from(healthInsuranceCards).where(and(eq(healthInsuranceCards.personalId, childId)));
+  expect(cards.n).toBe(1);
+  return childId;
+}
+
+async function finishResidence(caseId: string) {
+  await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+  await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
+  await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
+  await sendEvent(h.client, caseId, { type: 'APPROVE_RESIDENCE', actor: officers.police });
+  return getCaseResult(h.client, caseId);
+}
+
+describe('ops: stuck cases found, explained and repaired', () => {
+  it('a registry that fails: found as a retrying activity with attempts and last error, explained, retried, consistent', async () => {
+    const caseId = 'ops-flaky-registry';
+    const childName = 'Trần Thị Lan';
+    const outage = { broken: true };
+    const real = createPostgresSocialInsurance(h.registries.db, cryptoRandom);
+    const socialInsurance: SocialInsuranceRegistry = {
+      ...real,
+      issueHealthInsuranceCard: async (ctx, input) => {
+        if (outage.broken) throw new Error('VSS registry unavailable (planned outage)');
+        return real.issueHealthInsuranceCard(ctx, input);
+      },
+    };
+    await h.stopWorker('vss');
+    let flakyWorker: { worker: Worker; running: Promise<void> } | null = null;
+    const w = await createAgencyWorker({
+      agency: 'vss',
+      connection: h.connection,
+      db: h.registries.db,
+      registries: { socialInsurance },
+      workerOptions: { shutdownGraceTime: '1 second' },
+    });
+    flakyWorker = { worker: w, running: w.run() };
+    try {
+      await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
+      await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+      await sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+
+      const stuck = await eventually('the card activity to retry 3 times', async () => {
+        const s = await stuckCase(caseId, { attemptThreshold: 3 });
+        return s?.reasons.some((r) => r.kind === 'activityRetrying') ? s : null;
+      });
+      expect(stuck.procedureId).toBe('birth-group');
+      const reason = stuck.reasons.find((r) => r.kind === 'activityRetrying')!;
+      expect(reason).toMatchObject({ activityType: 'issueHealthInsuranceCard', agency: 'vss', taskQueue: 'agency-vss' });
+      if (reason.kind !== 'activityRetrying') throw new Error('unreachable');
+      expect(reason.attempts).toBeGreaterThanOrEqual(3);
+      expect(reason.lastError).toMatch(/VSS registry unavailable/);
+      // Filters: by agency (reasons concerning it), procedure and version.
+      expect(await stuckCase(caseId, { attemptThreshold: 3, agency: 'vss' })).toBeDefined();
+      expect(await stuckCase(caseId, { attemptThreshold: 3, agency: 'police' })).toBeUndefined();
+      expect(await stuckCase(caseId, { attemptThreshold: 3, procedureId: 'birth-registration' })).toBeUndefined();
+      expect(await stuckCase(caseId, { attemptThreshold: 3, procedureId: 'birth-group', procedureVersion: 1 })).toBeDefined();
+      expect(await stuckCase(caseId, { attemptThreshold: 3, olderThanMs: 3_600_000 })).toBeUndefined();
+
+      // Explain: states, events, registry calls (failed ones too), the retrying step.
+      const x = await explainCase(deps, caseId);
+      const texts = x.entries.map((e) => `${e.kind} ${e.text}`);
+      expect(texts).toContain('state entered birth.awaitingOfficer');
+      expect(texts.some((t) => t.startsWith('event') && t.includes('APPROVE_BIRTH'))).toBe(true);
+      expect(texts.some((t) => /^registry justice write civilStatus\.registerBirth .*→ ok/.test(t))).toBe(true);
+      expect(texts.some((t) => /^registry vss write socialInsurance\.issueHealthInsuranceCard .*→ error/.test(t))).toBe(true);
+      expect(texts.some((t) => /^activity registry service issueHealthInsuranceCard scheduled on agency-vss/.test(t))).toBe(true);
+      expect(texts.some((t) => /^failure issueHealthInsuranceCard retrying .*VSS registry unavailable/.test(t))).toBe(true);
+      expect(x.stuck.map((r) => r.kind)).toContain('activityRetrying');
+      expect(formatExplanation(x)).toMatch(/birth-group v1/);
+
+      // Repair: the registry is back; retry the step now.
+      outage.broken = false;
+      const retried = await retryStep(deps, caseId, { operator, reason: 'VSS registry back after the outage (ticket OPS-42)' }, { allowWorkflowReset: true });
+      expect(retried.ok).toBe(true);
+      const result = await finishResidence(caseId);
+      expect(result.outcome).toBe('completed');
+      const childId = await expectConsistent(caseId, childName);
+      expect((result.results as any).healthInsuranceCard.personalId).toBe(childId);
+
+      const actions = await listOperatorActions(h.registries.db, { caseId });
+      expect(actions).toEqual([
+        expect.objectContaining({ action: 'retry', operator: `operator:${operator.id}`, reason: 'VSS registry back after the outage (ticket OPS-42)', outcome: 'ok' }),
+      ]);
+      expect(await stuckCase(caseId, { attemptThreshold: 3 })).toBeUndefined();
+    } finally {
+      outage.broken = false;
+      if (flakyWorker) {
+        flakyWorker.worker.shutdown();
+        await flakyWorker.running;
+      }
+      await h.startWorker('vss');
+    }
+  });
+
+  it('a stopped agency worker: found as a task queue nobody polls; once the worker is back the case completes', async () => {
+    const caseId = 'ops-no-worker';
+    const childName = 'Trần Văn Minh';
+    await h.stopWorker('police');
+    try {
+      await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
+      await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+      await sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+      const stuck = await eventually('the police queue to be found unpolled', async () => {
+        const s = await stuckCase(caseId, { notPickedUpMs: 1_000 });
+        return s?.reasons.some((r) => r.kind === 'noWorker') ? s : null;
+      });
+      const reason = stuck.reasons.find((r) => r.kind === 'noWorker')!;
+      expect(reason).toMatchObject({ kind: 'noWorker', taskQueue: 'agency-police', agency: 'police' });
+      expect(await stuckCase(caseId, { notPickedUpMs: 1_000, agency: 'justice' })).toBeUndefined();
+      const x = await explainCase(deps, caseId, { notPickedUpMs: 1_000 });
+      expect(x.stuck.some((r) => r.kind === 'noWorker' && r.taskQueue === 'agency-police')).toBe(true);
+    } finally {
+      await h.startWorker('police');
+    }
+    const result = await finishResidence(caseId);
+    expect(result.outcome).toBe('completed');
+    await expectConsistent(caseId, childName);
+    expect(await stuckCase(caseId, { notPickedUpMs: 1_000 })).toBeUndefined();
+  });
+
+  it('a step past its legal deadline: found with the step, due date and who must act; an event sent on their behalf is audited', async () => {
+    const caseId = 'ops-late-officer';
+    const childName = 'Trần Thị Nga';
+    const receivedAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) }, receivedAt });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    const stuck = await stuckCase(caseId);
+    expect(stuck).toBeDefined();
+    const late = stuck!.reasons.filter((r) => r.kind === 'pastDeadline');
+    expect(late.map((r) => (r.kind === 'pastDeadline' ? r.step : ''))).toContain('total');
+    const birth = late.find((r) => r.kind === 'pastDeadline' && r.step === 'total')!;
+    if (birth.kind !== 'pastDeadline') throw new Error('unreachable');
+    expect(Date.parse(birth.dueAt)).toBeLessThan(Date.now());
+    expect(birth.awaiting.map((a) => a.type)).toContain('APPROVE_BIRTH');
+    expect(birth.agency).toBe('justice');
+    expect(stuck!.activeStates).toEqual(['birth.awaitingOfficer']);
+    expect(await stuckCase(caseId, { agency: 'justice', kinds: ['pastDeadline'] })).toBeDefined();
+    expect(await stuckCase(caseId, { kinds: ['activityRetrying'] })).toBeUndefined();
+
+    // A reason and an operator are required; nothing happens without them.
+    await expect(sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: ' ' })).rejects.toBeInstanceOf(
+      ReasonRequiredError,
+    );
+    const done = await sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: 'officer on leave; approved by phone, minute 17/2026' });
+    expect(done.ok).toBe(true);
+    const x = await explainCase(deps, caseId);
+    expect(x.entries.some((e) => e.kind === 'deadline' && /step total due .*MISSED/.test(e.text))).toBe(true);
+    expect(x.entries.some((e) => e.kind === 'operator' && e.text.includes('sendEvent') && e.text.includes('officer on leave'))).toBe(true);
+    const result = await finishResidence(caseId);
+    expect(result.outcome).toBe('completed');
+    await expectConsistent(caseId, childName);
+    const actions = await listOperatorActions(h.registries.db, { caseId });
+    expect(actions).toEqual([
+      expect.objectContaining({
+        action: 'sendEvent',
+        operator: `operator:${operator.id}`,
+        outcome: 'ok',
+        details: expect.objectContaining({ eventType: 'APPROVE_BIRTH', onBehalfOf: `officer:${officers.justice.id}` }),
+      }),
+    ]);
+  });
+
+  it('an incompatible code change: replay lists the case before deploying; deployed anyway, the workflow task fails and is found; rollback repairs it', async () => {
+    const caseId = 'ops-incompatible';
+    const childName = 'Trần Văn Sơn';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+
+    // Before the deployment: replay open cases of the procedure against the candidate and the current code.
+    const badBundle = await bundleWorkflowCode({ workflowsPath: INCOMPATIBLE, logger: new DefaultLogger('WARN') });
+    const candidate = await replayCases(deps, { procedureId: 'birth-group', caseIds: [caseId] }, { workflowBundle: badBundle });
+    expect(candidate.replayed).toBe(1);
+    expect(candidate.failures).toEqual([expect.objectContaining({ caseId, nondeterminism: true })]);
+    const currentCode = await replayCases(deps, { procedureId: 'birth-group', caseIds: [caseId] }, { workflowBundle: h.workflowBundle });
+    expect(currentCode).toEqual({ replayed: 1, failures: [] });
+    // Export + replay from the file.
+    const dir = mkdtempSync(join(tmpdir(), 'ops-'));
+    const file = join(dir, `${caseId}.json`);
+    const exported = await exportHistory(deps, caseId, file);
+    expect(existsSync(file)).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8')).caseId).toBe(caseId);
+    expect(exported.procedureId).toBe('birth-group');
+    expect((await replayFile(file, { workflowBundle: h.workflowBundle })).failures).toEqual([]);
+    expect((await replayFile(file, { workflowBundle: badBundle })).failures).toHaveLength(1);
+
+    // Deployed anyway: the next workflow task fails with a nondeterminism error.
+    await h.stopWorker('engine');
+    const bad = await createAgencyWorker({
+      agency: 'engine',
+      connection: h.connection,
+      workflowBundle: badBundle,
+      workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
+    });
+    const badRunning = bad.run();
+    try {
+      await signalEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+      const stuck = await eventually('the workflow task to fail', async () => {
+        const s = await stuckCase(caseId, { queryTimeoutMs: 1_000 });
+        return s?.reasons.some((r) => r.kind === 'workflowTaskFailing') ? s : null;
+      });
+      const reason = stuck.reasons.find((r) => r.kind === 'workflowTaskFailing')!;
+      if (reason.kind !== 'workflowTaskFailing') throw new Error('unreachable');
+      expect(reason.attempt).toBeGreaterThanOrEqual(2);
+      expect(`${reason.cause} ${reason.message}`).toMatch(/NON_DETERMINISTIC|nondetermin/i);
+      const x = await explainCase(deps, caseId, { queryTimeoutMs: 1_000 });
+      expect(x.entries.some((e) => e.kind === 'failure' && /workflow task failed/.test(e.text))).toBe(true);
+    } finally {
+      bad.shutdown();
+      await badRunning;
+      await h.startWorker('engine'); // rollback
+    }
+    const result = await finishResidence(caseId);
+    expect(result.outcome).toBe('completed');
+    await expectConsistent(caseId, childName);
+  });
+
+  it('reset to a named statechart state replays from there on current code; registry writes are not repeated', async () => {
+    const caseId = 'ops-reset';
+    const childName = 'Trần Thị Quyên';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    await sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+    const before = await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+    const childBefore = (before.context as any).childPersonalId ?? null;
+
+    const reset = await resetToState(deps, caseId, 'birth.awaitingOfficer', { operator, reason: 'approval given on the wrong dossier scan; redo the birth step' });
+    expect(reset.ok).toBe(true);
+    expect(reset.detail.newRunId).toBeTruthy();
+    const again = await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    expect(again.history).toEqual([]); // the officer's approval was not reapplied
+    await sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: 're-approval after reset (officer present)' });
+    const result = await finishResidence(caseId);
+    expect(result.outcome).toBe('completed');
+    const childId = await expectConsistent(caseId, childName);
+    if (childBefore) expect(childId).toBe(childBefore);
+    const actions = await listOperatorActions(h.registries.db, { caseId });
+    expect(actions.map((a) => a.action)).toEqual(['reset', 'sendEvent']);
+    expect(actions[0].details.toState).toBe('birth.awaitingOfficer');
+  });
+
+  it('bulk terminate by query: the dry run lists and touches nothing; the real run is throttled and audited; cancel and terminate', async () => {
+    const old = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const ids = ['ops-bulk-1', 'ops-bulk-2'];
+    for (const [i, caseId] of ids.entries()) {
+      await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(`Lê Văn Bulk${i}`) }, receivedAt: old });
+      await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    }
+    const filter = { procedureId: 'birth-group', query: `WorkflowId STARTS_WITH 'case-ops-bulk-'`, kinds: ['pastDeadline' as const] };
+    const historyLengths = async () => Promise.all(ids.map(async (id) => (await h.client.workflow.getHandle(`case-${id}`).describe()).historyLength));
+    const lengthsBefore = await historyLengths();
+    const auditBefore = (await listAudit(h.registries.db, { limit: 10_000 })).length;
+
+    const dry = await bulkAction(deps, { operator, reason: 'test dossiers created by mistake' }, { action: { kind: 'terminate' }, filter, stuckOnly: true, dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect(dry.targets.map((t) => t.caseId).sort()).toEqual(ids);
+    expect(dry.targets.every((t) => t.reasons?.some((r) => r.kind === 'pastDeadline'))).toBe(true);
+    expect(dry.results).toEqual([]);
+    expect(await historyLengths()).toEqual(lengthsBefore);
+    expect((await listAudit(h.registries.db, { limit: 10_000 })).length).toBe(auditBefore);
+    expect((await listCases(deps, { query: filter.query })).map((c) => c.status)).toEqual(['RUNNING', 'RUNNING']);
+
+    await expect(bulkAction(deps, { operator, reason: '' }, { action: { kind: 'terminate' }, filter })).rejects.toBeInstanceOf(ReasonRequiredError);
+    const t0 = Date.now();
+    const real = await bulkAction(deps, { operator, reason: 'test dossiers created by mistake' }, { action: { kind: 'terminate' }, filter, stuckOnly: true, ratePerSecond: 4 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(240); // throttled: 2 actions at 4/s
+    expect(real.failures).toEqual([]);
+    expect(real.results.map((r) => r.caseId).sort()).toEqual(ids);
+    for (const id of ids) {
+      expect((await h.client.workflow.getHandle(`case-${id}`).describe()).status.name).toBe('TERMINATED');
+      const [a] = await listOperatorActions(h.registries.db, { caseId: id });
+      expect(a).toMatchObject({ action: 'terminate', operator: `operator:${operator.id}`, outcome: 'ok' });
+      expect(a.reason).toMatch(/^test dossiers created by mistake \(bulk terminate \d\/2\)$/);
+    }
+    // Nothing was written to the registries for these cases.
+    for (const id of ids) expect((await listAudit(h.registries.db, { caseId: id })).filter((r) => r.kind === 'write' && r.registry !== ('operator' as never))).toEqual([]);
+
+    // Single cancel and terminate.
+    await startCase(h.client, { caseId: 'ops-cancel', procedureId: 'birth-group', input: { application: birthApplication('Lê Thị Huỷ') } });
+    await waitForCase(h.client, 'ops-cancel', inState('birth.awaitingOfficer'));
+    await cancelCase(deps, 'ops-cancel', { operator, reason: 'applicant withdrew the dossier' });
+    await eventually('the case to be cancelled', async () => (await h.client.workflow.getHandle('case-ops-cancel').describe()).status.name === 'CANCELLED');
+    await startCase(h.client, { caseId: 'ops-terminate', procedureId: 'birth-group', input: { application: birthApplication('Lê Thị Dừng') } });
+    await waitForCase(h.client, 'ops-terminate', inState('birth.awaitingOfficer'));
+    await expect(terminateCase(deps, 'ops-terminate', { operator: { id: '' }, reason: 'x' })).rejects.toThrow(/operator identity/);
+    await terminateCase(deps, 'ops-terminate', { operator, reason: 'duplicate of case ops-cancel' });
+    expect((await h.client.workflow.getHandle('case-ops-terminate').describe()).status.name).toBe('TERMINATED');
+    expect((await listOperatorActions(h.registries.db, { caseId: 'ops-cancel' })).map((a) => a.action)).toEqual(['cancel']);
+    expect((await listOperatorActions(h.registries.db, { caseId: 'ops-terminate' })).map((a) => [a.action, a.reason])).toEqual([
+      ['terminate', 'duplicate of case ops-cancel'],
+    ]);
+  });
+});
