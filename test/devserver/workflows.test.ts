@@ -305,6 +305,31 @@ describe('history', () => {
   });
 });
 
+describe('markers and queries on a workflow task', () => {
+  it('records markers (local activity, patch)', async () => {
+    const h = await env.client.workflow.start('withMarkers', { taskQueue: env.taskQueue, workflowId: uid('marker'), args: ['m'] });
+    expect(await h.result()).toBe('m-patched');
+    const markers = (await h.fetchHistory()).events!.filter((e) => Number(e.eventType) === ET.EVENT_TYPE_MARKER_RECORDED);
+    expect(markers.map((m) => m.markerRecordedEventAttributes?.markerName).sort()).toEqual(['core_local_activity', 'core_patch']);
+  });
+
+  it('a query sent while a workflow task is pending rides on that task (queries map)', async () => {
+    const taskQueue = uid('qmap');
+    const h = await env.client.workflow.start('signalCounter', { taskQueue, workflowId: uid('qmap'), args: [1] });
+    // No worker yet: the first workflow task is scheduled and waits; the query attaches to it.
+    const answer = h.query<number>('total');
+    await new Promise((r) => setTimeout(r, 200));
+    const w = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const total = await w.runUntil(async () => {
+      const t = await answer;
+      await h.signal('add', 3);
+      expect(await h.result()).toBe(3);
+      return t;
+    });
+    expect(total).toBe(0);
+  });
+});
+
 describe('sticky execution', () => {
   it('uses the sticky queue, and after its schedule-to-start timeout the task goes back to the normal queue', async () => {
     const taskQueue = uid('sticky');

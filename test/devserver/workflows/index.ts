@@ -12,6 +12,8 @@ import {
   executeChild,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
+  patched,
   setHandler,
   sleep,
   upsertMemo,
@@ -279,4 +281,12 @@ export async function slowRetry(key: string): Promise<number> {
     startToCloseTimeout: '10s',
     retry: { initialInterval: '30s', maximumAttempts: 5 },
   }).flaky(key, 100);
+}
+
+/** Local activities and patches are recorded as markers (RecordMarker command). */
+export async function withMarkers(x: string): Promise<string> {
+  const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '5s' });
+  const v = await local.echo(x);
+  if (patched('my-patch')) return `${v}-patched`;
+  return v;
 }
