@@ -6,9 +6,17 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from './connection';
 import { FIXTURE_HOUSEHOLDS, FIXTURE_PEOPLE, type FixturePerson } from './seed-fixtures';
 import { generatePopulation, type GeneratedCard, type GeneratedHousehold } from './seed-generate';
+import {
+  CATALOG_FIXTURE_CONTRIBUTIONS,
+  CATALOG_FIXTURE_CONVICTIONS,
+  CATALOG_FIXTURE_HOUSEHOLDS,
+  CATALOG_FIXTURE_MARRIAGES,
+  CATALOG_FIXTURE_PEOPLE,
+} from './seed-catalog-fixtures';
 
 
 export * from './seed-fixtures';
+export * from './seed-catalog-fixtures';
 export { generatePopulation } from './seed-generate';
 
 export interface SeedOptions {
@@ -73,15 +81,15 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
     people,
     seed,
     referenceDate,
-    reservedPersonalIds: FIXTURE_PEOPLE.map((p) => p.personalId),
-    reservedSocialInsuranceNumbers: FIXTURE_PEOPLE.flatMap((p) => (p.socialInsuranceNumber ? [p.socialInsuranceNumber] : [])),
+    reservedPersonalIds: [...FIXTURE_PEOPLE, ...CATALOG_FIXTURE_PEOPLE].map((p) => p.personalId),
+    reservedSocialInsuranceNumbers: [...FIXTURE_PEOPLE, ...CATALOG_FIXTURE_PEOPLE].flatMap((p) => (p.socialInsuranceNumber ? [p.socialInsuranceNumber] : [])),
   });
   onProgress?.(`generated ${gen.persons.length} people in ${gen.households.length} households (seed ${seed})`);
 
-  const allPersons: FixturePerson[] = [...FIXTURE_PEOPLE, ...gen.persons];
-  const allHouseholds: GeneratedHousehold[] = [...FIXTURE_HOUSEHOLDS, ...gen.households];
+  const allPersons: FixturePerson[] = [...FIXTURE_PEOPLE, ...gen.persons, ...CATALOG_FIXTURE_PEOPLE];
+  const allHouseholds: GeneratedHousehold[] = [...FIXTURE_HOUSEHOLDS, ...gen.households, ...CATALOG_FIXTURE_HOUSEHOLDS];
   const allSi = [
-    ...FIXTURE_PEOPLE.flatMap((p) =>
+    ...[...FIXTURE_PEOPLE, ...CATALOG_FIXTURE_PEOPLE].flatMap((p) =>
       p.socialInsuranceNumber
         ? [{ number: p.socialInsuranceNumber, personalId: p.personalId, provinceCode: p.socialInsuranceNumber.slice(0, 2) }]
         : [],
@@ -148,6 +156,44 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
         valid_from: c.validFrom, valid_to: c.validTo, beneficiary_group: c.beneficiaryGroup,
       })),
       'health-insurance cards',
+      onProgress,
+    );
+    // Catalog fixtures beyond the birth group: contribution histories, marriages, convictions.
+    await insertJson(
+      tx,
+      'contribution_records',
+      [['personal_id', 'char(12)'], ['compulsory_months', 'integer'], ['average_monthly_salary', 'bigint'], ['pensioner', 'boolean'], ['pension_since', 'date']],
+      CATALOG_FIXTURE_CONTRIBUTIONS.map((c) => ({
+        personal_id: c.personalId, compulsory_months: c.compulsoryMonths, average_monthly_salary: c.averageMonthlySalary,
+        pensioner: c.pensioner, pension_since: c.pensionSince,
+      })),
+      'contribution records',
+      onProgress,
+    );
+    await insertJson(
+      tx,
+      'marriage_registrations',
+      [
+        ['party_a_id', 'char(12)'], ['party_b_id', 'char(12)'], ['commune_code', 'char(5)'], ['registered_at', 'timestamptz'],
+        ['entry_number', 'integer'], ['certificate_number', 'text'], ['case_id', 'text'],
+      ],
+      CATALOG_FIXTURE_MARRIAGES.map((m) => ({
+        party_a_id: m.partyAId, party_b_id: m.partyBId, commune_code: m.communeCode, registered_at: m.registeredAt,
+        entry_number: Number(m.certificateNumber), certificate_number: m.certificateNumber,
+        case_id: `seed-marriage-${m.partyAId}-${m.partyBId}`,
+      })),
+      'marriages',
+      onProgress,
+    );
+    await insertJson(
+      tx,
+      'convictions',
+      [['personal_id', 'char(12)'], ['judgment_ref', 'text'], ['court', 'text'], ['date', 'date'], ['offence', 'text'], ['sentence', 'text'], ['expunged', 'boolean']],
+      CATALOG_FIXTURE_CONVICTIONS.map((c) => ({
+        personal_id: c.personalId, judgment_ref: c.judgmentRef, court: c.court, date: c.date, offence: c.offence,
+        sentence: c.sentence, expunged: c.expunged,
+      })),
+      'convictions',
       onProgress,
     );
   });

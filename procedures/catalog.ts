@@ -7,6 +7,7 @@ import { birthGroupV1, birthGroupV2Draft } from './birth-group';
 import { birthRegistrationV1 } from './birth-registration';
 import { permanentResidenceV1 } from './permanent-residence';
 import { healthInsuranceCardV1 } from './health-insurance-card';
+import { deathGroupV1 } from './death-group';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';
@@ -34,6 +35,7 @@ export const CATALOG: Catalog = createCatalog([
   birthRegistrationV1,
   permanentResidenceV1,
   healthInsuranceCardV1,
+  deathGroupV1,
 ]);
 
 const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';

@@ -65,7 +65,19 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
         const { createPostgresResidence } = await import('../activities/registries/postgres/residence');
         registries.residence = createPostgresResidence(opts.db, clock);
       }
-      return createPoliceActivities({ registries: need(agency, registries, ['residence']), audit, clock });
+      if (opts.db && !registries.population) {
+        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
+        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
+      }
+      if (opts.db && !registries.judicialRecords) {
+        const { createPostgresJudicialRecords } = await import('../activities/registries/postgres/judicial-records');
+        registries.judicialRecords = createPostgresJudicialRecords(opts.db);
+      }
+      return createPoliceActivities({
+        registries: need(agency, registries, ['residence', 'population', 'judicialRecords']),
+        audit,
+        clock,
+      });
     }
     case 'vss': {
       const { createVssActivities } = await import('../activities/agencies/vss');
@@ -74,7 +86,19 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
         const { createPostgresSocialInsurance } = await import('../activities/registries/postgres/social-insurance');
         registries.socialInsurance = createPostgresSocialInsurance(opts.db, cryptoRandom);
       }
-      return createVssActivities({ registries: need(agency, registries, ['socialInsurance']), audit, clock });
+      if (opts.db && !registries.population) {
+        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
+        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
+      }
+      if (opts.db && !registries.civilStatus) {
+        const { createPostgresCivilStatus } = await import('../activities/registries/postgres/civil-status');
+        registries.civilStatus = createPostgresCivilStatus(opts.db);
+      }
+      return createVssActivities({
+        registries: need(agency, registries, ['socialInsurance', 'population', 'civilStatus']),
+        audit,
+        clock,
+      });
     }
   }
 }

@@ -58,6 +58,13 @@ const NON_RETRYABLE = new Set([
   'APPLICANT_NOT_A_PARENT',
   'INVALID_SERVICE_INPUT',
   'UNKNOWN_PROCEDURE',
+  'ALREADY_DECEASED',
+  'DEATH_ALREADY_REGISTERED',
+  'NO_PERMANENT_RESIDENCE',
+  'BENEFIT_ALREADY_PAID',
+  'NOT_ENTITLED',
+  'ALREADY_MARRIED',
+  'MARRIAGE_NOT_ALLOWED',
 ]);
 
 /** Domain errors (with a stable `code`) become ApplicationFailures of that type; others stay retryable. */

@@ -17,6 +17,7 @@ import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../registries/types';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+import { createJusticeDeathActivities } from './justice-death';
 
 export type JusticeRegistries = { population: PopulationRegistry; civilStatus: CivilStatusRegistry };
 export type JusticeDeps = AgencyDeps<JusticeRegistries>;
@@ -56,6 +57,7 @@ export function createJusticeActivities(deps: JusticeDeps) {
   const { population, civilStatus } = audited(deps);
 
   return {
+    ...createJusticeDeathActivities(deps),
     async checkBirthDossier(request: ServiceRequest<CheckBirthDossierInput>): Promise<BirthDossierCheck> {
       return run(async () => {
         const app = request.input.application;

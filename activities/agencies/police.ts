@@ -11,6 +11,7 @@ import type {
 import type { ServiceRequest } from '../../procedures/types';
 import type { Household, ResidenceRegistry } from '../registries/types';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+import { createPoliceDeathActivities } from './police-death';
 
 export type PoliceRegistries = { residence: ResidenceRegistry };
 export type PoliceDeps = AgencyDeps<PoliceRegistries>;
@@ -36,6 +37,7 @@ export function createPoliceActivities(deps: PoliceDeps) {
   const { residence } = audited(deps);
 
   return {
+    ...createPoliceDeathActivities(deps),
     async checkResidence(request: ServiceRequest<CheckResidenceInput>): Promise<HouseholdCheck> {
       return run(async () => {
         const { motherId, fatherId } = request.input;

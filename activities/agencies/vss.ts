@@ -4,10 +4,16 @@
  */
 import type { InsuranceCard, IssueHealthInsuranceCardInput } from '../../procedures/birth-case';
 import type { ServiceRequest } from '../../procedures/types';
-import type { SocialInsuranceRegistry } from '../registries/types';
+import type { CivilStatusRegistry, PopulationRegistry, SocialInsuranceRegistry } from '../registries/types';
+import { createVssDeathActivities } from './vss-death';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 
-export type VssRegistries = { socialInsurance: SocialInsuranceRegistry };
+/** Population and civil status are read only (the deceased's relatives and marriages). */
+export type VssRegistries = {
+  socialInsurance: SocialInsuranceRegistry;
+  population: PopulationRegistry;
+  civilStatus: CivilStatusRegistry;
+};
 export type VssDeps = AgencyDeps<VssRegistries>;
 
 /** Children under 6: card group TE, funded by the state budget. */
@@ -17,6 +23,7 @@ export function createVssActivities(deps: VssDeps) {
   const { socialInsurance } = audited(deps);
 
   return {
+    ...createVssDeathActivities(deps),
     async issueHealthInsuranceCard(request: ServiceRequest<IssueHealthInsuranceCardInput>): Promise<InsuranceCard> {
       return run(async () => {
         const { childId, provinceCode, dateOfBirth } = request.input;

@@ -24,6 +24,11 @@ const PERSON_FIELDS = [
 const BIRTH_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'childId', 'registeredAt', 'communeCode'];
 const HOUSEHOLD_FIELDS = ['householdId', 'headId', 'address', 'members'];
 const CARD_FIELDS = ['cardNumber', 'socialInsuranceNumber', 'personalId', 'validFrom', 'validTo', 'beneficiaryGroup'];
+const DEATH_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'deceasedId', 'dateOfDeath', 'placeOfDeath', 'cause', 'registeredAt'];
+const MARRIAGE_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'partyAId', 'partyBId', 'registeredAt'];
+const CONTRIBUTION_FIELDS = ['compulsoryMonths', 'averageMonthlySalary', 'pensioner', 'pensionSince'];
+const PAYMENT_FIELDS = ['paymentRef', 'kind', 'subjectId', 'beneficiaryId', 'amount', 'paidAt'];
+const CONVICTION_FIELDS = ['judgmentRef', 'court', 'date', 'offence', 'sentence', 'expunged'];
 
 export function auditRegistries(registries: Registries, sink: AuditSink, clock: () => Date): Registries {
   async function audited<T>(
@@ -59,7 +64,7 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
   }
 
   const readFields = (ctx: AccessContext, all: string[]) => ctx.fields ?? all;
-  const { population, civilStatus, residence, socialInsurance } = registries;
+  const { population, civilStatus, residence, socialInsurance, judicialRecords } = registries;
 
   return {
     population: {
@@ -78,6 +83,15 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
           () => population.createPerson(ctx, person),
           (p) => p.personalId,
         ),
+      markDeceased: (ctx, personalId) =>
+        audited(ctx, 'population', 'markDeceased', 'write', ['deceased'], personalId, () =>
+          population.markDeceased(ctx, personalId),
+        ),
+      // A search by parent: the subject is the parent; the fields are those of the children returned.
+      findChildrenOf: (ctx, personalId) =>
+        audited(ctx, 'population', 'findChildrenOf', 'read', readFields(ctx, PERSON_FIELDS), personalId, () =>
+          population.findChildrenOf(ctx, personalId),
+        ),
     },
     civilStatus: {
       registerBirth: (ctx, input) =>
@@ -87,6 +101,26 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
       findBirthByChild: (ctx, childId) =>
         audited(ctx, 'civilStatus', 'findBirthByChild', 'read', readFields(ctx, BIRTH_FIELDS), childId, () =>
           civilStatus.findBirthByChild(ctx, childId),
+        ),
+      registerDeath: (ctx, input) =>
+        audited(ctx, 'civilStatus', 'registerDeath', 'write', Object.keys(input), input.deceasedId, () =>
+          civilStatus.registerDeath(ctx, input),
+        ),
+      findDeathOf: (ctx, personalId) =>
+        audited(ctx, 'civilStatus', 'findDeathOf', 'read', readFields(ctx, DEATH_FIELDS), personalId, () =>
+          civilStatus.findDeathOf(ctx, personalId),
+        ),
+      registerMarriage: (ctx, input) =>
+        audited(ctx, 'civilStatus', 'registerMarriage', 'write', Object.keys(input), input.partyAId, () =>
+          civilStatus.registerMarriage(ctx, input),
+        ),
+      findCurrentMarriageOf: (ctx, personalId) =>
+        audited(ctx, 'civilStatus', 'findCurrentMarriageOf', 'read', readFields(ctx, MARRIAGE_FIELDS), personalId, () =>
+          civilStatus.findCurrentMarriageOf(ctx, personalId),
+        ),
+      findMarriagesOf: (ctx, personalId) =>
+        audited(ctx, 'civilStatus', 'findMarriagesOf', 'read', readFields(ctx, MARRIAGE_FIELDS), personalId, () =>
+          civilStatus.findMarriagesOf(ctx, personalId),
         ),
     },
     residence: {
@@ -98,6 +132,10 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
         audited(ctx, 'residence', 'addPermanentMember', 'write', Object.keys(input), input.personalId, () =>
           residence.addPermanentMember(ctx, input),
         ),
+      deletePermanentResidence: (ctx, input) =>
+        audited(ctx, 'residence', 'deletePermanentResidence', 'write', Object.keys(input), input.personalId, () =>
+          residence.deletePermanentResidence(ctx, input),
+        ),
     },
     socialInsurance: {
       getCardOf: (ctx, personalId) =>
@@ -107,6 +145,28 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
       issueHealthInsuranceCard: (ctx, input) =>
         audited(ctx, 'socialInsurance', 'issueHealthInsuranceCard', 'write', Object.keys(input), input.personalId, () =>
           socialInsurance.issueHealthInsuranceCard(ctx, input),
+        ),
+      getContributionRecord: (ctx, personalId) =>
+        audited(ctx, 'socialInsurance', 'getContributionRecord', 'read', readFields(ctx, CONTRIBUTION_FIELDS), personalId, () =>
+          socialInsurance.getContributionRecord(ctx, personalId),
+        ),
+      payBenefit: (ctx, input) =>
+        audited(ctx, 'socialInsurance', 'payBenefit', 'write', Object.keys(input), input.beneficiaryId, () =>
+          socialInsurance.payBenefit(ctx, input),
+        ),
+      findBenefitPayments: (ctx, subjectId) =>
+        audited(ctx, 'socialInsurance', 'findBenefitPayments', 'read', readFields(ctx, PAYMENT_FIELDS), subjectId, () =>
+          socialInsurance.findBenefitPayments(ctx, subjectId),
+        ),
+    },
+    judicialRecords: {
+      getConvictionsOf: (ctx, personalId) =>
+        audited(ctx, 'judicialRecords', 'getConvictionsOf', 'read', readFields(ctx, CONVICTION_FIELDS), personalId, () =>
+          judicialRecords.getConvictionsOf(ctx, personalId),
+        ),
+      issueCertificate: (ctx, input) =>
+        audited(ctx, 'judicialRecords', 'issueCertificate', 'write', Object.keys(input), input.personalId, () =>
+          judicialRecords.issueCertificate(ctx, input),
         ),
     },
   };

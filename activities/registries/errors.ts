@@ -52,6 +52,40 @@ export class AlreadyPermanentResidentError extends RegistryError {
   }
 }
 
+export class DeathAlreadyRegisteredError extends RegistryError {
+  readonly code = 'DEATH_ALREADY_REGISTERED';
+  constructor(
+    readonly personalId: string,
+    readonly caseId: string,
+  ) {
+    super(`The death of ${personalId} is already registered (case ${caseId})`);
+  }
+}
+
+export class AlreadyMarriedError extends RegistryError {
+  readonly code = 'ALREADY_MARRIED';
+  constructor(readonly personalId: string) {
+    super(`${personalId} is already married (a registered marriage that has not been dissolved)`);
+  }
+}
+
+export class NoPermanentResidenceError extends RegistryError {
+  readonly code = 'NO_PERMANENT_RESIDENCE';
+  constructor(readonly personalId: string) {
+    super(`${personalId} has no permanent residence to delete`);
+  }
+}
+
+export class BenefitAlreadyPaidError extends RegistryError {
+  readonly code = 'BENEFIT_ALREADY_PAID';
+  constructor(
+    readonly subjectId: string,
+    readonly kind: string,
+  ) {
+    super(`The ${kind} for ${subjectId} has already been paid`);
+  }
+}
+
 export class InvalidRegistryInputError extends RegistryError {
   readonly code = 'INVALID_REGISTRY_INPUT';
 }

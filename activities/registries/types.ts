@@ -7,7 +7,7 @@
  * Writes are idempotent by `ctx.caseId` + operation, because activities are retried.
  */
 
-export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance';
+export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance' | 'judicialRecords';
 export type AgencyId = 'justice' | 'police' | 'vss';
 export type Sex = 'male' | 'female';
 
@@ -66,6 +66,10 @@ export interface PopulationRegistry {
   getPerson(ctx: AccessContext, personalId: string): Promise<PersonRecord | null>;
   /** Creates the person and allocates a new 12-digit personal ID number. Idempotent per case. */
   createPerson(ctx: AccessContext, person: NewPerson): Promise<PersonRecord>;
+  /** Records that the person died (after the death is registered). Idempotent: marking twice changes nothing. */
+  markDeceased(ctx: AccessContext, personalId: string): Promise<PersonRecord>;
+  /** The person's children recorded in the population database (father or mother is the person). */
+  findChildrenOf(ctx: AccessContext, personalId: string): Promise<PersonRecord[]>;
 }
 
 export interface BirthRegistration {
@@ -86,6 +90,65 @@ export interface CivilStatusRegistry {
     input: { childId: string; communeCode: string; registeredAt: string; medicalBirthNoticeNo: string },
   ): Promise<BirthRegistration>;
   findBirthByChild(ctx: AccessContext, childId: string): Promise<BirthRegistration | null>;
+  /** Records a death in the commune's death register book for the year (entries numbered from 1). Idempotent per case. */
+  registerDeath(ctx: AccessContext, input: NewDeathRegistration): Promise<DeathRegistration>;
+  findDeathOf(ctx: AccessContext, personalId: string): Promise<DeathRegistration | null>;
+  /** Records a marriage in the commune's marriage register book for the year. Idempotent per case. */
+  registerMarriage(ctx: AccessContext, input: NewMarriageRegistration): Promise<MarriageRegistration>;
+  /** The person's current marriage (registered, not dissolved), if any: the marital status. */
+  findCurrentMarriageOf(ctx: AccessContext, personalId: string): Promise<MarriageRegistration | null>;
+  /** Every marriage of the person, dissolved or not (e.g. to find the spouse at the time of a death). */
+  findMarriagesOf(ctx: AccessContext, personalId: string): Promise<MarriageRegistration[]>;
+}
+
+export type CauseOfDeath = 'natural' | 'illness' | 'workAccident' | 'occupationalDisease' | 'other';
+
+export interface NewDeathRegistration {
+  deceasedId: string;
+  communeCode: string;
+  registeredAt: string;
+  dateOfDeath: string; // yyyy-mm-dd
+  placeOfDeath: string; // commune code
+  cause: CauseOfDeath;
+  /** Number of the death notice (giấy báo tử) issued by the hospital or commune. */
+  deathNoticeNo: string;
+  declarantId: string;
+}
+
+export interface DeathRegistration {
+  registerBook: string; // e.g. "KT-2026-00004" (KT: khai tử, death)
+  year: number;
+  entryNumber: number;
+  certificateNumber: string;
+  deceasedId: string;
+  dateOfDeath: string;
+  placeOfDeath: string;
+  cause: CauseOfDeath;
+  declarantId: string;
+  registeredAt: string;
+  communeCode: string;
+  caseId: string;
+}
+
+export interface NewMarriageRegistration {
+  partyAId: string;
+  partyBId: string;
+  communeCode: string;
+  registeredAt: string;
+}
+
+export interface MarriageRegistration {
+  registerBook: string; // e.g. "KH-2026-00004" (KH: kết hôn, marriage)
+  year: number;
+  entryNumber: number;
+  certificateNumber: string;
+  partyAId: string;
+  partyBId: string;
+  registeredAt: string;
+  communeCode: string;
+  caseId: string;
+  /** Divorce, or the death of a spouse. */
+  dissolvedAt: string | null;
 }
 
 export interface Address {
@@ -108,6 +171,22 @@ export interface ResidenceRegistry {
     ctx: AccessContext,
     input: { householdId: string; personalId: string; relationToHead: string; headConsentRef: string },
   ): Promise<Household>;
+  /** Deletes a permanent residence (death, …), keeping a deletion record. Idempotent per case. */
+  deletePermanentResidence(
+    ctx: AccessContext,
+    input: { personalId: string; reason: string; basisRef: string },
+  ): Promise<ResidenceDeletion>;
+}
+
+export interface ResidenceDeletion {
+  personalId: string;
+  householdId: string;
+  relationToHead: string;
+  reason: string;
+  /** The document the deletion rests on (e.g. the death certificate number). */
+  basisRef: string;
+  deletedAt: string;
+  caseId: string;
 }
 
 export interface HealthInsuranceCard {
@@ -126,6 +205,70 @@ export interface SocialInsuranceRegistry {
     ctx: AccessContext,
     input: { personalId: string; provinceCode: string; validFrom: string; beneficiaryGroup: string },
   ): Promise<HealthInsuranceCard>;
+  /** Contribution history and pension status (null: the person never contributed nor draws a pension). */
+  getContributionRecord(ctx: AccessContext, personalId: string): Promise<ContributionRecord | null>;
+  /** Records a benefit payment. Idempotent per case + operation key (one payment of a kind per case). */
+  payBenefit(ctx: AccessContext, input: NewBenefitPayment): Promise<BenefitPayment>;
+  findBenefitPayments(ctx: AccessContext, subjectId: string): Promise<BenefitPayment[]>;
+}
+
+export interface ContributionRecord {
+  personalId: string;
+  /** Months of compulsory social-insurance contributions. */
+  compulsoryMonths: number;
+  /** Average monthly salary on which contributions were paid (VND). */
+  averageMonthlySalary: number;
+  pensioner: boolean;
+  pensionSince: string | null;
+}
+
+export type BenefitKind = 'funeralAllowance' | 'survivorOneTime';
+
+export interface NewBenefitPayment {
+  kind: BenefitKind;
+  /** The insured person the benefit derives from (the deceased). */
+  subjectId: string;
+  /** Who receives it (the representative of the family). */
+  beneficiaryId: string;
+  amount: number; // VND
+  /** How the amount was computed (for the decision and the audit). */
+  basis: string;
+  paidAt: string;
+}
+
+export interface BenefitPayment extends NewBenefitPayment {
+  paymentRef: string;
+  caseId: string;
+}
+
+/** A conviction in the judicial records database (lý lịch tư pháp). */
+export interface Conviction {
+  judgmentRef: string;
+  court: string;
+  date: string;
+  offence: string;
+  sentence: string;
+  /** Expunged convictions (đã được xóa án tích) are not shown on a type 1 certificate. */
+  expunged: boolean;
+}
+
+export interface JudicialRecordCertificate {
+  certificateNumber: string;
+  personalId: string;
+  /** Type 1: for the person (no expunged convictions); type 2: full record (for proceedings or the person's request). */
+  certificateType: '1' | '2';
+  convictions: Conviction[];
+  issuedAt: string;
+  caseId: string;
+}
+
+export interface JudicialRecordsRegistry {
+  getConvictionsOf(ctx: AccessContext, personalId: string): Promise<Conviction[]>;
+  /** Issues a certificate with the convictions it shows. Idempotent per case. */
+  issueCertificate(
+    ctx: AccessContext,
+    input: { personalId: string; certificateType: '1' | '2'; convictions: Conviction[]; issuedAt: string },
+  ): Promise<JudicialRecordCertificate>;
 }
 
 export interface Registries {
@@ -133,6 +276,7 @@ export interface Registries {
   civilStatus: CivilStatusRegistry;
   residence: ResidenceRegistry;
   socialInsurance: SocialInsuranceRegistry;
+  judicialRecords: JudicialRecordsRegistry;
 }
 
 export interface AuditEntry {

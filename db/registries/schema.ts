@@ -1,5 +1,6 @@
 /**
- * The state registries the engine ships for demos and tests: population, civil status, residence, social insurance.
+ * The state registries the engine ships for demos and tests: population, civil status, residence, social insurance,
+ * judicial records.
  * An agency may replace any of them by its own adapter (activities/registries/types.ts).
  */
 import { sql } from 'drizzle-orm';
@@ -8,8 +9,10 @@ import {
   char,
   check,
   date,
+  bigint,
   index,
   integer,
+  jsonb,
   pgTable,
   serial,
   text,
@@ -168,4 +171,159 @@ export const healthInsuranceCards = pgTable(
     unique('health_insurance_cards_person_valid_from').on(t.personalId, t.validFrom),
     check('health_insurance_cards_validity', sql`${t.validTo} >= ${t.validFrom}`),
   ],
+);
+
+// ---------------------------------------------------------------- civil status: deaths and marriages
+
+export const deathRegistrations = pgTable(
+  'death_registrations',
+  {
+    id: serial('id').primaryKey(),
+    bookId: integer('book_id')
+      .notNull()
+      .references(() => registerBooks.id),
+    entryNumber: integer('entry_number').notNull(),
+    certificateNumber: text('certificate_number').notNull(),
+    deceasedId: char('deceased_id', { length: 12 })
+      .notNull()
+      .unique()
+      .references(() => persons.personalId),
+    dateOfDeath: date('date_of_death', { mode: 'string' }).notNull(),
+    placeOfDeath: char('place_of_death', { length: 5 }).notNull(),
+    cause: text('cause').notNull(),
+    deathNoticeNo: text('death_notice_no').notNull(),
+    declarantId: char('declarant_id', { length: 12 }).notNull(),
+    communeCode: char('commune_code', { length: 5 }).notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'string' }).notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+  (t) => [
+    unique('death_registrations_book_entry').on(t.bookId, t.entryNumber),
+    check('death_registrations_entry_positive', sql`${t.entryNumber} >= 1`),
+  ],
+);
+
+export const marriageRegistrations = pgTable(
+  'marriage_registrations',
+  {
+    id: serial('id').primaryKey(),
+    bookId: integer('book_id').references(() => registerBooks.id),
+    entryNumber: integer('entry_number').notNull(),
+    certificateNumber: text('certificate_number').notNull(),
+    partyAId: char('party_a_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    partyBId: char('party_b_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    communeCode: char('commune_code', { length: 5 }).notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'string' }).notNull(),
+    /** Divorce or death of a spouse ends the marriage. */
+    dissolvedAt: timestamp('dissolved_at', { withTimezone: true, mode: 'string' }),
+    /** The case that registered it (null for seeded historical marriages). */
+    caseId: text('case_id').unique(),
+  },
+  (t) => [
+    unique('marriage_registrations_book_entry').on(t.bookId, t.entryNumber),
+    index('marriage_registrations_a_idx').on(t.partyAId),
+    index('marriage_registrations_b_idx').on(t.partyBId),
+    check('marriage_registrations_distinct_parties', sql`${t.partyAId} <> ${t.partyBId}`),
+  ],
+);
+
+// ---------------------------------------------------------------- residence: deletions
+
+export const residenceDeletions = pgTable(
+  'residence_deletions',
+  {
+    id: serial('id').primaryKey(),
+    personalId: char('personal_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    householdId: text('household_id')
+      .notNull()
+      .references(() => households.householdId),
+    relationToHead: text('relation_to_head').notNull(),
+    since: date('since', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    basisRef: text('basis_ref').notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'string' }).notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+  (t) => [index('residence_deletions_person_idx').on(t.personalId)],
+);
+
+// ---------------------------------------------------------------- social insurance: contributions and benefits
+
+export const contributionRecords = pgTable(
+  'contribution_records',
+  {
+    personalId: char('personal_id', { length: 12 })
+      .primaryKey()
+      .references(() => persons.personalId),
+    compulsoryMonths: integer('compulsory_months').notNull(),
+    averageMonthlySalary: bigint('average_monthly_salary', { mode: 'number' }).notNull(),
+    pensioner: boolean('pensioner').notNull().default(false),
+    pensionSince: date('pension_since', { mode: 'string' }),
+  },
+  (t) => [check('contribution_records_months', sql`${t.compulsoryMonths} >= 0`)],
+);
+
+export const benefitPayments = pgTable(
+  'benefit_payments',
+  {
+    id: serial('id').primaryKey(),
+    paymentRef: text('payment_ref').notNull().unique(),
+    kind: text('kind', { enum: ['funeralAllowance', 'survivorOneTime'] }).notNull(),
+    subjectId: char('subject_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    beneficiaryId: char('beneficiary_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    basis: text('basis').notNull(),
+    paidAt: timestamp('paid_at', { withTimezone: true, mode: 'string' }).notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+  (t) => [
+    /** A benefit of a kind is paid once per insured person. */
+    unique('benefit_payments_subject_kind').on(t.subjectId, t.kind),
+    check('benefit_payments_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+// ---------------------------------------------------------------- judicial records
+
+export const convictions = pgTable(
+  'convictions',
+  {
+    id: serial('id').primaryKey(),
+    personalId: char('personal_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    judgmentRef: text('judgment_ref').notNull().unique(),
+    court: text('court').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    offence: text('offence').notNull(),
+    sentence: text('sentence').notNull(),
+    expunged: boolean('expunged').notNull().default(false),
+  },
+  (t) => [index('convictions_person_idx').on(t.personalId)],
+);
+
+export const judicialRecordCertificates = pgTable(
+  'judicial_record_certificates',
+  {
+    id: serial('id').primaryKey(),
+    certificateNumber: text('certificate_number').notNull().unique(),
+    personalId: char('personal_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    certificateType: text('certificate_type', { enum: ['1', '2'] }).notNull(),
+    convictions: jsonb('convictions').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'string' }).notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+  (t) => [index('judicial_record_certificates_person_idx').on(t.personalId)],
 );

@@ -26,15 +26,17 @@ describe('procedure catalog', () => {
   });
 
   it('lists the four procedures of the first slice', () => {
-    expect(listProcedures().map((p) => p.id).sort()).toEqual([
+    // Later procedures (death group, marriage, …) are tested in test/catalog.
+    expect(listProcedures().map((p) => p.id).sort()).toEqual(expect.arrayContaining([
       'birth-group',
       'birth-registration',
       'health-insurance-card',
       'permanent-residence',
-    ]);
+    ]));
   });
 
-  for (const [id, versions] of CATALOG) {
+  const BIRTH_FAMILY = ['birth-group', 'birth-registration', 'permanent-residence', 'health-insurance-card'];
+  for (const [id, versions] of [...CATALOG].filter(([id]) => BIRTH_FAMILY.includes(id))) {
     for (const [version, def] of versions) {
       describe(`${id} v${version}`, () => {
         it('declares an outcome for every top-level final state, and every declared outcome is reachable', () => {

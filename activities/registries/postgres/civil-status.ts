@@ -7,6 +7,7 @@ import { BirthAlreadyRegisteredError, InvalidRegistryInputError, isUniqueViolati
 import { findPerson } from './population';
 import type { BirthRegistration, CivilStatusRegistry } from '../types';
 import { writeKey } from './keys';
+import { createPostgresCivilStatusEvents } from './civil-status-events';
 
 /** Book code for a commune's birth register of a year, e.g. "KS-2026-00106" (KS: khai sinh, birth). */
 export function birthBookCode(communeCode: string, year: number): string {
@@ -47,6 +48,7 @@ export function findBirthByChildId(db: Executor, childId: string): Promise<Birth
 
 export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
   return {
+    ...createPostgresCivilStatusEvents(db),
     findBirthByChild: (_ctx, childId) => findBirthByChildId(db, childId),
 
     async registerBirth(ctx, input) {

@@ -6,6 +6,7 @@ import { createPostgresCivilStatus } from './civil-status';
 import { createPostgresPopulation } from './population';
 import { createPostgresResidence } from './residence';
 import { createPostgresSocialInsurance } from './social-insurance';
+import { createPostgresJudicialRecords } from './judicial-records';
 import type { RandomSource } from './keys';
 
 export interface PostgresRegistriesOptions {
@@ -27,11 +28,20 @@ export function createPostgresRegistries(db: Executor, options: PostgresRegistri
     civilStatus: createPostgresCivilStatus(db),
     residence: createPostgresResidence(db, clock),
     socialInsurance: createPostgresSocialInsurance(db, random),
+    judicialRecords: createPostgresJudicialRecords(db),
   };
 }
 
 export type { RandomSource } from './keys';
 export { birthBookCode, certificateNumberOf, findBirthByChildId } from './civil-status';
 export { findPerson } from './population';
-export { findHousehold, findHouseholdOf } from './residence';
-export { cardValidTo, findCardOf, healthInsuranceCardNumber } from './social-insurance';
+export { findHousehold, findHouseholdOf, findResidenceDeletionsOf } from './residence';
+export { civilBookCode, findCurrentMarriage, findDeathOfPerson } from './civil-status-events';
+export { findCertificatesOf, findConvictionsOf } from './judicial-records';
+export {
+  cardValidTo,
+  findBenefitPaymentsOf,
+  findCardOf,
+  findContributionRecord,
+  healthInsuranceCardNumber,
+} from './social-insurance';

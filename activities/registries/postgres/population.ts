@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq, or } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
 import { persons } from '../../../db/registries/schema';
 import { makePersonalId, randomDigits } from '../../../domain/identifiers';
@@ -51,6 +51,21 @@ function checkNewPerson(p: NewPerson): number {
 export function createPostgresPopulation(db: Executor, random: RandomSource): PopulationRegistry {
   return {
     getPerson: (_ctx: AccessContext, personalId: string) => findPerson(db, personalId),
+
+    async markDeceased(_ctx, personalId) {
+      const [row] = await db.update(persons).set({ deceased: true }).where(eq(persons.personalId, personalId)).returning();
+      if (!row) throw new PersonNotFoundError(personalId);
+      return toPersonRecord(row);
+    },
+
+    async findChildrenOf(_ctx, personalId) {
+      const rows = await db
+        .select()
+        .from(persons)
+        .where(or(eq(persons.fatherId, personalId), eq(persons.motherId, personalId)))
+        .orderBy(asc(persons.dateOfBirth), asc(persons.personalId));
+      return rows.map(toPersonRecord);
+    },
 
     async createPerson(ctx, person) {
       const key = writeKey(ctx);

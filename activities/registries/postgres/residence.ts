@@ -1,10 +1,17 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
-import { householdMembers, households } from '../../../db/registries/schema';
+import { householdMembers, households, residenceDeletions } from '../../../db/registries/schema';
 import { localDateOf } from '../../../domain/working-days';
-import { AlreadyPermanentResidentError, HouseholdNotFoundError, InvalidRegistryInputError, PersonNotFoundError } from '../errors';
+import {
+  AlreadyPermanentResidentError,
+  HouseholdNotFoundError,
+  InvalidRegistryInputError,
+  isUniqueViolation,
+  NoPermanentResidenceError,
+  PersonNotFoundError,
+} from '../errors';
 import { findPerson } from './population';
-import type { Household, ResidenceRegistry } from '../types';
+import type { Household, ResidenceDeletion, ResidenceRegistry } from '../types';
 import { writeKey } from './keys';
 
 export async function findHousehold(db: Executor, householdId: string): Promise<Household | null> {
@@ -32,8 +39,60 @@ export async function findHouseholdOf(db: Executor, personalId: string): Promise
   return m ? findHousehold(db, m.householdId) : null;
 }
 
+type DeletionRow = typeof residenceDeletions.$inferSelect;
+const toDeletion = (r: DeletionRow): ResidenceDeletion => ({
+  personalId: r.personalId,
+  householdId: r.householdId,
+  relationToHead: r.relationToHead,
+  reason: r.reason,
+  basisRef: r.basisRef,
+  deletedAt: new Date(r.deletedAt).toISOString(),
+  caseId: r.caseId,
+});
+
+export async function findResidenceDeletionsOf(db: Executor, personalId: string): Promise<ResidenceDeletion[]> {
+  const rows = await db.select().from(residenceDeletions).where(eq(residenceDeletions.personalId, personalId));
+  return rows.map(toDeletion);
+}
+
 export function createPostgresResidence(db: Executor, clock: () => Date): ResidenceRegistry {
+  const deletionBy = async (key: string) => {
+    const [row] = await db.select().from(residenceDeletions).where(eq(residenceDeletions.caseId, key)).limit(1);
+    return row ? toDeletion(row) : null;
+  };
   return {
+    async deletePermanentResidence(ctx, input) {
+      const key = writeKey(ctx);
+      const done = await deletionBy(key);
+      if (done) return done; // a retried activity: already deleted by this case
+      if (input.reason.trim() === '') throw new InvalidRegistryInputError('reason is empty');
+      if (input.basisRef.trim() === '') throw new InvalidRegistryInputError('basisRef is empty');
+      try {
+        await db.transaction(async (tx) => {
+          const [member] = await tx
+            .delete(householdMembers)
+            .where(eq(householdMembers.personalId, input.personalId))
+            .returning();
+          if (!member) throw new NoPermanentResidenceError(input.personalId);
+          await tx.insert(residenceDeletions).values({
+            personalId: member.personalId,
+            householdId: member.householdId,
+            relationToHead: member.relationToHead,
+            since: member.since,
+            reason: input.reason,
+            basisRef: input.basisRef,
+            deletedAt: clock().toISOString(),
+            caseId: key,
+          });
+        });
+      } catch (e) {
+        const raced = await deletionBy(key);
+        if (raced && (e instanceof NoPermanentResidenceError || isUniqueViolation(e))) return raced;
+        throw e;
+      }
+      return (await deletionBy(key))!;
+    },
+
     getHouseholdOf: (_ctx, personalId) => findHouseholdOf(db, personalId),
 
     async addPermanentMember(ctx, input) {

@@ -1,14 +1,22 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
-import { healthInsuranceCards, persons, socialInsuranceNumbers } from '../../../db/registries/schema';
+import {
+  benefitPayments,
+  contributionRecords,
+  healthInsuranceCards,
+  persons,
+  socialInsuranceNumbers,
+} from '../../../db/registries/schema';
 import { makeSocialInsuranceNumber, randomDigits } from '../../../domain/identifiers';
 import { isProvinceCode } from '../../../domain/provinces';
 import {
+  BenefitAlreadyPaidError,
   InvalidRegistryInputError,
+  isUniqueViolation,
   PersonNotFoundError,
   SocialInsuranceNumberAllocationError,
 } from '../errors';
-import type { HealthInsuranceCard, SocialInsuranceRegistry } from '../types';
+import type { BenefitPayment, ContributionRecord, HealthInsuranceCard, SocialInsuranceRegistry } from '../types';
 import { writeKey, type RandomSource } from './keys';
 
 const MAX_ATTEMPTS = 20;
@@ -80,7 +88,41 @@ async function ensureNumber(db: Executor, personalId: string, provinceCode: stri
   throw new SocialInsuranceNumberAllocationError(MAX_ATTEMPTS);
 }
 
+type PaymentRow = typeof benefitPayments.$inferSelect;
+const toPayment = (r: PaymentRow): BenefitPayment => ({
+  paymentRef: r.paymentRef,
+  kind: r.kind,
+  subjectId: r.subjectId,
+  beneficiaryId: r.beneficiaryId,
+  amount: r.amount,
+  basis: r.basis,
+  paidAt: new Date(r.paidAt).toISOString(),
+  caseId: r.caseId,
+});
+
+export async function findContributionRecord(db: Executor, personalId: string): Promise<ContributionRecord | null> {
+  const [row] = await db.select().from(contributionRecords).where(eq(contributionRecords.personalId, personalId)).limit(1);
+  return row
+    ? {
+        personalId: row.personalId,
+        compulsoryMonths: row.compulsoryMonths,
+        averageMonthlySalary: row.averageMonthlySalary,
+        pensioner: row.pensioner,
+        pensionSince: row.pensionSince,
+      }
+    : null;
+}
+
+export async function findBenefitPaymentsOf(db: Executor, subjectId: string): Promise<BenefitPayment[]> {
+  const rows = await db.select().from(benefitPayments).where(eq(benefitPayments.subjectId, subjectId)).orderBy(benefitPayments.id);
+  return rows.map(toPayment);
+}
+
 export function createPostgresSocialInsurance(db: Executor, random: RandomSource): SocialInsuranceRegistry {
+  const paymentBy = async (key: string) => {
+    const [row] = await db.select().from(benefitPayments).where(eq(benefitPayments.caseId, key)).limit(1);
+    return row ? toPayment(row) : null;
+  };
   const byKey = async (key: string) => {
     const [row] = await db
       .select()
@@ -91,6 +133,39 @@ export function createPostgresSocialInsurance(db: Executor, random: RandomSource
   };
   return {
     getCardOf: (_ctx, personalId) => findCardOf(db, personalId),
+    getContributionRecord: (_ctx, personalId) => findContributionRecord(db, personalId),
+    findBenefitPayments: (_ctx, subjectId) => findBenefitPaymentsOf(db, subjectId),
+
+    async payBenefit(ctx, input) {
+      const key = writeKey(ctx);
+      const done = await paymentBy(key);
+      if (done) return done; // a retried activity: paid once
+      if (!Number.isInteger(input.amount) || input.amount <= 0) {
+        throw new InvalidRegistryInputError(`amount must be a positive whole number of VND: ${input.amount}`);
+      }
+      const [row] = await db
+        .insert(benefitPayments)
+        .values({
+          paymentRef: `VSS-${input.kind === 'funeralAllowance' ? 'MT' : 'TT'}-${key}`,
+          kind: input.kind,
+          subjectId: input.subjectId,
+          beneficiaryId: input.beneficiaryId,
+          amount: input.amount,
+          basis: input.basis,
+          paidAt: input.paidAt,
+          caseId: key,
+        })
+        .onConflictDoNothing()
+        .returning()
+        .catch((e) => {
+          if (isUniqueViolation(e)) return [];
+          throw e;
+        });
+      if (row) return toPayment(row);
+      const raced = await paymentBy(key);
+      if (raced) return raced;
+      throw new BenefitAlreadyPaidError(input.subjectId, input.kind);
+    },
 
     async issueHealthInsuranceCard(ctx, input) {
       const key = writeKey(ctx);

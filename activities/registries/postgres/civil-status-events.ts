@@ -1,0 +1,215 @@
+/**
+ * Deaths and marriages in the commune register books: one book per commune, year and kind, entries numbered
+ * consecutively from 1 (the certificate number equals the entry number), as for births.
+ */
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../../db/connection';
+import { deathRegistrations, marriageRegistrations, persons, registerBooks } from '../../../db/registries/schema';
+import { isCommuneCode } from '../../../domain/provinces';
+import { localDateOf } from '../../../domain/working-days';
+import {
+  AlreadyMarriedError,
+  DeathAlreadyRegisteredError,
+  InvalidRegistryInputError,
+  isUniqueViolation,
+  PersonNotFoundError,
+} from '../errors';
+import { findPerson } from './population';
+import { certificateNumberOf } from './civil-status';
+import type { CauseOfDeath, DeathRegistration, MarriageRegistration, NewDeathRegistration, NewMarriageRegistration } from '../types';
+import { writeKey } from './keys';
+
+const BOOK_PREFIX = { death: 'KT', marriage: 'KH' } as const;
+
+/** Book code of a commune's death (KT: khai tử) or marriage (KH: kết hôn) register of a year. */
+export function civilBookCode(kind: 'death' | 'marriage', communeCode: string, year: number): string {
+  return `${BOOK_PREFIX[kind]}-${year}-${communeCode}`;
+}
+
+/** Takes the next entry number of the book (created on first use); the row lock keeps numbers consecutive. */
+async function takeEntry(tx: Executor, kind: 'death' | 'marriage', communeCode: string, year: number) {
+  const bookCode = civilBookCode(kind, communeCode, year);
+  await tx.insert(registerBooks).values({ bookCode, kind, communeCode, year }).onConflictDoNothing();
+  const [book] = await tx
+    .update(registerBooks)
+    .set({ nextEntry: sql`${registerBooks.nextEntry} + 1` })
+    .where(eq(registerBooks.bookCode, bookCode))
+    .returning({ id: registerBooks.id, next: registerBooks.nextEntry });
+  return { bookId: book.id, bookCode, entryNumber: book.next - 1 };
+}
+
+function registrationYear(registeredAt: string): { at: Date; year: number } {
+  const at = new Date(registeredAt);
+  if (Number.isNaN(at.getTime())) throw new InvalidRegistryInputError(`bad registeredAt "${registeredAt}"`);
+  return { at, year: Number(localDateOf(at).slice(0, 4)) };
+}
+
+async function findDeathBy(db: Executor, where: ReturnType<typeof eq>): Promise<DeathRegistration | null> {
+  const [row] = await db
+    .select({ reg: deathRegistrations, bookCode: registerBooks.bookCode, year: registerBooks.year })
+    .from(deathRegistrations)
+    .innerJoin(registerBooks, eq(registerBooks.id, deathRegistrations.bookId))
+    .where(where)
+    .limit(1);
+  if (!row) return null;
+  const r = row.reg;
+  return {
+    registerBook: row.bookCode,
+    year: row.year,
+    entryNumber: r.entryNumber,
+    certificateNumber: r.certificateNumber,
+    deceasedId: r.deceasedId,
+    dateOfDeath: r.dateOfDeath,
+    placeOfDeath: r.placeOfDeath,
+    cause: r.cause as CauseOfDeath,
+    declarantId: r.declarantId,
+    registeredAt: new Date(r.registeredAt).toISOString(),
+    communeCode: r.communeCode,
+    caseId: r.caseId,
+  };
+}
+
+export function findDeathOfPerson(db: Executor, personalId: string): Promise<DeathRegistration | null> {
+  return findDeathBy(db, eq(deathRegistrations.deceasedId, personalId));
+}
+
+async function findMarriageBy(db: Executor, where: ReturnType<typeof eq>): Promise<MarriageRegistration | null> {
+  const [first] = await findMarriagesBy(db, where, 1);
+  return first ?? null;
+}
+
+async function findMarriagesBy(db: Executor, where: ReturnType<typeof eq>, limit = 100): Promise<MarriageRegistration[]> {
+  const rows = await db
+    .select({ reg: marriageRegistrations, bookCode: registerBooks.bookCode, year: registerBooks.year })
+    .from(marriageRegistrations)
+    .leftJoin(registerBooks, eq(registerBooks.id, marriageRegistrations.bookId))
+    .where(where)
+    .orderBy(asc(marriageRegistrations.registeredAt))
+    .limit(limit);
+  return rows.map((row) => {
+  const r = row.reg;
+  const registeredAt = new Date(r.registeredAt).toISOString();
+  return {
+    registerBook: row.bookCode ?? 'historical',
+    year: row.year ?? Number(registeredAt.slice(0, 4)),
+    entryNumber: r.entryNumber,
+    certificateNumber: r.certificateNumber,
+    partyAId: r.partyAId,
+    partyBId: r.partyBId,
+    registeredAt,
+    communeCode: r.communeCode,
+    caseId: r.caseId ?? '',
+    dissolvedAt: r.dissolvedAt ? new Date(r.dissolvedAt).toISOString() : null,
+  };
+  });
+}
+
+export function findCurrentMarriage(db: Executor, personalId: string): Promise<MarriageRegistration | null> {
+  return findMarriageBy(
+    db,
+    and(
+      or(eq(marriageRegistrations.partyAId, personalId), eq(marriageRegistrations.partyBId, personalId)),
+      isNull(marriageRegistrations.dissolvedAt),
+    )!,
+  );
+}
+
+export function createPostgresCivilStatusEvents(db: Executor) {
+  return {
+    findDeathOf: (_ctx: unknown, personalId: string) => findDeathOfPerson(db, personalId),
+    findCurrentMarriageOf: (_ctx: unknown, personalId: string) => findCurrentMarriage(db, personalId),
+    findMarriagesOf: (_ctx: unknown, personalId: string) =>
+      findMarriagesBy(db, or(eq(marriageRegistrations.partyAId, personalId), eq(marriageRegistrations.partyBId, personalId))!),
+
+    async registerDeath(ctx: Parameters<typeof writeKey>[0], input: NewDeathRegistration): Promise<DeathRegistration> {
+      const key = writeKey(ctx);
+      const done = await findDeathBy(db, eq(deathRegistrations.caseId, key));
+      if (done) return done;
+      if (!isCommuneCode(input.communeCode)) throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
+      if (!isCommuneCode(input.placeOfDeath)) throw new InvalidRegistryInputError(`not a commune code: "${input.placeOfDeath}"`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dateOfDeath)) throw new InvalidRegistryInputError('dateOfDeath must be yyyy-mm-dd');
+      if (!(await findPerson(db, input.deceasedId))) throw new PersonNotFoundError(input.deceasedId);
+      const { at, year } = registrationYear(input.registeredAt);
+      try {
+        await db.transaction(async (tx) => {
+          const { bookId, entryNumber } = await takeEntry(tx, 'death', input.communeCode, year);
+          await tx.insert(deathRegistrations).values({
+            bookId,
+            entryNumber,
+            certificateNumber: certificateNumberOf(entryNumber),
+            deceasedId: input.deceasedId,
+            dateOfDeath: input.dateOfDeath,
+            placeOfDeath: input.placeOfDeath,
+            cause: input.cause,
+            deathNoticeNo: input.deathNoticeNo,
+            declarantId: input.declarantId,
+            communeCode: input.communeCode,
+            registeredAt: at.toISOString(),
+            caseId: key,
+          });
+          // The death ends the person's marriage.
+          await tx
+            .update(marriageRegistrations)
+            .set({ dissolvedAt: at.toISOString() })
+            .where(
+              and(
+                or(eq(marriageRegistrations.partyAId, input.deceasedId), eq(marriageRegistrations.partyBId, input.deceasedId)),
+                isNull(marriageRegistrations.dissolvedAt),
+              ),
+            );
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const mine = await findDeathBy(db, eq(deathRegistrations.caseId, key));
+        if (mine) return mine;
+        const other = await findDeathOfPerson(db, input.deceasedId);
+        if (other) throw new DeathAlreadyRegisteredError(input.deceasedId, other.caseId);
+        throw e;
+      }
+      const created = await findDeathBy(db, eq(deathRegistrations.caseId, key));
+      if (!created) throw new Error(`death registration for case ${key} vanished after commit`);
+      return created;
+    },
+
+    async registerMarriage(ctx: Parameters<typeof writeKey>[0], input: NewMarriageRegistration): Promise<MarriageRegistration> {
+      const key = writeKey(ctx);
+      const done = await findMarriageBy(db, eq(marriageRegistrations.caseId, key));
+      if (done) return done;
+      if (!isCommuneCode(input.communeCode)) throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
+      if (input.partyAId === input.partyBId) throw new InvalidRegistryInputError('the two parties must differ');
+      for (const id of [input.partyAId, input.partyBId]) {
+        if (!(await findPerson(db, id))) throw new PersonNotFoundError(id);
+      }
+      const { at, year } = registrationYear(input.registeredAt);
+      await db.transaction(async (tx) => {
+        // Lock both parties' rows so two concurrent marriages of one person cannot both pass the check.
+        await tx
+          .select({ id: persons.personalId })
+          .from(persons)
+          .where(or(eq(persons.personalId, input.partyAId), eq(persons.personalId, input.partyBId)))
+          .for('update');
+        for (const id of [input.partyAId, input.partyBId]) {
+          const current = await findCurrentMarriage(tx, id);
+          if (current) throw new AlreadyMarriedError(id);
+        }
+        const { bookId, entryNumber } = await takeEntry(tx, 'marriage', input.communeCode, year);
+        await tx.insert(marriageRegistrations).values({
+          bookId,
+          entryNumber,
+          certificateNumber: certificateNumberOf(entryNumber),
+          partyAId: input.partyAId,
+          partyBId: input.partyBId,
+          communeCode: input.communeCode,
+          registeredAt: at.toISOString(),
+          caseId: key,
+        });
+      }).catch(async (e) => {
+        if (!isUniqueViolation(e)) throw e;
+        if (!(await findMarriageBy(db, eq(marriageRegistrations.caseId, key)))) throw e;
+      });
+      const created = await findMarriageBy(db, eq(marriageRegistrations.caseId, key));
+      if (!created) throw new Error(`marriage registration for case ${key} vanished after commit`);
+      return created;
+    },
+  };
+}
