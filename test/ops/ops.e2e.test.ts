@@ -24,6 +24,8 @@ import { explainCase, formatExplanation } from '../../ops/explain';
 import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase } from '../../ops/repair';
 import { exportHistory, replayCases, replayFile } from '../../ops/replay';
 import { findStuck, type StuckCase, type StuckOptions } from '../../ops/stuck';
+import { runCommand } from '../../ops/main';
+import { createOpsRoutes } from '../../ops/routes';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../engine/harness';
 
 const INCOMPATIBLE = fileURLToPath(new URL('./fixtures/incompatible-workflows.ts', import.meta.url));
@@ -356,5 +358,71 @@ describe('ops: stuck cases found, explained and repaired', () => {
     expect((await listOperatorActions(h.registries.db, { caseId: 'ops-terminate' })).map((a) => [a.action, a.reason])).toEqual([
       ['terminate', 'duplicate of case ops-cancel'],
     ]);
+  });
+});
+
+describe('ops CLI and read-only routes', () => {
+  const capture = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => lines.push(a.map(String).join(' '));
+    try {
+      const code = await runCommand(deps, argv, env);
+      return { code, out: lines.join('\n') };
+    } finally {
+      console.log = log;
+    }
+  };
+
+  it('stuck, explain, a bulk dry run, an action that needs a reason, the audit trail; GET /ops/stuck and explain', async () => {
+    const caseId = 'ops-cli-late';
+    await startCase(h.client, {
+      caseId,
+      procedureId: 'birth-group',
+      input: { application: birthApplication('Phạm Văn Cli') },
+      receivedAt: new Date(Date.now() - 15 * 86_400_000).toISOString(),
+    });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+
+    const stuck = await capture(['stuck', '--procedure', 'birth-group', '--kind', 'pastDeadline', '--query', `WorkflowId = 'case-${caseId}'`]);
+    expect(stuck.code).toBe(2);
+    expect(stuck.out).toMatch(new RegExp(`${caseId}\\s+birth-group v1`));
+    expect(stuck.out).toMatch(/step total past its legal deadline .* awaiting APPROVE_BIRTH by officer@justice/);
+    const json = JSON.parse((await capture(['stuck', '--json', '--agency', 'justice', '--query', `WorkflowId = 'case-${caseId}'`])).out);
+    expect(json).toEqual([expect.objectContaining({ caseId, reasons: expect.arrayContaining([expect.objectContaining({ kind: 'pastDeadline' })]) })]);
+
+    const explained = await capture(['explain', caseId]);
+    expect(explained.out).toMatch(/now: active in birth\.awaitingOfficer; accepts .*APPROVE_BIRTH/);
+    expect(explained.out).toMatch(/state\s+entered birth\.awaitingOfficer/);
+    expect(explained.out).toMatch(/registry justice read population\.getPerson/);
+
+    const dry = await capture(['bulk', 'terminate', '--stuck', '--dry-run', '--query', `WorkflowId = 'case-${caseId}'`, '--reason', 'clean-up'], { OPS_OPERATOR: 'ops.cli' });
+    expect(dry.out).toMatch(new RegExp(`DRY RUN: would terminate 1 case\\(s\\):\\n\\s+${caseId}`));
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('RUNNING');
+
+    await expect(capture(['terminate', caseId], { OPS_OPERATOR: 'ops.cli' })).rejects.toBeInstanceOf(ReasonRequiredError);
+    const event = JSON.stringify({ type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'the medical birth notice is forged' });
+    const sent = await capture(['send', caseId, '--event', event, '--reason', 'officer instruction by e-mail 2026-11-22'], { OPS_OPERATOR: 'ops.cli' });
+    expect(sent.code).toBe(0);
+    expect((await getCaseResult(h.client, caseId)).outcome).toBe('refused');
+    const audit = await capture(['audit', caseId]);
+    expect(audit.out).toMatch(/operator:ops\.cli\s+sendEvent \(ok\): officer instruction by e-mail 2026-11-22/);
+
+    // Read-only routes (mounted by the API under /ops).
+    const app = createOpsRoutes(deps);
+    await startCase(h.client, {
+      caseId: 'ops-route-late',
+      procedureId: 'birth-group',
+      input: { application: birthApplication('Phạm Thị Route') },
+      receivedAt: new Date(Date.now() - 15 * 86_400_000).toISOString(),
+    });
+    await waitForCase(h.client, 'ops-route-late', inState('birth.awaitingOfficer'));
+    const res = await app.request(`/stuck?procedure=birth-group&kind=pastDeadline&query=${encodeURIComponent("WorkflowId = 'case-ops-route-late'")}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { count: number; cases: { caseId: string }[] };
+    expect(body.cases.map((c) => c.caseId)).toEqual(['ops-route-late']);
+    const ex = await app.request('/cases/ops-route-late/explain');
+    expect(((await ex.json()) as { current: { activeStates: string[] } }).current.activeStates).toEqual(['birth.awaitingOfficer']);
+    expect((await app.request('/cases/no-such-case/explain')).status).toBe(404);
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * Read-only operator HTTP routes, to be mounted by the API under `/ops` (actions stay on the CLI, which records the
+ * operator's identity). `createOpsRoutes(deps)` returns a Hono app:
+ *   GET /stuck?procedure=&version=&agency=&olderThan=2d&kind=activityRetrying,noWorker&attempts=3&query=
+ *   GET /cases/:caseId/explain
+ *   GET /cases/:caseId/actions
+ */
+import { Hono } from 'hono';
+import { listOperatorActions } from './audit';
+import type { OpsDeps } from './common';
+import { explainCase } from './explain';
+import { findStuck, type StuckKind } from './stuck';
+
+function durationMs(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s);
+  if (!m) return undefined;
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms'];
+}
+
+export function createOpsRoutes(deps: OpsDeps): Hono {
+  const app = new Hono();
+  app.get('/stuck', async (c) => {
+    const q = c.req.query();
+    const stuck = await findStuck(deps, {
+      procedureId: q.procedure || undefined,
+      procedureVersion: q.version ? Number(q.version) : undefined,
+      agency: q.agency || undefined,
+      olderThanMs: durationMs(q.olderThan),
+      query: q.query || undefined,
+      kinds: q.kind ? (q.kind.split(',') as StuckKind[]) : undefined,
+      attemptThreshold: q.attempts ? Number(q.attempts) : undefined,
+      notPickedUpMs: durationMs(q.notPickedUp),
+    });
+    return c.json({ count: stuck.length, cases: stuck });
+  });
+  app.get('/cases/:caseId/explain', async (c) => {
+    try {
+      return c.json(await explainCase(deps, c.req.param('caseId')));
+    } catch (err) {
+      if ((err as { name?: string }).name === 'WorkflowNotFoundError') return c.json({ error: 'CASE_NOT_FOUND' }, 404);
+      throw err;
+    }
+  });
+  app.get('/cases/:caseId/actions', async (c) => c.json(await listOperatorActions(deps.db, { caseId: c.req.param('caseId') })));
+  return app;
+}
