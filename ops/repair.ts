@@ -90,6 +90,8 @@ export interface ResetPoint {
   workflowTaskStartedAt: string;
   state: string;
   enteredAt: string | null;
+  /** True when a workflow task started exactly when the state was entered (else: the last one before). */
+  exact: boolean;
 }
 
 /** Pairs each WorkflowTaskCompleted with its WorkflowTaskStarted time (= the workflow's clock in that task). */
@@ -121,7 +123,7 @@ export async function findResetPoint(deps: OpsDeps, ref: CaseRef, state: string,
   const tasks = completedTasks(history.events ?? []);
   if (tasks.length === 0) throw new OpsError('NO_RESET_POINT', `case ${ref.caseId} has no completed workflow task yet`);
   if (state === START_STATE) {
-    return { workflowTaskCompletedEventId: tasks[0].completedId, workflowTaskStartedAt: tasks[0].startedAt, state, enteredAt: null };
+    return { workflowTaskCompletedEventId: tasks[0].completedId, workflowTaskStartedAt: tasks[0].startedAt, state, enteredAt: null, exact: true };
   }
   const snap = await trySnapshot(deps, ref);
   if (!snap) {
@@ -138,12 +140,13 @@ export async function findResetPoint(deps: OpsDeps, ref: CaseRef, state: string,
   const entry = occurrence === 'first' ? matches[0] : matches[matches.length - 1];
   const enteredMs = Date.parse(entry.enteredAt);
   let task = tasks.find((t) => Date.parse(t.startedAt) === enteredMs);
+  const exact = task !== undefined;
   if (!task) {
     // Different clock precision: the last task that started at or before the entry.
     const before = tasks.filter((t) => Date.parse(t.startedAt) <= enteredMs);
     task = before[before.length - 1] ?? tasks[0];
   }
-  return { workflowTaskCompletedEventId: task.completedId, workflowTaskStartedAt: task.startedAt, state: entry.state, enteredAt: entry.enteredAt };
+  return { workflowTaskCompletedEventId: task.completedId, workflowTaskStartedAt: task.startedAt, state: entry.state, enteredAt: entry.enteredAt, exact };
 }
 
 async function resetWorkflow(deps: OpsDeps, ref: CaseRef, eventId: number, reason: string, reapplyEvents: boolean): Promise<string> {

@@ -19,9 +19,9 @@ import { FIXTURE_HOUSEHOLD_HEAD } from '../../db/seed';
 import { createAgencyWorker } from '../../worker/agency-worker';
 import { getCaseResult, sendEvent, signalEvent, startCase } from '../../worker/case-client';
 import { listOperatorActions, ReasonRequiredError } from '../../ops/audit';
-import { listCases, type OpsDeps } from '../../ops/common';
+import { caseRef, listCases, type OpsDeps } from '../../ops/common';
 import { explainCase, formatExplanation } from '../../ops/explain';
-import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase } from '../../ops/repair';
+import { bulkAction, cancelCase, findResetPoint, resetToState, retryStep, sendEventAs, terminateCase } from '../../ops/repair';
 import { exportHistory, replayCases, replayFile } from '../../ops/replay';
 import { findStuck, type StuckCase, type StuckOptions } from '../../ops/stuck';
 import { runCommand } from '../../ops/main';
@@ -282,6 +282,34 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const result = await finishResidence(caseId);
     expect(result.outcome).toBe('completed');
     await expectConsistent(caseId, childName);
+  });
+
+  it('reset points: a statechart state maps to the workflow task in which the chart entered it', async () => {
+    const caseId = 'ops-reset-point';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Trần Văn Điểm') } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    await sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+    const snap = await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+    const ref = await caseRef(deps, caseId);
+    const events = (await h.client.workflow.getHandle(ref.workflowId).fetchHistory()).events ?? [];
+    const byId = new Map(events.map((e) => [Number(e.eventId), e]));
+    for (const state of ['birth.awaitingOfficer', 'services.residence.awaitingHeadConsent']) {
+      const p = await findResetPoint(deps, ref, state);
+      expect(p.exact).toBe(true);
+      expect(p.enteredAt).toBe(snap.timeline.find((t) => t.state === state)!.enteredAt);
+      expect(byId.get(p.workflowTaskCompletedEventId)?.workflowTaskCompletedEventAttributes).toBeTruthy();
+    }
+    const a = await findResetPoint(deps, ref, 'birth.awaitingOfficer');
+    const b = await findResetPoint(deps, ref, 'services.residence.awaitingHeadConsent');
+    expect(b.workflowTaskCompletedEventId).toBeGreaterThan(a.workflowTaskCompletedEventId);
+    // The approval (an update) was accepted between the two points.
+    const approval = events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(Number(approval?.eventId)).toBeGreaterThan(a.workflowTaskCompletedEventId);
+    expect(Number(approval?.eventId)).toBeLessThan(b.workflowTaskCompletedEventId);
+    expect((await findResetPoint(deps, ref, 'start')).workflowTaskCompletedEventId).toBe(Number(events.find((e) => e.workflowTaskCompletedEventAttributes)?.eventId));
+    expect((await findResetPoint(deps, ref, 'services')).state).toMatch(/^services\./);
+    await expect(findResetPoint(deps, ref, 'birth.awaitingSupplement')).rejects.toThrow(/never in state/);
+    await terminateCase(deps, caseId, { operator, reason: 'end of test' });
   });
 
   it('reset to a named statechart state replays from there on current code; registry writes are not repeated', async () => {
