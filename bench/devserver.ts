@@ -9,8 +9,8 @@
  *
  * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -45,7 +45,17 @@ function freePort(): Promise<number> {
 }
 
 /** The devserver runs in its own process, as `npm run devserver` would. */
-async function spawnDevServer(db: string): Promise<{ address: string; stop(): Promise<void> }> {
+/** CPU seconds (user + system) a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function spawnDevServer(db: string): Promise<{ address: string; pid?: number; stop(): Promise<void> }> {
   const port = await freePort();
   const args = ['--import', 'tsx', 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
   if (PROFILE_DIR) args.unshift('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
@@ -60,6 +70,7 @@ async function spawnDevServer(db: string): Promise<{ address: string; stop(): Pr
   });
   return {
     address: `127.0.0.1:${port}`,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -78,6 +89,8 @@ const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined
 interface Figures {
   target: string;
   wfPerSec: number;
+  /** devserver process CPU time / wall time during the throughput phase (1.0 = one core saturated). */
+  serverCpuShare: number;
   p50: number;
   p99: number;
   singleP50: number;
@@ -116,6 +129,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
 
       // 1) throughput and latency
       const latencies: number[] = [];
+      const cpu0 = cpuSeconds(server.pid);
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: WORKFLOWS }, async (_, i) => {
@@ -126,6 +140,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         }),
       );
       const elapsed = (performance.now() - t0) / 1000;
+      const serverCpuShare = (cpuSeconds(server.pid) - cpu0) / elapsed;
 
       // 1b) unloaded latency: one workflow at a time
       const single: number[] = [];
@@ -162,6 +177,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       return {
         target,
         wfPerSec: WORKFLOWS / elapsed,
+        serverCpuShare,
         p50: pct(latencies, 50),
         p99: pct(latencies, 99),
         singleP50: pct(single, 50),
@@ -209,6 +225,11 @@ async function main() {
     );
   }
   console.log('(p50/p99 are start-to-result under the concurrent load; "1-at-a-time" is the unloaded latency.)');
+  for (const r of results) {
+    console.log(
+      `${r.target}: devserver process used ${(r.serverCpuShare * 100).toFixed(0)}% of one core during the throughput phase (${cpus().length} cores on this machine)`,
+    );
+  }
   console.log('\nTargets: >= 200 wf/s, p50 <= 20 ms on Postgres, per-task cost flat in history length.');
   for (const r of results) {
     const flat = r.wftAt1000 <= Math.max(r.wftAt10 * 1.5, r.wftAt10 + 3);
