@@ -3,7 +3,8 @@
  * deadlines, combined with the history (activities = registry calls on agency queues, timers, updates, signals,
  * workflow-task failures) and the audit log rows (registry calls and operator actions).
  */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { temporal as proto } from './proto';
 import { listAudit } from '../db/engine/audit-queries';
 import type { CaseSnapshot } from '../workflows/definitions';
 import { OPERATOR_REGISTRY } from './audit';
@@ -30,7 +31,7 @@ export interface Explanation {
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-const ET = temporal.api.enums.v1.EventType;
+const ET = proto.api.enums.v1.EventType;
 
 function eventTypeName(e: HistoryEvent): string {
   return (ET[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '');
@@ -106,7 +107,7 @@ export function historyEntries(deps: OpsDeps, events: HistoryEvent[]): ExplainEn
       if (o?.failure) push('failure', `update failed: ${failureMessage(o.failure)}`);
     } else if (e.workflowTaskFailedEventAttributes) {
       const f = e.workflowTaskFailedEventAttributes;
-      const cause = f.cause != null ? temporal.api.enums.v1.WorkflowTaskFailedCause[f.cause] : '?';
+      const cause = f.cause != null ? proto.api.enums.v1.WorkflowTaskFailedCause[f.cause] : '?';
       push('failure', `workflow task failed (${String(cause).replace('WORKFLOW_TASK_FAILED_CAUSE_', '')}): ${failureMessage(f.failure) ?? ''}`);
     } else if (e.workflowTaskTimedOutEventAttributes) {
       push('failure', 'workflow task timed out');

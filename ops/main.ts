@@ -212,18 +212,27 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       return 0;
     }
     default:
-      print(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
+      print(usage());
       return command ? 64 : 0;
   }
 }
 
+function usage(): string {
+  return readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0].replace(/^\/\*\*\n/, '').replace(/^ \* ?/gm, '');
+}
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.length === 0 || args.includes('--help') || args.includes('-h') || args[0] === 'help') {
+    console.log(usage());
+    return;
+  }
   const connection = await Connection.connect(connectionOptions(process.env));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
   const { openRegistriesDatabase } = await import('../db/registries-database');
   const opened = await openRegistriesDatabase(parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries'));
   try {
-    process.exitCode = await runCommand({ client, db: opened.db }, process.argv.slice(2));
+    process.exitCode = await runCommand({ client, db: opened.db }, args);
   } finally {
     await opened.close();
     await connection.close();

@@ -4,7 +4,8 @@
  * and have a dry run that lists what would be touched and touches nothing (no RPC that writes, no audit row).
  */
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { temporal as proto } from './proto';
 import Long from 'long';
 import type { ProcedureEvent } from '../procedures/types';
 import { sendEvent } from '../worker/case-client';
@@ -38,7 +39,7 @@ export interface ActionResult {
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const ENUMS = temporal.api.enums.v1;
+const ENUMS = proto.api.enums.v1;
 
 async function audited(
   deps: OpsDeps,

@@ -6,7 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { temporal as proto } from './proto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/agency-worker';
 import { caseRef, listCases, type CaseFilter, type OpsDeps } from './common';
@@ -25,7 +26,7 @@ export interface ExportedHistory {
   history: unknown;
 }
 
-const History = temporal.api.history.v1.History;
+const History = proto.api.history.v1.History;
 
 /** A history object from an export: ours (toObject format) or Temporal's JSON format. */
 export function historyFromExport(raw: unknown): temporal.api.history.v1.History {

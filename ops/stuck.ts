@@ -5,7 +5,8 @@
  *  - the history (only when a workflow task is retrying): the last WorkflowTaskFailed's cause and failure;
  *  - the snapshot query (only when the engine answers): steps past their legal deadline.
  */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { temporal as proto } from './proto';
 import { snapshotQuery, type CaseSnapshot } from '../workflows/definitions';
 import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import {
@@ -76,8 +77,8 @@ export interface StuckOptions extends CaseFilter {
   kinds?: StuckKind[];
 }
 
-const TQ = temporal.api.enums.v1.TaskQueueType;
-const PAS = temporal.api.enums.v1.PendingActivityState;
+const TQ = proto.api.enums.v1.TaskQueueType;
+const PAS = proto.api.enums.v1.PendingActivityState;
 
 function agencyOfQueue(queue: string): string | null {
   if (queue === ENGINE_TASK_QUEUE) return null;
@@ -96,7 +97,7 @@ export function pollerProbe(deps: OpsDeps) {
       p = deps.client.workflowService
         .describeTaskQueue({
           namespace: nsOf(deps),
-          taskQueue: { name: queue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueue: { name: queue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           taskQueueType: type === 'workflow' ? TQ.TASK_QUEUE_TYPE_WORKFLOW : TQ.TASK_QUEUE_TYPE_ACTIVITY,
         })
         .then(
@@ -135,7 +136,7 @@ async function lastWorkflowTaskFailure(deps: OpsDeps, ref: CaseRef): Promise<{ c
     if (e.workflowTaskCompletedEventAttributes) return null;
     const f = e.workflowTaskFailedEventAttributes;
     if (f) {
-      const cause = f.cause != null ? (temporal.api.enums.v1.WorkflowTaskFailedCause[f.cause] ?? String(f.cause)) : null;
+      const cause = f.cause != null ? (proto.api.enums.v1.WorkflowTaskFailedCause[f.cause] ?? String(f.cause)) : null;
       return { cause: cause?.replace('WORKFLOW_TASK_FAILED_CAUSE_', '') ?? null, message: failureMessage(f.failure) };
     }
   }
@@ -208,7 +209,7 @@ export async function inspectCase(
     }
     const queue = raw.executionConfig?.taskQueue?.name ?? ENGINE_TASK_QUEUE;
     const scheduledAt = tsToIso(wft.scheduledTime);
-    if (wft.state === temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED) {
+    if (wft.state === proto.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED) {
       const p = await probe(queue, 'workflow');
       if ('pollers' in p && p.pollers === 0) {
         engineAnswers = false;
