@@ -37,8 +37,12 @@ export function retryPolicyProto(r: RetryPolicyState) {
   };
 }
 
-/** ScheduleActivityTask command. */
-export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: number): void {
+/**
+ * ScheduleActivityTask command. With `eager` (the worker asked for eager execution on its own task queue)
+ * no task is queued: the caller starts the attempt right away and hands it back in the completion response.
+ * Returns the scheduled event id.
+ */
+export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: number, eager = false): number {
   const s = ctx.state;
   let scheduleToCloseMs = msFromDur(a.scheduleToCloseTimeout);
   let startToCloseMs = msFromDur(a.startToCloseTimeout);
@@ -84,9 +88,11 @@ export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: n
     retry,
   };
   s.activities[id] = act;
-  dispatchAttempt(ctx, act);
+  if (eager) act.currentAttemptScheduledTime = ctx.now;
+  else dispatchAttempt(ctx, act);
   if (scheduleToCloseMs > 0)
     ctx.addDeadline('activity-timeout', ctx.now + scheduleToCloseMs, { sched: id, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE }, `act:${id}`);
+  return id;
 }
 
 function dispatchAttempt(ctx: RunContext, act: ActivityState) {

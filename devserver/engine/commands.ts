@@ -25,7 +25,9 @@ const CLOSE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
 ]);
 
-export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req: any): Promise<void> {
+/** Completes the workflow task; returns the scheduled event ids of activities to start eagerly. */
+export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req: any): Promise<number[]> {
+  const eagerActivities: number[] = [];
   const s = ctx.state;
   const w = s.wft!;
   const commands: any[] = req.commands ?? [];
@@ -34,7 +36,7 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
   // Events that arrived during the task (or updates not yet seen) must be handled before the run may close.
   if (hasClose && (s.buffered.length > 0 || hasUndeliveredUpdates(s))) {
     failWorkflowTask(ctx, CAUSE.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, identity);
-    return;
+    return [];
   }
   const completedId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTaskCompletedEventAttributes', {
     scheduledEventId: w.scheduledEventId,
@@ -63,9 +65,13 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
   for (const cmd of commands) {
     if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) break;
     switch (cmd.commandType) {
-      case CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-        scheduleActivity(ctx, cmd.scheduleActivityTaskCommandAttributes, completedId);
+      case CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+        const a = cmd.scheduleActivityTaskCommandAttributes;
+        const eager = !!a.requestEagerExecution && (!a.taskQueue?.name || a.taskQueue.name === s.taskQueue);
+        const id = scheduleActivity(ctx, a, completedId, eager);
+        if (eager) eagerActivities.push(id);
         break;
+      }
       case CT.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
         requestCancelActivity(ctx, Number(cmd.requestCancelActivityTaskCommandAttributes.scheduledEventId), completedId);
         break;
@@ -164,10 +170,11 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
   // Messages not sequenced by a command (rejections, and anything else the worker sent).
   for (const m of messages.values()) handleProtocolMessage(engine, ctx, m, completedId);
 
-  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return;
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return [];
   const flushed = ctx.flushBuffered();
   if (ctx.work.needNewWft.has(s.runId)) forceNew = true;
   if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) scheduleWorkflowTask(ctx);
+  return eagerActivities;
 }
 
 async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedId: number, identity: string) {

@@ -136,17 +136,23 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         const pq = queries.get(id);
         if (pq) resolveQueryResult(pq, r.resultType, r.answer, r.errorMessage, r.failure);
       }
-      const resetTo = await engine.transact(async (work) => {
+      const out = await engine.transact(async (work) => {
         const ctx = await work.tryRun(token.run);
         const w = ctx?.state.wft;
         if (!ctx || ctx.state.status !== RUNNING || !w || w.state !== 'started' || w.scheduledEventId !== token.sched || w.attempt !== token.att)
           throw notFound('Workflow task not found.');
         const reset = await rollbackSpeculativeTask(ctx, req);
-        if (reset) return reset;
-        await completeWorkflowTask(engine, ctx, req);
-        return 0;
+        if (reset) return { resetTo: reset, activityTasks: [] };
+        const eager = await completeWorkflowTask(engine, ctx, req);
+        // Eager activities: started now and handed back in this response (no activity poll round trip).
+        const activityTasks: unknown[] = [];
+        for (const sched of eager) {
+          const resp = await startActivity(ctx, sched, 1, req.identity ?? '', engine.ids.requestId());
+          if (resp) activityTasks.push(resp);
+        }
+        return { resetTo: 0, activityTasks };
       }, { optimistic: isSimpleCompletion(req) });
-      return { workflowTask: null, activityTasks: [], resetHistoryEventId: resetTo };
+      return { workflowTask: null, activityTasks: out.activityTasks, resetHistoryEventId: out.resetTo };
     },
 
     async RespondWorkflowTaskFailed(req) {
