@@ -228,7 +228,9 @@ export async function retryStep(
         });
         retried.push(a.activityId ?? '');
       } catch (err) {
-        if (!isUnimplemented(err)) throw err;
+        // Unimplemented, or the server's activity API is switched off (Temporal: frontend.activityAPIsEnabled).
+        const disabled = isUnimplemented(err) || /activity api|not enabled|disabled/i.test(err instanceof Error ? err.message : '');
+        if (!disabled) throw err;
         if (!opts.allowWorkflowReset) throw new OpsUnsupportedError('ResetActivity', 'retry now');
         const eventId = await schedulingTask(deps, ref, a.activityId ?? '');
         if (eventId === null) throw new OpsError('NO_RESET_POINT', `no scheduling task for activity ${a.activityId}`);

@@ -188,6 +188,29 @@ describe('ops: stuck cases found, explained and repaired', () => {
     expect(await stuckCase(caseId, { notPickedUpMs: 1_000 })).toBeUndefined();
   });
 
+  it('a stopped engine worker: the workflow task waits on the engine queue nobody polls; the engine back, the case moves on', async () => {
+    const caseId = 'ops-no-engine';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Trần Thị Yến') } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    await h.stopWorker('engine');
+    try {
+      await signalEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+      const stuck = await eventually('the engine queue to be found unpolled', async () => {
+        const s = await stuckCase(caseId, { notPickedUpMs: 1_000, queryTimeoutMs: 500 });
+        return s?.reasons.some((r) => r.kind === 'noWorker') ? s : null;
+      });
+      expect(stuck.reasons).toEqual([expect.objectContaining({ kind: 'noWorker', taskQueue: 'engine', agency: null, waiting: 'workflow task' })]);
+      const x = await explainCase(deps, caseId, { notPickedUpMs: 1_000, queryTimeoutMs: 500 });
+      expect(x.current).toBeNull(); // nobody answers the snapshot query
+      expect(x.entries.some((e) => e.kind === 'event' && /signal event: APPROVE_BIRTH by officer/.test(e.text))).toBe(true);
+    } finally {
+      await h.startWorker('engine');
+    }
+    await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+    expect(await stuckCase(caseId, { notPickedUpMs: 1_000 })).toBeUndefined();
+    await terminateCase(deps, caseId, { operator, reason: 'end of test' });
+  });
+
   it('a step past its legal deadline: found with the step, due date and who must act; an event sent on their behalf is audited', async () => {
     const caseId = 'ops-late-officer';
     const childName = 'Trần Thị Nga';
