@@ -5,7 +5,6 @@
  *  - the history (only when a workflow task is retrying): the last WorkflowTaskFailed's cause and failure;
  *  - the snapshot query (only when the engine answers): steps past their legal deadline.
  */
-import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from './proto';
 import { snapshotQuery, type CaseSnapshot } from '../workflows/definitions';
 import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
