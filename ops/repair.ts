@@ -158,7 +158,7 @@ async function resetWorkflow(deps: OpsDeps, ref: CaseRef, eventId: number, reaso
       reason,
       workflowTaskFinishEventId: Long.fromNumber(eventId),
       requestId: randomUUID(),
-      resetReapplyType: reapplyEvents ? ENUMS.ResetReapplyType.RESET_REAPPLY_TYPE_SIGNAL : ENUMS.ResetReapplyType.RESET_REAPPLY_TYPE_NONE,
+      resetReapplyType: reapplyEvents ? ENUMS.ResetReapplyType.RESET_REAPPLY_TYPE_ALL_ELIGIBLE : ENUMS.ResetReapplyType.RESET_REAPPLY_TYPE_NONE,
       resetReapplyExcludeTypes: reapplyEvents
         ? []
         : [ENUMS.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL, ENUMS.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE],

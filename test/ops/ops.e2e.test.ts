@@ -17,7 +17,7 @@ import { listAudit } from '../../db/engine/audit-queries';
 import { birthRegistrations, healthInsuranceCards, householdMembers, persons } from '../../db/registries/schema';
 import { FIXTURE_HOUSEHOLD_HEAD } from '../../db/seed';
 import { createAgencyWorker } from '../../worker/agency-worker';
-import { getCaseResult, sendEvent, signalEvent, startCase } from '../../worker/case-client';
+import { EventNotAcceptedError, getCaseResult, sendEvent, signalEvent, startCase } from '../../worker/case-client';
 import { listOperatorActions, ReasonRequiredError } from '../../ops/audit';
 import { caseRef, listCases, type OpsDeps } from '../../ops/common';
 import { explainCase, formatExplanation } from '../../ops/explain';
@@ -234,6 +234,10 @@ describe('ops: stuck cases found, explained and repaired', () => {
     await expect(sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: ' ' })).rejects.toBeInstanceOf(
       ReasonRequiredError,
     );
+    // An action the case refuses fails, and the attempt is audited too.
+    await expect(sendEventAs(deps, caseId, { type: 'HEAD_CONSENT', actor: head }, { operator, reason: 'head consented at the counter' })).rejects.toBeInstanceOf(
+      EventNotAcceptedError,
+    );
     const done = await sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: 'officer on leave; approved by phone, minute 17/2026' });
     expect(done.ok).toBe(true);
     const x = await explainCase(deps, caseId);
@@ -244,6 +248,12 @@ describe('ops: stuck cases found, explained and repaired', () => {
     await expectConsistent(caseId, childName);
     const actions = await listOperatorActions(h.registries.db, { caseId });
     expect(actions).toEqual([
+      expect.objectContaining({
+        action: 'sendEvent',
+        outcome: 'error',
+        reason: 'head consented at the counter',
+        details: expect.objectContaining({ eventType: 'HEAD_CONSENT', error: expect.stringMatching(/not accepted/) }),
+      }),
       expect.objectContaining({
         action: 'sendEvent',
         operator: `operator:${operator.id}`,
