@@ -74,6 +74,8 @@ export interface StuckOptions extends CaseFilter {
   /** Budget for the snapshot query (default 5s). */
   queryTimeoutMs?: number;
   kinds?: StuckKind[];
+  /** Cases inspected at once (default 8). */
+  concurrency?: number;
 }
 
 const TQ = proto.api.enums.v1.TaskQueueType;
@@ -256,16 +258,21 @@ export async function findStuck(deps: OpsDeps, opts: StuckOptions = {}): Promise
   const { agency, ...listFilter } = opts;
   const refs = await listCases(deps, listFilter);
   const probe = pollerProbe(deps);
-  const out: StuckCase[] = [];
-  for (const ref of refs) {
-    if (agency) {
-      const def = definitionOf(ref);
-      if (def && !(def.agencies as readonly string[]).includes(agency)) continue;
+  const candidates = refs.filter((ref) => {
+    const def = agency ? definitionOf(ref) : null;
+    return !def || (def.agencies as readonly string[]).includes(agency!);
+  });
+  // A few cases at a time: each inspection is 1–3 RPCs plus, for healthy engines, one query.
+  const inspected: StuckCase[] = new Array(candidates.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < candidates.length) {
+      const i = next++;
+      inspected[i] = await inspectCase(deps, candidates[i], opts, probe);
     }
-    const inspected = await inspectCase(deps, ref, opts, probe);
-    if (inspected.reasons.length > 0) out.push(inspected);
-  }
-  return out;
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, candidates.length) }, lane));
+  return inspected.filter((s) => s.reasons.length > 0);
 }
 
 export function describeReason(r: StuckReason): string {

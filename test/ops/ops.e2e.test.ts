@@ -485,5 +485,14 @@ describe('ops CLI and read-only routes', () => {
     const ex = await app.request('/cases/ops-route-late/explain');
     expect(((await ex.json()) as { current: { activeStates: string[] } }).current.activeStates).toEqual(['birth.awaitingOfficer']);
     expect((await app.request('/cases/no-such-case/explain')).status).toBe(404);
+
+    // Replay all open cases of the procedure before a deployment: the current code, then an incompatible candidate.
+    const ok = await capture(['replay', '--procedure', 'birth-group']);
+    expect(ok.out).toMatch(/replayed [1-9]\d* case\(s\); 0 would fail/);
+    expect(ok.code).toBe(0);
+    const bad = await capture(['replay', '--procedure', 'birth-group', '--workflows', INCOMPATIBLE]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/replayed ([1-9]\d*) case\(s\); \1 would fail/);
+    expect(bad.out).toMatch(/\[nondeterminism\]/);
   });
 });
