@@ -7,7 +7,7 @@
  */
 import { temporal as proto } from './proto';
 import { snapshotQuery, type CaseSnapshot } from '../workflows/definitions';
-import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
+import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import {
   definitionOf,
   failureMessage,
@@ -158,8 +158,11 @@ export async function inspectCase(
   const desc = await deps.client.workflow.getHandle(ref.workflowId, ref.runId).describe();
   const raw = desc.raw;
 
+  const def = definitionOf(ref);
   for (const a of raw.pendingActivities ?? []) {
-    const taskQueue = a.activityOptions?.taskQueue?.name ?? '';
+    // activityOptions is reported by recent servers; else the queue follows from the procedure's service declaration.
+    const declared = def?.services.find((s) => s.name === a.activityType?.name);
+    const taskQueue = a.activityOptions?.taskQueue?.name || (declared ? agencyTaskQueue(declared.agency) : '');
     const agency = agencyOfQueue(taskQueue);
     const attempts = a.attempt ?? 1;
     if (attempts >= threshold) {
@@ -234,7 +237,6 @@ export async function inspectCase(
     const snap = await trySnapshot(deps, ref, opts.queryTimeoutMs ?? 5_000);
     if (snap) {
       activeStates = snap.activeStates;
-      const def = definitionOf(ref);
       for (const s of snap.steps) {
         if (s.completedAt !== null || s.dueAt === null) continue;
         const overdueMs = now - Date.parse(s.dueAt);
