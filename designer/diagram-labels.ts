@@ -87,3 +87,14 @@ export function procedureNotes(def: ProcedureDefinition): string[] {
 export function stateName(model: ChartModel, s: ChartState): string {
   return s.path === '' ? model.machineId : s.key;
 }
+
+/** For a leaf in the SVG: the step deadlines that count while the case is in it (an ancestor's). */
+export function coveringDeadlines(def: ProcedureDefinition, s: ChartState): string[] {
+  if (s.kind === 'final') return [];
+  return def.deadlines
+    .filter((d) => d.step !== 'total' && s.path.startsWith(`${d.statePath ?? d.step}.`))
+    .map((d) => {
+      const extra = d.workingDaysWithVerification === undefined ? '' : `, ${d.workingDaysWithVerification} with verification`;
+      return `deadline ${d.step}: ${workingDays(d.workingDays)}${extra}`;
+    });
+}

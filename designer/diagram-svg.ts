@@ -5,7 +5,7 @@
  */
 import type { ProcedureDefinition } from '../procedures/types';
 import { entryLeaves, finalLeaves, readChart, type ChartModel, type ChartState } from './chart-model';
-import { procedureNotes, stateNotes, transitionLabel } from './diagram-labels';
+import { coveringDeadlines, procedureNotes, stateNotes, transitionLabel } from './diagram-labels';
 
 const CHAR_W = 6.6;
 const LINE_H = 15;
@@ -69,7 +69,7 @@ function layout(def: ProcedureDefinition, model: ChartModel): { boxes: Map<strin
   const maxLayer = Math.max(0, ...layer.values());
   const boxes = new Map<string, Box>();
   for (const s of leaves) {
-    const lines = [s.path.split('.').join(' › '), ...stateNotes(def, s)];
+    const lines = [s.path.split('.').join(' › '), ...stateNotes(def, s), ...coveringDeadlines(def, s)];
     const w = Math.max(...lines.map((l) => l.length)) * CHAR_W + 2 * PAD;
     const h = lines.length * LINE_H + 2 * PAD;
     boxes.set(s.path, { path: s.path, lines, final: s.kind === 'final', layer: layer.get(s.path) ?? maxLayer + 1, x: 0, y: 0, w, h });
