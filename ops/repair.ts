@@ -234,8 +234,13 @@ export async function retryStep(
         if (!opts.allowWorkflowReset) throw new OpsUnsupportedError('ResetActivity', 'retry now');
         const eventId = await schedulingTask(deps, ref, a.activityId ?? '');
         if (eventId === null) throw new OpsError('NO_RESET_POINT', `no scheduling task for activity ${a.activityId}`);
-        const newRunId = await resetWorkflow(deps, ref, eventId, `${ctx.operator.id}: ${ctx.reason}`, true);
-        return { method: 'ResetWorkflowExecution', resetEventId: eventId, newRunId };
+        try {
+          const newRunId = await resetWorkflow(deps, ref, eventId, `${ctx.operator.id}: ${ctx.reason}`, true);
+          return { method: 'ResetWorkflowExecution', resetEventId: eventId, newRunId };
+        } catch (resetErr) {
+          if (resetErr instanceof OpsUnsupportedError) throw new OpsUnsupportedError('ResetActivity nor ResetWorkflowExecution', 'retry now');
+          throw resetErr;
+        }
       }
     }
     return { method: 'ResetActivity', retried };
