@@ -43,6 +43,18 @@ const routes = {
     request: { params: procedureIdParam },
     responses: { 200: json(anyObject, 'A procedure: data fields and their sources, deadlines, events'), ...errors },
   }),
+  getProcedureDiagram: createRoute({
+    method: 'get',
+    path: '/procedures/{procedureId}/diagram',
+    request: { params: procedureIdParam, query: z.object({ format: z.enum(['mermaid', 'svg']).default('svg') }) },
+    responses: {
+      200: {
+        content: { 'image/svg+xml': { schema: z.string() }, 'text/vnd.mermaid': { schema: z.string() } },
+        description: 'The statechart with agencies, deadlines and data sources',
+      },
+      ...errors,
+    },
+  }),
   submitApplication: createRoute({
     method: 'post',
     path: '/applications',
@@ -116,6 +128,11 @@ export function createApp(service: CaseService): OpenAPIHono {
   });
   app.openapi(routes.listProcedures, (c) => c.json({ procedures: service.listProcedures() }, 200));
   app.openapi(routes.getProcedure, (c) => c.json(service.describeProcedure(c.req.valid('param').procedureId), 200));
+  app.openapi(routes.getProcedureDiagram, (c) => {
+    const { format } = c.req.valid('query');
+    const diagram = service.diagram(c.req.valid('param').procedureId, format);
+    return c.body(diagram.body, 200, { 'content-type': diagram.contentType });
+  });
   app.openapi(routes.submitApplication, async (c) => {
     const result = await service.submitApplication(c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     return c.json(result, result.duplicate ? 200 : 201);

@@ -14,6 +14,7 @@ import type { AccessContext, Registries } from '../activities/registries/types';
 import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
+import { DIAGRAM_CONTENT_TYPES, renderDiagram, type DiagramFormat } from '../designer/diagram';
 import {
   CaseNotFoundError as CaseClientNotFoundError,
   DataNotAcceptedError,
@@ -64,6 +65,7 @@ export interface CaseService {
   health(): Promise<HealthReport>;
   listProcedures(): unknown[];
   describeProcedure(id: string): Record<string, unknown>;
+  diagram(id: string, format: DiagramFormat): { body: string; contentType: string };
   submitApplication(body: SubmitApplication, idempotencyKey?: string): Promise<SubmissionResult>;
   provideData(caseId: string, body: ProvideData): Promise<Record<string, unknown>>;
   sendEvent(caseId: string, body: SendEvent): Promise<Record<string, unknown>>;
@@ -206,6 +208,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     listProcedures: () => listProcedures(CATALOG),
 
     describeProcedure: (id) => describeProcedureDefinition(procedureOrThrow(id)),
+
+    diagram: (id, format) => ({ body: renderDiagram(procedureOrThrow(id), format), contentType: DIAGRAM_CONTENT_TYPES[format] }),
 
     async submitApplication(body, idempotencyKey) {
       const def = procedureOrThrow(body.procedureId);

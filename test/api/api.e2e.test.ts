@@ -75,6 +75,18 @@ describe('HTTP API', () => {
     expect((await call('GET', '/procedures/no-such')).body.error.code).toBe('PROCEDURE_NOT_FOUND');
   });
 
+  it('serves a procedure diagram as SVG and Mermaid', async () => {
+    const svg = await app.request('/procedures/birth-group/diagram');
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    const text = await svg.text();
+    expect(text).toMatch(/^<(\?xml|svg)/);
+    expect(text).toContain('police');
+    const mermaid = await app.request('/procedures/birth-group/diagram?format=mermaid');
+    expect(await mermaid.text()).toContain('stateDiagram-v2');
+    expect((await call('GET', '/procedures/birth-group/diagram?format=png')).status).toBe(400);
+  });
+
   it('rejects malformed input with a JSON error naming each bad field', async () => {
     const res = await call('POST', '/applications', { procedureId: 'birth-group', applicant: { personalId: '12', fullName: '' } });
     expect(res.status).toBe(400);
