@@ -74,7 +74,7 @@ export function buildListQuery(filter: CaseFilter, now: Date): string {
 }
 
 /** The run's start input (procedure id/version, case id, received-at) from its first history event. */
-export async function loadStartInput(deps: OpsDeps, workflowId: string, runId?: string): Promise<{ input: RunProcedureInput | null; runId: string }> {
+export async function loadStartInput(deps: OpsDeps, workflowId: string, runId?: string): Promise<{ input: RunProcedureInput | null }> {
   const res = await deps.client.workflowService.getWorkflowExecutionHistory({
     namespace: nsOf(deps),
     execution: { workflowId, runId: runId ?? '' },
@@ -83,8 +83,7 @@ export async function loadStartInput(deps: OpsDeps, workflowId: string, runId?: 
   const first = res.history?.events?.[0];
   const payload = first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   const input = payload ? deps.client.options.loadedDataConverter.payloadConverter.fromPayload<RunProcedureInput>(payload) : null;
-  const resolvedRun = runId || first?.workflowExecutionStartedEventAttributes?.originalExecutionRunId || '';
-  return { input, runId: resolvedRun };
+  return { input };
 }
 
 export function definitionOf(ref: Pick<CaseRef, 'procedureId' | 'procedureVersion'>): ProcedureDefinition | null {
