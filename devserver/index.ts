@@ -19,6 +19,8 @@ import { executionHandlers } from './service/executions';
 import { historyHandlers } from './service/history';
 import { taskHandlers } from './service/tasks';
 import { queryUpdateHandlers } from './service/queries-updates';
+import { adminHandlers } from './service/admin';
+import { PollerRegistry } from './engine/pollers';
 import { loadVisibility, type VisibilityRecorder } from './visibility-adapter';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
@@ -89,6 +91,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       return { id: ns.id, name: ns.name };
     },
   });
+  const pollers = new PollerRegistry(() => engine.now());
   const workflowService: Record<string, RpcHandler> = {
     ...(visibilityHandlers?.workflowService ?? {}),
     ...namespaceHandlers(engine),
@@ -96,7 +99,23 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     ...historyHandlers(engine),
     ...taskHandlers(engine, queries),
     ...queryUpdateHandlers(engine, queries),
+    ...adminHandlers(engine, pollers, visibilityModule?.deleteVisibility),
   };
+  // Every poll is recorded (identity, time, rate) for DescribeTaskQueue.
+  for (const [method, kind] of [
+    ['PollWorkflowTaskQueue', 'workflow'],
+    ['PollActivityTaskQueue', 'activity'],
+  ] as const) {
+    const inner = workflowService[method];
+    workflowService[method] = async (req: any, signal) => {
+      const queue = req?.taskQueue?.name;
+      if (queue) {
+        const ns = await engine.namespace(req.namespace);
+        pollers.record(ns.id, kind, queue, req.identity ?? '', req.taskQueueMetadata?.maxTasksPerSecond?.value ?? 0);
+      }
+      return inner(req, signal);
+    };
+  }
 
   const stopController = new AbortController();
   setMaxListeners(0, stopController.signal); // one listener per in-flight call

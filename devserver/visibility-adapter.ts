@@ -29,6 +29,7 @@ export type VisibilityRecorder = (tx: Executor, rec: VisibilityRecord) => Promis
 
 export interface VisibilityModule {
   recordVisibility: VisibilityRecorder;
+  deleteVisibility?: (tx: Executor, namespaceId: string, runId: string) => Promise<void>;
   createVisibilityHandlers(deps: {
     db: Executor;
     resolveNamespace(name: string): Promise<{ id: string; name: string }>;

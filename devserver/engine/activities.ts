@@ -107,6 +107,40 @@ function dispatchAttempt(ctx: RunContext, act: ActivityState) {
     }, attEntity(act));
 }
 
+/**
+ * Re-creates a pending activity in a new run (reset): scheduled again as attempt 1 from now, with its
+ * schedule-to-close deadline.
+ */
+export function redispatchActivity(ctx: RunContext, act: ActivityState): void {
+  act.scheduledTime = ctx.now;
+  dispatchAttempt(ctx, act);
+  if (act.scheduleToCloseMs > 0)
+    ctx.addDeadline(
+      'activity-timeout',
+      ctx.now + act.scheduleToCloseMs,
+      { sched: act.scheduledEventId, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE },
+      `act:${act.scheduledEventId}`,
+    );
+}
+
+/**
+ * ResetActivity: the attempt goes back to 1. Waiting for its retry backoff (or still queued) → dispatched
+ * now as attempt 1; running → its next retry is attempt 1, without backoff wait beyond the usual one.
+ */
+export function resetActivityAttempt(ctx: RunContext, act: ActivityState, resetHeartbeat: boolean): void {
+  ctx.touch();
+  if (resetHeartbeat) act.heartbeatDetails = undefined;
+  if (act.state === 'started') {
+    act.resetRequested = true;
+    return;
+  }
+  if (act.state === 'scheduled' && act.attempt === 1) return;
+  ctx.cancelDeadlines(attEntity(act));
+  act.attempt = 1;
+  act.resetRequested = false;
+  dispatchAttempt(ctx, act);
+}
+
 /** Retry backoff elapsed. */
 export function retryTimerFired(ctx: RunContext, sched: number, att: number): void {
   const act = ctx.state.activities[sched];
@@ -244,6 +278,10 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void 
   act.lastFailure = encodeB64(Failure, failure);
   ctx.cancelDeadlines(attEntity(act));
   act.attempt += 1;
+  if (act.resetRequested) {
+    act.resetRequested = false;
+    act.attempt = 1;
+  }
   act.state = 'backoff';
   act.startedTime = undefined;
   act.currentAttemptScheduledTime = ctx.now + backoff;

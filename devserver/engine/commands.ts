@@ -10,6 +10,7 @@ import { failWorkflowTask, scheduleWorkflowTask } from './workflow-task';
 import { handleProtocolMessage, hasUndeliveredUpdates } from './updates';
 import { startChildCommand, signalExternalCommand, cancelExternalCommand } from './children';
 import * as store from '../storage/store';
+import { recordResetPoint } from './reset';
 import type { Engine } from './engine';
 
  
@@ -50,6 +51,7 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
     versioningBehavior: req.versioningBehavior ?? 0,
   });
   s.previousStartedEventId = w.startedEventId;
+  recordResetPoint(ctx, completedId, req);
   ctx.cancelDeadlines('wft');
   s.wft = null;
   s.wftAttempt = 1;
@@ -199,7 +201,7 @@ async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedI
   s.newExecutionRunId = newRunId;
   const memo = a.memo ?? decodeB64(Memo, s.memo);
   const sa = a.searchAttributes ?? decodeB64(SearchAttributes, s.searchAttributes);
-  await createRun(ctx.work, {
+  const next = await createRun(ctx.work, {
     namespaceId: s.namespaceId,
     namespace: s.namespace,
     workflowId: s.workflowId,
@@ -225,5 +227,6 @@ async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedI
     lastCompletionResult: a.lastCompletionResult,
     firstWorkflowTaskBackoffMs: msFromDur(a.backoffStartInterval),
   });
+  if (s.resetPoints?.length) next.state.resetPoints = structuredClone(s.resetPoints);
   await store.setCurrentRun(ctx.tx, s.namespaceId, s.workflowId, newRunId);
 }

@@ -87,6 +87,16 @@ export class RunContext {
     return id;
   }
 
+  /** Appends a decoded event copied from another run (reset) with the next event id. */
+  copyEvent(ev: any): number {
+    this.dirty = true;
+    const obj = HistoryEvent.toObject(ev, { longs: Number, defaults: false });
+    const id = this.state.nextEventId++;
+    obj.eventId = id;
+    this.pushEncoded(obj);
+    return id;
+  }
+
   private pushEncoded(ev: any) {
     const msg = HistoryEvent.fromObject(ev);
     const data = HistoryEvent.encode(msg).finish();

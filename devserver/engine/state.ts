@@ -35,6 +35,8 @@ export interface ActivityState {
   startToCloseMs: number;
   heartbeatMs: number;
   retry: RetryPolicyState;
+  /** ResetActivity while the attempt runs: its retry starts over at attempt 1. */
+  resetRequested?: boolean;
 }
 
 export interface TimerState {
@@ -96,6 +98,15 @@ export interface ParentRef {
   initiatedEventId: number;
 }
 
+export interface ResetPoint {
+  binaryChecksum: string;
+  buildId: string;
+  runId: string;
+  firstWorkflowTaskCompletedId: number;
+  createTime: number;
+  resettable: boolean;
+}
+
 export interface RunState {
   namespaceId: string;
   namespace: string;
@@ -130,4 +141,11 @@ export interface RunState {
   children: Record<string, ChildState>; // by initiatedEventId
   parent?: ParentRef;
   historySizeBytes: number;
+  /** Auto reset points: the first WorkflowTaskCompleted of each worker binary (carried over by continue-as-new and reset). */
+  resetPoints?: ResetPoint[];
+  /** Set on a run that was reset: the latest run created from it. */
+  resetRunId?: string;
+  /** Set on a run created by a reset. */
+  lastResetTime?: number;
+  originalStartTime?: number;
 }

@@ -7,6 +7,7 @@ import { RetryTransaction } from '../engine/engine';
 import type { RunContext, Work } from '../engine/context';
 import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/lifecycle';
 import { pendingActivityInfo } from '../engine/activities';
+import { resetPointsProto } from '../engine/reset';
 
  
 const ST = enums.WorkflowExecutionStatus;
@@ -191,6 +192,15 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
           historySizeBytes: s.historySizeBytes,
           firstRunId: s.firstRunId,
           workflowExecutionExpirationTime: s.executionExpiresAt ? tsFromMs(s.executionExpiresAt) : null,
+          autoResetPoints: resetPointsProto(s.resetPoints),
+        },
+        workflowExtendedInfo: {
+          executionExpirationTime: s.executionExpiresAt ? tsFromMs(s.executionExpiresAt) : null,
+          runExpirationTime: s.runTimeoutMs ? tsFromMs(s.startTime + s.runTimeoutMs) : null,
+          cancelRequested: s.cancelRequested,
+          lastResetTime: s.lastResetTime ? tsFromMs(s.lastResetTime) : null,
+          originalStartTime: tsFromMs(s.originalStartTime ?? s.startTime),
+          resetRunId: s.resetRunId ?? '',
         },
         pendingActivities: Object.values(s.activities).map((a) => pendingActivityInfo(a, now)),
         pendingChildren: Object.values(s.children).map((c) => ({

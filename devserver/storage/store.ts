@@ -283,3 +283,15 @@ export async function deleteTaskByKey(
       ),
     );
 }
+
+/** Removes every row of a run: execution, history, tasks, deadlines, request ids and the current-run pointer to it. */
+export async function deleteRun(tx: Executor, namespaceId: string, workflowId: string, runId: string) {
+  await tx.delete(dsHistoryEvents).where(eq(dsHistoryEvents.runId, runId));
+  await tx.delete(dsTasks).where(eq(dsTasks.runId, runId));
+  await tx.delete(dsDeadlines).where(eq(dsDeadlines.runId, runId));
+  await tx.delete(dsRequestIds).where(and(eq(dsRequestIds.namespaceId, namespaceId), eq(dsRequestIds.runId, runId)));
+  await tx
+    .delete(dsCurrentRuns)
+    .where(and(eq(dsCurrentRuns.namespaceId, namespaceId), eq(dsCurrentRuns.workflowId, workflowId), eq(dsCurrentRuns.runId, runId)));
+  await tx.delete(dsExecutions).where(eq(dsExecutions.runId, runId));
+}
