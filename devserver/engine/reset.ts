@@ -123,7 +123,7 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
     current.touch();
   }
 
-  const copied = history.slice(0, finishId - 2);
+  const copied = history.slice(0, finishId - 1); // through the WorkflowTaskStarted before the point
   const state = rebuildState(bs, copied, newRunId, requestId, now, finishId);
   const ctx = await work.newRun(state);
   for (const ev of copied) ctx.copyEvent(ev);
@@ -162,7 +162,7 @@ function jsonPayload(v: unknown) {
   return { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(v)) };
 }
 
-/** The mutable state of the new run, rebuilt from the copied events (1 .. reset point - 2). */
+/** The mutable state of the new run, rebuilt from the copied events (1 .. reset point - 1). */
 function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: string, now: number, finishId: number): RunState {
   const activities: Record<string, ActivityState> = {};
   const timers: RunState['timers'] = {};

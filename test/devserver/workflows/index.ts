@@ -290,3 +290,4 @@ export async function withMarkers(x: string): Promise<string> {
   if (patched('my-patch')) return `${v}-patched`;
   return v;
 }
+export * from './ops';
