@@ -42,15 +42,16 @@ function nthCompleted(events: any[], n: number): number {
   return ids[n - 1];
 }
 
-function reset(client: Client, workflowId: string, eventId: number, extra: Record<string, unknown> = {}) {
-  return client.workflowService.resetWorkflowExecution({
+async function reset(client: Client, workflowId: string, eventId: number, extra: Record<string, unknown> = {}): Promise<{ runId: string }> {
+  const res = await client.workflowService.resetWorkflowExecution({
     namespace: 'default',
     workflowExecution: { workflowId },
     reason: 'testing reset',
-    workflowTaskFinishEventId: eventId,
-    requestId: extra.requestId as string | undefined ?? uid('req'),
+    workflowTaskFinishEventId: eventId as any,
+    requestId: (extra.requestId as string | undefined) ?? uid('req'),
     ...extra,
   });
+  return { runId: res.runId ?? '' };
 }
 
 describe('reset', () => {
