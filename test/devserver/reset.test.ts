@@ -172,8 +172,8 @@ describe('reset', () => {
     for (const bad of [0, 1, 2, 3, 9999]) {
       await expect(reset(env.client, workflowId, bad)).rejects.toMatchObject({ code: 3 });
     }
-    await env.client.workflow.getHandle(workflowId).signal('ping', 5);
-    expect(await env.client.workflow.getHandle(workflowId, a.runId).result()).toContain('ping5');
+    // The reapplied ping is enough for the new run to finish.
+    expect(await env.client.workflow.getHandle(workflowId, a.runId).result()).toContain('ping1');
   });
 });
 
