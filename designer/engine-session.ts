@@ -21,12 +21,19 @@ export interface EngineSession {
   close(): Promise<void>;
 }
 
-export async function startEngineSession(opts: { seedPeople?: number; log?: (m: string) => void } = {}): Promise<EngineSession> {
-  if (!runtimeInstalled) {
-    // The SDK's core logs at INFO by default; simulations print their own progress.
+/** The SDK's core logs at INFO by default; the designer prints its own progress. Once per process. */
+export function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
+  } catch {
+    // Already installed by the host (e.g. a test harness): keep it.
   }
+  runtimeInstalled = true;
+}
+
+export async function startEngineSession(opts: { seedPeople?: number; log?: (m: string) => void } = {}): Promise<EngineSession> {
+  quietTemporalRuntime();
   const stack = await startStack({
     registries: { kind: 'pglite-memory' },
     devserverDb: ':memory:',
@@ -40,11 +47,11 @@ export async function startEngineSession(opts: { seedPeople?: number; log?: (m: 
 /** Simulates every procedure version of the catalog (or one id) on the session's engine. */
 export async function simulateCatalog(
   session: EngineSession,
-  opts: Omit<EngineOptions, 'env'> & PathOptions & { only?: string; version?: number; catalog?: Catalog },
+  opts: Omit<EngineOptions, 'env'> & PathOptions & { /** Procedure id, or ids separated by commas. */ only?: string; version?: number; catalog?: Catalog },
 ): Promise<SimulationReport[]> {
   const reports: SimulationReport[] = [];
   for (const [id, versions] of opts.catalog ?? CATALOG) {
-    if (opts.only && id !== opts.only) continue;
+    if (opts.only && !opts.only.split(',').includes(id)) continue;
     for (const def of versions.values()) {
       if (opts.version !== undefined && def.version !== opts.version) continue;
       reports.push(await simulateOnEngine(session.client, def, opts));

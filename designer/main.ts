@@ -3,15 +3,15 @@
  *   check [id]                       static checks + lock comparison (exit 1 on errors)
  *   diagram <id> [--format mermaid|svg] [--version N] [--out FILE]
  *   paths <id> [--version N]         the generated paths, pure (no engine)
- *   simulate <id|all> [--version N] [--max-paths N]   paths through the real engine (in-process stack)
+ *   simulate <id[,id…]|all> [--version N] [--max-paths N]   paths through the real engine (in-process stack)
  *   lock                             records new versions' fingerprints in procedures.lock.json
  *   replay-check [--address host:port] [--namespace NS]   replays committed (and live) histories
- *   record-histories                 re-records test/fixtures/histories from simulated cases
+ *   record-histories [ids]           re-records test/fixtures/histories from simulated cases
  * Env (read here only): PROCEDURES_LOCK_FILE, PROCEDURES_HISTORIES_DIR, TEMPORAL_ADDRESS (for replay-check).
  */
 import { fileURLToPath } from 'node:url';
 import { cmdCheck, cmdDiagram, cmdLock, cmdReplayCheck, printPaths, type Io } from './commands';
-import { recordHistories, simulateCatalog, startEngineSession } from './engine-session';
+import { quietTemporalRuntime, recordHistories, simulateCatalog, startEngineSession } from './engine-session';
 import { describeStep } from './simulate-paths';
 import { UsageError } from './errors';
 
@@ -86,10 +86,11 @@ async function main(argv: string[]): Promise<number> {
       if (!arg) throw new UsageError('simulate <id|all>');
       return simulate(arg, flags, false);
     case 'record-histories':
-      return simulate('all', flags, true);
+      return simulate(arg ?? 'all', flags, true);
     case 'lock':
       return cmdLock(io, paths);
     case 'replay-check':
+      quietTemporalRuntime();
       return cmdReplayCheck(io, paths, flags.get('address') ?? process.env.TEMPORAL_ADDRESS, flags.get('namespace'));
     default:
       throw new UsageError('commands: check [id] | diagram <id> [--format mermaid|svg] | paths <id> | simulate <id|all> | lock | replay-check [--address host:port] | record-histories');

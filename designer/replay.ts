@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+// Default export: the package is CommonJS, named imports fail under plain Node ESM (tsx).
+import protoRoot from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
@@ -30,13 +32,29 @@ export interface ReplayOutcome {
   message?: string;
 }
 
-/** On disk: the case's workflow id, what it ran, and the history as Temporal's JSON. */
+/**
+ * On disk: the case's workflow id, what it ran, the event types (for reading), and the history as base64 protobuf
+ * (`historyBase64`, exact) or as Temporal's JSON (`history`, e.g. exported by the Temporal CLI).
+ */
 interface HistoryFixtureFile {
   workflowId: string;
   procedureId?: string;
   procedureVersion?: number;
   description?: string;
-  history: unknown;
+  eventTypes?: string[];
+  historyBase64?: string;
+  history?: unknown;
+}
+
+const HistoryProto = (protoRoot as unknown as { temporal: typeof temporal }).temporal.api.history.v1.History;
+const EventTypeEnum = (protoRoot as unknown as { temporal: typeof temporal }).temporal.api.enums.v1.EventType;
+
+export function encodeHistory(history: History): string {
+  return Buffer.from(HistoryProto.encode(history as temporal.api.history.v1.IHistory).finish()).toString('base64');
+}
+
+export function decodeHistory(base64: string): History {
+  return HistoryProto.decode(Buffer.from(base64, 'base64'));
 }
 
 export class InvalidHistoryFixtureError extends DesignerError {
@@ -61,14 +79,23 @@ export function loadHistoryFixture(path: string): RecordedHistory {
   } catch (err) {
     throw new InvalidHistoryFixtureError(path, (err as Error).message);
   }
-  if (typeof parsed.workflowId !== 'string' || !parsed.history) throw new InvalidHistoryFixtureError(path, 'needs workflowId and history');
-  return { name: path.split('/').pop()!, workflowId: parsed.workflowId, history: historyFromJSON(parsed.history) };
+  if (typeof parsed.workflowId !== 'string' || (!parsed.historyBase64 && !parsed.history)) {
+    throw new InvalidHistoryFixtureError(path, 'needs workflowId and historyBase64 (or history)');
+  }
+  const history = parsed.historyBase64 ? decodeHistory(parsed.historyBase64) : historyFromJSON(parsed.history);
+  return { name: path.split('/').pop()!, workflowId: parsed.workflowId, history };
 }
 
-export function saveHistoryFixture(dir: string, file: string, meta: Omit<HistoryFixtureFile, 'history'>, history: History): string {
+export function saveHistoryFixture(
+  dir: string,
+  file: string,
+  meta: Omit<HistoryFixtureFile, 'history' | 'historyBase64' | 'eventTypes'>,
+  history: History,
+): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, file);
-  const body: HistoryFixtureFile = { ...meta, history: JSON.parse(historyToJSON(history as never)) };
+  const eventTypes = (history.events ?? []).map((e) => String(EventTypeEnum[e.eventType as number] ?? e.eventType).replace(/^EVENT_TYPE_/, ''));
+  const body: HistoryFixtureFile = { ...meta, eventTypes, historyBase64: encodeHistory(history) };
   writeFileSync(path, `${JSON.stringify(body, null, 1)}\n`);
   return path;
 }
