@@ -175,6 +175,26 @@ describe('reset', () => {
     // The reapplied ping is enough for the new run to finish.
     expect(await env.client.workflow.getHandle(workflowId, a.runId).result()).toContain('ping1');
   });
+
+  it('resets an earlier run of a continue-as-new chain; the new run continues the chain again', async () => {
+    const workflowId = uid('reset-chain');
+    const h = await env.client.workflow.start('continuing', { taskQueue: env.taskQueue, workflowId, args: [2, 0] });
+    expect(await h.result()).toBe(2);
+    const lastRunId = (await h.describe()).runId;
+    const first = await history(env.client, workflowId, h.firstExecutionRunId);
+    const res = await env.client.workflowService.resetWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId, runId: h.firstExecutionRunId },
+      reason: 'chain',
+      workflowTaskFinishEventId: nthCompleted(first, 1) as any,
+      requestId: uid('req'),
+    });
+    expect(await env.client.workflow.getHandle(workflowId, res.runId!).result()).toBe(2);
+    const d = await env.client.workflow.getHandle(workflowId).describe();
+    expect(d.runId).not.toBe(lastRunId);
+    expect(d.runId).not.toBe(res.runId);
+    expect(d.raw.workflowExecutionInfo?.firstRunId).toBe(h.firstExecutionRunId);
+  });
 });
 
 describe('reset and restart', () => {
