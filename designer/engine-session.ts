@@ -12,6 +12,7 @@ import { caseWorkflowId } from '../worker/case-client';
 import { saveHistoryFixture } from './replay';
 import { simulateOnEngine, type EngineOptions, type SimulationReport } from './simulate-engine';
 import type { PathOptions } from './simulate-paths';
+import { hasSimulationInput } from './sim-inputs';
 
 let runtimeInstalled = false;
 
@@ -54,6 +55,10 @@ export async function simulateCatalog(
     if (opts.only && !opts.only.split(',').includes(id)) continue;
     for (const def of versions.values()) {
       if (opts.version !== undefined && def.version !== opts.version) continue;
+      if (!hasSimulationInput(def)) {
+        opts.onProgress?.(`${id} v${def.version}: skipped, no simulation input (declare \`simulation\` in its definition)`);
+        continue;
+      }
       reports.push(await simulateOnEngine(session.client, def, opts));
     }
   }

@@ -37,9 +37,19 @@ const INPUTS: Record<string, InputBuilder> = {
 };
 
 export function simulationInput(def: ProcedureDefinition, tag: string, env: SimulationEnv = {}): Record<string, unknown> {
-  const build = INPUTS[def.id];
+  const build = def.simulation?.input ?? INPUTS[def.id];
   if (!build) throw new NoSimulationInputError(def.id);
   return build(tag, env);
+}
+
+/** Whether a simulation input exists (declared by the procedure, or here for the birth procedures). */
+export function hasSimulationInput(def: ProcedureDefinition): boolean {
+  return def.simulation !== undefined || def.id in INPUTS;
+}
+
+/** Sample output of a service for the pure walk: the procedure's own, else the shared ones. */
+export function sampleOutput(def: ProcedureDefinition, service: string): unknown {
+  return def.simulation?.sampleOutputs?.[service] ?? SAMPLE_OUTPUTS[service] ?? {};
 }
 
 /** Whether the procedure works on a child registered by an earlier procedure (its input carries `childId`). */

@@ -66,7 +66,7 @@ async function waitFor(client: Client, caseId: string, what: string, ok: (s: Cas
       if (Date.now() > deadline) throw err;
     }
     if (Date.now() > deadline) throw new SimulationTimeoutError(caseId, what, last);
-    await sleep(100);
+    await sleep(150);
   }
 }
 

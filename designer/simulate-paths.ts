@@ -7,7 +7,7 @@ import { getSimplePaths } from 'xstate/graph';
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { ProcedureDefinition } from '../procedures/types';
 import { readChart, type ChartModel } from './chart-model';
-import { SAMPLE_OUTPUTS, simulatedEvent, simulationInput, type SimulationEnv } from './sim-inputs';
+import { sampleOutput, simulatedEvent, simulationInput, type SimulationEnv } from './sim-inputs';
 
 export type SimStepKind = 'event' | 'timer' | 'serviceDone' | 'serviceError';
 
@@ -76,7 +76,7 @@ function candidates(def: ProcedureDefinition, model: ChartModel, snap: AnyMachin
         const src = state!.invokes.find((i) => i.id === t.detail)?.src ?? t.detail ?? '';
         out.push(
           t.kind === 'invokeDone'
-            ? { kind: 'serviceDone', name: src, event: { type: t.event, output: SAMPLE_OUTPUTS[src] ?? {} }, at }
+            ? { kind: 'serviceDone', name: src, event: { type: t.event, output: sampleOutput(def, src) }, at }
             : {
                 kind: 'serviceError',
                 name: src,

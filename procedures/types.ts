@@ -90,6 +90,14 @@ export interface ProcedureDefinition {
   machine: AnyStateMachine;
   /** The results a case hands back (certificates, cards…), read from the chart's final context. */
   results?: (context: any) => Record<string, unknown>;
+  /**
+   * Synthetic data for `npm run procedures -- simulate` (docs/authoring-procedures.md): the chart input (without the
+   * case id) built on seeded fixture people, and sample outputs of the services for the pure path walk.
+   */
+  simulation?: {
+    input: (tag: string, env: { childId?: string }) => Record<string, unknown>;
+    sampleOutputs?: Record<string, unknown>;
+  };
 }
 
 /** Who sends an event. The runner checks the kind (and agency for officers) against the declaration. */
