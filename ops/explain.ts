@@ -151,12 +151,12 @@ function snapshotEntries(snap: CaseSnapshot, now: Date): ExplainEntry[] {
 }
 
 /** Explains a case (its current run). */
-export async function explainCase(deps: OpsDeps, caseId: string, opts: { queryTimeoutMs?: number; notPickedUpMs?: number } = {}): Promise<Explanation> {
+export async function explainCase(deps: OpsDeps, caseId: string, opts: { queryTimeoutMs?: number; notPickedUpMs?: number; pollerStaleMs?: number } = {}): Promise<Explanation> {
   const ref = await caseRef(deps, caseId);
   const handle = deps.client.workflow.getHandle(ref.workflowId, ref.runId);
   const history = await handle.fetchHistory();
   const entries = historyEntries(deps, history.events ?? []);
-  const inspected = await inspectCase(deps, ref, { queryTimeoutMs: opts.queryTimeoutMs, notPickedUpMs: opts.notPickedUpMs, attemptThreshold: 2 });
+  const inspected = await inspectCase(deps, ref, { queryTimeoutMs: opts.queryTimeoutMs, notPickedUpMs: opts.notPickedUpMs, pollerStaleMs: opts.pollerStaleMs, attemptThreshold: 2 });
   const snap = inspected.reasons.some((r) => r.kind === 'workflowTaskFailing' || (r.kind === 'noWorker' && r.agency === null))
     ? null
     : await trySnapshot(deps, ref, opts.queryTimeoutMs ?? 5_000);

@@ -1,7 +1,7 @@
 /**
  * Operator CLI: `npm run ops -- <command> [options]` (see docs/operators.md).
  *
- *   stuck      [filters] [--kind k,..] [--attempts N] [--not-picked-up 60s] [--json]
+ *   stuck      [filters] [--kind k,..] [--attempts N] [--poller-stale 2m] [--not-picked-up 60s] [--json]
  *   cases      [filters] [--closed] [--json]
  *   explain    <caseId> [--json]
  *   retry      <caseId> [--activity <id>] [--allow-reset]                --reason R
@@ -62,6 +62,7 @@ const OPTIONS = {
   kind: { type: 'string' },
   attempts: { type: 'string' },
   'not-picked-up': { type: 'string' },
+  'poller-stale': { type: 'string' },
   closed: { type: 'boolean' },
   json: { type: 'boolean' },
   activity: { type: 'string' },
@@ -96,6 +97,7 @@ function filterOf(v: Values): StuckOptions {
     kinds: v.kind ? (v.kind.split(',').map((k) => k.trim()) as StuckKind[]) : undefined,
     attemptThreshold: v.attempts ? Number(v.attempts) : undefined,
     notPickedUpMs: v['not-picked-up'] ? parseDuration(v['not-picked-up']) : undefined,
+    pollerStaleMs: v['poller-stale'] ? parseDuration(v['poller-stale']) : undefined,
   };
 }
 
@@ -141,7 +143,7 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       return 0;
     }
     case 'explain': {
-      const x = await explainCase(deps, caseArg(), { notPickedUpMs: filterOf(v).notPickedUpMs });
+      const x = await explainCase(deps, caseArg(), { notPickedUpMs: filterOf(v).notPickedUpMs, pollerStaleMs: filterOf(v).pollerStaleMs });
       print(v.json ? x : formatExplanation(x));
       return 0;
     }

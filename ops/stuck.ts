@@ -39,7 +39,7 @@ export type StuckReason =
       /** What waits on the queue: an activity type, or "workflow task". */
       waiting: string;
       waitingSince: string | null;
-      /** How we know: "pollers=0" (DescribeTaskQueue), or the fallback when the server lacks it. */
+      /** How we know: DescribeTaskQueue ("no poller", "no live poller (last poll …)"), or the fallback when the server lacks it. */
       evidence: string;
     }
   | {
@@ -71,6 +71,8 @@ export interface StuckOptions extends CaseFilter {
   attemptThreshold?: number;
   /** Fallback when DescribeTaskQueue is unimplemented: a task not picked up for this long means no worker (default 60s). */
   notPickedUpMs?: number;
+  /** A poller that has not polled for this long is gone (default 2 min; DescribeTaskQueue keeps them listed). */
+  pollerStaleMs?: number;
   /** Budget for the snapshot query (default 5s). */
   queryTimeoutMs?: number;
   kinds?: StuckKind[];
@@ -86,10 +88,15 @@ function agencyOfQueue(queue: string): string | null {
   return queue.startsWith('agency-') ? queue.slice('agency-'.length) : null;
 }
 
-type PollerState = { pollers: number } | { unsupported: true };
+/** Pollers of a queue: live ones (polled within the staleness window), and when any was last seen. */
+type PollerState = { live: number; lastSeen: string | null } | { unsupported: true };
 
-/** Per-run cache of DescribeTaskQueue answers. */
-export function pollerProbe(deps: OpsDeps) {
+/**
+ * Per-run cache of DescribeTaskQueue answers. Temporal lists a poller for minutes after it stopped (with its
+ * lastAccessTime, the start of its latest long poll), so a poller counts as live only if it polled within
+ * `staleMs` (default 2 minutes: longer than the SDK's ~70 s long poll).
+ */
+export function pollerProbe(deps: OpsDeps, staleMs = 120_000) {
   const cache = new Map<string, Promise<PollerState>>();
   return (queue: string, type: 'workflow' | 'activity'): Promise<PollerState> => {
     const key = `${type}:${queue}`;
@@ -102,7 +109,15 @@ export function pollerProbe(deps: OpsDeps) {
           taskQueueType: type === 'workflow' ? TQ.TASK_QUEUE_TYPE_WORKFLOW : TQ.TASK_QUEUE_TYPE_ACTIVITY,
         })
         .then(
-          (res): PollerState => ({ pollers: res.pollers?.length ?? 0 }),
+          (res): PollerState => {
+            const now = nowOf(deps).getTime();
+            const seen = (res.pollers ?? []).map((x) => tsToIso(x.lastAccessTime)).filter((t): t is string => t !== null).sort();
+            const live = (res.pollers ?? []).filter((x) => {
+              const at = tsToIso(x.lastAccessTime);
+              return at === null || now - Date.parse(at) <= staleMs;
+            }).length;
+            return { live, lastSeen: seen[seen.length - 1] ?? null };
+          },
           (err): PollerState => {
             if (isUnimplemented(err)) return { unsupported: true };
             throw err;
@@ -112,6 +127,11 @@ export function pollerProbe(deps: OpsDeps) {
     }
     return p;
   };
+}
+
+function noPollerEvidence(p: PollerState): string | null {
+  if ('unsupported' in p || p.live > 0) return null;
+  return p.lastSeen ? `no live poller (last poll ${p.lastSeen})` : 'no poller';
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
@@ -149,7 +169,7 @@ export async function inspectCase(
   deps: OpsDeps,
   ref: CaseRef,
   opts: StuckOptions = {},
-  probe = pollerProbe(deps),
+  probe = pollerProbe(deps, opts.pollerStaleMs),
 ): Promise<StuckCase> {
   const now = nowOf(deps).getTime();
   const threshold = opts.attemptThreshold ?? 3;
@@ -187,8 +207,9 @@ export async function inspectCase(
     const due = waitingSince !== null && Date.parse(waitingSince) <= now;
     if (notStarted && due && taskQueue) {
       const p = await probe(taskQueue, 'activity');
-      if ('pollers' in p && p.pollers === 0) {
-        reasons.push({ kind: 'noWorker', taskQueue, agency, waiting: a.activityType?.name ?? '', waitingSince, evidence: 'pollers=0' });
+      const evidence = noPollerEvidence(p);
+      if (evidence) {
+        reasons.push({ kind: 'noWorker', taskQueue, agency, waiting: a.activityType?.name ?? '', waitingSince, evidence });
       } else if ('unsupported' in p && now - Date.parse(waitingSince) >= notPickedUpMs) {
         reasons.push({
           kind: 'noWorker',
@@ -215,9 +236,10 @@ export async function inspectCase(
     const scheduledAt = tsToIso(wft.scheduledTime);
     if (wft.state === proto.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED) {
       const p = await probe(queue, 'workflow');
-      if ('pollers' in p && p.pollers === 0) {
+      const evidence = noPollerEvidence(p);
+      if (evidence) {
         engineAnswers = false;
-        reasons.push({ kind: 'noWorker', taskQueue: queue, agency: null, waiting: 'workflow task', waitingSince: scheduledAt, evidence: 'pollers=0' });
+        reasons.push({ kind: 'noWorker', taskQueue: queue, agency: null, waiting: 'workflow task', waitingSince: scheduledAt, evidence });
       } else if ('unsupported' in p && scheduledAt && now - Date.parse(scheduledAt) >= notPickedUpMs) {
         engineAnswers = false;
         reasons.push({
@@ -259,7 +281,7 @@ export async function inspectCase(
 export async function findStuck(deps: OpsDeps, opts: StuckOptions = {}): Promise<StuckCase[]> {
   const { agency, ...listFilter } = opts;
   const refs = await listCases(deps, listFilter);
-  const probe = pollerProbe(deps);
+  const probe = pollerProbe(deps, opts.pollerStaleMs);
   const candidates = refs.filter((ref) => {
     const def = agency ? definitionOf(ref) : null;
     return !def || (def.agencies as readonly string[]).includes(agency!);
