@@ -113,6 +113,22 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
     for (const ev of after) if (Number(ev.eventType) === ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) toReapply.push(ev.workflowExecutionSignaledEventAttributes);
   }
 
+  const copied = history.slice(0, finishId - 1); // through the WorkflowTaskStarted before the point
+  const state = rebuildState(bs, copied, newRunId, requestId, now, finishId);
+  // Children still running that were started before the point now belong to the new run (their parent close
+  // policy no longer applies to the terminated run); children started after the point keep the old parent.
+  for (const [initiated, c] of Object.entries(state.children)) {
+    const child = c.runId ? await work.tryRun(c.runId) : null;
+    if (!child || child.state.status !== RUNNING || child.state.parent?.runId !== bs.runId) {
+      delete state.children[initiated];
+      continue;
+    }
+    child.state.parent = { ...child.state.parent, runId: newRunId };
+    child.touch();
+    child.visibilityDirty = true;
+    if (current === base) delete base.state.children[initiated];
+  }
+
   if (current && current.state.status === RUNNING) {
     terminateRun(current, 'reset', { payloads: [jsonPayload(`reset to new run ${newRunId}`)] }, req.identity || 'history-service');
   }
@@ -123,8 +139,6 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
     current.touch();
   }
 
-  const copied = history.slice(0, finishId - 1); // through the WorkflowTaskStarted before the point
-  const state = rebuildState(bs, copied, newRunId, requestId, now, finishId);
   const ctx = await work.newRun(state);
   for (const ev of copied) ctx.copyEvent(ev);
   ctx.state.historySizeBytes = 0;
@@ -166,6 +180,7 @@ function jsonPayload(v: unknown) {
 function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: string, now: number, finishId: number): RunState {
   const activities: Record<string, ActivityState> = {};
   const timers: RunState['timers'] = {};
+  const children: RunState['children'] = {};
   let previousStartedEventId = 0;
   let cancelRequested = false;
   let memo: any = null;
@@ -236,6 +251,44 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
       case ET.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
         cancelRequested = true;
         break;
+      case ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
+        const a = ev.startChildWorkflowExecutionInitiatedEventAttributes;
+        children[id] = {
+          initiatedEventId: id,
+          namespace: a.namespace || bs.namespace,
+          namespaceId: a.namespaceId || bs.namespaceId,
+          workflowId: a.workflowId,
+          workflowType: a.workflowType?.name ?? '',
+          parentClosePolicy: a.parentClosePolicy ?? 0,
+        };
+        break;
+      }
+      case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
+        const a = ev.childWorkflowExecutionStartedEventAttributes;
+        const c = children[toNum(a.initiatedEventId)];
+        if (c) {
+          c.runId = a.workflowExecution?.runId ?? '';
+          c.startedEventId = id;
+        }
+        break;
+      }
+      case ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+        delete children[toNum(ev.startChildWorkflowExecutionFailedEventAttributes.initiatedEventId)];
+        break;
+      case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
+      case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
+      case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
+      case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED:
+      case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT: {
+        const a =
+          ev.childWorkflowExecutionCompletedEventAttributes ??
+          ev.childWorkflowExecutionFailedEventAttributes ??
+          ev.childWorkflowExecutionCanceledEventAttributes ??
+          ev.childWorkflowExecutionTerminatedEventAttributes ??
+          ev.childWorkflowExecutionTimedOutEventAttributes;
+        delete children[toNum(a?.initiatedEventId)];
+        break;
+      }
       case ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
         for (const [k, v] of Object.entries<any>(ev.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {})) {
           if (!v?.data || v.data.length === 0) delete sa[k];
@@ -282,7 +335,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
     cancelRequested,
     completionEventId: 0,
     updates: {},
-    children: {},
+    children,
     parent: bs.parent,
     historySizeBytes: 0,
     resetPoints: (bs.resetPoints ?? []).filter((p) => p.runId !== bs.runId || p.firstWorkflowTaskCompletedId <= finishId),

@@ -195,6 +195,28 @@ describe('reset', () => {
     expect(d.runId).not.toBe(res.runId);
     expect(d.raw.workflowExecutionInfo?.firstRunId).toBe(h.firstExecutionRunId);
   });
+
+  it('a child running at the reset point belongs to the new run and reports its result there', async () => {
+    const workflowId = uid('reset-child');
+    const h = await env.client.workflow.start('parentAwaitsChild', { taskQueue: env.taskQueue, workflowId });
+    await h.signal('ping', 1);
+    const point = await waitFor(async () => {
+      const evs = await history(env.client, workflowId);
+      const sig = evs.findIndex((e) => Number(e.eventType) === ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+      if (sig < 0) return null;
+      const c = evs.slice(sig).find((e) => Number(e.eventType) === ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+      return c ? Number(c.eventId) : null;
+    });
+    const res = await reset(env.client, workflowId, point);
+    const kid = env.client.workflow.getHandle(`${workflowId}-kid`);
+    const kd = await kid.describe();
+    expect(kd.status.name).toBe('RUNNING');
+    expect(kd.parentExecution?.runId).toBe(res.runId);
+    const nd = await env.client.workflow.getHandle(workflowId, res.runId).describe();
+    expect(nd.raw.pendingChildren?.length).toBe(1);
+    await kid.signal('ping', 5);
+    expect(await env.client.workflow.getHandle(workflowId, res.runId).result()).toBe('child:5');
+  });
 });
 
 describe('reset and restart', () => {

@@ -115,3 +115,14 @@ export async function canChain(remaining: number): Promise<{ continuedFrom?: str
   if (!info.continuedFromExecutionRunId) throw ApplicationFailure.nonRetryable('no continuedFromExecutionRunId');
   return { continuedFrom: info.continuedFromExecutionRunId, firstRunId: info.firstExecutionRunId, memo: info.memo };
 }
+
+/** Starts a child, waits for a ping, then for the child's result. */
+export async function parentAwaitsChild(): Promise<string> {
+  let pinged = false;
+  setHandler(pingSignal, () => {
+    pinged = true;
+  });
+  const child = await startChild(waitPing, { workflowId: `${workflowInfo().workflowId}-kid` });
+  await condition(() => pinged);
+  return `child:${await child.result()}`;
+}
