@@ -55,8 +55,9 @@ export function cmdDiagram(io: Io, id: string, format: string, version?: number,
   return 0;
 }
 
-export function cmdLock(io: Io, paths: Paths, catalog: Catalog = CATALOG): number {
-  const { lock, added } = updateLock(catalog, readLock(paths.lockFile)); // throws LockConflictError
+export function cmdLock(io: Io, paths: Paths, catalog: Catalog = CATALOG, only?: string): number {
+  if (only) getProcedure(only, undefined, catalog);
+  const { lock, added } = updateLock(catalog, readLock(paths.lockFile), only); // throws LockConflictError
   writeLock(paths.lockFile, lock);
   io.out(added.length > 0 ? `locked ${added.join(', ')}` : 'nothing new to lock');
   return 0;

@@ -89,11 +89,12 @@ export function compareWithLock(catalog: Catalog, lock: LockFile, only?: string)
 }
 
 /** The lock with every catalog version recorded; throws LockConflictError if a locked fingerprint would change. */
-export function updateLock(catalog: Catalog, lock: LockFile): { lock: LockFile; added: string[] } {
+export function updateLock(catalog: Catalog, lock: LockFile, only?: string): { lock: LockFile; added: string[] } {
   const conflicts: string[] = [];
   const added: string[] = [];
   const next: LockFile = { lockfileVersion: 1, procedures: {} };
   for (const { id, version, def } of versionsOf(catalog)) {
+    if (only && id !== only) continue; // other procedures keep their entries (copied below)
     const actual = fingerprint(def);
     const locked = lock.procedures[id]?.[String(version)];
     if (locked && locked.fingerprint !== actual) {
@@ -107,5 +108,10 @@ export function updateLock(catalog: Catalog, lock: LockFile): { lock: LockFile; 
   for (const [id, versions] of Object.entries(lock.procedures)) {
     for (const [v, entry] of Object.entries(versions)) (next.procedures[id] ??= {})[v] ??= entry;
   }
-  return { lock: next, added };
+  // Stable order (ids, then versions numerically) keeps diffs of the lock file small.
+  const sorted: LockFile = { lockfileVersion: 1, procedures: {} };
+  for (const id of Object.keys(next.procedures).sort()) {
+    sorted.procedures[id] = Object.fromEntries(Object.entries(next.procedures[id]).sort(([a], [b]) => Number(a) - Number(b)));
+  }
+  return { lock: sorted, added };
 }

@@ -4,7 +4,7 @@
  *   diagram <id> [--format mermaid|svg] [--version N] [--out FILE]
  *   paths <id> [--version N]         the generated paths, pure (no engine)
  *   simulate <id[,id…]|all> [--version N] [--max-paths N]   paths through the real engine (in-process stack)
- *   lock                             records new versions' fingerprints in procedures.lock.json
+ *   lock [id]                        records new versions' fingerprints in procedures.lock.json
  *   replay-check [--address host:port] [--namespace NS]   replays committed (and live) histories
  *   record-histories [ids]           re-records test/fixtures/histories from simulated cases
  * Env (read here only): PROCEDURES_LOCK_FILE, PROCEDURES_HISTORIES_DIR, TEMPORAL_ADDRESS (for replay-check).
@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     case 'record-histories':
       return simulate(arg ?? 'all', flags, true);
     case 'lock':
-      return cmdLock(io, paths);
+      return cmdLock(io, paths, undefined, arg);
     case 'replay-check':
       quietTemporalRuntime();
       return cmdReplayCheck(io, paths, flags.get('address') ?? process.env.TEMPORAL_ADDRESS, flags.get('namespace'));

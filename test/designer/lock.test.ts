@@ -56,6 +56,11 @@ describe('lock', () => {
     const next = updateLock(bumped, lock);
     expect(next.added).toEqual(['permit v2']);
     expect(compareWithLock(bumped, next.lock)).toEqual([]);
+    // Locking one procedure leaves the others' entries as they are.
+    const other = goodDefinition({ id: 'other' });
+    const onlyOther = updateLock(createCatalog([goodDefinition({ machine: changedMachine() }), other]), lock, 'other');
+    expect(onlyOther.added).toEqual(['other v1']);
+    expect(onlyOther.lock.procedures.permit).toEqual(lock.procedures.permit);
     // A version dropped from the catalog stays locked, and is reported.
     expect(compareWithLock(createCatalog([v1]), next.lock).map((p) => p.code)).toEqual(['LOCKED_VERSION_REMOVED']);
   });
