@@ -319,6 +319,50 @@ describe('ops: stuck cases found, explained and repaired', () => {
     await expectConsistent(caseId, childName);
   });
 
+  it('an incompatible change kept: the failing cases are bulk-reset to the start and run on the new code; nothing written twice', async () => {
+    const caseId = 'ops-incompatible-kept';
+    const childName = 'Trần Thị Xuân';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    const newCode = await bundleWorkflowCode({ workflowsPath: INCOMPATIBLE, logger: new DefaultLogger('WARN') });
+    await h.stopWorker('engine');
+    const w = await createAgencyWorker({
+      agency: 'engine',
+      connection: h.connection,
+      workflowBundle: newCode,
+      workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
+    });
+    const running = w.run();
+    try {
+      await signalEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
+      await eventually('the workflow task to fail', async () => (await stuckCase(caseId, { queryTimeoutMs: 500, kinds: ['workflowTaskFailing'] })) ?? null);
+      const ctx = { operator, reason: 'runner v2 deployed; cases started before it restart on v2 (change OPS-77)' };
+      const filter = { caseIds: [caseId], kinds: ['workflowTaskFailing' as const], queryTimeoutMs: 500 };
+      const dry = await bulkAction(deps, ctx, { action: { kind: 'reset', state: 'start' }, filter, stuckOnly: true, dryRun: true });
+      expect(dry.targets.map((t) => t.caseId)).toEqual([caseId]);
+      expect(await listOperatorActions(h.registries.db, { caseId })).toEqual([]);
+      const real = await bulkAction(deps, ctx, { action: { kind: 'reset', state: 'start' }, filter, stuckOnly: true });
+      expect(real.failures).toEqual([]);
+      expect(real.results[0].detail.newRunId).toBeTruthy();
+      // The new run runs on the new code from its first task: the chart reaches the officer again.
+      const again = await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+      expect(again.history).toEqual([]);
+      expect(await stuckCase(caseId, { queryTimeoutMs: 1_000 })).toBeUndefined();
+      await sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: 'the approval given before the reset, re-sent' });
+      const result = await finishResidence(caseId);
+      expect(result.outcome).toBe('completed');
+      await expectConsistent(caseId, childName);
+      expect((await listOperatorActions(h.registries.db, { caseId })).map((a) => [a.action, a.details.toState ?? a.details.eventType])).toEqual([
+        ['reset', 'start'],
+        ['sendEvent', 'APPROVE_BIRTH'],
+      ]);
+    } finally {
+      w.shutdown();
+      await running;
+      await h.startWorker('engine');
+    }
+  });
+
   it('reset points: a statechart state maps to the workflow task in which the chart entered it', async () => {
     const caseId = 'ops-reset-point';
     await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Trần Văn Điểm') } });
