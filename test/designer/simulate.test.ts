@@ -8,7 +8,9 @@ import { startEngineSession, type EngineSession } from '../../designer/engine-se
 import { hasSimulationInput } from '../../designer/sim-inputs';
 import { generatePaths } from '../../designer/simulate-paths';
 import { simulateOnEngine } from '../../designer/simulate-engine';
-import { getCaseSnapshot } from '../../worker/case-client';
+import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
+import { getProcedure } from '../../procedures/catalog';
+import { simulationApplication } from '../../designer/sim-inputs';
 
 let session: EngineSession;
 beforeAll(async () => {
@@ -62,4 +64,25 @@ describe('every path through the real engine', () => {
       expect(new Set(report.runs.map((r) => r.engineFinalState))).toEqual(new Set(report.paths.filter((p) => p.drivable).map((p) => p.finalState)));
     }, 240_000);
   }
+});
+
+describe('versions on the engine', () => {
+  it('new cases get the newest active version; a case started on a draft keeps it to the end', async () => {
+    expect(getProcedure('birth-group').version).toBe(1);
+    const newest = await startCase(session.client, { caseId: 'ver-newest', procedureId: 'birth-group', input: { application: simulationApplication('ver-newest') } });
+    const draft = await startCase(session.client, { caseId: 'ver-draft', procedureId: 'birth-group', procedureVersion: 2, input: { application: simulationApplication('ver-draft') } });
+    expect([newest.procedureVersion, draft.procedureVersion]).toEqual([1, 2]);
+    for (const c of [newest, draft]) {
+      for (let i = 0; ; i++) {
+        const snap = await getCaseSnapshot(session.client, c.caseId).catch(() => null);
+        if (snap?.acceptedEvents.some((e) => e.type === 'REFUSE_BIRTH')) break;
+        if (i > 200) throw new Error(`${c.caseId} never reached the officer`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await sendEvent(session.client, c.caseId, { type: 'REFUSE_BIRTH', actor: { kind: 'officer', id: 'sim-officer-justice', agency: 'justice' }, reason: 'version test' });
+      const result = await getCaseResult(session.client, c.caseId);
+      expect(result.procedureVersion).toBe(c.procedureVersion);
+      expect(result.steps.find((s) => s.step === 'total')!.workingDays).toBe(c.procedureVersion === 2 ? 9 : 3);
+    }
+  }, 60_000);
 });
