@@ -8,6 +8,7 @@ import { birthRegistrationV1 } from './birth-registration';
 import { permanentResidenceV1 } from './permanent-residence';
 import { healthInsuranceCardV1 } from './health-insurance-card';
 import { deathGroupV1 } from './death-group';
+import { marriageRegistrationV1 } from './marriage-registration';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';
@@ -36,6 +37,7 @@ export const CATALOG: Catalog = createCatalog([
   permanentResidenceV1,
   healthInsuranceCardV1,
   deathGroupV1,
+  marriageRegistrationV1,
 ]);
 
 const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';

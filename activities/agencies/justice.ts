@@ -18,6 +18,7 @@ import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../registries/types';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { createJusticeDeathActivities } from './justice-death';
+import { createJusticeMarriageActivities } from './justice-marriage';
 
 export type JusticeRegistries = { population: PopulationRegistry; civilStatus: CivilStatusRegistry };
 export type JusticeDeps = AgencyDeps<JusticeRegistries>;
@@ -58,6 +59,7 @@ export function createJusticeActivities(deps: JusticeDeps) {
 
   return {
     ...createJusticeDeathActivities(deps),
+    ...createJusticeMarriageActivities(deps),
     async checkBirthDossier(request: ServiceRequest<CheckBirthDossierInput>): Promise<BirthDossierCheck> {
       return run(async () => {
         const app = request.input.application;

@@ -7,10 +7,17 @@ import { explore } from '../procedures/fixtures';
 
 export { after, done, explore, failed } from '../procedures/fixtures';
 
-const serializeState = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
+const byValue = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
+/** For charts where progress accumulates in context within one state (consents): value and context. */
+export const byValueAndContext = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]);
 
 /** Every final state reachable and with an outcome; no dead ends; every invoked service and handled event declared. */
-export function checkChart(def: ProcedureDefinition, input: unknown, events: ProcedureEvent[]): { finals: string[] } {
+export function checkChart(
+  def: ProcedureDefinition,
+  input: unknown,
+  events: ProcedureEvent[],
+  serializeState: (s: AnyMachineSnapshot) => string = byValue,
+): { finals: string[] } {
   const machine: AnyStateMachine = def.machine;
   const paths = getSimplePaths(machine, { input, events, serializeState });
   const finals = new Set<string>();
