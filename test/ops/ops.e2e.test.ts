@@ -143,6 +143,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
       outage.broken = false;
       const retried = await retryStep(deps, caseId, { operator, reason: 'VSS registry back after the outage (ticket OPS-42)' }, { allowWorkflowReset: true });
       expect(retried.ok).toBe(true);
+      expect(retried.detail.method).toBe('ResetActivity'); // attempt back to 1, dispatched now (no workflow reset needed)
       const result = await finishResidence(caseId);
       expect(result.outcome).toBe('completed');
       const childId = await expectConsistent(caseId, childName);
