@@ -58,6 +58,7 @@ async function simulate(id: string | undefined, flags: Map<string, string>, reco
         io.out(`  #${run.path.index} ${run.path.steps.map(describeStep).join(' → ')} ⇒ ${run.path.finalState} (${run.path.outcome}); ${verdict}`);
       }
       for (const p of r.pureOnly) io.out(`  #${p.index} ${p.steps.map(describeStep).join(' → ')} ⇒ ${p.finalState} (${p.outcome}); pure only (needs a failing service)`);
+      if (r.unexercisedEvents.length > 0) io.out(`  events no simple path sends (loops): ${r.unexercisedEvents.join(', ')}`);
     }
     if (record) {
       const files = await recordHistories(session, reports, paths.historiesDir);

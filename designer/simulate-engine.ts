@@ -45,6 +45,8 @@ export interface SimulationReport {
   runs: EngineRun[];
   /** Paths the engine cannot be driven along (a service would have to fail). */
   pureOnly: SimPath[];
+  /** Declared events no engine-driven path sends (e.g. only accepted inside a loop): cover them in other tests. */
+  unexercisedEvents: string[];
 }
 
 class SimulationTimeoutError extends DesignerError {
@@ -155,5 +157,13 @@ export async function simulateOnEngine(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 3) }, worker));
   runs.sort((a, b) => a.path.index - b.path.index);
-  return { procedureId: def.id, version: def.version, paths, runs, pureOnly: paths.filter((p) => !p.drivable) };
+  const sent = new Set(drivable.flatMap((p) => p.steps.filter((s) => s.kind === 'event').map((s) => s.name)));
+  return {
+    procedureId: def.id,
+    version: def.version,
+    paths,
+    runs,
+    pureOnly: paths.filter((p) => !p.drivable),
+    unexercisedEvents: def.events.map((e) => e.type).filter((t) => !sent.has(t)),
+  };
 }

@@ -60,6 +60,8 @@ describe('every path through the real engine', () => {
         expect(snap.procedureVersion).toBe(def.version);
         expect(snap.status).toBe('done');
       }
+      // Events only accepted inside loops are named, not silently dropped.
+      for (const e of report.unexercisedEvents) expect(['SUPPLEMENT', 'REQUIRE_VERIFICATION', 'REQUIRE_RESIDENCE_VERIFICATION']).toContain(e);
       // Every declared outcome a drivable path can reach was reached on the engine.
       expect(new Set(report.runs.map((r) => r.engineFinalState))).toEqual(new Set(report.paths.filter((p) => p.drivable).map((p) => p.finalState)));
     }, 240_000);
