@@ -9,6 +9,7 @@ import { permanentResidenceV1 } from './permanent-residence';
 import { healthInsuranceCardV1 } from './health-insurance-card';
 import { deathGroupV1 } from './death-group';
 import { marriageRegistrationV1 } from './marriage-registration';
+import { judicialRecordCertificateV1 } from './judicial-record-certificate';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';
@@ -38,6 +39,7 @@ export const CATALOG: Catalog = createCatalog([
   healthInsuranceCardV1,
   deathGroupV1,
   marriageRegistrationV1,
+  judicialRecordCertificateV1,
 ]);
 
 const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';

@@ -9,11 +9,17 @@ import type {
   RegisterPermanentResidenceInput,
 } from '../../procedures/birth-case';
 import type { ServiceRequest } from '../../procedures/types';
-import type { Household, ResidenceRegistry } from '../registries/types';
+import type { Household, JudicialRecordsRegistry, PopulationRegistry, ResidenceRegistry } from '../registries/types';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { createPoliceDeathActivities } from './police-death';
+import { createPoliceJudicialActivities } from './police-judicial';
 
-export type PoliceRegistries = { residence: ResidenceRegistry };
+/** Population is read only (identity for the judicial record certificate). */
+export type PoliceRegistries = {
+  residence: ResidenceRegistry;
+  population: PopulationRegistry;
+  judicialRecords: JudicialRecordsRegistry;
+};
 export type PoliceDeps = AgencyDeps<PoliceRegistries>;
 
 export class ParentHouseholdNotFoundError extends Error {
@@ -38,6 +44,7 @@ export function createPoliceActivities(deps: PoliceDeps) {
 
   return {
     ...createPoliceDeathActivities(deps),
+    ...createPoliceJudicialActivities(deps),
     async checkResidence(request: ServiceRequest<CheckResidenceInput>): Promise<HouseholdCheck> {
       return run(async () => {
         const { motherId, fatherId } = request.input;
