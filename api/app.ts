@@ -4,7 +4,7 @@
  * against real parts.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './errors';
 import type { CaseService } from './case-service';
@@ -107,7 +107,12 @@ function errorResponse(c: Context, err: unknown) {
   return c.json({ error: { code: 'INTERNAL', message: 'Internal error; it has been logged.' } }, 500);
 }
 
-export function createApp(service: CaseService): OpenAPIHono {
+export interface AppOptions {
+  /** Read-only operator routes mounted under /ops (ops/routes.ts). */
+  ops?: Hono;
+}
+
+export function createApp(service: CaseService, options: AppOptions = {}): OpenAPIHono {
   const app = new OpenAPIHono({
     // Validation failures from any route: one JSON shape, naming each bad field.
     defaultHook: (result, c) => {
@@ -147,6 +152,8 @@ export function createApp(service: CaseService): OpenAPIHono {
   });
   app.openapi(routes.getCase, async (c) => c.json(await service.getCase(c.req.valid('param').caseId), 200));
   app.openapi(routes.getCaseAudit, async (c) => c.json(await service.getCaseAudit(c.req.valid('param').caseId), 200));
+
+  if (options.ops) app.route('/ops', options.ops);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });
   return app;

@@ -1,7 +1,7 @@
 /** Serves the HTTP API on Node; used by api/main.ts and the all-in-one start. */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app';
+import { createApp, type AppOptions } from './app';
 import type { CaseService } from './case-service';
 
 export interface RunningApi {
@@ -9,8 +9,8 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export function serveApi(service: CaseService, opts: { port: number; hostname?: string }): Promise<RunningApi> {
-  const app = createApp(service);
+export function serveApi(service: CaseService, opts: { port: number; hostname?: string } & AppOptions): Promise<RunningApi> {
+  const app = createApp(service, { ops: opts.ops });
   const hostname = opts.hostname ?? '127.0.0.1';
   return new Promise((resolve) => {
     const server: ServerType = serve({ fetch: app.fetch, port: opts.port, hostname }, (info: AddressInfo) => {

@@ -2,10 +2,14 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../activities/registries';
+import type { Hono } from 'hono';
+import { createOpsRoutes } from '../ops/routes';
 import { createCaseService, type CaseService } from './case-service';
 
 export interface ApiWiring {
   service: CaseService;
+  /** Read-only operator routes for /ops. */
+  ops: Hono;
   client: Client;
   close(): Promise<void>;
 }
@@ -21,5 +25,6 @@ export async function wireCaseService(opts: {
   const client = new Client({ connection, namespace: opts.namespace });
   const registries = auditRegistries(createPostgresRegistries(opts.db), createPostgresAuditSink(opts.db), clock);
   const service = createCaseService({ client, db: opts.db, registries, clock });
-  return { service, client, close: () => connection.close() };
+  const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
+  return { service, ops, client, close: () => connection.close() };
 }

@@ -38,7 +38,9 @@ export function createOpsRoutes(deps: OpsDeps): Hono {
     try {
       return c.json(await explainCase(deps, c.req.param('caseId')));
     } catch (err) {
-      if ((err as { name?: string }).name === 'WorkflowNotFoundError') return c.json({ error: 'CASE_NOT_FOUND' }, 404);
+      if ((err as { name?: string }).name === 'WorkflowNotFoundError') {
+        return c.json({ error: { code: 'CASE_NOT_FOUND', message: `No case "${c.req.param('caseId')}".` } }, 404);
+      }
       throw err;
     }
   });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createCaseService } from '../../api/case-service';
+import { createOpsRoutes } from '../../ops/routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { startHarness, type Harness } from '../engine/harness';
@@ -14,7 +15,9 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   h = await startHarness();
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
-  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }));
+  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), {
+    ops: createOpsRoutes({ client: h.client, db: h.registries.db }),
+  });
 });
 afterAll(async () => h?.close());
 
@@ -204,6 +207,16 @@ describe('HTTP API', () => {
     expect(second.body.missing).toEqual([]);
     const snapshot = await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
     expect(snapshot.context.application.child).toMatchObject({ sex: 'female', ethnicity: 'Kinh' });
+  });
+
+  it('serves the read-only operator views under /ops', async () => {
+    const stuck = await call('GET', '/ops/stuck');
+    expect(stuck.status).toBe(200);
+    expect(Array.isArray(stuck.body.cases)).toBe(true);
+    expect(stuck.body.count).toBe(stuck.body.cases.length);
+    const missing = await call('GET', '/ops/cases/does-not-exist/explain');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('CASE_NOT_FOUND');
   });
 
   it('answers unknown cases and routes with 404 JSON errors', async () => {
