@@ -8,6 +8,7 @@ import { startEngineSession, type EngineSession } from '../../designer/engine-se
 import { hasSimulationInput } from '../../designer/sim-inputs';
 import { generatePaths } from '../../designer/simulate-paths';
 import { NoSimulationInputError } from '../../designer/errors';
+import { fetchLiveHistories, replayHistories } from '../../designer/replay';
 import { simulateOnEngine } from '../../designer/simulate-engine';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
 import { getProcedure } from '../../procedures/catalog';
@@ -91,4 +92,16 @@ describe('versions on the engine', () => {
       expect(result.steps.find((s) => s.step === 'total')!.workingDays).toBe(c.procedureVersion === 2 ? 9 : 3);
     }
   }, 60_000);
+});
+
+describe('replay check against a live server', () => {
+  it('lists the runner\'s cases on the server (client.workflow.list), fetches their histories and replays them', async () => {
+    const live = await fetchLiveHistories(session.stack.temporalAddress, { namespace: session.stack.namespace });
+    // The simulated cases of this file (and the children registered for the follow-up procedures).
+    expect(live.length).toBeGreaterThanOrEqual(15);
+    expect(live.every((h) => h.name === `live:${h.workflowId}` && h.workflowId.startsWith('case-'))).toBe(true);
+    const outcomes = await replayHistories(live);
+    expect(outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+    expect(outcomes).toHaveLength(live.length);
+  }, 120_000);
 });
