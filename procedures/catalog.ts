@@ -10,6 +10,7 @@ import { healthInsuranceCardV1 } from './health-insurance-card';
 import { deathGroupV1 } from './death-group';
 import { marriageRegistrationV1 } from './marriage-registration';
 import { judicialRecordCertificateV1 } from './judicial-record-certificate';
+import { householdBusinessTaxV1 } from './household-business-tax';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';
@@ -40,6 +41,7 @@ export const CATALOG: Catalog = createCatalog([
   deathGroupV1,
   marriageRegistrationV1,
   judicialRecordCertificateV1,
+  householdBusinessTaxV1,
 ]);
 
 const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';

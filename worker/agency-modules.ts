@@ -100,5 +100,18 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
         clock,
       });
     }
+    case 'tax': {
+      const { createTaxActivities } = await import('../activities/agencies/tax');
+      const registries: Partial<Registries> = { ...given };
+      if (opts.db && !registries.tax) {
+        const { createPostgresTax } = await import('../activities/registries/postgres/tax');
+        registries.tax = createPostgresTax(opts.db);
+      }
+      if (opts.db && !registries.population) {
+        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
+        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
+      }
+      return createTaxActivities({ registries: need(agency, registries, ['tax', 'population']), audit, clock });
+    }
   }
 }

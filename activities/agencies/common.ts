@@ -65,6 +65,7 @@ const NON_RETRYABLE = new Set([
   'NOT_ENTITLED',
   'ALREADY_MARRIED',
   'MARRIAGE_NOT_ALLOWED',
+  'ALREADY_TAX_REGISTERED',
 ]);
 
 /** Domain errors (with a stable `code`) become ApplicationFailures of that type; others stay retryable. */

@@ -28,6 +28,7 @@ const DEATH_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber'
 const MARRIAGE_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'partyAId', 'partyBId', 'registeredAt'];
 const CONTRIBUTION_FIELDS = ['compulsoryMonths', 'averageMonthlySalary', 'pensioner', 'pensionSince'];
 const PAYMENT_FIELDS = ['paymentRef', 'kind', 'subjectId', 'beneficiaryId', 'amount', 'paidAt'];
+const TAX_FIELDS = ['taxCode', 'ownerId', 'businessName', 'businessLine', 'communeCode', 'startDate'];
 const CONVICTION_FIELDS = ['judgmentRef', 'court', 'date', 'offence', 'sentence', 'expunged'];
 
 export function auditRegistries(registries: Registries, sink: AuditSink, clock: () => Date): Registries {
@@ -64,7 +65,7 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
   }
 
   const readFields = (ctx: AccessContext, all: string[]) => ctx.fields ?? all;
-  const { population, civilStatus, residence, socialInsurance, judicialRecords } = registries;
+  const { population, civilStatus, residence, socialInsurance, judicialRecords, tax } = registries;
 
   return {
     population: {
@@ -167,6 +168,16 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
       issueCertificate: (ctx, input) =>
         audited(ctx, 'judicialRecords', 'issueCertificate', 'write', Object.keys(input), input.personalId, () =>
           judicialRecords.issueCertificate(ctx, input),
+        ),
+    },
+    tax: {
+      findHouseholdBusinessOf: (ctx, ownerId) =>
+        audited(ctx, 'tax', 'findHouseholdBusinessOf', 'read', readFields(ctx, TAX_FIELDS), ownerId, () =>
+          tax.findHouseholdBusinessOf(ctx, ownerId),
+        ),
+      registerHouseholdBusiness: (ctx, input) =>
+        audited(ctx, 'tax', 'registerHouseholdBusiness', 'write', Object.keys(input), input.ownerId, () =>
+          tax.registerHouseholdBusiness(ctx, input),
         ),
     },
   };

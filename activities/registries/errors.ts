@@ -86,6 +86,13 @@ export class BenefitAlreadyPaidError extends RegistryError {
   }
 }
 
+export class AlreadyTaxRegisteredError extends RegistryError {
+  readonly code = 'ALREADY_TAX_REGISTERED';
+  constructor(readonly ownerId: string) {
+    super(`${ownerId} already has a household business registered for tax`);
+  }
+}
+
 export class InvalidRegistryInputError extends RegistryError {
   readonly code = 'INVALID_REGISTRY_INPUT';
 }

@@ -7,8 +7,9 @@
  * Writes are idempotent by `ctx.caseId` + operation, because activities are retried.
  */
 
-export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance' | 'judicialRecords';
-export type AgencyId = 'justice' | 'police' | 'vss';
+export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance' | 'judicialRecords' | 'tax';
+/** `tax`: the tax department (General Department of Taxation, local tax office). */
+export type AgencyId = 'justice' | 'police' | 'vss' | 'tax';
 export type Sex = 'male' | 'female';
 
 export interface AccessContext {
@@ -277,6 +278,29 @@ export interface Registries {
   residence: ResidenceRegistry;
   socialInsurance: SocialInsuranceRegistry;
   judicialRecords: JudicialRecordsRegistry;
+  tax: TaxRegistry;
+}
+
+/** A household business registered for tax; since 1 July 2025 the tax code is the owner's personal ID number. */
+export interface TaxRegistration {
+  taxCode: string;
+  ownerId: string;
+  businessName: string;
+  businessLine: string;
+  communeCode: string;
+  provinceCode: string;
+  startDate: string;
+  registeredAt: string;
+  caseId: string;
+}
+
+export interface TaxRegistry {
+  findHouseholdBusinessOf(ctx: AccessContext, ownerId: string): Promise<TaxRegistration | null>;
+  /** First tax registration of a household business. Idempotent per case. */
+  registerHouseholdBusiness(
+    ctx: AccessContext,
+    input: Omit<TaxRegistration, 'taxCode' | 'caseId'>,
+  ): Promise<TaxRegistration>;
 }
 
 export interface AuditEntry {

@@ -327,3 +327,24 @@ export const judicialRecordCertificates = pgTable(
   },
   (t) => [index('judicial_record_certificates_person_idx').on(t.personalId)],
 );
+
+// ---------------------------------------------------------------- tax
+
+/** Household businesses registered for tax: one per owner; the tax code is the owner's personal ID (2025). */
+export const taxRegistrations = pgTable(
+  'tax_registrations',
+  {
+    taxCode: text('tax_code').primaryKey(),
+    ownerId: char('owner_id', { length: 12 })
+      .notNull()
+      .unique()
+      .references(() => persons.personalId),
+    businessName: text('business_name').notNull(),
+    businessLine: text('business_line').notNull(),
+    communeCode: char('commune_code', { length: 5 }).notNull(),
+    provinceCode: char('province_code', { length: 2 }).notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'string' }).notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+);

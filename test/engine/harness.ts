@@ -29,7 +29,12 @@ export interface Harness {
 
 const quiet = { info: () => {}, warn: () => {}, error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Agency workers besides engine, justice, police and vss (e.g. `tax`). */
+  extraWorkers?: WorkerRole[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -62,7 +67,7 @@ export async function startHarness(): Promise<Harness> {
     w.worker.shutdown();
     await w.running;
   };
-  for (const role of ['engine', 'justice', 'police', 'vss'] as const) await startWorker(role);
+  for (const role of ['engine', 'justice', 'police', 'vss', ...(options.extraWorkers ?? [])] as const) await startWorker(role);
 
   return {
     server,

@@ -7,6 +7,7 @@ import { createPostgresPopulation } from './population';
 import { createPostgresResidence } from './residence';
 import { createPostgresSocialInsurance } from './social-insurance';
 import { createPostgresJudicialRecords } from './judicial-records';
+import { createPostgresTax } from './tax';
 import type { RandomSource } from './keys';
 
 export interface PostgresRegistriesOptions {
@@ -29,6 +30,7 @@ export function createPostgresRegistries(db: Executor, options: PostgresRegistri
     residence: createPostgresResidence(db, clock),
     socialInsurance: createPostgresSocialInsurance(db, random),
     judicialRecords: createPostgresJudicialRecords(db),
+    tax: createPostgresTax(db),
   };
 }
 
@@ -38,6 +40,7 @@ export { findPerson } from './population';
 export { findHousehold, findHouseholdOf, findResidenceDeletionsOf } from './residence';
 export { civilBookCode, findCurrentMarriage, findDeathOfPerson } from './civil-status-events';
 export { findCertificatesOf, findConvictionsOf } from './judicial-records';
+export { findHouseholdBusiness } from './tax';
 export {
   cardValidTo,
   findBenefitPaymentsOf,
