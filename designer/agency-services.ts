@@ -5,12 +5,14 @@
  */
 import type { AgencyId, AuditSink, Registries } from '../activities/registries/types';
 import { loadAgencyActivities } from '../worker/agency-modules';
+import { WORKER_ROLES } from '../worker/agency-worker';
 
-/** Every agency (the Record type makes the compiler flag a new AgencyId missing here). */
-const AGENCIES: Record<AgencyId, true> = { justice: true, police: true, vss: true };
-export const ALL_AGENCIES = Object.keys(AGENCIES) as AgencyId[];
+/** The agencies that have a worker (the worker roles besides the engine): a service of any other has no one to run it. */
+export const ALL_AGENCIES = WORKER_ROLES.filter((r): r is AgencyId => r !== 'engine');
 
 export type AgencyServices = ReadonlyMap<string, ReadonlySet<string>>;
+
+const inertAudit: AuditSink = inert('audit');
 
 class InertDependencyError extends Error {
   readonly code = 'INERT_DEPENDENCY';
@@ -33,10 +35,23 @@ function inert(name: string): any {
   );
 }
 
-/** Every registry an agency module may ask for; a new one missing here fails loudly (MissingRegistriesError). */
-const REGISTRY_NAMES = ['population', 'civilStatus', 'residence', 'socialInsurance', 'judicialRecords'];
-const inertRegistries = Object.fromEntries(REGISTRY_NAMES.map((n) => [n, inert(n)])) as unknown as Registries;
-const inertAudit: AuditSink = inert('audit');
+/** Registries known to agency modules; one added later is learnt from the module's MissingRegistriesError. */
+const KNOWN_REGISTRIES = ['population', 'civilStatus', 'residence', 'socialInsurance', 'judicialRecords'];
+const inertRegistries = (names: Iterable<string>) => Object.fromEntries([...names].map((n) => [n, inert(n)])) as unknown as Registries;
+
+async function activityNamesOf(agency: AgencyId): Promise<Set<string>> {
+  const names = new Set(KNOWN_REGISTRIES);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const activities = await loadAgencyActivities(agency, { registries: inertRegistries(names), audit: inertAudit, clock: () => new Date(0) });
+      return new Set(Object.keys(activities));
+    } catch (err) {
+      const missing = (err as { code?: string }).code === 'MISSING_REGISTRIES' ? /needs the (.+) registries/.exec((err as Error).message) : null;
+      if (!missing || attempt >= 3) throw err;
+      for (const n of missing[1].split(', ')) names.add(n);
+    }
+  }
+}
 
 let cached: Promise<AgencyServices> | null = null;
 
@@ -44,14 +59,7 @@ let cached: Promise<AgencyServices> | null = null;
 export function loadAgencyServices(): Promise<AgencyServices> {
   cached ??= (async () => {
     const out = new Map<string, ReadonlySet<string>>();
-    for (const agency of ALL_AGENCIES) {
-      const activities = await loadAgencyActivities(agency, {
-        registries: inertRegistries,
-        audit: inertAudit,
-        clock: () => new Date(0),
-      });
-      out.set(agency, new Set(Object.keys(activities)));
-    }
+    for (const agency of ALL_AGENCIES) out.set(agency, await activityNamesOf(agency));
     return out;
   })();
   return cached;
