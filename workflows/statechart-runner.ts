@@ -1,7 +1,8 @@
 /**
  * The one generic workflow: runs any catalog procedure's statechart inside the Temporal sandbox.
  * - `invoke` of a named service → an activity on the owning agency's task queue;
- * - `after` delays → durable timers (the sandbox's setTimeout), counted in working days on the holiday calendar;
+ * - `after` delays → durable timers (a per-workflow clock on `sleep`, see xstate-clock.ts), counted in working days
+ *   on the holiday calendar;
  * - officer/citizen events → updates (refused with EVENT_NOT_ACCEPTED, leaving no trace) or signals (a refused
  *   signal is recorded in `rejectedEvents`);
  * - the snapshot (state, context, timeline, deadlines, accepted events) → a query.
@@ -38,6 +39,7 @@ import {
 import { collectMissingData } from './application-data';
 import { eventRefusalReason } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
+import { createWorkflowClock } from './xstate-clock';
 
 type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
 
@@ -291,7 +293,8 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     else Object.assign(machineInput, collected.application);
   }
 
-  actor = createActor(machine, { input: machineInput });
+  // Not the sandbox's global setTimeout/clearTimeout: they are shared by the workflows of a reusable V8 context.
+  actor = createActor(machine, { input: machineInput, clock: createWorkflowClock() });
   actor.subscribe({ next: record, error: (err) => (chartError = err) });
   actor.start();
   record(actor.getSnapshot());
