@@ -154,3 +154,18 @@ export const CATALOG_FIXTURE_CONVICTIONS: readonly FixtureConviction[] = [
   { personalId: CONVICTED.personalId, judgmentRef: 'BA-2019-HN-0457', court: 'Tòa án nhân dân thành phố Hà Nội', date: '2019-11-20', offence: 'Trộm cắp tài sản (Art. 173 Criminal Code)', sentence: '24 months imprisonment', expunged: false },
   { personalId: CONVICTION_EXPUNGED.personalId, judgmentRef: 'BA-2010-HN-0112', court: 'Tòa án nhân dân quận Hoàn Kiếm', date: '2010-06-02', offence: 'Gây rối trật tự công cộng (Art. 318 Criminal Code)', sentence: 'non-custodial reform 12 months', expunged: true },
 ];
+
+// ---------------------------------------------------------------- employment (unemployment insurance)
+
+export interface FixtureEmployment {
+  personalId: string;
+  lastEmployer: string;
+  contractEndedAt: string;
+  unemploymentInsuranceMonths: number;
+  averageMonthlySalary: number;
+}
+
+export const CATALOG_FIXTURE_EMPLOYMENT: readonly FixtureEmployment[] = [
+  { personalId: UNMARRIED_MAN_2.personalId, lastEmployer: 'Công ty TNHH May Đống Đa', contractEndedAt: '2026-06-30', unemploymentInsuranceMonths: 30, averageMonthlySalary: 9_000_000 },
+  { personalId: DEATH_WORKER_SON.personalId, lastEmployer: 'Công ty CP Thực phẩm Hà Nội', contractEndedAt: '2026-05-31', unemploymentInsuranceMonths: 8, averageMonthlySalary: 6_500_000 },
+];

@@ -9,6 +9,7 @@ import { generatePopulation, type GeneratedCard, type GeneratedHousehold } from 
 import {
   CATALOG_FIXTURE_CONTRIBUTIONS,
   CATALOG_FIXTURE_CONVICTIONS,
+  CATALOG_FIXTURE_EMPLOYMENT,
   CATALOG_FIXTURE_HOUSEHOLDS,
   CATALOG_FIXTURE_MARRIAGES,
   CATALOG_FIXTURE_PEOPLE,
@@ -194,6 +195,17 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
         sentence: c.sentence, expunged: c.expunged,
       })),
       'convictions',
+      onProgress,
+    );
+    await insertJson(
+      tx,
+      'employment_records',
+      [['personal_id', 'char(12)'], ['last_employer', 'text'], ['contract_ended_at', 'date'], ['unemployment_insurance_months', 'integer'], ['average_monthly_salary', 'bigint']],
+      CATALOG_FIXTURE_EMPLOYMENT.map((e) => ({
+        personal_id: e.personalId, last_employer: e.lastEmployer, contract_ended_at: e.contractEndedAt,
+        unemployment_insurance_months: e.unemploymentInsuranceMonths, average_monthly_salary: e.averageMonthlySalary,
+      })),
+      'employment records',
       onProgress,
     );
   });

@@ -11,6 +11,7 @@ import { deathGroupV1 } from './death-group';
 import { marriageRegistrationV1 } from './marriage-registration';
 import { judicialRecordCertificateV1 } from './judicial-record-certificate';
 import { householdBusinessTaxV1 } from './household-business-tax';
+import { unemploymentBenefitV1 } from './unemployment-benefit';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';
@@ -42,6 +43,7 @@ export const CATALOG: Catalog = createCatalog([
   marriageRegistrationV1,
   judicialRecordCertificateV1,
   householdBusinessTaxV1,
+  unemploymentBenefitV1,
 ]);
 
 const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';

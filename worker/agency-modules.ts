@@ -73,8 +73,9 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
         const { createPostgresJudicialRecords } = await import('../activities/registries/postgres/judicial-records');
         registries.judicialRecords = createPostgresJudicialRecords(opts.db);
       }
+      // Population and judicial records serve the judicial record certificate only: optional for a worker.
       return createPoliceActivities({
-        registries: need(agency, registries, ['residence', 'population', 'judicialRecords']),
+        registries: { ...need(agency, registries, ['residence']), population: registries.population, judicialRecords: registries.judicialRecords },
         audit,
         clock,
       });
@@ -94,8 +95,9 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
         const { createPostgresCivilStatus } = await import('../activities/registries/postgres/civil-status');
         registries.civilStatus = createPostgresCivilStatus(opts.db);
       }
+      // Population and civil status are read by the death group's benefits only: optional for a worker.
       return createVssActivities({
-        registries: need(agency, registries, ['socialInsurance', 'population', 'civilStatus']),
+        registries: { ...need(agency, registries, ['socialInsurance']), population: registries.population, civilStatus: registries.civilStatus },
         audit,
         clock,
       });
@@ -112,6 +114,19 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
         registries.population = createPostgresPopulation(opts.db, cryptoRandom);
       }
       return createTaxActivities({ registries: need(agency, registries, ['tax', 'population']), audit, clock });
+    }
+    case 'labour': {
+      const { createLabourActivities } = await import('../activities/agencies/labour');
+      const registries: Partial<Registries> = { ...given };
+      if (opts.db && !registries.employment) {
+        const { createPostgresEmployment } = await import('../activities/registries/postgres/employment');
+        registries.employment = createPostgresEmployment(opts.db);
+      }
+      if (opts.db && !registries.population) {
+        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
+        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
+      }
+      return createLabourActivities({ registries: need(agency, registries, ['employment', 'population']), audit, clock });
     }
   }
 }

@@ -9,7 +9,7 @@ import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import { loadAgencyActivities, type AgencyActivityOptions } from './agency-modules';
 
 export type WorkerRole = AgencyId | 'engine';
-export const WORKER_ROLES: readonly WorkerRole[] = ['engine', 'justice', 'police', 'vss', 'tax'];
+export const WORKER_ROLES: readonly WorkerRole[] = ['engine', 'justice', 'police', 'vss', 'tax', 'labour'];
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 

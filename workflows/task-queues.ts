@@ -3,7 +3,7 @@ import type { AgencyId } from '../activities/registries/types';
 
 export const ENGINE_TASK_QUEUE = 'engine';
 
-export const AGENCIES: readonly AgencyId[] = ['justice', 'police', 'vss', 'tax'];
+export const AGENCIES: readonly AgencyId[] = ['justice', 'police', 'vss', 'tax', 'labour'];
 
 export function agencyTaskQueue(agency: AgencyId): string {
   return `agency-${agency}`;

@@ -19,6 +19,7 @@ export function audited<R extends Partial<Registries>>(deps: AgencyDeps<R>): R {
   const wrapped = auditRegistries(deps.registries as unknown as Registries, deps.audit, deps.clock);
   const out: Partial<Registries> = {};
   for (const name of Object.keys(deps.registries) as (keyof Registries)[]) {
+    if (!deps.registries[name]) continue; // an optional registry the worker was not given
     (out as Record<string, unknown>)[name] = wrapped[name];
   }
   return out as R;
@@ -66,6 +67,7 @@ const NON_RETRYABLE = new Set([
   'ALREADY_MARRIED',
   'MARRIAGE_NOT_ALLOWED',
   'ALREADY_TAX_REGISTERED',
+  'REGISTRY_NOT_CONFIGURED',
 ]);
 
 /** Domain errors (with a stable `code`) become ApplicationFailures of that type; others stay retryable. */
@@ -94,4 +96,17 @@ export class InvalidServiceInputError extends Error {
 export function requireString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidServiceInputError(`"${name}" is required`);
   return value;
+}
+
+/** A registry an optional service of the agency needs was not given to its worker (see docs/agencies.md). */
+export class RegistryNotConfiguredError extends Error {
+  readonly code = 'REGISTRY_NOT_CONFIGURED';
+  constructor(agency: AgencyId, name: string) {
+    super(`The ${agency} worker was started without the ${name} registry this service needs`);
+  }
+}
+
+export function requireRegistry<T>(registry: T | undefined, agency: AgencyId, name: string): T {
+  if (!registry) throw new RegistryNotConfiguredError(agency, name);
+  return registry;
 }

@@ -10,15 +10,17 @@ import type {
 import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
 import type { JudicialRecordCertificate, JudicialRecordsRegistry, PopulationRegistry } from '../registries/types';
-import { accessContext, audited, InvalidServiceInputError, requireString, run, type AgencyDeps } from './common';
+import { accessContext, audited, InvalidServiceInputError, requireRegistry, requireString, run, type AgencyDeps } from './common';
 import { onceOnlyCheck, values } from './justice-death';
 
 const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'placeOfBirth', 'nationality'] as const;
 
 export function createPoliceJudicialActivities(
-  deps: AgencyDeps<{ population: PopulationRegistry; judicialRecords: JudicialRecordsRegistry }>,
+  deps: AgencyDeps<{ population?: PopulationRegistry; judicialRecords?: JudicialRecordsRegistry }>,
 ) {
-  const { population, judicialRecords } = audited(deps);
+  const registries = audited(deps);
+  const population = () => requireRegistry(registries.population, 'police', 'population');
+  const judicialRecords = () => requireRegistry(registries.judicialRecords, 'police', 'judicialRecords');
   return {
     async checkJudicialRecordRequest(request: ServiceRequest<CheckJudicialRecordInput>): Promise<JudicialRecordCheck> {
       return run(async () => {
@@ -26,9 +28,9 @@ export function createPoliceJudicialActivities(
         const id = requireString(app?.applicant?.personalId, 'applicant.personalId');
         if (app.certificateType !== '1' && app.certificateType !== '2') throw new InvalidServiceInputError('certificateType must be "1" or "2"');
         requireString(app.purposeOfRequest, 'purposeOfRequest');
-        const person = await population.getPerson(accessContext('police', request, { fields: IDENTITY_FIELDS }), id);
+        const person = await population().getPerson(accessContext('police', request, { fields: IDENTITY_FIELDS }), id);
         if (!person) throw new PersonNotFoundError(id);
-        const all = await judicialRecords.getConvictionsOf(accessContext('police', request), id);
+        const all = await judicialRecords().getConvictionsOf(accessContext('police', request), id);
         const shown = app.certificateType === '1' ? all.filter((c) => !c.expunged) : all;
         const { reusedFields, collectedFields } = onceOnlyCheck(
           request,
@@ -50,7 +52,7 @@ export function createPoliceJudicialActivities(
     async issueJudicialRecordCertificate(request: ServiceRequest<IssueJudicialRecordInput>): Promise<JudicialRecordCertificate> {
       return run(async () => {
         const { application: app, check } = request.input;
-        return judicialRecords.issueCertificate(accessContext('police', request), {
+        return judicialRecords().issueCertificate(accessContext('police', request), {
           personalId: requireString(app?.applicant?.personalId, 'applicant.personalId'),
           certificateType: app.certificateType,
           convictions: check?.convictions ?? [],

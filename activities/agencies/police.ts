@@ -17,8 +17,8 @@ import { createPoliceJudicialActivities } from './police-judicial';
 /** Population is read only (identity for the judicial record certificate). */
 export type PoliceRegistries = {
   residence: ResidenceRegistry;
-  population: PopulationRegistry;
-  judicialRecords: JudicialRecordsRegistry;
+  population?: PopulationRegistry;
+  judicialRecords?: JudicialRecordsRegistry;
 };
 export type PoliceDeps = AgencyDeps<PoliceRegistries>;
 

@@ -19,12 +19,12 @@ import type {
   PopulationRegistry,
   SocialInsuranceRegistry,
 } from '../registries/types';
-import { accessContext, audited, InvalidServiceInputError, requireString, run, type AgencyDeps } from './common';
+import { accessContext, audited, InvalidServiceInputError, requireRegistry, requireString, run, type AgencyDeps } from './common';
 
 export type VssDeathRegistries = {
   socialInsurance: SocialInsuranceRegistry;
-  population: PopulationRegistry;
-  civilStatus: CivilStatusRegistry;
+  population?: PopulationRegistry;
+  civilStatus?: CivilStatusRegistry;
 };
 
 export class NotEntitledError extends Error {
@@ -32,10 +32,13 @@ export class NotEntitledError extends Error {
 }
 
 export function createVssDeathActivities(deps: AgencyDeps<VssDeathRegistries>) {
-  const { socialInsurance, population, civilStatus } = audited(deps);
+  const registries = audited(deps);
+  const { socialInsurance } = registries;
 
   /** Living spouse (at the time of death), children and parents of the deceased. */
   async function relativesOf(request: ServiceRequest, deceasedId: string, dateOfDeath: string): Promise<Relative[]> {
+    const population = requireRegistry(registries.population, 'vss', 'population');
+    const civilStatus = requireRegistry(registries.civilStatus, 'vss', 'civilStatus');
     const ctx = accessContext('vss', request, { fields: ['personalId', 'deceased', 'fatherId', 'motherId'] });
     const out: Relative[] = [];
     const deceased = await population.getPerson(ctx, deceasedId);

@@ -11,8 +11,8 @@ import { accessContext, audited, requireString, run, type AgencyDeps } from './c
 /** Population and civil status are read only (the deceased's relatives and marriages). */
 export type VssRegistries = {
   socialInsurance: SocialInsuranceRegistry;
-  population: PopulationRegistry;
-  civilStatus: CivilStatusRegistry;
+  population?: PopulationRegistry;
+  civilStatus?: CivilStatusRegistry;
 };
 export type VssDeps = AgencyDeps<VssRegistries>;
 

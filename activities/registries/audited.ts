@@ -29,6 +29,7 @@ const MARRIAGE_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumb
 const CONTRIBUTION_FIELDS = ['compulsoryMonths', 'averageMonthlySalary', 'pensioner', 'pensionSince'];
 const PAYMENT_FIELDS = ['paymentRef', 'kind', 'subjectId', 'beneficiaryId', 'amount', 'paidAt'];
 const TAX_FIELDS = ['taxCode', 'ownerId', 'businessName', 'businessLine', 'communeCode', 'startDate'];
+const EMPLOYMENT_FIELDS = ['lastEmployer', 'contractEndedAt', 'unemploymentInsuranceMonths', 'averageMonthlySalary'];
 const CONVICTION_FIELDS = ['judgmentRef', 'court', 'date', 'offence', 'sentence', 'expunged'];
 
 export function auditRegistries(registries: Registries, sink: AuditSink, clock: () => Date): Registries {
@@ -65,7 +66,7 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
   }
 
   const readFields = (ctx: AccessContext, all: string[]) => ctx.fields ?? all;
-  const { population, civilStatus, residence, socialInsurance, judicialRecords, tax } = registries;
+  const { population, civilStatus, residence, socialInsurance, judicialRecords, tax, employment } = registries;
 
   return {
     population: {
@@ -178,6 +179,16 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
       registerHouseholdBusiness: (ctx, input) =>
         audited(ctx, 'tax', 'registerHouseholdBusiness', 'write', Object.keys(input), input.ownerId, () =>
           tax.registerHouseholdBusiness(ctx, input),
+        ),
+    },
+    employment: {
+      getEmploymentRecord: (ctx, personalId) =>
+        audited(ctx, 'employment', 'getEmploymentRecord', 'read', readFields(ctx, EMPLOYMENT_FIELDS), personalId, () =>
+          employment.getEmploymentRecord(ctx, personalId),
+        ),
+      decideUnemploymentBenefit: (ctx, input) =>
+        audited(ctx, 'employment', 'decideUnemploymentBenefit', 'write', Object.keys(input), input.personalId, () =>
+          employment.decideUnemploymentBenefit(ctx, input),
         ),
     },
   };

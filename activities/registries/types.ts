@@ -7,9 +7,9 @@
  * Writes are idempotent by `ctx.caseId` + operation, because activities are retried.
  */
 
-export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance' | 'judicialRecords' | 'tax';
-/** `tax`: the tax department (General Department of Taxation, local tax office). */
-export type AgencyId = 'justice' | 'police' | 'vss' | 'tax';
+export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance' | 'judicialRecords' | 'tax' | 'employment';
+/** `tax`: the tax department (local tax office); `labour`: the public employment service centre of the province. */
+export type AgencyId = 'justice' | 'police' | 'vss' | 'tax' | 'labour';
 export type Sex = 'male' | 'female';
 
 export interface AccessContext {
@@ -279,6 +279,35 @@ export interface Registries {
   socialInsurance: SocialInsuranceRegistry;
   judicialRecords: JudicialRecordsRegistry;
   tax: TaxRegistry;
+  employment: EmploymentRegistry;
+}
+
+/** The last employment and its unemployment-insurance contributions (from VSS's contribution data). */
+export interface EmploymentRecord {
+  personalId: string;
+  lastEmployer: string;
+  contractEndedAt: string; // yyyy-mm-dd
+  /** Months of unemployment-insurance contributions in the 24 months before the contract ended. */
+  unemploymentInsuranceMonths: number;
+  /** Average monthly salary of the last 6 months of contributions (VND). */
+  averageMonthlySalary: number;
+}
+
+export interface UnemploymentDecision {
+  decisionNumber: string;
+  personalId: string;
+  contractEndedAt: string;
+  monthlyAmount: number;
+  months: number;
+  basis: string;
+  decidedAt: string;
+  caseId: string;
+}
+
+export interface EmploymentRegistry {
+  getEmploymentRecord(ctx: AccessContext, personalId: string): Promise<EmploymentRecord | null>;
+  /** Records the decision granting the benefit. Idempotent per case; one decision per termination. */
+  decideUnemploymentBenefit(ctx: AccessContext, input: Omit<UnemploymentDecision, 'decisionNumber' | 'caseId'>): Promise<UnemploymentDecision>;
 }
 
 /** A household business registered for tax; since 1 July 2025 the tax code is the owner's personal ID number. */

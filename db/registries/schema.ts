@@ -348,3 +348,32 @@ export const taxRegistrations = pgTable(
     caseId: text('case_id').notNull().unique(),
   },
 );
+
+// ---------------------------------------------------------------- employment (unemployment insurance)
+
+export const employmentRecords = pgTable('employment_records', {
+  personalId: char('personal_id', { length: 12 })
+    .primaryKey()
+    .references(() => persons.personalId),
+  lastEmployer: text('last_employer').notNull(),
+  contractEndedAt: date('contract_ended_at', { mode: 'string' }).notNull(),
+  unemploymentInsuranceMonths: integer('unemployment_insurance_months').notNull(),
+  averageMonthlySalary: bigint('average_monthly_salary', { mode: 'number' }).notNull(),
+});
+
+export const unemploymentDecisions = pgTable(
+  'unemployment_decisions',
+  {
+    decisionNumber: text('decision_number').primaryKey(),
+    personalId: char('personal_id', { length: 12 })
+      .notNull()
+      .references(() => persons.personalId),
+    contractEndedAt: date('contract_ended_at', { mode: 'string' }).notNull(),
+    monthlyAmount: bigint('monthly_amount', { mode: 'number' }).notNull(),
+    months: integer('months').notNull(),
+    basis: text('basis').notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'string' }).notNull(),
+    caseId: text('case_id').notNull().unique(),
+  },
+  (t) => [unique('unemployment_decisions_person_termination').on(t.personalId, t.contractEndedAt)],
+);

@@ -8,6 +8,7 @@ import { createPostgresResidence } from './residence';
 import { createPostgresSocialInsurance } from './social-insurance';
 import { createPostgresJudicialRecords } from './judicial-records';
 import { createPostgresTax } from './tax';
+import { createPostgresEmployment } from './employment';
 import type { RandomSource } from './keys';
 
 export interface PostgresRegistriesOptions {
@@ -31,6 +32,7 @@ export function createPostgresRegistries(db: Executor, options: PostgresRegistri
     socialInsurance: createPostgresSocialInsurance(db, random),
     judicialRecords: createPostgresJudicialRecords(db),
     tax: createPostgresTax(db),
+    employment: createPostgresEmployment(db),
   };
 }
 
@@ -41,6 +43,7 @@ export { findHousehold, findHouseholdOf, findResidenceDeletionsOf } from './resi
 export { civilBookCode, findCurrentMarriage, findDeathOfPerson } from './civil-status-events';
 export { findCertificatesOf, findConvictionsOf } from './judicial-records';
 export { findHouseholdBusiness } from './tax';
+export { findUnemploymentDecisions } from './employment';
 export {
   cardValidTo,
   findBenefitPaymentsOf,
