@@ -3,7 +3,7 @@
  * submission-to-completion latency, officers' and household heads' decisions automated. The whole engine runs
  * in-process (devserver, workers, registries, case service) on PGlite, then on Postgres when one is reachable
  * (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created).
- * Options: CASES (100).
+ * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import { startStack } from '../scripts/stack';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
+const POLL_MS = Number(process.env.POLL_MS ?? 250);
 const log = (m: string) => console.log(`  ${m}`);
 
 interface Family {
@@ -80,7 +81,8 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
       sent.add(key);
       await service.sendEvent(caseId, { type: e.type, actor, data: {} });
     }
-    await new Promise((r) => setTimeout(r, 50));
+    // Officers look at their work lists, they are not a query storm: every case is looked at 4 times a second.
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
