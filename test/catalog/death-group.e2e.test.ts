@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
 import { count, eq } from 'drizzle-orm';
 import { listAudit } from '../../db/engine/audit-queries';
 import { benefitPayments, deathRegistrations, householdMembers, persons, residenceDeletions } from '../../db/registries/schema';
@@ -249,5 +250,12 @@ describe('death group end to end', () => {
       expect(writes.filter((w) => w.endsWith('deletePermanentResidence'))).toHaveLength(1);
     }
     expect((await writesOf('death-4')).filter((w) => w.endsWith('payBenefit'))).toHaveLength(2);
+  });
+
+  it('replays the finished death-group cases deterministically from their histories', async () => {
+    for (const caseId of ['death-2', 'death-4', 'death-4-declined', 'death-ineligible']) {
+      const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle }, history, `case-${caseId}`);
+    }
   });
 });
