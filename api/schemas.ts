@@ -12,7 +12,7 @@ export const actorSchema = z
   .object({
     kind: z.enum(['citizen', 'officer', 'system']),
     id: z.string().min(1).max(100),
-    agency: z.enum(['justice', 'police', 'vss']).optional(),
+    agency: z.enum(['justice', 'police', 'vss', 'tax', 'labour']).optional(),
   })
   .openapi('Actor');
 

@@ -21,6 +21,17 @@ import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext 
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
 
+/** Key to the parent's household in the residence register: the only thing the standalone procedure asks for it. */
+const PARENT_KEY_FIELD: FieldDeclaration = {
+  name: 'mother.personalId',
+  type: 'personalId',
+  required: true,
+  source: { kind: 'citizen' },
+  mode: 'verify',
+  purpose: "key to the parent's household in the residence register",
+  legalBasis: LEGAL_BASIS_RESIDENCE,
+};
+
 function residence(name: string, attribute: string, type: FieldDeclaration['type'] = 'string'): FieldDeclaration {
   return {
     name,
@@ -206,7 +217,8 @@ export const permanentResidenceV1: ProcedureDefinition = {
   title: 'Permanent residence registration of a newborn',
   legalBasis: [LEGAL_BASIS_RESIDENCE, LEGAL_BASIS_ONCE_ONLY],
   agencies: ['police'],
-  data: PERMANENT_RESIDENCE_FIELDS,
+  // Standalone, the household is found through the parent the applicant names (in the group, birth registration declares it).
+  data: [PARENT_KEY_FIELD, ...PERMANENT_RESIDENCE_FIELDS],
   deadlines: PERMANENT_RESIDENCE_DEADLINES,
   delays: PERMANENT_RESIDENCE_DELAYS,
   events: PERMANENT_RESIDENCE_EVENTS,
