@@ -1,22 +1,23 @@
 /**
  * `npm run api`: the HTTP API alone. Env (read only here): PORT (3000), HOST (127.0.0.1), DATABASE_URL (else PGlite
- * dir .data/registries), TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default).
+ * dir .data/registries), TEMPORAL_ADDRESS (127.0.0.1:7233) with TEMPORAL_TLS* / TEMPORAL_API_KEY, TEMPORAL_NAMESPACE.
  */
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { serveApi } from './server';
 import { wireCaseService } from './wiring';
+import { temporalConnectionOptions } from '../worker/temporal-connection';
 
 const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
 const database = await openRegistriesDatabase(target);
-const temporalAddress = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+const temporal = temporalConnectionOptions(process.env);
 const wiring = await wireCaseService({
   db: database.db,
-  temporalAddress,
+  temporal,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
 });
 const api = await serveApi(wiring.service, { ops: wiring.ops, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
-console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporalAddress})`);
+console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
 
 async function shutdown(signal: string): Promise<void> {
   console.log(`${signal}: stopping the API`);

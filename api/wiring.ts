@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../activities/registries';
 import type { Hono } from 'hono';
+import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import { createOpsRoutes } from '../ops/routes';
 import { createCaseService, type CaseService } from './case-service';
 
@@ -16,12 +17,13 @@ export interface ApiWiring {
 
 export async function wireCaseService(opts: {
   db: Executor;
-  temporalAddress: string;
+  /** Address, and TLS / API key for a real cluster (see worker/temporal-connection.ts). */
+  temporal: TemporalConnectionOptions;
   namespace: string;
   clock?: () => Date;
 }): Promise<ApiWiring> {
   const clock = opts.clock ?? (() => new Date());
-  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const connection = await Connection.connect(opts.temporal);
   const client = new Client({ connection, namespace: opts.namespace });
   const registries = auditRegistries(createPostgresRegistries(opts.db), createPostgresAuditSink(opts.db), clock);
   const service = createCaseService({ client, db: opts.db, registries, clock });

@@ -20,7 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { parseDatabaseTarget } from '../db/connection';
 import type { ProcedureEvent } from '../procedures/types';
 import { listOperatorActions, type Operator } from './audit';
@@ -29,6 +29,7 @@ import { explainCase, formatExplanation } from './explain';
 import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase, type BulkAction } from './repair';
 import { exportHistory, replayCases, replayFile } from './replay';
 import { describeReason, findStuck, type StuckKind, type StuckOptions } from './stuck';
+import { temporalConnectionOptions } from '../worker/temporal-connection';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim());
@@ -37,21 +38,6 @@ export function parseDuration(s: string): number {
   return Number(m[1]) * unit;
 }
 
-function connectionOptions(env: NodeJS.ProcessEnv): ConnectionOptions {
-  const address = env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
-  const useTls = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT || !!env.TEMPORAL_API_KEY;
-  const tls = useTls
-    ? {
-        serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
-        serverRootCACertificate: env.TEMPORAL_TLS_CA ? readFileSync(env.TEMPORAL_TLS_CA) : undefined,
-        clientCertPair:
-          env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
-            ? { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) }
-            : undefined,
-      }
-    : undefined;
-  return { address, tls, apiKey: env.TEMPORAL_API_KEY || undefined };
-}
 
 const OPTIONS = {
   procedure: { type: 'string' },
@@ -229,7 +215,7 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
-  const connection = await Connection.connect(connectionOptions(process.env));
+  const connection = await Connection.connect(temporalConnectionOptions(process.env));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
   const { openRegistriesDatabase } = await import('../db/registries-database');
   const opened = await openRegistriesDatabase(parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries'));

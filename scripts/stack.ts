@@ -9,11 +9,12 @@ import { openRegistriesDatabase, type RegistriesDatabase } from '../db/registrie
 import { seedPopulation, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH } from '../worker/agency-worker';
+import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 
 export interface StackOptions {
   registries: DatabaseTarget;
-  /** A Temporal frontend to use; when absent an embedded devserver is started on `devserverDb`. */
-  temporalAddress?: string;
+  /** A Temporal frontend to use (address, TLS, API key); when absent an embedded devserver is started on `devserverDb`. */
+  temporal?: TemporalConnectionOptions;
   devserverDb?: string | DatabaseTarget;
   devserverPort?: number;
   namespace?: string;
@@ -43,17 +44,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   log(`registries ready: ${seeded.total.persons} people, ${seeded.total.households} households`);
 
   let stopDevServer = async () => {};
-  let temporalAddress = opts.temporalAddress;
-  if (!temporalAddress) {
+  let temporal = opts.temporal;
+  if (!temporal) {
     const { startDevServer } = await import('../devserver/index');
     const quiet = { info: () => {}, warn: (m: string) => log(`devserver: ${m}`), error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
     const dev = await startDevServer({ port: opts.devserverPort ?? 0, db: opts.devserverDb ?? ':memory:', logger: quiet });
-    temporalAddress = dev.address;
+    temporal = { address: dev.address };
     stopDevServer = () => dev.stop();
     log(`Temporal devserver at ${dev.address}`);
   }
 
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await NativeConnection.connect(temporal);
   log('bundling workflow code and starting workers…');
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } });
   const workers = await Promise.all(
@@ -63,11 +64,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   );
   const running = Promise.all(workers.map((w) => w.run())).then(() => {});
   log(`workers polling: ${WORKER_ROLES.join(', ')}`);
-  const wiring = await wireCaseService({ db: database.db, temporalAddress, namespace });
+  const wiring = await wireCaseService({ db: database.db, temporal, namespace });
 
   let closed = false;
   return {
-    temporalAddress,
+    temporalAddress: temporal.address,
     namespace,
     database,
     seeded,

@@ -3,14 +3,15 @@
  * directory, the registries (migrated, seeded with a synthetic population on first start), every agency's worker and
  * the engine's workflow worker, and the HTTP API. Prints the URLs.
  *
- * Env (read only here): DATABASE_URL (registries; else PGlite .data/registries), TEMPORAL_ADDRESS (a real cluster:
- * then no devserver is started), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
+ * Env (read only here): DATABASE_URL (registries; else PGlite .data/registries), TEMPORAL_ADDRESS (a real cluster,
+ * with TEMPORAL_TLS* / TEMPORAL_API_KEY: then no devserver is started), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
  * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { serveApi } from '../api/server';
 import { startStack } from './stack';
+import { temporalConnectionOptions } from '../worker/temporal-connection';
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const env = process.env;
@@ -20,7 +21,7 @@ log(`registries: ${describeTarget(registries)}`);
 
 const stack = await startStack({
   registries,
-  temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+  temporal: env.TEMPORAL_ADDRESS ? temporalConnectionOptions(env) : undefined,
   devserverDb: env.DEVSERVER_DB || '.data/devserver',
   devserverPort: Number(env.DEVSERVER_PORT ?? 7233),
   namespace: env.TEMPORAL_NAMESPACE || 'default',

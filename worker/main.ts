@@ -5,27 +5,12 @@
  * TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path), TEMPORAL_TLS_SERVER_NAME.
  * Shuts down gracefully on SIGINT/SIGTERM (the SDK stops polling and lets running tasks finish).
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { describeTarget, parseDatabaseTarget, type Executor } from '../db/connection';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
+import { temporalConnectionOptions } from './temporal-connection';
 
-function connectionOptions(env: NodeJS.ProcessEnv): NativeConnectionOptions {
-  const address = env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
-  const useTls = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT || !!env.TEMPORAL_API_KEY;
-  const tls = useTls
-    ? {
-        serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
-        serverRootCACertificate: env.TEMPORAL_TLS_CA ? readFileSync(env.TEMPORAL_TLS_CA) : undefined,
-        clientCertPair:
-          env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
-            ? { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) }
-            : undefined,
-      }
-    : undefined;
-  return { address, tls, apiKey: env.TEMPORAL_API_KEY || undefined };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { agency: { type: 'string', default: 'all' } } });
@@ -35,7 +20,7 @@ async function main(): Promise<void> {
   for (const r of roles) if (!WORKER_ROLES.includes(r)) throw new UnknownWorkerRoleError(r);
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
-  const connection = await NativeConnection.connect(connectionOptions(process.env));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(process.env));
   const needsDb = roles.some((r) => r !== 'engine');
   let close = async () => {};
   let db: Executor | undefined;

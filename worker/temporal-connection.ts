@@ -1,0 +1,33 @@
+/**
+ * How every entry point (workers, API, ops CLI, all-in-one start) connects to Temporal: the embedded devserver or a
+ * real cluster with TLS / mTLS / API key. Called with `process.env` by entry points only.
+ *
+ * TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_API_KEY, TEMPORAL_TLS=true (TLS with system roots),
+ * TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path),
+ * TEMPORAL_TLS_SERVER_NAME.
+ */
+import { readFileSync } from 'node:fs';
+import type { TLSConfig } from '@temporalio/client';
+
+/** Accepted as is by both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
+export interface TemporalConnectionOptions {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+}
+
+export function temporalConnectionOptions(env: Record<string, string | undefined>, defaultAddress = '127.0.0.1:7233'): TemporalConnectionOptions {
+  const address = env.TEMPORAL_ADDRESS || defaultAddress;
+  const useTls = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT || !!env.TEMPORAL_API_KEY;
+  const tls: TLSConfig | undefined = useTls
+    ? {
+        serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+        serverRootCACertificate: env.TEMPORAL_TLS_CA ? readFileSync(env.TEMPORAL_TLS_CA) : undefined,
+        clientCertPair:
+          env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
+            ? { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) }
+            : undefined,
+      }
+    : undefined;
+  return { address, tls, apiKey: env.TEMPORAL_API_KEY || undefined };
+}
