@@ -40,39 +40,42 @@ function need<K extends keyof Registries>(agency: AgencyId, registries: Partial<
   return Object.fromEntries(names.map((n) => [n, registries[n]])) as Pick<Registries, K>;
 }
 
+/**
+ * The engine's Postgres adapter of each registry, imported only when an agency's worker needs it (a worker for one
+ * agency never loads another agency's registries).
+ */
+const POSTGRES_ADAPTERS: { [K in keyof Registries]: (db: Executor, clock: () => Date) => Promise<Registries[K]> } = {
+  population: async (db) => (await import('../activities/registries/postgres/population')).createPostgresPopulation(db, cryptoRandom),
+  civilStatus: async (db) => (await import('../activities/registries/postgres/civil-status')).createPostgresCivilStatus(db),
+  residence: async (db, clock) => (await import('../activities/registries/postgres/residence')).createPostgresResidence(db, clock),
+  socialInsurance: async (db) =>
+    (await import('../activities/registries/postgres/social-insurance')).createPostgresSocialInsurance(db, cryptoRandom),
+  judicialRecords: async (db) => (await import('../activities/registries/postgres/judicial-records')).createPostgresJudicialRecords(db),
+  tax: async (db) => (await import('../activities/registries/postgres/tax')).createPostgresTax(db),
+  employment: async (db) => (await import('../activities/registries/postgres/employment')).createPostgresEmployment(db),
+};
+
+/** The agency's own adapters where given, else (with a database) the Postgres adapters of the named registries. */
+async function registriesFor(names: (keyof Registries)[], opts: AgencyActivityOptions, clock: () => Date): Promise<Partial<Registries>> {
+  const registries: Partial<Registries> = { ...opts.registries };
+  for (const name of names) {
+    if (!registries[name] && opts.db) Object.assign(registries, { [name]: await POSTGRES_ADAPTERS[name](opts.db, clock) });
+  }
+  return registries;
+}
+
 export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivityOptions): Promise<ActivityMap> {
   const clock = opts.clock ?? (() => new Date());
   const audit = await auditSinkOf(opts, agency);
-  const given = opts.registries ?? {};
   switch (agency) {
     case 'justice': {
       const { createJusticeActivities } = await import('../activities/agencies/justice');
-      const registries: Partial<Registries> = { ...given };
-      if (opts.db && !registries.population) {
-        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
-        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
-      }
-      if (opts.db && !registries.civilStatus) {
-        const { createPostgresCivilStatus } = await import('../activities/registries/postgres/civil-status');
-        registries.civilStatus = createPostgresCivilStatus(opts.db);
-      }
+      const registries = await registriesFor(['population', 'civilStatus'], opts, clock);
       return createJusticeActivities({ registries: need(agency, registries, ['population', 'civilStatus']), audit, clock });
     }
     case 'police': {
       const { createPoliceActivities } = await import('../activities/agencies/police');
-      const registries: Partial<Registries> = { ...given };
-      if (opts.db && !registries.residence) {
-        const { createPostgresResidence } = await import('../activities/registries/postgres/residence');
-        registries.residence = createPostgresResidence(opts.db, clock);
-      }
-      if (opts.db && !registries.population) {
-        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
-        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
-      }
-      if (opts.db && !registries.judicialRecords) {
-        const { createPostgresJudicialRecords } = await import('../activities/registries/postgres/judicial-records');
-        registries.judicialRecords = createPostgresJudicialRecords(opts.db);
-      }
+      const registries = await registriesFor(['residence', 'population', 'judicialRecords'], opts, clock);
       // Population and judicial records serve the judicial record certificate only: optional for a worker.
       return createPoliceActivities({
         registries: { ...need(agency, registries, ['residence']), population: registries.population, judicialRecords: registries.judicialRecords },
@@ -82,19 +85,7 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
     }
     case 'vss': {
       const { createVssActivities } = await import('../activities/agencies/vss');
-      const registries: Partial<Registries> = { ...given };
-      if (opts.db && !registries.socialInsurance) {
-        const { createPostgresSocialInsurance } = await import('../activities/registries/postgres/social-insurance');
-        registries.socialInsurance = createPostgresSocialInsurance(opts.db, cryptoRandom);
-      }
-      if (opts.db && !registries.population) {
-        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
-        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
-      }
-      if (opts.db && !registries.civilStatus) {
-        const { createPostgresCivilStatus } = await import('../activities/registries/postgres/civil-status');
-        registries.civilStatus = createPostgresCivilStatus(opts.db);
-      }
+      const registries = await registriesFor(['socialInsurance', 'population', 'civilStatus'], opts, clock);
       // Population and civil status are read by the death group's benefits only: optional for a worker.
       return createVssActivities({
         registries: { ...need(agency, registries, ['socialInsurance']), population: registries.population, civilStatus: registries.civilStatus },
@@ -104,28 +95,12 @@ export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivit
     }
     case 'tax': {
       const { createTaxActivities } = await import('../activities/agencies/tax');
-      const registries: Partial<Registries> = { ...given };
-      if (opts.db && !registries.tax) {
-        const { createPostgresTax } = await import('../activities/registries/postgres/tax');
-        registries.tax = createPostgresTax(opts.db);
-      }
-      if (opts.db && !registries.population) {
-        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
-        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
-      }
+      const registries = await registriesFor(['tax', 'population'], opts, clock);
       return createTaxActivities({ registries: need(agency, registries, ['tax', 'population']), audit, clock });
     }
     case 'labour': {
       const { createLabourActivities } = await import('../activities/agencies/labour');
-      const registries: Partial<Registries> = { ...given };
-      if (opts.db && !registries.employment) {
-        const { createPostgresEmployment } = await import('../activities/registries/postgres/employment');
-        registries.employment = createPostgresEmployment(opts.db);
-      }
-      if (opts.db && !registries.population) {
-        const { createPostgresPopulation } = await import('../activities/registries/postgres/population');
-        registries.population = createPostgresPopulation(opts.db, cryptoRandom);
-      }
+      const registries = await registriesFor(['employment', 'population'], opts, clock);
       return createLabourActivities({ registries: need(agency, registries, ['employment', 'population']), audit, clock });
     }
   }
