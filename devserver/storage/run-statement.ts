@@ -8,6 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/connection';
 import type { RunState } from '../engine/state';
 import type { DeadlineInsert, TaskInsert } from './store';
+import { toBuffer } from './bytea';
 
 export interface TaskKey {
   taskQueue: string;
@@ -31,7 +32,6 @@ export interface RunWrite {
   consumeDeadlineId?: number;
 }
 
-const toBuf = (u: Uint8Array) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
 export function runStatement(w: RunWrite): SQL {
   const s = w.state;
@@ -60,7 +60,7 @@ export function runStatement(w: RunWrite): SQL {
   }
   if (w.events.length) {
     const rows = sql.join(
-      w.events.map((e) => sql`(${s.runId}::uuid, ${e.eventId}::int, ${toBuf(e.data)}::bytea)`),
+      w.events.map((e) => sql`(${s.runId}::uuid, ${e.eventId}::int, ${toBuffer(e.data)}::bytea)`),
       sql`, `,
     );
     parts.push(sql`ev as (insert into ds_history_events (run_id, event_id, data) select * from (values ${rows}) v where ${gate} returning 1)`);

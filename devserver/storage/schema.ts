@@ -6,7 +6,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
-  customType,
   index,
   integer,
   jsonb,
@@ -17,11 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  toDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
-  fromDriver: (v) => v,
-});
+import { bytea } from './bytea';
 
 export const dsNamespaces = pgTable('ds_namespaces', {
   id: uuid('id').primaryKey(),

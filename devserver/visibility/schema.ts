@@ -9,7 +9,6 @@
  */
 import {
   bigint,
-  customType,
   index,
   integer,
   jsonb,
@@ -19,11 +18,7 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 
-export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  toDriver: (v) => v,
-  fromDriver: (v) => (v instanceof Uint8Array ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v),
-});
+import { bytea } from '../storage/bytea';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 6 });
 
