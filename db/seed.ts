@@ -13,6 +13,8 @@ import {
   CATALOG_FIXTURE_HOUSEHOLDS,
   CATALOG_FIXTURE_MARRIAGES,
   CATALOG_FIXTURE_PEOPLE,
+  type FixtureContribution,
+  type FixtureMarriage,
 } from './seed-catalog-fixtures';
 
 
@@ -76,8 +78,13 @@ const fixtureCards: GeneratedCard[] = FIXTURE_PEOPLE.filter((p) => p.socialInsur
   beneficiaryGroup: 'GD',
 }));
 
-export async function seedPopulation(db: Executor, options: SeedOptions = {}): Promise<SeedResult> {
-  const { people = 10_000, seed = 42, referenceDate = '2026-07-01', onProgress } = options;
+/** The people and households a seed with these options holds (fixtures + generated), without touching a database. */
+export function describeSeed(options: Pick<SeedOptions, 'people' | 'seed' | 'referenceDate'> = {}): {
+  persons: FixturePerson[];
+  households: GeneratedHousehold[];
+  generated: ReturnType<typeof generatePopulation>;
+} {
+  const { people = 10_000, seed = 42, referenceDate = '2026-07-01' } = options;
   const gen = generatePopulation({
     people,
     seed,
@@ -85,10 +92,101 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
     reservedPersonalIds: [...FIXTURE_PEOPLE, ...CATALOG_FIXTURE_PEOPLE].map((p) => p.personalId),
     reservedSocialInsuranceNumbers: [...FIXTURE_PEOPLE, ...CATALOG_FIXTURE_PEOPLE].flatMap((p) => (p.socialInsuranceNumber ? [p.socialInsuranceNumber] : [])),
   });
-  onProgress?.(`generated ${gen.persons.length} people in ${gen.households.length} households (seed ${seed})`);
+  return {
+    persons: [...FIXTURE_PEOPLE, ...gen.persons, ...CATALOG_FIXTURE_PEOPLE],
+    households: [...FIXTURE_HOUSEHOLDS, ...gen.households, ...CATALOG_FIXTURE_HOUSEHOLDS],
+    generated: gen,
+  };
+}
 
-  const allPersons: FixturePerson[] = [...FIXTURE_PEOPLE, ...gen.persons, ...CATALOG_FIXTURE_PEOPLE];
-  const allHouseholds: GeneratedHousehold[] = [...FIXTURE_HOUSEHOLDS, ...gen.households, ...CATALOG_FIXTURE_HOUSEHOLDS];
+const PERSON_COLUMNS: readonly Column[] = [
+  ['personal_id', 'char(12)'], ['full_name', 'text'], ['date_of_birth', 'date'], ['sex', 'text'],
+  ['ethnicity', 'text'], ['nationality', 'char(2)'], ['home_town', 'char(5)'], ['place_of_birth', 'char(5)'],
+  ['father_id', 'char(12)'], ['mother_id', 'char(12)'], ['deceased', 'boolean'],
+];
+
+/** Inserts people (parents before children); returns the number inserted. */
+export function insertPersons(db: Executor, people: readonly FixturePerson[], onProgress?: (m: string) => void): Promise<number> {
+  return insertJson(
+    db,
+    'persons',
+    PERSON_COLUMNS,
+    people.map((p) => ({
+      personal_id: p.personalId, full_name: p.fullName, date_of_birth: p.dateOfBirth, sex: p.sex,
+      ethnicity: p.ethnicity, nationality: p.nationality, home_town: p.homeTown, place_of_birth: p.placeOfBirth,
+      father_id: p.fatherId, mother_id: p.motherId, deceased: p.deceased,
+    })),
+    'persons',
+    onProgress,
+  );
+}
+
+/** Inserts households and their members; returns the numbers inserted. */
+export async function insertHouseholds(
+  db: Executor,
+  list: readonly GeneratedHousehold[],
+  onProgress?: (m: string) => void,
+): Promise<{ households: number; members: number }> {
+  const households = await insertJson(
+    db,
+    'households',
+    [['household_id', 'text'], ['head_id', 'char(12)'], ['province_code', 'char(2)'], ['commune_code', 'char(5)'], ['street', 'text']],
+    list.map((h) => ({
+      household_id: h.householdId, head_id: h.headId, province_code: h.provinceCode, commune_code: h.communeCode, street: h.street,
+    })),
+    'households',
+    onProgress,
+  );
+  const members = await insertJson(
+    db,
+    'household_members',
+    [['personal_id', 'char(12)'], ['household_id', 'text'], ['relation_to_head', 'text'], ['since', 'date']],
+    list.flatMap((h) =>
+      h.members.map((m) => ({ personal_id: m.personalId, household_id: h.householdId, relation_to_head: m.relationToHead, since: m.since })),
+    ),
+    'household members',
+    onProgress,
+  );
+  return { households, members };
+}
+
+export function insertContributions(db: Executor, records: readonly FixtureContribution[], onProgress?: (m: string) => void): Promise<number> {
+  return insertJson(
+    db,
+    'contribution_records',
+    [['personal_id', 'char(12)'], ['compulsory_months', 'integer'], ['average_monthly_salary', 'bigint'], ['pensioner', 'boolean'], ['pension_since', 'date']],
+    records.map((c) => ({
+      personal_id: c.personalId, compulsory_months: c.compulsoryMonths, average_monthly_salary: c.averageMonthlySalary,
+      pensioner: c.pensioner, pension_since: c.pensionSince,
+    })),
+    'contribution records',
+    onProgress,
+  );
+}
+
+/** Marriages registered before the engine (no register-book entry); `caseId` marks the seed row. */
+export function insertMarriages(db: Executor, marriages: readonly (FixtureMarriage & { caseId: string })[], onProgress?: (m: string) => void): Promise<number> {
+  return insertJson(
+    db,
+    'marriage_registrations',
+    [
+      ['party_a_id', 'char(12)'], ['party_b_id', 'char(12)'], ['commune_code', 'char(5)'], ['registered_at', 'timestamptz'],
+      ['entry_number', 'integer'], ['certificate_number', 'text'], ['case_id', 'text'],
+    ],
+    marriages.map((m) => ({
+      party_a_id: m.partyAId, party_b_id: m.partyBId, commune_code: m.communeCode, registered_at: m.registeredAt,
+      entry_number: Number(m.certificateNumber), certificate_number: m.certificateNumber, case_id: m.caseId,
+    })),
+    'marriages',
+    onProgress,
+  );
+}
+
+export async function seedPopulation(db: Executor, options: SeedOptions = {}): Promise<SeedResult> {
+  const { onProgress } = options;
+  const { persons: allPersons, households: allHouseholds, generated: gen } = describeSeed(options);
+  onProgress?.(`generated ${gen.persons.length} people in ${gen.households.length} households (seed ${options.seed ?? 42})`);
+
   const allSi = [
     ...[...FIXTURE_PEOPLE, ...CATALOG_FIXTURE_PEOPLE].flatMap((p) =>
       p.socialInsuranceNumber
@@ -101,42 +199,10 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
   const inserted = { persons: 0, households: 0, members: 0, socialInsuranceNumbers: 0, cards: 0 };
   // One transaction: a half-seeded database is worse than none. Parents come before children in `allPersons`.
   await db.transaction(async (tx) => {
-    inserted.persons = await insertJson(
-      tx,
-      'persons',
-      [
-        ['personal_id', 'char(12)'], ['full_name', 'text'], ['date_of_birth', 'date'], ['sex', 'text'],
-        ['ethnicity', 'text'], ['nationality', 'char(2)'], ['home_town', 'char(5)'], ['place_of_birth', 'char(5)'],
-        ['father_id', 'char(12)'], ['mother_id', 'char(12)'], ['deceased', 'boolean'],
-      ],
-      allPersons.map((p) => ({
-        personal_id: p.personalId, full_name: p.fullName, date_of_birth: p.dateOfBirth, sex: p.sex,
-        ethnicity: p.ethnicity, nationality: p.nationality, home_town: p.homeTown, place_of_birth: p.placeOfBirth,
-        father_id: p.fatherId, mother_id: p.motherId, deceased: p.deceased,
-      })),
-      'persons',
-      onProgress,
-    );
-    inserted.households = await insertJson(
-      tx,
-      'households',
-      [['household_id', 'text'], ['head_id', 'char(12)'], ['province_code', 'char(2)'], ['commune_code', 'char(5)'], ['street', 'text']],
-      allHouseholds.map((h) => ({
-        household_id: h.householdId, head_id: h.headId, province_code: h.provinceCode, commune_code: h.communeCode, street: h.street,
-      })),
-      'households',
-      onProgress,
-    );
-    inserted.members = await insertJson(
-      tx,
-      'household_members',
-      [['personal_id', 'char(12)'], ['household_id', 'text'], ['relation_to_head', 'text'], ['since', 'date']],
-      allHouseholds.flatMap((h) =>
-        h.members.map((m) => ({ personal_id: m.personalId, household_id: h.householdId, relation_to_head: m.relationToHead, since: m.since })),
-      ),
-      'household members',
-      onProgress,
-    );
+    inserted.persons = await insertPersons(tx, allPersons, onProgress);
+    const placed = await insertHouseholds(tx, allHouseholds, onProgress);
+    inserted.households = placed.households;
+    inserted.members = placed.members;
     inserted.socialInsuranceNumbers = await insertJson(
       tx,
       'social_insurance_numbers',
@@ -160,30 +226,10 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
       onProgress,
     );
     // Catalog fixtures beyond the birth group: contribution histories, marriages, convictions.
-    await insertJson(
+    await insertContributions(tx, CATALOG_FIXTURE_CONTRIBUTIONS, onProgress);
+    await insertMarriages(
       tx,
-      'contribution_records',
-      [['personal_id', 'char(12)'], ['compulsory_months', 'integer'], ['average_monthly_salary', 'bigint'], ['pensioner', 'boolean'], ['pension_since', 'date']],
-      CATALOG_FIXTURE_CONTRIBUTIONS.map((c) => ({
-        personal_id: c.personalId, compulsory_months: c.compulsoryMonths, average_monthly_salary: c.averageMonthlySalary,
-        pensioner: c.pensioner, pension_since: c.pensionSince,
-      })),
-      'contribution records',
-      onProgress,
-    );
-    await insertJson(
-      tx,
-      'marriage_registrations',
-      [
-        ['party_a_id', 'char(12)'], ['party_b_id', 'char(12)'], ['commune_code', 'char(5)'], ['registered_at', 'timestamptz'],
-        ['entry_number', 'integer'], ['certificate_number', 'text'], ['case_id', 'text'],
-      ],
-      CATALOG_FIXTURE_MARRIAGES.map((m) => ({
-        party_a_id: m.partyAId, party_b_id: m.partyBId, commune_code: m.communeCode, registered_at: m.registeredAt,
-        entry_number: Number(m.certificateNumber), certificate_number: m.certificateNumber,
-        case_id: `seed-marriage-${m.partyAId}-${m.partyBId}`,
-      })),
-      'marriages',
+      CATALOG_FIXTURE_MARRIAGES.map((m) => ({ ...m, caseId: `seed-marriage-${m.partyAId}-${m.partyBId}` })),
       onProgress,
     );
     await insertJson(

@@ -1,6 +1,8 @@
 /**
  * An in-process engine for simulations and fixture recording: the whole stack (registries on in-memory PGlite
- * seeded with synthetic people, the devserver, every worker), with its client. One per command or test file.
+ * seeded with synthetic people and the simulation families, the devserver, every worker), with its client. One per
+ * command or test file. Its agency workers carry the designer's fault-injection interceptor (and only they do);
+ * its people allocator hands every simulated path its own people.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
@@ -13,36 +15,75 @@ import { saveHistoryFixture } from './replay';
 import { simulateOnEngine, type EngineOptions, type SimulationReport } from './simulate-engine';
 import type { PathOptions } from './simulate-paths';
 import { hasSimulationInput } from './sim-inputs';
+import { FaultPlan, SIMULATED_FAILURE } from './fault-injection';
+import type { LogMetadata, Logger } from '@temporalio/common';
+import { DEFAULT_SEED_SHAPE, PeopleAllocator } from './sim-people';
+import { seedSimulationFamilies } from '../db/seed-simulation';
+import type { Executor } from '../db/connection';
 
 let runtimeInstalled = false;
+
+/** What simulations on a session share: spread into `simulateOnEngine`'s options. */
+export interface SimulationResources {
+  people: PeopleAllocator;
+  faults: FaultPlan;
+  registries: Executor;
+}
 
 export interface EngineSession {
   stack: Stack;
   client: Client;
+  simulation: SimulationResources;
   close(): Promise<void>;
 }
 
-/** The SDK's core logs at INFO by default; the designer prints its own progress. Once per process. */
+/**
+ * The SDK's core logs at INFO by default; the designer prints its own progress, and the failures it injects are
+ * expected (the SDK would warn about each). Once per process.
+ */
 export function quietTemporalRuntime(): void {
   if (runtimeInstalled) return;
+  const base = new DefaultLogger('WARN');
+  const injected = (meta?: LogMetadata) => (meta?.error as { type?: unknown } | undefined)?.type === SIMULATED_FAILURE;
+  const logger: Logger = {
+    log: (level, message, meta) => (injected(meta) ? undefined : base.log(level, message, meta)),
+    trace: (message, meta) => base.trace(message, meta),
+    debug: (message, meta) => base.debug(message, meta),
+    info: (message, meta) => base.info(message, meta),
+    warn: (message, meta) => (injected(meta) ? undefined : base.warn(message, meta)),
+    error: (message, meta) => (injected(meta) ? undefined : base.error(message, meta)),
+  };
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger });
   } catch {
     // Already installed by the host (e.g. a test harness): keep it.
   }
   runtimeInstalled = true;
 }
 
-export async function startEngineSession(opts: { seedPeople?: number; log?: (m: string) => void } = {}): Promise<EngineSession> {
+export async function startEngineSession(opts: { seedPeople?: number; families?: number; log?: (m: string) => void } = {}): Promise<EngineSession> {
   quietTemporalRuntime();
+  const shape = { people: opts.seedPeople ?? DEFAULT_SEED_SHAPE.people, families: opts.families ?? DEFAULT_SEED_SHAPE.families };
+  const faults = new FaultPlan();
   const stack = await startStack({
     registries: { kind: 'pglite-memory' },
     devserverDb: ':memory:',
-    seedPeople: opts.seedPeople ?? 200,
+    seedPeople: shape.people,
     log: opts.log,
-    workerOptions: { shutdownGraceTime: '1 second' },
+    workerOptions: { shutdownGraceTime: '1 second', interceptors: { activity: [faults.interceptor] } },
   });
-  return { stack, client: stack.wiring.client, close: () => stack.close() };
+  try {
+    await seedSimulationFamilies(stack.database.db, shape.families);
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  return {
+    stack,
+    client: stack.wiring.client,
+    simulation: { people: new PeopleAllocator(shape), faults, registries: stack.database.db },
+    close: () => stack.close(),
+  };
 }
 
 /** Simulates every procedure version of the catalog (or one id) on the session's engine. */
@@ -56,10 +97,10 @@ export async function simulateCatalog(
     for (const def of versions.values()) {
       if (opts.version !== undefined && def.version !== opts.version) continue;
       if (!hasSimulationInput(def)) {
-        opts.onProgress?.(`${id} v${def.version}: skipped, no simulation input (declare \`simulation\` in its definition)`);
+        opts.onProgress?.(`${id} v${def.version}: skipped, NO_SIMULATION_INPUT (add one to designer/sim-inputs.ts or declare \`simulation\`)`);
         continue;
       }
-      reports.push(await simulateOnEngine(session.client, def, opts));
+      reports.push(await simulateOnEngine(session.client, def, { ...session.simulation, ...opts }));
     }
   }
   return reports;

@@ -1,17 +1,22 @@
 /**
- * Drives generated paths through the real engine (devserver, SDK worker and client): each path is one case, its
- * events sent by their declared actors when the case's state accepts them, its delays shortened with
- * `delayOverridesMs`, and its end compared with what the pure chart predicted.
+ * Drives generated paths through the real engine (devserver, SDK worker and client): each path is one case about its
+ * own seeded people, its events sent by their declared actors when the case's state accepts them (a citizen is the
+ * person at the same place in the engine's case as in the pure walk's), the service calls it needs to fail failed
+ * by the session's fault plan, its delays shortened with `delayOverridesMs`, and its end compared with what the pure
+ * chart predicted.
  */
 import type { Client } from '@temporalio/client';
 import type { ProcedureDefinition, ProcedureEvent } from '../procedures/types';
 import { getProcedure } from '../procedures/catalog';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../worker/case-client';
 import type { CaseSnapshot } from '../workflows/definitions';
-import { ancestry, readChart } from './chart-model';
+import type { Executor } from '../db/connection';
+import { ancestry, readChart, type ChartModel } from './chart-model';
 import { DesignerError } from './errors';
-import { needsRegisteredChild, simulationInput, type SimulationEnv } from './sim-inputs';
-import { generatePaths, type PathOptions, type SimPath, type SimStep } from './simulate-paths';
+import type { Fault, FaultPlan } from './fault-injection';
+import { needsRegisteredChild, simulationSpec, type SimulationEnv } from './sim-inputs';
+import { PeopleAllocator } from './sim-people';
+import { generatePaths, valueAt, type PathOptions, type SimPath, type SimStep } from './simulate-paths';
 
 export interface EngineOptions {
   /** Distinguishes this run's case ids (a devserver keeps finished cases). */
@@ -24,11 +29,21 @@ export interface EngineOptions {
   /** Paths run at the same time. Default 3. */
   concurrency?: number;
   onProgress?: (message: string) => void;
+  /** Hands each path its own seeded people: one per engine session (default: a new one for this call). */
+  people?: PeopleAllocator;
+  /** Fails the service calls a path needs to fail (the engine session's plan). Without it such paths are pure only. */
+  faults?: FaultPlan;
+  /** The registries database, for the data a variant writes before its path runs (e.g. a recent employment record). */
+  registries?: Executor;
 }
 
 export interface EngineRun {
   path: SimPath;
   caseId: string;
+  /** The case's input (the application the citizen filed). */
+  input: Record<string, unknown>;
+  /** The failures the fault plan injected into the case. */
+  injected: Fault[];
   engineFinalState: string | null;
   engineOutcome: string | null;
   /** Event types the engine accepted, in order. */
@@ -43,9 +58,9 @@ export interface SimulationReport {
   version: number;
   paths: SimPath[];
   runs: EngineRun[];
-  /** Paths the engine cannot be driven along (a service would have to fail). */
+  /** Paths the engine cannot be driven along (a service would have to fail and no fault plan was given). */
   pureOnly: SimPath[];
-  /** Declared events no engine-driven path sends (e.g. only accepted inside a loop): cover them in other tests. */
+  /** Declared events no engine-driven path sends: cover them in other tests. */
   unexercisedEvents: string[];
 }
 
@@ -72,39 +87,90 @@ async function waitFor(client: Client, caseId: string, what: string, ok: (s: Cas
   }
 }
 
-/** The event as the engine should receive it: the declared actor, with the id the case names for citizens. */
+/** The event as the engine should receive it: a citizen is the person at the same place in the engine's case. */
 function engineEvent(step: SimStep, snap: CaseSnapshot): ProcedureEvent {
   const event = { ...(step.event as unknown as ProcedureEvent) };
-  const accepted = snap.acceptedEvents.find((e) => e.type === step.name);
-  if (event.actor.kind !== 'officer' && accepted?.actorId) event.actor = { ...event.actor, id: accepted.actorId };
+  const id = step.actorFrom ? valueAt(snap.context, step.actorFrom) : undefined;
+  if (typeof id === 'string') event.actor = { ...event.actor, id };
   return event;
 }
 
-export async function runPathOnEngine(client: Client, def: ProcedureDefinition, path: SimPath, opts: EngineOptions): Promise<EngineRun> {
+/** Leaves (among those active) whose state or an ancestor takes the step. */
+function handlersOf(model: ChartModel, step: SimStep): string[] {
+  return step.at.filter((leaf) =>
+    ancestry(model, leaf).some((s) =>
+      step.kind === 'event' ? s.transitions.some((t) => t.kind === 'event' && t.event === step.name) : s.transitions.some((t) => t.kind === 'after' && t.detail === step.name),
+    ),
+  );
+}
+
+/**
+ * Delays to shorten: the ones the path takes. A delay whose state also waits for an event the path sends first (a
+ * consent before the window lapses) gets a longer run so the event is not raced.
+ */
+function delayOverrides(def: ProcedureDefinition, model: ChartModel, path: SimPath, timerMs: number): Record<string, number> {
+  const taken = new Set(path.steps.filter((s) => s.kind === 'timer').map((s) => s.name));
+  const contested = new Set<string>();
+  for (const step of path.steps.filter((s) => s.kind === 'event')) {
+    for (const leaf of handlersOf(model, step)) for (const s of ancestry(model, leaf)) for (const t of s.transitions) if (t.kind === 'after' && t.detail) contested.add(t.detail);
+  }
+  return Object.fromEntries(def.delays.map((d) => [d.name, !taken.has(d.name) ? 3_600_000 : contested.has(d.name) ? Math.max(3_000, 5 * timerMs) : timerMs]));
+}
+
+const caseIdOf = (def: ProcedureDefinition, path: SimPath, tag: string) => `sim-${tag}-${def.id}-v${def.version}-p${path.index}`;
+
+/**
+ * The input of a path's case: the variant's people (its own, from the allocator) and any registry data the variant
+ * needs written first.
+ */
+export async function preparePath(def: ProcedureDefinition, path: SimPath, opts: EngineOptions, people: PeopleAllocator): Promise<Record<string, unknown>> {
+  const variant = simulationSpec(def).variants[path.variant];
+  const cast = people.cast(variant.cast ?? {});
+  if (variant.prepare) {
+    if (!opts.registries) throw new DesignerError('SIMULATION_SETUP', `${def.id} (${variant.name}) writes registry data before its cases: pass \`registries\``);
+    await variant.prepare(opts.registries, cast);
+  }
+  return variant.input(`${opts.tag}-${def.id}-${def.version}-${path.index}`, { ...opts.env, cast });
+}
+
+export async function runPathOnEngine(
+  client: Client,
+  def: ProcedureDefinition,
+  path: SimPath,
+  opts: EngineOptions,
+  input?: Record<string, unknown>,
+): Promise<EngineRun> {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const model = readChart(def.machine);
-  const caseId = `sim-${opts.tag}-${def.id}-v${def.version}-p${path.index}`;
-  const taken = new Set(path.steps.filter((s) => s.kind === 'timer').map((s) => s.name));
-  const delayOverridesMs = Object.fromEntries(def.delays.map((d) => [d.name, taken.has(d.name) ? (opts.timerMs ?? 600) : 3_600_000]));
-  const run: EngineRun = { path, caseId, engineFinalState: null, engineOutcome: null, engineHistory: [], matches: false, durationMs: 0 };
+  const caseId = caseIdOf(def, path, opts.tag);
+  const run: EngineRun = { path, caseId, input: {}, injected: [], engineFinalState: null, engineOutcome: null, engineHistory: [], matches: false, durationMs: 0 };
   try {
+    run.input = input ?? (await preparePath(def, path, opts, opts.people ?? new PeopleAllocator()));
+    if (path.faults.length > 0) {
+      if (!opts.faults) throw new DesignerError('SIMULATION_SETUP', `path ${path.index} needs failures injected: pass \`faults\``);
+      opts.faults.plan(caseId, path.faults);
+    }
     await startCase(client, {
       caseId,
       procedureId: def.id,
       procedureVersion: def.version,
-      input: simulationInput(def, `${opts.tag}-${def.id}-${def.version}-${path.index}`, opts.env),
-      options: { delayOverridesMs },
+      input: run.input,
+      options: { delayOverridesMs: delayOverrides(def, model, path, opts.timerMs ?? 600) },
     });
     for (const step of path.steps) {
       if (step.kind !== 'event') continue; // services and timers run by themselves
       // The leaves whose state (or an ancestor) handles the event: the case must be there before it is sent.
-      const handlers = step.at.filter((leaf) => ancestry(model, leaf).some((s) => s.transitions.some((t) => t.event === step.name)));
+      const handlers = handlersOf(model, step);
       const snap = await waitFor(
         client,
         caseId,
         `${step.name} in ${handlers.join(', ')}`,
-        (s) => s.status === 'active' && handlers.every((h) => s.activeStates.includes(h)) && s.acceptedEvents.some((e) => e.type === step.name),
+        (s) =>
+          s.status === 'active' &&
+          handlers.every((h) => s.activeStates.includes(h)) &&
+          s.acceptedEvents.some((e) => e.type === step.name) &&
+          (!step.actorFrom || typeof valueAt(s.context, step.actorFrom) === 'string'),
         timeoutMs,
       );
       await sendEvent(client, caseId, engineEvent(step, snap));
@@ -118,6 +184,7 @@ export async function runPathOnEngine(client: Client, def: ProcedureDefinition, 
   } catch (err) {
     run.error = err instanceof Error ? err.message : String(err);
   }
+  run.injected = opts.faults?.injected.get(caseId) ?? [];
   run.durationMs = Date.now() - started;
   return run;
 }
@@ -143,12 +210,16 @@ export async function simulateOnEngine(
 ): Promise<SimulationReport> {
   const env = await prepareEnv(client, def, opts);
   const paths = generatePaths(def, { ...opts, env });
-  const drivable = paths.filter((p) => p.drivable);
+  const runnable = paths.filter((p) => p.faults.length === 0 || opts.faults);
+  // People are handed out in path order before anything runs: the same paths get the same people every time.
+  const people = opts.people ?? new PeopleAllocator();
+  const inputs = new Map<SimPath, Record<string, unknown>>();
+  for (const p of runnable) inputs.set(p, await preparePath(def, p, { ...opts, env }, people));
   const runs: EngineRun[] = [];
-  const queue = [...drivable];
+  const queue = [...runnable];
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
-      const r = await runPathOnEngine(client, def, p, { ...opts, env });
+      const r = await runPathOnEngine(client, def, p, { ...opts, env }, inputs.get(p));
       runs.push(r);
       opts.onProgress?.(
         `${def.id} v${def.version} path ${p.index}/${paths.length}: ${r.error ? `error: ${r.error}` : `${r.engineFinalState} ${r.matches ? '(as predicted)' : `(predicted ${p.finalState})`}`} in ${r.durationMs} ms`,
@@ -157,13 +228,13 @@ export async function simulateOnEngine(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 3) }, worker));
   runs.sort((a, b) => a.path.index - b.path.index);
-  const sent = new Set(drivable.flatMap((p) => p.steps.filter((s) => s.kind === 'event').map((s) => s.name)));
+  const sent = new Set(runnable.flatMap((p) => p.steps.filter((s) => s.kind === 'event').map((s) => s.name)));
   return {
     procedureId: def.id,
     version: def.version,
     paths,
     runs,
-    pureOnly: paths.filter((p) => !p.drivable),
+    pureOnly: paths.filter((p) => !runnable.includes(p)),
     unexercisedEvents: def.events.map((e) => e.type).filter((t) => !sent.has(t)),
   };
 }
