@@ -9,7 +9,8 @@ import { checkProcedure, hasErrors, type Problem } from './checks';
 import { renderDiagram } from './diagram';
 import { compareWithLock, readLock, updateLock, writeLock } from './lock';
 import { fetchLiveHistories, loadHistoryFixtures, replayHistories, type RecordedHistory } from './replay';
-import { describeStep, generatePaths } from './simulate-paths';
+import { describePath, generatePaths } from './simulate-paths';
+import { simulationSpec } from './sim-inputs';
 
 export interface Io {
   out: (line: string) => void;
@@ -63,14 +64,13 @@ export function cmdLock(io: Io, paths: Paths, catalog: Catalog = CATALOG, only?:
   return 0;
 }
 
-/** Prints the pure paths; with an engine client, runs the drivable ones and compares. */
+/** Prints the pure paths, with the failures each would inject on the engine. */
 export function printPaths(io: Io, id: string, version?: number, maxPaths?: number): number {
   const def = getProcedure(id, version);
   const paths = generatePaths(def, { maxPaths });
+  const variants = simulationSpec(def).variants.length;
   io.out(`${def.id} v${def.version}: ${paths.length} path(s)`);
-  for (const p of paths) {
-    io.out(`  #${p.index} ${p.steps.map(describeStep).join(' → ')} ⇒ ${p.finalState} (${p.outcome})${p.drivable ? '' : '  [pure only: a service fails]'}`);
-  }
+  for (const p of paths) io.out(`  ${describePath(p, variants)}`);
   return 0;
 }
 

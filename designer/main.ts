@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { cmdCheck, cmdDiagram, cmdLock, cmdReplayCheck, printPaths, type Io } from './commands';
 import { quietTemporalRuntime, recordHistories, simulateCatalog, startEngineSession } from './engine-session';
-import { describeStep } from './simulate-paths';
+import { describePath } from './simulate-paths';
 import { UsageError } from './errors';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -52,13 +52,14 @@ async function simulate(id: string | undefined, flags: Map<string, string>, reco
     let bad = 0;
     for (const r of reports) {
       io.out(`${r.procedureId} v${r.version}: ${r.paths.length} path(s), ${r.runs.length} run on the engine`);
+      const variants = new Set(r.paths.map((p) => p.variantName)).size;
       for (const run of r.runs) {
         const verdict = run.error ? `ERROR ${run.error}` : run.matches ? `engine: ${run.engineFinalState} ✓` : `engine: ${run.engineFinalState} ✗ MISMATCH`;
         if (!run.matches) bad++;
-        io.out(`  #${run.path.index} ${run.path.steps.map(describeStep).join(' → ')} ⇒ ${run.path.finalState} (${run.path.outcome}); ${verdict}`);
+        io.out(`  ${describePath(run.path, variants)}; ${verdict}`);
       }
-      for (const p of r.pureOnly) io.out(`  #${p.index} ${p.steps.map(describeStep).join(' → ')} ⇒ ${p.finalState} (${p.outcome}); pure only (needs a failing service)`);
-      if (r.unexercisedEvents.length > 0) io.out(`  events no simple path sends (loops): ${r.unexercisedEvents.join(', ')}`);
+      for (const p of r.pureOnly) io.out(`  ${describePath(p, variants)}; pure only (no fault plan to inject the failure)`);
+      if (r.unexercisedEvents.length > 0) io.out(`  events no path sends: ${r.unexercisedEvents.join(', ')}`);
     }
     if (record) {
       const files = await recordHistories(session, reports, paths.historiesDir);

@@ -425,3 +425,12 @@ export function describeStep(step: SimStep): string {
       return `${step.name} ✗`;
   }
 }
+
+/** One line per path: its variant (when the procedure has several), steps, end, and what the engine is told to do. */
+export function describePath(p: SimPath, variants = 1): string {
+  const notes = [
+    ...(p.faults.length > 0 ? [`injects ${p.faults.map((f) => `${f.service}${f.call > 1 ? ` (call ${f.call})` : ''} ✗`).join(', ')}`] : []),
+    ...(p.loop ? ['loop'] : []),
+  ];
+  return `#${p.index}${variants > 1 ? ` [${p.variantName}]` : ''} ${p.steps.map(describeStep).join(' → ')} ⇒ ${p.finalState} (${p.outcome})${notes.length > 0 ? `  [${notes.join('; ')}]` : ''}`;
+}
