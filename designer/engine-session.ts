@@ -19,7 +19,7 @@ import { FaultPlan, SIMULATED_FAILURE } from './fault-injection';
 import type { LogMetadata, Logger } from '@temporalio/common';
 import { DEFAULT_SEED_SHAPE, PeopleAllocator } from './sim-people';
 import { seedSimulationFamilies } from '../db/seed-simulation';
-import type { Executor } from '../db/connection';
+import type { DatabaseTarget, Executor } from '../db/connection';
 
 let runtimeInstalled = false;
 
@@ -61,12 +61,21 @@ export function quietTemporalRuntime(): void {
   runtimeInstalled = true;
 }
 
-export async function startEngineSession(opts: { seedPeople?: number; families?: number; log?: (m: string) => void } = {}): Promise<EngineSession> {
+export interface EngineSessionOptions {
+  /** Generated people in the seed (default 600) and simulation families (default 80): designer/sim-people.ts. */
+  seedPeople?: number;
+  families?: number;
+  /** The registries database; default in-memory PGlite. A Postgres database must be empty or seeded alike. */
+  registries?: DatabaseTarget;
+  log?: (m: string) => void;
+}
+
+export async function startEngineSession(opts: EngineSessionOptions = {}): Promise<EngineSession> {
   quietTemporalRuntime();
   const shape = { people: opts.seedPeople ?? DEFAULT_SEED_SHAPE.people, families: opts.families ?? DEFAULT_SEED_SHAPE.families };
   const faults = new FaultPlan();
   const stack = await startStack({
-    registries: { kind: 'pglite-memory' },
+    registries: opts.registries ?? { kind: 'pglite-memory' },
     devserverDb: ':memory:',
     seedPeople: shape.people,
     log: opts.log,

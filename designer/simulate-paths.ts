@@ -107,18 +107,19 @@ function candidates(def: ProcedureDefinition, model: ChartModel, snap: AnyMachin
       if (t.kind === 'event') {
         const decl = def.events.find((e) => e.type === t.event);
         if (!decl) continue; // undeclared: nobody may send it (the check reports it)
-        if (decl.actor === 'officer') {
-          out.push({ kind: 'event', name: t.event, event: simulatedEvent(decl, 'officer') as any, at });
+        if (decl.actor !== 'citizen') {
+          out.push({ kind: 'event', name: t.event, event: simulatedEvent(decl, `sim-${decl.actor}`) as any, at });
           continue;
         }
         // Citizens: the one the case names, else each person in the case the chart lets send it (each party, each
         // relative…); the engine sends it as the person at the same place in its own case.
-        const senders = decl.actorIdFrom
+        const senders: { id: string; path?: string }[] = decl.actorIdFrom
           ? [{ id: String(valueAt(snap.context, decl.actorIdFrom)), path: decl.actorIdFrom }]
           : personalIdsIn(snap.context);
+        if (senders.length === 0) senders.push({ id: 'sim-citizen' });
         for (const s of senders) {
           const event = simulatedEvent(decl, s.id) as any;
-          if (decl.actorIdFrom || snap.can(event)) out.push({ kind: 'event', name: t.event, event, at, actorFrom: s.path });
+          if (decl.actorIdFrom || snap.can(event)) out.push({ kind: 'event', name: t.event, event, at, ...(s.path ? { actorFrom: s.path } : {}) });
         }
       } else if (t.kind === 'after') {
         const eventType = (node.after as any[]).find((a) => String(a.delay) === t.detail)?.eventType as string;
