@@ -9,7 +9,7 @@
  *
  * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,26 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds of every Postgres server process (backends come and go; a pooled bench keeps its own). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) total += cpuSeconds(Number(pid));
+    } catch {
+      /* process gone */
+    }
+  }
+  return total;
+}
+
+/** CPU seconds of this process (SDK worker: JS threads and Rust core; client). */
+const selfCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 async function spawnDevServer(db: string): Promise<{ address: string; pid?: number; stop(): Promise<void> }> {
   const port = await freePort();
   const args = ['--import', 'tsx', 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
@@ -91,6 +111,8 @@ interface Figures {
   wfPerSec: number;
   /** devserver process CPU time / wall time during the throughput phase (1.0 = one core saturated). */
   serverCpuShare: number;
+  /** CPU milliseconds per workflow during the throughput phase: devserver, Postgres server, SDK worker + client. */
+  cpuMsPerWorkflow: { devserver: number; postgres: number; worker: number };
   p50: number;
   p99: number;
   singleP50: number;
@@ -130,6 +152,8 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       // 1) throughput and latency
       const latencies: number[] = [];
       const cpu0 = cpuSeconds(server.pid);
+      const pg0 = postgresCpuSeconds();
+      const self0 = selfCpuSeconds();
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: WORKFLOWS }, async (_, i) => {
@@ -140,7 +164,14 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         }),
       );
       const elapsed = (performance.now() - t0) / 1000;
-      const serverCpuShare = (cpuSeconds(server.pid) - cpu0) / elapsed;
+      const serverCpu = cpuSeconds(server.pid) - cpu0;
+      const serverCpuShare = serverCpu / elapsed;
+      const perWf = (sec: number) => (sec * 1000) / WORKFLOWS;
+      const cpuMsPerWorkflow = {
+        devserver: perWf(serverCpu),
+        postgres: target === 'postgres' ? perWf(postgresCpuSeconds() - pg0) : 0,
+        worker: perWf(selfCpuSeconds() - self0),
+      };
 
       // 1b) unloaded latency: one workflow at a time
       const single: number[] = [];
@@ -178,6 +209,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         target,
         wfPerSec: WORKFLOWS / elapsed,
         serverCpuShare,
+        cpuMsPerWorkflow,
         p50: pct(latencies, 50),
         p99: pct(latencies, 99),
         singleP50: pct(single, 50),
@@ -228,6 +260,12 @@ async function main() {
   for (const r of results) {
     console.log(
       `${r.target}: devserver process used ${(r.serverCpuShare * 100).toFixed(0)}% of one core during the throughput phase (${cpus().length} cores on this machine)`,
+    );
+    const c = r.cpuMsPerWorkflow;
+    const total = c.devserver + c.postgres + c.worker;
+    console.log(
+      `${r.target}: CPU per workflow ${f(total)} ms = devserver ${f(c.devserver)} + Postgres ${f(c.postgres)} + SDK worker and client ${f(c.worker)}` +
+        ` → ceiling on ${cpus().length} cores ≈ ${f((cpus().length * 1000) / total)} wf/s; server side alone (devserver + Postgres) ≈ ${f((cpus().length * 1000) / (c.devserver + c.postgres))} wf/s`,
     );
   }
   console.log('\nTargets: >= 200 wf/s, p50 <= 20 ms on Postgres, per-task cost flat in history length.');

@@ -74,6 +74,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     logger,
     longPollTimeoutMs: opts.longPollTimeoutMs ?? 55_000,
     visibility: visibilityModule?.recordVisibility ?? noVisibility,
+    // PGlite has one connection; on Postgres a few batches overlap so one slow commit does not stall the rest.
+    writeConcurrency: target.kind === 'postgres' ? 4 : 1,
   });
   for (const name of opts.namespaces ?? ['default']) {
     if (!(await store.getNamespaceByName(db, name))) {
@@ -130,6 +132,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
+  if (!process.env.NAGLE) for (const h of (server as any).http2Servers.keys()) h.prependListener('connection', (sock: any) => sock.setNoDelay?.(true));
   scheduler.start();
   logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
 

@@ -10,7 +10,7 @@ import * as store from '../storage/store';
 import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
 import type { RunCache } from './run-cache';
-import { execRows, runStatement, type TaskKey } from '../storage/run-statement';
+import { applyWrite, type RunWrite, type TaskKey, type WriteBatcher } from '../storage/apply-writes';
 
 /** The claimed task row was already gone (stale in-memory queue entry): nothing was written. */
 export class ClaimLostError extends Error {
@@ -174,22 +174,21 @@ export class RunContext {
 
   async flush(): Promise<void> {
     if (!this.dirty) return;
-    const [res] = await execRows<{ updated: number; claimed: number }>(
-      this.tx,
-      runStatement({
-        state: this.state,
-        isNew: this.isNew,
-        version: this.version,
-        events: this.newEvents,
-        tasks: this.tasks,
-        deadlines: this.deadlines,
-        cancelEntities: this.cancelAllDeadlines ? null : [...this.cancelledEntities],
-        claim: this.claim,
-        consumeDeadlineId: this.consumeDeadlineId,
-      }),
-    );
-    if ((this.claim || this.consumeDeadlineId != null) && Number(res?.claimed) !== 1) throw new ClaimLostError();
-    if (Number(res?.updated) !== 1) throw new store.ConcurrentUpdateError(this.state.runId);
+    const write: RunWrite = {
+      state: this.state,
+      isNew: this.isNew,
+      version: this.version,
+      events: this.newEvents,
+      tasks: this.tasks,
+      deadlines: this.deadlines,
+      cancelEntities: this.cancelAllDeadlines ? null : [...this.cancelledEntities],
+      claim: this.claim,
+      consumeDeadlineId: this.consumeDeadlineId,
+    };
+    // Outside a transaction the write joins the group commit; inside one it runs on the transaction.
+    const outcome = this.work.batched ? await this.work.host.writes.submit(write) : await applyWrite(this.tx, write);
+    if (outcome === 'claim-lost') throw new ClaimLostError();
+    if (outcome === 'concurrent-update') throw new store.ConcurrentUpdateError(this.state.runId);
     if (this.visibilityDirty) await this.work.recordVisibility(this);
   }
 }
@@ -198,10 +197,13 @@ export interface WorkHost {
   readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]>;
   recordVisibility(tx: Executor, ctx: RunContext): Promise<void>;
   readonly cache: RunCache;
+  readonly writes: WriteBatcher;
 }
 
 export class Work {
   tx!: Executor;
+  /** The unit commits its single run write through the group commit (no transaction of its own). */
+  batched = false;
   readonly runs = new Map<string, RunContext>();
   readonly after: (() => void)[] = [];
   /** Task rows to drop (e.g. a sticky task moved back to the normal queue). */

@@ -15,6 +15,7 @@ import type { VisibilityRecorder } from '../visibility-adapter';
 import { propagateClosures } from './children';
 import { RunCache } from './run-cache';
 import { TaskQueues } from './task-queues';
+import { WriteBatcher } from '../storage/apply-writes';
 
  
 
@@ -25,7 +26,8 @@ export interface EngineOptions {
   logger: Logger;
   longPollTimeoutMs: number;
   visibility: VisibilityRecorder;
-  /** Postgres (true) retries serialization/deadlock errors; PGlite runs one transaction at a time anyway. */
+  /** Group-commit batches in flight at once (1 for PGlite's single connection). */
+  writeConcurrency?: number;
 }
 
 export interface Namespace {
@@ -48,6 +50,7 @@ export class Engine {
   readonly signals = new Signals();
   readonly cache = new RunCache();
   readonly tasks = new TaskQueues();
+  readonly writes: WriteBatcher;
   longPollTimeoutMs: number;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
@@ -66,6 +69,7 @@ export class Engine {
     this.logger = opts.logger;
     this.longPollTimeoutMs = opts.longPollTimeoutMs;
     this.visibility = opts.visibility;
+    this.writes = new WriteBatcher(opts.db, opts.writeConcurrency ?? 1);
   }
 
   now(): number {
@@ -116,6 +120,7 @@ export class Engine {
               await work.flush();
             });
           } else {
+            work.batched = true;
             await work.flush();
           }
         } else {

@@ -1,0 +1,169 @@
+/**
+ * All writes of one run as one JSON document, applied by the `ds_apply_writes` database function (migration
+ * 0002): the execution row (version-checked update, or insert), new history events, new tasks, obsolete
+ * deadlines out, new deadlines in, and optionally the claimed task row or consumed deadline. Each write is
+ * all-or-nothing on its own.
+ *
+ * `WriteBatcher` is the group commit: writes that arrive while a batch is in flight go out together as the
+ * next batch, one statement, one round trip and one commit for all of them. Unloaded, a write goes out at
+ * once; under load, batches grow by themselves.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/connection';
+import type { RunState } from '../engine/state';
+import type { DeadlineInsert, TaskInsert } from './store';
+
+export interface TaskKey {
+  taskQueue: string;
+  runId: string;
+  kind: string;
+  scheduledEventId: number;
+  attempt: number;
+}
+
+export interface RunWrite {
+  state: RunState;
+  isNew: boolean;
+  version: number;
+  events: { eventId: number; data: Uint8Array }[];
+  tasks: TaskInsert[];
+  deadlines: DeadlineInsert[];
+  /** null = all of the run's deadlines; [] = none. */
+  cancelEntities: string[] | null;
+  claim?: TaskKey;
+  /** A due deadline this write consumes (deleted in the same write; nothing is written if it is gone). */
+  consumeDeadlineId?: number;
+}
+
+/** What became of one write. */
+export type WriteOutcome = 'applied' | 'claim-lost' | 'concurrent-update';
+
+/** A write the database refused for another reason (its SQLSTATE kept as `code`, so retry rules apply). */
+export class WriteFailedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`run write failed (${code}): ${message}`);
+  }
+}
+
+const b64 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+
+/** The JSON document `ds_apply_writes` expects for one write. */
+export function encodeWrite(w: RunWrite): string {
+  const s = w.state;
+  const doc: Record<string, unknown> = { run: s.runId, new: w.isNew, v: w.version, next: s.nextEventId, status: s.status };
+  if (w.isNew) {
+    doc.ns = s.namespaceId;
+    doc.wf = s.workflowId;
+  }
+  if (w.claim) doc.claim = [w.claim.taskQueue, w.claim.kind, w.claim.scheduledEventId, w.claim.attempt];
+  if (w.consumeDeadlineId != null) doc.consume = w.consumeDeadlineId;
+  if (w.events.length) doc.ev = w.events.map((e) => [e.eventId, b64(e.data)]);
+  if (w.tasks.length)
+    doc.tk = w.tasks.map((t) => [t.namespaceId, t.taskQueue, t.kind, t.runId, t.scheduledEventId, t.attempt, t.visibleAt.getTime()]);
+  if (!w.isNew && (w.cancelEntities === null || w.cancelEntities.length > 0)) doc.dd = w.cancelEntities;
+  if (w.deadlines.length) doc.di = w.deadlines.map((d) => [d.kind, d.fireAt.getTime(), d.payload, d.entity]);
+  // The state is the bulk of the document: spliced in as already-serialized JSON.
+  const head = JSON.stringify(doc);
+  return `${head.slice(0, -1)},"state":${JSON.stringify(s)}}`;
+}
+
+function outcomeOf(r: unknown): WriteOutcome {
+  if (Array.isArray(r)) {
+    if (r[0] === 1) return 'applied';
+    return r[1] === 0 ? 'claim-lost' : 'concurrent-update';
+  }
+  const e = r as { error?: string; message?: string } | null;
+  throw new WriteFailedError(e?.error ?? 'XX000', e?.message ?? 'no result for this write');
+}
+
+/** Applies encoded writes in one statement; a write the database refused rejects with `WriteFailedError`. */
+export async function applyWrites(db: Executor, docs: string[]): Promise<PromiseSettledResult<WriteOutcome>[]> {
+  const rows = await execRows<{ r: unknown }>(db, sql`select ds_apply_writes(${`[${docs.join(',')}]`}::jsonb) as r`);
+  let results = rows[0]?.r;
+  if (typeof results === 'string') results = JSON.parse(results);
+  const list = Array.isArray(results) ? results : [];
+  return docs.map((_, i) => {
+    try {
+      return { status: 'fulfilled', value: outcomeOf(list[i]) } as const;
+    } catch (reason) {
+      return { status: 'rejected', reason } as const;
+    }
+  });
+}
+
+/** Applies one write (inside the caller's transaction, or on its own). */
+export async function applyWrite(db: Executor, w: RunWrite): Promise<WriteOutcome> {
+  const [r] = await applyWrites(db, [encodeWrite(w)]);
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
+interface Pending {
+  doc: string;
+  resolve(o: WriteOutcome): void;
+  reject(e: unknown): void;
+}
+
+/** Group commit of writes made outside a transaction (see the file comment). */
+export class WriteBatcher {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private pumpQueued = false;
+  /** Statements sent and writes they carried (writes / batches = how much the group commit saved). */
+  readonly stats = { batches: 0, writes: 0 };
+
+  constructor(
+    private readonly db: Executor,
+    /** Batches in flight at once (each on its own connection). */
+    private readonly maxInFlight: number,
+    /** Largest batch (keeps one statement's size bounded). */
+    private readonly maxBatch = 256,
+  ) {}
+
+  submit(w: RunWrite): Promise<WriteOutcome> {
+    const doc = encodeWrite(w);
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject });
+      // Writes made in the same turn of the event loop go out together.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      this.stats.batches++;
+      this.stats.writes += batch.length;
+      applyWrites(
+        this.db,
+        batch.map((p) => p.doc),
+      ).then(
+        (results) => {
+          results.forEach((r, i) => (r.status === 'fulfilled' ? batch[i].resolve(r.value) : batch[i].reject(r.reason)));
+        },
+        (e) => {
+          for (const p of batch) p.reject(e);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+}
+
+/** Executes and returns rows for both drivers (postgres.js returns an array, PGlite `{ rows }`). */
+export async function execRows<T>(db: Executor, q: SQL): Promise<T[]> {
+  const r = (await db.execute(q)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(r) ? r : r.rows;
+}
