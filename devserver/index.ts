@@ -132,7 +132,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  if (!process.env.NAGLE) for (const h of (server as any).http2Servers.keys()) h.prependListener('connection', (sock: any) => sock.setNoDelay?.(true));
+  // Small RPC answers go out at once (no Nagle delay behind an unacknowledged segment). grpc-js has no option.
+  for (const h of (server as unknown as { http2Servers: Map<import('node:net').Server, unknown> }).http2Servers.keys())
+    h.prependListener('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
   scheduler.start();
   logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
 
