@@ -176,12 +176,12 @@ const personalIds = (input: unknown) => [...JSON.stringify(input).matchAll(/"(\d
 describe('every path through the real engine', () => {
   for (const def of definitions) {
     it(`${def.id} v${def.version}: the engine ends where the chart predicts, with the events sent by their actors`, async () => {
-      const report = await simulateOnEngine(session.client, def, { tag: 'test', ...session.simulation, concurrency: 3, timeoutMs: 45_000 });
+      const report = await simulateOnEngine(session.client, def, { tag: 'test', ...session.simulation, concurrency: 4, timeoutMs: 45_000 });
       // Nothing is left to the pure walk: failures are injected, loops are driven.
       expect(report.pureOnly).toEqual([]);
       expect(report.runs.length).toBe(report.paths.length);
       expect(report.unexercisedEvents).toEqual([]);
-      for (const run of report.runs) {
+      const checks = report.runs.map(async (run) => {
         expect({ path: run.path.index, error: run.error }).toEqual({ path: run.path.index, error: undefined });
         expect({ path: run.path.index, final: run.engineFinalState, outcome: run.engineOutcome }).toEqual({
           path: run.path.index,
@@ -199,7 +199,8 @@ describe('every path through the real engine', () => {
         expect(snap.status).toBe('done');
         if (run.path.faults.length > 0) expect(JSON.stringify(snap.context)).toContain(SIMULATED_FAILURE);
         expectOnceOnly(def, run, snap, (await getCaseResult(session.client, run.caseId)).results);
-      }
+      });
+      await Promise.all(checks);
       // Each path's case is about its own people where the variant names them (a person dies or marries once).
       const cast = report.runs.filter((r) => simulationSpec(def).variants[r.path.variant].cast).map((r) => [...new Set(personalIds(r.input))]);
       expect(new Set(cast.flat()).size).toBe(cast.flat().length);
