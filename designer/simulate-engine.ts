@@ -16,7 +16,7 @@ import { DesignerError } from './errors';
 import type { Fault, FaultPlan } from './fault-injection';
 import { needsRegisteredChild, simulationSpec, type SimulationEnv } from './sim-inputs';
 import { PeopleAllocator } from './sim-people';
-import { generatePaths, valueAt, type PathOptions, type SimPath, type SimStep } from './simulate-paths';
+import { generatePaths, handlerLeaves, valueAt, type PathOptions, type SimPath, type SimStep } from './simulate-paths';
 
 export interface EngineOptions {
   /** Distinguishes this run's case ids (a devserver keeps finished cases). */
@@ -95,15 +95,6 @@ function engineEvent(step: SimStep, snap: CaseSnapshot): ProcedureEvent {
   return event;
 }
 
-/** Leaves (among those active) whose state or an ancestor takes the step. */
-function handlersOf(model: ChartModel, step: SimStep): string[] {
-  return step.at.filter((leaf) =>
-    ancestry(model, leaf).some((s) =>
-      step.kind === 'event' ? s.transitions.some((t) => t.kind === 'event' && t.event === step.name) : s.transitions.some((t) => t.kind === 'after' && t.detail === step.name),
-    ),
-  );
-}
-
 /**
  * Delays to shorten: the ones the path takes. A delay whose state also waits for an event the path sends first (a
  * consent before the window lapses) gets a longer run so the event is not raced.
@@ -112,7 +103,7 @@ function delayOverrides(def: ProcedureDefinition, model: ChartModel, path: SimPa
   const taken = new Set(path.steps.filter((s) => s.kind === 'timer').map((s) => s.name));
   const contested = new Set<string>();
   for (const step of path.steps.filter((s) => s.kind === 'event')) {
-    for (const leaf of handlersOf(model, step)) for (const s of ancestry(model, leaf)) for (const t of s.transitions) if (t.kind === 'after' && t.detail) contested.add(t.detail);
+    for (const leaf of handlerLeaves(model, step)) for (const s of ancestry(model, leaf)) for (const t of s.transitions) if (t.kind === 'after' && t.detail) contested.add(t.detail);
   }
   return Object.fromEntries(def.delays.map((d) => [d.name, !taken.has(d.name) ? 3_600_000 : contested.has(d.name) ? Math.max(3_000, 5 * timerMs) : timerMs]));
 }
@@ -161,7 +152,7 @@ export async function runPathOnEngine(
     for (const step of path.steps) {
       if (step.kind !== 'event') continue; // services and timers run by themselves
       // The leaves whose state (or an ancestor) handles the event: the case must be there before it is sent.
-      const handlers = handlersOf(model, step);
+      const handlers = handlerLeaves(model, step);
       const snap = await waitFor(
         client,
         caseId,

@@ -171,7 +171,7 @@ function pathKey(model: ChartModel, steps: SimStep[], finalState: string): strin
   const byRegion = new Map<string, string[]>();
   for (const s of steps) {
     if (s.kind !== 'event' && s.kind !== 'timer') continue;
-    const region = regionOf(model, s.at.find((leaf) => handles(model, leaf, s)) ?? '');
+    const region = regionOf(model, handlerLeaves(model, s)[0] ?? '');
     byRegion.set(region, [...(byRegion.get(region) ?? []), `${s.kind}:${s.name}`]);
   }
   const sent = [...byRegion].sort(([a], [b]) => a.localeCompare(b)).map(([region, names]) => `${region}[${names.join(' > ')}]`);
@@ -187,12 +187,17 @@ function handles(model: ChartModel, leaf: string, step: SimStep): boolean {
   });
 }
 
+/** The active leaves whose state (or an ancestor) takes the step: where the case must be when it happens. */
+export function handlerLeaves(model: ChartModel, step: SimStep): string[] {
+  return step.at.filter((leaf) => handles(model, leaf, step));
+}
+
 /**
  * A transition of the chart as a path takes it: the states that handle the step, the step, and the states it enters
  * (none for a transition that stays put). The other regions of a parallel state do not count.
  */
 function edgeKey(model: ChartModel, before: AnyMachineSnapshot, step: SimStep, after: AnyMachineSnapshot): string {
-  const from = step.at.filter((leaf) => handles(model, leaf, step));
+  const from = handlerLeaves(model, step);
   const was = new Set(leafPaths(before));
   const entered = leafPaths(after).filter((l) => !was.has(l));
   return `${from.join(',')} --${step.kind}:${step.name}--> ${entered.join(',')}`;
