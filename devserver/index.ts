@@ -21,7 +21,7 @@ import { taskHandlers } from './service/tasks';
 import { queryUpdateHandlers } from './service/queries-updates';
 import { adminHandlers } from './service/admin';
 import { PollerRegistry } from './engine/pollers';
-import { loadVisibility, type VisibilityRecorder } from './visibility-adapter';
+import { loadVisibility } from './visibility-adapter';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -66,14 +66,13 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   }
   const db = database.db;
   const visibilityModule = await loadVisibility();
-  const noVisibility: VisibilityRecorder = async () => {};
   const engine = new Engine({
     db,
     clock: opts.clock ?? systemClock,
     ids: opts.ids ?? randomIds,
     logger,
     longPollTimeoutMs: opts.longPollTimeoutMs ?? 55_000,
-    visibility: visibilityModule?.recordVisibility ?? noVisibility,
+    visibility: visibilityModule?.visibilityDocument ?? null,
     // PGlite has one connection; on Postgres a few batches overlap so one slow commit does not stall the rest.
     writeConcurrency: target.kind === 'postgres' ? 4 : 1,
   });

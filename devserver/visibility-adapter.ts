@@ -26,9 +26,12 @@ export interface VisibilityRecord {
 }
 
 export type VisibilityRecorder = (tx: Executor, rec: VisibilityRecord) => Promise<void>;
+/** The visibility row as a JSON document, written by the run's own write (ds_apply_writes). */
+export type VisibilityDocumenter = (db: Executor, rec: VisibilityRecord) => Promise<Record<string, unknown>>;
 
 export interface VisibilityModule {
   recordVisibility: VisibilityRecorder;
+  visibilityDocument: VisibilityDocumenter;
   deleteVisibility?: (tx: Executor, namespaceId: string, runId: string) => Promise<void>;
   createVisibilityHandlers(deps: {
     db: Executor;
@@ -41,7 +44,7 @@ export async function loadVisibility(): Promise<VisibilityModule | null> {
   if (!existsSync(fileURLToPath(url))) return null;
   try {
     const mod = (await import(url.href)) as Partial<VisibilityModule>;
-    if (typeof mod.recordVisibility !== 'function' || typeof mod.createVisibilityHandlers !== 'function') return null;
+    if (typeof mod.visibilityDocument !== 'function' || typeof mod.createVisibilityHandlers !== 'function') return null;
     return mod as VisibilityModule;
   } catch (e) {
     console.warn('[devserver] visibility module failed to load; continuing without it', e);

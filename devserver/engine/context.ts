@@ -171,6 +171,10 @@ export class RunContext {
   claim?: TaskKey;
   /** The due deadline this unit applies (deleted in the same statement). */
   consumeDeadlineId?: number;
+  /** This run becomes the workflow id's current run, replacing `prev` (compare-and-set in the same write). */
+  currentRun?: { prev: string | null };
+  /** The start request id recorded for this run (idempotent starts). */
+  requestId?: string;
 
   async flush(): Promise<void> {
     if (!this.dirty) return;
@@ -184,18 +188,20 @@ export class RunContext {
       cancelEntities: this.cancelAllDeadlines ? null : [...this.cancelledEntities],
       claim: this.claim,
       consumeDeadlineId: this.consumeDeadlineId,
+      currentRun: this.currentRun,
+      requestId: this.requestId,
+      visibility: this.visibilityDirty ? ((await this.work.host.visibilityDocument(this)) ?? undefined) : undefined,
     };
     // Outside a transaction the write joins the group commit; inside one it runs on the transaction.
     const outcome = this.work.batched ? await this.work.host.writes.submit(write) : await applyWrite(this.tx, write);
     if (outcome === 'claim-lost') throw new ClaimLostError();
     if (outcome === 'concurrent-update') throw new store.ConcurrentUpdateError(this.state.runId);
-    if (this.visibilityDirty) await this.work.recordVisibility(this);
   }
 }
 
 export interface WorkHost {
   readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]>;
-  recordVisibility(tx: Executor, ctx: RunContext): Promise<void>;
+  visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null>;
   readonly cache: RunCache;
   readonly writes: WriteBatcher;
 }
@@ -223,11 +229,7 @@ export class Work {
   /** More than one statement to write: needs a transaction even in optimistic mode. */
   needsTransaction(): boolean {
     let dirty = 0;
-    for (const ctx of this.runs.values()) {
-      if (!ctx.dirty) continue;
-      dirty++;
-      if (ctx.visibilityDirty) return true;
-    }
+    for (const ctx of this.runs.values()) if (ctx.dirty) dirty++;
     return dirty > 1 || this.deleteTasks.length > 0;
   }
 
@@ -286,10 +288,6 @@ export class Work {
 
   engineReadEvents(tx: Executor, runId: string, fromId: number, toId: number) {
     return this.host.readEvents(tx, runId, fromId, toId);
-  }
-
-  recordVisibility(ctx: RunContext) {
-    return this.host.recordVisibility(this.tx, ctx);
   }
 
   async flush(): Promise<void> {

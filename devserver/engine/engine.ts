@@ -11,7 +11,7 @@ import * as store from '../storage/store';
 import { Signals, queueKey, runKey } from '../matching';
 import { Work, type RunContext } from './context';
 import type { RunState } from './state';
-import type { VisibilityRecorder } from '../visibility-adapter';
+import type { VisibilityDocumenter } from '../visibility-adapter';
 import { propagateClosures } from './children';
 import { RunCache } from './run-cache';
 import { TaskQueues } from './task-queues';
@@ -25,7 +25,8 @@ export interface EngineOptions {
   ids: IdGenerator;
   logger: Logger;
   longPollTimeoutMs: number;
-  visibility: VisibilityRecorder;
+  /** Builds the visibility row written with a run's start/close/upsert (null: no visibility module). */
+  visibility: VisibilityDocumenter | null;
   /** Group-commit batches in flight at once (1 for PGlite's single connection). */
   writeConcurrency?: number;
 }
@@ -58,7 +59,7 @@ export class Engine {
   onDeadline: (fireAt: number) => void = () => {};
   /** Hooks run after commit for a changed run (queries, updates). */
   readonly runListeners: ((ctx: RunContext) => void)[] = [];
-  private readonly visibility: VisibilityRecorder;
+  private readonly visibility: VisibilityDocumenter | null;
   stopped = false;
   /** In-flight request accounting for graceful stop. */
 
@@ -201,10 +202,11 @@ export class Engine {
     return rows.map(decodeEvent);
   }
 
-  async recordVisibility(tx: Executor, ctx: RunContext): Promise<void> {
+  async visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null> {
+    if (!this.visibility) return null;
     const s = ctx.state;
     const sa = decodeB64(SearchAttributes, s.searchAttributes);
-    await this.visibility(tx, {
+    return this.visibility(this.db, {
       namespaceId: s.namespaceId,
       workflowId: s.workflowId,
       runId: s.runId,

@@ -3,7 +3,6 @@ import { InvalidArgumentError, notFound, WorkflowAlreadyStartedError, type RpcHa
 import { decodeB64, durFromMs, enums, Memo, msFromDur, SearchAttributes, tsFromMs } from '../proto';
 import * as store from '../storage/store';
 import type { Engine, Namespace } from '../engine/engine';
-import { RetryTransaction } from '../engine/engine';
 import type { RunContext, Work } from '../engine/context';
 import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/lifecycle';
 import { pendingActivityInfo } from '../engine/activities';
@@ -43,9 +42,10 @@ interface StartOutcome {
 /** Start logic shared by StartWorkflowExecution and SignalWithStartWorkflowExecution (inside `work`). */
 async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, signalOnExisting: boolean): Promise<StartOutcome> {
   const requestId: string = req.requestId || engine.ids.requestId();
-  const prior = await store.findRequestId(work.tx, ns.id, requestId);
+  // Read without locks: the run's write sets the current-run pointer by compare-and-set and records the
+  // request id, so a concurrent start makes it fail and this start is retried from here.
+  const { prior, current: curRunId } = await store.startLookup(work.tx, ns.id, requestId, req.workflowId);
   if (prior) return { runId: prior, started: true, ctx: null };
-  const curRunId = await store.getCurrentRun(work.tx, ns.id, req.workflowId, true);
   if (curRunId) {
     const cur = await work.run(curRunId);
     if (cur.state.status === RUNNING) {
@@ -93,9 +93,8 @@ async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, 
     firstWorkflowTaskBackoffMs: msFromDur(req.workflowStartDelay),
     priority: req.priority,
   });
-  if (curRunId) await store.setCurrentRun(work.tx, ns.id, req.workflowId, runId);
-  else if (!(await store.insertCurrentRunIfAbsent(work.tx, ns.id, req.workflowId, runId))) throw new RetryTransaction();
-  await store.insertRequestId(work.tx, ns.id, requestId, runId);
+  ctx.currentRun = { prev: curRunId };
+  ctx.requestId = requestId;
   return { runId, started: true, ctx };
 }
 
@@ -111,7 +110,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
     async StartWorkflowExecution(req) {
       validateStart(req);
       const ns = await engine.namespace(req.namespace);
-      const out = await engine.transact((work) => startInWork(engine, work, ns, req, false));
+      const out = await engine.transact((work) => startInWork(engine, work, ns, req, false), { optimistic: true });
       return { runId: out.runId, started: out.started };
     },
 
@@ -123,7 +122,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
         const o = await startInWork(engine, work, ns, req, true);
         if (o.ctx) signalRun(o.ctx, req.signalName, req.signalInput, req.identity ?? '', req.header);
         return o;
-      });
+      }, { optimistic: true });
       return { runId: out.runId, started: out.started };
     },
 

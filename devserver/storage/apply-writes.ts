@@ -33,6 +33,12 @@ export interface RunWrite {
   claim?: TaskKey;
   /** A due deadline this write consumes (deleted in the same write; nothing is written if it is gone). */
   consumeDeadlineId?: number;
+  /** The run becomes its workflow id's current run if the pointer still names `prev` (none: absent). */
+  currentRun?: { prev: string | null };
+  /** Start request id to record for the run (a request id already recorded: concurrent start). */
+  requestId?: string;
+  /** The visibility row (visibility_executions columns) to upsert. */
+  visibility?: Record<string, unknown>;
 }
 
 /** What became of one write. */
@@ -65,6 +71,13 @@ export function encodeWrite(w: RunWrite): string {
     doc.tk = w.tasks.map((t) => [t.namespaceId, t.taskQueue, t.kind, t.runId, t.scheduledEventId, t.attempt, t.visibleAt.getTime()]);
   if (!w.isNew && (w.cancelEntities === null || w.cancelEntities.length > 0)) doc.dd = w.cancelEntities;
   if (w.deadlines.length) doc.di = w.deadlines.map((d) => [d.kind, d.fireAt.getTime(), d.payload, d.entity]);
+  if (w.currentRun || w.requestId) {
+    doc.ns = s.namespaceId;
+    doc.wf = s.workflowId;
+  }
+  if (w.currentRun) doc.cur = w.currentRun.prev;
+  if (w.requestId) doc.rid = w.requestId;
+  if (w.visibility) doc.vis = w.visibility;
   // The state is the bulk of the document: spliced in as already-serialized JSON.
   const head = JSON.stringify(doc);
   return `${head.slice(0, -1)},"state":${JSON.stringify(s)}}`;

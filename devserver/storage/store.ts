@@ -200,6 +200,22 @@ export async function setCurrentRun(tx: Executor, namespaceId: string, workflowI
     .onConflictDoUpdate({ target: [dsCurrentRuns.namespaceId, dsCurrentRuns.workflowId], set: { runId } });
 }
 
+/** What a start needs to know, in one round trip: the run a request id already started, and the current run. */
+export async function startLookup(
+  tx: Executor,
+  namespaceId: string,
+  requestId: string,
+  workflowId: string,
+): Promise<{ prior: string | null; current: string | null }> {
+  const rows = await tx
+    .select({
+      prior: sql<string | null>`(select ${dsRequestIds.runId} from ${dsRequestIds} where ${dsRequestIds.namespaceId} = ${namespaceId} and ${dsRequestIds.requestId} = ${requestId})`,
+      current: sql<string | null>`(select ${dsCurrentRuns.runId} from ${dsCurrentRuns} where ${dsCurrentRuns.namespaceId} = ${namespaceId} and ${dsCurrentRuns.workflowId} = ${workflowId})`,
+    })
+    .from(sql`(select 1) as one`);
+  return { prior: rows[0]?.prior ?? null, current: rows[0]?.current ?? null };
+}
+
 export async function findRequestId(tx: Executor, namespaceId: string, requestId: string): Promise<string | null> {
   const rows = await tx
     .select({ runId: dsRequestIds.runId })
@@ -233,16 +249,6 @@ export async function listNamespaces(db: Executor): Promise<NamespaceRow[]> {
 export async function insertNamespace(db: Executor, row: NamespaceRow): Promise<boolean> {
   const res = await db.insert(dsNamespaces).values(row).onConflictDoNothing().returning({ id: dsNamespaces.id });
   return res.length === 1;
-}
-
-/** Creates the current-run pointer; false when a concurrent start created it first. */
-export async function insertCurrentRunIfAbsent(tx: Executor, namespaceId: string, workflowId: string, runId: string): Promise<boolean> {
-  const rows = await tx
-    .insert(dsCurrentRuns)
-    .values({ namespaceId, workflowId, runId })
-    .onConflictDoNothing()
-    .returning({ runId: dsCurrentRuns.runId });
-  return rows.length === 1;
 }
 
 /** Drops the events of a speculative workflow task that turned out to change nothing. */

@@ -11,6 +11,9 @@
  *      (json/plain, with or without the `type` metadata entry); null payloads (unset attributes) are skipped.
  *      Values are normalized by the namespace's registered type (predefined types for Temporal* attributes,
  *      else the payload's `type` metadata, else inferred) and stored as jsonb.
+ *  - visibilityDocument(db: Executor, rec: VisibilityRecord): Promise<row as JSON>
+ *      The same row as the JSON document core's run-write function (ds_apply_writes) upserts in the run's
+ *      own write; registered attributes come from a per-process cache that Add/Remove invalidate.
  *  - deleteVisibility(tx: Executor, namespaceId: string, runId: string): Promise<void>
  *  - validateSearchAttributes(tx, namespaceId, payloads): Promise<void>   (optional for core)
  *      Throws InvalidSearchAttributeValueError (INVALID_ARGUMENT) for an unregistered attribute or a value of
@@ -42,7 +45,7 @@
  *    GetSearchAttributes, which has no namespace, lists system + predefined + every namespace's custom ones.
  *  - Malformed queries: INVALID_ARGUMENT "invalid query at position N: ..." (0-based offset).
  */
-export { recordVisibility, deleteVisibility, validateSearchAttributes, listExecutions, countExecutions } from './store';
+export { recordVisibility, visibilityDocument, deleteVisibility, validateSearchAttributes, listExecutions, countExecutions } from './store';
 export type { VisibilityRecord, ListRequest, ListResult, CountResult } from './store';
 export { createVisibilityHandlers } from './handlers';
 export type { VisibilityHandlerDeps, VisibilityHandlers } from './handlers';

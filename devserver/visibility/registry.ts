@@ -35,6 +35,22 @@ export async function customSearchAttributes(db: Executor, namespaceId: string):
 }
 
 /**
+ * The registered attributes of a namespace, cached in this process (one devserver owns its database; the
+ * Add/Remove functions below drop the entry). Namespace ids are random per database, so servers of
+ * different databases in one process never share an entry.
+ */
+const registeredCache = new Map<string, Promise<Record<string, SaType>>>();
+export function cachedCustomSearchAttributes(db: Executor, namespaceId: string): Promise<Record<string, SaType>> {
+  let p = registeredCache.get(namespaceId);
+  if (!p) {
+    p = customSearchAttributes(db, namespaceId);
+    registeredCache.set(namespaceId, p);
+    p.catch(() => registeredCache.delete(namespaceId));
+  }
+  return p;
+}
+
+/**
  * Registers custom search attributes. Re-adding a name with the same type is a no-op (as Temporal's SQL
  * visibility); with another type it is ALREADY_EXISTS. Validation happens before any write.
  */
@@ -58,6 +74,7 @@ export async function addSearchAttributes(
     toAdd.push({ name, valueType });
   }
   if (toAdd.length === 0) return;
+  registeredCache.delete(namespaceId);
   await db
     .insert(visibilitySearchAttributes)
     .values(toAdd.map((a) => ({ namespaceId, name: a.name, valueType: a.valueType, createdAt: now })))
@@ -72,6 +89,7 @@ export async function removeSearchAttributes(db: Executor, namespaceId: string, 
     if (current[name] === undefined) throw new SearchAttributeNotFoundError(name);
   }
   if (names.length === 0) return;
+  registeredCache.delete(namespaceId);
   await db
     .delete(visibilitySearchAttributes)
     .where(

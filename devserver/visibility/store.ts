@@ -10,7 +10,7 @@ import { decodePageToken, encodePageToken } from './page-token';
 import { afterClause, compileQuery, orderByClause } from './query/compile';
 import { parseQuery } from './query/parser';
 import { statusName } from './query/values';
-import { customSearchAttributes } from './registry';
+import { cachedCustomSearchAttributes, customSearchAttributes } from './registry';
 import { visibilityExecutions as t } from './schema';
 import {
   attributeTypes,
@@ -48,14 +48,14 @@ export interface VisibilityRecord {
 export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 1000;
 
-export async function recordVisibility(tx: Executor, rec: VisibilityRecord): Promise<void> {
-  const registered = await customSearchAttributes(tx, rec.namespaceId);
+/** The visibility row of a run (pure: the namespace's registered attributes are passed in). */
+export function visibilityRow(rec: VisibilityRecord, registered: Record<string, SaType>) {
   const sa = normalizeSearchAttributes(rec.searchAttributes ?? {}, registered);
   const memoFields = rec.memo?.fields ?? {};
   const memo =
     Object.keys(memoFields).length > 0 ? temporal.api.common.v1.Memo.encode(rec.memo!).finish() : null;
   const isRoot = !rec.parentWorkflowId;
-  const row = {
+  return {
     namespaceId: rec.namespaceId,
     runId: rec.runId,
     workflowId: rec.workflowId,
@@ -76,11 +76,44 @@ export async function recordVisibility(tx: Executor, rec: VisibilityRecord): Pro
     searchAttributes: sa.values,
     searchAttributeTypes: sa.types as Record<string, string>,
   };
+}
+
+export async function recordVisibility(tx: Executor, rec: VisibilityRecord): Promise<void> {
+  const row = visibilityRow(rec, await customSearchAttributes(tx, rec.namespaceId));
   const { namespaceId: _n, runId: _r, ...update } = row;
   await tx
     .insert(t)
     .values(row)
     .onConflictDoUpdate({ target: [t.namespaceId, t.runId], set: update });
+}
+
+/**
+ * The visibility row as the JSON document the run-write function upserts (column names, ISO times, memo
+ * as bytea hex), so the record commits in the same write as the run — no statement of its own.
+ */
+export async function visibilityDocument(db: Executor, rec: VisibilityRecord): Promise<Record<string, unknown>> {
+  const r = visibilityRow(rec, await cachedCustomSearchAttributes(db, rec.namespaceId));
+  return {
+    namespace_id: r.namespaceId,
+    run_id: r.runId,
+    workflow_id: r.workflowId,
+    workflow_type: r.workflowType,
+    task_queue: r.taskQueue,
+    status: r.status,
+    start_time: r.startTime.toISOString(),
+    execution_time: r.executionTime.toISOString(),
+    close_time: r.closeTime ? r.closeTime.toISOString() : null,
+    history_length: r.historyLength,
+    history_size_bytes: r.historySizeBytes,
+    state_transition_count: r.stateTransitionCount,
+    parent_workflow_id: r.parentWorkflowId,
+    parent_run_id: r.parentRunId,
+    root_workflow_id: r.rootWorkflowId,
+    root_run_id: r.rootRunId,
+    memo: r.memo ? `\\x${Buffer.from(r.memo).toString('hex')}` : null,
+    search_attributes: r.searchAttributes,
+    search_attribute_types: r.searchAttributeTypes,
+  };
 }
 
 export async function deleteVisibility(tx: Executor, namespaceId: string, runId: string): Promise<void> {

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openDatabase, parseDatabaseTarget, type OpenDatabase } from '../../db/connection';
 import { MIGRATIONS_FOLDER, MIGRATIONS_TABLE } from '../../devserver/index';
-import { devserverSchema, dsDeadlines, dsExecutions, dsHistoryEvents, dsTasks } from '../../devserver/storage/schema';
+import { devserverSchema, dsCurrentRuns, dsDeadlines, dsExecutions, dsHistoryEvents, dsRequestIds, dsTasks } from '../../devserver/storage/schema';
+import { visibilityExecutions } from '../../devserver/visibility/schema';
+import { visibilityDocument } from '../../devserver/visibility/store';
 import { applyWrite, applyWrites, encodeWrite, WriteBatcher, WriteFailedError, type RunWrite } from '../../devserver/storage/apply-writes';
 import type { RunState } from '../../devserver/engine/state';
 import { freshDatabase } from './helpers';
@@ -132,6 +134,65 @@ describe('ds_apply_writes', () => {
     expect(reason.code).toBe('23505');
     expect((await rowsOf(good1.state.runId)).events).toHaveLength(2);
     expect((await rowsOf(good2.state.runId)).events).toHaveLength(2);
+  });
+});
+
+describe('ds_apply_writes: starts and visibility', () => {
+  const pointer = async (wf: string) =>
+    (await database.db.select().from(dsCurrentRuns).where(eq(dsCurrentRuns.workflowId, wf))).map((r) => r.runId);
+
+  it('sets the current-run pointer by compare-and-set and records the request id; a racing start writes nothing', async () => {
+    const first = newRun();
+    const wf = first.state.workflowId;
+    expect(await applyWrite(database.db, { ...first, currentRun: { prev: null }, requestId: `req-${wf}` })).toBe('applied');
+    expect(await pointer(wf)).toEqual([first.state.runId]);
+    expect((await database.db.select().from(dsRequestIds).where(eq(dsRequestIds.requestId, `req-${wf}`))).map((r) => r.runId)).toEqual([first.state.runId]);
+
+    // Another start that also saw no current run loses the race, and leaves no trace.
+    const racer = newRun();
+    racer.state = { ...racer.state, workflowId: wf } as RunState;
+    expect(await applyWrite(database.db, { ...racer, currentRun: { prev: null } })).toBe('concurrent-update');
+    expect((await rowsOf(racer.state.runId)).exec).toEqual([]);
+    // The same request id again: already served.
+    const again = newRun();
+    expect(await applyWrite(database.db, { ...again, requestId: `req-${wf}` })).toBe('concurrent-update');
+    expect((await rowsOf(again.state.runId)).exec).toEqual([]);
+
+    // A new run that saw the first as current takes the pointer over; one that saw a stale run does not.
+    const stale = newRun();
+    stale.state = { ...stale.state, workflowId: wf } as RunState;
+    expect(await applyWrite(database.db, { ...stale, currentRun: { prev: randomUUID() } })).toBe('concurrent-update');
+    const second = newRun();
+    second.state = { ...second.state, workflowId: wf } as RunState;
+    expect(await applyWrite(database.db, { ...second, currentRun: { prev: first.state.runId } })).toBe('applied');
+    expect(await pointer(wf)).toEqual([second.state.runId]);
+  });
+
+  it('upserts the visibility row in the same write (memo bytes, times, search attributes)', async () => {
+    const w = newRun();
+    const rec = {
+      namespaceId: NS,
+      workflowId: w.state.workflowId,
+      runId: w.state.runId,
+      workflowType: 'wt',
+      taskQueue: 'q',
+      status: 1,
+      startTime: new Date(1_700_000_000_001),
+      executionTime: new Date(1_700_000_000_001),
+      closeTime: null,
+      historyLength: 2,
+      memo: { fields: { note: { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('"hi"') } } },
+      searchAttributes: {},
+    };
+    expect(await applyWrite(database.db, { ...w, visibility: await visibilityDocument(database.db, rec) })).toBe('applied');
+    const closed = { ...rec, status: 2, closeTime: new Date(1_700_000_005_000), historyLength: 9 };
+    const next: RunWrite = { ...w, isNew: false, version: 1, events: [], tasks: [], deadlines: [], cancelEntities: null, visibility: await visibilityDocument(database.db, closed) };
+    expect(await applyWrite(database.db, next)).toBe('applied');
+    const [row] = await database.db.select().from(visibilityExecutions).where(eq(visibilityExecutions.runId, w.state.runId));
+    expect(row).toMatchObject({ workflowType: 'wt', status: 2, historyLength: 9, rootWorkflowId: w.state.workflowId });
+    expect(row.startTime.getTime()).toBe(1_700_000_000_001);
+    expect(row.closeTime!.getTime()).toBe(1_700_000_005_000);
+    expect(row.memo && [...row.memo].length).toBeGreaterThan(10);
   });
 });
 

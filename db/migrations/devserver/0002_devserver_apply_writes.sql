@@ -2,11 +2,13 @@
 -- that arrived while the previous batch was in flight. Each write is isolated in its own subtransaction:
 --   claim (task row) / consumed deadline must still exist, else nothing is written       -> [0, 0]
 --   version-checked update of the execution row (insert for a new run), else rolled back  -> [0, 1]
---   then its history events, tasks, cancelled and new deadlines                           -> [1, 1]
+--   current-run pointer compare-and-set and start request id (a start), else rolled back  -> [0, 1]
+--   then its history events, tasks, cancelled and new deadlines, visibility row            -> [1, 1]
 --   any other error rolls back that write only                                            -> {"error": sqlstate, "message": ...}
 -- Write document (see devserver/storage/apply-writes.ts):
 --   {run, ns, wf, new, v, next, status, state, ev: [[eventId, base64]], tk: [[ns, queue, kind, run, sched, attempt, visibleAtMs]],
---    dd: null | [entity] (absent = none), di: [[kind, fireAtMs, payload, entity]], claim: [queue, kind, sched, attempt], consume: deadlineId}
+--    dd: null | [entity] (absent = none), di: [[kind, fireAtMs, payload, entity]], claim: [queue, kind, sched, attempt], consume: deadlineId,
+--    cur: previous current run id | null (absent = pointer untouched), rid: start request id, vis: visibility_executions row}
 CREATE OR REPLACE FUNCTION ds_apply_writes(batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   w jsonb;
@@ -45,6 +47,27 @@ BEGIN
           RAISE EXCEPTION USING ERRCODE = 'DSW02', MESSAGE = 'concurrent update';
         END IF;
       END IF;
+      IF w ? 'cur' THEN
+        IF jsonb_typeof(w->'cur') = 'null' THEN
+          INSERT INTO ds_current_runs (namespace_id, workflow_id, run_id) VALUES ((w->>'ns')::uuid, w->>'wf', run)
+          ON CONFLICT DO NOTHING;
+        ELSE
+          UPDATE ds_current_runs SET run_id = run
+           WHERE namespace_id = (w->>'ns')::uuid AND workflow_id = w->>'wf' AND run_id = (w->>'cur')::uuid;
+        END IF;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n <> 1 THEN
+          RAISE EXCEPTION USING ERRCODE = 'DSW02', MESSAGE = 'current run changed';
+        END IF;
+      END IF;
+      IF w ? 'rid' THEN
+        INSERT INTO ds_request_ids (namespace_id, request_id, run_id) VALUES ((w->>'ns')::uuid, w->>'rid', run)
+        ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n <> 1 THEN
+          RAISE EXCEPTION USING ERRCODE = 'DSW02', MESSAGE = 'request id already served';
+        END IF;
+      END IF;
       IF w ? 'ev' THEN
         INSERT INTO ds_history_events (run_id, event_id, data)
         SELECT run, (e->>0)::int, decode(e->>1, 'base64') FROM jsonb_array_elements(w->'ev') e;
@@ -64,6 +87,18 @@ BEGIN
       IF w ? 'di' THEN
         INSERT INTO ds_deadlines (run_id, kind, fire_at, payload, entity)
         SELECT run, d->>0, to_timestamp((d->>1)::double precision / 1000), d->2, d->>3 FROM jsonb_array_elements(w->'di') d;
+      END IF;
+      IF w ? 'vis' THEN
+        INSERT INTO visibility_executions
+        SELECT * FROM jsonb_populate_record(NULL::visibility_executions, w->'vis')
+        ON CONFLICT (namespace_id, run_id) DO UPDATE SET
+          workflow_id = EXCLUDED.workflow_id, workflow_type = EXCLUDED.workflow_type, task_queue = EXCLUDED.task_queue,
+          status = EXCLUDED.status, start_time = EXCLUDED.start_time, execution_time = EXCLUDED.execution_time,
+          close_time = EXCLUDED.close_time, history_length = EXCLUDED.history_length,
+          history_size_bytes = EXCLUDED.history_size_bytes, state_transition_count = EXCLUDED.state_transition_count,
+          parent_workflow_id = EXCLUDED.parent_workflow_id, parent_run_id = EXCLUDED.parent_run_id,
+          root_workflow_id = EXCLUDED.root_workflow_id, root_run_id = EXCLUDED.root_run_id, memo = EXCLUDED.memo,
+          search_attributes = EXCLUDED.search_attributes, search_attribute_types = EXCLUDED.search_attribute_types;
       END IF;
       res := res || '[[1, 1]]'::jsonb;
     EXCEPTION
