@@ -28,6 +28,9 @@ function statusDetailsBin(err: DevServerError): Buffer | undefined {
   return Buffer.from(google.rpc.Status.encode(status).finish());
 }
 
+/** The signal of handlers that never wait (they ignore it). */
+const NEVER_ABORTED = new AbortController().signal;
+
 export function addService(
   server: grpc.Server,
   serviceName: string,
@@ -40,24 +43,29 @@ export function addService(
   const impl: grpc.UntypedServiceImplementation = {};
   for (const method of methods) {
     const handler = handlers[method];
+    // Only handlers that take the signal (long polls) pay for an AbortController and its listeners.
+    const wantsSignal = !!handler && handler.length >= 2;
     impl[method] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      const ac = new AbortController();
-      const onAbort = () => ac.abort();
-      call.on('cancelled', onAbort);
-      serverSignal.addEventListener('abort', onAbort, { once: true });
-      const t0 = performance.now();
+      let ac: AbortController | null = null;
+      const onAbort = () => ac?.abort();
+      if (wantsSignal) {
+        ac = new AbortController();
+        call.on('cancelled', onAbort);
+        serverSignal.addEventListener('abort', onAbort, { once: true });
+      }
+      const t0 = onRpc ? performance.now() : 0;
       const run = async () => {
         if (!handler) throw new UnimplementedError(`${serviceName.split('.').pop()}/${method}`);
-        return handler(call.request, ac.signal);
+        return handler(call.request, ac?.signal ?? NEVER_ABORTED);
       };
       run().then(
         (res) => {
-          serverSignal.removeEventListener('abort', onAbort);
+          if (ac) serverSignal.removeEventListener('abort', onAbort);
           onRpc?.(method, performance.now() - t0, true);
           callback(null, res);
         },
         (err: unknown) => {
-          serverSignal.removeEventListener('abort', onAbort);
+          if (ac) serverSignal.removeEventListener('abort', onAbort);
           onRpc?.(method, performance.now() - t0, false);
           if (err instanceof DevServerError) {
             const metadata = new grpc.Metadata();

@@ -74,7 +74,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     longPollTimeoutMs: opts.longPollTimeoutMs ?? 55_000,
     visibility: visibilityModule?.visibilityDocument ?? null,
     // PGlite has one connection; on Postgres a few batches overlap so one slow commit does not stall the rest.
-    writeConcurrency: target.kind === 'postgres' ? 4 : 1,
+    writeConcurrency: target.kind === 'postgres' ? 2 : 1,
   });
   for (const name of opts.namespaces ?? ['default']) {
     if (!(await store.getNamespaceByName(db, name))) {

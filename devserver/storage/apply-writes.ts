@@ -8,7 +8,7 @@
  * next batch, one statement, one round trip and one commit for all of them. Unloaded, a write goes out at
  * once; under load, batches grow by themselves.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/connection';
 import type { RunState } from '../engine/state';
 import type { DeadlineInsert, TaskInsert } from './store';
@@ -94,7 +94,13 @@ function outcomeOf(r: unknown): WriteOutcome {
 
 /** Applies encoded writes in one statement; a write the database refused rejects with `WriteFailedError`. */
 export async function applyWrites(db: Executor, docs: string[]): Promise<PromiseSettledResult<WriteOutcome>[]> {
-  const rows = await execRows<{ r: unknown }>(db, sql`select ds_apply_writes(${`[${docs.join(',')}]`}::jsonb) as r`);
+  // A named prepared statement: postgres.js parses it once per connection and then sends one message per
+  // batch (an unprepared statement with parameters costs a describe round trip every time).
+  const rows = await db
+    .select({ r: sql<unknown>`ds_apply_writes(${`[${docs.join(',')}]`}::jsonb)` })
+    .from(sql`(select 1) as one`)
+    .prepare('ds_apply_writes')
+    .execute();
   let results = rows[0]?.r;
   if (typeof results === 'string') results = JSON.parse(results);
   const list = Array.isArray(results) ? results : [];
@@ -173,10 +179,4 @@ export class WriteBatcher {
       });
     }
   }
-}
-
-/** Executes and returns rows for both drivers (postgres.js returns an array, PGlite `{ rows }`). */
-export async function execRows<T>(db: Executor, q: SQL): Promise<T[]> {
-  const r = (await db.execute(q)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(r) ? r : r.rows;
 }

@@ -212,7 +212,9 @@ export async function startLookup(
       prior: sql<string | null>`(select ${dsRequestIds.runId} from ${dsRequestIds} where ${dsRequestIds.namespaceId} = ${namespaceId} and ${dsRequestIds.requestId} = ${requestId})`,
       current: sql<string | null>`(select ${dsCurrentRuns.runId} from ${dsCurrentRuns} where ${dsCurrentRuns.namespaceId} = ${namespaceId} and ${dsCurrentRuns.workflowId} = ${workflowId})`,
     })
-    .from(sql`(select 1) as one`);
+    .from(sql`(select 1) as one`)
+    .prepare('ds_start_lookup')
+    .execute();
   return { prior: rows[0]?.prior ?? null, current: rows[0]?.current ?? null };
 }
 
