@@ -106,6 +106,25 @@ const pct = (xs: number[], p: number) => {
 const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
 
+/**
+ * Milliseconds a workflow's tasks spent at the worker: each workflow task from started to completed, each
+ * activity from started to closed (both include the network hop back). The rest of the start-to-result
+ * latency is the devserver's (start, commits, dispatch) and the client's.
+ */
+function timeAtWorker(events: { eventTime?: { seconds?: unknown; nanos?: number | null } | null; [k: string]: any }[]): number {
+  const at = new Map<number, number>();
+  let total = 0;
+  for (const e of events) {
+    const id = Number(e.eventId);
+    const t = tsMs(e.eventTime);
+    if (e.workflowTaskStartedEventAttributes || e.activityTaskStartedEventAttributes) at.set(id, t);
+    const closed = e.workflowTaskCompletedEventAttributes ?? e.activityTaskCompletedEventAttributes;
+    const started = closed ? at.get(Number(closed.startedEventId)) : undefined;
+    if (started != null) total += t - started;
+  }
+  return total;
+}
+
 interface Figures {
   target: string;
   wfPerSec: number;
@@ -117,6 +136,8 @@ interface Figures {
   p99: number;
   singleP50: number;
   singleP99: number;
+  /** Median time a one-at-a-time workflow spent at the SDK worker (task started → its answer recorded). */
+  singleAtWorkerP50: number;
   wftAt10: number;
   wftAt1000: number;
 }
@@ -175,10 +196,13 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
 
       // 1b) unloaded latency: one workflow at a time
       const single: number[] = [];
+      const atWorker: number[] = [];
       for (let i = 0; i < 30; i++) {
         const s = performance.now();
-        await client.workflow.execute('threeActivities', { taskQueue, workflowId: `seq-${i}-${taskQueue}`, args: [String(i)] });
+        const handle = await client.workflow.start('threeActivities', { taskQueue, workflowId: `seq-${i}-${taskQueue}`, args: [String(i)] });
+        await handle.result();
         single.push(performance.now() - s);
+        atWorker.push(timeAtWorker((await handle.fetchHistory()).events ?? []));
       }
 
       // 2) per-workflow-task cost vs history length (one workflow, sticky cache on)
@@ -214,6 +238,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         p99: pct(latencies, 99),
         singleP50: pct(single, 50),
         singleP99: pct(single, 99),
+        singleAtWorkerP50: pct(atWorker, 50),
         wftAt10: near(10),
         wftAt1000: near(Math.min(1000, events.length - 10)),
       };
@@ -261,11 +286,14 @@ async function main() {
     console.log(
       `${r.target}: devserver process used ${(r.serverCpuShare * 100).toFixed(0)}% of one core during the throughput phase (${cpus().length} cores on this machine)`,
     );
+    console.log(
+      `${r.target}: one workflow at a time takes ${f(r.singleP50)} ms (p50), of which ${f(r.singleAtWorkerP50)} ms at the SDK worker (4 workflow tasks, 3 activities, with their network hops)`,
+    );
     const c = r.cpuMsPerWorkflow;
     const total = c.devserver + c.postgres + c.worker;
     console.log(
       `${r.target}: CPU per workflow ${f(total)} ms = devserver ${f(c.devserver)} + Postgres ${f(c.postgres)} + SDK worker and client ${f(c.worker)}` +
-        ` → ceiling on ${cpus().length} cores ≈ ${f((cpus().length * 1000) / total)} wf/s; server side alone (devserver + Postgres) ≈ ${f((cpus().length * 1000) / (c.devserver + c.postgres))} wf/s`,
+        ` → ceiling on ${cpus().length} cores ≈ ${f((cpus().length * 1000) / total)} wf/s; the SDK worker alone would cap at ≈ ${f((cpus().length * 1000) / c.worker)} wf/s, the server side alone (devserver + Postgres) at ≈ ${f((cpus().length * 1000) / (c.devserver + c.postgres))} wf/s`,
     );
   }
   console.log('\nTargets: >= 200 wf/s, p50 <= 20 ms on Postgres, per-task cost flat in history length.');
