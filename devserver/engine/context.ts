@@ -10,6 +10,7 @@ import * as store from '../storage/store';
 import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
 import type { RunCache } from './run-cache';
+import type { MatchedTask, PollerSlot } from './sync-match';
 import { applyWrite, type RunWrite, type TaskKey, type WriteBatcher } from '../storage/apply-writes';
 
 /** The claimed task row was already gone (stale in-memory queue entry): nothing was written. */
@@ -210,6 +211,8 @@ export class Work {
   tx!: Executor;
   /** The unit commits its single run write through the group commit (no transaction of its own). */
   batched = false;
+  /** Workflow tasks started for waiting pollers (sync match): delivered after commit, released on failure. */
+  readonly matched: { slot: PollerSlot; task: MatchedTask | null }[] = [];
   readonly runs = new Map<string, RunContext>();
   readonly after: (() => void)[] = [];
   /** Task rows to drop (e.g. a sticky task moved back to the normal queue). */

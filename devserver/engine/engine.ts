@@ -16,6 +16,7 @@ import { propagateClosures } from './children';
 import { RunCache } from './run-cache';
 import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
+import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
 
  
 
@@ -52,6 +53,8 @@ export class Engine {
   readonly cache = new RunCache();
   readonly tasks = new TaskQueues();
   readonly writes: WriteBatcher;
+  /** Workflow pollers waiting on their queue, for sync match. */
+  readonly parked = new ParkedPollers();
   longPollTimeoutMs: number;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
@@ -115,6 +118,7 @@ export class Engine {
           work.tx = this.db;
           result = await fn(work);
           await propagateClosures(work);
+          await syncMatchWorkflowTasks(work, this.parked, () => this.ids.requestId());
           if (work.needsTransaction()) {
             await this.db.transaction(async (tx) => {
               work.tx = tx as Executor;
@@ -129,6 +133,7 @@ export class Engine {
             work.tx = tx as Executor;
             const r = await fn(work);
             await propagateClosures(work);
+            await syncMatchWorkflowTasks(work, this.parked, () => this.ids.requestId());
             await work.flush();
             return r;
           });
@@ -136,9 +141,14 @@ export class Engine {
         work.updateCache();
         work.releaseLocks();
         this.afterCommit(work);
+        for (const m of work.matched) {
+          if (m.task) m.slot.deliver(m.task);
+          else m.slot.release();
+        }
         return result;
       } catch (e) {
         work.releaseLocks();
+        for (const m of work.matched) m.slot.release();
         if ((e as any)?.code === 'CONCURRENT_UPDATE') work.invalidateCache();
         const code = (e as any)?.code ?? (e as any)?.cause?.code;
         const retryable =

@@ -20,6 +20,7 @@ import {
 } from '../engine/activities';
 import type { RunContext, Work } from '../engine/context';
 import type { QueuedTask } from '../engine/task-queues';
+import type { MatchedTask, PollerSlot } from '../engine/sync-match';
 import { loadTarget } from './executions';
 
  
@@ -42,11 +43,18 @@ const isSimpleCompletion = (req: any) =>
   (req.messages ?? []).length === 0 && (req.commands ?? []).every((c: any) => SIMPLE_COMMANDS.has(c.commandType));
 const QRT = enums.QueryResultType;
 
+/** A workflow poller parks while it waits so a newly scheduled task can be started for it directly. */
+interface Parking<T> {
+  park(): PollerSlot;
+  matched(task: MatchedTask): T;
+}
+
 async function longPoll<T>(
   engine: Engine,
   key: string,
   signal: AbortSignal,
   attempt: () => Promise<T | null | 'stale'>,
+  parking?: Parking<T>,
 ): Promise<T | Record<string, never>> {
   const deadline = Date.now() + engine.longPollTimeoutMs;
   for (;;) {
@@ -57,7 +65,19 @@ async function longPoll<T>(
     if (r) return r;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return {};
-    const woke = await engine.signals.wait(key, v, remaining, signal);
+    const slot = parking?.park();
+    const woke = await Promise.race([
+      engine.signals.wait(key, v, remaining, signal).then((w) => (w ? 'signal' : false)),
+      ...(slot ? [slot.outcome.then(() => 'slot' as const)] : []),
+    ]);
+    if (slot && !slot.cancel()) {
+      // A unit of work holds this poller: take what it hands over (null: it failed, look again). A wake-up
+      // for a queued task that came meanwhile goes to another poller.
+      if (woke === 'signal') engine.signals.notify(key, 1);
+      const task = await slot.outcome;
+      if (task) return parking!.matched(task);
+      continue;
+    }
     if (woke && (signal.aborted || engine.stopped)) {
       // We were picked to take a new task but are leaving: hand the wake-up to another poller.
       engine.signals.notify(key, 1);
@@ -111,23 +131,37 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       const queue = req.taskQueue?.name;
       if (!queue) throw new InvalidArgumentError('TaskQueue is not set on request.');
       const identity = req.identity ?? '';
-      return longPoll(engine, queueKey(ns.id, 'workflow', queue), signal, async () => {
-        const pq = queries.takeLegacy(ns.id, queue);
-        if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
-        const task = engine.tasks.take(ns.id, 'workflow', queue);
-        if (!task) return null;
-        const res = await claimed(task, async (work) => {
-          const ctx = await work.tryRun(task.runId);
-          if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
-          ctx.claim = task;
-          const messages = takeUpdateMessages(ctx);
-          return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
-        });
-        if (res === 'stale') return res;
-        const attached = queries.takeAttached(res.runId, res.sched);
-        if (attached.length) res.resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
-        return res.resp;
-      });
+      const key = queueKey(ns.id, 'workflow', queue);
+      /** Queries waiting for this run's next task ride on the response. */
+      const withQueries = (resp: Record<string, unknown>, runId: string, sched: number) => {
+        const attached = queries.takeAttached(runId, sched);
+        if (attached.length) resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
+        return resp;
+      };
+      return longPoll(
+        engine,
+        key,
+        signal,
+        async () => {
+          const pq = queries.takeLegacy(ns.id, queue);
+          if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
+          const task = engine.tasks.take(ns.id, 'workflow', queue);
+          if (!task) return null;
+          const res = await claimed(task, async (work) => {
+            const ctx = await work.tryRun(task.runId);
+            if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
+            ctx.claim = task;
+            const messages = takeUpdateMessages(ctx);
+            return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
+          });
+          if (res === 'stale') return res;
+          return withQueries(res.resp, res.runId, res.sched);
+        },
+        {
+          park: () => engine.parked.park(key, identity, signal),
+          matched: (t) => withQueries(t.response, t.runId, t.scheduledEventId),
+        },
+      );
     },
 
     async RespondWorkflowTaskCompleted(req) {

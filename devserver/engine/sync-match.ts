@@ -1,0 +1,131 @@
+/**
+ * Sync match (as Temporal's matching service does it): a workflow task scheduled while a poller is waiting
+ * on its queue is started for that poller in the same write that scheduled it — no task row, no second
+ * write to claim it, no wake-up round trip. The poller gets the response after that write commits.
+ *
+ * A waiting poller parks a `PollerSlot`; a unit of work reserves it, and after commit delivers the task, or
+ * releases it if the unit failed (the poller then looks again). A slot that is reserved cannot be cancelled:
+ * its poller waits for the outcome, so a started task is never dropped on the floor. (If the poller's call
+ * is gone by then, the started task times out and is retried, as in Temporal.)
+ */
+import { queueKey } from '../matching';
+import type { RunContext, Work } from './context';
+import { startWorkflowTask, workflowTaskResponse } from './workflow-task';
+import { takeUpdateMessages } from './updates';
+
+/** A workflow task started by sync match, handed to the poller after commit. */
+export interface MatchedTask {
+  response: Record<string, unknown>;
+  runId: string;
+  scheduledEventId: number;
+}
+
+export class PollerSlot {
+  state: 'waiting' | 'reserved' | 'done' = 'waiting';
+  /** Resolves with the matched task, or null when the reservation was released (look again). */
+  readonly outcome: Promise<MatchedTask | null>;
+  private settle!: (t: MatchedTask | null) => void;
+
+  constructor(
+    readonly identity: string,
+    private readonly signal: AbortSignal,
+    private readonly unpark: (slot: PollerSlot) => void,
+  ) {
+    this.outcome = new Promise((r) => (this.settle = r));
+  }
+
+  get available(): boolean {
+    return this.state === 'waiting' && !this.signal.aborted;
+  }
+
+  /** The poller stops waiting; false when a unit of work holds or has settled it (take `outcome`). */
+  cancel(): boolean {
+    if (this.state !== 'waiting') return false;
+    this.state = 'done';
+    this.unpark(this);
+    this.settle(null);
+    return true;
+  }
+
+  deliver(task: MatchedTask): void {
+    this.state = 'done';
+    this.settle(task);
+  }
+
+  release(): void {
+    this.state = 'done';
+    this.settle(null);
+  }
+}
+
+export class ParkedPollers {
+  private readonly queues = new Map<string, PollerSlot[]>();
+
+  park(key: string, identity: string, signal: AbortSignal): PollerSlot {
+    let q = this.queues.get(key);
+    if (!q) this.queues.set(key, (q = []));
+    const slot = new PollerSlot(identity, signal, (s) => this.remove(key, s));
+    q.push(slot);
+    return slot;
+  }
+
+  /** Pollers parked on a queue right now. */
+  waiting(key: string): number {
+    return this.queues.get(key)?.filter((s) => s.available).length ?? 0;
+  }
+
+  /** Takes the longest-waiting live poller of the queue, reserved for the caller. */
+  reserve(key: string): PollerSlot | null {
+    const q = this.queues.get(key);
+    while (q && q.length > 0) {
+      const slot = q.shift()!;
+      if (slot.available) {
+        slot.state = 'reserved';
+        if (q.length === 0) this.queues.delete(key);
+        return slot;
+      }
+    }
+    this.queues.delete(key);
+    return null;
+  }
+
+  private remove(key: string, slot: PollerSlot) {
+    const q = this.queues.get(key);
+    if (!q) return;
+    const i = q.indexOf(slot);
+    if (i >= 0) q.splice(i, 1);
+    if (q.length === 0) this.queues.delete(key);
+  }
+}
+
+/**
+ * Before the unit writes: every workflow task this unit scheduled whose queue has a waiting poller is started
+ * for that poller instead of being queued. Reservations are recorded on the unit (delivered or released by
+ * the engine after commit or failure).
+ */
+export async function syncMatchWorkflowTasks(work: Work, parked: ParkedPollers, requestId: () => string): Promise<void> {
+  for (const ctx of work.runs.values()) {
+    const w = ctx.state.wft;
+    if (!w || w.state !== 'scheduled' || w.speculative) continue;
+    const i = ctx.tasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === w.scheduledEventId && t.taskQueue === w.taskQueue);
+    if (i < 0) continue; // scheduled by an earlier unit: it is in the queue already
+    const slot = parked.reserve(queueKey(ctx.state.namespaceId, 'workflow', w.taskQueue));
+    if (!slot) continue;
+    work.matched.push({ slot, task: null });
+    const m = work.matched[work.matched.length - 1];
+    ctx.tasks.splice(i, 1);
+    dropDeadlinesOf(ctx, 'wft');
+    startWorkflowTask(ctx, w.scheduledEventId, slot.identity, requestId());
+    const messages = takeUpdateMessages(ctx);
+    m.task = {
+      response: await workflowTaskResponse(ctx, { messages }),
+      runId: ctx.state.runId,
+      scheduledEventId: w.scheduledEventId,
+    };
+  }
+}
+
+/** New deadlines of an entity added earlier in this unit (the sticky schedule-to-start timeout) are moot. */
+function dropDeadlinesOf(ctx: RunContext, entity: string) {
+  for (let j = ctx.deadlines.length - 1; j >= 0; j--) if (ctx.deadlines[j].entity === entity) ctx.deadlines.splice(j, 1);
+}
