@@ -21,6 +21,7 @@ import type { ProcedureDefinition } from '../procedures/types';
 import { ancestry, readChart, stableJson, type ChartModel } from './chart-model';
 import { sampleOutput, simulatedEvent, simulationInput, simulationSpec, type SimulationEnv } from './sim-inputs';
 import { SIMULATED_FAILURE, type Fault } from './fault-injection';
+import { CostHeap } from './cost-heap';
 
 export type SimStepKind = 'event' | 'timer' | 'serviceDone' | 'serviceError';
 
@@ -246,48 +247,9 @@ function extend(w: Walk, node: Node, step: SimStep): Node | null {
   return { snap, steps: [...node.steps, step], cost: node.cost + COST[step.kind], visits: new Map(node.visits).set(v, count) };
 }
 
-/** A binary heap of nodes by cost; among equal costs the earliest pushed comes first (deterministic). */
-class Frontier {
-  private readonly heap: { node: Node; seq: number }[] = [];
-  private seq = 0;
-  get size(): number {
-    return this.heap.length;
-  }
-  private less(a: number, b: number): boolean {
-    const x = this.heap[a];
-    const y = this.heap[b];
-    return x.node.cost < y.node.cost || (x.node.cost === y.node.cost && x.seq < y.seq);
-  }
-  private swap(a: number, b: number): void {
-    [this.heap[a], this.heap[b]] = [this.heap[b], this.heap[a]];
-  }
-  push(node: Node): void {
-    this.heap.push({ node, seq: this.seq++ });
-    for (let i = this.heap.length - 1; i > 0 && this.less(i, (i - 1) >> 1); i = (i - 1) >> 1) this.swap(i, (i - 1) >> 1);
-  }
-  pop(): Node {
-    const top = this.heap[0].node;
-    const last = this.heap.pop()!;
-    if (this.heap.length > 0) {
-      this.heap[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.heap.length && this.less(l, m)) m = l;
-        if (r < this.heap.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 /** Uniform-cost search from `from`; `visit` is called on each node in cost order and stops the search with true. */
 function search(w: Walk, from: Node, visit: (node: Node, edges: { step: SimStep; next: Node }[]) => boolean): void {
-  const frontier = new Frontier();
+  const frontier = new CostHeap<Node>();
   frontier.push(from);
   const best = new Map<string, number>([[stateKey(from.snap), from.cost]]);
   for (let expanded = 0; frontier.size > 0 && expanded < EXPLORE_BUDGET; expanded++) {
