@@ -3,6 +3,9 @@
  * submission-to-completion latency, officers' and household heads' decisions automated. The whole engine runs
  * in-process (devserver, workers, registries, case service) on PGlite, then on Postgres when one is reachable
  * (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created).
+ * A third run puts the devserver in its own process (as in production, where Temporal is a separate
+ * service): in-process, one Node thread runs the devserver, the API and every worker's JS, and that thread
+ * is what limits the first two runs. Every run prints the CPU time of this process and of the devserver.
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -11,6 +14,7 @@ import postgres from 'postgres';
 import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
+import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
@@ -86,25 +90,42 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
   }
 }
 
-async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string): Promise<void> {
+async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string, separate = false): Promise<void> {
   console.log(`\n== ${label}`);
-  const stack = await startStack({ registries, devserverDb, seedPeople: 10_000, log: () => {} });
+  let devserver: DevServerProcess | null = null;
+  if (separate) devserver = await spawnDevServer(typeof devserverDb === 'string' ? devserverDb : devserverDb.kind === 'postgres' ? devserverDb.url : ':memory:');
+  const stack = await startStack({
+    registries,
+    devserverDb,
+    seedPeople: 10_000,
+    log: () => {},
+    ...(devserver ? { temporal: { address: devserver.address } } : {}),
+  });
   try {
     const families = await pickFamilies(stack.database.db, CASES);
     if (families.length < CASES) throw new Error(`only ${families.length} mothers in households in the seed`);
     // Warm-up: one case through every worker (bundles, caches, connections).
     await runCase(stack.wiring.service, families[0], -1);
+    const selfCpu0 = process.cpuUsage();
+    const serverCpu0 = cpuSeconds(devserver?.pid);
     const t0 = performance.now();
     const results = await Promise.all(families.map((f, i) => runCase(stack.wiring.service, f, i)));
     const seconds = (performance.now() - t0) / 1000;
+    const self = process.cpuUsage(selfCpu0);
     const ms = results.map((r) => r.ms);
     const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.outcome]: (a[r.outcome] ?? 0) + 1 }), {});
     log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
     log(`throughput: ${(CASES / seconds).toFixed(1)} cases/s (${seconds.toFixed(2)} s for all)`);
     log(`submission-to-completion latency: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
     log('each case: 5 activities on 3 agency queues, 3 human decisions (sent as soon as the case accepts them), ~10 workflow tasks');
+    const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
+    log(
+      `CPU while the cases ran: this process ${share((self.user + self.system) / 1e6)}` +
+        (devserver ? `, devserver process ${share(cpuSeconds(devserver.pid) - serverCpu0)}` : ' (devserver included)'),
+    );
   } finally {
     await stack.close();
+    await devserver?.stop();
   }
 }
 
@@ -139,6 +160,14 @@ if (pg) {
     await benchOn('Postgres (durable)', pg[0], pg[1]);
   } finally {
     await dropScratch(pg);
+  }
+  const apart = await postgresTarget();
+  if (apart) {
+    try {
+      await benchOn('Postgres, devserver in its own process', apart[0], apart[1], true);
+    } finally {
+      await dropScratch(apart);
+    }
   }
 }
 process.exit(0);

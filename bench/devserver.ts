@@ -17,8 +17,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { cpuSeconds, spawnDevServer } from './devserver-process';
 import * as activities from '../test/devserver/activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
@@ -30,30 +29,7 @@ Runtime.install({
   logger: new DefaultLogger('ERROR'),
   telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
 });
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** The devserver runs in its own process, as `npm run devserver` would. */
-/** CPU seconds (user + system) a process has used so far (Linux /proc). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 /** CPU seconds of every Postgres server process (backends come and go; a pooled bench keeps its own). */
 function postgresCpuSeconds(): number {
@@ -74,30 +50,6 @@ const selfCpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-
-async function spawnDevServer(db: string): Promise<{ address: string; pid?: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const args = ['--import', 'tsx', 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
-  if (PROFILE_DIR) args.unshift('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready at')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`devserver exited with ${code}: ${out}`)));
-  });
-  return {
-    address: `127.0.0.1:${port}`,
-    pid: child.pid,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -143,7 +95,7 @@ interface Figures {
 }
 
 async function benchTarget(target: string, db: string): Promise<Figures> {
-  const server = await spawnDevServer(db);
+  const server = await spawnDevServer(db, PROFILE_DIR);
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../test/devserver/workflows/index.ts', import.meta.url)),
     logger: new DefaultLogger('ERROR'),

@@ -1,0 +1,62 @@
+/**
+ * The devserver in its own process, as `npm run devserver` runs it (benchmarks measure it apart from the
+ * SDK worker and client in the bench process), and the CPU time of a process (Linux /proc).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc). */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface DevServerProcess {
+  address: string;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `devserver/main.ts` on a free port with `db`; `profileDir` records a CPU profile of it. */
+export async function spawnDevServer(db: string, profileDir?: string): Promise<DevServerProcess> {
+  const port = await freePort();
+  const args = ['--import', 'tsx', 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
+  if (profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready at')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`devserver exited with ${code}: ${out}`)));
+  });
+  return {
+    address: `127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
