@@ -291,7 +291,8 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void 
 
 export function failActivity(ctx: RunContext, act: ActivityState, failure: any, identity: string, lastHeartbeatDetails?: any): void {
   if (lastHeartbeatDetails) act.heartbeatDetails = encodeB64(Payloads, lastHeartbeatDetails);
-  const final = retryDecision(ctx, act, failure);
+  // An attempt stopped by ResetActivity is retried as attempt 1 whatever the retry policy says of it.
+  const final = act.resetRequested ? null : retryDecision(ctx, act, failure);
   if (final == null) {
     scheduleRetry(ctx, act, failure);
     return;
@@ -359,11 +360,12 @@ function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryS
   finish(ctx, act);
 }
 
-export function heartbeat(ctx: RunContext, act: ActivityState, details: any): { cancelRequested: boolean } {
+/** Records a heartbeat; the answer tells the worker to stop the attempt (cancel requested, or ResetActivity). */
+export function heartbeat(ctx: RunContext, act: ActivityState, details: any): { cancelRequested: boolean; activityReset: boolean } {
   act.lastHeartbeatTime = ctx.now;
   if (details) act.heartbeatDetails = encodeB64(Payloads, details);
   ctx.touch();
-  return { cancelRequested: act.cancelRequested };
+  return { cancelRequested: act.cancelRequested, activityReset: !!act.resetRequested };
 }
 
 /** RequestCancelActivityTask command. */

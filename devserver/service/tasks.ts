@@ -231,13 +231,13 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       const token = decodeToken(req.taskToken, 'a');
       return engine.transact(async (work) => {
         const { ctx, act } = await activityTarget(work, token);
-        return { ...heartbeat(ctx, act, req.details), activityPaused: false, activityReset: false };
+        return { ...heartbeat(ctx, act, req.details), activityPaused: false };
       }, { optimistic: true });
     },
     async RecordActivityTaskHeartbeatById(req) {
       return engine.transact(async (work) => {
         const { ctx, act } = await activityById(work, req);
-        return { ...heartbeat(ctx, act, req.details), activityPaused: false, activityReset: false };
+        return { ...heartbeat(ctx, act, req.details), activityPaused: false };
       }, { optimistic: true });
     },
     async RespondActivityTaskCompleted(req) {

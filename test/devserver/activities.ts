@@ -74,6 +74,16 @@ export async function heartbeatUntilCancelled(key: string): Promise<void> {
   }
 }
 
+/** Heartbeats until the server asks for a reset (first call); a later call returns the attempt it runs as. */
+export async function heartbeatUntilReset(key: string): Promise<number> {
+  const ctx = Context.current();
+  if (bump(key) > 1) return ctx.info.attempt;
+  for (;;) {
+    ctx.heartbeat();
+    await ctx.sleep(100);
+  }
+}
+
 export async function cleanup(key: string): Promise<void> {
   calls.set(`${key}:cleanup`, 1);
 }

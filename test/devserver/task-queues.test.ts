@@ -85,6 +85,23 @@ describe('ResetActivity', () => {
     expect(activities.calls.get(key)).toBe(2);
   });
 
+  it('a running activity is told through its heartbeat; the worker stops it and it runs again as attempt 1', async () => {
+    const key = uid('running');
+    const h = await env.client.workflow.start('resetWhileRunning', { taskQueue: env.taskQueue, workflowId: uid('reset-running'), args: [key] });
+    const pending = await waitFor(async () => {
+      const d = await h.describe();
+      const a = d.raw.pendingActivities?.[0];
+      return a && a.lastHeartbeatTime ? a : null;
+    });
+    expect(pending.attempt).toBe(1);
+    // Without a reset flag in the heartbeat answer, the attempt would run to its 60 s start-to-close timeout.
+    await env.client.workflowService.resetActivity({ namespace: 'default', execution: { workflowId: h.workflowId }, id: pending.activityId });
+    expect(await h.result()).toBe(1);
+    expect(activities.calls.get(key)).toBe(2);
+    const failed = (await h.fetchHistory()).events?.find((e) => e.activityTaskFailedEventAttributes);
+    expect(failed).toBeUndefined(); // the reset attempt is retried, not recorded as the activity's failure
+  });
+
   it('unknown activity → NOT_FOUND', async () => {
     const h = await env.client.workflow.start('waitPing', { taskQueue: env.taskQueue, workflowId: uid('reset-act-nf') });
     await expect(

@@ -283,6 +283,15 @@ export async function slowRetry(key: string): Promise<number> {
   }).flaky(key, 100);
 }
 
+/** A long-running heartbeating activity (ResetActivity while it runs: its next attempt is attempt 1). */
+export async function resetWhileRunning(key: string): Promise<number> {
+  return proxyActivities<typeof activities>({
+    startToCloseTimeout: '60s',
+    heartbeatTimeout: '5s',
+    retry: { initialInterval: '50ms', maximumAttempts: 2 },
+  }).heartbeatUntilReset(key);
+}
+
 /** Local activities and patches are recorded as markers (RecordMarker command). */
 export async function withMarkers(x: string): Promise<string> {
   const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '5s' });
