@@ -25,12 +25,10 @@ export interface VisibilityRecord {
   parentRunId?: string | null;
 }
 
-export type VisibilityRecorder = (tx: Executor, rec: VisibilityRecord) => Promise<void>;
 /** The visibility row as a JSON document, written by the run's own write (ds_apply_writes). */
 export type VisibilityDocumenter = (db: Executor, rec: VisibilityRecord) => Promise<Record<string, unknown>>;
 
 export interface VisibilityModule {
-  recordVisibility: VisibilityRecorder;
   visibilityDocument: VisibilityDocumenter;
   deleteVisibility?: (tx: Executor, namespaceId: string, runId: string) => Promise<void>;
   createVisibilityHandlers(deps: {

@@ -60,7 +60,8 @@ const b64 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)
 export function encodeWrite(w: RunWrite): string {
   const s = w.state;
   const doc: Record<string, unknown> = { run: s.runId, new: w.isNew, v: w.version, next: s.nextEventId, status: s.status };
-  if (w.isNew) {
+  // Namespace and workflow id: for the new execution row, the current-run pointer and the request id.
+  if (w.isNew || w.currentRun || w.requestId) {
     doc.ns = s.namespaceId;
     doc.wf = s.workflowId;
   }
@@ -71,10 +72,6 @@ export function encodeWrite(w: RunWrite): string {
     doc.tk = w.tasks.map((t) => [t.namespaceId, t.taskQueue, t.kind, t.runId, t.scheduledEventId, t.attempt, t.visibleAt.getTime()]);
   if (!w.isNew && (w.cancelEntities === null || w.cancelEntities.length > 0)) doc.dd = w.cancelEntities;
   if (w.deadlines.length) doc.di = w.deadlines.map((d) => [d.kind, d.fireAt.getTime(), d.payload, d.entity]);
-  if (w.currentRun || w.requestId) {
-    doc.ns = s.namespaceId;
-    doc.wf = s.workflowId;
-  }
   if (w.currentRun) doc.cur = w.currentRun.prev;
   if (w.requestId) doc.rid = w.requestId;
   if (w.visibility) doc.vis = w.visibility;

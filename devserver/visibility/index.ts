@@ -6,8 +6,8 @@
  * Contract with core (devserver/**):
  *
  *  - recordVisibility(tx: Executor, rec: VisibilityRecord): Promise<void>
- *      Upsert by (namespaceId, runId). Call inside the transaction that starts/closes a run, upserts search
- *      attributes or changes the memo. `rec.searchAttributes` is the run's full current map of SDK payloads
+ *      Upsert by (namespaceId, runId), as a statement of its own (benchmarks and tests fill the table with
+ *      it; core writes the same row through visibilityDocument below). `rec.searchAttributes` is the run's full current map of SDK payloads
  *      (json/plain, with or without the `type` metadata entry); null payloads (unset attributes) are skipped.
  *      Values are normalized by the namespace's registered type (predefined types for Temporal* attributes,
  *      else the payload's `type` metadata, else inferred) and stored as jsonb.
