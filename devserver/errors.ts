@@ -3,9 +3,11 @@
  * maps `status` to the wire status and, where Temporal defines one, `details` to a google.rpc.Status detail
  * (`grpc-status-details-bin`) so the SDK raises its own typed errors (e.g. WorkflowExecutionAlreadyStartedError).
  */
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Status as GrpcStatus } from './transport/grpc-server';
 
 export { GrpcStatus };
+/** A gRPC status code (GrpcStatus.*). */
+export type GrpcStatusCode = (typeof GrpcStatus)[keyof typeof GrpcStatus];
 
 /** A Temporal error-details message: its fully qualified type name and the encoded protobuf bytes. */
 export interface ErrorDetail {
@@ -15,7 +17,7 @@ export interface ErrorDetail {
 
 export class DevServerError extends Error {
   constructor(
-    readonly status: GrpcStatus,
+    readonly status: GrpcStatusCode,
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail,

@@ -1,10 +1,9 @@
 /**
  * Temporal-compatible development server: `temporal.api.workflowservice.v1.WorkflowService` (and the
- * OperatorService of the visibility module) on grpc-js, durable on Postgres or PGlite.
+ * OperatorService of the visibility module) on a lean gRPC-over-HTTP/2 server, durable on Postgres or PGlite.
  */
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
 import { describeTarget, openDatabase, parseDatabaseTarget, type DatabaseTarget } from '../db/connection';
 import type { RpcHandler } from './errors';
 import { addService, consoleLogger, type Logger } from './grpc';
@@ -21,6 +20,7 @@ import { taskHandlers } from './service/tasks';
 import { queryUpdateHandlers } from './service/queries-updates';
 import { adminHandlers } from './service/admin';
 import { PollerRegistry } from './engine/pollers';
+import { GrpcServer } from './transport/grpc-server';
 import { loadVisibility } from './visibility-adapter';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
@@ -120,20 +120,16 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 
   const stopController = new AbortController();
   setMaxListeners(0, stopController.signal); // one listener per in-flight call
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 128 * 1024 * 1024,
-    'grpc.max_send_message_length': 128 * 1024 * 1024,
+  const server = new GrpcServer({
+    maxReceiveBytes: 128 * 1024 * 1024,
+    stopSignal: stopController.signal,
+    onInternalError: (path, err) => logger.error(`${path} failed`, err),
   });
-  addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, logger, stopController.signal, opts.onRpc);
-  addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {}, logger, stopController.signal);
+  addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, opts.onRpc);
+  addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {});
 
   const host = opts.host ?? '127.0.0.1';
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  // Small RPC answers go out at once (no Nagle delay behind an unacknowledged segment). grpc-js has no option.
-  for (const h of (server as unknown as { http2Servers: Map<import('node:net').Server, unknown> }).http2Servers.keys())
-    h.prependListener('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
+  const port = await server.listen(host, opts.port ?? 0);
   scheduler.start();
   logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
 
@@ -147,16 +143,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         engine.stopped = true;
         stopController.abort(); // long polls answer empty now
         await scheduler.stop();
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(() => {
-            server.forceShutdown();
-            resolve();
-          }, 3000);
-          server.tryShutdown(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
+        await server.close(3000);
         await database.close();
       })();
       return stopping;

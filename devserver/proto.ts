@@ -1,10 +1,9 @@
 /**
- * Temporal API messages from @temporalio/proto's reflection root: service definitions for grpc-js
+ * Temporal API messages from @temporalio/proto's reflection root: service methods for the gRPC server
  * (no code generation) and small helpers for timestamps, durations and encoded blobs.
  */
 import protoRoot from '@temporalio/proto';
 import type { temporal as T, google as G } from '@temporalio/proto';
-import type { ServiceDefinition } from '@grpc/grpc-js';
 
  
 export const root: any = protoRoot;
@@ -17,27 +16,14 @@ export const enums = temporal.api.enums.v1;
 export const EventType = enums.EventType;
 export const HistoryEvent = temporal.api.history.v1.HistoryEvent;
 
-/** Builds a grpc-js service definition from the reflection root. */
-export function serviceDefinition(fullName: string): { definition: ServiceDefinition; methods: string[] } {
+/** The methods of a service in the reflection root, with their request and response message types. */
+export function serviceMethods(fullName: string): { name: string; requestType: any; responseType: any }[] {
   const svc = root.lookupService(fullName);
-  const definition: Record<string, unknown> = {};
-  const methods: string[] = [];
-  for (const [name, m] of Object.entries<any>(svc.methods)) {
-    const reqType = svc.lookupType(m.requestType);
-    const resType = svc.lookupType(m.responseType);
-    methods.push(name);
-    definition[name] = {
-      path: `/${fullName}/${name}`,
-      requestStream: false,
-      responseStream: false,
-      originalName: name,
-      requestSerialize: (obj: any) => Buffer.from(reqType.encode(reqType.fromObject(obj)).finish()),
-      requestDeserialize: (buf: Buffer) => reqType.decode(buf),
-      responseSerialize: (obj: any) => Buffer.from(resType.encode(resType.fromObject(obj)).finish()),
-      responseDeserialize: (buf: Buffer) => resType.decode(buf),
-    };
-  }
-  return { definition: definition as unknown as ServiceDefinition, methods };
+  return Object.entries<any>(svc.methods).map(([name, m]) => ({
+    name,
+    requestType: svc.lookupType(m.requestType),
+    responseType: svc.lookupType(m.responseType),
+  }));
 }
 
 // ---- time ----
