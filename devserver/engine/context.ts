@@ -227,6 +227,8 @@ export class Work {
     readonly now: number,
     /** Optimistic: the unit runs outside a transaction and commits with one version-checked statement. */
     readonly optimistic = false,
+    /** 0 on the first try; counts the retries after a concurrent update. */
+    readonly attempt = 0,
   ) {}
 
   /** More than one statement to write: needs a transaction even in optimistic mode. */

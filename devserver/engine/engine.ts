@@ -111,7 +111,7 @@ export class Engine {
    */
   async transact<T>(fn: (w: Work) => Promise<T>, opts: { optimistic?: boolean } = {}): Promise<T> {
     for (let i = 0; ; i++) {
-      const work = new Work(this, this.now(), !!opts.optimistic);
+      const work = new Work(this, this.now(), !!opts.optimistic, i);
       try {
         let result: T;
         if (work.optimistic) {
@@ -157,7 +157,8 @@ export class Engine {
           code === 'RETRY_TRANSACTION' ||
           (typeof code === 'string' && RETRYABLE_PG.has(code));
         if (retryable && i < 20) {
-          await new Promise((r) => setTimeout(r, Math.min(50, 2 * i) + Math.random() * 5));
+          // The first retry goes at once (e.g. a blind start that met an existing id); later ones back off.
+          await new Promise((r) => setTimeout(r, i === 0 ? 0 : Math.min(50, 2 * i) + Math.random() * 5));
           continue;
         }
         throw e;

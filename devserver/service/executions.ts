@@ -43,8 +43,13 @@ interface StartOutcome {
 async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, signalOnExisting: boolean): Promise<StartOutcome> {
   const requestId: string = req.requestId || engine.ids.requestId();
   // Read without locks: the run's write sets the current-run pointer by compare-and-set and records the
-  // request id, so a concurrent start makes it fail and this start is retried from here.
-  const { prior, current: curRunId } = await store.startLookup(work.tx, ns.id, requestId, req.workflowId);
+  // request id, so a concurrent start makes it fail and this start is retried from here. A plain start first
+  // tries blind, expecting a new workflow id and a new request id (the common case, one round trip): if
+  // either exists the write fails as a concurrent update and the retry reads them.
+  const blind = !signalOnExisting && work.attempt === 0;
+  const { prior, current: curRunId } = blind
+    ? { prior: null, current: null }
+    : await store.startLookup(work.tx, ns.id, requestId, req.workflowId);
   if (prior) return { runId: prior, started: true, ctx: null };
   if (curRunId) {
     const cur = await work.run(curRunId);
