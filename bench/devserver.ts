@@ -4,10 +4,14 @@
  *  - 200 workflows of 3 sequential activities started concurrently: workflows completed per second,
  *    p50/p99 start-to-result latency;
  *  - time per workflow task at history length ~10 vs ~1,000 (sticky cache on);
+ *  - the devserver alone: the same workflows run by a minimal protocol-level worker (bench/protocol-worker.ts,
+ *    no SDK sandbox), so the figures show what the server sustains when the worker is cheap (the SDK worker's
+ *    JS thread saturates first);
  * against durable Postgres (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres, in a fresh bench
  * database) and against PGlite (embedded, on disk).
  *
- * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite.
+ * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite,
+ * BENCH_PROTOCOL_POLLERS (default 8: the protocol worker's workflow task pollers, and as many activity pollers).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,10 +22,13 @@ import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { cpuSeconds, spawnDevServer } from './devserver-process';
+import { ProtocolWorker } from './protocol-worker';
 import * as activities from '../test/devserver/activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
 const LONG_ACTIVITIES = Number(process.env.BENCH_LONG_ACTIVITIES ?? 170);
+/** Workflow task pollers of the protocol worker (half on the sticky queue), and as many activity pollers. */
+const PROTOCOL_POLLERS = Number(process.env.BENCH_PROTOCOL_POLLERS ?? 8);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -31,16 +38,35 @@ Runtime.install({
 });
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
 
-/** CPU seconds of every Postgres server process (backends come and go; a pooled bench keeps its own). */
-function postgresCpuSeconds(): number {
-  let total = 0;
+/**
+ * CPU seconds so far of each Postgres server process that works for `database`: its backends and the shared
+ * processes (WAL writer, checkpointer, …). Backends of other databases (other users of the server) are left out.
+ */
+function postgresCpu(database: string): Map<number, number> {
+  const out = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) total += cpuSeconds(Number(pid));
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres')) continue;
+      // A backend: "postgres: [cluster: ]user database host(port) state".
+      const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmd);
+      if (backend && backend[1] !== database) continue;
+      out.set(Number(pid), cpuSeconds(Number(pid)));
     } catch {
       /* process gone */
     }
+  }
+  return out;
+}
+
+/** Postgres CPU seconds since `before` (backends come and go: one that exited meanwhile is lost, never negative). */
+function postgresCpuSince(database: string | null, before: Map<number, number>): number {
+  if (database == null) return 0;
+  let total = 0;
+  for (const [pid, cpu] of postgresCpu(database)) {
+    const d = cpu - (before.get(pid) ?? 0);
+    if (Number.isFinite(d) && d > 0) total += d;
   }
   return total;
 }
@@ -77,6 +103,20 @@ function timeAtWorker(events: { eventTime?: { seconds?: unknown; nanos?: number 
   return total;
 }
 
+/** The devserver alone: the same workflows run by the protocol worker (in this process, with the client). */
+interface AloneFigures {
+  wfPerSec: number;
+  serverCpuShare: number;
+  /** CPU milliseconds per workflow: devserver, Postgres server, bench process (protocol worker + client; the idle SDK worker). */
+  cpuMsPerWorkflow: { devserver: number; postgres: number; worker: number };
+  p50: number;
+  p99: number;
+  singleP50: number;
+  singleP99: number;
+  /** What the protocol worker did over the whole phase (warm-up included). */
+  tasks: string;
+}
+
 interface Figures {
   target: string;
   wfPerSec: number;
@@ -92,10 +132,78 @@ interface Figures {
   singleAtWorkerP50: number;
   wftAt10: number;
   wftAt1000: number;
+  alone: AloneFigures;
+}
+
+const expected = (x: string) => JSON.stringify([0, 1, 2].map((i) => `${x}-${i}`));
+
+/**
+ * Throughput, latency under load and unloaded latency of `threeActivities` run by the protocol worker; every
+ * result is checked against what the workflow returns.
+ */
+async function benchAlone(target: string, address: string, client: Client, serverPid: number | undefined, pgDb: string | null): Promise<AloneFigures> {
+  const taskQueue = `bench-proto-${randomUUID().slice(0, 6)}`;
+  const worker = new ProtocolWorker({ address, taskQueue, workflowPollers: PROTOCOL_POLLERS, activityPollers: PROTOCOL_POLLERS });
+  await worker.start();
+  try {
+    const run = async (id: string, x: string) => {
+      const h = await client.workflow.start('threeActivities', { taskQueue, workflowId: `${id}-${taskQueue}`, args: [x] });
+      const r = JSON.stringify(await h.result());
+      if (r !== expected(x)) throw new Error(`protocol worker: workflow ${id} returned ${r}, expected ${expected(x)}`);
+    };
+    // warm-up
+    await Promise.all(Array.from({ length: 20 }, (_, i) => run(`pwarm-${i}`, `w${i}`)));
+
+    const latencies: number[] = [];
+    const cpu0 = cpuSeconds(serverPid);
+    const pg0 = pgDb == null ? new Map<number, number>() : postgresCpu(pgDb);
+    const self0 = selfCpuSeconds();
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: WORKFLOWS }, async (_, i) => {
+        const s = performance.now();
+        await run(`ptp-${i}`, String(i));
+        latencies.push(performance.now() - s);
+      }),
+    );
+    const elapsed = (performance.now() - t0) / 1000;
+    const serverCpu = cpuSeconds(serverPid) - cpu0;
+    const perWf = (sec: number) => (sec * 1000) / WORKFLOWS;
+    const cpuMsPerWorkflow = {
+      devserver: perWf(serverCpu),
+      postgres: perWf(postgresCpuSince(pgDb, pg0)),
+      worker: perWf(selfCpuSeconds() - self0),
+    };
+
+    const single: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const s = performance.now();
+      await run(`pseq-${i}`, `s${i}`);
+      single.push(performance.now() - s);
+    }
+    const st = worker.stats;
+    if (st.errors > 0 || st.staleTasks > 0 || st.fullHistoryFetches > 0) {
+      console.warn(`${target}: protocol worker: ${st.errors} errors, ${st.staleTasks} stale tasks, ${st.fullHistoryFetches} full-history fetches`);
+    }
+    return {
+      wfPerSec: WORKFLOWS / elapsed,
+      serverCpuShare: serverCpu / elapsed,
+      cpuMsPerWorkflow,
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      singleP50: pct(single, 50),
+      singleP99: pct(single, 99),
+      tasks: `${st.workflowTasks} workflow tasks (${st.stickyTasks} from the sticky queue), ${st.activityTasks} activity tasks (${st.eagerActivityTasks} eager) for ${st.completedWorkflows} workflows`,
+    };
+  } finally {
+    await worker.stop();
+  }
 }
 
 async function benchTarget(target: string, db: string): Promise<Figures> {
   const server = await spawnDevServer(db, PROFILE_DIR);
+  /** The Postgres database the devserver uses (null: PGlite, in the devserver process). */
+  const pgDb = target === 'postgres' ? decodeURIComponent(new URL(db).pathname.slice(1)) : null;
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../test/devserver/workflows/index.ts', import.meta.url)),
     logger: new DefaultLogger('ERROR'),
@@ -125,7 +233,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       // 1) throughput and latency
       const latencies: number[] = [];
       const cpu0 = cpuSeconds(server.pid);
-      const pg0 = postgresCpuSeconds();
+      const pg0 = pgDb == null ? new Map<number, number>() : postgresCpu(pgDb);
       const self0 = selfCpuSeconds();
       const t0 = performance.now();
       await Promise.all(
@@ -142,7 +250,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       const perWf = (sec: number) => (sec * 1000) / WORKFLOWS;
       const cpuMsPerWorkflow = {
         devserver: perWf(serverCpu),
-        postgres: target === 'postgres' ? perWf(postgresCpuSeconds() - pg0) : 0,
+        postgres: perWf(postgresCpuSince(pgDb, pg0)),
         worker: perWf(selfCpuSeconds() - self0),
       };
 
@@ -181,8 +289,12 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
           .map((x) => x.ms);
         return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
       };
+      // 3) the devserver alone: the protocol worker on its own queue (the SDK worker stays idle on its queue)
+      const alone = await benchAlone(target, server.address, client, server.pid, pgDb);
+
       return {
         target,
+        alone,
         wfPerSec: WORKFLOWS / elapsed,
         serverCpuShare,
         cpuMsPerWorkflow,
@@ -248,13 +360,42 @@ async function main() {
         ` → ceiling on ${cpus().length} cores ≈ ${f((cpus().length * 1000) / total)} wf/s; the SDK worker alone would cap at ≈ ${f((cpus().length * 1000) / c.worker)} wf/s, the server side alone (devserver + Postgres) at ≈ ${f((cpus().length * 1000) / (c.devserver + c.postgres))} wf/s`,
     );
   }
+
+  console.log(
+    `\nDevserver alone (protocol worker) — the same ${WORKFLOWS} concurrent workflows run by a minimal WorkflowService worker (bench/protocol-worker.ts, no SDK; sticky queue and eager activities as the SDK, ${PROTOCOL_POLLERS} + ${PROTOCOL_POLLERS} pollers) in the bench process`,
+  );
+  console.log('target         | wf/s   | p50 ms  | p99 ms  | 1-at-a-time p50/p99 ms | CPU ms/wf devserver | Postgres | bench process');
+  for (const r of results) {
+    const a = r.alone;
+    const c = a.cpuMsPerWorkflow;
+    console.log(
+      `${r.target.padEnd(14)} | ${f(a.wfPerSec).padStart(6)} | ${f(a.p50).padStart(7)} | ${f(a.p99).padStart(7)} | ${`${f(a.singleP50)} / ${f(a.singleP99)}`.padStart(22)} | ${f(c.devserver).padStart(19)} | ${f(c.postgres).padStart(8)} | ${f(c.worker).padStart(13)}`,
+    );
+  }
+  console.log('(bench process = protocol worker + client; the SDK worker idles on its own queue meanwhile.)');
+  for (const r of results) {
+    const a = r.alone;
+    const c = a.cpuMsPerWorkflow;
+    const total = c.devserver + c.postgres + c.worker;
+    console.log(
+      `${r.target}: devserver alone: devserver process used ${(a.serverCpuShare * 100).toFixed(0)}% of one core; CPU per workflow ${f(total)} ms = devserver ${f(c.devserver)} + Postgres ${f(c.postgres)} + protocol worker and client ${f(c.worker)}` +
+        ` → the devserver process alone would cap at ≈ ${f(1000 / c.devserver)} wf/s on one core`,
+    );
+    console.log(`${r.target}: protocol worker ran ${a.tasks}`);
+  }
   console.log('\nTargets: >= 200 wf/s, p50 <= 20 ms on Postgres, per-task cost flat in history length.');
+  console.log('(per target: the first line with the SDK worker, the second with the protocol worker, i.e. the devserver alone.)');
   for (const r of results) {
     const flat = r.wftAt1000 <= Math.max(r.wftAt10 * 1.5, r.wftAt10 + 3);
     console.log(
       `${r.target}: throughput ${r.wfPerSec >= 200 ? 'MET' : 'NOT met'} (${f(r.wfPerSec)} wf/s); ` +
         `p50 ${r.singleP50 <= 20 ? 'MET' : 'NOT met'} (unloaded ${f(r.singleP50)} ms, under load ${f(r.p50)} ms); ` +
         `task cost ${flat ? 'flat' : 'NOT flat'} (${f(r.wftAt10)} → ${f(r.wftAt1000)} ms)`,
+    );
+    const a = r.alone;
+    console.log(
+      `${r.target} devserver alone (protocol worker): throughput ${a.wfPerSec >= 200 ? 'MET' : 'NOT met'} (${f(a.wfPerSec)} wf/s); ` +
+        `p50 ${a.singleP50 <= 20 ? 'MET' : 'NOT met'} (unloaded ${f(a.singleP50)} ms, under load ${f(a.p50)} ms)`,
     );
   }
   process.exit(0);
