@@ -4,6 +4,7 @@
  * sends (malformed frames, unknown encodings, wrong content types).
  */
 import http2 from 'node:http2';
+import { connect } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
@@ -208,6 +209,29 @@ describe('lean gRPC server', () => {
     const client = grpcClient();
     try {
       expect(await call(client, 'Echo', 'ok')).toEqual({ value: 'echo:ok' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('drops connections that do not speak HTTP/2 and keeps serving', async () => {
+    const [host, port] = address.split(':');
+    for (const bytes of ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x04garbage', '\x00\x01garbage'.repeat(100)]) {
+      const closed = await new Promise<boolean>((resolve) => {
+        const socket = connect(Number(port), host, () => socket.write(bytes));
+        socket.on('data', () => {});
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(true));
+        setTimeout(() => {
+          socket.destroy();
+          resolve(false);
+        }, 2000);
+      });
+      expect(closed).toBe(true);
+    }
+    const client = grpcClient();
+    try {
+      expect(await call(client, 'Echo', 'after garbage')).toEqual({ value: 'echo:after garbage' });
     } finally {
       client.close();
     }
