@@ -10,8 +10,15 @@
  * against durable Postgres (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres, in a fresh bench
  * database) and against PGlite (embedded, on disk).
  *
+ * In the devserver-alone phase the load generator is lean as well: the protocol worker and the client that
+ * starts the workflows and waits for their results speak gRPC through bench/lean-grpc-client.ts (node:http2,
+ * no grpc-js), so the bench process costs little next to the server on a small machine.
+ *
  * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite,
- * BENCH_PROTOCOL_POLLERS (default 8: the protocol worker's workflow task pollers, and as many activity pollers).
+ * BENCH_WARMUP (default 100: workflows run concurrently before each phase's measurement — the devserver's cost
+ * per workflow falls a lot over its first few hundred workflows, as V8 compiles its hot paths),
+ * BENCH_PROTOCOL_POLLERS (default 32: the protocol worker's workflow task pollers, and as many activity pollers;
+ * on 2 cores, in paired runs on Postgres, 32 gave ~116 wf/s, 16 ~112, 8 ~104; the spread between runs is ±15).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -22,13 +29,16 @@ import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { cpuSeconds, spawnDevServer } from './devserver-process';
-import { ProtocolWorker } from './protocol-worker';
+import { jsonPayload, ProtocolWorker } from './protocol-worker';
+import { LeanGrpcClient } from './lean-grpc-client';
 import * as activities from '../test/devserver/activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
 const LONG_ACTIVITIES = Number(process.env.BENCH_LONG_ACTIVITIES ?? 170);
+/** Workflows run (concurrently) before each phase's measurement, so both phases measure a warm server. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 /** Workflow task pollers of the protocol worker (half on the sticky queue), and as many activity pollers. */
-const PROTOCOL_POLLERS = Number(process.env.BENCH_PROTOCOL_POLLERS ?? 8);
+const PROTOCOL_POLLERS = Number(process.env.BENCH_PROTOCOL_POLLERS ?? 32);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -137,22 +147,60 @@ interface Figures {
 
 const expected = (x: string) => JSON.stringify([0, 1, 2].map((i) => `${x}-${i}`));
 
+// temporal.api.enums.v1 values.
+const TASK_QUEUE_KIND_NORMAL = 1;
+const HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT = 2;
+const utf8 = new TextDecoder();
+
+/**
+ * Starts `threeActivities(x)` on `taskQueue` and waits for its result (long polls for the close event, as the
+ * SDK client's result() does), through the lean client; throws unless it completed with expected(x).
+ */
+async function runThreeActivities(rpc: LeanGrpcClient, taskQueue: string, workflowId: string, x: string, identity: string): Promise<void> {
+  const { runId } = await rpc.call('StartWorkflowExecution', {
+    namespace: 'default',
+    workflowId,
+    workflowType: { name: 'threeActivities' },
+    taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+    input: { payloads: [jsonPayload(x)] },
+    requestId: randomUUID(),
+    identity,
+  });
+  const execution = { workflowId, runId };
+  for (;;) {
+    const r = await rpc.call('GetWorkflowExecutionHistory', {
+      namespace: 'default',
+      execution,
+      waitNewEvent: true,
+      historyEventFilterType: HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    });
+    const close = r.history?.events?.[0];
+    if (!close) continue; // the long poll window ended before the workflow closed
+    const payload = close.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
+    if (!payload) throw new Error(`protocol worker: workflow ${workflowId} closed with event type ${close.eventType}, not completed with a result`);
+    const encoding = payload.metadata?.encoding ? utf8.decode(payload.metadata.encoding) : '';
+    if (encoding !== 'json/plain') throw new Error(`protocol worker: workflow ${workflowId} result has encoding "${encoding}"`);
+    const got = JSON.stringify(JSON.parse(utf8.decode(payload.data ?? new Uint8Array())));
+    if (got !== expected(x)) throw new Error(`protocol worker: workflow ${workflowId} returned ${got}, expected ${expected(x)}`);
+    return;
+  }
+}
+
 /**
  * Throughput, latency under load and unloaded latency of `threeActivities` run by the protocol worker; every
- * result is checked against what the workflow returns.
+ * result is checked against what the workflow returns. The workflows are started and awaited through the lean
+ * gRPC client (not @temporalio/client), like the protocol worker's own calls.
  */
-async function benchAlone(target: string, address: string, client: Client, serverPid: number | undefined, pgDb: string | null): Promise<AloneFigures> {
+async function benchAlone(target: string, address: string, serverPid: number | undefined, pgDb: string | null): Promise<AloneFigures> {
   const taskQueue = `bench-proto-${randomUUID().slice(0, 6)}`;
   const worker = new ProtocolWorker({ address, taskQueue, workflowPollers: PROTOCOL_POLLERS, activityPollers: PROTOCOL_POLLERS });
+  const rpc = new LeanGrpcClient(address);
+  const identity = `bench-client-${process.pid}`;
   await worker.start();
   try {
-    const run = async (id: string, x: string) => {
-      const h = await client.workflow.start('threeActivities', { taskQueue, workflowId: `${id}-${taskQueue}`, args: [x] });
-      const r = JSON.stringify(await h.result());
-      if (r !== expected(x)) throw new Error(`protocol worker: workflow ${id} returned ${r}, expected ${expected(x)}`);
-    };
+    const run = (id: string, x: string) => runThreeActivities(rpc, taskQueue, `${id}-${taskQueue}`, x, identity);
     // warm-up
-    await Promise.all(Array.from({ length: 20 }, (_, i) => run(`pwarm-${i}`, `w${i}`)));
+    await Promise.all(Array.from({ length: WARMUP }, (_, i) => run(`pwarm-${i}`, `w${i}`)));
 
     const latencies: number[] = [];
     const cpu0 = cpuSeconds(serverPid);
@@ -181,6 +229,7 @@ async function benchAlone(target: string, address: string, client: Client, serve
       await run(`pseq-${i}`, `s${i}`);
       single.push(performance.now() - s);
     }
+    await worker.stop(); // its tasks in flight end first, so the counts below are complete
     const st = worker.stats;
     if (st.errors > 0 || st.staleTasks > 0 || st.fullHistoryFetches > 0) {
       console.warn(`${target}: protocol worker: ${st.errors} errors, ${st.staleTasks} stale tasks, ${st.fullHistoryFetches} full-history fetches`);
@@ -197,6 +246,7 @@ async function benchAlone(target: string, address: string, client: Client, serve
     };
   } finally {
     await worker.stop();
+    await rpc.close();
   }
 }
 
@@ -227,7 +277,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
     return await worker.runUntil(async () => {
       // warm-up
       await Promise.all(
-        Array.from({ length: 10 }, (_, i) => client.workflow.execute('threeActivities', { taskQueue, workflowId: `warm-${i}-${taskQueue}`, args: ['w'] })),
+        Array.from({ length: WARMUP }, (_, i) => client.workflow.execute('threeActivities', { taskQueue, workflowId: `warm-${i}-${taskQueue}`, args: ['w'] })),
       );
 
       // 1) throughput and latency
@@ -290,7 +340,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
       };
       // 3) the devserver alone: the protocol worker on its own queue (the SDK worker stays idle on its queue)
-      const alone = await benchAlone(target, server.address, client, server.pid, pgDb);
+      const alone = await benchAlone(target, server.address, server.pid, pgDb);
 
       return {
         target,
@@ -338,7 +388,9 @@ async function main() {
     }
   }
   const f = (n: number) => n.toFixed(1);
-  console.log(`\nDevserver bench — ${WORKFLOWS} concurrent workflows of 3 sequential activities; ${LONG_ACTIVITIES}-activity workflow for task cost`);
+  console.log(
+    `\nDevserver bench — ${WORKFLOWS} concurrent workflows of 3 sequential activities (after ${WARMUP} warm-up workflows per phase); ${LONG_ACTIVITIES}-activity workflow for task cost`,
+  );
   console.log('target         | wf/s   | p50 ms  | p99 ms  | 1-at-a-time p50/p99 ms | WFT ms @~10 ev | WFT ms @~1000 ev');
   for (const r of results) {
     console.log(
@@ -372,7 +424,7 @@ async function main() {
       `${r.target.padEnd(14)} | ${f(a.wfPerSec).padStart(6)} | ${f(a.p50).padStart(7)} | ${f(a.p99).padStart(7)} | ${`${f(a.singleP50)} / ${f(a.singleP99)}`.padStart(22)} | ${f(c.devserver).padStart(19)} | ${f(c.postgres).padStart(8)} | ${f(c.worker).padStart(13)}`,
     );
   }
-  console.log('(bench process = protocol worker + client; the SDK worker idles on its own queue meanwhile.)');
+  console.log('(bench process = protocol worker + client, both on bench/lean-grpc-client.ts; the SDK worker idles on its own queue meanwhile.)');
   for (const r of results) {
     const a = r.alone;
     const c = a.cpuMsPerWorkflow;

@@ -1,6 +1,7 @@
 /**
- * A minimal Temporal worker speaking the WorkflowService API directly (no SDK sandbox, no Rust core), so a
- * benchmark can measure what the devserver sustains when the worker costs next to nothing.
+ * A minimal Temporal worker speaking the WorkflowService API directly (no SDK sandbox, no Rust core, no grpc-js:
+ * its calls go through bench/lean-grpc-client.ts on node:http2), so a benchmark can measure what the devserver
+ * sustains when the worker costs next to nothing.
  *
  * It runs the workflow type `threeActivities` with the semantics of test/devserver/workflows: three sequential
  * `echo` activities with inputs `${x}-0`, `${x}-1`, `${x}-2`, then completes with the array of their results.
@@ -14,9 +15,10 @@
  * it also polls the activity queue for the others (retries, or eagerActivities: false).
  */
 import { randomUUID } from 'node:crypto';
-import { Connection } from '@temporalio/client';
+import { setMaxListeners } from 'node:events';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
+import { GrpcStatus, LeanGrpcClient, type MethodName, type RequestOf, type ResponseOf } from './lean-grpc-client';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PollWorkflowTaskResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -28,8 +30,7 @@ const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_KIND_STICKY = 2;
 const COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK = 1;
 const COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION = 4;
-/** gRPC status codes. */
-const CANCELLED = 1;
+/** gRPC status code of a stale task. */
 const NOT_FOUND = 5;
 
 const ACTIVITIES = 3;
@@ -104,9 +105,9 @@ export class ProtocolWorker {
   };
   private readonly namespace: string;
   private readonly runs = new Map<string, RunState>();
-  /** One controller per pending poll: the client's connection never removes the listener it adds to a signal. */
-  private readonly pendingPolls = new Set<AbortController>();
-  private connection?: Connection;
+  /** Aborts the pending long polls when the worker stops. */
+  private readonly stopPolls = new AbortController();
+  private rpc?: LeanGrpcClient;
   private loops: Promise<void>[] = [];
   private readonly inFlight = { workflow: new Set<Promise<void>>(), activity: new Set<Promise<void>>() };
   private stopping = false;
@@ -118,10 +119,11 @@ export class ProtocolWorker {
     this.stickyQueue = `${options.taskQueue}-sticky-${randomUUID().slice(0, 8)}`;
     this.eager = options.eagerActivities ?? true;
     this.activityTimeout = msToTs((options.activityTimeoutSeconds ?? 5) * 1000);
+    setMaxListeners(0, this.stopPolls.signal); // one listener per pending poll
   }
 
-  private get service() {
-    return this.connection!.workflowService;
+  private call<M extends MethodName>(method: M, request: RequestOf<M>, signal?: AbortSignal): Promise<ResponseOf<M>> {
+    return this.rpc!.call(method, request, signal);
   }
 
   private log(msg: string) {
@@ -129,8 +131,10 @@ export class ProtocolWorker {
   }
 
   async start(): Promise<void> {
-    if (this.connection) throw new Error('already started');
-    this.connection = await Connection.connect({ address: this.options.address });
+    if (this.rpc) throw new Error('already started');
+    this.rpc = new LeanGrpcClient(this.options.address);
+    // Connect now (a cheap call), so a wrong address fails here.
+    await this.call('GetSystemInfo', {});
     const wfPollers = Math.max(2, this.options.workflowPollers ?? 8);
     const normal = Math.max(1, Math.floor(wfPollers / 2));
     const normalQueue = { name: this.options.taskQueue, kind: TASK_QUEUE_KIND_NORMAL };
@@ -141,37 +145,33 @@ export class ProtocolWorker {
 
   /** Ends the polling loops (pending long polls are cancelled) and closes the connection. */
   async stop(): Promise<void> {
-    if (!this.connection || this.stopping) return;
+    if (!this.rpc || this.stopping) return;
     this.stopping = true;
     // The server moves tasks still on the sticky queue back to the normal queue.
-    await this.connection
-      .withDeadline(Date.now() + 2000, () =>
-        this.service.shutdownWorker({ namespace: this.namespace, stickyTaskQueue: this.stickyQueue, identity: this.identity, reason: 'bench done' }),
-      )
-      .catch(() => {});
-    for (const c of this.pendingPolls) c.abort();
+    await this.call(
+      'ShutdownWorker',
+      { namespace: this.namespace, stickyTaskQueue: this.stickyQueue, identity: this.identity, reason: 'bench done' },
+      AbortSignal.timeout(2000),
+    ).catch(() => {});
+    this.stopPolls.abort();
     await Promise.all(this.loops);
     await Promise.all([...this.inFlight.workflow, ...this.inFlight.activity]);
     this.loops = [];
     this.runs.clear();
-    await this.connection.close();
+    await this.rpc.close();
   }
 
   /** Runs a poll that stop() can cancel; null when the worker is stopping or the poll failed. */
-  private async poll<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
-    const abort = new AbortController();
-    this.pendingPolls.add(abort);
+  private async poll<M extends 'PollWorkflowTaskQueue' | 'PollActivityTaskQueue'>(method: M, request: RequestOf<M>): Promise<ResponseOf<M> | null> {
+    if (this.stopping) return null;
     try {
-      if (this.stopping) return null;
-      return await this.connection!.withAbortSignal(abort.signal, fn);
+      return await this.call(method, request, this.stopPolls.signal);
     } catch (e) {
-      if (this.stopping || isGrpcCode(e, CANCELLED)) return null;
+      if (this.stopping || isGrpcCode(e, GrpcStatus.CANCELLED)) return null;
       this.stats.errors++;
-      this.log(`${what} poll failed: ${(e as Error).message}`);
+      this.log(`${method} failed: ${(e as Error).message}`);
       await new Promise((r) => setTimeout(r, 100));
       return null;
-    } finally {
-      this.pendingPolls.delete(abort);
     }
   }
 
@@ -208,9 +208,7 @@ export class ProtocolWorker {
 
   private async workflowLoop(taskQueue: { name: string; kind: number; normalName?: string }): Promise<void> {
     while (!this.stopping) {
-      const task = await this.poll('workflow task', () =>
-        this.service.pollWorkflowTaskQueue({ namespace: this.namespace, taskQueue, identity: this.identity }),
-      );
+      const task = await this.poll('PollWorkflowTaskQueue', { namespace: this.namespace, taskQueue, identity: this.identity });
       if (!task?.taskToken?.length) continue; // long poll ended empty, or stopping
       if (task.query) continue; // legacy query task: the bench sends none
       await this.dispatch('workflow', this.options.maxConcurrentWorkflowTasks ?? 100, () =>
@@ -271,7 +269,7 @@ export class ProtocolWorker {
     const answer = await this.respond(
       'RespondWorkflowTaskCompleted',
       () =>
-        this.service.respondWorkflowTaskCompleted({
+        this.call('RespondWorkflowTaskCompleted', {
           namespace: this.namespace,
           taskToken: task.taskToken,
           identity: this.identity,
@@ -306,7 +304,7 @@ export class ProtocolWorker {
     let token = pageToken;
     try {
       do {
-        const r = await this.service.getWorkflowExecutionHistory({
+        const r = await this.call('GetWorkflowExecutionHistory', {
           namespace: this.namespace,
           execution: task.workflowExecution,
           nextPageToken: token,
@@ -328,7 +326,7 @@ export class ProtocolWorker {
   private async activityTask(task: ActivityTask): Promise<void> {
     this.stats.activityTasks++;
     await this.respond('RespondActivityTaskCompleted', () =>
-      this.service.respondActivityTaskCompleted({
+      this.call('RespondActivityTaskCompleted', {
         namespace: this.namespace,
         taskToken: task.taskToken,
         identity: this.identity,
@@ -340,9 +338,7 @@ export class ProtocolWorker {
   private async activityLoop(): Promise<void> {
     const taskQueue = { name: this.options.taskQueue, kind: TASK_QUEUE_KIND_NORMAL };
     while (!this.stopping) {
-      const task = await this.poll('activity task', () =>
-        this.service.pollActivityTaskQueue({ namespace: this.namespace, taskQueue, identity: this.identity }),
-      );
+      const task = await this.poll('PollActivityTaskQueue', { namespace: this.namespace, taskQueue, identity: this.identity });
       if (!task?.taskToken?.length) continue;
       await this.dispatch('activity', this.options.maxConcurrentActivityTasks ?? 500, () => this.activityTask(task));
     }
