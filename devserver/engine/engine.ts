@@ -30,6 +30,8 @@ export interface EngineOptions {
   visibility: VisibilityDocumenter | null;
   /** Group-commit batches in flight at once (1 for PGlite's single connection). */
   writeConcurrency?: number;
+  /** Largest group-commit batch (default 256). */
+  writeBatchLimit?: number;
 }
 
 export interface Namespace {
@@ -73,7 +75,7 @@ export class Engine {
     this.logger = opts.logger;
     this.longPollTimeoutMs = opts.longPollTimeoutMs;
     this.visibility = opts.visibility;
-    this.writes = new WriteBatcher(opts.db, opts.writeConcurrency ?? 1);
+    this.writes = new WriteBatcher(opts.db, opts.writeConcurrency ?? 1, opts.writeBatchLimit ?? 256);
   }
 
   now(): number {

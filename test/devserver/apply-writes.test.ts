@@ -208,6 +208,15 @@ describe('WriteBatcher (group commit)', () => {
     for (const w of writes.slice(0, 3)) expect((await rowsOf(w.state.runId)).exec).toHaveLength(1);
   });
 
+  it('splits what is queued into batches of at most its limit', async () => {
+    const batcher = new WriteBatcher(database.db, 1, 4);
+    const writes = Array.from({ length: 10 }, () => newRun());
+    const outcomes = await Promise.all(writes.map((w) => batcher.submit(w)));
+    expect(outcomes).toEqual(writes.map(() => 'applied'));
+    // 10 writes queued in one turn, one batch in flight at a time: 4 + 4 + 2
+    expect(batcher.stats).toEqual({ batches: 3, writes: 10 });
+  });
+
   it('rejects only the refused write of a batch', async () => {
     const batcher = new WriteBatcher(database.db, 2);
     const dup = newRun();
