@@ -113,29 +113,60 @@ function timeAtWorker(events: { eventTime?: { seconds?: unknown; nanos?: number 
   return total;
 }
 
-/** The devserver alone: the same workflows run by the protocol worker (in this process, with the client). */
-interface AloneFigures {
+/** Throughput and latency of WORKFLOWS workflows started at once, and the CPU they cost each process. */
+interface LoadFigures {
   wfPerSec: number;
+  /** devserver process CPU time / wall time (1.0 = one core saturated). */
   serverCpuShare: number;
-  /** CPU milliseconds per workflow: devserver, Postgres server, bench process (protocol worker + client; the idle SDK worker). */
+  /** CPU milliseconds per workflow: devserver, Postgres server, bench process (worker + client). */
   cpuMsPerWorkflow: { devserver: number; postgres: number; worker: number };
   p50: number;
   p99: number;
+}
+
+/**
+ * Runs `run(0..WORKFLOWS-1)` concurrently and measures wall time, start-to-result latencies and the CPU time of
+ * the devserver process, the bench database's Postgres processes and this process meanwhile.
+ */
+async function measureLoad(run: (i: number) => Promise<void>, serverPid: number | undefined, pgDb: string | null): Promise<LoadFigures> {
+  const latencies: number[] = [];
+  const cpu0 = cpuSeconds(serverPid);
+  const pg0 = pgDb == null ? new Map<number, number>() : postgresCpu(pgDb);
+  const self0 = selfCpuSeconds();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: WORKFLOWS }, async (_, i) => {
+      const s = performance.now();
+      await run(i);
+      latencies.push(performance.now() - s);
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const serverCpu = cpuSeconds(serverPid) - cpu0;
+  const perWf = (sec: number) => (sec * 1000) / WORKFLOWS;
+  return {
+    wfPerSec: WORKFLOWS / elapsed,
+    serverCpuShare: serverCpu / elapsed,
+    cpuMsPerWorkflow: {
+      devserver: perWf(serverCpu),
+      postgres: perWf(postgresCpuSince(pgDb, pg0)),
+      worker: perWf(selfCpuSeconds() - self0),
+    },
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+  };
+}
+
+/** The devserver alone: the same workflows run by the protocol worker (in this process, with the client). */
+interface AloneFigures extends LoadFigures {
   singleP50: number;
   singleP99: number;
   /** What the protocol worker did over the whole phase (warm-up included). */
   tasks: string;
 }
 
-interface Figures {
+interface Figures extends LoadFigures {
   target: string;
-  wfPerSec: number;
-  /** devserver process CPU time / wall time during the throughput phase (1.0 = one core saturated). */
-  serverCpuShare: number;
-  /** CPU milliseconds per workflow during the throughput phase: devserver, Postgres server, SDK worker + client. */
-  cpuMsPerWorkflow: { devserver: number; postgres: number; worker: number };
-  p50: number;
-  p99: number;
   singleP50: number;
   singleP99: number;
   /** Median time a one-at-a-time workflow spent at the SDK worker (task started → its answer recorded). */
@@ -202,26 +233,7 @@ async function benchAlone(target: string, address: string, serverPid: number | u
     // warm-up
     await Promise.all(Array.from({ length: WARMUP }, (_, i) => run(`pwarm-${i}`, `w${i}`)));
 
-    const latencies: number[] = [];
-    const cpu0 = cpuSeconds(serverPid);
-    const pg0 = pgDb == null ? new Map<number, number>() : postgresCpu(pgDb);
-    const self0 = selfCpuSeconds();
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: WORKFLOWS }, async (_, i) => {
-        const s = performance.now();
-        await run(`ptp-${i}`, String(i));
-        latencies.push(performance.now() - s);
-      }),
-    );
-    const elapsed = (performance.now() - t0) / 1000;
-    const serverCpu = cpuSeconds(serverPid) - cpu0;
-    const perWf = (sec: number) => (sec * 1000) / WORKFLOWS;
-    const cpuMsPerWorkflow = {
-      devserver: perWf(serverCpu),
-      postgres: perWf(postgresCpuSince(pgDb, pg0)),
-      worker: perWf(selfCpuSeconds() - self0),
-    };
+    const load = await measureLoad((i) => run(`ptp-${i}`, String(i)), serverPid, pgDb);
 
     const single: number[] = [];
     for (let i = 0; i < 30; i++) {
@@ -235,11 +247,7 @@ async function benchAlone(target: string, address: string, serverPid: number | u
       console.warn(`${target}: protocol worker: ${st.errors} errors, ${st.staleTasks} stale tasks, ${st.fullHistoryFetches} full-history fetches`);
     }
     return {
-      wfPerSec: WORKFLOWS / elapsed,
-      serverCpuShare: serverCpu / elapsed,
-      cpuMsPerWorkflow,
-      p50: pct(latencies, 50),
-      p99: pct(latencies, 99),
+      ...load,
       singleP50: pct(single, 50),
       singleP99: pct(single, 99),
       tasks: `${st.workflowTasks} workflow tasks (${st.stickyTasks} from the sticky queue), ${st.activityTasks} activity tasks (${st.eagerActivityTasks} eager) for ${st.completedWorkflows} workflows`,
@@ -281,28 +289,14 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       );
 
       // 1) throughput and latency
-      const latencies: number[] = [];
-      const cpu0 = cpuSeconds(server.pid);
-      const pg0 = pgDb == null ? new Map<number, number>() : postgresCpu(pgDb);
-      const self0 = selfCpuSeconds();
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: WORKFLOWS }, async (_, i) => {
-          const s = performance.now();
+      const load = await measureLoad(
+        async (i) => {
           const h = await client.workflow.start('threeActivities', { taskQueue, workflowId: `tp-${i}-${taskQueue}`, args: [String(i)] });
           await h.result();
-          latencies.push(performance.now() - s);
-        }),
+        },
+        server.pid,
+        pgDb,
       );
-      const elapsed = (performance.now() - t0) / 1000;
-      const serverCpu = cpuSeconds(server.pid) - cpu0;
-      const serverCpuShare = serverCpu / elapsed;
-      const perWf = (sec: number) => (sec * 1000) / WORKFLOWS;
-      const cpuMsPerWorkflow = {
-        devserver: perWf(serverCpu),
-        postgres: perWf(postgresCpuSince(pgDb, pg0)),
-        worker: perWf(selfCpuSeconds() - self0),
-      };
 
       // 1b) unloaded latency: one workflow at a time
       const single: number[] = [];
@@ -345,11 +339,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       return {
         target,
         alone,
-        wfPerSec: WORKFLOWS / elapsed,
-        serverCpuShare,
-        cpuMsPerWorkflow,
-        p50: pct(latencies, 50),
-        p99: pct(latencies, 99),
+        ...load,
         singleP50: pct(single, 50),
         singleP99: pct(single, 99),
         singleAtWorkerP50: pct(atWorker, 50),

@@ -16,6 +16,8 @@ const text = new TextDecoder();
 
 let server: GrpcServer;
 let address: string;
+/** A grpc-js client shared by the tests. */
+let client: grpc.Client;
 const stop = new AbortController();
 const internalErrors: unknown[] = [];
 /** Resolves with the reason when the waiting handler's signal aborts. */
@@ -64,9 +66,11 @@ beforeAll(async () => {
   );
   const port = await server.listen('127.0.0.1', 0);
   address = `127.0.0.1:${port}`;
+  client = grpcClient();
 });
 
 afterAll(async () => {
+  client.close();
   stop.abort();
   await server.close(1000);
 });
@@ -133,53 +137,33 @@ describe('lean gRPC server', () => {
   });
 
   it('sends statuses with their message (percent-encoded on the wire) and google.rpc.Status details', async () => {
-    const client = grpcClient();
-    try {
-      const { error } = await call(client, 'Fail', 'abc');
-      expect(error?.code).toBe(grpc.status.NOT_FOUND);
-      expect(error?.details).toBe('not found: abc — ünïcode 100%');
-      expect((error?.metadata.get('grpc-status-details-bin')[0] as Buffer).toString()).toBe('details-bytes');
-      expect(encodeGrpcMessage('a — 100%')).toBe('a %E2%80%94 100%25');
-      expect(encodeGrpcMessage('plain text')).toBe('plain text');
-    } finally {
-      client.close();
-    }
+    const { error } = await call(client, 'Fail', 'abc');
+    expect(error?.code).toBe(grpc.status.NOT_FOUND);
+    expect(error?.details).toBe('not found: abc — ünïcode 100%');
+    expect((error?.metadata.get('grpc-status-details-bin')[0] as Buffer).toString()).toBe('details-bytes');
+    expect(encodeGrpcMessage('a — 100%')).toBe('a %E2%80%94 100%25');
+    expect(encodeGrpcMessage('plain text')).toBe('plain text');
   });
 
   it('answers INTERNAL for a handler that throws anything else, and keeps serving', async () => {
-    const client = grpcClient();
-    try {
-      const { error } = await call(client, 'Crash', '');
-      expect(error?.code).toBe(grpc.status.INTERNAL);
-      expect(error?.details).toBe('Crash: boom');
-      expect(internalErrors.at(-1)).toBeInstanceOf(TypeError);
-      expect(await call(client, 'Echo', 'still here')).toEqual({ value: 'echo:still here' });
-    } finally {
-      client.close();
-    }
+    const { error } = await call(client, 'Crash', '');
+    expect(error?.code).toBe(grpc.status.INTERNAL);
+    expect(error?.details).toBe('Crash: boom');
+    expect(internalErrors.at(-1)).toBeInstanceOf(TypeError);
+    expect(await call(client, 'Echo', 'still here')).toEqual({ value: 'echo:still here' });
   });
 
   it('answers UNIMPLEMENTED for an unknown method, naming it', async () => {
-    const client = grpcClient();
-    try {
-      const { error } = await call(client, 'Nope', '');
-      expect(error?.code).toBe(grpc.status.UNIMPLEMENTED);
-      expect(error?.details).toContain(`/${SERVICE}/Nope`);
-    } finally {
-      client.close();
-    }
+    const { error } = await call(client, 'Nope', '');
+    expect(error?.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect(error?.details).toContain(`/${SERVICE}/Nope`);
   });
 
   it('aborts a waiting handler when its caller cancels', async () => {
-    const client = grpcClient();
-    try {
-      const started = new Promise<void>((r) => (waitStarted = r));
-      const { error } = await call(client, 'Wait', '', started);
-      expect(error?.code).toBe(grpc.status.CANCELLED);
-      expect(await waitAborted).toBe('aborted');
-    } finally {
-      client.close();
-    }
+    const started = new Promise<void>((r) => (waitStarted = r));
+    const { error } = await call(client, 'Wait', '', started);
+    expect(error?.code).toBe(grpc.status.CANCELLED);
+    expect(await waitAborted).toBe('aborted');
   });
 
   it('refuses malformed requests with a status, never a crash', async () => {
@@ -206,12 +190,7 @@ describe('lean gRPC server', () => {
     const notGrpc = await raw(path, { 'content-type': 'text/plain' }, Buffer.from('hi'));
     expect(notGrpc.headers[':status']).toBe(415);
     // and the server still answers
-    const client = grpcClient();
-    try {
-      expect(await call(client, 'Echo', 'ok')).toEqual({ value: 'echo:ok' });
-    } finally {
-      client.close();
-    }
+    expect(await call(client, 'Echo', 'ok')).toEqual({ value: 'echo:ok' });
   });
 
   it('drops connections that do not speak HTTP/2 and keeps serving', async () => {
@@ -229,25 +208,15 @@ describe('lean gRPC server', () => {
       });
       expect(closed).toBe(true);
     }
-    const client = grpcClient();
-    try {
-      expect(await call(client, 'Echo', 'after garbage')).toEqual({ value: 'echo:after garbage' });
-    } finally {
-      client.close();
-    }
+    expect(await call(client, 'Echo', 'after garbage')).toEqual({ value: 'echo:after garbage' });
   });
 
   it('stopping aborts waiting calls so they answer at once', async () => {
-    const client = grpcClient();
-    try {
-      const started = new Promise<void>((r) => (waitStarted = r));
-      const pending = call(client, 'Wait', '');
-      await started;
-      stop.abort();
-      expect(await pending).toEqual({ value: 'empty' });
-      expect(await waitAborted).toBe('aborted');
-    } finally {
-      client.close();
-    }
+    const started = new Promise<void>((r) => (waitStarted = r));
+    const pending = call(client, 'Wait', '');
+    await started;
+    stop.abort();
+    expect(await pending).toEqual({ value: 'empty' });
+    expect(await waitAborted).toBe('aborted');
   });
 });
