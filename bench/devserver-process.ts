@@ -3,22 +3,11 @@
  * SDK worker and client in the bench process), and the CPU time of a process (Linux /proc).
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/devserver/helpers';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc). */
 export function cpuSeconds(pid: number | undefined): number {

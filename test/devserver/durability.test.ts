@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,23 +13,12 @@ import { Client, Connection } from '@temporalio/client';
 import protoRoot from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
-import { eventIds, freshDatabase, installRuntime, uid, workflowBundle } from './helpers';
+import { eventIds, freePort, freshDatabase, installRuntime, uid, workflowBundle } from './helpers';
 
  
 const proto = protoRoot as any;
 const ET = proto.temporal.api.enums.v1.EventType;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 function startChild(port: number, db: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
  * database on the server of DATABASE_URL), the real SDK client, and a worker on a bundled workflow set.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
@@ -118,4 +119,16 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     if (Date.now() > end) throw new Error('waitFor timed out');
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a devserver in a child process). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
