@@ -9,8 +9,9 @@
  */
 import http2 from 'node:http2';
 import { connect as netConnect } from 'node:net';
-import protoRoot from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
+import { serviceMethods } from '../devserver/proto';
+import { decodeGrpcMessage, frameMessage, Status, statusName, unframeMessage } from '../devserver/transport/grpc-wire';
 
 const SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 
@@ -23,28 +24,6 @@ export type MethodName = keyof Methods & string;
 export type RequestOf<M extends MethodName> = Parameters<Methods[M]>[0];
 export type ResponseOf<M extends MethodName> = Awaited<ReturnType<Methods[M]>>;
 
-/** gRPC status codes used here (the wire values). */
-export const GrpcStatus = { OK: 0, CANCELLED: 1, UNKNOWN: 2, INTERNAL: 13, UNAVAILABLE: 14 } as const;
-const STATUS_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-];
-
 /** A call that ended with a non-OK status (`code`, `details` as grpc-js's ServiceError has them). */
 export class GrpcCallError extends Error {
   constructor(
@@ -52,7 +31,7 @@ export class GrpcCallError extends Error {
     readonly details: string,
     readonly method: string,
   ) {
-    super(`${method}: ${code} ${STATUS_NAMES[code] ?? 'UNKNOWN'}: ${details}`);
+    super(`${method}: ${code} ${statusName(code)}: ${details}`);
     this.name = 'GrpcCallError';
   }
 }
@@ -67,17 +46,6 @@ interface Codec {
   headers: http2.OutgoingHttpHeaders;
   requestType: MessageType;
   responseType: MessageType;
-}
-
-/** grpc-message is percent-encoded on the wire. */
-function decodeGrpcMessage(v: unknown): string {
-  if (typeof v !== 'string') return '';
-  if (!v.includes('%')) return v;
-  try {
-    return decodeURIComponent(v);
-  } catch {
-    return v;
-  }
 }
 
 const CALL = Symbol('call');
@@ -121,7 +89,7 @@ function onResponse(this: CallStream, headers: http2.IncomingHttpHeaders & http2
   const call = this[CALL];
   takeStatus(call, headers); // a trailers-only answer
   if (call.status < 0 && headers[':status'] !== 200) {
-    call.status = GrpcStatus.UNKNOWN;
+    call.status = Status.UNKNOWN;
     call.message = `HTTP status ${headers[':status']}`;
   }
 }
@@ -144,32 +112,27 @@ function onClose(this: CallStream): void {
   const call = this[CALL];
   const { codec } = call;
   call.signal?.removeEventListener('abort', call);
-  if (call.status === GrpcStatus.OK) {
-    const body = call.rest === null ? call.first : Buffer.concat([call.first!, ...call.rest]);
-    if (body === null || body.length < 5) {
-      call.reject(new GrpcCallError(GrpcStatus.INTERNAL, 'the answer carries no message', codec.method));
-      return;
-    }
-    const length = body.readUInt32BE(1);
-    if (body[0] !== 0 || body.length !== 5 + length) {
-      call.reject(new GrpcCallError(GrpcStatus.INTERNAL, body[0] !== 0 ? 'compressed answer (not supported)' : 'malformed answer frame', codec.method));
+  if (call.status === Status.OK) {
+    const frame = unframeMessage(call.rest === null ? call.first : Buffer.concat([call.first!, ...call.rest]));
+    if ('error' in frame || frame.compressed) {
+      call.reject(new GrpcCallError(Status.INTERNAL, `answer: ${'error' in frame ? frame.error : 'compressed (not supported)'}`, codec.method));
       return;
     }
     let response: unknown;
     try {
-      response = codec.responseType.decode(body.subarray(5));
+      response = codec.responseType.decode(frame.payload);
     } catch (err) {
-      call.reject(new GrpcCallError(GrpcStatus.INTERNAL, `cannot decode the answer: ${(err as Error).message}`, codec.method));
+      call.reject(new GrpcCallError(Status.INTERNAL, `cannot decode the answer: ${(err as Error).message}`, codec.method));
       return;
     }
     call.resolve(response);
   } else if (call.status > 0) {
     call.reject(new GrpcCallError(call.status, call.message, codec.method));
   } else if (this.rstCode === http2.constants.NGHTTP2_CANCEL) {
-    call.reject(new GrpcCallError(GrpcStatus.CANCELLED, 'call cancelled', codec.method));
+    call.reject(new GrpcCallError(Status.CANCELLED, 'call cancelled', codec.method));
   } else {
     const why = call.error?.message ?? `stream closed without a status (RST_STREAM code ${this.rstCode})`;
-    call.reject(new GrpcCallError(GrpcStatus.UNAVAILABLE, why, codec.method));
+    call.reject(new GrpcCallError(Status.UNAVAILABLE, why, codec.method));
   }
 }
 
@@ -184,7 +147,6 @@ export class LeanGrpcClient {
   private readonly sessions: (http2.ClientHttp2Session | null)[];
   private next = 0;
   private readonly codecs = new Map<string, Codec>();
-  private readonly service: { methods: Record<string, { requestType: string; responseType: string }>; lookupType(name: string): MessageType };
   private closed = false;
 
   /** `address`: host:port of the server. */
@@ -193,21 +155,21 @@ export class LeanGrpcClient {
     this.host = address.slice(0, at).replace(/^\[|\]$/g, '');
     this.port = Number(address.slice(at + 1));
     this.sessions = Array.from({ length: Math.max(1, options.sessions ?? 1) }, () => null);
-    this.service = (protoRoot as unknown as { lookupService(n: string): LeanGrpcClient['service'] }).lookupService(SERVICE);
+    for (const { name, requestType, responseType } of serviceMethods(SERVICE)) {
+      const headers = { ':method': 'POST', ':path': `/${SERVICE}/${name}`, 'content-type': 'application/grpc', te: 'trailers' };
+      this.codecs.set(name, { method: name, headers, requestType, responseType });
+    }
   }
 
   /** Calls `method` with `request`; rejects with a GrpcCallError on a non-OK status (CANCELLED if `signal` aborted it). */
   call<M extends MethodName>(method: M, request: RequestOf<M>, signal?: AbortSignal): Promise<ResponseOf<M>> {
-    const codec = this.codecs.get(method) ?? this.codec(method);
-    if (signal?.aborted) return Promise.reject(new GrpcCallError(GrpcStatus.CANCELLED, 'call cancelled before it started', method));
+    const codec = this.codecs.get(method);
+    if (!codec) return Promise.reject(new Error(`${SERVICE} has no method ${method}`));
+    if (signal?.aborted) return Promise.reject(new GrpcCallError(Status.CANCELLED, 'call cancelled before it started', method));
     let stream: http2.ClientHttp2Stream;
     let frame: Buffer;
     try {
-      const message = codec.requestType.encode(request).finish();
-      frame = Buffer.allocUnsafe(5 + message.length);
-      frame[0] = 0;
-      frame.writeUInt32BE(message.length, 1);
-      frame.set(message, 5);
+      frame = frameMessage(codec.requestType.encode(request).finish());
       stream = this.session().request(codec.headers);
     } catch (err) {
       return Promise.reject(err);
@@ -235,24 +197,6 @@ export class LeanGrpcClient {
         return new Promise<void>((resolve) => s.close(() => resolve()));
       }),
     );
-  }
-
-  private codec(method: string): Codec {
-    const m = this.service.methods[method];
-    if (!m) throw new Error(`${SERVICE} has no method ${method}`);
-    const codec: Codec = {
-      method,
-      headers: {
-        ':method': 'POST',
-        ':path': `/${SERVICE}/${method}`,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      },
-      requestType: this.service.lookupType(m.requestType),
-      responseType: this.service.lookupType(m.responseType),
-    };
-    this.codecs.set(method, codec);
-    return codec;
   }
 
   /** The next session round-robin, (re)connected if it is missing or going away. */

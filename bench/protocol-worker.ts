@@ -18,7 +18,8 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
-import { GrpcStatus, LeanGrpcClient, type MethodName, type RequestOf, type ResponseOf } from './lean-grpc-client';
+import { LeanGrpcClient, type MethodName, type RequestOf, type ResponseOf } from './lean-grpc-client';
+import { Status } from '../devserver/transport/grpc-wire';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PollWorkflowTaskResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -30,8 +31,6 @@ const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_KIND_STICKY = 2;
 const COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK = 1;
 const COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION = 4;
-/** gRPC status code of a stale task. */
-const NOT_FOUND = 5;
 
 const ACTIVITIES = 3;
 const STICKY_SCHEDULE_TO_START = msToTs('10s');
@@ -167,7 +166,7 @@ export class ProtocolWorker {
     try {
       return await this.call(method, request, this.stopPolls.signal);
     } catch (e) {
-      if (this.stopping || isGrpcCode(e, GrpcStatus.CANCELLED)) return null;
+      if (this.stopping || isGrpcCode(e, Status.CANCELLED)) return null;
       this.stats.errors++;
       this.log(`${method} failed: ${(e as Error).message}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -181,7 +180,7 @@ export class ProtocolWorker {
       return await fn();
     } catch (e) {
       if (runId) this.runs.delete(runId);
-      if (isGrpcCode(e, NOT_FOUND)) {
+      if (isGrpcCode(e, Status.NOT_FOUND)) {
         this.stats.staleTasks++;
         this.log(`${what}: stale task skipped (${(e as Error).message})`);
         return null;

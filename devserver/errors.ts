@@ -3,7 +3,7 @@
  * maps `status` to the wire status and, where Temporal defines one, `details` to a google.rpc.Status detail
  * (`grpc-status-details-bin`) so the SDK raises its own typed errors (e.g. WorkflowExecutionAlreadyStartedError).
  */
-import { Status as GrpcStatus } from './transport/grpc-server';
+import { Status as GrpcStatus } from './transport/grpc-wire';
 
 export { GrpcStatus };
 /** A gRPC status code (GrpcStatus.*). */

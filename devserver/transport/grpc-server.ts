@@ -11,27 +11,7 @@
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
-
-/** gRPC status codes (the wire values). */
-export const Status = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
+import { encodeGrpcMessage, frameMessage, Status, unframeMessage } from './grpc-wire';
 
 /** A call's outcome other than OK: what goes into the grpc-status, grpc-message and details trailers. */
 export class RpcStatus extends Error {
@@ -68,16 +48,6 @@ export interface GrpcServerOptions {
 
 const ACCEPT_ENCODING = 'identity,deflate,gzip';
 
-/** Percent-encodes a grpc-message as the gRPC spec says: bytes outside printable ASCII, and '%'. */
-export function encodeGrpcMessage(message: string): string {
-  if (/^[\x20-\x24\x26-\x7e]*$/.test(message)) return message;
-  let out = '';
-  for (const byte of Buffer.from(message, 'utf8')) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
 function trailersOnly(stream: http2.ServerHttp2Stream, status: number, message: string, detailsBin?: Uint8Array) {
   if (stream.destroyed || stream.headersSent) return;
   const headers: http2.OutgoingHttpHeaders = {
@@ -97,10 +67,7 @@ function trailersOnly(stream: http2.ServerHttp2Stream, status: number, message: 
 
 function respondMessage(stream: http2.ServerHttp2Stream, body: Uint8Array) {
   if (stream.destroyed || stream.headersSent) return;
-  const frame = Buffer.allocUnsafe(5 + body.length);
-  frame[0] = 0;
-  frame.writeUInt32BE(body.length, 1);
-  frame.set(body, 5);
+  const frame = frameMessage(body);
   try {
     stream.respond(
       { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': ACCEPT_ENCODING, 'grpc-encoding': 'identity' },
@@ -121,11 +88,10 @@ function respondMessage(stream: http2.ServerHttp2Stream, body: Uint8Array) {
 
 /** The one message of a unary request: length-prefixed, decompressed per `grpc-encoding` if flagged. */
 function unaryMessage(body: Buffer, encoding: string | undefined, maxBytes: number): Uint8Array {
-  if (body.length < 5) throw new RpcStatus(Status.INTERNAL, 'the request carries no message');
-  const length = body.readUInt32BE(1);
-  if (body.length !== 5 + length) throw new RpcStatus(Status.INTERNAL, 'a unary request must carry exactly one message');
-  const payload = body.subarray(5);
-  if (body[0] === 0) return payload;
+  const frame = unframeMessage(body);
+  if ('error' in frame) throw new RpcStatus(Status.INTERNAL, `request: ${frame.error}`);
+  const { payload, compressed } = frame;
+  if (!compressed) return payload;
   if (encoding === 'gzip') return gunzipSync(payload, { maxOutputLength: maxBytes });
   if (encoding === 'deflate') return inflateSync(payload, { maxOutputLength: maxBytes });
   throw new RpcStatus(Status.UNIMPLEMENTED, `compression "${encoding ?? 'none'}" is not supported (accepted: ${ACCEPT_ENCODING})`);

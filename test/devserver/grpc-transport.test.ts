@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { encodeGrpcMessage, GrpcServer, RpcStatus, Status } from '../../devserver/transport/grpc-server';
+import { GrpcServer, RpcStatus } from '../../devserver/transport/grpc-server';
+import { encodeGrpcMessage, Status } from '../../devserver/transport/grpc-wire';
 
 const SERVICE = 'test.v1.EchoService';
 const utf8 = new TextEncoder();
