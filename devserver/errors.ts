@@ -97,6 +97,21 @@ export class WorkflowAlreadyStartedError extends DevServerError {
   }
 }
 
+/**
+ * A schedule id already in use: ALREADY_EXISTS + WorkflowExecutionAlreadyStartedFailure, as Temporal answers
+ * (its schedules are workflows) — the client raises ScheduleAlreadyRunning on the status.
+ */
+export class ScheduleAlreadyExistsError extends DevServerError {
+  constructor(scheduleId: string, createRequestId: string) {
+    super(
+      GrpcStatus.ALREADY_EXISTS,
+      'SCHEDULE_ALREADY_EXISTS',
+      `Schedule ${scheduleId} already exists and is running.`,
+      detail('WorkflowExecutionAlreadyStartedFailure', { startRequestId: createRequestId, runId: '' }),
+    );
+  }
+}
+
 /** NOT_FOUND + NotFoundFailure (workflow execution, activity, task token, update...). */
 export function notFound(message: string): NotFoundError {
   return new NotFoundError(message, detail('NotFoundFailure', {}));

@@ -22,6 +22,9 @@ import { adminHandlers } from './service/admin';
 import { PollerRegistry } from './engine/pollers';
 import { GrpcServer } from './transport/grpc-server';
 import { loadVisibility } from './visibility-adapter';
+import { scheduleHandlers } from './service/schedules';
+import { ScheduleRunner } from './schedules/runner';
+import { ScheduleVisibility } from './schedules/visibility';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -97,10 +100,14 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     },
   });
   const pollers = new PollerRegistry(() => engine.now());
+  const executions = executionHandlers(engine);
+  const scheduleVisibility = new ScheduleVisibility(db, visibilityModule);
+  const schedules = new ScheduleRunner(engine, executions, scheduleVisibility);
   const workflowService: Record<string, RpcHandler> = {
     ...(visibilityHandlers?.workflowService ?? {}),
     ...namespaceHandlers(engine),
-    ...executionHandlers(engine),
+    ...executions,
+    ...scheduleHandlers(engine, schedules, scheduleVisibility),
     ...historyHandlers(engine),
     ...taskHandlers(engine, queries),
     ...queryUpdateHandlers(engine, queries),
@@ -135,6 +142,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const host = opts.host ?? '127.0.0.1';
   const port = await server.listen(host, opts.port ?? 0);
   scheduler.start();
+  await schedules.start();
   logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
 
   let stopping: Promise<void> | null = null;
@@ -147,6 +155,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         engine.stopped = true;
         stopController.abort(); // long polls answer empty now
         await scheduler.stop();
+        await schedules.stop();
         await server.close(3000);
         await database.close();
       })();

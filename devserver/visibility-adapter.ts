@@ -31,6 +31,14 @@ export type VisibilityDocumenter = (db: Executor, rec: VisibilityRecord) => Prom
 export interface VisibilityModule {
   visibilityDocument: VisibilityDocumenter;
   deleteVisibility?: (tx: Executor, namespaceId: string, runId: string) => Promise<void>;
+  /** Upserts a row as a statement of its own (schedules' rows). */
+  recordVisibility?: (tx: Executor, rec: VisibilityRecord) => Promise<void>;
+  /** ListWorkflowExecutions' query over the rows (ListSchedules filters schedules' rows with it). */
+  listExecutions?: (
+    db: Executor,
+    namespaceId: string,
+    req: { query?: string | null; pageSize?: number | null; nextPageToken?: Uint8Array | null },
+  ) => Promise<{ executions: Record<string, unknown>[]; nextPageToken: Uint8Array }>;
   createVisibilityHandlers(deps: {
     db: Executor;
     resolveNamespace(name: string): Promise<{ id: string; name: string }>;

@@ -11,6 +11,7 @@ import { handleProtocolMessage, hasUndeliveredUpdates } from './updates';
 import { startChildCommand, signalExternalCommand, cancelExternalCommand } from './children';
 import * as store from '../storage/store';
 import { recordResetPoint } from './reset';
+import { nextCronRun, startCronRun } from './cron';
 import type { Engine } from './engine';
 
  
@@ -83,19 +84,29 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
       case CT.COMMAND_TYPE_CANCEL_TIMER:
         cancelTimer(ctx, cmd.cancelTimerCommandAttributes, completedId);
         break;
-      case CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      case CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION: {
+        const result = cmd.completeWorkflowExecutionCommandAttributes?.result ?? null;
+        const cron = nextCronRun(engine, ctx);
         closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_COMPLETED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, 'workflowExecutionCompletedEventAttributes', {
-          result: cmd.completeWorkflowExecutionCommandAttributes?.result ?? null,
+          result,
           workflowTaskCompletedEventId: completedId,
+          newExecutionRunId: cron?.runId ?? '',
         });
+        if (cron) await startCronRun(engine, ctx, cron, { result });
         break;
-      case CT.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      }
+      case CT.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION: {
+        const failure = cmd.failWorkflowExecutionCommandAttributes?.failure ?? null;
+        const cron = nextCronRun(engine, ctx);
         closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_FAILED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, 'workflowExecutionFailedEventAttributes', {
-          failure: cmd.failWorkflowExecutionCommandAttributes?.failure ?? null,
+          failure,
           retryState: enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
           workflowTaskCompletedEventId: completedId,
+          newExecutionRunId: cron?.runId ?? '',
         });
+        if (cron) await startCronRun(engine, ctx, cron, { failure });
         break;
+      }
       case CT.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
         closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_CANCELED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, 'workflowExecutionCanceledEventAttributes', {
           details: cmd.cancelWorkflowExecutionCommandAttributes?.details ?? null,

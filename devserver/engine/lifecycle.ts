@@ -79,6 +79,7 @@ export async function createRun(work: Work, p: NewRunParams): Promise<RunContext
     children: {},
     parent: p.parent,
     historySizeBytes: 0,
+    ...(p.cronSchedule ? { cronSchedule: p.cronSchedule } : {}),
   };
   const ctx = await work.newRun(state);
   ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, 'workflowExecutionStartedEventAttributes', {

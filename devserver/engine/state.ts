@@ -148,4 +148,6 @@ export interface RunState {
   /** Set on a run created by a reset. */
   lastResetTime?: number;
   originalStartTime?: number;
+  /** A cron workflow's schedule: each run is followed by the next (engine/cron.ts). */
+  cronSchedule?: string;
 }

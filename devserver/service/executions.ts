@@ -7,6 +7,7 @@ import type { RunContext, Work } from '../engine/context';
 import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/lifecycle';
 import { pendingActivityInfo } from '../engine/activities';
 import { resetPointsProto } from '../engine/reset';
+import { cronBackoffMs, cronSpec } from '../engine/cron';
 
  
 const ST = enums.WorkflowExecutionStatus;
@@ -95,7 +96,10 @@ async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, 
     searchAttributes: req.searchAttributes,
     retryPolicy: req.retryPolicy,
     cronSchedule: req.cronSchedule,
-    firstWorkflowTaskBackoffMs: msFromDur(req.workflowStartDelay),
+    // A cron workflow's first run waits for the first cron time.
+    firstWorkflowTaskBackoffMs: req.cronSchedule ? (cronBackoffMs(req.cronSchedule, work.now, work.now) ?? 0) : msFromDur(req.workflowStartDelay),
+    lastCompletionResult: req.lastCompletionResult,
+    continuedFailure: req.continuedFailure,
     priority: req.priority,
   });
   ctx.currentRun = { prev: curRunId };
@@ -108,6 +112,10 @@ function validateStart(req: any) {
   requireField(req.workflowType?.name, 'WorkflowType');
   requireField(req.taskQueue?.name, 'TaskQueue');
   if (req.workflowId.length > 1000) throw new InvalidArgumentError('WorkflowId exceeds length limit.');
+  if (req.cronSchedule) {
+    cronSpec(req.cronSchedule); // INVALID_ARGUMENT when malformed
+    if (msFromDur(req.workflowStartDelay) > 0) throw new InvalidArgumentError('CronSchedule and WorkflowStartDelay may not be used together.');
+  }
 }
 
 export function executionHandlers(engine: Engine): Record<string, RpcHandler> {

@@ -185,6 +185,15 @@ export interface ListResult {
   nextPageToken: Uint8Array;
 }
 
+/**
+ * As Temporal does, rows of a namespace division (schedules: TemporalNamespaceDivision = 'TemporalScheduler')
+ * are left out of lists and counts unless the query names TemporalNamespaceDivision.
+ */
+function divisionFilter(query: string | null | undefined): SQL[] {
+  if (query && /\bTemporalNamespaceDivision\b/.test(query)) return [];
+  return [sql`not (${t.searchAttributes} ? 'TemporalNamespaceDivision')`];
+}
+
 export async function listExecutions(db: Executor, namespaceId: string, req: ListRequest): Promise<ListResult> {
   const compiled = compileQuery(parseQuery(req.query ?? ''), await namespaceTypes(db, namespaceId), 'list');
   const keys = compiled.orderBy;
@@ -193,7 +202,7 @@ export async function listExecutions(db: Executor, namespaceId: string, req: Lis
     keys.map((k) => `${k.name} ${k.direction}`),
   );
   const pageSize = req.pageSize && req.pageSize > 0 ? Math.min(req.pageSize, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
-  const conditions: SQL[] = [sql`${t.namespaceId} = ${namespaceId}`];
+  const conditions: SQL[] = [sql`${t.namespaceId} = ${namespaceId}`, ...divisionFilter(req.query)];
   if (compiled.where) conditions.push(compiled.where);
   if (token) conditions.push(afterClause(keys, token.values));
   // Sort-key values as text for the page token; timestamps in a DateStyle/TimeZone-independent form.
@@ -227,7 +236,7 @@ export interface CountResult {
 
 export async function countExecutions(db: Executor, namespaceId: string, query: string | null | undefined): Promise<CountResult> {
   const compiled = compileQuery(parseQuery(query ?? ''), await namespaceTypes(db, namespaceId), 'count');
-  const conditions: SQL[] = [sql`${t.namespaceId} = ${namespaceId}`];
+  const conditions: SQL[] = [sql`${t.namespaceId} = ${namespaceId}`, ...divisionFilter(query)];
   if (compiled.where) conditions.push(compiled.where);
   if (compiled.groupBy.length === 0) {
     const [row] = await db

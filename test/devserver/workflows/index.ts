@@ -300,3 +300,4 @@ export async function withMarkers(x: string): Promise<string> {
   return v;
 }
 export * from './ops';
+export * from './schedules';
