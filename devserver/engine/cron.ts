@@ -7,7 +7,6 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { decodeB64, enums, Memo, msFromDur, SearchAttributes } from '../proto';
-import * as store from '../storage/store';
 import { SpecError } from '../schedules/calendar';
 import { canonicalizeSpec, CompiledSpec } from '../schedules/spec';
 import type { RunContext } from './context';
@@ -62,7 +61,7 @@ export async function startCronRun(
   const s = ctx.state;
   const started = (await ctx.readEvent(1)).workflowExecutionStartedEventAttributes;
   s.newExecutionRunId = next.runId;
-  await createRun(ctx.work, {
+  const nextRun = await createRun(ctx.work, {
     namespaceId: s.namespaceId,
     namespace: s.namespace,
     workflowId: s.workflowId,
@@ -88,5 +87,6 @@ export async function startCronRun(
     firstWorkflowTaskBackoffMs: next.backoffMs,
     cronSchedule: s.cronSchedule,
   });
-  await store.setCurrentRun(ctx.tx, s.namespaceId, s.workflowId, next.runId);
+  // Set by compare-and-set in the new run's own write (the unit commits both runs in one transaction).
+  nextRun.currentRun = { prev: s.runId };
 }

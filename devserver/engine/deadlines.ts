@@ -7,9 +7,15 @@ import { timerFired } from './timers';
 import { activityTimeoutFired, retryTimerFired } from './activities';
 import { stickyTimeout, timeoutWorkflowTask } from './workflow-task';
 import { firstWftBackoff, timeoutRun } from './lifecycle';
+import { nextCronRun, startCronRun } from './cron';
 
  
 const RUNNING = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+/** What the next run of a timed-out cron workflow sees as its continued failure (as Temporal sends it). */
+const CRON_TIMEOUT_FAILURE = {
+  message: 'workflow timeout',
+  timeoutFailureInfo: { timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE },
+};
 
 /**
  * Optimistic unit: the deadline row is deleted in the run's write statement (so it is applied exactly once);
@@ -26,7 +32,7 @@ export async function fireDeadline(engine: Engine, row: store.DeadlineRow): Prom
           noop = true;
           return;
         }
-        apply(engine, ctx, row);
+        await apply(engine, ctx, row);
         if (ctx.dirty) ctx.consumeDeadlineId = row.id;
         else noop = true;
       },
@@ -39,7 +45,7 @@ export async function fireDeadline(engine: Engine, row: store.DeadlineRow): Prom
   if (noop) await store.takeDeadline(engine.db, row.id);
 }
 
-function apply(engine: Engine, ctx: RunContext, row: store.DeadlineRow): void {
+async function apply(engine: Engine, ctx: RunContext, row: store.DeadlineRow): Promise<void> {
   {
     const p = row.payload as any;
     switch (row.kind) {
@@ -58,9 +64,12 @@ function apply(engine: Engine, ctx: RunContext, row: store.DeadlineRow): void {
       case 'wft-sticky-timeout':
         stickyTimeout(ctx, p.sched);
         break;
-      case 'run-timeout':
-        timeoutRun(ctx);
+      case 'run-timeout': {
+        const cron = nextCronRun(engine, ctx);
+        timeoutRun(ctx, cron?.runId);
+        if (cron && ctx.state.status !== RUNNING) await startCronRun(engine, ctx, cron, { failure: CRON_TIMEOUT_FAILURE });
         break;
+      }
       case 'first-wft':
         firstWftBackoff(ctx);
         break;

@@ -111,8 +111,10 @@ export async function createRun(work: Work, p: NewRunParams): Promise<RunContext
     workflowId: p.workflowId,
     priority: p.priority ?? null,
   });
-  if (runTimeoutMs > 0) ctx.addDeadline('run-timeout', now + runTimeoutMs, {}, 'run');
-  if (executionExpiresAt > 0 && executionExpiresAt < now + (runTimeoutMs || Infinity))
+  // The run timeout counts from the end of the first workflow task backoff (start delay, cron wait).
+  const runStart = now + (p.firstWorkflowTaskBackoffMs ?? 0);
+  if (runTimeoutMs > 0) ctx.addDeadline('run-timeout', runStart + runTimeoutMs, {}, 'run');
+  if (executionExpiresAt > 0 && executionExpiresAt < runStart + (runTimeoutMs || Infinity))
     ctx.addDeadline('run-timeout', executionExpiresAt, {}, 'run');
   if (p.firstWorkflowTaskBackoffMs && p.firstWorkflowTaskBackoffMs > 0) {
     ctx.addDeadline('first-wft', now + p.firstWorkflowTaskBackoffMs, {}, 'run');
@@ -169,16 +171,18 @@ export function terminateRun(ctx: RunContext, reason: string, details: any, iden
   });
 }
 
-export function timeoutRun(ctx: RunContext): void {
+/** Times the run out when its run or execution timeout has passed; `newExecutionRunId` names a cron run that follows. */
+export function timeoutRun(ctx: RunContext, newExecutionRunId = ''): void {
   const s = ctx.state;
   if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return;
   const now = ctx.now;
-  const runDeadline = s.runTimeoutMs > 0 ? s.startTime + s.runTimeoutMs : Infinity;
+  const runDeadline = s.runTimeoutMs > 0 ? s.executionTime + s.runTimeoutMs : Infinity;
   const execDeadline = s.executionExpiresAt > 0 ? s.executionExpiresAt : Infinity;
   if (now < Math.min(runDeadline, execDeadline)) return;
   failInflightWorkflowTask(ctx, enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND);
   closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, ET.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, 'workflowExecutionTimedOutEventAttributes', {
     retryState: enums.RetryState.RETRY_STATE_TIMEOUT,
+    newExecutionRunId,
   });
 }
 

@@ -208,7 +208,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
         },
         workflowExtendedInfo: {
           executionExpirationTime: s.executionExpiresAt ? tsFromMs(s.executionExpiresAt) : null,
-          runExpirationTime: s.runTimeoutMs ? tsFromMs(s.startTime + s.runTimeoutMs) : null,
+          runExpirationTime: s.runTimeoutMs ? tsFromMs(s.executionTime + s.runTimeoutMs) : null,
           cancelRequested: s.cancelRequested,
           lastResetTime: s.lastResetTime ? tsFromMs(s.lastResetTime) : null,
           originalStartTime: tsFromMs(s.originalStartTime ?? s.startTime),

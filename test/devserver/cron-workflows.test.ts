@@ -93,6 +93,28 @@ describe('cron workflows', () => {
     expect(String(err?.cause?.name ?? err?.name)).toMatch(/Terminated/);
   });
 
+  it('a run that times out is followed by the next one, which sees the timeout as its continued failure', async () => {
+    const workflowId = uid('cron-timeout');
+    const handle = await env.client.workflow.start('scheduledTask', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: ['block'],
+      cronSchedule: '* * * * * * *',
+      workflowRunTimeout: '1s',
+    });
+    const chain = await waitFor(async () => {
+      const r = await runs(workflowId);
+      return r.some((x) => x.status === 'TIMED_OUT') && r.length >= 2 && r;
+    }, 20_000);
+    await handle.terminate('stop');
+    const timedOut = chain.find((x) => x.status === 'TIMED_OUT')!;
+    const next = chain.find((x) => x.started.continuedExecutionRunId === timedOut.runId)!;
+    expect(Number(timedOut.last.eventType)).toBe(ET.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
+    expect(timedOut.last.workflowExecutionTimedOutEventAttributes?.newExecutionRunId).toBe(next.runId);
+    expect(next.started.initiator).toBe(INITIATOR.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+    expect(next.started.continuedFailure?.message).toBe('workflow timeout');
+  });
+
   it('a malformed cron schedule is refused with INVALID_ARGUMENT', async () => {
     const err = await env.client.workflow
       .start('cronCounter', { taskQueue: env.taskQueue, workflowId: uid('badcron'), args: [0], cronSchedule: '61 * * * *' })

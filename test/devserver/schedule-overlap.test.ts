@@ -20,7 +20,7 @@ const MINUTE = 60_000;
 async function pausedSchedule(overlap: ScheduleOverlapPolicy): Promise<{ h: ScheduleHandle; base: string }> {
   const base = uid('ov');
   const h = await env.client.schedule.create({
-    scheduleId: uid(`sched-${overlap.toLowerCase()}`),
+    scheduleId: uid(`sched-${String(overlap).toLowerCase()}`),
     spec: { intervals: [{ every: '1m' }] },
     action: { type: 'startWorkflow', workflowType: 'scheduledTask', args: ['block'], taskQueue: env.taskQueue, workflowId: base },
     policies: { overlap },
