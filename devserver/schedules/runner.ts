@@ -9,7 +9,7 @@
  */
 import type { Engine } from '../engine/engine';
 import type { RpcHandler } from '../errors';
-import { decodeB64, encodeB64, enums, Failure, Payloads } from '../proto';
+import { decodeB64, encodeB64, enums, Failure, Payloads, type TemporalTypes } from '../proto';
 import type { RunState } from '../engine/state';
 import {
   canTakeAction,
@@ -243,8 +243,12 @@ export class ScheduleRunner {
     return s;
   }
 
-  private async startWorkflow(r: ScheduleRecord, action: any, start: BufferedStart): Promise<{ workflowId: string; runId: string }> {
-    const sw = action?.startWorkflow;
+  private async startWorkflow(
+    r: ScheduleRecord,
+    action: TemporalTypes.api.schedule.v1.IScheduleAction,
+    start: BufferedStart,
+  ): Promise<{ workflowId: string; runId: string }> {
+    const sw = action.startWorkflow!;
     const ns = await this.engine.namespaceById(r.namespaceId);
     const workflowId = `${sw.workflowId}-${slotSuffix(start.nominal)}`;
     const allowAll = start.overlap === OVERLAP.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL;

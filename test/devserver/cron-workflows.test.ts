@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { CronRunInfo } from './workflows/schedules';
 import { startEnv, uid, waitFor, type TestEnv } from './helpers';
 
 const ET = temporal.api.enums.v1.EventType;
