@@ -8,7 +8,7 @@
  * after a crash between the start and the state write records the existing workflow instead of starting twice.
  */
 import type { Engine } from '../engine/engine';
-import type { RpcHandler } from '../errors';
+import { DevServerError, type RpcHandler } from '../errors';
 import { decodeB64, encodeB64, enums, Failure, Payloads, type TemporalTypes } from '../proto';
 import type { RunState } from '../engine/state';
 import {
@@ -25,7 +25,7 @@ import {
 } from './model';
 import * as store from './store';
 import { transition } from './transitions';
-import type { ScheduleVisibility } from './visibility';
+import { jsonPayload, type ScheduleVisibility } from './visibility';
 
 const ST = enums.WorkflowExecutionStatus;
 const REUSE = enums.WorkflowIdReusePolicy;
@@ -36,12 +36,6 @@ const key = (namespaceId: string, id: string) => `${namespaceId}/${id}`;
 /** RFC 3339 in UTC, whole seconds (Go's time.RFC3339 of the truncated nominal time). */
 export const slotSuffix = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-function jsonPayload(value: unknown, type: string) {
-  return {
-    metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from(type) },
-    data: Buffer.from(JSON.stringify(value)),
-  };
-}
 
 export class ScheduleConflictError extends Error {
   readonly code = 'SCHEDULE_CONCURRENT_UPDATE';
@@ -105,14 +99,19 @@ export class ScheduleRunner {
       for (;;) {
         if (this.stopped) return;
         const due = await store.dueSchedules(this.engine.db, new Date(this.engine.now()), 100);
+        let failed = false;
         for (const d of due) {
           try {
             await this.step(d.namespaceId, d.scheduleId);
           } catch (e) {
+            // The others still run; this one stays due and is tried again.
+            failed = true;
             this.engine.logger.error(`schedule ${d.scheduleId} failed; retrying in 1s`, e);
-            this.wake(this.engine.now() + 1000);
-            return;
           }
+        }
+        if (failed) {
+          this.wake(this.engine.now() + 1000);
+          return;
         }
         if (due.length < 100) break;
       }
@@ -191,6 +190,7 @@ export class ScheduleRunner {
         if (!canTakeAction(r, start.manual, true)) continue;
         transition(r.scheduleId, r, start.manual ? 'takeManualAction' : 'takeAction', now);
         const ref = await this.startWorkflow(r, action, start);
+        if (!ref) continue;
         recordAction(r, start, ref, tracked);
         // Watched at once: the workflow may close before this step's write (its wake-up queues behind the lock).
         if (tracked) this.watch(r);
@@ -247,7 +247,7 @@ export class ScheduleRunner {
     r: ScheduleRecord,
     action: TemporalTypes.api.schedule.v1.IScheduleAction,
     start: BufferedStart,
-  ): Promise<{ workflowId: string; runId: string }> {
+  ): Promise<{ workflowId: string; runId: string } | null> {
     const sw = action.startWorkflow!;
     const ns = await this.engine.namespaceById(r.namespaceId);
     const workflowId = `${sw.workflowId}-${slotSuffix(start.nominal)}`;
@@ -282,8 +282,13 @@ export class ScheduleRunner {
       const res = await this.executions.StartWorkflowExecution(req, new AbortController().signal);
       return { workflowId, runId: String(res.runId) };
     } catch (e) {
+      // A start the server refuses (bad input, unknown namespace…) is dropped, as Temporal's scheduler does.
+      if (e instanceof DevServerError && e.code !== 'WORKFLOW_ALREADY_STARTED') {
+        this.engine.logger.warn(`schedule ${r.scheduleId}: start of ${workflowId} refused: ${e.message}`);
+        return null;
+      }
       // The slot's workflow exists: this step is a retry after a crash (or a trigger in the same second).
-      if ((e as { code?: string }).code !== 'WORKFLOW_ALREADY_STARTED') throw e;
+      if (!(e instanceof DevServerError)) throw e;
       const runId = await this.engine.resolveRunId(r.namespaceId, workflowId);
       return { workflowId, runId: runId ?? '' };
     }

@@ -18,7 +18,8 @@ const SCHEDULER_WORKFLOW_TYPE = 'temporal-sys-scheduler-workflow';
 
 type IPayload = TemporalTypes.api.common.v1.IPayload;
 
-const json = (value: unknown, type: string): IPayload => ({
+/** A search attribute value as the SDK encodes it (json/plain with its type). */
+export const jsonPayload = (value: unknown, type: string): IPayload => ({
   metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from(type) },
   data: Buffer.from(JSON.stringify(value)),
 });
@@ -54,8 +55,8 @@ export class ScheduleVisibility {
       memo: decodeB64(Memo, r.memo),
       searchAttributes: {
         ...own,
-        TemporalNamespaceDivision: json(SCHEDULER_DIVISION, 'Keyword'),
-        TemporalSchedulePaused: json(isPaused(r), 'Bool'),
+        TemporalNamespaceDivision: jsonPayload(SCHEDULER_DIVISION, 'Keyword'),
+        TemporalSchedulePaused: jsonPayload(isPaused(r), 'Bool'),
       },
     };
     await this.module.recordVisibility(this.db, rec);

@@ -165,6 +165,24 @@ describe('lifecycle', () => {
     await h.delete();
     expect(await h.describe().catch((e) => e)).toBeInstanceOf(ScheduleNotFoundError);
     expect(await h.delete().catch((e) => e)).toBeInstanceOf(ScheduleNotFoundError);
+
+    // The same create request again (a retry) succeeds; another request for the id is ALREADY_EXISTS.
+    const svc = env.connection.workflowService;
+    const req = {
+      namespace: 'default',
+      scheduleId: uid('retry'),
+      requestId: uid('req'),
+      schedule: {
+        spec: { interval: [{ interval: { seconds: 3600 as never } }] },
+        action: { startWorkflow: { workflowId: uid('w'), workflowType: { name: 'scheduledTask' }, taskQueue: { name: env.taskQueue } } },
+      },
+    };
+    const first = await svc.createSchedule(req);
+    const again = await svc.createSchedule(req);
+    expect(Buffer.from(again.conflictToken!).equals(Buffer.from(first.conflictToken!))).toBe(true);
+    const other = await svc.createSchedule({ ...req, requestId: uid('req2') }).catch((e) => e);
+    expect(other.code).toBe(6); // ALREADY_EXISTS
+    await svc.deleteSchedule({ namespace: 'default', scheduleId: req.scheduleId });
   });
 
   it('update replaces spec, action and policies; pause/unpause set notes; trigger starts at once even when paused', async () => {
