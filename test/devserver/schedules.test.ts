@@ -52,7 +52,7 @@ describe('spec kinds', () => {
     const h = await create({
       scheduleId,
       spec: { intervals: [{ every: '2s' }] },
-      action: { ...action('ok', base), memo: { from: 'schedule-action' } },
+      action: { ...action('ok', base), memo: { from: 'schedule-action' }, searchAttributes: { SchedTeam: ['wf-kw'] } },
       memo: { owner: 'team-a' },
       searchAttributes: { SchedTeam: ['sched-kw'] },
     });
@@ -76,6 +76,7 @@ describe('spec kinds', () => {
     const wd = await started.describe();
     expect(wd.memo).toEqual({ from: 'schedule-action' });
     expect(wd.searchAttributes.TemporalScheduledById).toEqual([scheduleId]);
+    expect(wd.searchAttributes.SchedTeam).toEqual(['wf-kw']);
     expect((wd.searchAttributes.TemporalScheduledStartTime as Date[])[0].getTime()).toBe(d.info.recentActions[0].scheduledAt.getTime());
   });
 
