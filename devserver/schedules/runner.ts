@@ -69,8 +69,14 @@ export class ScheduleRunner {
   }
 
   async start(): Promise<void> {
-    for (const r of await store.allSchedules(this.engine.db)) this.watch(r);
+    const tracking: ScheduleRecord[] = [];
+    for (const r of await store.allSchedules(this.engine.db)) {
+      this.watch(r);
+      if (r.runningWorkflows.length > 0) tracking.push(r);
+    }
     this.kick();
+    // A tracked workflow may have closed just before a crash, its wake-up lost: look at those schedules once.
+    for (const r of tracking) void this.step(r.namespaceId, r.scheduleId).catch((e) => this.engine.logger.error(`schedule ${r.scheduleId} failed`, e));
   }
 
   async stop(): Promise<void> {
