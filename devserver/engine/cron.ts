@@ -83,7 +83,8 @@ export async function startCronRun(
     continuedExecutionRunId: s.runId,
     initiator: enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE,
     continuedFailure: outcome.failure ?? null,
-    lastCompletionResult: outcome.result ?? started?.lastCompletionResult ?? null,
+    // A failure keeps the previous result (as Temporal's SetupNewWorkflowForRetryOrCron does).
+    lastCompletionResult: (outcome.failure ? started?.lastCompletionResult : outcome.result) ?? null,
     firstWorkflowTaskBackoffMs: next.backoffMs,
     cronSchedule: s.cronSchedule,
   });
