@@ -120,6 +120,11 @@ export function processTimeRange(r: ScheduleRecord, spec: CompiledSpec, start: n
       r.missedCatchupWindow++;
       continue;
     }
+    if (r.buffered.length >= MAX_BUFFER) {
+      // A full buffer ends the range (a long backfill or downtime must not spin through every slot).
+      r.bufferDropped++;
+      return spec.next(end)?.next ?? null;
+    }
     addStart(r, next.nominal, next.next, overlap, manual);
   }
   return next?.next ?? null;

@@ -4,7 +4,7 @@
  * backfill, pause, unpause).
  */
 import { InvalidArgumentError } from '../errors';
-import { encodeB64, Memo, msFromDur, SearchAttributes, type TemporalTypes } from '../proto';
+import { encodeB64, enums, Memo, msFromDur, SearchAttributes, type TemporalTypes } from '../proto';
 import { SpecError } from './calendar';
 import { addStart, compile, processTimeRange, ScheduleAction, type ScheduleRecord } from './model';
 import { canonicalizeSpec, type CanonicalSpec } from './spec';
@@ -40,19 +40,32 @@ function nonEmpty(type: typeof Memo | typeof SearchAttributes, value: { fields?:
   return m && Object.keys(m).length > 0 ? encodeB64(type, value) : undefined;
 }
 
+const OVERLAP_POLICIES = new Set<number>(Object.values(enums.ScheduleOverlapPolicy).filter((v): v is number => typeof v === 'number'));
+const MAX_NOTES = 1000;
+
+function validOverlap(p: number | null | undefined): number {
+  if (p != null && !OVERLAP_POLICIES.has(p)) throw new InvalidArgumentError(`Unknown schedule overlap policy ${p}.`);
+  return p ?? 0;
+}
+
+function validNotes(notes: string | null | undefined): string {
+  if ((notes ?? '').length > MAX_NOTES) throw new InvalidArgumentError(`Schedule notes exceed ${MAX_NOTES} characters.`);
+  return notes ?? '';
+}
+
 /** Applies spec, action, policies and state of a schedule (create and update). */
 function applySchedule(r: ScheduleRecord, schedule: ISchedule, now: number, creating: boolean): void {
   r.spec = validSpec(schedule);
   r.action = validAction(schedule);
   const p = schedule.policies ?? {};
-  r.overlapPolicy = p.overlapPolicy ?? 0;
+  r.overlapPolicy = validOverlap(p.overlapPolicy);
   r.catchupWindowMs = msFromDur(p.catchupWindow);
   r.pauseOnFailure = !!p.pauseOnFailure;
   const st = schedule.state ?? {};
   const paused = !!st.paused;
   if (creating) transition(r.scheduleId, r, paused ? 'createPaused' : 'create', now);
   else transition(r.scheduleId, r, paused ? 'updatePaused' : 'update', now);
-  r.notes = st.notes ?? '';
+  r.notes = validNotes(st.notes);
   r.limitedActions = !!st.limitedActions;
   r.remainingActions = Number(st.remainingActions ?? 0);
 }
@@ -108,27 +121,31 @@ export function validatePatch(patch: ISchedulePatch | null | undefined): void {
     if (msFromDur(b.endTime) < msFromDur(b.startTime)) throw new InvalidArgumentError('Backfill end time is before its start time.');
   }
   if (patch?.pause && patch.unpause) throw new InvalidArgumentError('A patch cannot both pause and unpause a schedule.');
+  validOverlap(patch?.triggerImmediately?.overlapPolicy);
+  for (const b of patch?.backfillRequest ?? []) validOverlap(b.overlapPolicy);
+  validNotes(patch?.pause);
+  validNotes(patch?.unpause);
 }
 
 export function applyPatch(r: ScheduleRecord, patch: ISchedulePatch | null | undefined, now: number): void {
   if (!patch) return;
   if (patch.triggerImmediately) {
     const at = patch.triggerImmediately.scheduledTime ? msFromDur(patch.triggerImmediately.scheduledTime) : now;
-    addStart(r, at, at, patch.triggerImmediately.overlapPolicy ?? 0, true);
+    addStart(r, at, at, validOverlap(patch.triggerImmediately.overlapPolicy), true);
   }
   const spec = patch.backfillRequest?.length ? compile(r) : null;
   for (const b of patch.backfillRequest ?? []) {
     // The start is inclusive (Temporal's InclusiveBackfillStartTime).
-    processTimeRange(r, spec!, msFromDur(b.startTime) - 1, msFromDur(b.endTime), b.overlapPolicy ?? 0, true);
+    processTimeRange(r, spec!, msFromDur(b.startTime) - 1, msFromDur(b.endTime), validOverlap(b.overlapPolicy), true);
   }
   if (patch.pause) {
     transition(r.scheduleId, r, 'pause', now);
-    r.notes = patch.pause;
+    r.notes = validNotes(patch.pause);
     r.conflictToken++;
   }
   if (patch.unpause) {
     transition(r.scheduleId, r, 'unpause', now);
-    r.notes = patch.unpause;
+    r.notes = validNotes(patch.unpause);
     r.conflictToken++;
   }
 }

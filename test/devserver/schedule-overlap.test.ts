@@ -69,6 +69,21 @@ describe('overlap policies', () => {
     await describeWhen(h, (x) => x.info.runningActions.length === 0);
   });
 
+  it('a backfill longer than the buffer is cut off at 1000 starts (counted as dropped); an unknown policy is refused', async () => {
+    const { h } = await pausedSchedule('SKIP');
+    const end = Math.floor(Date.now() / MINUTE) * MINUTE - MINUTE;
+    await h.backfill({ start: new Date(end - 1999 * MINUTE), end: new Date(end) });
+    const d = await describeWhen(h, (x) => x.info.numActionsTaken === 1);
+    expect(d.info.numActionsSkippedOverlap).toBe(999);
+    expect(d.raw.info?.bufferDropped?.toString()).toBe('1');
+    const err = await env.connection.workflowService
+      .patchSchedule({ namespace: 'default', scheduleId: h.scheduleId, patch: { triggerImmediately: { overlapPolicy: 42 as never } } })
+      .catch((e) => e);
+    expect(err.code).toBe(3); // INVALID_ARGUMENT
+    expect(err.details).toMatch(/Unknown schedule overlap policy 42/);
+    await release(ids(d)[0]);
+  });
+
   it('BUFFER_ONE keeps one start for when the running one closes', async () => {
     const { h, base } = await pausedSchedule('BUFFER_ONE');
     const slots = await backfillFive(h);
