@@ -237,6 +237,7 @@ async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedI
     continuedFailure: a.failure,
     lastCompletionResult: a.lastCompletionResult,
     firstWorkflowTaskBackoffMs: msFromDur(a.backoffStartInterval),
+    cronSchedule: s.cronSchedule, // a cron workflow that continues as new stays on its schedule
   });
   if (s.resetPoints?.length) next.state.resetPoints = structuredClone(s.resetPoints);
   await store.setCurrentRun(ctx.tx, s.namespaceId, s.workflowId, newRunId);
