@@ -71,9 +71,10 @@ describe('connect', () => {
   });
 
   it('unimplemented RPCs answer UNIMPLEMENTED naming the method', async () => {
-    const err = await grpcError(connection.workflowService.listSchedules({ namespace: 'default' }));
+    // (Schedules are implemented now; batch operations are not.)
+    const err = await grpcError(connection.workflowService.startBatchOperation({ namespace: 'default', jobId: 'j' }));
     expect(err.code).toBe(status.UNIMPLEMENTED);
-    expect(err.details).toContain('ListSchedules');
+    expect(err.details).toContain('StartBatchOperation');
     const op = await grpcError(connection.operatorService.listClusters({}));
     expect(op.code).toBe(status.UNIMPLEMENTED);
     expect(op.details).toContain('ListClusters');

@@ -34,6 +34,8 @@ beforeAll(async () => {
     drop = async () => rmSync(dir, { recursive: true, force: true });
   }
   port = await freePort();
+  // Half past the hour: the next hourly slot is 30 minutes away, whenever the test runs.
+  offset = Math.floor(Date.now() / HOUR) * HOUR + HOUR / 2 - Date.now();
 });
 afterAll(async () => {
   await drop();
