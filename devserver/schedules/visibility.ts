@@ -62,6 +62,13 @@ export class ScheduleVisibility {
     await this.module.recordVisibility(this.db, rec);
   }
 
+  /** Refuses unregistered search attributes (of the schedule or its action), as Temporal does at create and update. */
+  async validate(namespaceId: string, ...maps: (Record<string, IPayload> | null | undefined)[]): Promise<void> {
+    const check = this.module?.validateSearchAttributes;
+    if (!check) return;
+    for (const m of maps) if (m && Object.keys(m).length > 0) await check(this.db, namespaceId, m);
+  }
+
   async delete(namespaceId: string, scheduleId: string): Promise<void> {
     await this.module?.deleteVisibility?.(this.db, namespaceId, rowId({ scheduleId }));
   }

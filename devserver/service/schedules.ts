@@ -46,6 +46,7 @@ export function scheduleHandlers(engine: Engine, runner: ScheduleRunner, visibil
       const now = engine.now();
       const r = newRecord(req, ns.id, now);
       validatePatch(req.initialPatch);
+      await visibility.validate(ns.id, req.searchAttributes?.indexedFields, req.schedule?.action?.startWorkflow?.searchAttributes?.indexedFields);
       const requestId = req.requestId || engine.ids.requestId();
       r.createRequestId = requestId;
       const created = await runner.locked(ns.id, r.scheduleId, async () => {
@@ -79,6 +80,7 @@ export function scheduleHandlers(engine: Engine, runner: ScheduleRunner, visibil
       const ns = await engine.namespace(req.namespace);
       if (!req.schedule) throw new InvalidArgumentError('Schedule is not set on request.');
       const expected = tokenOf(req.conflictToken);
+      await visibility.validate(ns.id, req.searchAttributes?.indexedFields, req.schedule.action?.startWorkflow?.searchAttributes?.indexedFields);
       await change(ns.id, req.scheduleId ?? '', (r) => {
         if (expected != null && expected !== r.conflictToken)
           throw new FailedPreconditionError(`schedule ${r.scheduleId} was changed since the conflict token was read`);

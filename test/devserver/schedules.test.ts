@@ -211,6 +211,16 @@ describe('lifecycle', () => {
     expect(await env.client.workflow.getHandle(d.info.recentActions[0].action.workflow.workflowId).result()).toMatch(/^done:/);
   });
 
+  it('unregistered search attributes on the schedule or its action are refused', async () => {
+    for (const opts of [{ searchAttributes: { NoSuchAttr: ['x'] } }, { action: { ...action('ok'), searchAttributes: { NoSuchAttr: ['x'] } } }]) {
+      const err = await env.client.schedule
+        .create({ scheduleId: uid('badsa'), spec: { intervals: [{ every: '1h' }] }, action: action('ok'), ...opts })
+        .catch((e) => e);
+      expect(err?.cause?.code).toBe(3); // INVALID_ARGUMENT
+      expect(String(err?.cause?.details)).toMatch(/NoSuchAttr/);
+    }
+  });
+
   it('pause on failure pauses the schedule when a started workflow fails', async () => {
     const h = await create({ scheduleId: uid('pof'), spec: { intervals: [{ every: '1h' }] }, action: action('fail'), policies: { pauseOnFailure: true } });
     // The client triggers with ALLOW_ALL by default, whose starts are not tracked (as in Temporal): SKIP is.
