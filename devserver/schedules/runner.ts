@@ -62,7 +62,7 @@ export class ScheduleRunner {
   ) {
     engine.runListeners.push((ctx) => {
       const s = ctx.state;
-      if (s.status === ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return;
+      if (this.stopped || s.status === ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return;
       const w = this.watches.get(key(s.namespaceId, s.workflowId));
       if (w) void this.step(w.namespaceId, w.scheduleId).catch((e) => this.engine.logger.error(`schedule ${w.scheduleId} failed`, e));
     });

@@ -114,6 +114,22 @@ describe('cron workflows', () => {
     expect(next.started.continuedFailure?.message).toBe('workflow timeout');
   });
 
+  it('a cron run that continues as new keeps the schedule: the new run is followed by the next cron run', async () => {
+    const workflowId = uid('cron-can');
+    const handle = await env.client.workflow.start('canChain', { taskQueue: env.taskQueue, workflowId, args: [1], cronSchedule: '* * * * * * *' });
+    const chain = await waitFor(async () => {
+      const r = await runs(workflowId);
+      const first = r.find((x) => x.status === 'CONTINUED_AS_NEW');
+      const continued = first && r.find((x) => x.started.continuedExecutionRunId === first.runId);
+      const next = continued && r.find((x) => x.started.continuedExecutionRunId === continued.runId);
+      return next && { continued, next };
+    }, 20_000);
+    await handle.terminate('stop');
+    expect(chain.continued.started.cronSchedule).toBe('* * * * * * *');
+    expect(chain.next.started.initiator).toBe(INITIATOR.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+    expect(chain.next.started.cronSchedule).toBe('* * * * * * *');
+  });
+
   it('a malformed cron schedule is refused with INVALID_ARGUMENT', async () => {
     const err = await env.client.workflow
       .start('cronCounter', { taskQueue: env.taskQueue, workflowId: uid('badcron'), args: [0], cronSchedule: '61 * * * *' })
