@@ -66,19 +66,22 @@ async function longPoll<T>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) return {};
     const slot = parking?.park();
-    const woke = await Promise.race([
-      engine.signals.wait(key, v, remaining, signal).then((w) => (w ? 'signal' : false)),
-      ...(slot ? [slot.outcome.then(() => 'slot' as const)] : []),
-    ]);
+    // This wait ends with this iteration, whatever ends it (a sync match, the caller going away, the window):
+    // a registration left behind would swallow the wake-up of the next queued task.
+    const leave = new AbortController();
+    const waited = engine.signals.wait(key, v, remaining, AbortSignal.any([signal, leave.signal]));
+    await Promise.race([waited, ...(slot ? [slot.outcome] : [])]);
+    leave.abort();
+    const signalled = await waited;
     if (slot && !slot.cancel()) {
       // A unit of work holds this poller: take what it hands over (null: it failed, look again). A wake-up
       // for a queued task that came meanwhile goes to another poller.
-      if (woke === 'signal') engine.signals.notify(key, 1);
+      if (signalled) engine.signals.notify(key, 1);
       const task = await slot.outcome;
       if (task) return parking!.matched(task);
       continue;
     }
-    if (woke && (signal.aborted || engine.stopped)) {
+    if (signalled && (signal.aborted || engine.stopped)) {
       // We were picked to take a new task but are leaving: hand the wake-up to another poller.
       engine.signals.notify(key, 1);
       return {};

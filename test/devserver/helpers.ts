@@ -80,8 +80,6 @@ export async function startEnv(label: string, opts: Partial<DevServerOptions> & 
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
-    stickyQueueScheduleToStartTimeout: '2s',
-    shutdownGraceTime: '1s',
   });
   const workerRun = worker.run();
   return {
