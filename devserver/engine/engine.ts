@@ -17,6 +17,7 @@ import { RunCache } from './run-cache';
 import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
+import { StickyQueues } from './sticky-queues';
 
  
 
@@ -57,6 +58,8 @@ export class Engine {
   readonly writes: WriteBatcher;
   /** Workflow pollers waiting on their queue, for sync match. */
   readonly parked = new ParkedPollers();
+  /** Whether a worker is behind a sticky queue (tasks and queries go to the normal queue when not). */
+  readonly stickyQueues: StickyQueues;
   longPollTimeoutMs: number;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
@@ -71,6 +74,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.db = opts.db;
     this.clock = opts.clock;
+    this.stickyQueues = new StickyQueues(() => this.clock.now());
     this.ids = opts.ids;
     this.logger = opts.logger;
     this.longPollTimeoutMs = opts.longPollTimeoutMs;

@@ -141,30 +141,35 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         if (attached.length) resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
         return resp;
       };
-      return longPoll(
-        engine,
-        key,
-        signal,
-        async () => {
-          const pq = queries.takeLegacy(ns.id, queue);
-          if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
-          const task = engine.tasks.take(ns.id, 'workflow', queue);
-          if (!task) return null;
-          const res = await claimed(task, async (work) => {
-            const ctx = await work.tryRun(task.runId);
-            if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
-            ctx.claim = task;
-            const messages = takeUpdateMessages(ctx);
-            return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
-          });
-          if (res === 'stale') return res;
-          return withQueries(res.resp, res.runId, res.sched);
-        },
-        {
-          park: () => engine.parked.park(key, identity, signal),
-          matched: (t) => withQueries(t.response, t.runId, t.scheduledEventId),
-        },
-      );
+      engine.stickyQueues.pollStarted(key);
+      try {
+        return await longPoll(
+          engine,
+          key,
+          signal,
+          async () => {
+            const pq = queries.takeLegacy(ns.id, queue);
+            if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
+            const task = engine.tasks.take(ns.id, 'workflow', queue);
+            if (!task) return null;
+            const res = await claimed(task, async (work) => {
+              const ctx = await work.tryRun(task.runId);
+              if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
+              ctx.claim = task;
+              const messages = takeUpdateMessages(ctx);
+              return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
+            });
+            if (res === 'stale') return res;
+            return withQueries(res.resp, res.runId, res.sched);
+          },
+          {
+            park: () => engine.parked.park(key, identity, signal),
+            matched: (t) => withQueries(t.response, t.runId, t.scheduledEventId),
+          },
+        );
+      } finally {
+        engine.stickyQueues.pollEnded(key);
+      }
     },
 
     async RespondWorkflowTaskCompleted(req) {
@@ -289,11 +294,16 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       return {};
     },
 
-    /** The worker's sticky queue goes away: its pending tasks go back to the normal queue right now. */
+    /**
+     * The worker's sticky queue goes away: its pending tasks and queries go back to the normal queue right now,
+     * and its runs' next tasks go there too (stickiness ends).
+     */
     async ShutdownWorker(req) {
       const ns = await engine.namespace(req.namespace);
       const sticky = req.stickyTaskQueue;
       if (sticky) {
+        engine.stickyQueues.markShutDown(ns.id, sticky);
+        queries.stickyQueueGone(ns.id, sticky);
         const rows = await store.listQueueTasks(engine.db, ns.id, 'workflow', sticky);
         for (const r of rows) {
           await engine.transact(async (work) => {
@@ -309,13 +319,17 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
     },
   };
 
-  /** A query outside any workflow task. History is left empty: the worker answers from its cache or fetches it. */
-  async function legacyQueryTask(pq: PendingQuery, _sticky: boolean) {
+  /**
+   * A query outside any workflow task. On the sticky queue the history is left empty (the worker answers from
+   * its cache); on the normal queue it is the whole history, so any worker can replay the run and answer.
+   */
+  async function legacyQueryTask(pq: PendingQuery, sticky: boolean) {
     const s = await engine.readRun(pq.runId);
     if (!s) {
       pq.resolve({ failed: { message: 'workflow not found' } });
       return 'stale' as const;
     }
+    const events = sticky ? [] : await engine.readEvents(engine.db, s.runId, 1, s.nextEventId);
     return {
       taskToken: encodeToken({ k: 'q', ns: s.namespaceId, qid: pq.id }),
       workflowExecution: { workflowId: s.workflowId, runId: s.runId },
@@ -323,7 +337,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       previousStartedEventId: s.previousStartedEventId,
       startedEventId: 0,
       attempt: 1,
-      history: { events: [] },
+      history: { events },
       query: pq.query,
       workflowExecutionTaskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     };
