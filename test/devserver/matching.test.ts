@@ -12,8 +12,7 @@ import { startEnv, uid, type TestEnv } from './helpers';
 
 let env: TestEnv;
 beforeAll(async () => {
-  // The devserver's own default poll window (55 s), not a short test one.
-  env = await startEnv('matching', { longPollTimeoutMs: undefined });
+  env = await startEnv('matching');
 });
 afterAll(async () => {
   await env?.close();

@@ -11,7 +11,7 @@ import * as activities from './activities';
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await startEnv('sticky-gone', { longPollTimeoutMs: undefined });
+  env = await startEnv('sticky-gone');
 });
 afterAll(async () => {
   await env?.close();
