@@ -11,6 +11,7 @@ import { handleProtocolMessage, hasUndeliveredUpdates } from './updates';
 import { startChildCommand, signalExternalCommand, cancelExternalCommand } from './children';
 import * as store from '../storage/store';
 import { recordResetPoint } from './reset';
+import { activityTimeouts, CommandValidationError } from './activity-timeouts';
 import type { Engine } from './engine';
 
  
@@ -26,18 +27,31 @@ const CLOSE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
 ]);
 
-/** Completes the workflow task; returns the scheduled event ids of activities to start eagerly. */
-export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req: any): Promise<number[]> {
+/**
+ * Completes the workflow task; returns the scheduled event ids of activities to start eagerly. An invalid
+ * command fails the task instead (its cause and message recorded) and is returned as `invalid`: the caller
+ * answers INVALID_ARGUMENT after that failure is committed, as Temporal does.
+ */
+export async function completeWorkflowTask(
+  engine: Engine,
+  ctx: RunContext,
+  req: any,
+): Promise<{ eager: number[]; invalid?: CommandValidationError }> {
   const eagerActivities: number[] = [];
   const s = ctx.state;
   const w = s.wft!;
   const commands: any[] = req.commands ?? [];
   const identity = req.identity ?? '';
+  const invalid = validateCommands(commands, s.runTimeoutMs);
+  if (invalid) {
+    failWorkflowTask(ctx, invalid.failedCause, { message: invalid.message, source: 'Server' }, identity);
+    return { eager: [], invalid };
+  }
   const hasClose = commands.some((c) => CLOSE_COMMANDS.has(c.commandType));
   // Events that arrived during the task (or updates not yet seen) must be handled before the run may close.
   if (hasClose && (s.buffered.length > 0 || hasUndeliveredUpdates(s))) {
     failWorkflowTask(ctx, CAUSE.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, identity);
-    return [];
+    return { eager: [] };
   }
   const completedId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTaskCompletedEventAttributes', {
     scheduledEventId: w.scheduledEventId,
@@ -172,11 +186,25 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
   // Messages not sequenced by a command (rejections, and anything else the worker sent).
   for (const m of messages.values()) handleProtocolMessage(engine, ctx, m, completedId);
 
-  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return [];
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return { eager: [] };
   const flushed = ctx.flushBuffered();
   if (ctx.work.needNewWft.has(s.runId)) forceNew = true;
   if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) scheduleWorkflowTask(ctx);
-  return eagerActivities;
+  return { eager: eagerActivities };
+}
+
+/** The first invalid command of the task, checked before any of them is applied. */
+function validateCommands(commands: any[], runTimeoutMs: number): CommandValidationError | undefined {
+  for (const c of commands) {
+    if (c.commandType !== CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) continue;
+    try {
+      activityTimeouts(c.scheduleActivityTaskCommandAttributes ?? {}, runTimeoutMs);
+    } catch (e) {
+      if (e instanceof CommandValidationError) return e;
+      throw e;
+    }
+  }
+  return undefined;
 }
 
 async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedId: number, identity: string) {

@@ -185,7 +185,8 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
           throw notFound('Workflow task not found.');
         const reset = await rollbackSpeculativeTask(ctx, req);
         if (reset) return { resetTo: reset, activityTasks: [] };
-        const eager = await completeWorkflowTask(engine, ctx, req);
+        const { eager, invalid } = await completeWorkflowTask(engine, ctx, req);
+        if (invalid) return { resetTo: 0, activityTasks: [], invalid };
         // Eager activities: started now and handed back in this response (no activity poll round trip).
         const activityTasks: unknown[] = [];
         for (const sched of eager) {
@@ -194,6 +195,8 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         }
         return { resetTo: 0, activityTasks };
       }, { optimistic: isSimpleCompletion(req) });
+      // The task's failure is committed; the worker learns why its command was refused.
+      if ('invalid' in out && out.invalid) throw new InvalidArgumentError(out.invalid.message);
       return { workflowTask: null, activityTasks: out.activityTasks, resetHistoryEventId: out.resetTo };
     },
 

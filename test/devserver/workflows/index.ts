@@ -17,6 +17,7 @@ import {
   setHandler,
   sleep,
   upsertMemo,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -300,3 +301,15 @@ export async function withMarkers(x: string): Promise<string> {
   return v;
 }
 export * from './ops';
+
+/** Runs `echo` on a queue nobody polls with only a schedule-to-close timeout; returns the timeout type it failed with. */
+export async function unpolledActivity(taskQueue: string, scheduleToCloseMs: number): Promise<string> {
+  const { echo } = proxyActivities<typeof activities>({ taskQueue, scheduleToCloseTimeout: scheduleToCloseMs });
+  try {
+    await echo('never');
+    return 'completed';
+  } catch (e) {
+    if (e instanceof ActivityFailure && e.cause instanceof TimeoutFailure) return e.cause.timeoutType;
+    throw e;
+  }
+}
