@@ -189,7 +189,12 @@ export async function completeWorkflowTask(
   if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return { eager: [] };
   const flushed = ctx.flushBuffered();
   if (ctx.work.needNewWft.has(s.runId)) forceNew = true;
-  if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) scheduleWorkflowTask(ctx);
+  if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) {
+    scheduleWorkflowTask(ctx);
+    // A task only for updates that arrived while this one ran is speculative, as admitUpdate's own: if the
+    // worker rejects them all, it leaves no trace in history.
+    if (flushed === 0 && !forceNew && s.wft) s.wft.speculative = true;
+  }
   return { eager: eagerActivities };
 }
 

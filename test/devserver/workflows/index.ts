@@ -313,3 +313,10 @@ export async function unpolledActivity(taskQueue: string, scheduleToCloseMs: num
     throw e;
   }
 }
+
+/** `updatable`, whose first workflow task runs a local activity of `ms` first (an update can arrive meanwhile). */
+export async function slowStartUpdatable(ms: number): Promise<number> {
+  const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '5s' });
+  await local.sleepFor(`slow-start-${workflowInfo().workflowId}`, ms);
+  return updatable();
+}
