@@ -13,6 +13,7 @@ import * as store from '../storage/store';
 import { recordResetPoint } from './reset';
 import { activityTimeouts, CommandValidationError } from './activity-timeouts';
 import type { Engine } from './engine';
+import type { RunState } from './state';
 
  
 const ET = enums.EventType;
@@ -193,7 +194,8 @@ export async function completeWorkflowTask(
     scheduleWorkflowTask(ctx);
     // A task only for updates that arrived while this one ran is speculative, as admitUpdate's own: if the
     // worker rejects them all, it leaves no trace in history.
-    if (flushed === 0 && !forceNew && s.wft) s.wft.speculative = true;
+    const next = s.wft as RunState['wft'];
+    if (flushed === 0 && !forceNew && next) next.speculative = true;
   }
   return { eager: eagerActivities };
 }

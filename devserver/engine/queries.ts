@@ -97,11 +97,11 @@ export class QueryManager {
       pq.state = 'waiting';
       return;
     }
-    // No task in flight (or the run is closed): legacy query task, on the sticky queue only when its worker
-    // polls it right now (a restarted or crashed worker's queue has nobody behind it).
+    // No task in flight (or the run is closed): legacy query task, on the sticky queue only while a worker is
+    // behind it (a restarted or crashed worker's queue has nobody).
     pq.state = 'legacy';
     const sticky =
-      s.sticky && s.status === 1 && this.engine.stickyQueues.isPolledNow(pq.namespaceId, s.sticky.taskQueue) ? s.sticky : null;
+      s.sticky && s.status === 1 && this.engine.stickyQueues.isAvailable(pq.namespaceId, s.sticky.taskQueue) ? s.sticky : null;
     this.enqueueLegacy(pq, sticky ? sticky.taskQueue : s.taskQueue);
     if (sticky) {
       // Not taken within the sticky schedule-to-start timeout (the worker died while polling): normal queue.

@@ -168,7 +168,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
           },
         );
       } finally {
-        engine.stickyQueues.pollEnded(key);
+        engine.stickyQueues.pollEnded(key, signal.aborted && !engine.stopped);
       }
     },
 

@@ -28,8 +28,9 @@ async function startWorker(taskQueue: string) {
   };
 }
 
-// vitest's default timeout: waiting for a sticky timeout or a poll window would exceed it.
-describe('the sticky worker is gone', { timeout: 5_000 }, () => {
+// Two worker starts fit well within 10 s; the old code waited for a 55 s poll window (the query) or the SDK's
+// 10 s sticky schedule-to-start timeout (the task) on top of them.
+describe('the sticky worker is gone', { timeout: 10_000 }, () => {
   it('a query to a waiting workflow after its worker restarted answers as soon as the new worker polls', async () => {
     const taskQueue = `tq-q-${randomUUID().slice(0, 6)}`;
     const first = await startWorker(taskQueue);

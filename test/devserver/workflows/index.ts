@@ -309,7 +309,7 @@ export async function unpolledActivity(taskQueue: string, scheduleToCloseMs: num
     await echo('never');
     return 'completed';
   } catch (e) {
-    if (e instanceof ActivityFailure && e.cause instanceof TimeoutFailure) return e.cause.timeoutType;
+    if (e instanceof ActivityFailure && e.cause instanceof TimeoutFailure) return e.cause.timeoutType ?? 'unknown';
     throw e;
   }
 }
