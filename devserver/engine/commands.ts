@@ -14,6 +14,7 @@ import { recordResetPoint } from './reset';
 import { activityTimeouts, CommandValidationError } from './activity-timeouts';
 import type { Engine } from './engine';
 import type { RunState } from './state';
+import { DevServerError, GrpcStatus } from '../errors';
 
  
 const ET = enums.EventType;
@@ -43,7 +44,7 @@ export async function completeWorkflowTask(
   const w = s.wft!;
   const commands: any[] = req.commands ?? [];
   const identity = req.identity ?? '';
-  const invalid = validateCommands(commands, s.runTimeoutMs);
+  const invalid = await validateCommands(engine, commands, s);
   if (invalid) {
     failWorkflowTask(ctx, invalid.failedCause, { message: invalid.message, source: 'Server' }, identity);
     return { eager: [], invalid };
@@ -200,12 +201,27 @@ export async function completeWorkflowTask(
   return { eager: eagerActivities };
 }
 
+/** Commands that set search attributes, and where: the attributes must be registered (BAD_SEARCH_ATTRIBUTES). */
+const SEARCH_ATTRIBUTES_OF: Record<number, (c: any) => any> = {
+  [CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES]: (c) => c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes,
+  [CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION]: (c) => c.continueAsNewWorkflowExecutionCommandAttributes?.searchAttributes,
+  [CT.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION]: (c) => c.startChildWorkflowExecutionCommandAttributes?.searchAttributes,
+};
+
 /** The first invalid command of the task, checked before any of them is applied. */
-function validateCommands(commands: any[], runTimeoutMs: number): CommandValidationError | undefined {
+async function validateCommands(engine: Engine, commands: any[], s: RunState): Promise<CommandValidationError | undefined> {
   for (const c of commands) {
-    if (c.commandType !== CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) continue;
     try {
-      activityTimeouts(c.scheduleActivityTaskCommandAttributes ?? {}, runTimeoutMs);
+      if (c.commandType === CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) activityTimeouts(c.scheduleActivityTaskCommandAttributes ?? {}, s.runTimeoutMs);
+      const sa = SEARCH_ATTRIBUTES_OF[c.commandType]?.(c);
+      const childNs = c.startChildWorkflowExecutionCommandAttributes?.namespace;
+      if (sa && (!childNs || childNs === s.namespace)) {
+        await engine.validateSearchAttributes(s.namespaceId, sa).catch((e: unknown) => {
+          if (e instanceof DevServerError && e.status === GrpcStatus.INVALID_ARGUMENT)
+            throw new CommandValidationError(CAUSE.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, e.message);
+          throw e;
+        });
+      }
     } catch (e) {
       if (e instanceof CommandValidationError) return e;
       throw e;

@@ -320,3 +320,9 @@ export async function slowStartUpdatable(ms: number): Promise<number> {
   await local.sleepFor(`slow-start-${workflowInfo().workflowId}`, ms);
   return updatable();
 }
+
+/** Upserts a search attribute nobody registered (the server fails the workflow task). */
+export async function upsertUnregistered(): Promise<void> {
+  upsertSearchAttributes({ UnregisteredByWorkflow: ['x'] });
+  await sleep('1 day');
+}
