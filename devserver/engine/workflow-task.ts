@@ -138,7 +138,7 @@ export function timeoutWorkflowTask(ctx: RunContext, sched: number, started: num
 /** Updates delivered in a task that did not complete go back to "requested" (redelivered next task). */
 export function resetUpdatesSentIn(ctx: RunContext, sched: number): void {
   for (const u of Object.values(ctx.state.updates)) {
-    if (u.state === 'sent' && u.sentInWftScheduledEventId === sched) {
+    if (u.state === 'sent' && u.sentInWftScheduledEventId === sched && !u.admittedEventId) {
       u.state = 'requested';
       u.sentInWftScheduledEventId = undefined;
     }
