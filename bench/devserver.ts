@@ -4,6 +4,8 @@
  *  - 200 workflows of 3 sequential activities started concurrently: workflows completed per second,
  *    p50/p99 start-to-result latency;
  *  - time per workflow task at history length ~10 vs ~1,000 (sticky cache on);
+ *  - update round-trip latency p50/p99, accepted and rejected by the validator, on a worker with the SDK's
+ *    default options (bench/update-latency.ts);
  *  - the devserver alone: the same workflows run by a minimal protocol-level worker (bench/protocol-worker.ts,
  *    no SDK sandbox), so the figures show what the server sustains when the worker is cheap (the SDK worker's
  *    JS thread saturates first);
@@ -14,7 +16,7 @@
  * starts the workflows and waits for their results speak gRPC through bench/lean-grpc-client.ts (node:http2,
  * no grpc-js), so the bench process costs little next to the server on a small machine.
  *
- * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_TARGETS=postgres,pglite,
+ * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_UPDATES (default 50), BENCH_TARGETS=postgres,pglite,
  * BENCH_WARMUP (default 100: workflows run concurrently before each phase's measurement — the devserver's cost
  * per workflow falls a lot over its first few hundred workflows, as V8 compiles its hot paths),
  * BENCH_PROTOCOL_POLLERS (default 32: the protocol worker's workflow task pollers, and as many activity pollers;
@@ -31,10 +33,13 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { cpuSeconds, spawnDevServer } from './devserver-process';
 import { jsonPayload, ProtocolWorker } from './protocol-worker';
 import { LeanGrpcClient } from './lean-grpc-client';
+import { measureUpdateLatency, percentile as pct, type UpdateLatency } from './update-latency';
 import * as activities from '../test/devserver/activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
 const LONG_ACTIVITIES = Number(process.env.BENCH_LONG_ACTIVITIES ?? 170);
+/** Accepted and as many rejected updates, one at a time, on a worker with the SDK's default options. */
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 50);
 /** Workflows run (concurrently) before each phase's measurement, so both phases measure a warm server. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 /** Workflow task pollers of the protocol worker (half on the sticky queue), and as many activity pollers. */
@@ -87,10 +92,6 @@ const selfCpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
 
@@ -174,6 +175,7 @@ interface Figures extends LoadFigures {
   wftAt10: number;
   wftAt1000: number;
   alone: AloneFigures;
+  updates: UpdateLatency;
 }
 
 const expected = (x: string) => JSON.stringify([0, 1, 2].map((i) => `${x}-${i}`));
@@ -309,6 +311,9 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         atWorker.push(timeAtWorker((await handle.fetchHistory()).events ?? []));
       }
 
+      // 1c) update round trips on a worker with default options
+      const updates = await measureUpdateLatency(nativeConnection, client, workflowBundle, UPDATES);
+
       // 2) per-workflow-task cost vs history length (one workflow, sticky cache on)
       const h = await client.workflow.start('manyActivities', { taskQueue, workflowId: `long-${taskQueue}`, args: [LONG_ACTIVITIES] });
       await h.result();
@@ -339,6 +344,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       return {
         target,
         alone,
+        updates,
         ...load,
         singleP50: pct(single, 50),
         singleP99: pct(single, 99),
@@ -388,6 +394,14 @@ async function main() {
     );
   }
   console.log('(p50/p99 are start-to-result under the concurrent load; "1-at-a-time" is the unloaded latency.)');
+  console.log(`\nUpdate round trips (executeUpdate, one at a time, SDK default worker options; ${UPDATES} accepted, ${UPDATES} rejected by the validator)`);
+  console.log('target         | accepted p50 ms | accepted p99 ms | rejected p50 ms | rejected p99 ms');
+  for (const r of results) {
+    const u = r.updates;
+    console.log(
+      `${r.target.padEnd(14)} | ${f(u.acceptedP50).padStart(15)} | ${f(u.acceptedP99).padStart(15)} | ${f(u.rejectedP50).padStart(15)} | ${f(u.rejectedP99).padStart(15)}`,
+    );
+  }
   for (const r of results) {
     console.log(
       `${r.target}: devserver process used ${(r.serverCpuShare * 100).toFixed(0)}% of one core during the throughput phase (${cpus().length} cores on this machine)`,

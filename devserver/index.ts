@@ -76,6 +76,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     logger,
     longPollTimeoutMs: opts.longPollTimeoutMs ?? 55_000,
     visibility: visibilityModule?.visibilityDocument ?? null,
+    validateSearchAttributes: visibilityModule?.validateSearchAttributes ?? null,
+    preregisterSearchAttributes: visibilityModule?.preregisterSearchAttributes ?? null,
     // PGlite has one connection. On Postgres, 2 batches in flight of at most 64 writes: a batch runs its writes
     // one after another in one backend, each in a subtransaction, and past 64 subtransactions a backend's cache
     // overflows and every concurrent snapshot consults pg_subtrans; uncapped, batches of 80–100 formed under load
@@ -88,6 +90,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       await store.insertNamespace(db, { id: crypto.randomUUID(), name, config: { description: `${name} namespace` } });
     }
   }
+  // As the Temporal CLI dev server: its Custom*Field attributes exist in every namespace.
+  for (const ns of await store.listNamespaces(db)) await engine.namespaceCreated(ns.id);
   await engine.tasks.load(db);
   const queries = new QueryManager(engine);
   const scheduler = new DeadlineScheduler(engine);

@@ -25,7 +25,15 @@ export class Signals {
     if (ws.size === 0) this.waiters.delete(key);
   }
 
-  /** Resolves true when notified after `seenVersion`, false on timeout/abort. */
+  /** Live wake-up registrations of a key (each ends with its wait: woken, timed out or aborted). */
+  waiting(key: string): number {
+    return this.waiters.get(key)?.size ?? 0;
+  }
+
+  /**
+   * Resolves true when notified after `seenVersion`, false on timeout/abort. The registration is removed
+   * however the wait ends; a caller that stops waiting for another reason must abort `signal`.
+   */
   wait(key: string, seenVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.version(key) !== seenVersion) return Promise.resolve(true);
     if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
@@ -35,7 +43,9 @@ export class Signals {
       const done = (v: boolean) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        this.waiters.get(key)?.delete(wake);
+        const set = this.waiters.get(key);
+        set?.delete(wake);
+        if (set?.size === 0) this.waiters.delete(key);
         resolve(v);
       };
       const wake = () => done(true);

@@ -31,8 +31,10 @@ export type VisibilityDocumenter = (db: Executor, rec: VisibilityRecord) => Prom
 export interface VisibilityModule {
   visibilityDocument: VisibilityDocumenter;
   deleteVisibility?: (tx: Executor, namespaceId: string, runId: string) => Promise<void>;
-  /** INVALID_ARGUMENT for an unregistered attribute or a value of the wrong type. */
-  validateSearchAttributes?: (tx: Executor, namespaceId: string, searchAttributes: Record<string, TemporalTypes.api.common.v1.IPayload>) => Promise<void>;
+  /** Throws INVALID_ARGUMENT naming an unregistered attribute or a value of the wrong type. */
+  validateSearchAttributes?: (db: Executor, namespaceId: string, payloads: Record<string, TemporalTypes.api.common.v1.IPayload>) => Promise<void>;
+  /** Registers the Temporal CLI dev server's Custom*Field attributes in a namespace. */
+  preregisterSearchAttributes?: (db: Executor, namespaceId: string, now: Date) => Promise<void>;
   /** Upserts a row as a statement of its own (schedules' rows). */
   recordVisibility?: (tx: Executor, rec: VisibilityRecord) => Promise<void>;
   /** ListWorkflowExecutions' query over the rows (ListSchedules filters schedules' rows with it). */

@@ -7,6 +7,7 @@ import { decodeB64, durFromMs, encodeB64, enums, Failure, msFromDur, Payloads, t
 import type { RunContext } from './context';
 import type { ActivityState, RetryPolicyState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
+import { activityTimeouts } from './activity-timeouts';
 import { encodeToken } from './tokens';
 
  
@@ -44,16 +45,7 @@ export function retryPolicyProto(r: RetryPolicyState) {
  */
 export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: number, eager = false): number {
   const s = ctx.state;
-  let scheduleToCloseMs = msFromDur(a.scheduleToCloseTimeout);
-  let startToCloseMs = msFromDur(a.startToCloseTimeout);
-  let scheduleToStartMs = msFromDur(a.scheduleToStartTimeout);
-  const heartbeatMs = msFromDur(a.heartbeatTimeout);
-  if (scheduleToCloseMs <= 0 && s.runTimeoutMs > 0) scheduleToCloseMs = s.runTimeoutMs;
-  if (startToCloseMs <= 0) startToCloseMs = scheduleToCloseMs;
-  if (scheduleToCloseMs > 0) {
-    startToCloseMs = Math.min(startToCloseMs, scheduleToCloseMs);
-    if (scheduleToStartMs > 0) scheduleToStartMs = Math.min(scheduleToStartMs, scheduleToCloseMs);
-  }
+  const { scheduleToCloseMs, scheduleToStartMs, startToCloseMs, heartbeatMs } = activityTimeouts(a, s.runTimeoutMs);
   const retry = normalizeRetryPolicy(a.retryPolicy);
   const taskQueue = a.taskQueue?.name || s.taskQueue;
   const id = ctx.addEvent(ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 'activityTaskScheduledEventAttributes', {

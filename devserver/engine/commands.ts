@@ -12,7 +12,10 @@ import { startChildCommand, signalExternalCommand, cancelExternalCommand } from 
 import * as store from '../storage/store';
 import { recordResetPoint } from './reset';
 import { nextCronRun, startCronRun } from './cron';
+import { activityTimeouts, CommandValidationError } from './activity-timeouts';
 import type { Engine } from './engine';
+import type { RunState } from './state';
+import { DevServerError, GrpcStatus } from '../errors';
 
  
 const ET = enums.EventType;
@@ -27,18 +30,31 @@ const CLOSE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
 ]);
 
-/** Completes the workflow task; returns the scheduled event ids of activities to start eagerly. */
-export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req: any): Promise<number[]> {
+/**
+ * Completes the workflow task; returns the scheduled event ids of activities to start eagerly. An invalid
+ * command fails the task instead (its cause and message recorded) and is returned as `invalid`: the caller
+ * answers INVALID_ARGUMENT after that failure is committed, as Temporal does.
+ */
+export async function completeWorkflowTask(
+  engine: Engine,
+  ctx: RunContext,
+  req: any,
+): Promise<{ eager: number[]; invalid?: CommandValidationError }> {
   const eagerActivities: number[] = [];
   const s = ctx.state;
   const w = s.wft!;
   const commands: any[] = req.commands ?? [];
   const identity = req.identity ?? '';
+  const invalid = await validateCommands(engine, commands, s);
+  if (invalid) {
+    failWorkflowTask(ctx, invalid.failedCause, { message: invalid.message, source: 'Server' }, identity);
+    return { eager: [], invalid };
+  }
   const hasClose = commands.some((c) => CLOSE_COMMANDS.has(c.commandType));
   // Events that arrived during the task (or updates not yet seen) must be handled before the run may close.
   if (hasClose && (s.buffered.length > 0 || hasUndeliveredUpdates(s))) {
     failWorkflowTask(ctx, CAUSE.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, identity);
-    return [];
+    return { eager: [] };
   }
   const completedId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTaskCompletedEventAttributes', {
     scheduledEventId: w.scheduledEventId,
@@ -183,11 +199,46 @@ export async function completeWorkflowTask(engine: Engine, ctx: RunContext, req:
   // Messages not sequenced by a command (rejections, and anything else the worker sent).
   for (const m of messages.values()) handleProtocolMessage(engine, ctx, m, completedId);
 
-  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return [];
+  if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) return { eager: [] };
   const flushed = ctx.flushBuffered();
   if (ctx.work.needNewWft.has(s.runId)) forceNew = true;
-  if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) scheduleWorkflowTask(ctx);
-  return eagerActivities;
+  if (flushed > 0 || forceNew || hasUndeliveredUpdates(s)) {
+    scheduleWorkflowTask(ctx);
+    // A task only for updates that arrived while this one ran is speculative, as admitUpdate's own: if the
+    // worker rejects them all, it leaves no trace in history.
+    const next = s.wft as RunState['wft'];
+    if (flushed === 0 && !forceNew && next) next.speculative = true;
+  }
+  return { eager: eagerActivities };
+}
+
+/** Commands that set search attributes, and where: the attributes must be registered (BAD_SEARCH_ATTRIBUTES). */
+const SEARCH_ATTRIBUTES_OF: Record<number, (c: any) => any> = {
+  [CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES]: (c) => c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes,
+  [CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION]: (c) => c.continueAsNewWorkflowExecutionCommandAttributes?.searchAttributes,
+  [CT.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION]: (c) => c.startChildWorkflowExecutionCommandAttributes?.searchAttributes,
+};
+
+/** The first invalid command of the task, checked before any of them is applied. */
+async function validateCommands(engine: Engine, commands: any[], s: RunState): Promise<CommandValidationError | undefined> {
+  for (const c of commands) {
+    try {
+      if (c.commandType === CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) activityTimeouts(c.scheduleActivityTaskCommandAttributes ?? {}, s.runTimeoutMs);
+      const sa = SEARCH_ATTRIBUTES_OF[c.commandType]?.(c);
+      const childNs = c.startChildWorkflowExecutionCommandAttributes?.namespace;
+      if (sa && (!childNs || childNs === s.namespace)) {
+        await engine.validateSearchAttributes(s.namespaceId, sa).catch((e: unknown) => {
+          if (e instanceof DevServerError && e.status === GrpcStatus.INVALID_ARGUMENT)
+            throw new CommandValidationError(CAUSE.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, e.message);
+          throw e;
+        });
+      }
+    } catch (e) {
+      if (e instanceof CommandValidationError) return e;
+      throw e;
+    }
+  }
+  return undefined;
 }
 
 async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedId: number, identity: string) {

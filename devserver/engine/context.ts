@@ -10,6 +10,7 @@ import * as store from '../storage/store';
 import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
 import type { RunCache } from './run-cache';
+import type { StickyQueues } from './sticky-queues';
 import type { MatchedTask, PollerSlot } from './sync-match';
 import { applyWrite, type RunWrite, type TaskKey, type WriteBatcher } from '../storage/apply-writes';
 
@@ -205,6 +206,7 @@ export interface WorkHost {
   visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null>;
   readonly cache: RunCache;
   readonly writes: WriteBatcher;
+  readonly stickyQueues: StickyQueues;
 }
 
 export class Work {

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/connection';
 import type { Clock, IdGenerator } from '../clock';
 import type { Logger } from '../grpc';
 import { namespaceNotFound } from '../errors';
-import { decodeEvent, decodeB64, Memo, SearchAttributes, enums } from '../proto';
+import { decodeEvent, decodeB64, Memo, SearchAttributes, enums, type TemporalTypes } from '../proto';
 import * as store from '../storage/store';
 import { Signals, queueKey, runKey } from '../matching';
 import { Work, type RunContext } from './context';
@@ -17,6 +17,7 @@ import { RunCache } from './run-cache';
 import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
+import { StickyQueues } from './sticky-queues';
 
  
 
@@ -28,11 +29,18 @@ export interface EngineOptions {
   longPollTimeoutMs: number;
   /** Builds the visibility row written with a run's start/close/upsert (null: no visibility module). */
   visibility: VisibilityDocumenter | null;
+  /** Refuses unregistered search attributes (INVALID_ARGUMENT naming them); none: everything is accepted. */
+  validateSearchAttributes?: SearchAttributeValidator | null;
+  /** Sets up a new namespace's preregistered search attributes. */
+  preregisterSearchAttributes?: ((db: Executor, namespaceId: string, now: Date) => Promise<void>) | null;
   /** Group-commit batches in flight at once (1 for PGlite's single connection). */
   writeConcurrency?: number;
   /** Largest group-commit batch (default 256). */
   writeBatchLimit?: number;
 }
+
+export type SearchAttributeValidator = (db: Executor, namespaceId: string, payloads: Record<string, IPayload>) => Promise<void>;
+type IPayload = TemporalTypes.api.common.v1.IPayload;
 
 export interface Namespace {
   id: string;
@@ -57,6 +65,8 @@ export class Engine {
   readonly writes: WriteBatcher;
   /** Workflow pollers waiting on their queue, for sync match. */
   readonly parked = new ParkedPollers();
+  /** Whether a worker is behind a sticky queue (tasks and queries go to the normal queue when not). */
+  readonly stickyQueues: StickyQueues;
   longPollTimeoutMs: number;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
@@ -65,16 +75,21 @@ export class Engine {
   /** Hooks run after commit for a changed run (queries, updates). */
   readonly runListeners: ((ctx: RunContext) => void)[] = [];
   private readonly visibility: VisibilityDocumenter | null;
+  private readonly searchAttributeValidator: SearchAttributeValidator | null;
+  private readonly preregister: EngineOptions['preregisterSearchAttributes'];
   stopped = false;
   /** In-flight request accounting for graceful stop. */
 
   constructor(opts: EngineOptions) {
     this.db = opts.db;
     this.clock = opts.clock;
+    this.stickyQueues = new StickyQueues(() => this.clock.now());
     this.ids = opts.ids;
     this.logger = opts.logger;
     this.longPollTimeoutMs = opts.longPollTimeoutMs;
     this.visibility = opts.visibility;
+    this.searchAttributeValidator = opts.validateSearchAttributes ?? null;
+    this.preregister = opts.preregisterSearchAttributes;
     this.writes = new WriteBatcher(opts.db, opts.writeConcurrency ?? 1, opts.writeBatchLimit ?? 256);
   }
 
@@ -191,6 +206,18 @@ export class Engine {
         }
       },
     });
+  }
+
+  /** A namespace was created (at startup or by RegisterNamespace): the CLI dev server's attributes exist in it. */
+  async namespaceCreated(namespaceId: string): Promise<void> {
+    await this.preregister?.(this.db, namespaceId, new Date(this.now()));
+  }
+
+  /** Start, signal-with-start, upsert, child, continue-as-new: every attribute must be registered and fit its type. */
+  async validateSearchAttributes(namespaceId: string, sa: { indexedFields?: Record<string, IPayload> | null } | null | undefined) {
+    const fields = sa?.indexedFields;
+    if (!this.searchAttributeValidator || !fields || Object.keys(fields).length === 0) return;
+    await this.searchAttributeValidator(this.db, namespaceId, fields);
   }
 
   /** Reads a run without locking (for describe / history / query). The result is read-only (may be cached). */

@@ -17,6 +17,7 @@ export interface PendingQuery {
   query: any; // temporal.api.query.v1.WorkflowQuery
   /** waiting = for a task to finish; attach = ride on the scheduled task; legacy = queued on a task queue; delivered. */
   state: 'waiting' | 'attach' | 'legacy' | 'delivered';
+  /** Key of the queue a legacy query waits on. */
   queue?: string;
   resolve(result: { answer?: any; failed?: { message: string; failure?: any } }): void;
   stickyTimer?: NodeJS.Timeout;
@@ -96,13 +97,17 @@ export class QueryManager {
       pq.state = 'waiting';
       return;
     }
-    // No task in flight (or the run is closed): legacy query task.
+    // No task in flight (or the run is closed): legacy query task, on the sticky queue only while a worker is
+    // behind it (a restarted or crashed worker's queue has nobody).
     pq.state = 'legacy';
-    const sticky = s.sticky && s.status === 1 ? s.sticky : null;
+    const sticky =
+      s.sticky && s.status === 1 && this.engine.stickyQueues.isAvailable(pq.namespaceId, s.sticky.taskQueue) ? s.sticky : null;
     this.enqueueLegacy(pq, sticky ? sticky.taskQueue : s.taskQueue);
     if (sticky) {
+      // Not taken within the sticky schedule-to-start timeout (the worker died while polling): normal queue.
+      const stickyKey = queueKey(pq.namespaceId, 'workflow', sticky.taskQueue);
       pq.stickyTimer = setTimeout(() => {
-        if (pq.state !== 'legacy' || pq.queue !== sticky.taskQueue) return;
+        if (pq.state !== 'legacy' || pq.queue !== stickyKey) return;
         this.remove(pq);
         this.byId.set(pq.id, pq);
         this.byRun.get(pq.runId)?.add(pq);
@@ -113,7 +118,6 @@ export class QueryManager {
   }
 
   private enqueueLegacy(pq: PendingQuery, queue: string) {
-    pq.queue = queue;
     const k = queueKey(pq.namespaceId, 'workflow', queue);
     let list = this.legacy.get(k);
     if (!list) this.legacy.set(k, (list = []));
@@ -132,6 +136,23 @@ export class QueryManager {
         pq.deliveredInSched = undefined;
       }
       if (pq.state === 'waiting' || pq.state === 'attach') this.dispatch(pq, s);
+    }
+  }
+
+  /** ShutdownWorker: the queries waiting on that sticky queue go to their runs' normal queues now. */
+  stickyQueueGone(namespaceId: string, stickyQueue: string) {
+    const k = queueKey(namespaceId, 'workflow', stickyQueue);
+    const list = this.legacy.get(k);
+    if (!list) return;
+    this.legacy.delete(k);
+    for (const pq of list) {
+      if (pq.stickyTimer) clearTimeout(pq.stickyTimer);
+      pq.stickyTimer = undefined;
+      pq.queue = undefined;
+      pq.state = 'waiting';
+      void this.engine.readRun(pq.runId).then((s) => {
+        if (s && pq.state === 'waiting') this.enqueueLegacy(pq, s.taskQueue);
+      });
     }
   }
 

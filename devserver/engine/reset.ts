@@ -5,6 +5,7 @@
  * from the copied events: activities and timers pending at the point are pending again (re-dispatched / re-armed).
  * The current run, if still running, is terminated with reason "reset".
  */
+import { readmitUpdate } from './updates';
 import { InvalidArgumentError, notFound } from '../errors';
 import { encodeB64, enums, Memo, msFromDur, msFromTs, SearchAttributes, toNum } from '../proto';
 import * as store from '../storage/store';
@@ -103,14 +104,34 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
   const newRunId = engine.ids.runId();
   const now = work.now;
 
-  // Signals to reapply: those of the base run after the reset point, and of the current run if it is a later run.
+  // Signals and updates to reapply, in their order: those of the base run after the reset point, and of the
+  // current run if it is a later run. As Temporal: the deprecated reapply type SIGNAL means signals only, NONE
+  // nothing; the exclude types drop signals and/or updates.
   const exclude = new Set<number>(req.resetReapplyExcludeTypes ?? []);
-  const reapplySignals = req.resetReapplyType !== REAPPLY.RESET_REAPPLY_TYPE_NONE && !exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL);
-  const toReapply: any[] = [];
-  if (reapplySignals) {
+  if (req.resetReapplyType === REAPPLY.RESET_REAPPLY_TYPE_SIGNAL) exclude.add(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE);
+  if (req.resetReapplyType === REAPPLY.RESET_REAPPLY_TYPE_NONE) {
+    exclude.add(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL);
+    exclude.add(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE);
+  }
+  const toReapply: ({ signal: any } | { update: any })[] = [];
+  if (!exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL) || !exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE)) {
     const after = history.slice(finishId - 1);
     if (current && current !== base) after.push(...(await current.readHistoryFrom(1)));
-    for (const ev of after) if (Number(ev.eventType) === ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) toReapply.push(ev.workflowExecutionSignaledEventAttributes);
+    for (const ev of after) {
+      const type = Number(ev.eventType);
+      if (type === ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && !exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL))
+        toReapply.push({ signal: ev.workflowExecutionSignaledEventAttributes });
+      // An accepted update (or one admitted durably) is reapplied as an admitted request, once per update id.
+      const request =
+        type === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+          ? ev.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest
+          : type === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED
+            ? ev.workflowExecutionUpdateAdmittedEventAttributes?.request
+            : null;
+      const updateId = request?.meta?.updateId;
+      if (updateId && !exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE) && !toReapply.some((r) => 'update' in r && r.update.meta?.updateId === updateId))
+        toReapply.push({ update: request });
+    }
   }
 
   const copied = history.slice(0, finishId - 1); // through the WorkflowTaskStarted before the point
@@ -152,13 +173,18 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
     baseRunId: bs.runId,
     newRunId,
   });
-  for (const a of toReapply) {
-    ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, 'workflowExecutionSignaledEventAttributes', {
-      signalName: a.signalName,
-      input: a.input ?? null,
-      identity: a.identity ?? '',
-      header: a.header ?? null,
-    });
+  for (const r of toReapply) {
+    if ('signal' in r) {
+      const a = r.signal;
+      ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, 'workflowExecutionSignaledEventAttributes', {
+        signalName: a.signalName,
+        input: a.input ?? null,
+        identity: a.identity ?? '',
+        header: a.header ?? null,
+      });
+    } else {
+      readmitUpdate(ctx, r.update);
+    }
   }
   // Pending entities at the reset point become the new run's pending state.
   for (const act of Object.values(ctx.state.activities)) redispatchActivity(ctx, act);

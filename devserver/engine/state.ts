@@ -75,6 +75,8 @@ export interface UpdateState {
   request: string; // b64 temporal.api.update.v1.Request
   acceptedEventId?: number;
   outcome?: string; // b64 temporal.api.update.v1.Outcome
+  /** Admitted durably (reset reapply): its request is in history, never sent as a message. */
+  admittedEventId?: number;
   /** Attempt of the workflow task the request was delivered in. */
   sentInWftScheduledEventId?: number;
 }

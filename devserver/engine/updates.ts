@@ -33,6 +33,19 @@ export function admitUpdate(ctx: RunContext, updateId: string, request: any): bo
   return true;
 }
 
+/**
+ * Reset: an update accepted in the base run is admitted again in the new run durably (an UpdateAdmitted event,
+ * origin REAPPLY); the worker takes its request from that event, so no protocol message is sent for it.
+ */
+export function readmitUpdate(ctx: RunContext, request: any): void {
+  const updateId: string = request.meta.updateId;
+  const admittedEventId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, 'workflowExecutionUpdateAdmittedEventAttributes', {
+    request,
+    origin: enums.UpdateAdmittedEventOrigin.UPDATE_ADMITTED_EVENT_ORIGIN_REAPPLY,
+  });
+  ctx.state.updates[updateId] = { updateId, state: 'sent', admittedEventId, request: encodeB64(upd.Request, request)! };
+}
+
 /** Protocol messages for the updates to deliver in the task just started. */
 export function takeUpdateMessages(ctx: RunContext): any[] {
   const s = ctx.state;

@@ -11,6 +11,8 @@ const ST = enums.WorkflowExecutionStatus;
 export function scheduleWorkflowTask(ctx: RunContext): void {
   const s = ctx.state;
   if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || s.wft) return;
+  // A sticky queue whose worker shut down or stopped polling: the task goes to the normal queue right away.
+  if (s.sticky && !ctx.work.host.stickyQueues.isAvailable(s.namespaceId, s.sticky.taskQueue)) s.sticky = null;
   const sticky = s.sticky;
   const taskQueue = sticky ? sticky.taskQueue : s.taskQueue;
   const attempt = s.wftAttempt;
@@ -136,7 +138,7 @@ export function timeoutWorkflowTask(ctx: RunContext, sched: number, started: num
 /** Updates delivered in a task that did not complete go back to "requested" (redelivered next task). */
 export function resetUpdatesSentIn(ctx: RunContext, sched: number): void {
   for (const u of Object.values(ctx.state.updates)) {
-    if (u.state === 'sent' && u.sentInWftScheduledEventId === sched) {
+    if (u.state === 'sent' && u.sentInWftScheduledEventId === sched && !u.admittedEventId) {
       u.state = 'requested';
       u.sentInWftScheduledEventId = undefined;
     }

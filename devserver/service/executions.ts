@@ -123,6 +123,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
     async StartWorkflowExecution(req) {
       validateStart(req);
       const ns = await engine.namespace(req.namespace);
+      await engine.validateSearchAttributes(ns.id, req.searchAttributes);
       const out = await engine.transact((work) => startInWork(engine, work, ns, req, false), { optimistic: true });
       return { runId: out.runId, started: out.started };
     },
@@ -131,6 +132,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
       validateStart(req);
       requireField(req.signalName, 'SignalName');
       const ns = await engine.namespace(req.namespace);
+      await engine.validateSearchAttributes(ns.id, req.searchAttributes);
       const out = await engine.transact(async (work) => {
         const o = await startInWork(engine, work, ns, req, true);
         if (o.ctx) signalRun(o.ctx, req.signalName, req.signalInput, req.identity ?? '', req.header);

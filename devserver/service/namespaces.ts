@@ -80,8 +80,9 @@ export function namespaceHandlers(engine: Engine): Record<string, RpcHandler> {
     async RegisterNamespace(req) {
       const name: string = req.namespace;
       if (!name) throw new InvalidArgumentError('Namespace not set on request.');
+      const id = randomUUID();
       const ok = await store.insertNamespace(engine.db, {
-        id: randomUUID(),
+        id,
         name,
         config: {
           description: req.description ?? '',
@@ -91,6 +92,7 @@ export function namespaceHandlers(engine: Engine): Record<string, RpcHandler> {
         },
       });
       if (!ok) throw namespaceAlreadyExists(name);
+      await engine.namespaceCreated(id);
       return {};
     },
 

@@ -66,19 +66,22 @@ async function longPoll<T>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) return {};
     const slot = parking?.park();
-    const woke = await Promise.race([
-      engine.signals.wait(key, v, remaining, signal).then((w) => (w ? 'signal' : false)),
-      ...(slot ? [slot.outcome.then(() => 'slot' as const)] : []),
-    ]);
+    // This wait ends with this iteration, whatever ends it (a sync match, the caller going away, the window):
+    // a registration left behind would swallow the wake-up of the next queued task.
+    const leave = new AbortController();
+    const waited = engine.signals.wait(key, v, remaining, AbortSignal.any([signal, leave.signal]));
+    await Promise.race([waited, ...(slot ? [slot.outcome] : [])]);
+    leave.abort();
+    const signalled = await waited;
     if (slot && !slot.cancel()) {
       // A unit of work holds this poller: take what it hands over (null: it failed, look again). A wake-up
       // for a queued task that came meanwhile goes to another poller.
-      if (woke === 'signal') engine.signals.notify(key, 1);
+      if (signalled) engine.signals.notify(key, 1);
       const task = await slot.outcome;
       if (task) return parking!.matched(task);
       continue;
     }
-    if (woke && (signal.aborted || engine.stopped)) {
+    if (signalled && (signal.aborted || engine.stopped)) {
       // We were picked to take a new task but are leaving: hand the wake-up to another poller.
       engine.signals.notify(key, 1);
       return {};
@@ -138,30 +141,35 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         if (attached.length) resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
         return resp;
       };
-      return longPoll(
-        engine,
-        key,
-        signal,
-        async () => {
-          const pq = queries.takeLegacy(ns.id, queue);
-          if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
-          const task = engine.tasks.take(ns.id, 'workflow', queue);
-          if (!task) return null;
-          const res = await claimed(task, async (work) => {
-            const ctx = await work.tryRun(task.runId);
-            if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
-            ctx.claim = task;
-            const messages = takeUpdateMessages(ctx);
-            return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
-          });
-          if (res === 'stale') return res;
-          return withQueries(res.resp, res.runId, res.sched);
-        },
-        {
-          park: () => engine.parked.park(key, identity, signal),
-          matched: (t) => withQueries(t.response, t.runId, t.scheduledEventId),
-        },
-      );
+      engine.stickyQueues.pollStarted(key);
+      try {
+        return await longPoll(
+          engine,
+          key,
+          signal,
+          async () => {
+            const pq = queries.takeLegacy(ns.id, queue);
+            if (pq) return legacyQueryTask(pq, req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
+            const task = engine.tasks.take(ns.id, 'workflow', queue);
+            if (!task) return null;
+            const res = await claimed(task, async (work) => {
+              const ctx = await work.tryRun(task.runId);
+              if (!ctx || !startWorkflowTask(ctx, task.scheduledEventId, identity, engine.ids.requestId())) return 'stale' as const;
+              ctx.claim = task;
+              const messages = takeUpdateMessages(ctx);
+              return { resp: await workflowTaskResponse(ctx, { messages }), runId: ctx.state.runId, sched: task.scheduledEventId };
+            });
+            if (res === 'stale') return res;
+            return withQueries(res.resp, res.runId, res.sched);
+          },
+          {
+            park: () => engine.parked.park(key, identity, signal),
+            matched: (t) => withQueries(t.response, t.runId, t.scheduledEventId),
+          },
+        );
+      } finally {
+        engine.stickyQueues.pollEnded(key, signal.aborted && !engine.stopped);
+      }
     },
 
     async RespondWorkflowTaskCompleted(req) {
@@ -177,7 +185,8 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
           throw notFound('Workflow task not found.');
         const reset = await rollbackSpeculativeTask(ctx, req);
         if (reset) return { resetTo: reset, activityTasks: [] };
-        const eager = await completeWorkflowTask(engine, ctx, req);
+        const { eager, invalid } = await completeWorkflowTask(engine, ctx, req);
+        if (invalid) return { resetTo: 0, activityTasks: [], invalid };
         // Eager activities: started now and handed back in this response (no activity poll round trip).
         const activityTasks: unknown[] = [];
         for (const sched of eager) {
@@ -186,6 +195,8 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
         }
         return { resetTo: 0, activityTasks };
       }, { optimistic: isSimpleCompletion(req) });
+      // The task's failure is committed; the worker learns why its command was refused.
+      if ('invalid' in out && out.invalid) throw new InvalidArgumentError(out.invalid.message);
       return { workflowTask: null, activityTasks: out.activityTasks, resetHistoryEventId: out.resetTo };
     },
 
@@ -286,11 +297,16 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       return {};
     },
 
-    /** The worker's sticky queue goes away: its pending tasks go back to the normal queue right now. */
+    /**
+     * The worker's sticky queue goes away: its pending tasks and queries go back to the normal queue right now,
+     * and its runs' next tasks go there too (stickiness ends).
+     */
     async ShutdownWorker(req) {
       const ns = await engine.namespace(req.namespace);
       const sticky = req.stickyTaskQueue;
       if (sticky) {
+        engine.stickyQueues.markShutDown(ns.id, sticky);
+        queries.stickyQueueGone(ns.id, sticky);
         const rows = await store.listQueueTasks(engine.db, ns.id, 'workflow', sticky);
         for (const r of rows) {
           await engine.transact(async (work) => {
@@ -306,13 +322,17 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
     },
   };
 
-  /** A query outside any workflow task. History is left empty: the worker answers from its cache or fetches it. */
-  async function legacyQueryTask(pq: PendingQuery, _sticky: boolean) {
+  /**
+   * A query outside any workflow task. On the sticky queue the history is left empty (the worker answers from
+   * its cache); on the normal queue it is the whole history, so any worker can replay the run and answer.
+   */
+  async function legacyQueryTask(pq: PendingQuery, sticky: boolean) {
     const s = await engine.readRun(pq.runId);
     if (!s) {
       pq.resolve({ failed: { message: 'workflow not found' } });
       return 'stale' as const;
     }
+    const events = sticky ? [] : await engine.readEvents(engine.db, s.runId, 1, s.nextEventId);
     return {
       taskToken: encodeToken({ k: 'q', ns: s.namespaceId, qid: pq.id }),
       workflowExecution: { workflowId: s.workflowId, runId: s.runId },
@@ -320,7 +340,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       previousStartedEventId: s.previousStartedEventId,
       startedEventId: 0,
       attempt: 1,
-      history: { events: [] },
+      history: { events },
       query: pq.query,
       workflowExecutionTaskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     };

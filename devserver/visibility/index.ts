@@ -48,6 +48,7 @@
 export { recordVisibility, visibilityDocument, deleteVisibility, validateSearchAttributes, listExecutions, countExecutions } from './store';
 export type { VisibilityRecord, ListRequest, ListResult, CountResult } from './store';
 export { createVisibilityHandlers } from './handlers';
+export { preregisterSearchAttributes } from './registry';
 export type { VisibilityHandlerDeps, VisibilityHandlers } from './handlers';
 export { parseQuery } from './query/parser';
 export { compileQuery } from './query/compile';

@@ -13,9 +13,11 @@ import {
 } from './errors';
 import { visibilitySearchAttributes } from './schema';
 import {
+  DEV_SERVER_SEARCH_ATTRIBUTES,
   isReservedName,
   PREDEFINED_SEARCH_ATTRIBUTES,
   saTypeFromEnum,
+  saTypeToEnum,
   SYSTEM_SEARCH_ATTRIBUTES,
   VALID_NAME,
   type SaType,
@@ -78,6 +80,18 @@ export async function addSearchAttributes(
   await db
     .insert(visibilitySearchAttributes)
     .values(toAdd.map((a) => ({ namespaceId, name: a.name, valueType: a.valueType, createdAt: now })))
+    .onConflictDoNothing();
+}
+
+/** Registers the CLI dev server's Custom*Field attributes in a namespace (those already there are kept). */
+export async function preregisterSearchAttributes(db: Executor, namespaceId: string, now: Date): Promise<void> {
+  const current = await customSearchAttributes(db, namespaceId);
+  const missing = Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES).filter(([name]) => current[name] === undefined);
+  if (missing.length === 0) return;
+  registeredCache.delete(namespaceId);
+  await db
+    .insert(visibilitySearchAttributes)
+    .values(missing.map(([name, type]) => ({ namespaceId, name, valueType: saTypeToEnum(type), createdAt: now })))
     .onConflictDoNothing();
 }
 

@@ -77,6 +77,20 @@ export const PREDEFINED_SEARCH_ATTRIBUTES: Record<string, SaType> = {
   TemporalUsedWorkerDeploymentVersions: 'KeywordList',
 };
 
+/**
+ * Custom attributes the Temporal CLI dev server registers in every namespace, so code written against it runs
+ * unchanged here. They are ordinary custom attributes (removable).
+ */
+export const DEV_SERVER_SEARCH_ATTRIBUTES: Record<string, SaType> = {
+  CustomKeywordField: 'Keyword',
+  CustomTextField: 'Text',
+  CustomIntField: 'Int',
+  CustomDoubleField: 'Double',
+  CustomBoolField: 'Bool',
+  CustomDatetimeField: 'Datetime',
+  CustomStringField: 'Text',
+};
+
 /** Field names that can never be search attributes. */
 const RESERVED_NAMES = new Set(['NamespaceId', 'MemoEncoding', 'Memo', 'VisibilityTaskKey']);
 

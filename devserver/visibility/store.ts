@@ -130,7 +130,7 @@ export async function validateSearchAttributes(
   namespaceId: string,
   searchAttributes: Record<string, IPayload>,
 ): Promise<void> {
-  const registered = await customSearchAttributes(tx, namespaceId);
+  const registered = await cachedCustomSearchAttributes(tx, namespaceId);
   const { problems } = normalizeSearchAttributes(searchAttributes, registered);
   if (problems.length > 0) throw new InvalidSearchAttributeValueError(problems.map((p) => p.reason).join('; '));
 }

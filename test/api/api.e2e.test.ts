@@ -224,3 +224,39 @@ describe('HTTP API', () => {
     expect((await call('GET', '/nope')).body.error.code).toBe('ROUTE_NOT_FOUND');
   });
 });
+
+/**
+ * With the production worker options and the devserver's default poll window, an event the state does not
+ * accept is refused at once (the engine sends it as an update whose validator rejects it), and a case keeps
+ * answering after the engine worker restarts. On the old matching code each of these waited for a 55 s poll
+ * window, past vitest's default timeout.
+ */
+describe('prompt answers with production worker options', { timeout: 5_000 }, () => {
+  let caseId: string;
+  beforeAll(async () => {
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Phạm Gia Bảo') });
+    caseId = submitted.body.caseId;
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+  }, 60_000);
+
+  it('an officer event the state does not accept is answered 409 EVENT_NOT_ACCEPTED promptly, again and again', async () => {
+    for (const actor of [policeOfficer, policeOfficer, { kind: 'officer', id: 'x-1', agency: 'tax' }]) {
+      const refused = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('EVENT_NOT_ACCEPTED');
+    }
+    const notNow = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer });
+    expect(notNow.status).toBe(409);
+    expect(notNow.body.error.code).toBe('EVENT_NOT_ACCEPTED');
+  });
+
+  it('a waiting case answers GET /cases/{id} as soon as the restarted engine worker polls', async () => {
+    await h.stopWorker('engine');
+    await h.startWorker('engine');
+    const after = await call('GET', `/cases/${caseId}`);
+    expect(after.status).toBe(200);
+    expect(after.body.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH')).toBe(true);
+    const refused = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: policeOfficer });
+    expect(refused.body.error.code).toBe('EVENT_NOT_ACCEPTED');
+  });
+});

@@ -78,7 +78,6 @@ describe('crash and restart', () => {
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities,
-      stickyQueueScheduleToStartTimeout: '1s',
     });
     const workerRun = worker.run();
     cleanups.push(async () => {

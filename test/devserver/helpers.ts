@@ -1,6 +1,7 @@
 /**
  * Shared setup for the devserver suite: one in-process devserver per test file (in-memory PGlite, or a fresh
- * database on the server of DATABASE_URL), the real SDK client, and a worker on a bundled workflow set.
+ * database on the server of DATABASE_URL), the real SDK client, and a worker on a bundled workflow set — with the
+ * devserver's default poll window and the SDK's default worker options, as in production.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -70,7 +71,7 @@ export interface TestEnv {
 export async function startEnv(label: string, opts: Partial<DevServerOptions> & { worker?: boolean } = {}): Promise<TestEnv> {
   installRuntime();
   const database = await freshDatabase(label);
-  const server = await startDevServer({ db: database.db, port: 0, longPollTimeoutMs: 5_000, logger: quietLogger, ...opts });
+  const server = await startDevServer({ db: database.db, port: 0, logger: quietLogger, ...opts });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -80,8 +81,6 @@ export async function startEnv(label: string, opts: Partial<DevServerOptions> & 
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
-    stickyQueueScheduleToStartTimeout: '2s',
-    shutdownGraceTime: '1s',
   });
   const workerRun = worker.run();
   return {

@@ -241,7 +241,7 @@ describe('reset and restart', () => {
       const port = server.port;
       const start = async () => {
         const nc = await NativeConnection.connect({ address: server.address });
-        const worker = await Worker.create({ connection: nc, taskQueue, workflowBundle: await workflowBundle(), activities, shutdownGraceTime: '1s' });
+        const worker = await Worker.create({ connection: nc, taskQueue, workflowBundle: await workflowBundle(), activities });
         const run = worker.run();
         const connection = await Connection.connect({ address: server.address });
         return {

@@ -201,7 +201,6 @@ export async function visibilityUpsert(amount) {
             resolve: { ...config.resolve, modules: [resolve('node_modules'), 'node_modules'] },
           }),
         },
-        shutdownGraceTime: '1s',
       });
       const result = await worker.runUntil(
         client.workflow.execute('visibilityUpsert', {

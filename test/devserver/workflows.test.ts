@@ -355,7 +355,7 @@ describe('sticky execution', () => {
     expect(stickyScheduled.length).toBeGreaterThan(0);
     w1.shutdown();
     await run1;
-    // The next task goes to the (now unpolled) sticky queue, times out there and moves to the normal queue.
+    // The worker told the server it shut down (ShutdownWorker): the next task goes to the normal queue at once.
     await h.signal('add', 4);
     const w2 = await mkWorker();
     const t0 = Date.now();

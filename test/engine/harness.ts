@@ -39,7 +39,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, longPollTimeoutMs: 5_000 });
+  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet });
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).
   const registries = await openTestDatabase();
   await seedPopulation(registries.db, { people: 50 });
@@ -56,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       namespace: 'default',
       db: registries.db,
       workflowBundle,
-      workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
+      // The production worker options (nothing test-only).
     });
     workers.set(role, { worker, running: worker.run() });
   };

@@ -37,7 +37,7 @@ describe('queries during updates and activity completions', () => {
       }),
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } },
     });
-    server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, longPollTimeoutMs: 5_000 });
+    server = await startDevServer({ port: 0, db: ':memory:', logger: quiet });
     connection = await NativeConnection.connect({ address: server.address });
     clientConnection = await Connection.connect({ address: server.address });
     client = new Client({ connection: clientConnection, namespace: 'default' });
@@ -47,8 +47,6 @@ describe('queries during updates and activity completions', () => {
       namespace: 'default',
       taskQueue: TASK_QUEUE,
       workflowBundle,
-      shutdownGraceTime: '1 second',
-      stickyQueueScheduleToStartTimeout: '1 second',
       activities: {
         async work(n: number) {
           await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 8)));

@@ -102,7 +102,6 @@ describe('ops: stuck cases found, explained and repaired', () => {
       connection: h.connection,
       db: h.registries.db,
       registries: { socialInsurance },
-      workerOptions: { shutdownGraceTime: '1 second' },
     });
     flakyWorker = { worker: w, running: w.run() };
     try {
@@ -295,7 +294,6 @@ describe('ops: stuck cases found, explained and repaired', () => {
       agency: 'engine',
       connection: h.connection,
       workflowBundle: badBundle,
-      workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
     });
     const badRunning = bad.run();
     try {
@@ -331,7 +329,6 @@ describe('ops: stuck cases found, explained and repaired', () => {
       agency: 'engine',
       connection: h.connection,
       workflowBundle: newCode,
-      workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
     });
     const running = w.run();
     try {

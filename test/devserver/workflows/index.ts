@@ -17,6 +17,7 @@ import {
   setHandler,
   sleep,
   upsertMemo,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -301,3 +302,28 @@ export async function withMarkers(x: string): Promise<string> {
 }
 export * from './ops';
 export * from './schedules';
+
+/** Runs `echo` on a queue nobody polls with only a schedule-to-close timeout; returns the timeout type it failed with. */
+export async function unpolledActivity(taskQueue: string, scheduleToCloseMs: number): Promise<string> {
+  const { echo } = proxyActivities<typeof activities>({ taskQueue, scheduleToCloseTimeout: scheduleToCloseMs });
+  try {
+    await echo('never');
+    return 'completed';
+  } catch (e) {
+    if (e instanceof ActivityFailure && e.cause instanceof TimeoutFailure) return e.cause.timeoutType ?? 'unknown';
+    throw e;
+  }
+}
+
+/** `updatable`, whose first workflow task runs a local activity of `ms` first (an update can arrive meanwhile). */
+export async function slowStartUpdatable(ms: number): Promise<number> {
+  const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '5s' });
+  await local.sleepFor(`slow-start-${workflowInfo().workflowId}`, ms);
+  return updatable();
+}
+
+/** Upserts a search attribute nobody registered (the server fails the workflow task). */
+export async function upsertUnregistered(): Promise<void> {
+  upsertSearchAttributes({ UnregisteredByWorkflow: ['x'] });
+  await sleep('1 day');
+}
