@@ -1,0 +1,49 @@
+/**
+ * Output of the long benchmarks: a progress line per phase (elapsed time, counts, rate), a Markdown table that
+ * can be pasted into docs/performance.md, and the machine the figures were taken on.
+ */
+import { cpus, totalmem } from 'node:os';
+
+const started = performance.now();
+
+/** `[  12.3 s] message` — the time since the bench started, so a slow phase shows. */
+export function progress(message: string): void {
+  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s] ${message}`);
+}
+
+/** Tracks a phase that does `total` things: a line every `every` done (and at the end) with the rate so far. */
+export function phaseProgress(label: string, total: number, every = Math.max(1, Math.ceil(total / 10))) {
+  const t0 = performance.now();
+  let done = 0;
+  const line = () => {
+    const s = (performance.now() - t0) / 1000;
+    progress(`${label}: ${done}/${total} in ${s.toFixed(1)} s (${(done / Math.max(s, 1e-3)).toFixed(1)}/s)`);
+  };
+  return {
+    tick(n = 1) {
+      const before = done;
+      done += n;
+      if (Math.floor(done / every) > Math.floor(before / every) || done === total) line();
+    },
+    get done() {
+      return done;
+    },
+    seconds: () => (performance.now() - t0) / 1000,
+  };
+}
+
+/** A GitHub-flavoured Markdown table. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The date and the machine, for the heading of a figures table. */
+export function machineLine(extra = ''): string {
+  const c = cpus();
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  return `${date} UTC · ${c.length} × ${c[0]?.model.trim() ?? 'unknown CPU'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · Node ${process.version}${extra ? ` · ${extra}` : ''}`;
+}
+
+/** A number with `digits` decimals, or "—" when it is not a number. */
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
