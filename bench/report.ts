@@ -11,19 +11,30 @@ export function progress(message: string): void {
   console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s] ${message}`);
 }
 
-/** Tracks a phase that does `total` things: a line every `every` done (and at the end) with the rate so far. */
-export function phaseProgress(label: string, total: number, every = Math.max(1, Math.ceil(total / 10))) {
+/**
+ * Tracks a phase that does `total` things: a line at every tenth done, at least every `everyMs` while it runs
+ * (default 5 s), and at the end, with the rate so far.
+ */
+export function phaseProgress(label: string, total: number, everyMs = 5000) {
   const t0 = performance.now();
   let done = 0;
+  let lastLine = t0;
+  const step = Math.max(1, Math.ceil(total / 10));
   const line = () => {
-    const s = (performance.now() - t0) / 1000;
+    lastLine = performance.now();
+    const s = (lastLine - t0) / 1000;
     progress(`${label}: ${done}/${total} in ${s.toFixed(1)} s (${(done / Math.max(s, 1e-3)).toFixed(1)}/s)`);
   };
+  const timer = setInterval(() => {
+    if (performance.now() - lastLine >= everyMs) line();
+  }, 1000);
+  timer.unref();
   return {
     tick(n = 1) {
       const before = done;
       done += n;
-      if (Math.floor(done / every) > Math.floor(before / every) || done === total) line();
+      if (Math.floor(done / step) > Math.floor(before / step) || done >= total) line();
+      if (done >= total) clearInterval(timer);
     },
     get done() {
       return done;
