@@ -12,17 +12,23 @@
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its databases),
  * BENCH_WORKFLOWS (200), BENCH_ROUNDS (3), BENCH_SINGLE (30), BENCH_WARMUP (100 per contender, not measured),
- * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_PROTOCOL_POLLERS (32).
+ * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
+ * CPU profile of every contender and devserver process and print, per process, where its CPU went during the
+ * measured batches — by package or source file —; profiling slows them, so the figures of such a run are not the
+ * ones to keep).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { spawnDevServer, type DevServerProcess } from './devserver-process';
 import { cpuSeconds, machineBusySince, machineTicks, median, pct, postgresCpu, postgresCpuSince } from './measure';
 import { fmt, machineLine, markdownTable, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
+import { profileClockUs, selfTimeByArea } from './cpu-profile';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -31,6 +37,10 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGETS = (process.env.BENCH_COMPARE_TARGETS ?? 'dbos,sdk,protocol').split(',') as TargetName[];
 const CORES = cpus().length;
+const PROFILE = process.env.BENCH_COMPARE_PROFILE ?? '0';
+if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE must be 0 or 1, got ${PROFILE}`);
+/** Where the CPU profiles go (one folder per process), when profiling. */
+const PROFILE_ROOT = PROFILE === '1' ? mkdtempSync(join(tmpdir(), 'bench-compare-prof-')) : null;
 
 for (const [k, v] of Object.entries({ BENCH_WORKFLOWS: WORKFLOWS, BENCH_ROUNDS: ROUNDS, BENCH_SINGLE: SINGLE, BENCH_WARMUP: WARMUP })) {
   if (!Number.isInteger(v) || v < (k === 'BENCH_WARMUP' ? 0 : 1)) throw new Error(`${k} must be a whole number ≥ ${k === 'BENCH_WARMUP' ? 0 : 1}, got ${process.env[k]}`);
@@ -52,6 +62,8 @@ interface Contender {
   devserver?: DevServerProcess;
   /** Its Postgres database (DBOS's system database, or the devserver's). */
   database: string;
+  /** The measured batches, on the CPU profiles' clock (µs). */
+  windows: [number, number][];
 }
 
 /** CPU seconds per process over one batch. */
@@ -87,16 +99,23 @@ function ask(child: ChildProcess, command: TargetCommand): Promise<Extract<Targe
 
 async function startContender(name: TargetName, databaseUrl: string): Promise<Contender> {
   const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
-  const devserver = name === 'dbos' ? undefined : await spawnDevServer(databaseUrl);
+  const profileDir = (process: string) => {
+    if (!PROFILE_ROOT) return undefined;
+    const dir = join(PROFILE_ROOT, `${name}-${process}`);
+    mkdirSync(dir);
+    return dir;
+  };
+  const devserver = name === 'dbos' ? undefined : await spawnDevServer(databaseUrl, profileDir('devserver'));
+  const clientProfile = profileDir('client');
   const child = fork(fileURLToPath(new URL('./compare-target.ts', import.meta.url)), [name, devserver?.address ?? databaseUrl], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(clientProfile ? ['--cpu-prof', `--cpu-prof-dir=${clientProfile}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
     child.once('message', (a: TargetAnswer) => ('ready' in a ? resolve() : reject(new Error(`${name}: ${JSON.stringify(a)}`))));
     child.once('exit', (code) => reject(new Error(`${name}: contender process exited with ${code} while starting`)));
   });
-  return { name, child, devserver, database };
+  return { name, child, devserver, database, windows: [] };
 }
 
 function cpuNow(c: Contender) {
@@ -106,7 +125,9 @@ function cpuNow(c: Contender) {
 async function round(c: Contender, r: number): Promise<RoundFigures> {
   const before = cpuNow(c);
   const ticks = machineTicks();
+  const w0 = profileClockUs();
   const batch = await ask(c.child, { cmd: 'batch', prefix: `r${r}-batch-${randomUUID().slice(0, 6)}`, n: WORKFLOWS });
+  c.windows.push([w0, profileClockUs()]);
   const cpu: Cpu = {
     client: cpuSeconds(c.child.pid) - before.client,
     devserver: c.devserver ? cpuSeconds(c.devserver.pid) - before.devserver : 0,
@@ -304,8 +325,8 @@ async function main() {
       TARGETS.map((t) => summarize(t, figures.get(t)!)),
       `Postgres ${version}`,
     );
-    console.log('\n(Figures are noisy on a shared machine: re-take them on a quiet one before comparing with docs/performance.md.)');
   } finally {
+    // Stopped before the profiles are read: a process writes its profile when it exits.
     for (const c of contenders) {
       c.child.send({ cmd: 'stop' } satisfies TargetCommand);
       await new Promise((r) => (c.child.exitCode != null ? r(null) : c.child.once('exit', r)));
@@ -313,6 +334,28 @@ async function main() {
     }
     for (const name of dbs.values()) await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end();
+  }
+  if (PROFILE_ROOT) {
+    reportProfiles(contenders);
+    rmSync(PROFILE_ROOT, { recursive: true, force: true });
+  }
+  console.log('\n(Figures are noisy on a shared machine: re-take them on a quiet one before comparing with docs/performance.md.)');
+}
+
+/** Per process, the areas (package or source file) that took its CPU during the measured batches, in ms per workflow. */
+function reportProfiles(contenders: Contender[]) {
+  const n = WORKFLOWS * ROUNDS;
+  console.log(`\nWhere the CPU went during the measured batches (V8 CPU profiles, self time, ms per workflow; profiling slows every process):`);
+  for (const c of contenders) {
+    for (const proc of c.devserver ? ['client', 'devserver'] : ['client']) {
+      const areas = selfTimeByArea(join(PROFILE_ROOT!, `${c.name}-${proc}`), c.windows);
+      const total = areas.reduce((a, x) => a + x.ms, 0);
+      const top = areas
+        .slice(0, 10)
+        .map((a) => `${a.area} ${fmt(a.ms / n, 2)} (${fmt((100 * a.ms) / Math.max(total, 1e-9), 0)}%)`)
+        .join(', ');
+      console.log(`- ${TITLES[c.name]}, ${proc === 'client' ? CLIENT_PROCESS[c.name] : 'devserver'} (${fmt(total / n, 2)} ms/wf on its JS threads): ${top}`);
+    }
   }
 }
 
