@@ -42,7 +42,16 @@ function check(workflowId: string, x: string, got: unknown) {
   if (json !== expectedThreeActivities(x)) throw new Error(`workflow ${workflowId} returned ${json}, expected ${expectedThreeActivities(x)}`);
 }
 
+/** node-postgres warns, once, that DBOS queues a query on a busy client: known, harmless here, and noise in the figures. */
+function quietPgDeprecation() {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (!(w.name === 'DeprecationWarning' && w.message.includes('already executing a query'))) console.warn(w);
+  });
+}
+
 async function dbosContender(systemDatabaseUrl: string): Promise<Contender> {
+  quietPgDeprecation();
   const { launchDbos, runDbosWorkflow, shutdownDbos } = await import('./compare-dbos');
   await launchDbos(systemDatabaseUrl);
   return {
