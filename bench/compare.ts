@@ -328,8 +328,13 @@ async function main() {
   } finally {
     // Stopped before the profiles are read: a process writes its profile when it exits.
     for (const c of contenders) {
-      c.child.send({ cmd: 'stop' } satisfies TargetCommand);
-      await new Promise((r) => (c.child.exitCode != null ? r(null) : c.child.once('exit', r)));
+      if (c.child.exitCode == null && c.child.signalCode == null) {
+        const exited = new Promise((r) => c.child.once('exit', r));
+        if (c.child.connected) c.child.send({ cmd: 'stop' } satisfies TargetCommand);
+        const kill = setTimeout(() => c.child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(kill);
+      }
       await c.devserver?.stop();
     }
     for (const name of dbs.values()) await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});

@@ -23,7 +23,7 @@ import { seedPopulation } from '../db/seed';
 import { WORKER_ROLES } from '../worker/agency-worker';
 import { freePort } from '../test/devserver/helpers';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
-import { pct, rssMb } from './measure';
+import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure';
 import { fmt, machineLine, markdownTable, phaseProgress, progress } from './report';
 import { spawnService, type ServiceProcess } from './services';
 
@@ -54,12 +54,18 @@ function recordError(what: string, detail: string) {
 
 class Api {
   constructor(readonly base: string) {}
+  /** The answer; a request that got none (connection refused or reset) is status 0 with the reason. */
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      return { status: 0, json: { error: { code: 'NO_ANSWER', message: (e as Error).message } } };
+    }
     const text = await res.text();
     let json: any = null;
     try {
@@ -150,6 +156,8 @@ interface SizeFigures {
   size: number;
   openSeconds: number;
   openedNow: number;
+  /** CPU ms per case opened, by process (and Postgres: both databases' backends and its shared processes). */
+  cpuPerCase: Record<string, number>;
   rss: Record<string, number>;
   decision: number[];
   getCase: number[];
@@ -209,6 +217,9 @@ async function main() {
     for (const size of SIZES) {
       const toOpen = size - all.length;
       const opening = performance.now();
+      const processes = [devserver, ...services];
+      const cpu0 = processes.map((p) => cpuSeconds(p.pid));
+      const pg0 = postgresCpu(Object.values(names));
       const submit = phaseProgress(`${size}: submitting applications`, toOpen);
       const base = all.length;
       const submitted: string[] = [];
@@ -227,6 +238,16 @@ async function main() {
         confirm.tick();
       });
       const openSeconds = (performance.now() - opening) / 1000;
+      const opened = Math.max(1, all.length - base);
+      const cpuPerCase: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - cpu0[k]) * 1000) / opened]));
+      cpuPerCase.Postgres = (postgresCpuSince(Object.values(names), pg0) * 1000) / opened;
+      const cpuTotal = Object.values(cpuPerCase).reduce((a, b) => a + b, 0);
+      progress(
+        `${size}: CPU per case opened ${fmt(cpuTotal)} ms = ${Object.entries(cpuPerCase)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(' + ')} (the bench's own requests left out)`,
+      );
       progress(`${size}: ${all.length} cases open (${toOpen} opened at ${fmt(toOpen / openSeconds)}/s); measuring`);
       const rss: Record<string, number> = { devserver: rssMb(devserver.pid) };
       for (const s of services) rss[s.name] = rssMb(s.pid);
@@ -250,7 +271,7 @@ async function main() {
       const readyMs = performance.now() - t0;
       let backMs = NaN;
       while (performance.now() - t0 < 120_000) {
-        const r = await api.request('GET', `/cases/${pick(all)}`).catch((e: Error) => ({ status: 0, json: { error: { message: e.message } } }));
+        const r = await api.request('GET', `/cases/${pick(all)}`);
         if (ok(r.status)) {
           backMs = performance.now() - t0;
           break;
@@ -260,7 +281,7 @@ async function main() {
       if (!Number.isFinite(backMs)) recordError('restart', 'no case could be read 120 s after the devserver restarted');
       const devserverRssAfterRestart = rssMb(devserver.pid);
       progress(`${size}: devserver stopped in ${fmt(stopMs / 1000, 2)} s, ready ${fmt(readyMs / 1000, 2)} s after its start, a case read again after ${fmt(backMs / 1000, 2)} s`);
-      results.push({ size, openSeconds, openedNow: toOpen, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
+      results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
     }
     report(results, queue);
   } finally {
@@ -271,13 +292,24 @@ async function main() {
   }
 }
 
+/** "120 (engine 50, devserver 30)": the total and the two largest processes. */
+function cpuCell(cpu: Record<string, number>): string {
+  const sorted = Object.entries(cpu).sort((a, b) => b[1] - a[1]);
+  const total = sorted.reduce((a, [, v]) => a + v, 0);
+  return `${fmt(total, 0)} (${sorted
+    .slice(0, 2)
+    .map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`)
+    .join(', ')})`;
+}
+
 function report(results: SizeFigures[], queue: { path: string | null; note: string }) {
   const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
   const workers = WORKER_ROLES.map((r) => `worker ${r}`);
-  const header = ['open cases', 'opened at', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
+  const header = ['open cases', 'opened at', 'CPU ms per case opened (largest)', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
   const rows = results.map((r) => [
     String(r.size),
     `${fmt(r.openedNow / r.openSeconds)}/s`,
+    cpuCell(r.cpuPerCase),
     fmt(r.rss.devserver, 0),
     ...workers.map((w) => fmt(r.rss[w], 0)),
     fmt(r.rss.API, 0),
