@@ -111,10 +111,16 @@ async function startContender(name: TargetName, databaseUrl: string): Promise<Co
     execArgv: ['--import', 'tsx', ...(clientProfile ? ['--cpu-prof', `--cpu-prof-dir=${clientProfile}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', (a: TargetAnswer) => ('ready' in a ? resolve() : reject(new Error(`${name}: ${JSON.stringify(a)}`))));
-    child.once('exit', (code) => reject(new Error(`${name}: contender process exited with ${code} while starting`)));
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', (a: TargetAnswer) => ('ready' in a ? resolve() : reject(new Error(`${name}: ${JSON.stringify(a)}`))));
+      child.once('exit', (code) => reject(new Error(`${name}: contender process exited with ${code} while starting`)));
+    });
+  } catch (e) {
+    child.kill('SIGKILL');
+    await devserver?.stop();
+    throw e;
+  }
   return { name, child, devserver, database, windows: [] };
 }
 
