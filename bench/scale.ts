@@ -305,10 +305,10 @@ function cpuCell(cpu: Record<string, number>): string {
 function report(results: SizeFigures[], queue: { path: string | null; note: string }) {
   const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
   const workers = WORKER_ROLES.map((r) => `worker ${r}`);
-  const header = ['open cases', 'opened at', 'CPU ms per case opened (largest)', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
+  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
   const rows = results.map((r) => [
     String(r.size),
-    `${fmt(r.openedNow / r.openSeconds)}/s`,
+    `${r.openedNow} in ${fmt(r.openSeconds, 0)} s (${fmt(r.openedNow / r.openSeconds)}/s)`,
     cpuCell(r.cpuPerCase),
     fmt(r.rss.devserver, 0),
     ...workers.map((w) => fmt(r.rss[w], 0)),
