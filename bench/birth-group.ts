@@ -9,40 +9,17 @@
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
 import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
+import { birthApplication, pickFamilies, type Family } from './birth-application';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
 const log = (m: string) => console.log(`  ${m}`);
-
-interface Family {
-  motherId: string;
-  fatherId: string | null;
-  communeCode: string;
-  provinceCode: string;
-}
-
-async function pickFamilies(db: any, n: number): Promise<Family[]> {
-  // Mothers of child-bearing age living in a household (so residence registration has a household to join).
-  const rows: any = await db.execute(sql`
-    select p.personal_id as mother_id, p.father_id as _f, h.commune_code, h.province_code,
-           (select m2.personal_id from household_members m2 join persons q on q.personal_id = m2.personal_id
-             where m2.household_id = m.household_id and q.sex = 'male' and q.date_of_birth < '2004-01-01' limit 1) as father_id
-      from persons p
-      join household_members m on m.personal_id = p.personal_id
-      join households h on h.household_id = m.household_id
-     where p.sex = 'female' and p.date_of_birth between '1982-01-01' and '2006-01-01' and not p.deceased
-     order by p.personal_id
-     limit ${n}`);
-  const list = Array.isArray(rows) ? rows : rows.rows;
-  return list.map((r: any) => ({ motherId: r.mother_id, fatherId: r.father_id ?? null, communeCode: r.commune_code, provinceCode: r.province_code }));
-}
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,24 +29,7 @@ const percentile = (xs: number[], p: number) => {
 /** Drives one case to its end as the officers and the household head would, returning its latency. */
 async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms: number; outcome: string }> {
   const t0 = performance.now();
-  const fields: Record<string, string> = {
-    'mother.personalId': f.motherId,
-    'child.fullName': `Bench Child ${i}`,
-    'child.dateOfBirth': '2026-11-20',
-    'child.sex': i % 2 ? 'male' : 'female',
-    'child.placeOfBirth': f.communeCode,
-    'child.ethnicity': 'Kinh',
-    medicalBirthNoticeNo: `BENCH-${i}-${Date.now()}`,
-    'registration.communeCode': f.communeCode,
-    'registration.provinceCode': f.provinceCode,
-  };
-  if (f.fatherId) fields['father.personalId'] = f.fatherId;
-  const { caseId } = await service.submitApplication({
-    procedureId: 'birth-group',
-    channel: 'portal',
-    applicant: { personalId: f.motherId, fullName: 'bench' },
-    fields,
-  });
+  const { caseId } = await service.submitApplication(birthApplication(f, i, String(Date.now())));
   const sent = new Set<string>();
   for (;;) {
     const c: any = await service.getCase(caseId);

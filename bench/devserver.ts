@@ -22,7 +22,7 @@
  * BENCH_PROTOCOL_POLLERS (default 32: the protocol worker's workflow task pollers, and as many activity pollers;
  * on 2 cores, in paired runs on Postgres, 32 gave ~116 wf/s, 16 ~112, 8 ~104; the spread between runs is ±15).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,11 @@ import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { cpuSeconds, spawnDevServer } from './devserver-process';
-import { jsonPayload, ProtocolWorker } from './protocol-worker';
+import { ProtocolWorker } from './protocol-worker';
+import { pct, postgresCpu, postgresCpuSince, selfCpuSeconds, timeAtWorker, tsMs } from './measure';
+import { runThreeActivities, SDK_WORKER_TUNING } from './three-activities';
 import { LeanGrpcClient } from './lean-grpc-client';
-import { measureUpdateLatency, percentile as pct, type UpdateLatency } from './update-latency';
+import { measureUpdateLatency, type UpdateLatency } from './update-latency';
 import * as activities from '../test/devserver/activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
@@ -52,67 +54,6 @@ Runtime.install({
   telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
 });
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
-
-/**
- * CPU seconds so far of each Postgres server process that works for `database`: its backends and the shared
- * processes (WAL writer, checkpointer, …). Backends of other databases (other users of the server) are left out.
- */
-function postgresCpu(database: string): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.startsWith('postgres')) continue;
-      // A backend: "postgres: [cluster: ]user database host(port) state".
-      const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmd);
-      if (backend && backend[1] !== database) continue;
-      out.set(Number(pid), cpuSeconds(Number(pid)));
-    } catch {
-      /* process gone */
-    }
-  }
-  return out;
-}
-
-/** Postgres CPU seconds since `before` (backends come and go: one that exited meanwhile is lost, never negative). */
-function postgresCpuSince(database: string | null, before: Map<number, number>): number {
-  if (database == null) return 0;
-  let total = 0;
-  for (const [pid, cpu] of postgresCpu(database)) {
-    const d = cpu - (before.get(pid) ?? 0);
-    if (Number.isFinite(d) && d > 0) total += d;
-  }
-  return total;
-}
-
-/** CPU seconds of this process (SDK worker: JS threads and Rust core; client). */
-const selfCpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
-const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
-  Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
-
-/**
- * Milliseconds a workflow's tasks spent at the worker: each workflow task from started to completed, each
- * activity from started to closed (both include the network hop back). The rest of the start-to-result
- * latency is the devserver's (start, commits, dispatch) and the client's.
- */
-function timeAtWorker(events: { eventTime?: { seconds?: unknown; nanos?: number | null } | null; [k: string]: any }[]): number {
-  const at = new Map<number, number>();
-  let total = 0;
-  for (const e of events) {
-    const id = Number(e.eventId);
-    const t = tsMs(e.eventTime);
-    if (e.workflowTaskStartedEventAttributes || e.activityTaskStartedEventAttributes) at.set(id, t);
-    const closed = e.workflowTaskCompletedEventAttributes ?? e.activityTaskCompletedEventAttributes;
-    const started = closed ? at.get(Number(closed.startedEventId)) : undefined;
-    if (started != null) total += t - started;
-  }
-  return total;
-}
 
 /** Throughput and latency of WORKFLOWS workflows started at once, and the CPU they cost each process. */
 interface LoadFigures {
@@ -178,47 +119,6 @@ interface Figures extends LoadFigures {
   updates: UpdateLatency;
 }
 
-const expected = (x: string) => JSON.stringify([0, 1, 2].map((i) => `${x}-${i}`));
-
-// temporal.api.enums.v1 values.
-const TASK_QUEUE_KIND_NORMAL = 1;
-const HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT = 2;
-const utf8 = new TextDecoder();
-
-/**
- * Starts `threeActivities(x)` on `taskQueue` and waits for its result (long polls for the close event, as the
- * SDK client's result() does), through the lean client; throws unless it completed with expected(x).
- */
-async function runThreeActivities(rpc: LeanGrpcClient, taskQueue: string, workflowId: string, x: string, identity: string): Promise<void> {
-  const { runId } = await rpc.call('StartWorkflowExecution', {
-    namespace: 'default',
-    workflowId,
-    workflowType: { name: 'threeActivities' },
-    taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
-    input: { payloads: [jsonPayload(x)] },
-    requestId: randomUUID(),
-    identity,
-  });
-  const execution = { workflowId, runId };
-  for (;;) {
-    const r = await rpc.call('GetWorkflowExecutionHistory', {
-      namespace: 'default',
-      execution,
-      waitNewEvent: true,
-      historyEventFilterType: HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
-    });
-    const close = r.history?.events?.[0];
-    if (!close) continue; // the long poll window ended before the workflow closed
-    const payload = close.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
-    if (!payload) throw new Error(`protocol worker: workflow ${workflowId} closed with event type ${close.eventType}, not completed with a result`);
-    const encoding = payload.metadata?.encoding ? utf8.decode(payload.metadata.encoding) : '';
-    if (encoding !== 'json/plain') throw new Error(`protocol worker: workflow ${workflowId} result has encoding "${encoding}"`);
-    const got = JSON.stringify(JSON.parse(utf8.decode(payload.data ?? new Uint8Array())));
-    if (got !== expected(x)) throw new Error(`protocol worker: workflow ${workflowId} returned ${got}, expected ${expected(x)}`);
-    return;
-  }
-}
-
 /**
  * Throughput, latency under load and unloaded latency of `threeActivities` run by the protocol worker; every
  * result is checked against what the workflow returns. The workflows are started and awaited through the lean
@@ -275,11 +175,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
     taskQueue,
     workflowBundle,
     activities,
-    maxCachedWorkflows: 1000,
-    maxConcurrentWorkflowTaskExecutions: 100,
-    maxConcurrentActivityTaskExecutions: 500,
-    maxConcurrentWorkflowTaskPolls: 8,
-    maxConcurrentActivityTaskPolls: 8,
+    ...SDK_WORKER_TUNING,
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import * as activities from '../test/devserver/activities';
+import { pct as percentile } from './measure';
 
 export interface UpdateLatency {
   count: number;
@@ -16,10 +17,6 @@ export interface UpdateLatency {
   rejectedP99: number;
 }
 
-export const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : 0;
-};
 
 export async function measureUpdateLatency(
   connection: NativeConnection,

@@ -1,0 +1,374 @@
+/**
+ * `npm run bench:compare` — the same 3-step workflow (`threeActivities`: three sequential echo steps) on
+ * DBOS Transact, on the devserver with the Temporal SDK worker, and on the devserver with the protocol-level
+ * worker (bench/protocol-worker.ts), in one run: every contender runs in its own process (bench/compare-target.ts),
+ * each devserver in its own, each on its own fresh database of the same Postgres; the rounds alternate between
+ * them (the order rotates each round), so a noisy neighbour on the machine hurts all three alike.
+ *
+ * Per round and contender: BENCH_WORKFLOWS workflows started at once (wf/s, start-to-result p50/p99, CPU time of
+ * every process meanwhile), then BENCH_SINGLE one at a time (unloaded p50/p99). At the end: figures per contender,
+ * ratios to DBOS, the issue's goals met or not — and when not, which process and which cost holds them — and a
+ * Markdown table for docs/performance.md.
+ *
+ * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its databases),
+ * BENCH_WORKFLOWS (200), BENCH_ROUNDS (3), BENCH_SINGLE (30), BENCH_WARMUP (100 per contender, not measured),
+ * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
+ * CPU profile of every contender and devserver process and print, per process, where its CPU went during the
+ * measured batches — by package or source file —; profiling slows them, so the figures of such a run are not the
+ * ones to keep).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { spawnDevServer, type DevServerProcess } from './devserver-process';
+import { cpuSeconds, machineBusySince, machineTicks, median, pct, postgresCpu, postgresCpuSince } from './measure';
+import { fmt, machineLine, markdownTable, progress } from './report';
+import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
+import { profileClockUs, selfTimeByArea } from './cpu-profile';
+
+const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SINGLE = Number(process.env.BENCH_SINGLE ?? 30);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TARGETS = (process.env.BENCH_COMPARE_TARGETS ?? 'dbos,sdk,protocol').split(',') as TargetName[];
+const CORES = cpus().length;
+const PROFILE = process.env.BENCH_COMPARE_PROFILE ?? '0';
+if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE must be 0 or 1, got ${PROFILE}`);
+/** Where the CPU profiles go (one folder per process), when profiling. */
+const PROFILE_ROOT = PROFILE === '1' ? mkdtempSync(join(tmpdir(), 'bench-compare-prof-')) : null;
+
+for (const [k, v] of Object.entries({ BENCH_WORKFLOWS: WORKFLOWS, BENCH_ROUNDS: ROUNDS, BENCH_SINGLE: SINGLE, BENCH_WARMUP: WARMUP })) {
+  if (!Number.isInteger(v) || v < (k === 'BENCH_WARMUP' ? 0 : 1)) throw new Error(`${k} must be a whole number ≥ ${k === 'BENCH_WARMUP' ? 0 : 1}, got ${process.env[k]}`);
+}
+const unknown = TARGETS.filter((t) => !['dbos', 'sdk', 'protocol'].includes(t));
+if (unknown.length) throw new Error(`BENCH_COMPARE_TARGETS: unknown contender(s) ${unknown.join(', ')} (known: dbos, sdk, protocol)`);
+
+const TITLES: Record<TargetName, string> = {
+  dbos: 'DBOS Transact',
+  sdk: 'devserver + SDK worker',
+  protocol: 'devserver + protocol worker',
+};
+/** The process that runs the contender's workers and client. */
+const CLIENT_PROCESS: Record<TargetName, string> = { dbos: 'DBOS process', sdk: 'SDK worker + client', protocol: 'protocol worker + client' };
+
+interface Contender {
+  name: TargetName;
+  child: ChildProcess;
+  devserver?: DevServerProcess;
+  /** Its Postgres database (DBOS's system database, or the devserver's). */
+  database: string;
+  /** The measured batches, on the CPU profiles' clock (µs). */
+  windows: [number, number][];
+}
+
+/** CPU seconds per process over one batch. */
+interface Cpu {
+  client: number;
+  devserver: number;
+  postgres: number;
+}
+
+interface RoundFigures {
+  wfPerSec: number;
+  seconds: number;
+  cpu: Cpu;
+  loadLatencies: number[];
+  singleLatencies: number[];
+  atWorker: number[];
+  /** Share of the whole machine's CPU busy during the batch, every process counted (other users too). */
+  machineBusy: number;
+}
+
+function ask(child: ChildProcess, command: TargetCommand): Promise<Extract<TargetAnswer, { ok: true }>> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`contender process exited with ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (a: TargetAnswer) => {
+      child.off('exit', onExit);
+      if ('ok' in a && a.ok) resolve(a);
+      else reject(new Error('error' in a ? a.error : `unexpected answer ${JSON.stringify(a)}`));
+    });
+    child.send(command);
+  });
+}
+
+async function startContender(name: TargetName, databaseUrl: string): Promise<Contender> {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const profileDir = (process: string) => {
+    if (!PROFILE_ROOT) return undefined;
+    const dir = join(PROFILE_ROOT, `${name}-${process}`);
+    mkdirSync(dir);
+    return dir;
+  };
+  const devserver = name === 'dbos' ? undefined : await spawnDevServer(databaseUrl, profileDir('devserver'));
+  const clientProfile = profileDir('client');
+  const child = fork(fileURLToPath(new URL('./compare-target.ts', import.meta.url)), [name, devserver?.address ?? databaseUrl], {
+    execArgv: ['--import', 'tsx', ...(clientProfile ? ['--cpu-prof', `--cpu-prof-dir=${clientProfile}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', (a: TargetAnswer) => ('ready' in a ? resolve() : reject(new Error(`${name}: ${JSON.stringify(a)}`))));
+      child.once('exit', (code) => reject(new Error(`${name}: contender process exited with ${code} while starting`)));
+    });
+  } catch (e) {
+    child.kill('SIGKILL');
+    await devserver?.stop();
+    throw e;
+  }
+  return { name, child, devserver, database, windows: [] };
+}
+
+function cpuNow(c: Contender) {
+  return { client: cpuSeconds(c.child.pid), devserver: c.devserver ? cpuSeconds(c.devserver.pid) : 0, postgres: postgresCpu(c.database) };
+}
+
+async function round(c: Contender, r: number): Promise<RoundFigures> {
+  const before = cpuNow(c);
+  const ticks = machineTicks();
+  const w0 = profileClockUs();
+  const batch = await ask(c.child, { cmd: 'batch', prefix: `r${r}-batch-${randomUUID().slice(0, 6)}`, n: WORKFLOWS });
+  c.windows.push([w0, profileClockUs()]);
+  const cpu: Cpu = {
+    client: cpuSeconds(c.child.pid) - before.client,
+    devserver: c.devserver ? cpuSeconds(c.devserver.pid) - before.devserver : 0,
+    postgres: postgresCpuSince(c.database, before.postgres),
+  };
+  const machineBusy = machineBusySince(ticks);
+  const single = await ask(c.child, { cmd: 'sequence', prefix: `r${r}-single-${randomUUID().slice(0, 6)}`, n: SINGLE });
+  const f: RoundFigures = {
+    wfPerSec: WORKFLOWS / batch.seconds,
+    seconds: batch.seconds,
+    cpu,
+    loadLatencies: batch.latencies,
+    singleLatencies: single.latencies,
+    atWorker: single.atWorker ?? [],
+    machineBusy,
+  };
+  const perWf = (s: number) => fmt((s * 1000) / WORKFLOWS);
+  progress(
+    `round ${r + 1}/${ROUNDS} ${TITLES[c.name]}: ${WORKFLOWS} at once in ${fmt(batch.seconds, 2)} s (${fmt(f.wfPerSec)} wf/s), ` +
+      `CPU ms/wf ${CLIENT_PROCESS[c.name]} ${perWf(cpu.client)}${c.devserver ? ` + devserver ${perWf(cpu.devserver)}` : ''} + Postgres ${perWf(cpu.postgres)}; ` +
+      `machine ${fmt(machineBusy * 100, 0)}% busy; ${SINGLE} one at a time p50 ${fmt(median(single.latencies))} ms`,
+  );
+  return f;
+}
+
+/** A contender's figures over all rounds. */
+interface Summary {
+  name: TargetName;
+  wfPerSec: number;
+  wfPerSecRange: [number, number];
+  loadP50: number;
+  loadP99: number;
+  singleP50: number;
+  singleP99: number;
+  atWorkerP50: number;
+  /** CPU ms per workflow by process, over every round's batch. */
+  cpuMs: Cpu;
+  /** Share of one core each process used during the batches (1 = a core). */
+  coreShare: Cpu;
+  /** Share of the machine's CPU busy during the batches (all processes, ours and others'). */
+  machineBusy: number;
+}
+
+function summarize(name: TargetName, rounds: RoundFigures[]): Summary {
+  const total = (k: keyof Cpu) => rounds.reduce((a, r) => a + r.cpu[k], 0);
+  const seconds = rounds.reduce((a, r) => a + r.seconds, 0);
+  const n = WORKFLOWS * rounds.length;
+  const perWf = (k: keyof Cpu) => (total(k) * 1000) / n;
+  const share = (k: keyof Cpu) => total(k) / seconds;
+  const rates = rounds.map((r) => r.wfPerSec);
+  const all = (k: 'loadLatencies' | 'singleLatencies' | 'atWorker') => rounds.flatMap((r) => r[k]);
+  return {
+    name,
+    wfPerSec: median(rates),
+    wfPerSecRange: [Math.min(...rates), Math.max(...rates)],
+    loadP50: pct(all('loadLatencies'), 50),
+    loadP99: pct(all('loadLatencies'), 99),
+    singleP50: pct(all('singleLatencies'), 50),
+    singleP99: pct(all('singleLatencies'), 99),
+    atWorkerP50: pct(all('atWorker'), 50),
+    cpuMs: { client: perWf('client'), devserver: perWf('devserver'), postgres: perWf('postgres') },
+    coreShare: { client: share('client'), devserver: share('devserver'), postgres: share('postgres') },
+    machineBusy: rounds.reduce((a, r) => a + r.machineBusy * r.seconds, 0) / seconds,
+  };
+}
+
+const totalCpu = (c: Cpu) => c.client + c.devserver + c.postgres;
+const serverSide = (s: Summary) => (s.name === 'dbos' ? totalCpu(s.cpuMs) : s.cpuMs.devserver + s.cpuMs.postgres);
+const x = (n: number) => `${fmt(n, 2)}×`;
+
+/** Which process holds the throughput: the one nearest to a full core, or the machine when all cores are busy. */
+function throughputHolder(s: Summary): string {
+  const procs: [string, number, number][] = [
+    [CLIENT_PROCESS[s.name], s.coreShare.client, s.cpuMs.client],
+    ['devserver', s.coreShare.devserver, s.cpuMs.devserver],
+    ['Postgres (all its processes)', s.coreShare.postgres, s.cpuMs.postgres],
+  ];
+  const busiest = procs.filter(([name]) => s.name !== 'dbos' || name !== 'devserver').sort((a, b) => b[1] - a[1]);
+  const used = procs.reduce((a, p) => a + p[1], 0);
+  const parts = busiest.map(([name, share, ms]) => `${name} ${fmt(share * 100, 0)}% of a core (${fmt(ms)} ms/wf)`).join(', ');
+  const others = Math.max(0, s.machineBusy - used / CORES);
+  const machine =
+    `the ${CORES} cores ${fmt(s.machineBusy * 100, 0)}% busy (this contender ${fmt((used / CORES) * 100, 0)}%, other processes ${fmt(others * 100, 0)}%)` +
+    ` → CPU ceiling with the machine to itself ≈ ${fmt((CORES * 1000) / totalCpu(s.cpuMs))} wf/s`;
+  const [top] = busiest;
+  const verdict =
+    top[1] >= 0.85
+      ? `held by the ${top[0]} (its JavaScript runs on one thread: at ${fmt(top[1] * 100, 0)}% of a core it caps near ${fmt(1000 / top[2])} wf/s)`
+      : s.machineBusy >= 0.85
+        ? `held by the machine's CPU` + (others >= 0.15 ? `, of which other processes took ${fmt(others * 100, 0)}% — re-take on a quiet machine` : `: the cost per workflow, mostly the ${top[0]}'s ${fmt(top[2])} ms`)
+        : 'no process saturated: latency (round trips per workflow) holds it, not CPU';
+  return `${parts}; ${machine}; ${verdict}`;
+}
+
+function report(summaries: Summary[], pgVersion: string) {
+  const dbos = summaries.find((s) => s.name === 'dbos');
+  console.log(`\n== bench:compare — threeActivities (3 sequential steps), ${ROUNDS} rounds of ${WORKFLOWS} at once + ${SINGLE} one at a time, alternating`);
+  const header = [
+    'contender',
+    'wf/s (median, range)',
+    'p50 / p99 ms under load',
+    '1-at-a-time p50 / p99 ms',
+    'CPU ms/wf: worker+client or DBOS',
+    'devserver',
+    'Postgres',
+    'total',
+    'machine busy',
+  ];
+  if (dbos) header.push('× DBOS: wf/s', '1-at-a-time p50', 'server-side CPU', 'total CPU');
+  const rows = summaries.map((s) => {
+    const row = [
+      TITLES[s.name],
+      `${fmt(s.wfPerSec)} (${fmt(s.wfPerSecRange[0])}–${fmt(s.wfPerSecRange[1])})`,
+      `${fmt(s.loadP50)} / ${fmt(s.loadP99)}`,
+      `${fmt(s.singleP50)} / ${fmt(s.singleP99)}`,
+      fmt(s.cpuMs.client),
+      s.name === 'dbos' ? '—' : fmt(s.cpuMs.devserver),
+      fmt(s.cpuMs.postgres),
+      fmt(totalCpu(s.cpuMs)),
+      `${fmt(s.machineBusy * 100, 0)}%`,
+    ];
+    if (dbos) {
+      row.push(x(s.wfPerSec / dbos.wfPerSec), x(s.singleP50 / dbos.singleP50), x(serverSide(s) / totalCpu(dbos.cpuMs)), x(totalCpu(s.cpuMs) / totalCpu(dbos.cpuMs)));
+    }
+    return row;
+  });
+  console.log(`\n### bench:compare — ${machineLine(pgVersion)}\n`);
+  console.log(markdownTable(header, rows));
+  console.log(
+    '\nServer-side CPU = devserver + Postgres (for DBOS: its whole, process + Postgres). CPU is measured during the concurrent batches, from /proc;' +
+      ' Postgres counts the backends of the contender\'s database and the server\'s shared processes (WAL writer, checkpointer).' +
+      ' Machine busy: the whole machine\'s CPU during the batches, other users\' processes included (well under 100 % on a quiet machine).',
+  );
+
+  console.log('\nWhere each contender spends its CPU and time:');
+  for (const s of summaries) console.log(`- ${TITLES[s.name]}: ${throughputHolder(s)}`);
+  const sdk = summaries.find((s) => s.name === 'sdk');
+  if (sdk && Number.isFinite(sdk.atWorkerP50)) {
+    console.log(
+      `- ${TITLES.sdk}, one at a time: ${fmt(sdk.singleP50)} ms p50, of which ${fmt(sdk.atWorkerP50)} ms at the SDK worker (4 workflow tasks and 3 activities, from started to answer recorded); ` +
+        `the other ${fmt(sdk.singleP50 - sdk.atWorkerP50)} ms are the devserver's commits and dispatch, the client and the network hops`,
+    );
+  }
+
+  if (!dbos) return;
+  console.log('\nGoals (issue 18):');
+  for (const s of summaries.filter((t) => t.name !== 'dbos')) {
+    const ratio = serverSide(s) / totalCpu(dbos.cpuMs);
+    console.log(
+      `- ${TITLES[s.name]}: server side ≤ DBOS's whole CPU per workflow: ${ratio <= 1 ? 'MET' : 'NOT met'} (${x(ratio)}: devserver ${fmt(s.cpuMs.devserver)} + Postgres ${fmt(s.cpuMs.postgres)} ms vs DBOS ${fmt(dbos.cpuMs.client)} + Postgres ${fmt(dbos.cpuMs.postgres)} ms)` +
+        (ratio <= 1
+          ? ''
+          : ` — held by the ${s.cpuMs.devserver > totalCpu(dbos.cpuMs) ? `devserver process alone (${x(s.cpuMs.devserver / totalCpu(dbos.cpuMs))} DBOS's whole)` : s.cpuMs.postgres > dbos.cpuMs.postgres ? `Postgres work: ${x(s.cpuMs.postgres / dbos.cpuMs.postgres)} DBOS's Postgres` : 'devserver and Postgres together'}`),
+    );
+  }
+  if (sdk) {
+    const tp = sdk.wfPerSec / dbos.wfPerSec;
+    const lat = sdk.singleP50 / dbos.singleP50;
+    console.log(`- ${TITLES.sdk}: throughput ≥ 0.5× DBOS: ${tp >= 0.5 ? 'MET' : 'NOT met'} (${x(tp)})${tp >= 0.5 ? '' : ` — ${throughputHolder(sdk)}`}`);
+    console.log(
+      `- ${TITLES.sdk}: one-at-a-time p50 ≤ 2× DBOS: ${lat <= 2 ? 'MET' : 'NOT met'} (${x(lat)}: ${fmt(sdk.singleP50)} vs ${fmt(dbos.singleP50)} ms)` +
+        (lat <= 2 || !Number.isFinite(sdk.atWorkerP50) ? '' : ` — ${fmt(sdk.atWorkerP50)} ms at the SDK worker, ${fmt(sdk.singleP50 - sdk.atWorkerP50)} ms in the devserver, client and network`),
+    );
+  }
+}
+
+async function main() {
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const stamp = `${Date.now()}`;
+  const dbs = new Map(TARGETS.map((t) => [t, `bench_compare_${stamp}_${t}`]));
+  const contenders: Contender[] = [];
+  try {
+    const [{ version }] = await admin<{ version: string }[]>`select current_setting('server_version') as version`;
+    for (const name of dbs.values()) await admin.unsafe(`create database ${name}`);
+    progress(`bench:compare: ${TARGETS.map((t) => TITLES[t]).join(', ')} on Postgres ${version} (${PG_URL.replace(/\/[^/]*$/, '/')}…), ${CORES} cores`);
+    for (const t of TARGETS) {
+      const u = new URL(PG_URL);
+      u.pathname = `/${dbs.get(t)}`;
+      contenders.push(await startContender(t, u.toString()));
+      progress(`${TITLES[t]}: started`);
+    }
+    for (const c of contenders) {
+      if (WARMUP === 0) break;
+      const w = await ask(c.child, { cmd: 'batch', prefix: `warm-${randomUUID().slice(0, 6)}`, n: WARMUP });
+      progress(`${TITLES[c.name]}: ${WARMUP} warm-up workflows in ${fmt(w.seconds, 2)} s (not measured)`);
+    }
+    const figures = new Map<TargetName, RoundFigures[]>(TARGETS.map((t) => [t, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const c = contenders[(k + r) % contenders.length];
+        figures.get(c.name)!.push(await round(c, r));
+      }
+    }
+    report(
+      TARGETS.map((t) => summarize(t, figures.get(t)!)),
+      `Postgres ${version}`,
+    );
+  } finally {
+    // Stopped before the profiles are read: a process writes its profile when it exits.
+    for (const c of contenders) {
+      if (c.child.exitCode == null && c.child.signalCode == null) {
+        const exited = new Promise((r) => c.child.once('exit', r));
+        if (c.child.connected) c.child.send({ cmd: 'stop' } satisfies TargetCommand);
+        const kill = setTimeout(() => c.child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(kill);
+      }
+      await c.devserver?.stop();
+    }
+    for (const name of dbs.values()) await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end();
+  }
+  if (PROFILE_ROOT) {
+    reportProfiles(contenders);
+    rmSync(PROFILE_ROOT, { recursive: true, force: true });
+  }
+  console.log('\n(Figures are noisy on a shared machine: re-take them on a quiet one before comparing with docs/performance.md.)');
+}
+
+/** Per process, the areas (package or source file) that took its CPU during the measured batches, in ms per workflow. */
+function reportProfiles(contenders: Contender[]) {
+  const n = WORKFLOWS * ROUNDS;
+  console.log(`\nWhere the CPU went during the measured batches (V8 CPU profiles, self time, ms per workflow; profiling slows every process):`);
+  for (const c of contenders) {
+    for (const proc of c.devserver ? ['client', 'devserver'] : ['client']) {
+      const areas = selfTimeByArea(join(PROFILE_ROOT!, `${c.name}-${proc}`), c.windows);
+      const total = areas.reduce((a, x) => a + x.ms, 0);
+      const top = areas
+        .slice(0, 10)
+        .map((a) => `${a.area} ${fmt(a.ms / n, 2)} (${fmt((100 * a.ms) / Math.max(total, 1e-9), 0)}%)`)
+        .join(', ');
+      console.log(`- ${TITLES[c.name]}, ${proc === 'client' ? CLIENT_PROCESS[c.name] : 'devserver'} (${fmt(total / n, 2)} ms/wf on its JS threads): ${top}`);
+    }
+  }
+}
+
+await main();
+process.exit(0);

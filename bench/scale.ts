@@ -1,0 +1,351 @@
+/**
+ * `npm run bench:scale` — many open cases on one machine: birth-group cases that wait for the justice officer
+ * (as citizens' dossiers wait days for an officer), on Postgres, every part in its own process as in production:
+ * the devserver, one worker per role (engine, justice, police, vss, tax, labour) and the HTTP API; this process
+ * only sends HTTP requests.
+ *
+ * For each size N of BENCH_SCALE_SIZES (cumulative: the cases opened for a size stay open for the next) it prints
+ * the time to open them (all submitted through POST /applications, then each read until it waits for the officer), the
+ * resident memory of every process, the p50/p99 latency of an officer's decision on a random waiting case
+ * (POST /cases/{id}/events APPROVE_BIRTH), of GET /cases/{id} and of a work-queue page (when the API has a list
+ * route), and the time the devserver takes to come back after a restart with all of them open (ready, then a
+ * random case read through the API again). Progress lines while opening; a Markdown table at the end.
+ *
+ * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops two databases),
+ * BENCH_SCALE_SIZES (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
+ * BENCH_SCALE_SAMPLES (50 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
+ * "/cases?agency=justice"; found in /openapi.json when unset).
+ */
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { openRegistriesDatabase } from '../db/registries-database';
+import { seedPopulation } from '../db/seed';
+import { WORKER_ROLES } from '../worker/agency-worker';
+import { freePort } from '../test/devserver/helpers';
+import { birthApplication, pickFamilies, type Family } from './birth-application';
+import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure';
+import { fmt, machineLine, markdownTable, phaseProgress, progress } from './report';
+import { spawnService, type ServiceProcess } from './services';
+
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 50);
+const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 50);
+const OPEN_TIMEOUT_MS = 120_000;
+const POLL_MS = 500;
+/** Cases looked at at once while confirming they wait for the officer. */
+const CONFIRMERS = 8;
+
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || SIZES.some((n, i) => i > 0 && n <= SIZES[i - 1])) {
+  throw new Error(`BENCH_SCALE_SIZES must be increasing whole numbers ≥ 1, got "${process.env.BENCH_SCALE_SIZES}"`);
+}
+for (const [k, v] of Object.entries({ BENCH_SCALE_CONCURRENCY: CONCURRENCY, BENCH_SCALE_SAMPLES: SAMPLES })) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a whole number ≥ 1, got ${process.env[k]}`);
+}
+
+const JUSTICE_OFFICER = { kind: 'officer', id: 'bench-justice', agency: 'justice' };
+
+/** Failed requests by what failed, printed with the figures (the goal is none). */
+const errors = new Map<string, number>();
+function recordError(what: string, detail: string) {
+  const key = `${what}: ${detail.slice(0, 160)}`;
+  errors.set(key, (errors.get(key) ?? 0) + 1);
+}
+
+class Api {
+  constructor(readonly base: string) {}
+  /** The answer; a request that got none (connection refused or reset) is status 0 with the reason. */
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      return { status: 0, json: { error: { code: 'NO_ANSWER', message: (e as Error).message } } };
+    }
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = { raw: text.slice(0, 200) };
+    }
+    return { status: res.status, json };
+  }
+}
+
+const ok = (s: number) => s >= 200 && s < 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const errorText = (r: { status: number; json: any }) => `${r.status} ${r.json?.error?.code ?? ''} ${r.json?.error?.message ?? JSON.stringify(r.json)}`;
+
+/** Submits one application; the case id, or null on failure. */
+async function submitCase(api: Api, f: Family, i: number, tag: string): Promise<string | null> {
+  const submitted = await api.request('POST', '/applications', birthApplication(f, i, tag));
+  if (ok(submitted.status)) return submitted.json.caseId;
+  recordError('POST /applications', errorText(submitted));
+  return null;
+}
+
+/**
+ * Follows a submitted case until the justice officer may decide (each look is a workflow query, so few: the
+ * cases are looked at after they were all submitted); false if it ended or did not get there in time.
+ */
+async function waitForOfficer(api: Api, caseId: string): Promise<boolean> {
+  const deadline = performance.now() + OPEN_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const c = await api.request('GET', `/cases/${caseId}`);
+    if (!ok(c.status)) recordError('GET /cases/{id} while opening', errorText(c));
+    else if ((c.json.acceptedEvents ?? []).some((e: { type: string }) => e.type === 'APPROVE_BIRTH')) return true;
+    else if (c.json.status === 'done' || c.json.status === 'error') {
+      recordError('opening', `case ended as ${c.json.outcome ?? c.json.status} before the officer step`);
+      return false;
+    }
+    await sleep(POLL_MS);
+  }
+  recordError('opening', `case not waiting for the officer after ${OPEN_TIMEOUT_MS} ms`);
+  return false;
+}
+
+/** Runs `n` tasks with at most `limit` in flight. */
+async function pool(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
+}
+
+/** Latencies (ms) of `SAMPLES` requests made one at a time; failed ones are recorded as errors and left out. */
+async function sample(what: string, make: () => Promise<{ status: number; json: any }> | null): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t0 = performance.now();
+    const p = make();
+    if (!p) break;
+    const r = await p;
+    if (ok(r.status)) out.push(performance.now() - t0);
+    else recordError(what, errorText(r));
+  }
+  return out;
+}
+
+const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+
+/** The work-queue route: BENCH_SCALE_QUEUE_PATH, or a GET list route of /openapi.json with the parameters it needs. */
+async function findQueuePath(api: Api): Promise<{ path: string | null; note: string }> {
+  if (process.env.BENCH_SCALE_QUEUE_PATH) return { path: process.env.BENCH_SCALE_QUEUE_PATH, note: 'BENCH_SCALE_QUEUE_PATH' };
+  const spec = await api.request('GET', '/openapi.json');
+  const paths: Record<string, any> = spec.json?.paths ?? {};
+  const known: Record<string, string> = { agency: 'justice', procedureId: 'birth-group', procedure: 'birth-group', limit: '50', pageSize: '50' };
+  for (const [path, ops] of Object.entries(paths)) {
+    if (path.includes('{') || !ops.get || !/queue|work|inbox|^\/cases$/.test(path)) continue;
+    const params: { name: string; in: string; required?: boolean }[] = (ops.get.parameters ?? []).filter((p: any) => p.in === 'query');
+    const missing = params.filter((p) => p.required && !(p.name in known));
+    if (missing.length) return { path: null, note: `${path} needs ${missing.map((p) => p.name).join(', ')}; set BENCH_SCALE_QUEUE_PATH` };
+    const query = params.filter((p) => p.name in known).map((p) => `${p.name}=${encodeURIComponent(known[p.name])}`);
+    return { path: query.length ? `${path}?${query.join('&')}` : path, note: 'from /openapi.json' };
+  }
+  return { path: null, note: 'the API has no work-queue (list) route yet: page latency not measured' };
+}
+
+interface SizeFigures {
+  size: number;
+  openSeconds: number;
+  openedNow: number;
+  /** CPU ms per case opened, by process (and Postgres: both databases' backends and its shared processes). */
+  cpuPerCase: Record<string, number>;
+  rss: Record<string, number>;
+  decision: number[];
+  getCase: number[];
+  page: number[];
+  stopMs: number;
+  readyMs: number;
+  backMs: number;
+  devserverRssAfterRestart: number;
+}
+
+async function main() {
+  const stamp = `${Date.now()}`;
+  const names = { registries: `bench_scale_${stamp}_registries`, devserver: `bench_scale_${stamp}_devserver` };
+  const url = (db: string) => {
+    const u = new URL(PG_URL);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const services: ServiceProcess[] = [];
+  let devserver: ServiceProcess | undefined;
+  const results: SizeFigures[] = [];
+  try {
+    for (const db of Object.values(names)) await admin.unsafe(`create database ${db}`);
+    progress(`bench:scale: sizes ${SIZES.join(', ')} on Postgres (${names.registries}, ${names.devserver}), ${CONCURRENCY} applications in flight`);
+
+    const registries = await openRegistriesDatabase({ kind: 'postgres', url: url(names.registries) });
+    await seedPopulation(registries.db, { people: 10_000 });
+    const families = await pickFamilies(registries.db, 100_000);
+    await registries.close();
+    if (families.length === 0) throw new Error('no family in the seed');
+    progress(`registries migrated and seeded; ${families.length} families, reused in turn`);
+
+    const port = await freePort();
+    const startDevserver = () =>
+      spawnService({
+        name: 'devserver',
+        script: 'devserver/main.ts',
+        args: ['--port', String(port), '--db', url(names.devserver)],
+        readyText: 'ready at',
+      });
+    devserver = await startDevserver();
+    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: url(names.registries) };
+    for (const role of WORKER_ROLES) {
+      services.push(await spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env, readyText: 'workers running' }));
+    }
+    const apiPort = await freePort();
+    services.push(await spawnService({ name: 'API', script: 'api/main.ts', env: { ...env, PORT: String(apiPort), HOST: '127.0.0.1' }, readyText: 'API ready at' }));
+    const api = new Api(`http://127.0.0.1:${apiPort}`);
+    progress(`devserver, ${WORKER_ROLES.length} workers and the API started, each in its own process`);
+    const queue = await findQueuePath(api);
+    progress(`work-queue page: ${queue.path ?? 'not measured'} (${queue.note})`);
+
+    const tag = randomUUID().slice(0, 8);
+    const waiting: string[] = [];
+    const all: string[] = [];
+    for (const size of SIZES) {
+      const toOpen = size - all.length;
+      const opening = performance.now();
+      const processes = [devserver, ...services];
+      const cpu0 = processes.map((p) => cpuSeconds(p.pid));
+      const pg0 = postgresCpu(Object.values(names));
+      const submit = phaseProgress(`${size}: submitting applications`, toOpen);
+      const base = all.length;
+      const submitted: string[] = [];
+      await pool(toOpen, CONCURRENCY, async (k) => {
+        const i = base + k;
+        const id = await submitCase(api, families[i % families.length], i, tag);
+        if (id) submitted.push(id);
+        submit.tick();
+      });
+      const confirm = phaseProgress(`${size}: cases waiting for the officer`, submitted.length);
+      await pool(submitted.length, CONFIRMERS, async (k) => {
+        if (await waitForOfficer(api, submitted[k])) {
+          waiting.push(submitted[k]);
+          all.push(submitted[k]);
+        }
+        confirm.tick();
+      });
+      const openSeconds = (performance.now() - opening) / 1000;
+      const opened = Math.max(1, all.length - base);
+      const cpuPerCase: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - cpu0[k]) * 1000) / opened]));
+      cpuPerCase.Postgres = (postgresCpuSince(Object.values(names), pg0) * 1000) / opened;
+      const cpuTotal = Object.values(cpuPerCase).reduce((a, b) => a + b, 0);
+      progress(
+        `${size}: CPU per case opened ${fmt(cpuTotal)} ms = ${Object.entries(cpuPerCase)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(' + ')} (the bench's own requests left out)`,
+      );
+      progress(`${size}: ${all.length} cases open (${toOpen} opened at ${fmt(toOpen / openSeconds)}/s); measuring`);
+      const rss: Record<string, number> = { devserver: rssMb(devserver.pid) };
+      for (const s of services) rss[s.name] = rssMb(s.pid);
+
+      const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
+        if (waiting.length === 0) return null;
+        const id = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
+        return api.request('POST', `/cases/${id}/events`, { type: 'APPROVE_BIRTH', actor: JUSTICE_OFFICER });
+      });
+      const getCase = await sample('GET /cases/{id}', () => api.request('GET', `/cases/${pick(all)}`));
+      const page = queue.path ? await sample(`GET ${queue.path}`, () => api.request('GET', queue.path!)) : [];
+      progress(
+        `${size}: decision p50 ${fmt(pct(decision, 50))} / p99 ${fmt(pct(decision, 99))} ms, GET /cases/{id} p50 ${fmt(pct(getCase, 50))} / p99 ${fmt(pct(getCase, 99))} ms` +
+          (queue.path ? `, page p50 ${fmt(pct(page, 50))} / p99 ${fmt(pct(page, 99))} ms` : ''),
+      );
+
+      // Restart the devserver with every case open: ready (listening), then back (a case read through the API).
+      const stopMs = await devserver.stop();
+      const t0 = performance.now();
+      devserver = await startDevserver();
+      const readyMs = performance.now() - t0;
+      let backMs = NaN;
+      while (performance.now() - t0 < 120_000) {
+        const r = await api.request('GET', `/cases/${pick(all)}`);
+        if (ok(r.status)) {
+          backMs = performance.now() - t0;
+          break;
+        }
+        await sleep(100);
+      }
+      if (!Number.isFinite(backMs)) recordError('restart', 'no case could be read 120 s after the devserver restarted');
+      const devserverRssAfterRestart = rssMb(devserver.pid);
+      progress(`${size}: devserver stopped in ${fmt(stopMs / 1000, 2)} s, ready ${fmt(readyMs / 1000, 2)} s after its start, a case read again after ${fmt(backMs / 1000, 2)} s`);
+      results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
+    }
+    report(results, queue);
+  } finally {
+    for (const s of services.reverse()) await s.stop(10_000);
+    await devserver?.stop(10_000);
+    for (const db of Object.values(names)) await admin.unsafe(`drop database if exists ${db} with (force)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+/** "120 (engine 50, devserver 30)": the total and the two largest processes. */
+function cpuCell(cpu: Record<string, number>): string {
+  const sorted = Object.entries(cpu).sort((a, b) => b[1] - a[1]);
+  const total = sorted.reduce((a, [, v]) => a + v, 0);
+  return `${fmt(total, 0)} (${sorted
+    .slice(0, 2)
+    .map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`)
+    .join(', ')})`;
+}
+
+function report(results: SizeFigures[], queue: { path: string | null; note: string }) {
+  const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
+  const workers = WORKER_ROLES.map((r) => `worker ${r}`);
+  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
+  const rows = results.map((r) => [
+    String(r.size),
+    `${r.openedNow} in ${fmt(r.openSeconds, 0)} s (${fmt(r.openedNow / r.openSeconds)}/s)`,
+    cpuCell(r.cpuPerCase),
+    fmt(r.rss.devserver, 0),
+    ...workers.map((w) => fmt(r.rss[w], 0)),
+    fmt(r.rss.API, 0),
+    lat(r.decision),
+    lat(r.getCase),
+    queue.path ? lat(r.page) : 'no route',
+    `${fmt(r.readyMs / 1000, 2)} / ${fmt(r.backMs / 1000, 2)}`,
+    fmt(r.devserverRssAfterRestart, 0),
+  ]);
+  console.log(`\n### bench:scale — ${machineLine(`birth-group cases waiting for the justice officer, Postgres; ${SAMPLES} samples per latency`)}\n`);
+  console.log(markdownTable(header, rows));
+  console.log('(RSS MB per process: the devserver, each worker role — engine is the workflow worker —, the API.)');
+  if (!queue.path) console.log(`Work-queue page: ${queue.note}.`);
+
+  const first = results[0];
+  const last = results[results.length - 1];
+  if (results.length > 1) {
+    const ratio = (a: number[], b: number[]) => pct(b, 99) / pct(a, 99);
+    const grow = (last.rss.devserver - first.rss.devserver) / (last.size - first.size);
+    console.log(`\nGoals (issue 18), from ${first.size} to ${last.size} open cases:`);
+    const d = ratio(first.decision, last.decision);
+    console.log(`- decision latency flat (p99 ratio ≤ 1.5): ${d <= 1.5 ? 'MET' : 'NOT met'} (${fmt(d, 2)}×)`);
+    if (queue.path) {
+      const q = ratio(first.page, last.page);
+      console.log(`- work-queue page latency flat (p99 ratio ≤ 1.5): ${q <= 1.5 ? 'MET' : 'NOT met'} (${fmt(q, 2)}×)`);
+    } else console.log('- work-queue page latency: not measured (no list route)');
+    console.log(
+      `- devserver memory bounded: ${fmt(first.rss.devserver, 0)} → ${fmt(last.rss.devserver, 0)} MB, ${fmt(grow * 1024, 1)} KB per further open case` +
+        ` (engine worker ${fmt(first.rss['worker engine'], 0)} → ${fmt(last.rss['worker engine'], 0)} MB, ${fmt(((last.rss['worker engine'] - first.rss['worker engine']) / (last.size - first.size)) * 1024, 1)} KB per case)`,
+    );
+  }
+  console.log(`- restart ready ≤ 30 s at ${last.size} open: ${last.backMs <= 30_000 ? 'MET' : 'NOT met'} (${fmt(last.backMs / 1000, 2)} s until a case is read again)`);
+  console.log(`- no error: ${errors.size === 0 ? 'MET' : 'NOT met'}`);
+  for (const [what, n] of errors) console.log(`    ${n} × ${what}`);
+  console.log('\n(Figures are noisy on a shared machine: re-take them on a quiet one before comparing with docs/performance.md.)');
+}
+
+await main();
+process.exit(errors.size === 0 ? 0 : 1);

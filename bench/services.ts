@@ -1,0 +1,75 @@
+/**
+ * The engine's parts as separate processes, as production runs them (`npm run devserver`, `npm run worker --
+ * --agency X`, `npm run api`), so a benchmark can read each one's memory and CPU and restart one alone.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServiceProcess {
+  name: string;
+  pid: number | undefined;
+  /** Milliseconds from spawn to its ready line. */
+  readyMs: number;
+  /** SIGTERM, then wait for it to exit (SIGKILL after `graceMs`); resolves with the milliseconds it took. */
+  stop(graceMs?: number): Promise<number>;
+}
+
+/**
+ * Runs `node --import tsx <script> ...args` from the repository root and resolves once its standard output
+ * shows `readyText`; rejects if it exits first (with the tail of what it printed) or after `timeoutMs`.
+ */
+export async function spawnService(opts: {
+  name: string;
+  script: string;
+  args?: string[];
+  env?: Record<string, string>;
+  readyText: string;
+  timeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', opts.script, ...(opts.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  let ready = false;
+  // Its log lines (the SDK logs worker state changes at INFO) are kept, not printed: only the tail shows on a failure.
+  child.stderr!.on('data', (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-2000);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${opts.name}: not ready after ${opts.timeoutMs ?? 120_000} ms: ${tail}`)), opts.timeoutMs ?? 120_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-2000);
+      if (!ready && tail.includes(opts.readyText)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`${opts.name} exited with ${code} before it was ready: ${tail}`));
+    });
+  });
+  const readyMs = performance.now() - t0;
+  return {
+    name: opts.name,
+    pid: child.pid,
+    readyMs,
+    stop: (graceMs = 30_000) =>
+      new Promise<number>((resolve) => {
+        const s = performance.now();
+        if (child.exitCode != null || child.signalCode != null) return resolve(0);
+        const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve(performance.now() - s);
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

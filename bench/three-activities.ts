@@ -1,0 +1,59 @@
+/**
+ * The benchmarks' workflow: `threeActivities(x)` runs three sequential `echo` activities on `${x}-0`, `${x}-1`,
+ * `${x}-2` and returns their results (test/devserver/workflows for the SDK, bench/protocol-worker.ts, and the
+ * DBOS twin in bench/compare-dbos.ts). Here: the expected result, and a start-and-wait through the lean client.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LeanGrpcClient } from './lean-grpc-client';
+import { jsonPayload } from './protocol-worker';
+
+/** What `threeActivities(x)` returns, as JSON. */
+export const expectedThreeActivities = (x: string) => JSON.stringify([0, 1, 2].map((i) => `${x}-${i}`));
+
+// temporal.api.enums.v1 values.
+const TASK_QUEUE_KIND_NORMAL = 1;
+const HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT = 2;
+const utf8 = new TextDecoder();
+
+/**
+ * Starts `threeActivities(x)` on `taskQueue` and waits for its result (long polls for the close event, as the
+ * SDK client's result() does), through the lean client; throws unless it completed with the expected result.
+ */
+export async function runThreeActivities(rpc: LeanGrpcClient, taskQueue: string, workflowId: string, x: string, identity: string): Promise<void> {
+  const { runId } = await rpc.call('StartWorkflowExecution', {
+    namespace: 'default',
+    workflowId,
+    workflowType: { name: 'threeActivities' },
+    taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+    input: { payloads: [jsonPayload(x)] },
+    requestId: randomUUID(),
+    identity,
+  });
+  const execution = { workflowId, runId };
+  for (;;) {
+    const r = await rpc.call('GetWorkflowExecutionHistory', {
+      namespace: 'default',
+      execution,
+      waitNewEvent: true,
+      historyEventFilterType: HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    });
+    const close = r.history?.events?.[0];
+    if (!close) continue; // the long poll window ended before the workflow closed
+    const payload = close.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
+    if (!payload) throw new Error(`protocol worker: workflow ${workflowId} closed with event type ${close.eventType}, not completed with a result`);
+    const encoding = payload.metadata?.encoding ? utf8.decode(payload.metadata.encoding) : '';
+    if (encoding !== 'json/plain') throw new Error(`protocol worker: workflow ${workflowId} result has encoding "${encoding}"`);
+    const got = JSON.stringify(JSON.parse(utf8.decode(payload.data ?? new Uint8Array())));
+    if (got !== expectedThreeActivities(x)) throw new Error(`protocol worker: workflow ${workflowId} returned ${got}, expected ${expectedThreeActivities(x)}`);
+    return;
+  }
+}
+
+/** The SDK worker's tuning in the benchmarks (the same in bench:devserver and bench:compare). */
+export const SDK_WORKER_TUNING = {
+  maxCachedWorkflows: 1000,
+  maxConcurrentWorkflowTaskExecutions: 100,
+  maxConcurrentActivityTaskExecutions: 500,
+  maxConcurrentWorkflowTaskPolls: 8,
+  maxConcurrentActivityTaskPolls: 8,
+} as const;

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { areaOf, profileClockUs, selfTimeByArea } from '../../bench/cpu-profile';
+
+describe('bench CPU profiles', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cpu-profile-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names areas by package, repository file, Node module and V8 pseudo-function', () => {
+    expect(areaOf({ functionName: 'query', url: 'file:///x/node_modules/postgres/src/index.js' })).toBe('postgres');
+    expect(areaOf({ functionName: 'f', url: 'file:///x/node_modules/@temporalio/worker/lib/worker.js' })).toBe('@temporalio/worker');
+    expect(areaOf({ functionName: 'emit', url: 'node:internal/http2/core' })).toBe('node:internal/http2');
+    expect(areaOf({ functionName: '(garbage collector)', url: '' })).toBe('(garbage collector)');
+    expect(areaOf({ functionName: 'writev', url: '' })).toBe('(native) writev');
+    expect(areaOf({ functionName: 'f', url: new URL('../../devserver/grpc.ts', import.meta.url).href })).toBe('devserver/grpc.ts');
+  });
+
+  it('counts the samples of a real profile inside the given windows only', () => {
+    const script = join(dir, 'hot.mjs');
+    // A busy loop of ~300 ms in a function of its own file.
+    writeFileSync(script, 'function spin() { const end = Date.now() + 300; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\nspin();\n');
+    const before = profileClockUs();
+    execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'prof')}`, script]);
+    const after = profileClockUs();
+
+    const areas = selfTimeByArea(join(dir, 'prof'), [[before, after]]);
+    const total = areas.reduce((a, x) => a + x.ms, 0);
+    const hot = areas.find((a) => a.area === script);
+    expect(hot).toBeDefined();
+    expect(hot!.ms / total).toBeGreaterThan(0.5);
+    expect(areas[0].area).toBe(script);
+
+    // A window before the process ran counts nothing.
+    expect(selfTimeByArea(join(dir, 'prof'), [[before - 10_000_000, before - 5_000_000]])).toEqual([]);
+  });
+});
