@@ -22,6 +22,7 @@ import { adminHandlers } from './service/admin';
 import { PollerRegistry } from './engine/pollers';
 import { GrpcServer } from './transport/grpc-server';
 import { loadVisibility } from './visibility-adapter';
+import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interceptor';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -44,6 +45,8 @@ export interface DevServerOptions {
   maxConnections?: number;
   /** Called after every RPC (method, duration in ms, success) — for tracing and benchmarks. */
   onRpc?: (method: string, ms: number, ok: boolean) => void;
+  /** JWT authentication, Temporal's namespace roles and per-worker task-queue scoping (devserver/auth/); off if absent. */
+  auth?: DevServerAuthOptions;
 }
 
 export interface DevServer {
@@ -128,6 +131,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     maxReceiveBytes: 128 * 1024 * 1024,
     stopSignal: stopController.signal,
     onInternalError: (path, err) => logger.error(`${path} failed`, err),
+    intercept: opts.auth ? createAuthInterceptor(opts.auth) : undefined,
   });
   addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, opts.onRpc);
   addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {});
@@ -135,7 +139,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const host = opts.host ?? '127.0.0.1';
   const port = await server.listen(host, opts.port ?? 0);
   scheduler.start();
-  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
+  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''}${opts.auth ? ', auth on' : ''})`);
 
   let stopping: Promise<void> | null = null;
   return {
