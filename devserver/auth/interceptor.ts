@@ -51,6 +51,8 @@ interface Caller {
 export function createAuthInterceptor(opts: DevServerAuthOptions): CallInterceptor {
   const binding = new TaskTokenBinding(opts.taskTokenSecret ?? randomBytes(32));
   const stickyOwners = new Map<string, string>();
+  /** Runs whose workflow tasks went to a queue: their worker may page through their history, no one else's. */
+  const runQueues = new Map<string, string>();
   const cache = new Map<string, { caller: Caller; expiresAt: number }>();
 
   async function callerOf(headers: IncomingHttpHeaders): Promise<Caller> {
@@ -98,8 +100,19 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
     }
   }
 
-  const bindAll = (queue: string) => (response: unknown) => {
-    const r = response as { taskToken?: Uint8Array; activityTasks?: { taskToken?: Uint8Array }[]; workflowTask?: { taskToken?: Uint8Array } };
+  /** Binds the answer's task tokens to `queue`; a workflow task's run is remembered for its history pages. */
+  const bindAll = (queue: string, workflowTasks: boolean) => (response: unknown) => {
+    const r = response as {
+      taskToken?: Uint8Array;
+      workflowExecution?: { runId?: string };
+      activityTasks?: { taskToken?: Uint8Array }[];
+      workflowTask?: { taskToken?: Uint8Array; workflowExecution?: { runId?: string } };
+    };
+    for (const runId of [r.workflowExecution?.runId, r.workflowTask?.workflowExecution?.runId]) {
+      if (!runId || !workflowTasks) continue;
+      if (runQueues.size > 100_000) runQueues.clear();
+      runQueues.set(runId, queue);
+    }
     if (r.taskToken?.length) r.taskToken = binding.bind(r.taskToken, queue);
     for (const t of r.activityTasks ?? []) if (t.taskToken?.length) t.taskToken = binding.bind(t.taskToken, queue);
     if (r.workflowTask?.taskToken?.length) r.workflowTask.taskToken = binding.bind(r.workflowTask.taskToken, queue);
@@ -117,14 +130,20 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
     if (POLLS.has(method)) {
       const queue = pollQueue(caller, request as never);
       checkQueue(caller, queue);
-      return { request, mapResponse: bindAll(queue) };
+      return { request, mapResponse: bindAll(queue, method === 'PollWorkflowTaskQueue') };
     }
     if (TOKEN_ANSWERS.has(method)) {
       const bound = binding.unbind(req.taskToken);
       if (!bound) throw refuse(new PermissionDeniedError('the task token was not issued by this server to a worker'));
       checkQueue(caller, bound.queue);
       req.taskToken = bound.token;
-      return { request, mapResponse: bindAll(bound.queue) };
+      return { request, mapResponse: bindAll(bound.queue, method.startsWith('RespondWorkflowTask')) };
+    }
+    if (caller.queues !== null && method === 'GetWorkflowExecutionHistory') {
+      // The SDK pages through a run's history while it works on its workflow task.
+      const runId = (request as { execution?: { runId?: string } }).execution?.runId ?? '';
+      checkQueue(caller, runQueues.get(runId) ?? '');
+      return { request };
     }
     if (caller.queues !== null && !WORKER_SIDE.has(method)) {
       throw refuse(new PermissionDeniedError(`${caller.claims.subject} is a worker credential: it may only poll and answer its task queues`));
