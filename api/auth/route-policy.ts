@@ -71,7 +71,12 @@ export function authorizeRoutes(policies: RoutePolicies, verify: TokenVerifier):
     if (!route) return next(); // no route: the not-found handler answers
     const policy = policies.find(route.method, route.path);
     if (!policy) throw new RoutePolicyMissingError(route.method, route.path);
-    if ('public' in policy) return next();
+    if ('public' in policy) {
+      // No token needed; a valid one still names the caller (its own rate-limit bucket), an invalid one is ignored.
+      const authorization = c.req.header('authorization');
+      if (authorization) c.set('principal', await authenticate(verify, authorization).catch(() => undefined));
+      return next();
+    }
     const principal = await authenticate(verify, c.req.header('authorization'));
     if (!admits(policy, principal)) throw new RoleRequiredError(policy.allow);
     c.set('principal', principal);
