@@ -9,11 +9,10 @@ import type { DatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase, type RegistriesDatabase } from '../db/registries-database';
 import { seedPopulation, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
-import { createAgencyWorker, taskQueueOf, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
+import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
-import { TEMPORAL_AUDIENCE } from '../identity/claims';
-import { createTokenVerifier } from '../identity/token-verifier';
+import { devCredential, devServerAuth, workerSubject } from '../worker/dev-credentials';
 
 /** Worker and API credentials for the devserver live an hour and are renewed every half hour. */
 const CREDENTIAL_RENEWAL_MS = 30 * 60_000;
@@ -60,12 +59,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   if (!temporal) {
     const { startDevServer } = await import('../devserver/index');
     const quiet = { info: () => {}, warn: (m: string) => log(`devserver: ${m}`), error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
-    const identity = opts.identity;
-    const auth = identity && {
-      verify: createTokenVerifier({ audience: TEMPORAL_AUDIENCE, issuers: [identity.trustedIssuer] }),
-      workerTaskQueues: Object.fromEntries(WORKER_ROLES.map((r) => [r, [taskQueueOf(r)]])),
-      taskTokenSecret: identity.taskTokenSecret,
-    };
+    const auth = opts.identity && devServerAuth(opts.identity);
     const dev = await startDevServer({ port: opts.devserverPort ?? 0, db: opts.devserverDb ?? ':memory:', logger: quiet, auth });
     temporal = { address: dev.address };
     stopDevServer = () => dev.stop();
@@ -77,13 +71,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const renewals: (() => Promise<void>)[] = [];
   const credential = async (sub: string, apply: (token: string) => Promise<void> | void) => {
     if (!identity) return {};
-    const issue = () => identity.temporalToken(sub, [`${namespace}:write`]);
-    renewals.push(async () => apply(await issue()));
-    return { tls: false, apiKey: await issue() };
+    renewals.push(async () => apply((await devCredential(identity, sub, namespace)).apiKey));
+    return devCredential(identity, sub, namespace);
   };
   const connections = new Map<WorkerRole, NativeConnection>();
   for (const role of identity ? WORKER_ROLES : WORKER_ROLES.slice(0, 1)) {
-    const conn = await NativeConnection.connect({ ...temporal, ...(await credential(`worker:${role}`, (t) => conn.setApiKey(t))) });
+    const conn = await NativeConnection.connect({ ...temporal, ...(await credential(workerSubject(role), (t) => conn.setApiKey(t))) });
     connections.set(role, conn);
   }
   const connectionOf = (role: WorkerRole) => connections.get(role) ?? connections.get(WORKER_ROLES[0])!;

@@ -28,9 +28,10 @@ const OPERATOR = 'operator:op-01';
 const AUDITOR = 'auditor:au-01';
 
 beforeAll(async () => {
-  h = await startHarness();
-  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   const idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
+  // The devserver authenticates every call too, as in `npm start`: each worker with its own scoped credential.
+  h = await startHarness({ identity: idp });
+  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   for (const who of [MOTHER, FATHER, HEAD, JUSTICE, POLICE, OPERATOR, AUDITOR, 'citizen:001099999999']) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
   app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), {
     ops: createOpsRoutes({ client: h.client, db: h.registries.db }),

@@ -69,9 +69,10 @@ async function call(method: string, path: string, as: string, body?: unknown, he
 }
 
 beforeAll(async () => {
-  h = await startHarness();
-  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
+  // The devserver authenticates every call too, as in `npm start`: each worker with its own scoped credential.
+  h = await startHarness({ identity: idp });
+  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   for (const who of PRINCIPALS) if (who !== NONE) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
   service = createCaseService({ client: h.client, db: h.registries.db, registries });
   app = createApp(service, { ops: createOpsRoutes({ client: h.client, db: h.registries.db }), security: apiSecurity({ devIdentityProvider: idp }) });
