@@ -79,9 +79,9 @@ describe('devserver authentication', () => {
     const writer = await as('api', ['default:write']);
     expect((await grpcCode(start(writer))).code).toBe(0);
     // Registering a namespace is the system admin's.
-    expect(await grpcCode(writer.registerNamespace({ namespace: 'new-ns', workflowExecutionRetentionPeriod: { seconds: 86_400 } }))).toMatchObject({ code: PERMISSION_DENIED });
+    expect(await grpcCode(writer.registerNamespace({ namespace: 'new-ns', workflowExecutionRetentionPeriod: { seconds: 86_400 as never } }))).toMatchObject({ code: PERMISSION_DENIED });
     const admin = await as('ops-admin', ['system:admin']);
-    expect((await grpcCode(admin.registerNamespace({ namespace: 'new-ns', workflowExecutionRetentionPeriod: { seconds: 86_400 } }))).code).toBe(0);
+    expect((await grpcCode(admin.registerNamespace({ namespace: 'new-ns', workflowExecutionRetentionPeriod: { seconds: 86_400 as never } }))).code).toBe(0);
   });
 
   it('lets nothing but a worker credential poll, and a worker only its own queues and methods', async () => {
@@ -123,7 +123,7 @@ describe('devserver authentication', () => {
             activityId: 'registerBirth',
             activityType: { name: 'registerBirth' },
             taskQueue: { name: 'agency-justice' },
-            startToCloseTimeout: { seconds: 60 },
+            startToCloseTimeout: { seconds: 60 as never },
           },
         },
       ],
