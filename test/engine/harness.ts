@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: the devserver (in-memory), registries on in-memory PGlite seeded with the fixtures, the
- * real SDK client and workers (engine + the three agencies). One per test file.
+ * real SDK client and workers (engine + the three agencies), with devserver authentication on as in `npm start`
+ * (each worker its own scoped credential). One per test file.
  */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
@@ -12,7 +13,10 @@ import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worke
 import { getCaseSnapshot } from '../../worker/case-client';
 import type { BirthApplication } from '../../procedures/birth-case';
 import type { CaseSnapshot } from '../../workflows/definitions';
-import type { DevIdentityProvider } from '../../identity/dev-identity-provider';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { devCredential, devServerAuth, workerSubject } from '../../worker/dev-credentials';
 
 let runtimeInstalled = false;
@@ -35,10 +39,11 @@ export interface HarnessOptions {
   /** Agency workers besides engine, justice, police and vss (e.g. `tax`). */
   extraWorkers?: WorkerRole[];
   /**
-   * Devserver authentication on, as in `npm start`: each worker connects with its own credential (scoped to its task
-   * queue), the client with a writer's (`api`).
+   * Devserver authentication, on by default as in `npm start`: each worker connects with its own credential (scoped
+   * to its task queue), the client with a writer's (`api`). A provider to share with the test (API tokens), or
+   * `false` for a devserver without authentication (tests that run their own workers on other queues).
    */
-  identity?: DevIdentityProvider;
+  identity?: DevIdentityProvider | false;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -46,7 +51,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const identity = options.identity;
+  const identity =
+    options.identity === false ? undefined : (options.identity ?? (await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'harness-idp-')) })));
   const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, longPollTimeoutMs: 5_000, auth: identity && devServerAuth(identity) });
   const credential = async (subject: string) => (identity ? devCredential(identity, subject, 'default') : {});
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).

@@ -36,7 +36,8 @@ const head = { kind: 'citizen' as const, id: FIXTURE_HOUSEHOLD_HEAD.personalId }
 let h: Harness;
 let deps: OpsDeps;
 beforeAll(async () => {
-  h = await startHarness();
+  // Operators' tests run extra workers on queues of their own through the engine's connection: no devserver auth.
+  h = await startHarness({ identity: false });
   deps = { client: h.client, db: h.registries.db };
 });
 afterAll(async () => {
