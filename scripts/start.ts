@@ -47,7 +47,7 @@ Ready.
   HTTP API     ${api.url}   (health ${api.url}/health · procedures ${api.url}/procedures · OpenAPI ${api.url}/openapi.json)
   Temporal     ${stack.temporalAddress}   (namespace ${stack.namespace}${env.TEMPORAL_ADDRESS ? '' : ', embedded devserver'})
   Registries   ${describeTarget(registries)}
-  Identity     ${security.devIdentityProvider ? `local development provider: sign in at ${api.url}/auth/login or \`npm run token -- --as officer:justice:tp-01\`` : `issuers of ${env.AUTH_CONFIG}`}${env.TEMPORAL_ADDRESS ? '' : '; devserver authentication on'}
+  Identity     ${security.devIdentityProvider ? `local development provider: sign in at ${api.url}/auth/login or \`npm run -s token -- --as officer:justice:tp-01\`` : `issuers of ${env.AUTH_CONFIG}`}${env.TEMPORAL_ADDRESS ? '' : '; devserver authentication on'}
 Ctrl-C stops everything gracefully.
 `);
 

@@ -11,6 +11,7 @@ import { createCaseService } from '../../api/case-service';
 import { createOpsRoutes } from '../../ops/routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
+import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../engine/harness';
 import { apiSecurity } from '../../api/security-config';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
@@ -49,22 +50,6 @@ async function call(method: string, path: string, body?: unknown, as?: string) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** The child's own data and the keys to the parents' records: all a parent gives. */
-function childFields(name: string, extra: Record<string, unknown> = {}) {
-  return {
-    'mother.personalId': FIXTURE_MOTHER.personalId,
-    'father.personalId': FIXTURE_FATHER.personalId,
-    'child.fullName': name,
-    'child.dateOfBirth': '2026-11-20',
-    'child.sex': 'male',
-    'child.placeOfBirth': '00004',
-    'child.ethnicity': 'Kinh',
-    medicalBirthNoticeNo: `CS-${name.replace(/\W/g, '')}`,
-    'registration.communeCode': '00004',
-    'registration.provinceCode': '01',
-    ...extra,
-  };
-}
 
 const applicant = { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOTHER.fullName };
 

@@ -16,6 +16,7 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { getCaseSnapshot } from '../../worker/case-client';
+import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../engine/harness';
 
 let h: Harness;
@@ -37,20 +38,6 @@ const AUDITOR = 'auditor:au-01';
 const NONE = 'none';
 const PRINCIPALS = [NONE, MOTHER, OTHER_CITIZEN, JUSTICE, JUSTICE_OTHER_COMMUNE, POLICE_HCMC, TAX, OPERATOR, DESIGNER, AUDITOR];
 
-function childFields(name: string) {
-  return {
-    'mother.personalId': FIXTURE_MOTHER.personalId,
-    'father.personalId': FIXTURE_FATHER.personalId,
-    'child.fullName': name,
-    'child.dateOfBirth': '2026-11-20',
-    'child.sex': 'male',
-    'child.placeOfBirth': '00004',
-    'child.ethnicity': 'Kinh',
-    medicalBirthNoticeNo: `CS-${name.replace(/\W/g, '')}`,
-    'registration.communeCode': '00004',
-    'registration.provinceCode': '01',
-  };
-}
 
 async function call(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await app.request(path, {
