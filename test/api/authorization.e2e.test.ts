@@ -163,6 +163,22 @@ describe('per-case authorization', () => {
     expect(((await res.json()) as any).error.code).toBe('TOKEN_WRONG_AUDIENCE');
   });
 
+  it('signs in on the development login page: the token it gives works, an unknown identity is refused', async () => {
+    const form = await call('GET', '/auth/login', NONE);
+    expect(form.text).toMatch(/<label for="as">/);
+    const login = await app.request('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: `as=${encodeURIComponent(MOTHER)}`,
+    });
+    const { token } = (await login.json()) as { token: string };
+    const mine = await app.request(`/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(mine.status).toBe(200);
+    const bad = await call('POST', '/auth/login', NONE, 'as=officer%3Anowhere%3Ax', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/There is a problem/);
+  });
+
   it('a forged body actor changes nothing: refused, and the case does not move', async () => {
     const before = await getCaseSnapshot(h.client, caseId);
     const forged = await call('POST', `/cases/${caseId}/events`, MOTHER, { type: 'APPROVE_BIRTH', actor: { kind: 'officer', id: 'tp-01', agency: 'justice' } });

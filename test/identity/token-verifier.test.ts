@@ -2,12 +2,13 @@
  * Token edge cases against the real verifier (jose): every failure has its own stable code, and only a token signed
  * by a trusted issuer's key, for our audience, inside its validity window (bounded skew) names a principal.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { API_AUDIENCE, principalFromClaims } from '../../identity/claims';
+import { API_AUDIENCE, InvalidClaimsError, principalFromClaims } from '../../identity/claims';
+import { InvalidAuthConfigError, readAuthConfig } from '../../identity/auth-config';
 import { DEV_ISSUER, openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { createTokenVerifier, type TokenVerifier } from '../../identity/token-verifier';
 
@@ -117,5 +118,26 @@ describe('token verification', () => {
     const citizenClaim = await sign({ kind: 'citizen', personal_id: '036196023456' }, { iss: 'https://sso.police.example', kid: 'p1' });
     const v2 = await policeSso(citizenClaim);
     expect(() => principalFromClaims(v2.claims as Record<string, unknown>, v2.issuer)).toThrow(/does not vouch for principals of kind "citizen"/);
+  });
+});
+
+describe('production configuration (AUTH_CONFIG)', () => {
+  it('trusts the issuers of the file, each for what it may vouch for, and refuses unknown fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-config-'));
+    const file = join(dir, 'auth.json');
+    writeFileSync(file, JSON.stringify({ issuers: [{ issuer: DEV_ISSUER, jwksFile: idp.jwksFile, accepts: ['citizen'] }], clockToleranceSeconds: 10 }));
+    const config = readAuthConfig(file);
+    const verifyConfigured = createTokenVerifier({ ...config, now: () => NOW });
+    const citizen = await verifyConfigured(await idp.apiToken(parsePrincipalSpec('citizen:036196023456')));
+    expect(principalFromClaims(citizen.claims as Record<string, unknown>, citizen.issuer)).toEqual({ kind: 'citizen', personalId: '036196023456' });
+    const officer = await verifyConfigured(await idp.apiToken(parsePrincipalSpec('officer:justice:tp-01')));
+    expect(() => principalFromClaims(officer.claims as Record<string, unknown>, officer.issuer)).toThrow(InvalidClaimsError);
+
+    writeFileSync(file, JSON.stringify({ issuers: [{ issuer: DEV_ISSUER, jwksFile: idp.jwksFile, accepts: ['citizen'], trustEveryone: true }] }));
+    expect(() => readAuthConfig(file)).toThrow(/trustEveryone/);
+    writeFileSync(file, JSON.stringify({ issuers: [{ issuer: DEV_ISSUER, accepts: ['citizen'] }] }));
+    expect(() => readAuthConfig(file)).toThrow(/exactly one of jwksUrl, jwksFile/);
+    writeFileSync(file, JSON.stringify({ clockToleranceSeconds: 3600, issuers: [{ issuer: DEV_ISSUER, jwksFile: idp.jwksFile, accepts: ['citizen'] }] }));
+    expect(() => readAuthConfig(file)).toThrow(InvalidAuthConfigError);
   });
 });
