@@ -1,13 +1,19 @@
 /**
- * The HTTP API: routes declared as data (zod-openapi), validated input, one central error handler.
- * Everything it does goes through a CaseService (api/case-service.ts), so tests drive it with `app.request()`
- * against real parts.
+ * The HTTP API: routes declared as data (zod-openapi) each with its access policy, validated input, one central
+ * error handler. Every request passes the same guards (security headers, CORS, bearer-token authentication and the
+ * route's policy — deny by default —, per-principal rate limits). Everything it does goes through a CaseService
+ * (api/case-service.ts) acting as the verified principal, so tests drive it with `app.request()` against real parts.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './errors';
 import type { CaseService } from './case-service';
+import type { TokenVerifier } from '../identity/token-verifier';
+import type { DevIdentityProvider } from '../identity/dev-identity-provider';
+import { allow, authorizeRoutes, principalOf, PUBLIC, RoutePolicies, type RoutePolicy } from './auth/route-policy';
+import { consoleCors, rateLimit, securityHeaders, type RateLimitOptions } from './http-guards';
+import { mountDevLogin } from './dev-login';
 import {
   caseIdParam,
   errorSchema,
@@ -21,10 +27,15 @@ const json = (schema: z.ZodType, description: string) => ({ content: { 'applicat
 const anyObject = z.record(z.string(), z.unknown());
 const errors = {
   400: json(errorSchema, 'Invalid input'),
+  401: json(errorSchema, 'No valid bearer token (TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_WRONG_AUDIENCE…)'),
+  403: json(errorSchema, 'The principal may not do this (ROLE_REQUIRED, APPLICANT_NOT_PRINCIPAL…)'),
+  429: json(errorSchema, 'Too many requests (RATE_LIMITED); see Retry-After'),
   404: json(errorSchema, 'Not found'),
   409: json(errorSchema, 'Conflict with the case state'),
   422: json(errorSchema, 'Refused by a rule (e.g. once-only)'),
 };
+
+const bearer = [{ bearerAuth: [] as string[] }];
 
 const routes = {
   health: createRoute({
@@ -58,6 +69,7 @@ const routes = {
   submitApplication: createRoute({
     method: 'post',
     path: '/applications',
+    security: bearer,
     request: {
       body: { content: { 'application/json': { schema: submitApplicationSchema } }, required: true },
       headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
@@ -71,28 +83,47 @@ const routes = {
   provideData: createRoute({
     method: 'post',
     path: '/cases/{caseId}/data',
+    security: bearer,
     request: { params: caseIdParam, body: { content: { 'application/json': { schema: provideDataSchema } }, required: true } },
     responses: { 200: json(anyObject, 'Data accepted; what is still missing'), ...errors },
   }),
   sendEvent: createRoute({
     method: 'post',
     path: '/cases/{caseId}/events',
+    security: bearer,
     request: { params: caseIdParam, body: { content: { 'application/json': { schema: sendEventSchema } }, required: true } },
     responses: { 200: json(anyObject, 'Event accepted; the new case state'), ...errors },
   }),
   getCase: createRoute({
     method: 'get',
     path: '/cases/{caseId}',
+    security: bearer,
     request: { params: caseIdParam },
     responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines'), ...errors },
   }),
   getCaseAudit: createRoute({
     method: 'get',
     path: '/cases/{caseId}/audit',
+    security: bearer,
     request: { params: caseIdParam },
     responses: { 200: json(anyObject, 'Every registry read and write made for the case: who, when, why'), ...errors },
   }),
 };
+
+/** Who may call each route (api/auth/route-policy.ts). A route missing here does not type-check. */
+const access: Record<keyof typeof routes, RoutePolicy> = {
+  health: PUBLIC,
+  listProcedures: PUBLIC,
+  getProcedure: PUBLIC,
+  getProcedureDiagram: PUBLIC,
+  submitApplication: allow('citizen'),
+  provideData: allow('citizen'),
+  sendEvent: allow('citizen', 'officer'),
+  getCase: allow('citizen', 'officer', 'operator'),
+  getCaseAudit: allow('citizen', 'auditor'),
+};
+/** Operator views (ops/routes.ts), mounted under /ops. */
+const OPS_POLICY = allow('operator');
 
 function errorResponse(c: Context, err: unknown) {
   if (err instanceof ApiError) {
@@ -107,12 +138,34 @@ function errorResponse(c: Context, err: unknown) {
   return c.json({ error: { code: 'INTERNAL', message: 'Internal error; it has been logged.' } }, 500);
 }
 
+export interface ApiSecurityOptions {
+  /** Verifies bearer tokens against the trusted issuers (identity/token-verifier.ts). */
+  verify: TokenVerifier;
+  /** `npm start` only: the local identity provider's JWKS and login page. */
+  devIdentityProvider?: DevIdentityProvider;
+  /** Origins of the console allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Default: 600 requests per minute per principal. */
+  rateLimit?: RateLimitOptions;
+  /** The client's address, the rate-limit key of unauthenticated requests (Node: from the socket). */
+  clientAddress?: (c: Context) => string;
+}
+
 export interface AppOptions {
   /** Read-only operator routes mounted under /ops (ops/routes.ts). */
   ops?: Hono;
+  security: ApiSecurityOptions;
 }
 
-export function createApp(service: CaseService, options: AppOptions = {}): OpenAPIHono {
+const policiesByApp = new WeakMap<object, RoutePolicies>();
+/** The policies an app enforces (for tests that walk every registered route). */
+export function routePoliciesOf(app: object): RoutePolicies {
+  const p = policiesByApp.get(app);
+  if (!p) throw new Error('not an app built by createApp');
+  return p;
+}
+
+export function createApp(service: CaseService, options: AppOptions): OpenAPIHono {
   const app = new OpenAPIHono({
     // Validation failures from any route: one JSON shape, naming each bad field.
     defaultHook: (result, c) => {
@@ -125,6 +178,17 @@ export function createApp(service: CaseService, options: AppOptions = {}): OpenA
   });
 
   app.onError((err, c) => errorResponse(c, err));
+  const { security } = options;
+  const policies = new RoutePolicies();
+  policiesByApp.set(app, policies);
+  for (const [name, route] of Object.entries(routes)) policies.declare(route.method, route.path, access[name as keyof typeof routes]);
+  policies.declare('GET', '/openapi.json', PUBLIC);
+  policies.declarePrefix('/ops', OPS_POLICY);
+  app.use('*', securityHeaders());
+  app.use('*', consoleCors(security.corsOrigins ?? []));
+  app.use('*', authorizeRoutes(policies, security.verify));
+  app.use('*', rateLimit(security.rateLimit ?? { perMinute: 600 }, security.clientAddress ?? (() => 'unknown')));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.openapi(routes.health, async (c) => {
@@ -139,21 +203,29 @@ export function createApp(service: CaseService, options: AppOptions = {}): OpenA
     return c.body(diagram.body, 200, { 'content-type': diagram.contentType });
   });
   app.openapi(routes.submitApplication, async (c) => {
-    const result = await service.submitApplication(c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    const result = await service.submitApplication(principalOf(c), c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     return c.json(result, result.duplicate ? 200 : 201);
   });
   app.openapi(routes.provideData, async (c) => {
     const { caseId } = c.req.valid('param');
-    return c.json(await service.provideData(caseId, c.req.valid('json')), 200);
+    return c.json(await service.provideData(principalOf(c), caseId, c.req.valid('json')), 200);
   });
   app.openapi(routes.sendEvent, async (c) => {
     const { caseId } = c.req.valid('param');
-    return c.json(await service.sendEvent(caseId, c.req.valid('json')), 200);
+    return c.json(await service.sendEvent(principalOf(c), caseId, c.req.valid('json')), 200);
   });
-  app.openapi(routes.getCase, async (c) => c.json(await service.getCase(c.req.valid('param').caseId), 200));
-  app.openapi(routes.getCaseAudit, async (c) => c.json(await service.getCaseAudit(c.req.valid('param').caseId), 200));
+  app.openapi(routes.getCase, async (c) => c.json(await service.getCase(principalOf(c), c.req.valid('param').caseId), 200));
+  app.openapi(routes.getCaseAudit, async (c) => c.json(await service.getCaseAudit(principalOf(c), c.req.valid('param').caseId), 200));
 
-  if (options.ops) app.route('/ops', options.ops);
+  if (options.ops) {
+    // An operator's look at one case shows personal data: logged like any other view.
+    app.use('/ops/cases/:caseId/*', async (c, next) => {
+      await service.recordCaseView(principalOf(c), c.req.param('caseId') ?? '', `ops.${c.req.path.split('/').pop()}`);
+      await next();
+    });
+    app.route('/ops', options.ops);
+  }
+  if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });
   return app;

@@ -8,6 +8,10 @@ import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import { listAudit } from '../db/engine/audit-queries';
+import { listCaseAccess } from '../db/engine/case-access-log';
+import { hasRole, type Principal } from '../identity/claims';
+import type { EventActor } from '../procedures/types';
+import { createCaseGuard } from './auth/case-guard';
 import { recordCaseReceived } from '../db/engine/case-records';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
@@ -19,7 +23,6 @@ import {
   CaseNotFoundError as CaseClientNotFoundError,
   DataNotAcceptedError,
   EventNotAcceptedError as CaseClientEventNotAcceptedError,
-  getCaseSnapshot,
   provideCaseData,
   sendEvent,
   startCase,
@@ -28,6 +31,9 @@ import {
   ActorNotAllowedError,
   type ApiError,
   ApplicantNotFoundError,
+  ApplicantNotPrincipalError,
+  BodyActorRefusedError,
+  RoleRequiredError,
   CaseNotAwaitingDataError,
   FieldNotMissingError,
   CaseNotFoundError,
@@ -66,11 +72,14 @@ export interface CaseService {
   listProcedures(): unknown[];
   describeProcedure(id: string): Record<string, unknown>;
   diagram(id: string, format: DiagramFormat): { body: string; contentType: string };
-  submitApplication(body: SubmitApplication, idempotencyKey?: string): Promise<SubmissionResult>;
-  provideData(caseId: string, body: ProvideData): Promise<Record<string, unknown>>;
-  sendEvent(caseId: string, body: SendEvent): Promise<Record<string, unknown>>;
-  getCase(caseId: string): Promise<Record<string, unknown>>;
-  getCaseAudit(caseId: string): Promise<Record<string, unknown>>;
+  /** Every case method acts as `principal` (from the verified token): it sees only cases it may see (else 404). */
+  submitApplication(principal: Principal, body: SubmitApplication, idempotencyKey?: string): Promise<SubmissionResult>;
+  provideData(principal: Principal, caseId: string, body: ProvideData): Promise<Record<string, unknown>>;
+  sendEvent(principal: Principal, caseId: string, body: SendEvent): Promise<Record<string, unknown>>;
+  getCase(principal: Principal, caseId: string): Promise<Record<string, unknown>>;
+  getCaseAudit(principal: Principal, caseId: string): Promise<Record<string, unknown>>;
+  /** Logs a view of the case by an officer or staff member elsewhere (e.g. the operator views); 404 if not visible. */
+  recordCaseView(principal: Principal, caseId: string, view: string): Promise<void>;
 }
 
 export interface CaseServiceDeps {
@@ -179,8 +188,20 @@ export function describeProcedureDefinition(def: ProcedureDefinition): Record<st
   };
 }
 
+/** Who acts: the token's principal, never a body field. */
+function actorOf(principal: Principal): EventActor {
+  if (principal.kind === 'citizen') return { kind: 'citizen', id: principal.personalId };
+  if (principal.kind === 'officer') return { kind: 'officer', id: principal.id, agency: principal.agency };
+  throw new RoleRequiredError(['citizen', 'officer']);
+}
+
+function refuseBodyActor(body: { actor?: unknown }): void {
+  if (body.actor !== undefined) throw new BodyActorRefusedError();
+}
+
 export function createCaseService(deps: CaseServiceDeps): CaseService {
   const clock = deps.clock ?? (() => new Date());
+  const guard = createCaseGuard({ client: deps.client, db: deps.db, clock });
 
   async function withCase<T>(caseId: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -211,7 +232,9 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
 
     diagram: (id, format) => ({ body: renderDiagram(procedureOrThrow(id), format), contentType: DIAGRAM_CONTENT_TYPES[format] }),
 
-    async submitApplication(body, idempotencyKey) {
+    async submitApplication(principal, body, idempotencyKey) {
+      if (principal.kind !== 'citizen') throw new RoleRequiredError(['citizen']);
+      if (body.applicant.personalId !== principal.personalId) throw new ApplicantNotPrincipalError();
       const def = procedureOrThrow(body.procedureId);
       const submitted: Record<string, unknown> = { ...body.fields, 'applicant.personalId': body.applicant.personalId };
       const caseId = caseIdOf(def.id, submitted, idempotencyKey);
@@ -222,7 +245,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         agency: def.agencies[0],
         purpose: `receive an application for ${def.title} and reuse the data the state holds`,
         legalBasis: 'Decree 47/2020/ND-CP, Art. 9 (once-only); ' + def.legalBasis[0],
-        actor: `citizen:${body.applicant.personalId}`,
+        actor: `citizen:${principal.personalId}`,
       };
       const applicant = await deps.registries.population.getPerson(
         { ...ctx, purpose: 'identify the applicant' },
@@ -271,21 +294,46 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       };
     },
 
-    provideData: (caseId, body) =>
-      withCase(caseId, async () => ({ ...(await provideCaseData(deps.client, caseId, { actor: body.actor, fields: body.fields })) })),
+    async provideData(principal, caseId, body) {
+      refuseBodyActor(body);
+      const actor = actorOf(principal);
+      await guard.visibleCase(principal, caseId);
+      return withCase(caseId, async () => ({ ...(await provideCaseData(deps.client, caseId, { actor, fields: body.fields })) }));
+    },
 
-    sendEvent: (caseId, body) =>
-      withCase(caseId, async () => {
-        const snapshot = await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor: body.actor });
-        return { ...snapshot };
-      }),
+    async sendEvent(principal, caseId, body) {
+      refuseBodyActor(body);
+      const actor = actorOf(principal);
+      const { facts } = await guard.visibleCase(principal, caseId);
+      const snapshot = await withCase(caseId, () => sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor }));
+      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'events' });
+      return { ...snapshot };
+    },
 
-    getCase: (caseId) => withCase(caseId, async () => ({ ...(await getCaseSnapshot(deps.client, caseId)) })),
+    async getCase(principal, caseId) {
+      const { snapshot, facts } = await guard.visibleCase(principal, caseId);
+      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'case' });
+      return { ...snapshot };
+    },
 
-    async getCaseAudit(caseId) {
-      const entries = await listAudit(deps.db, { caseId });
+    async recordCaseView(principal, caseId, view) {
+      const { facts } = await guard.visibleCase(principal, caseId);
+      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: view });
+    },
+
+    async getCaseAudit(principal, caseId) {
+      // The auditor sees every entry; a data subject (a party of the case) the entries about their own data.
+      const auditor = hasRole(principal, 'auditor');
+      if (!auditor && principal.kind !== 'citizen') throw new RoleRequiredError(['auditor', 'citizen']);
+      const [entries, views] = await Promise.all([listAudit(deps.db, { caseId }), listCaseAccess(deps.db, { caseId })]);
       if (entries.length === 0) throw new CaseNotFoundError(caseId);
-      return { caseId, entries };
+      if (auditor) {
+        await guard.recordView(principal, { caseId, subjectIds: entries.flatMap((e) => (e.subjectId ? [e.subjectId] : [])), name: 'audit' });
+        return { caseId, entries, views };
+      }
+      const subject = principal.kind === 'citizen' ? principal.personalId : '';
+      await guard.visibleCase(principal, caseId);
+      return { caseId, entries: entries.filter((e) => e.subjectId === subject), views: views.filter((v) => v.subjectIds.includes(subject)) };
     },
   };
 }

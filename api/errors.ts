@@ -4,7 +4,7 @@
  */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -83,5 +83,47 @@ export class FieldNotMissingError extends ApiError {
 export class CaseNotAwaitingDataError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(409, 'NOT_AWAITING_DATA', message, details);
+  }
+}
+
+/** No verified principal: a missing, expired, forged, wrong-audience or wrong-issuer token (`code` says which). */
+export class UnauthenticatedError extends ApiError {
+  constructor(code: string, message: string) {
+    super(401, code, message);
+  }
+}
+
+/** The route's policy admits other principals: `details.allowed` lists who may call it. */
+export class RoleRequiredError extends ApiError {
+  constructor(allowed: readonly string[]) {
+    super(403, 'ROLE_REQUIRED', `This route is for: ${allowed.join(', ')}.`, { allowed });
+  }
+}
+
+/** Deny by default: a route registered without an access policy is refused to everyone. */
+export class RoutePolicyMissingError extends ApiError {
+  constructor(method: string, path: string) {
+    super(403, 'ROUTE_POLICY_MISSING', `${method} ${path} declares no access policy; it is refused until it does.`);
+  }
+}
+
+/** A citizen applies only in their own name (the applicant is the token's personal ID). */
+export class ApplicantNotPrincipalError extends ApiError {
+  constructor() {
+    super(403, 'APPLICANT_NOT_PRINCIPAL', 'The applicant must be the citizen the token identifies.');
+  }
+}
+
+/** The actor of an event or of data is the token's principal; a body naming one is refused, never trusted. */
+export class BodyActorRefusedError extends ApiError {
+  constructor() {
+    super(400, 'BODY_ACTOR_REFUSED', 'Remove "actor": who acts is taken from the bearer token.');
+  }
+}
+
+/** Too many requests from one principal (or address): retry after `details.retryAfterSeconds`. */
+export class RateLimitedError extends ApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds });
   }
 }

@@ -1,12 +1,23 @@
 /**
  * `npm run api`: the HTTP API alone. Env (read only here): PORT (3000), HOST (127.0.0.1), DATABASE_URL (else PGlite
- * dir .data/registries), TEMPORAL_ADDRESS (127.0.0.1:7233) with TEMPORAL_TLS* / TEMPORAL_API_KEY, TEMPORAL_NAMESPACE.
+ * dir .data/registries), TEMPORAL_ADDRESS (127.0.0.1:7233) with TEMPORAL_TLS* / TEMPORAL_API_KEY, TEMPORAL_NAMESPACE,
+ * AUTH_CONFIG (the trusted issuers, docs/identity.md) or AUTH_DEV_IDENTITY=true (trust and serve the local development
+ * identity provider in IDENTITY_DIR, default .data/identity), CONSOLE_ORIGIN (comma-separated origins allowed by CORS).
  */
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { serveApi } from './server';
 import { wireCaseService } from './wiring';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
+import { openDevIdentityProvider } from '../identity/dev-identity-provider';
+import { apiSecurity } from './security-config';
+
+const env = process.env;
+const security = apiSecurity({
+  authConfigPath: env.AUTH_CONFIG || undefined,
+  devIdentityProvider: env.AUTH_DEV_IDENTITY === 'true' ? await openDevIdentityProvider({ dir: env.IDENTITY_DIR || undefined }) : undefined,
+  corsOrigins: env.CONSOLE_ORIGIN ? env.CONSOLE_ORIGIN.split(',') : undefined,
+});
 
 const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
 const database = await openRegistriesDatabase(target);
@@ -16,7 +27,7 @@ const wiring = await wireCaseService({
   temporal,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
 });
-const api = await serveApi(wiring.service, { ops: wiring.ops, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
+const api = await serveApi(wiring.service, { ops: wiring.ops, security, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
 console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
 
 async function shutdown(signal: string): Promise<void> {

@@ -8,14 +8,6 @@ export const fieldsSchema = z.record(fieldName, fieldValue).openapi('Fields');
 
 export const personalIdSchema = z.string().regex(/^\d{12}$/, '12 digits');
 
-export const actorSchema = z
-  .object({
-    kind: z.enum(['citizen', 'officer', 'system']),
-    id: z.string().min(1).max(100),
-    agency: z.enum(['justice', 'police', 'vss', 'tax', 'labour']).optional(),
-  })
-  .openapi('Actor');
-
 export const submitApplicationSchema = z
   .object({
     procedureId: z.string().min(1).max(100),
@@ -28,12 +20,15 @@ export const submitApplicationSchema = z
   })
   .openapi('SubmitApplication');
 
-export const provideDataSchema = z.object({ actor: actorSchema, fields: fieldsSchema }).openapi('ProvideData');
+/** Who acts is the bearer token's principal: a body `actor` is refused (400 BODY_ACTOR_REFUSED), never trusted. */
+const refusedActor = z.unknown().optional().openapi({ description: 'Refused: who acts is taken from the bearer token.' });
+
+export const provideDataSchema = z.object({ actor: refusedActor, fields: fieldsSchema }).openapi('ProvideData');
 
 export const sendEventSchema = z
   .object({
     type: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an event type like APPROVE'),
-    actor: actorSchema,
+    actor: refusedActor,
     data: z.record(z.string(), z.unknown()).default({}),
   })
   .openapi('SendEvent');
@@ -53,4 +48,3 @@ export const errorSchema = z
 export type SubmitApplication = z.infer<typeof submitApplicationSchema>;
 export type ProvideData = z.infer<typeof provideDataSchema>;
 export type SendEvent = z.infer<typeof sendEventSchema>;
-export type Actor = z.infer<typeof actorSchema>;

@@ -1,5 +1,6 @@
 /** Serves the HTTP API on Node; used by api/main.ts and the all-in-one start. */
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app';
 import type { CaseService } from './case-service';
@@ -10,7 +11,10 @@ export interface RunningApi {
 }
 
 export function serveApi(service: CaseService, opts: { port: number; hostname?: string } & AppOptions): Promise<RunningApi> {
-  const app = createApp(service, { ops: opts.ops });
+  const app = createApp(service, {
+    ops: opts.ops,
+    security: { clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown', ...opts.security },
+  });
   const hostname = opts.hostname ?? '127.0.0.1';
   return new Promise((resolve) => {
     const server: ServerType = serve({ fetch: app.fetch, port: opts.port, hostname }, (info: AddressInfo) => {

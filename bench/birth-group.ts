@@ -8,6 +8,7 @@
  * is what limits the first two runs. Every run prints the CPU time of this process and of the devserver.
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case).
  */
+import type { Principal } from '../identity/claims';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
 import type { DatabaseTarget } from '../db/connection';
@@ -29,21 +30,24 @@ const percentile = (xs: number[], p: number) => {
 /** Drives one case to its end as the officers and the household head would, returning its latency. */
 async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms: number; outcome: string }> {
   const t0 = performance.now();
-  const { caseId } = await service.submitApplication(birthApplication(f, i, String(Date.now())));
+  // Every call acts as a verified principal: the applicant, and officers with a national jurisdiction.
+  const applicant: Principal = { kind: 'citizen', personalId: f.motherId };
+  const officer = (agency: 'justice' | 'police'): Principal => ({ kind: 'officer', id: `bench-${agency}`, agency, jurisdiction: { province: '*' } });
+  const { caseId } = await service.submitApplication(applicant, birthApplication(f, i, String(Date.now())));
   const sent = new Set<string>();
   for (;;) {
-    const c: any = await service.getCase(caseId);
+    const c: any = await service.getCase(applicant, caseId);
     if (c.status === 'done' || c.status === 'error') return { ms: performance.now() - t0, outcome: c.outcome ?? c.status };
     for (const e of c.acceptedEvents as { type: string }[]) {
       const key = `${e.type}:${c.activeStates.join(',')}`;
       if (sent.has(key)) continue;
-      let actor: any = null;
-      if (e.type === 'APPROVE_BIRTH') actor = { kind: 'officer', id: 'bench-justice', agency: 'justice' };
-      if (e.type === 'APPROVE_RESIDENCE') actor = { kind: 'officer', id: 'bench-police', agency: 'police' };
-      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', id: c.context?.household?.headId };
+      let actor: Principal | null = null;
+      if (e.type === 'APPROVE_BIRTH') actor = officer('justice');
+      if (e.type === 'APPROVE_RESIDENCE') actor = officer('police');
+      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', personalId: c.context?.household?.headId };
       if (!actor) continue;
       sent.add(key);
-      await service.sendEvent(caseId, { type: e.type, actor, data: {} });
+      await service.sendEvent(actor, caseId, { type: e.type, data: {} });
     }
     // Officers look at their work lists, they are not a query storm: every case is looked at 4 times a second.
     await new Promise((r) => setTimeout(r, POLL_MS));

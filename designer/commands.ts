@@ -74,11 +74,17 @@ export function printPaths(io: Io, id: string, version?: number, maxPaths?: numb
   return 0;
 }
 
-export async function cmdReplayCheck(io: Io, paths: Paths, address?: string, namespace?: string): Promise<number> {
+export async function cmdReplayCheck(
+  io: Io,
+  paths: Paths,
+  address?: string,
+  namespace?: string,
+  credential?: { apiKey: string; tls: boolean },
+): Promise<number> {
   const histories: RecordedHistory[] = loadHistoryFixtures(paths.historiesDir);
   io.err(`${histories.length} committed histories from ${paths.historiesDir}`);
   if (address) {
-    const live = await fetchLiveHistories(address, { namespace });
+    const live = await fetchLiveHistories(address, { namespace, credential });
     io.err(`${live.length} live histories from ${address}`);
     histories.push(...live);
   }

@@ -5,10 +5,14 @@
  *   paths <id> [--version N]         the generated paths, pure (no engine)
  *   simulate <id[,id…]|all> [--version N] [--max-paths N]   paths through the real engine (in-process stack)
  *   lock [id]                        records new versions' fingerprints in procedures.lock.json
- *   replay-check [--address host:port] [--namespace NS]   replays committed (and live) histories
+ *   replay-check [--address host:port] [--namespace NS] [--token JWT]   replays committed (and live) histories
  *   record-histories [ids]           re-records test/fixtures/histories from simulated cases
- * Env (read here only): PROCEDURES_LOCK_FILE, PROCEDURES_HISTORIES_DIR, TEMPORAL_ADDRESS (for replay-check).
+ * Env (read here only): PROCEDURES_LOCK_FILE, PROCEDURES_HISTORIES_DIR, TEMPORAL_ADDRESS and PROCEDURES_TOKEN (a designer's
+ * token, or --token, for replay-check against a live service with authentication; docs/identity.md), AUTH_CONFIG,
+ * IDENTITY_DIR.
  */
+import { cliTokenVerifier, isLoopbackAddress, staffFromToken } from '../identity/cli-token';
+import { principalLabel } from '../identity/claims';
 import { fileURLToPath } from 'node:url';
 import { cmdCheck, cmdDiagram, cmdLock, cmdReplayCheck, printPaths, type Io } from './commands';
 import { quietTemporalRuntime, recordHistories, simulateCatalog, startEngineSession } from './engine-session';
@@ -36,6 +40,17 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
 }
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+/**
+ * A live Temporal service is reached as the designer the verified token names (`--token` or PROCEDURES_TOKEN); the
+ * token is the credential (plain TCP to a loopback address, TLS otherwise).
+ */
+async function designerCredential(token: string | undefined, address: string | undefined): Promise<{ apiKey: string; tls: boolean } | undefined> {
+  if (!address || !token) return undefined;
+  const designer = await staffFromToken(token, 'designer', cliTokenVerifier(process.env), '--token <jwt> or PROCEDURES_TOKEN');
+  console.error(`as ${principalLabel(designer)}`);
+  return { apiKey: token, tls: !isLoopbackAddress(address) };
+}
 
 async function simulate(id: string | undefined, flags: Map<string, string>, record: boolean): Promise<number> {
   const started = Date.now();
@@ -91,9 +106,11 @@ async function main(argv: string[]): Promise<number> {
       return simulate(arg ?? 'all', flags, true);
     case 'lock':
       return cmdLock(io, paths, undefined, arg);
-    case 'replay-check':
+    case 'replay-check': {
+      const address = flags.get('address') ?? process.env.TEMPORAL_ADDRESS;
       quietTemporalRuntime();
-      return cmdReplayCheck(io, paths, flags.get('address') ?? process.env.TEMPORAL_ADDRESS, flags.get('namespace'));
+      return cmdReplayCheck(io, paths, address, flags.get('namespace'), await designerCredential(flags.get('token') ?? process.env.PROCEDURES_TOKEN, address));
+    }
     default:
       throw new UsageError('commands: check [id] | diagram <id> [--format mermaid|svg] | paths <id> | simulate <id|all> | lock | replay-check [--address host:port] | record-histories');
   }

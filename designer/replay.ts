@@ -101,8 +101,11 @@ export function saveHistoryFixture(
 }
 
 /** Histories of the runner's cases on a live server (newest first, at most `limit`). */
-export async function fetchLiveHistories(address: string, opts: { namespace?: string; limit?: number } = {}): Promise<RecordedHistory[]> {
-  const connection = await Connection.connect({ address });
+export async function fetchLiveHistories(
+  address: string,
+  opts: { namespace?: string; limit?: number; credential?: { apiKey: string; tls: boolean } } = {},
+): Promise<RecordedHistory[]> {
+  const connection = await Connection.connect({ address, ...opts.credential });
   try {
     const client = new Client({ connection, namespace: opts.namespace ?? 'default' });
     const out: RecordedHistory[] = [];

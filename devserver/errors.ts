@@ -141,3 +141,17 @@ export class InternalError extends DevServerError {
     super(GrpcStatus.INTERNAL, 'INTERNAL', message);
   }
 }
+
+/** No valid credential on the call (missing, expired or forged JWT): `code` says which (identity/token-verifier.ts). */
+export class UnauthenticatedError extends DevServerError {
+  constructor(code: string, message: string) {
+    super(GrpcStatus.UNAUTHENTICATED, code, message);
+  }
+}
+
+/** The caller's roles or task-queue scope do not cover the call; the SDK sees PermissionDeniedFailure(reason). */
+export class PermissionDeniedError extends DevServerError {
+  constructor(reason: string) {
+    super(GrpcStatus.PERMISSION_DENIED, 'PERMISSION_DENIED', `Request unauthorized: ${reason}`, detail('PermissionDeniedFailure', { reason }));
+  }
+}

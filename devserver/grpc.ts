@@ -28,6 +28,11 @@ function statusDetailsBin(err: DevServerError): Uint8Array | undefined {
   return google.rpc.Status.encode(status).finish();
 }
 
+/** A DevServerError as the gRPC status (and google.rpc.Status details) the SDK expects. */
+export function toRpcStatus(err: DevServerError): RpcStatus {
+  return new RpcStatus(err.status, err.message, statusDetailsBin(err));
+}
+
 /** The signal of handlers that never wait (they ignore it). */
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -44,7 +49,7 @@ export function addService(
         if (!handler) throw new UnimplementedError(`${serviceName.split('.').pop()}/${name}`);
         return await handler(request, signal ?? NEVER_ABORTED);
       } catch (err) {
-        if (err instanceof DevServerError) throw new RpcStatus(err.status, err.message, statusDetailsBin(err));
+        if (err instanceof DevServerError) throw toRpcStatus(err);
         throw err;
       }
     };

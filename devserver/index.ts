@@ -25,6 +25,7 @@ import { loadVisibility } from './visibility-adapter';
 import { scheduleHandlers } from './service/schedules';
 import { ScheduleRunner } from './schedules/runner';
 import { ScheduleVisibility } from './schedules/visibility';
+import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interceptor';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -47,6 +48,8 @@ export interface DevServerOptions {
   maxConnections?: number;
   /** Called after every RPC (method, duration in ms, success) — for tracing and benchmarks. */
   onRpc?: (method: string, ms: number, ok: boolean) => void;
+  /** JWT authentication, Temporal's namespace roles and per-worker task-queue scoping (devserver/auth/); off if absent. */
+  auth?: DevServerAuthOptions;
 }
 
 export interface DevServer {
@@ -139,6 +142,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     maxReceiveBytes: 128 * 1024 * 1024,
     stopSignal: stopController.signal,
     onInternalError: (path, err) => logger.error(`${path} failed`, err),
+    intercept: opts.auth ? createAuthInterceptor(opts.auth) : undefined,
   });
   addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, opts.onRpc);
   addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {});
@@ -147,7 +151,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const port = await server.listen(host, opts.port ?? 0);
   scheduler.start();
   await schedules.start();
-  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''})`);
+  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''}${opts.auth ? ', auth on' : ''})`);
 
   let stopping: Promise<void> | null = null;
   return {

@@ -1,9 +1,13 @@
 /**
  * `npm run devserver -- --port 7233 --db <postgres-url | directory | :memory:>`
+ *   [--auth-issuer <iss> --auth-jwks <url | file> [--auth-audience temporal] [--worker-queues engine=engine,police=agency-police]]
  * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS.
  */
 import { parseArgs } from 'node:util';
 import { startDevServer, DEFAULT_DATA_DIR } from './index';
+import { TEMPORAL_AUDIENCE } from '../identity/claims';
+import { createTokenVerifier } from '../identity/token-verifier';
+import type { DevServerAuthOptions } from './auth/interceptor';
 
 const { values } = parseArgs({
   options: {
@@ -12,6 +16,10 @@ const { values } = parseArgs({
     db: { type: 'string' },
     'long-poll-ms': { type: 'string' },
     namespace: { type: 'string', multiple: true },
+    'auth-issuer': { type: 'string' },
+    'auth-jwks': { type: 'string' },
+    'auth-audience': { type: 'string' },
+    'worker-queues': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -20,7 +28,27 @@ const port = Number(values.port ?? process.env.DEVSERVER_PORT ?? 7233);
 const db = values.db ?? process.env.DEVSERVER_DB ?? process.env.DATABASE_URL ?? DEFAULT_DATA_DIR;
 const longPoll = values['long-poll-ms'] ?? process.env.DEVSERVER_LONG_POLL_MS;
 
+/** Authentication on when an issuer is given: its JWKS (URL or file), and each worker identity's task queues. */
+function authOptions(): DevServerAuthOptions | undefined {
+  const issuer = values['auth-issuer'];
+  const jwks = values['auth-jwks'];
+  if (!issuer && !jwks) return undefined;
+  if (!issuer || !jwks) throw new Error('--auth-issuer and --auth-jwks go together');
+  const workerTaskQueues: Record<string, string[]> = {};
+  for (const pair of (values['worker-queues'] ?? '').split(',').filter(Boolean)) {
+    const [worker, queues] = pair.split('=');
+    if (!worker || !queues) throw new Error(`--worker-queues: "${pair}" is not <worker>=<queue>[+<queue>…]`);
+    workerTaskQueues[worker] = queues.split('+');
+  }
+  const source = /^https?:\/\//.test(jwks) ? { jwksUrl: jwks } : { jwksFile: jwks };
+  return {
+    verify: createTokenVerifier({ audience: values['auth-audience'] ?? TEMPORAL_AUDIENCE, issuers: [{ issuer, ...source, accepts: ['staff'] }] }),
+    workerTaskQueues,
+  };
+}
+
 const server = await startDevServer({
+  auth: authOptions(),
   port,
   host: values.host ?? '127.0.0.1',
   db,

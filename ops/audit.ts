@@ -42,7 +42,7 @@ export class ReasonRequiredError extends Error {
 export class OperatorRequiredError extends Error {
   readonly code = 'OPERATOR_REQUIRED';
   constructor() {
-    super('Every operator action needs the operator identity (--operator or OPS_OPERATOR)');
+    super('Every operator action needs the operator identity (an operator token: --token or OPS_TOKEN)');
   }
 }
 

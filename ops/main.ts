@@ -15,8 +15,11 @@
  *   audit      <caseId>
  *
  * Filters: --procedure id --version n --agency a --older-than 2d --query '<list filter>'.
- * Actions need --operator <id> (or OPS_OPERATOR) and --reason; both are recorded in the audit log.
- * Env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, DATABASE_URL (as the worker).
+ * Actions need --reason and an operator's token: --token <jwt> (or OPS_TOKEN), verified against AUTH_CONFIG's issuers
+ * or the local identity provider (IDENTITY_DIR); the operator it names and the reason are recorded in the audit log.
+ * The token is also the Temporal credential unless TEMPORAL_API_KEY is set (`npm run -s token -- --as operator:<id>`).
+ * Env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, DATABASE_URL (as the worker), OPS_TOKEN,
+ * AUTH_CONFIG, IDENTITY_DIR.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,6 +33,7 @@ import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminate
 import { exportHistory, replayCases, replayFile } from './replay';
 import { describeReason, findStuck, type StuckKind, type StuckOptions } from './stuck';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
+import { cliTokenVerifier, staffFromToken, temporalEnvWithToken } from '../identity/cli-token';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim());
@@ -65,8 +69,7 @@ const OPTIONS = {
   file: { type: 'string' },
   workflows: { type: 'string' },
   reason: { type: 'string' },
-  operator: { type: 'string' },
-  'operator-agency': { type: 'string' },
+  token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -87,10 +90,10 @@ function filterOf(v: Values): StuckOptions {
   };
 }
 
-function actionContext(v: Values, env: NodeJS.ProcessEnv): { operator: Operator; reason: string } {
-  const id = v.operator ?? env.OPS_OPERATOR ?? '';
-  const agency = v['operator-agency'] ?? env.OPS_OPERATOR_AGENCY;
-  return { operator: { id, ...(agency ? { agency } : {}) }, reason: v.reason ?? '' };
+/** The operator is the staff member the verified token names (never a plain string): recorded with the reason. */
+async function actionContext(v: Values, env: NodeJS.ProcessEnv): Promise<{ operator: Operator; reason: string }> {
+  const staff = await staffFromToken(v.token ?? env.OPS_TOKEN, 'operator', cliTokenVerifier(env), '--token <jwt> or OPS_TOKEN');
+  return { operator: { id: staff.id }, reason: v.reason ?? '' };
 }
 
 function parseEvent(s: string | undefined): ProcedureEvent {
@@ -134,20 +137,20 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       return 0;
     }
     case 'retry':
-      print(await retryStep(deps, caseArg(), actionContext(v, env), { activityId: v.activity, allowWorkflowReset: v['allow-reset'] }));
+      print(await retryStep(deps, caseArg(), await actionContext(v, env), { activityId: v.activity, allowWorkflowReset: v['allow-reset'] }));
       return 0;
     case 'reset':
       if (!v.to) throw new Error('reset needs --to <state> (a statechart state, e.g. birth.awaitingOfficer, or "start")');
-      print(await resetToState(deps, caseArg(), v.to, actionContext(v, env), { occurrence: v.first ? 'first' : 'last', reapplyEvents: v['reapply-events'] }));
+      print(await resetToState(deps, caseArg(), v.to, await actionContext(v, env), { occurrence: v.first ? 'first' : 'last', reapplyEvents: v['reapply-events'] }));
       return 0;
     case 'cancel':
-      print(await cancelCase(deps, caseArg(), actionContext(v, env)));
+      print(await cancelCase(deps, caseArg(), await actionContext(v, env)));
       return 0;
     case 'terminate':
-      print(await terminateCase(deps, caseArg(), actionContext(v, env)));
+      print(await terminateCase(deps, caseArg(), await actionContext(v, env)));
       return 0;
     case 'send':
-      print(await sendEventAs(deps, caseArg(), parseEvent(v.event), actionContext(v, env)));
+      print(await sendEventAs(deps, caseArg(), parseEvent(v.event), await actionContext(v, env)));
       return 0;
     case 'bulk': {
       const kind = rest[0];
@@ -159,7 +162,7 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       } else if (kind === 'cancel' || kind === 'terminate') action = { kind };
       else if (kind === 'send') action = { kind: 'sendEvent', event: parseEvent(v.event) };
       else throw new Error('bulk needs an action: retry, reset, cancel, terminate or send');
-      const report = await bulkAction(deps, actionContext(v, env), {
+      const report = await bulkAction(deps, await actionContext(v, env), {
         action,
         filter: filterOf(v),
         stuckOnly: v.stuck,
@@ -215,7 +218,8 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
-  const connection = await Connection.connect(temporalConnectionOptions(process.env));
+  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const connection = await Connection.connect(temporalConnectionOptions(temporalEnvWithToken(process.env, values.token ?? process.env.OPS_TOKEN)));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
   const { openRegistriesDatabase } = await import('../db/registries-database');
   const opened = await openRegistriesDatabase(parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries'));

@@ -80,6 +80,7 @@ export const birthGroupV1: ProcedureDefinition = {
   title: 'Birth registration, permanent residence and health-insurance card for a child under 6',
   legalBasis: [LEGAL_BASIS_GROUP, LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_RESIDENCE, LEGAL_BASIS_INSURANCE, LEGAL_BASIS_ONCE_ONLY],
   agencies: ['justice', 'police', 'vss'],
+  access: { jurisdiction: { province: 'application.registration.provinceCode', commune: 'application.registration.communeCode' } },
   data: dedupeFields([...BIRTH_REGISTRATION_FIELDS, ...PERMANENT_RESIDENCE_FIELDS, ...HEALTH_INSURANCE_FIELDS]),
   deadlines: BIRTH_GROUP_DEADLINES,
   delays: [...BIRTH_REGISTRATION_DELAYS, ...PERMANENT_RESIDENCE_DELAYS],

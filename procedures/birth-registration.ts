@@ -264,6 +264,7 @@ export const birthRegistrationV1: ProcedureDefinition = {
   title: 'Birth registration',
   legalBasis: [LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_ONCE_ONLY],
   agencies: ['justice'],
+  access: { jurisdiction: { province: 'application.registration.provinceCode', commune: 'application.registration.communeCode' } },
   data: BIRTH_REGISTRATION_FIELDS,
   deadlines: BIRTH_REGISTRATION_DEADLINES,
   delays: BIRTH_REGISTRATION_DELAYS,

@@ -498,6 +498,10 @@ export const deathGroupV1: ProcedureDefinition = {
     LEGAL_BASIS_ONCE_ONLY_DEATH,
   ],
   agencies: ['justice', 'police', 'vss'],
+  access: {
+    parties: ['entitlements.survivor.mustConfirm'],
+    jurisdiction: { province: 'application.registration.provinceCode', commune: 'application.registration.communeCode' },
+  },
   data: DEATH_GROUP_FIELDS,
   deadlines: DEATH_GROUP_DEADLINES,
   delays: DEATH_GROUP_DELAYS,

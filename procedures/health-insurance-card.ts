@@ -93,6 +93,7 @@ export const healthInsuranceCardV1: ProcedureDefinition = {
   title: 'Health-insurance card for a child under 6',
   legalBasis: [LEGAL_BASIS_INSURANCE],
   agencies: ['vss'],
+  access: { jurisdiction: { province: 'application.registration.provinceCode' } },
   data: HEALTH_INSURANCE_FIELDS,
   deadlines: HEALTH_INSURANCE_DEADLINES,
   delays: [],

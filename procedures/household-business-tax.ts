@@ -157,6 +157,7 @@ export const householdBusinessTaxV1: ProcedureDefinition = {
   title: 'First tax registration of a household business',
   legalBasis: [LEGAL_BASIS_TAX_REGISTRATION, LEGAL_BASIS_ONCE_ONLY_TAX],
   agencies: ['tax'],
+  access: { jurisdiction: { province: 'application.business.provinceCode', commune: 'application.business.communeCode' } },
   data: TAX_FIELDS,
   deadlines: TAX_DEADLINES,
   delays: [],

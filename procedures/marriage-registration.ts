@@ -305,6 +305,10 @@ export const marriageRegistrationV1: ProcedureDefinition = {
   title: 'Marriage registration',
   legalBasis: [LEGAL_BASIS_MARRIAGE, LEGAL_BASIS_MARRIAGE_CONDITIONS, LEGAL_BASIS_ONCE_ONLY_MARRIAGE],
   agencies: ['justice'],
+  access: {
+    parties: ['application.partyA.personalId', 'application.partyB.personalId'],
+    jurisdiction: { province: 'application.registration.provinceCode', commune: 'application.registration.communeCode' },
+  },
   data: MARRIAGE_FIELDS,
   deadlines: MARRIAGE_DEADLINES,
   delays: MARRIAGE_DELAYS,

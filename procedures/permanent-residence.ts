@@ -217,6 +217,7 @@ export const permanentResidenceV1: ProcedureDefinition = {
   title: 'Permanent residence registration of a newborn',
   legalBasis: [LEGAL_BASIS_RESIDENCE, LEGAL_BASIS_ONCE_ONLY],
   agencies: ['police'],
+  access: { jurisdiction: { province: 'household.address.provinceCode', commune: 'household.address.communeCode' } },
   // Standalone, the household is found through the parent the applicant names (in the group, birth registration declares it).
   data: [PARENT_KEY_FIELD, ...PERMANENT_RESIDENCE_FIELDS],
   deadlines: PERMANENT_RESIDENCE_DEADLINES,

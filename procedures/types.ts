@@ -91,6 +91,11 @@ export interface ProcedureDefinition {
   /** The results a case hands back (certificates, cards…), read from the chart's final context. */
   results?: (context: any) => Record<string, unknown>;
   /**
+   * Who may see a case besides its applicant (`application.applicant.personalId`) and the persons its events name
+   * (`actorIdFrom`): access policy read by the API (docs/identity.md), not chart behaviour, so not fingerprinted.
+   */
+  access?: CaseAccessDeclaration;
+  /**
    * Synthetic data for `npm run procedures -- simulate` (docs/authoring-procedures.md): the chart input (without the
    * case id) built on seeded fixture people, and sample outputs of the services for the pure path walk.
    */
@@ -98,6 +103,14 @@ export interface ProcedureDefinition {
     input: (tag: string, env: { childId?: string }) => Record<string, unknown>;
     sampleOutputs?: Record<string, unknown>;
   };
+}
+
+/** Context paths (dotted, into the chart context) the API reads to decide who may see a case. */
+export interface CaseAccessDeclaration {
+  /** Other persons the case names: paths to a personal ID or a list of them (e.g. relatives asked to confirm). */
+  parties?: readonly string[];
+  /** The case's jurisdiction; absent, only officers with a national jurisdiction see its cases. */
+  jurisdiction?: { province: string; commune?: string };
 }
 
 /** Who sends an event. The runner checks the kind (and agency for officers) against the declaration. */

@@ -168,6 +168,7 @@ export const unemploymentBenefitV1: ProcedureDefinition = {
   title: 'Unemployment benefit',
   legalBasis: [LEGAL_BASIS_UNEMPLOYMENT, LEGAL_BASIS_ONCE_ONLY_UB],
   agencies: ['labour'],
+  access: { jurisdiction: { province: 'application.claim.provinceCode' } },
   data: UNEMPLOYMENT_FIELDS,
   deadlines: UNEMPLOYMENT_DEADLINES,
   delays: [],

@@ -3,13 +3,19 @@
  * address is given, the engine's workflow worker and every agency's activity worker, and the API's case service.
  * Used by `npm start` and the benchmarks; configuration comes from the caller (env vars are read in entry points).
  */
+import type { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import type { DatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase, type RegistriesDatabase } from '../db/registries-database';
 import { seedPopulation, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
-import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH } from '../worker/agency-worker';
+import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
+import type { DevIdentityProvider } from '../identity/dev-identity-provider';
+import { devCredential, devServerAuth, workerSubject } from '../worker/dev-credentials';
+
+/** Worker and API credentials for the devserver live an hour and are renewed every half hour. */
+const CREDENTIAL_RENEWAL_MS = 30 * 60_000;
 
 export interface StackOptions {
   registries: DatabaseTarget;
@@ -20,6 +26,11 @@ export interface StackOptions {
   namespace?: string;
   seedPeople?: number;
   log?: (message: string) => void;
+  /**
+   * The local identity provider: with it the embedded devserver authenticates every call and scopes task queues,
+   * and each worker and the API's client get their own credential from it.
+   */
+  identity?: DevIdentityProvider;
   /** Worker tuning, e.g. larger concurrency for benchmarks. */
   workerOptions?: Parameters<typeof createAgencyWorker>[0]['workerOptions'];
 }
@@ -48,23 +59,41 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   if (!temporal) {
     const { startDevServer } = await import('../devserver/index');
     const quiet = { info: () => {}, warn: (m: string) => log(`devserver: ${m}`), error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
-    const dev = await startDevServer({ port: opts.devserverPort ?? 0, db: opts.devserverDb ?? ':memory:', logger: quiet });
+    const auth = opts.identity && devServerAuth(opts.identity);
+    const dev = await startDevServer({ port: opts.devserverPort ?? 0, db: opts.devserverDb ?? ':memory:', logger: quiet, auth });
     temporal = { address: dev.address };
     stopDevServer = () => dev.stop();
     log(`Temporal devserver at ${dev.address}`);
   }
 
-  const connection = await NativeConnection.connect(temporal);
+  // With the local identity provider each worker connects with its own credential, renewed before it expires.
+  const identity = opts.temporal ? undefined : opts.identity;
+  const renewals: (() => Promise<void>)[] = [];
+  const credential = async (sub: string, apply: (token: string) => Promise<void> | void) => {
+    if (!identity) return {};
+    renewals.push(async () => apply((await devCredential(identity, sub, namespace)).apiKey));
+    return devCredential(identity, sub, namespace);
+  };
+  const connections = new Map<WorkerRole, NativeConnection>();
+  for (const role of identity ? WORKER_ROLES : WORKER_ROLES.slice(0, 1)) {
+    const conn = await NativeConnection.connect({ ...temporal, ...(await credential(workerSubject(role), (t) => conn.setApiKey(t))) });
+    connections.set(role, conn);
+  }
+  const connectionOf = (role: WorkerRole) => connections.get(role) ?? connections.get(WORKER_ROLES[0])!;
   log('bundling workflow code and starting workers…');
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } });
   const workers = await Promise.all(
     WORKER_ROLES.map((agency) =>
-      createAgencyWorker({ agency, connection, namespace, db: database.db, workflowBundle, workerOptions: opts.workerOptions }),
+      createAgencyWorker({ agency, connection: connectionOf(agency), namespace, db: database.db, workflowBundle, workerOptions: opts.workerOptions }),
     ),
   );
   const running = Promise.all(workers.map((w) => w.run())).then(() => {});
   log(`workers polling: ${WORKER_ROLES.join(', ')}`);
-  const wiring = await wireCaseService({ db: database.db, temporal, namespace });
+  const wiring = await wireCaseService({ db: database.db, temporal: { ...temporal, ...(await credential('api', (t) => (wiring.client.connection as Connection).setApiKey(t))) }, namespace });
+  const renewal = setInterval(() => {
+    for (const renew of renewals) renew().catch((e) => log(`credential renewal failed: ${(e as Error).message}`));
+  }, CREDENTIAL_RENEWAL_MS);
+  renewal.unref();
 
   let closed = false;
   return {
@@ -80,8 +109,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       closed = true;
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running;
+      clearInterval(renewal);
       await wiring.close();
-      await connection.close();
+      for (const conn of connections.values()) await conn.close();
       await stopDevServer();
       await database.close();
     },

@@ -5,13 +5,16 @@
  *
  * Env (read only here): DATABASE_URL (registries; else PGlite .data/registries), TEMPORAL_ADDRESS (a real cluster,
  * with TEMPORAL_TLS* / TEMPORAL_API_KEY: then no devserver is started), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
- * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000).
+ * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000), IDENTITY_DIR (.data/identity: the local identity provider's
+ * key), AUTH_CONFIG (trust these issuers instead of the local provider, docs/identity.md), CONSOLE_ORIGIN (CORS).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { serveApi } from '../api/server';
 import { startStack } from './stack';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
+import { openDevIdentityProvider } from '../identity/dev-identity-provider';
+import { apiSecurity } from '../api/security-config';
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const env = process.env;
@@ -19,7 +22,16 @@ Runtime.install({ logger: new DefaultLogger((env.LOG_LEVEL as 'INFO' | undefined
 const registries = parseDatabaseTarget(env.DATABASE_URL, '.data/registries');
 log(`registries: ${describeTarget(registries)}`);
 
+// The local identity provider: the devserver's and workers' credentials, and the API's tokens unless AUTH_CONFIG.
+const identity = await openDevIdentityProvider({ dir: env.IDENTITY_DIR || undefined });
+const security = apiSecurity({
+  authConfigPath: env.AUTH_CONFIG || undefined,
+  devIdentityProvider: identity,
+  corsOrigins: env.CONSOLE_ORIGIN ? env.CONSOLE_ORIGIN.split(',') : undefined,
+});
+
 const stack = await startStack({
+  identity,
   registries,
   temporal: env.TEMPORAL_ADDRESS ? temporalConnectionOptions(env) : undefined,
   devserverDb: env.DEVSERVER_DB || '.data/devserver',
@@ -28,13 +40,14 @@ const stack = await startStack({
   seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
   log,
 });
-const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, port: Number(env.PORT ?? 3000), hostname: env.HOST });
+const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
 
 console.log(`
 Ready.
   HTTP API     ${api.url}   (health ${api.url}/health · procedures ${api.url}/procedures · OpenAPI ${api.url}/openapi.json)
   Temporal     ${stack.temporalAddress}   (namespace ${stack.namespace}${env.TEMPORAL_ADDRESS ? '' : ', embedded devserver'})
   Registries   ${describeTarget(registries)}
+  Identity     ${security.devIdentityProvider ? `local development provider: sign in at ${api.url}/auth/login or \`npm run -s token -- --as officer:justice:tp-01\`` : `issuers of ${env.AUTH_CONFIG}`}${env.TEMPORAL_ADDRESS ? '' : '; devserver authentication on'}
 Ctrl-C stops everything gracefully.
 `);
 

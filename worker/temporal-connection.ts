@@ -4,7 +4,7 @@
  *
  * TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_API_KEY, TEMPORAL_TLS=true (TLS with system roots),
  * TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path),
- * TEMPORAL_TLS_SERVER_NAME.
+ * TEMPORAL_TLS_SERVER_NAME; TEMPORAL_TLS=false sends the API key (a JWT) without TLS, for the local devserver.
  */
 import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
@@ -12,12 +12,16 @@ import type { TLSConfig } from '@temporalio/client';
 /** Accepted as is by both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
 export interface TemporalConnectionOptions {
   address: string;
-  tls?: TLSConfig;
+  /** `false`: plain TCP even with an API key (the devserver with authentication on). */
+  tls?: TLSConfig | boolean;
+  /** Sent as `Authorization: Bearer <apiKey>`: a Temporal Cloud API key or a JWT. */
   apiKey?: string;
 }
 
 export function temporalConnectionOptions(env: Record<string, string | undefined>, defaultAddress = '127.0.0.1:7233'): TemporalConnectionOptions {
   const address = env.TEMPORAL_ADDRESS || defaultAddress;
+  // TEMPORAL_TLS=false: a bearer token over plain TCP (the local devserver with authentication on).
+  if (env.TEMPORAL_TLS === 'false') return { address, tls: false, apiKey: env.TEMPORAL_API_KEY || undefined };
   const useTls = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT || !!env.TEMPORAL_API_KEY;
   const tls: TLSConfig | undefined = useTls
     ? {

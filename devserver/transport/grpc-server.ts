@@ -37,7 +37,19 @@ export interface UnaryMethod {
   wantsSignal: boolean;
 }
 
+/**
+ * Runs before a call's handler (authentication and authorization, devserver/auth/): throws an RpcStatus to refuse
+ * the call, or returns the request to hand on and how to map the answer before it is encoded.
+ */
+export type CallInterceptor = (
+  path: string,
+  headers: http2.IncomingHttpHeaders,
+  request: unknown,
+) => Promise<{ request: unknown; mapResponse?: (response: unknown) => unknown }>;
+
 export interface GrpcServerOptions {
+  /** Authentication/authorization of every call; absent, every call runs. */
+  intercept?: CallInterceptor;
   /** Largest request accepted, in bytes (after decompression). */
   maxReceiveBytes?: number;
   /** Called for every error that is not a gRPC status (it answers INTERNAL). */
@@ -182,11 +194,11 @@ export class GrpcServer {
         else trailersOnly(stream, Status.INTERNAL, `cannot parse the request: ${(err as Error)?.message ?? err}`);
         return;
       }
-      this.run(path, method, request, stream);
+      this.run(path, method, request, stream, headers);
     });
   }
 
-  private run(path: string, method: UnaryMethod, request: unknown, stream: http2.ServerHttp2Stream): void {
+  private run(path: string, method: UnaryMethod, request: unknown, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     let ac: AbortController | undefined;
     let onAbort: (() => void) | undefined;
     if (method.wantsSignal) {
@@ -203,10 +215,18 @@ export class GrpcServer {
       }
     };
     let answer: Promise<unknown>;
-    try {
-      answer = method.handle(request, ac?.signal);
-    } catch (err) {
-      answer = Promise.reject(err);
+    const intercept = this.options.intercept;
+    if (intercept) {
+      answer = intercept(path, headers, request).then(async (call) => {
+        const response = await method.handle(call.request, ac?.signal);
+        return call.mapResponse ? call.mapResponse(response) : response;
+      });
+    } else {
+      try {
+        answer = method.handle(request, ac?.signal);
+      } catch (err) {
+        answer = Promise.reject(err);
+      }
     }
     answer.then(
       (response) => {

@@ -1,61 +1,63 @@
 /**
- * The HTTP API end to end through `app.request()`: real devserver, real SDK workers and client, registries on PGlite.
+ * The HTTP API end to end through `app.request()`: real devserver, real SDK workers and client, registries on PGlite,
+ * every request with a bearer token from the local identity provider (the principal comes from the token only).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createCaseService } from '../../api/case-service';
 import { createOpsRoutes } from '../../ops/routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
+import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../engine/harness';
+import { apiSecurity } from '../../api/security-config';
+import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
+/** Bearer tokens by `--as` spec (npm run token). */
+const tokens: Record<string, string> = {};
+const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
+const FATHER = `citizen:${FIXTURE_FATHER.personalId}`;
+const HEAD = `citizen:${FIXTURE_HOUSEHOLD_HEAD.personalId}`;
+const JUSTICE = 'officer:justice:tp-01';
+const POLICE = 'officer:police:ca-07';
+const OPERATOR = 'operator:op-01';
+const AUDITOR = 'auditor:au-01';
 
 beforeAll(async () => {
-  h = await startHarness();
+  const idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
+  // The devserver authenticates every call too, as in `npm start`: each worker with its own scoped credential.
+  h = await startHarness({ identity: idp });
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
+  for (const who of [MOTHER, FATHER, HEAD, JUSTICE, POLICE, OPERATOR, AUDITOR, 'citizen:001099999999']) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
   app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), {
     ops: createOpsRoutes({ client: h.client, db: h.registries.db }),
+    security: apiSecurity({ devIdentityProvider: idp }),
   });
 });
 afterAll(async () => h?.close());
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(method: string, path: string, body?: unknown, as?: string) {
   const res = await app.request(path, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** The child's own data and the keys to the parents' records: all a parent gives. */
-function childFields(name: string, extra: Record<string, unknown> = {}) {
-  return {
-    'mother.personalId': FIXTURE_MOTHER.personalId,
-    'father.personalId': FIXTURE_FATHER.personalId,
-    'child.fullName': name,
-    'child.dateOfBirth': '2026-11-20',
-    'child.sex': 'male',
-    'child.placeOfBirth': '00004',
-    'child.ethnicity': 'Kinh',
-    medicalBirthNoticeNo: `CS-${name.replace(/\W/g, '')}`,
-    'registration.communeCode': '00004',
-    'registration.provinceCode': '01',
-    ...extra,
-  };
-}
 
 const applicant = { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOTHER.fullName };
-const justiceOfficer = { kind: 'officer', id: 'tp-01', agency: 'justice' };
-const policeOfficer = { kind: 'officer', id: 'ca-07', agency: 'police' };
 
 async function waitFor(caseId: string, predicate: (c: any) => boolean, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < until) {
-    last = await call('GET', `/cases/${caseId}`);
+    last = await call('GET', `/cases/${caseId}`, undefined, MOTHER);
     if (last.status === 200 && predicate(last.body)) return last.body;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -91,11 +93,11 @@ describe('HTTP API', () => {
   });
 
   it('rejects malformed input with a JSON error naming each bad field', async () => {
-    const res = await call('POST', '/applications', { procedureId: 'birth-group', applicant: { personalId: '12', fullName: '' } });
+    const res = await call('POST', '/applications', { procedureId: 'birth-group', applicant: { personalId: '12', fullName: '' } }, MOTHER);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_INPUT');
     expect(res.body.error.details.map((d: any) => d.path)).toEqual(expect.arrayContaining(['applicant.personalId', 'applicant.fullName']));
-    const notJson = await app.request('/applications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await app.request('/applications', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[MOTHER]}` }, body: '{' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe('INVALID_INPUT');
   });
@@ -105,7 +107,7 @@ describe('HTTP API', () => {
       procedureId: 'birth-group',
       applicant,
       fields: childFields('Refused Field', { 'mother.fullName': FIXTURE_MOTHER.fullName }),
-    });
+    }, MOTHER);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('DATA_ALREADY_HELD');
     expect(res.body.error.message).toContain('mother.fullName');
@@ -117,20 +119,20 @@ describe('HTTP API', () => {
       procedureId: 'birth-group',
       applicant: { personalId: '001099999999', fullName: 'Nobody' },
       fields: childFields('Nobody Child'),
-    });
+    }, 'citizen:001099999999');
     expect(unknownApplicant.status).toBe(422);
     expect(unknownApplicant.body.error.code).toBe('APPLICANT_NOT_FOUND');
     const unknownMother = await call('POST', '/applications', {
       procedureId: 'birth-group',
       applicant,
       fields: childFields('Unknown Mother', { 'mother.personalId': '001199999999' }),
-    });
+    }, MOTHER);
     expect(unknownMother.status).toBe(422);
     expect(unknownMother.body.error.code).toBe('REGISTRY_RECORD_NOT_FOUND');
   });
 
   it('runs a birth application to completion: prefilled from registries, decisions by officers, audit trail', async () => {
-    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Nguyễn Minh Khôi') });
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Nguyễn Minh Khôi') }, MOTHER);
     expect(submitted.status).toBe(201);
     const { caseId } = submitted.body;
     expect(submitted.body.status).toBe('in_progress');
@@ -147,33 +149,30 @@ describe('HTTP API', () => {
       expect(procedure.data.find((d: any) => d.field === f).source.kind).toBe('citizen');
     }
 
-    const again = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Nguyễn Minh Khôi') });
+    const again = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Nguyễn Minh Khôi') }, MOTHER);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ caseId, duplicate: true });
 
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
-    const wrongActor = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: policeOfficer });
+    const wrongActor = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH' }, POLICE);
     expect(wrongActor.status).toBe(409);
     expect(wrongActor.body.error.code).toBe('EVENT_NOT_ACCEPTED');
-    const notNow = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer });
+    const notNow = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE' }, POLICE);
     expect(notNow.status).toBe(409);
 
-    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: justiceOfficer })).status).toBe(200);
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH' }, JUSTICE)).status).toBe(200);
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'HEAD_CONSENT'));
-    const consent = await call('POST', `/cases/${caseId}/events`, {
-      type: 'HEAD_CONSENT',
-      actor: { kind: 'citizen', id: FIXTURE_HOUSEHOLD_HEAD.personalId },
-    });
+    const consent = await call('POST', `/cases/${caseId}/events`, { type: 'HEAD_CONSENT' }, HEAD);
     expect(consent.status).toBe(200);
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_RESIDENCE'));
-    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer })).status).toBe(200);
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE' }, POLICE)).status).toBe(200);
 
     const done = await waitFor(caseId, (c) => c.status === 'done');
     expect(done.outcome).toBe('completed');
     expect(done.steps.map((s: any) => s.step)).toEqual(expect.arrayContaining(['total', 'birth', 'residence', 'insurance']));
     for (const s of done.steps) expect(s.dueAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
-    const audit = await call('GET', `/cases/${caseId}/audit`);
+    const audit = await call('GET', `/cases/${caseId}/audit`, undefined, AUDITOR);
     expect(audit.status).toBe(200);
     const ops = audit.body.entries.map((e: any) => `${e.registry}.${e.operation}`);
     expect(ops).toEqual(expect.arrayContaining(['population.getPerson', 'population.createPerson', 'civilStatus.registerBirth']));
@@ -187,40 +186,39 @@ describe('HTTP API', () => {
     const fields: Record<string, unknown> = childFields('Lê Thu Hà');
     delete fields['child.sex'];
     delete fields['child.ethnicity'];
-    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields });
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields }, MOTHER);
     expect(submitted.status).toBe(201);
     expect(submitted.body.status).toBe('awaiting_data');
     expect(submitted.body.missing.map((m: any) => m.field).sort()).toEqual(['child.ethnicity', 'child.sex']);
     const { caseId } = submitted.body;
-    const citizen = { kind: 'citizen', id: FIXTURE_MOTHER.personalId };
-
-    const held = await call('POST', `/cases/${caseId}/data`, { actor: citizen, fields: { 'mother.fullName': 'X' } });
+    const held = await call('POST', `/cases/${caseId}/data`, { fields: { 'mother.fullName': 'X' } }, MOTHER);
     expect(held.status).toBe(422);
     expect(held.body.error.code).toBe('DATA_ALREADY_HELD');
-    const stranger = await call('POST', `/cases/${caseId}/data`, { actor: { kind: 'citizen', id: FIXTURE_FATHER.personalId }, fields: { 'child.sex': 'female' } });
-    expect(stranger.status).toBe(403);
+    // The father is not the applicant: the case is invisible to him (404, no existence leak).
+    const stranger = await call('POST', `/cases/${caseId}/data`, { fields: { 'child.sex': 'female' } }, FATHER);
+    expect(stranger.status).toBe(404);
 
-    const first = await call('POST', `/cases/${caseId}/data`, { actor: citizen, fields: { 'child.sex': 'female' } });
+    const first = await call('POST', `/cases/${caseId}/data`, { fields: { 'child.sex': 'female' } }, MOTHER);
     expect(first.status).toBe(200);
     expect(first.body.missing).toEqual(['child.ethnicity']);
-    const second = await call('POST', `/cases/${caseId}/data`, { actor: citizen, fields: { 'child.ethnicity': 'Kinh' } });
+    const second = await call('POST', `/cases/${caseId}/data`, { fields: { 'child.ethnicity': 'Kinh' } }, MOTHER);
     expect(second.body.missing).toEqual([]);
     const snapshot = await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
     expect(snapshot.context.application.child).toMatchObject({ sex: 'female', ethnicity: 'Kinh' });
   });
 
   it('serves the read-only operator views under /ops', async () => {
-    const stuck = await call('GET', '/ops/stuck');
+    const stuck = await call('GET', '/ops/stuck', undefined, OPERATOR);
     expect(stuck.status).toBe(200);
     expect(Array.isArray(stuck.body.cases)).toBe(true);
     expect(stuck.body.count).toBe(stuck.body.cases.length);
-    const missing = await call('GET', '/ops/cases/does-not-exist/explain');
+    const missing = await call('GET', '/ops/cases/does-not-exist/explain', undefined, OPERATOR);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('CASE_NOT_FOUND');
   });
 
   it('answers unknown cases and routes with 404 JSON errors', async () => {
-    expect((await call('GET', '/cases/does-not-exist')).body.error.code).toBe('CASE_NOT_FOUND');
+    expect((await call('GET', '/cases/does-not-exist', undefined, MOTHER)).body.error.code).toBe('CASE_NOT_FOUND');
     expect((await call('GET', '/nope')).body.error.code).toBe('ROUTE_NOT_FOUND');
   });
 });
@@ -234,18 +232,18 @@ describe('HTTP API', () => {
 describe('prompt answers with production worker options', { timeout: 5_000 }, () => {
   let caseId: string;
   beforeAll(async () => {
-    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Phạm Gia Bảo') });
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields: childFields('Phạm Gia Bảo') }, MOTHER);
     caseId = submitted.body.caseId;
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
   }, 60_000);
 
   it('an officer event the state does not accept is answered 409 EVENT_NOT_ACCEPTED promptly, again and again', async () => {
-    for (const actor of [policeOfficer, policeOfficer, { kind: 'officer', id: 'x-1', agency: 'tax' }]) {
-      const refused = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor });
+    for (const as of [POLICE, POLICE, POLICE]) {
+      const refused = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH' }, as);
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe('EVENT_NOT_ACCEPTED');
     }
-    const notNow = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer });
+    const notNow = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE' }, POLICE);
     expect(notNow.status).toBe(409);
     expect(notNow.body.error.code).toBe('EVENT_NOT_ACCEPTED');
   });
@@ -253,10 +251,10 @@ describe('prompt answers with production worker options', { timeout: 5_000 }, ()
   it('a waiting case answers GET /cases/{id} as soon as the restarted engine worker polls', async () => {
     await h.stopWorker('engine');
     await h.startWorker('engine');
-    const after = await call('GET', `/cases/${caseId}`);
+    const after = await call('GET', `/cases/${caseId}`, undefined, MOTHER);
     expect(after.status).toBe(200);
     expect(after.body.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH')).toBe(true);
-    const refused = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: policeOfficer });
+    const refused = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH' }, POLICE);
     expect(refused.body.error.code).toBe('EVENT_NOT_ACCEPTED');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: the devserver (in-memory), registries on in-memory PGlite seeded with the fixtures, the
- * real SDK client and workers (engine + the three agencies). One per test file.
+ * real SDK client and workers (engine + the three agencies), with devserver authentication on as in `npm start`
+ * (each worker its own scoped credential). One per test file.
  */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
@@ -12,6 +13,11 @@ import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worke
 import { getCaseSnapshot } from '../../worker/case-client';
 import type { BirthApplication } from '../../procedures/birth-case';
 import type { CaseSnapshot } from '../../workflows/definitions';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
+import { devCredential, devServerAuth, workerSubject } from '../../worker/dev-credentials';
 
 let runtimeInstalled = false;
 
@@ -32,6 +38,12 @@ const quiet = { info: () => {}, warn: () => {}, error: (m: string, e?: unknown) 
 export interface HarnessOptions {
   /** Agency workers besides engine, justice, police and vss (e.g. `tax`). */
   extraWorkers?: WorkerRole[];
+  /**
+   * Devserver authentication, on by default as in `npm start`: each worker connects with its own credential (scoped
+   * to its task queue), the client with a writer's (`api`). A provider to share with the test (API tokens), or
+   * `false` for a devserver without authentication (tests that run their own workers on other queues).
+   */
+  identity?: DevIdentityProvider | false;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -39,20 +51,31 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet });
+  const identity =
+    options.identity === false ? undefined : (options.identity ?? (await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'harness-idp-')) })));
+  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, auth: identity && devServerAuth(identity) });
+  const credential = async (subject: string) => (identity ? devCredential(identity, subject, 'default') : {});
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).
   const registries = await openTestDatabase();
   await seedPopulation(registries.db, { people: 50 });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  const connection = await NativeConnection.connect({ address: server.address });
-  const clientConnection = await Connection.connect({ address: server.address });
+  const connection = await NativeConnection.connect({ address: server.address, ...(await credential(workerSubject('engine'))) });
+  const clientConnection = await Connection.connect({ address: server.address, ...(await credential('api')) });
+  /** With authentication each worker role has its own connection and credential. */
+  const roleConnections = new Map<WorkerRole, NativeConnection>();
+  const connectionOf = async (role: WorkerRole) => {
+    if (!identity || role === 'engine') return connection;
+    let conn = roleConnections.get(role);
+    if (!conn) roleConnections.set(role, (conn = await NativeConnection.connect({ address: server.address, ...(await credential(workerSubject(role))) })));
+    return conn;
+  };
   const client = new Client({ connection: clientConnection, namespace: 'default' });
   const workers: Harness['workers'] = new Map();
 
   const startWorker = async (role: WorkerRole) => {
     const worker = await createAgencyWorker({
       agency: role,
-      connection,
+      connection: await connectionOf(role),
       namespace: 'default',
       db: registries.db,
       workflowBundle,
@@ -81,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       for (const role of [...workers.keys()]) await stopWorker(role);
       await connection.close();
+      for (const conn of roleConnections.values()) await conn.close();
       await clientConnection.close();
       await server.stop();
       await registries.close();

@@ -15,7 +15,8 @@ import { createPostgresSocialInsurance } from '../../activities/registries/postg
 import type { SocialInsuranceRegistry } from '../../activities/registries/types';
 import { listAudit } from '../../db/engine/audit-queries';
 import { birthRegistrations, healthInsuranceCards, householdMembers, persons } from '../../db/registries/schema';
-import { FIXTURE_HOUSEHOLD_HEAD } from '../../db/seed';
+import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
+import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
 import { createAgencyWorker } from '../../worker/agency-worker';
 import { EventNotAcceptedError, getCaseResult, sendEvent, signalEvent, startCase } from '../../worker/case-client';
 import { listOperatorActions, ReasonRequiredError } from '../../ops/audit';
@@ -35,7 +36,8 @@ const head = { kind: 'citizen' as const, id: FIXTURE_HOUSEHOLD_HEAD.personalId }
 let h: Harness;
 let deps: OpsDeps;
 beforeAll(async () => {
-  h = await startHarness();
+  // Operators' tests run extra workers on queues of their own through the engine's connection: no devserver auth.
+  h = await startHarness({ identity: false });
   deps = { client: h.client, db: h.registries.db };
 });
 afterAll(async () => {
@@ -480,6 +482,10 @@ describe('ops CLI and read-only routes', () => {
   };
 
   it('stuck, explain, a bulk dry run, an action that needs a reason, the audit trail; GET /ops/stuck and explain', async () => {
+    // The operator is who the verified token names (npm run token -- --as operator:ops.cli), never a plain string.
+    const identityDir = mkdtempSync(join(tmpdir(), 'ops-idp-'));
+    const idp = await openDevIdentityProvider({ dir: identityDir });
+    const asOperator = { OPS_TOKEN: await idp.apiToken(parsePrincipalSpec('operator:ops.cli')), IDENTITY_DIR: identityDir };
     const caseId = 'ops-cli-late';
     await startCase(h.client, {
       caseId,
@@ -501,15 +507,20 @@ describe('ops CLI and read-only routes', () => {
     expect(explained.out).toMatch(/state\s+entered birth\.awaitingOfficer/);
     expect(explained.out).toMatch(/registry justice read population\.getPerson/);
 
-    const dry = await capture(['bulk', 'terminate', '--stuck', '--dry-run', '--query', `WorkflowId = 'case-${caseId}'`, '--reason', 'clean-up'], { OPS_OPERATOR: 'ops.cli' });
+    const dry = await capture(['bulk', 'terminate', '--stuck', '--dry-run', '--query', `WorkflowId = 'case-${caseId}'`, '--reason', 'clean-up'], asOperator);
     expect(dry.out).toMatch(new RegExp(`DRY RUN: would terminate 1 case\\(s\\):\\n\\s+${caseId}`));
     expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('RUNNING');
 
-    await expect(capture(['terminate', caseId], { OPS_OPERATOR: 'ops.cli' })).rejects.toBeInstanceOf(ReasonRequiredError);
+    await expect(capture(['terminate', caseId], asOperator)).rejects.toBeInstanceOf(ReasonRequiredError);
     const event = JSON.stringify({ type: 'REFUSE_BIRTH', actor: officers.justice, reason: 'the medical birth notice is forged' });
-    const sent = await capture(['send', caseId, '--event', event, '--reason', 'officer instruction by e-mail 2026-11-22'], { OPS_OPERATOR: 'ops.cli' });
+    const sent = await capture(['send', caseId, '--event', event, '--reason', 'officer instruction by e-mail 2026-11-22'], asOperator);
     expect(sent.code).toBe(0);
     expect((await getCaseResult(h.client, caseId)).outcome).toBe('refused');
+    // No token, or a token without the operator role: nothing is done.
+    await expect(capture(['send', caseId, '--event', event, '--reason', 'x'], { IDENTITY_DIR: identityDir })).rejects.toMatchObject({ code: 'TOKEN_REQUIRED' });
+    const citizenToken = await idp.apiToken(parsePrincipalSpec(`citizen:${FIXTURE_MOTHER.personalId}`));
+    await expect(capture(['terminate', caseId, '--reason', 'x'], { OPS_TOKEN: citizenToken, IDENTITY_DIR: identityDir })).rejects.toMatchObject({ code: 'ROLE_REQUIRED' });
+    await expect(capture(['terminate', caseId, '--reason', 'x', '--token', `${asOperator.OPS_TOKEN}x`], { IDENTITY_DIR: identityDir })).rejects.toMatchObject({ code: 'TOKEN_INVALID_SIGNATURE' });
     const audit = await capture(['audit', caseId]);
     expect(audit.out).toMatch(/operator:ops\.cli\s+sendEvent \(ok\): officer instruction by e-mail 2026-11-22/);
 

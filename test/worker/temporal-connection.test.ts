@@ -1,3 +1,4 @@
+import type { TLSConfig } from '@temporalio/client';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,9 +31,10 @@ describe('temporalConnectionOptions', () => {
       TEMPORAL_TLS_CA: join(dir, 'ca'),
       TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
     });
-    expect(o.tls?.clientCertPair?.crt.toString()).toBe('-----crt-----');
-    expect(o.tls?.clientCertPair?.key.toString()).toBe('-----key-----');
-    expect(o.tls?.serverRootCACertificate?.toString()).toBe('-----ca-----');
-    expect(o.tls?.serverNameOverride).toBe('temporal.internal');
+    const tls = o.tls as TLSConfig;
+    expect(tls.clientCertPair?.crt.toString()).toBe('-----crt-----');
+    expect(tls.clientCertPair?.key.toString()).toBe('-----key-----');
+    expect(tls.serverRootCACertificate?.toString()).toBe('-----ca-----');
+    expect(tls.serverNameOverride).toBe('temporal.internal');
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * Loads a case only for a principal who may see it (else 404 CASE_NOT_FOUND, as if it did not exist) and writes
+ * every view of its personal data by an officer, operator or auditor to the case access log.
+ */
+import type { Client } from '@temporalio/client';
+import type { Executor } from '../../db/connection';
+import { recordCaseAccess } from '../../db/engine/case-access-log';
+import { CaseNotFoundError as CaseClientNotFoundError, getCaseSnapshot } from '../../worker/case-client';
+import { getProcedure } from '../../procedures/catalog';
+import type { CaseSnapshot } from '../../workflows/definitions';
+import { principalLabel, type Principal } from '../../identity/claims';
+import { CaseNotFoundError } from '../errors';
+import { canSeeCase, caseFacts, type CaseFacts } from './case-access';
+
+export interface VisibleCase {
+  snapshot: CaseSnapshot;
+  facts: CaseFacts;
+}
+
+export interface CaseGuard {
+  /** The case's snapshot and facts, or 404 when it does not exist or the principal may not see it. */
+  visibleCase(principal: Principal, caseId: string): Promise<VisibleCase>;
+  /** Logs a view of the case's personal data; citizens' views of their own cases are not logged. */
+  recordView(principal: Principal, view: { caseId: string; subjectIds: Iterable<string>; name: string }): Promise<void>;
+}
+
+export function createCaseGuard(deps: { client: Client; db: Executor; clock: () => Date }): CaseGuard {
+  return {
+    async visibleCase(principal, caseId) {
+      let snapshot: CaseSnapshot;
+      try {
+        snapshot = await getCaseSnapshot(deps.client, caseId);
+      } catch (e) {
+        if (e instanceof CaseClientNotFoundError) throw new CaseNotFoundError(caseId);
+        throw e;
+      }
+      const facts = caseFacts(getProcedure(snapshot.procedureId, snapshot.procedureVersion), snapshot);
+      if (!canSeeCase(principal, facts)) throw new CaseNotFoundError(caseId);
+      return { snapshot, facts };
+    },
+    async recordView(principal, view) {
+      if (principal.kind === 'citizen') return;
+      await recordCaseAccess(deps.db, {
+        at: deps.clock().toISOString(),
+        caseId: view.caseId,
+        viewer: principalLabel(principal),
+        viewerKind: principal.kind,
+        agency: principal.kind === 'officer' ? principal.agency : null,
+        view: view.name,
+        subjectIds: [...new Set(view.subjectIds)].sort(),
+      });
+    },
+  };
+}
