@@ -4,6 +4,13 @@
  * the devserver, one worker per role (engine, justice, police, vss, tax, labour) and the HTTP API; this process
  * only sends HTTP requests.
  *
+ * Security on, as in production: a local development identity provider with its key in a temporary IDENTITY_DIR;
+ * the devserver authenticates every call and scopes task queues, each worker connects with its own credential
+ * (`worker:<role>`) and the API's client with `api`, as `npm start` does (worker/dev-credentials.ts); the API
+ * trusts the provider (AUTH_DEV_IDENTITY=true). Each application is submitted and its case read with the
+ * applicant's token (the mother, a citizen), the decisions and the work-queue page with a justice officer's of
+ * national jurisdiction.
+ *
  * For each size N of BENCH_SCALE_SIZES (cumulative: the cases opened for a size stay open for the next) it prints
  * the time to open them (all submitted through POST /applications, then each read until it waits for the officer), the
  * resident memory of every process, the p50/p99 latency of an officer's decision on a random waiting case
@@ -17,10 +24,16 @@
  * "/cases?agency=justice"; found in /openapi.json when unset).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { seedPopulation } from '../db/seed';
 import { WORKER_ROLES } from '../worker/agency-worker';
+import { devCredential, devServerAuthArgs, workerSubject } from '../worker/dev-credentials';
+import { openDevIdentityProvider, type DevIdentityProvider } from '../identity/dev-identity-provider';
+import type { Principal } from '../identity/claims';
 import { freePort } from '../test/devserver/helpers';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
 import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure';
@@ -43,7 +56,11 @@ for (const [k, v] of Object.entries({ BENCH_SCALE_CONCURRENCY: CONCURRENCY, BENC
   if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a whole number ≥ 1, got ${process.env[k]}`);
 }
 
-const JUSTICE_OFFICER = { kind: 'officer', id: 'bench-justice', agency: 'justice' };
+/** The officer who decides: justice, national jurisdiction (sees every birth-group case). */
+const JUSTICE_OFFICER: Principal = { kind: 'officer', id: 'bench-justice', agency: 'justice', jurisdiction: { province: '*' } };
+const NAMESPACE = 'default';
+/** The spawned processes cannot renew their credentials: every token lasts longer than the longest run. */
+const CREDENTIAL_TTL_SECONDS = 24 * 3600;
 
 /** Failed requests by what failed, printed with the figures (the goal is none). */
 const errors = new Map<string, number>();
@@ -52,17 +69,29 @@ function recordError(what: string, detail: string) {
   errors.set(key, (errors.get(key) ?? 0) + 1);
 }
 
+/** Bearer tokens of the local identity provider, one per principal, made once. */
+class Tokens {
+  private readonly made = new Map<string, Promise<string>>();
+  constructor(private readonly identity: DevIdentityProvider) {}
+  of(principal: Principal): Promise<string> {
+    const key = JSON.stringify(principal);
+    let token = this.made.get(key);
+    if (!token) this.made.set(key, (token = this.identity.apiToken(principal, CREDENTIAL_TTL_SECONDS)));
+    return token;
+  }
+  citizen = (personalId: string) => this.of({ kind: 'citizen', personalId });
+}
+
 class Api {
   constructor(readonly base: string) {}
   /** The answer; a request that got none (connection refused or reset) is status 0 with the reason. */
-  async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async request(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.base + path, {
-        method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
       return { status: 0, json: { error: { code: 'NO_ANSWER', message: (e as Error).message } } };
     }
@@ -81,9 +110,15 @@ const ok = (s: number) => s >= 200 && s < 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorText = (r: { status: number; json: any }) => `${r.status} ${r.json?.error?.code ?? ''} ${r.json?.error?.message ?? JSON.stringify(r.json)}`;
 
-/** Submits one application; the case id, or null on failure. */
-async function submitCase(api: Api, f: Family, i: number, tag: string): Promise<string | null> {
-  const submitted = await api.request('POST', '/applications', birthApplication(f, i, tag));
+/** An open case and the token of its applicant, who submits it and reads it. */
+interface OpenCase {
+  id: string;
+  applicantToken: string;
+}
+
+/** Submits one application in the applicant's (the mother's) name; the case id, or null on failure. */
+async function submitCase(api: Api, applicantToken: string, f: Family, i: number, tag: string): Promise<string | null> {
+  const submitted = await api.request('POST', '/applications', applicantToken, birthApplication(f, i, tag));
   if (ok(submitted.status)) return submitted.json.caseId;
   recordError('POST /applications', errorText(submitted));
   return null;
@@ -93,10 +128,10 @@ async function submitCase(api: Api, f: Family, i: number, tag: string): Promise<
  * Follows a submitted case until the justice officer may decide (each look is a workflow query, so few: the
  * cases are looked at after they were all submitted); false if it ended or did not get there in time.
  */
-async function waitForOfficer(api: Api, caseId: string): Promise<boolean> {
+async function waitForOfficer(api: Api, { id, applicantToken }: OpenCase): Promise<boolean> {
   const deadline = performance.now() + OPEN_TIMEOUT_MS;
   while (performance.now() < deadline) {
-    const c = await api.request('GET', `/cases/${caseId}`);
+    const c = await api.request('GET', `/cases/${id}`, applicantToken);
     if (!ok(c.status)) recordError('GET /cases/{id} while opening', errorText(c));
     else if ((c.json.acceptedEvents ?? []).some((e: { type: string }) => e.type === 'APPROVE_BIRTH')) return true;
     else if (c.json.status === 'done' || c.json.status === 'error') {
@@ -138,7 +173,7 @@ const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 /** The work-queue route: BENCH_SCALE_QUEUE_PATH, or a GET list route of /openapi.json with the parameters it needs. */
 async function findQueuePath(api: Api): Promise<{ path: string | null; note: string }> {
   if (process.env.BENCH_SCALE_QUEUE_PATH) return { path: process.env.BENCH_SCALE_QUEUE_PATH, note: 'BENCH_SCALE_QUEUE_PATH' };
-  const spec = await api.request('GET', '/openapi.json');
+  const spec = await api.request('GET', '/openapi.json', null);
   const paths: Record<string, any> = spec.json?.paths ?? {};
   const known: Record<string, string> = { agency: 'justice', procedureId: 'birth-group', procedure: 'birth-group', limit: '50', pageSize: '50' };
   for (const [path, ops] of Object.entries(paths)) {
@@ -177,6 +212,7 @@ async function main() {
     return u.toString();
   };
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const identityDir = mkdtempSync(join(tmpdir(), 'bench-scale-identity-'));
   const services: ServiceProcess[] = [];
   let devserver: ServiceProcess | undefined;
   const results: SizeFigures[] = [];
@@ -191,29 +227,35 @@ async function main() {
     if (families.length === 0) throw new Error('no family in the seed');
     progress(`registries migrated and seeded; ${families.length} families, reused in turn`);
 
+    const identity = await openDevIdentityProvider({ dir: identityDir });
+    const tokens = new Tokens(identity);
     const port = await freePort();
     const startDevserver = () =>
       spawnService({
         name: 'devserver',
         script: 'devserver/main.ts',
-        args: ['--port', String(port), '--db', url(names.devserver)],
+        args: ['--port', String(port), '--db', url(names.devserver), ...devServerAuthArgs(identity)],
         readyText: 'ready at',
       });
     devserver = await startDevserver();
-    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: url(names.registries) };
+    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_TLS: 'false', DATABASE_URL: url(names.registries) };
+    const credential = async (subject: string) => (await devCredential(identity, subject, NAMESPACE, CREDENTIAL_TTL_SECONDS)).apiKey;
     for (const role of WORKER_ROLES) {
-      services.push(await spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env, readyText: 'workers running' }));
+      const workerEnv = { ...env, TEMPORAL_API_KEY: await credential(workerSubject(role)) };
+      services.push(await spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }));
     }
     const apiPort = await freePort();
-    services.push(await spawnService({ name: 'API', script: 'api/main.ts', env: { ...env, PORT: String(apiPort), HOST: '127.0.0.1' }, readyText: 'API ready at' }));
+    const apiEnv = { ...env, TEMPORAL_API_KEY: await credential('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
+    services.push(await spawnService({ name: 'API', script: 'api/main.ts', env: apiEnv, readyText: 'API ready at' }));
     const api = new Api(`http://127.0.0.1:${apiPort}`);
-    progress(`devserver, ${WORKER_ROLES.length} workers and the API started, each in its own process`);
+    progress(`devserver (authentication on), ${WORKER_ROLES.length} workers (each with its own credential) and the API started, each in its own process`);
+    const officerToken = await tokens.of(JUSTICE_OFFICER);
     const queue = await findQueuePath(api);
     progress(`work-queue page: ${queue.path ?? 'not measured'} (${queue.note})`);
 
     const tag = randomUUID().slice(0, 8);
-    const waiting: string[] = [];
-    const all: string[] = [];
+    const waiting: OpenCase[] = [];
+    const all: OpenCase[] = [];
     for (const size of SIZES) {
       const toOpen = size - all.length;
       const opening = performance.now();
@@ -222,11 +264,13 @@ async function main() {
       const pg0 = postgresCpu(Object.values(names));
       const submit = phaseProgress(`${size}: submitting applications`, toOpen);
       const base = all.length;
-      const submitted: string[] = [];
+      const submitted: OpenCase[] = [];
       await pool(toOpen, CONCURRENCY, async (k) => {
         const i = base + k;
-        const id = await submitCase(api, families[i % families.length], i, tag);
-        if (id) submitted.push(id);
+        const family = families[i % families.length];
+        const applicantToken = await tokens.citizen(family.motherId);
+        const id = await submitCase(api, applicantToken, family, i, tag);
+        if (id) submitted.push({ id, applicantToken });
         submit.tick();
       });
       const confirm = phaseProgress(`${size}: cases waiting for the officer`, submitted.length);
@@ -254,11 +298,12 @@ async function main() {
 
       const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
         if (waiting.length === 0) return null;
-        const id = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
-        return api.request('POST', `/cases/${id}/events`, { type: 'APPROVE_BIRTH', actor: JUSTICE_OFFICER });
+        const { id } = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
+        return api.request('POST', `/cases/${id}/events`, officerToken, { type: 'APPROVE_BIRTH' });
       });
-      const getCase = await sample('GET /cases/{id}', () => api.request('GET', `/cases/${pick(all)}`));
-      const page = queue.path ? await sample(`GET ${queue.path}`, () => api.request('GET', queue.path!)) : [];
+      const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
+      const getCase = await sample('GET /cases/{id}', () => readCase(pick(all)));
+      const page = queue.path ? await sample(`GET ${queue.path}`, () => api.request('GET', queue.path!, officerToken)) : [];
       progress(
         `${size}: decision p50 ${fmt(pct(decision, 50))} / p99 ${fmt(pct(decision, 99))} ms, GET /cases/{id} p50 ${fmt(pct(getCase, 50))} / p99 ${fmt(pct(getCase, 99))} ms` +
           (queue.path ? `, page p50 ${fmt(pct(page, 50))} / p99 ${fmt(pct(page, 99))} ms` : ''),
@@ -271,7 +316,7 @@ async function main() {
       const readyMs = performance.now() - t0;
       let backMs = NaN;
       while (performance.now() - t0 < 120_000) {
-        const r = await api.request('GET', `/cases/${pick(all)}`);
+        const r = await readCase(pick(all));
         if (ok(r.status)) {
           backMs = performance.now() - t0;
           break;
@@ -289,6 +334,7 @@ async function main() {
     await devserver?.stop(10_000);
     for (const db of Object.values(names)) await admin.unsafe(`drop database if exists ${db} with (force)`).catch(() => {});
     await admin.end();
+    rmSync(identityDir, { recursive: true, force: true });
   }
 }
 

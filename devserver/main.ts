@@ -1,8 +1,11 @@
 /**
  * `npm run devserver -- --port 7233 --db <postgres-url | directory | :memory:>`
- *   [--auth-issuer <iss> --auth-jwks <url | file> [--auth-audience temporal] [--worker-queues engine=engine,police=agency-police]]
+ *   [--auth-issuer <iss> --auth-jwks <url | file> [--auth-audience temporal] [--worker-queues engine=engine,police=agency-police]
+ *    [--task-token-secret <file>]]   (the key binding task tokens to their queue; random per start when not given,
+ *    so tasks handed out before a restart can then no longer be answered)
  * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startDevServer, DEFAULT_DATA_DIR } from './index';
 import { TEMPORAL_AUDIENCE } from '../identity/claims';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     'auth-jwks': { type: 'string' },
     'auth-audience': { type: 'string' },
     'worker-queues': { type: 'string' },
+    'task-token-secret': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -32,7 +36,10 @@ const longPoll = values['long-poll-ms'] ?? process.env.DEVSERVER_LONG_POLL_MS;
 function authOptions(): DevServerAuthOptions | undefined {
   const issuer = values['auth-issuer'];
   const jwks = values['auth-jwks'];
-  if (!issuer && !jwks) return undefined;
+  if (!issuer && !jwks) {
+    if (values['worker-queues'] || values['task-token-secret']) throw new Error('--worker-queues and --task-token-secret need --auth-issuer and --auth-jwks');
+    return undefined;
+  }
   if (!issuer || !jwks) throw new Error('--auth-issuer and --auth-jwks go together');
   const workerTaskQueues: Record<string, string[]> = {};
   for (const pair of (values['worker-queues'] ?? '').split(',').filter(Boolean)) {
@@ -44,6 +51,7 @@ function authOptions(): DevServerAuthOptions | undefined {
   return {
     verify: createTokenVerifier({ audience: values['auth-audience'] ?? TEMPORAL_AUDIENCE, issuers: [{ issuer, ...source, accepts: ['staff'] }] }),
     workerTaskQueues,
+    taskTokenSecret: values['task-token-secret'] ? readFileSync(values['task-token-secret']) : undefined,
   };
 }
 

@@ -70,6 +70,8 @@ export interface DevIdentityProvider {
   temporalToken(sub: string, permissions: string[], ttlSeconds?: number): Promise<string>;
   /** The devserver's key binding task tokens to their queue (kept so in-flight tasks survive a restart). */
   taskTokenSecret: Buffer;
+  /** The file holding it (a devserver in its own process reads it: `--task-token-secret`). */
+  taskTokenSecretFile: string;
 }
 
 function loadOrCreateSecret(file: string): Buffer {
@@ -105,6 +107,7 @@ export async function openDevIdentityProvider(opts: { dir?: string; now?: () => 
   const jwks: JSONWebKeySet = { keys: [stored.publicJwk] };
   const jwksFile = join(dir, 'jwks.json');
   writeFileSync(jwksFile, JSON.stringify(jwks, null, 2));
+  const taskTokenSecretFile = join(dir, 'task-token-secret');
 
   const sign = (claims: Record<string, unknown>, audience: string | string[], ttlSeconds: number) => {
     const iat = Math.floor(now().getTime() / 1000);
@@ -129,6 +132,7 @@ export async function openDevIdentityProvider(opts: { dir?: string; now?: () => 
         ? sign({ ...claimsOf(principal), permissions: staffTemporalPermissions(principal.roles) }, [API_AUDIENCE, TEMPORAL_AUDIENCE], ttlSeconds)
         : sign(claimsOf(principal), API_AUDIENCE, ttlSeconds),
     temporalToken: (sub, permissions, ttlSeconds = 3600) => sign({ sub, permissions }, TEMPORAL_AUDIENCE, ttlSeconds),
-    taskTokenSecret: loadOrCreateSecret(join(dir, 'task-token-secret')),
+    taskTokenSecret: loadOrCreateSecret(taskTokenSecretFile),
+    taskTokenSecretFile,
   };
 }
