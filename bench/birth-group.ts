@@ -6,9 +6,18 @@
  * A third run puts the devserver in its own process (as in production, where Temporal is a separate
  * service): in-process, one Node thread runs the devserver, the API and every worker's JS, and that thread
  * is what limits the first two runs. Every run prints the CPU time of this process and of the devserver.
+ * Security as `npm start` has it: the case service is called as verified principals (the applicant, a national
+ * justice or police officer, the household head), and in the first two runs the embedded devserver authenticates
+ * every call with each worker on its own credential (a local identity provider in a temporary directory). The third
+ * run's devserver, like those of bench:devserver and bench:compare, runs without authentication: the stack gives
+ * per-worker credentials only to a devserver it starts itself.
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Principal } from '../identity/claims';
+import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
 import type { DatabaseTarget } from '../db/connection';
@@ -58,7 +67,9 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
   console.log(`\n== ${label}`);
   let devserver: DevServerProcess | null = null;
   if (separate) devserver = await spawnDevServer(typeof devserverDb === 'string' ? devserverDb : devserverDb.kind === 'postgres' ? devserverDb.url : ':memory:');
+  const identityDir = mkdtempSync(join(tmpdir(), 'bench-identity-'));
   const stack = await startStack({
+    identity: devserver ? undefined : await openDevIdentityProvider({ dir: identityDir }),
     registries,
     devserverDb,
     seedPeople: 10_000,
@@ -90,6 +101,7 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
   } finally {
     await stack.close();
     await devserver?.stop();
+    rmSync(identityDir, { recursive: true, force: true });
   }
 }
 

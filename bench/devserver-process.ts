@@ -1,6 +1,8 @@
 /**
  * The devserver in its own process, as `npm run devserver` runs it (benchmarks measure it apart from the
  * SDK worker and client in the bench process), and the CPU time of a process (Linux /proc).
+ * It runs without authentication: these benches measure the devserver's protocol and storage, and their SDK worker
+ * and client hold no credential (bench:scale runs its devserver with authentication on, bench/scale.ts).
  */
 import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
