@@ -15,7 +15,7 @@ import { spawnService, type ServiceProcess } from '../../bench/services';
 import { openDevIdentityProvider } from '../../identity/dev-identity-provider';
 import { taskQueueOf } from '../../worker/agency-worker';
 import { devCredential, devServerAuthArgs, workerSubject } from '../../worker/dev-credentials';
-import { freePort } from './helpers';
+import { freePort, grpcCode } from './helpers';
 
 const ET = temporal.api.enums.v1;
 const UNAUTHENTICATED = 16;
@@ -29,16 +29,6 @@ afterAll(async () => {
   await server?.stop(10_000);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function grpcCode(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-    return { code: 0, details: '' };
-  } catch (e) {
-    const err = e as { code?: number; details?: string; cause?: { code?: number; details?: string } };
-    return { code: err.code ?? err.cause?.code ?? -1, details: err.details ?? err.cause?.details ?? String(e) };
-  }
-}
 
 describe('devserver process with authentication from its command line', () => {
   it('authenticates, scopes task queues per worker, and answers after a restart a task handed out before it', { timeout: 180_000 }, async () => {
