@@ -43,8 +43,6 @@ export interface IssuedDocument {
   issuedAt: string;
   /** Whose document it is (personal ID), when it concerns one person. */
   subjectId: string | null;
-  /** Set when an operator's reset revoked it: the document stays in the register, marked. */
-  revoked: { at: string; reason: string; operator: string } | null;
 }
 
 /** A closed case's outcome: the declared outcome of its final state and the documents it issued. */
