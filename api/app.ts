@@ -5,8 +5,10 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { ApiError } from './errors';
+import { HTTP_BODY_MAX_BYTES } from '../domain/limits';
+import { ApiError, PayloadTooLargeError } from './errors';
 import type { CaseService } from './case-service';
 import {
   caseIdParam,
@@ -23,6 +25,7 @@ const errors = {
   400: json(errorSchema, 'Invalid input'),
   404: json(errorSchema, 'Not found'),
   409: json(errorSchema, 'Conflict with the case state'),
+  413: json(errorSchema, `Larger than the size limits (body ${HTTP_BODY_MAX_BYTES} bytes); nothing was written`),
   422: json(errorSchema, 'Refused by a rule (e.g. once-only)'),
 };
 
@@ -125,6 +128,14 @@ export function createApp(service: CaseService, options: AppOptions = {}): OpenA
   });
 
   app.onError((err, c) => errorResponse(c, err));
+  // Checked while the body streams in (and from Content-Length at once), before any route reads it.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: HTTP_BODY_MAX_BYTES,
+      onError: (c) => errorResponse(c, new PayloadTooLargeError(`The request body is larger than ${HTTP_BODY_MAX_BYTES} bytes.`, { maxBytes: HTTP_BODY_MAX_BYTES })),
+    }),
+  );
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.openapi(routes.health, async (c) => {

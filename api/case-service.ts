@@ -3,23 +3,29 @@
  * asking the citizen anything), carry events and missing data to the case workflow, and show a case's status,
  * deadlines and audit trail. Real parts only: a Temporal client, the registries database, audited adapters.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import { listAudit } from '../db/engine/audit-queries';
 import { recordCaseReceived } from '../db/engine/case-records';
+import { claimApplicationKey, IdempotencyKeyReusedError } from '../db/engine/application-keys';
+import { listCaseDocuments } from '../db/registries/case-documents';
+import type { CaseStatusName } from '../domain/case-vocabulary';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
 import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
+import type { CaseSnapshot } from '../workflows/definitions';
 import { DIAGRAM_CONTENT_TYPES, renderDiagram, type DiagramFormat } from '../designer/diagram';
 import {
+  CaseClosedError as CaseClientClosedError,
   CaseNotFoundError as CaseClientNotFoundError,
   DataNotAcceptedError,
   EventNotAcceptedError as CaseClientEventNotAcceptedError,
   getCaseSnapshot,
+  MessageTooLargeError,
   provideCaseData,
   sendEvent,
   startCase,
@@ -27,13 +33,17 @@ import {
 import {
   ActorNotAllowedError,
   type ApiError,
+  ApplicantNameMismatchError,
   ApplicantNotFoundError,
+  CaseClosedApiError,
+  IdempotencyKeyReusedApiError,
   CaseNotAwaitingDataError,
   FieldNotMissingError,
   CaseNotFoundError,
   DataAlreadyHeldApiError,
   EventNotAcceptedError,
   InvalidInputError,
+  PayloadTooLargeError,
   ProcedureNotFoundError,
   RegistryRecordNotFoundError,
   UnknownFieldApiError,
@@ -50,7 +60,7 @@ export interface SubmissionResult {
   procedureId: string;
   procedureVersion: number;
   duplicate: boolean;
-  status: 'in_progress' | 'awaiting_data';
+  status: Extract<CaseStatusName, 'in_progress' | 'awaiting_data'>;
   /** Fields taken from registries, with the registry each came from (values are not echoed: minimisation). */
   prefilled: { field: string; registry: string }[];
   /** Fields the applicant gave. */
@@ -80,6 +90,8 @@ export interface CaseServiceDeps {
   /** Audited registry adapters the receiving agency may read for prefill. */
   registries: Registries;
   clock?: () => Date;
+  /** New case ids: random, never derived from the application (default: a random UUID). */
+  newCaseId?: () => string;
 }
 
 function procedureOrThrow(id: string): ProcedureDefinition {
@@ -91,12 +103,15 @@ function procedureOrThrow(id: string): ProcedureDefinition {
   }
 }
 
-/** A stable case id: the same application (or the same idempotency key) always maps to the same case. */
-function caseIdOf(procedureId: string, submitted: Record<string, unknown>, idempotencyKey?: string): string {
-  const basis = idempotencyKey
-    ? `key:${procedureId}:${idempotencyKey}`
-    : `body:${procedureId}:${JSON.stringify(Object.keys(submitted).sort().map((k) => [k, submitted[k]]))}`;
-  return createHash('sha256').update(basis).digest('base64url').slice(0, 22);
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/**
+ * The idempotency key of a submission, scoped (by the caller) to its principal: the Idempotency-Key, or without one
+ * the application itself; and the application's hash (the same key with another application is refused).
+ */
+function submissionKeys(procedureId: string, submitted: Record<string, unknown>, idempotencyKey?: string): { keyHash: string; bodyHash: string } {
+  const bodyHash = sha256(`body:${procedureId}:${JSON.stringify(Object.keys(submitted).sort().map((k) => [k, submitted[k]]))}`);
+  return { keyHash: idempotencyKey ? sha256(`key:${procedureId}:${idempotencyKey}`) : bodyHash, bodyHash };
 }
 
 /** { "child.fullName": "An" } → { child: { fullName: "An" } } */
@@ -181,6 +196,13 @@ export function describeProcedureDefinition(def: ProcedureDefinition): Record<st
 
 export function createCaseService(deps: CaseServiceDeps): CaseService {
   const clock = deps.clock ?? (() => new Date());
+  const newCaseId = deps.newCaseId ?? randomUUID;
+
+  /** The read view of a case: the snapshot, with the outcome in one shape (name + documents issued). */
+  async function caseView(caseId: string, snap: CaseSnapshot): Promise<Record<string, unknown>> {
+    const outcome = snap.outcome === null ? null : { name: snap.outcome, documents: await listCaseDocuments(deps.db, caseId) };
+    return { ...snap, outcome };
+  }
 
   async function withCase<T>(caseId: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -189,6 +211,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       if (e instanceof CaseClientNotFoundError) throw new CaseNotFoundError(caseId);
       if (e instanceof CaseClientEventNotAcceptedError) throw new EventNotAcceptedError(e.message, { caseId, eventType: e.eventType });
       if (e instanceof DataNotAcceptedError) throw dataRefusalError(e);
+      if (e instanceof MessageTooLargeError) throw new PayloadTooLargeError(e.message, { caseId });
+      if (e instanceof CaseClientClosedError) throw new CaseClosedApiError(caseId);
       throw e;
     }
   }
@@ -214,7 +238,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     async submitApplication(body, idempotencyKey) {
       const def = procedureOrThrow(body.procedureId);
       const submitted: Record<string, unknown> = { ...body.fields, 'applicant.personalId': body.applicant.personalId };
-      const caseId = caseIdOf(def.id, submitted, idempotencyKey);
+      // Random until the key is claimed (below, once the application is known to be acceptable).
+      let caseId = newCaseId();
       const ctx: AccessContext = {
         procedureId: def.id,
         procedureVersion: def.version,
@@ -229,6 +254,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         body.applicant.personalId,
       );
       if (!applicant) throw new ApplicantNotFoundError(body.applicant.personalId);
+      const given = body.applicant.fullName;
+      if (given !== undefined && given.trim().normalize('NFC') !== applicant.fullName.normalize('NFC')) throw new ApplicantNameMismatchError();
 
       const keys = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
       const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys, registries: deps.registries, ctx, submitted });
@@ -238,6 +265,19 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));
       const missing = resolution.missing.map((d) => d.name);
       const receivedAt = clock().toISOString();
+      // Idempotency per principal (the applicant until requests carry an authenticated principal).
+      try {
+        const claimed = await claimApplicationKey(deps.db, {
+          principalId: body.applicant.personalId,
+          ...submissionKeys(def.id, submitted, idempotencyKey),
+          newCaseId: caseId,
+          at: receivedAt,
+        });
+        caseId = claimed.caseId;
+      } catch (e) {
+        if (e instanceof IdempotencyKeyReusedError) throw new IdempotencyKeyReusedApiError(e.message);
+        throw e;
+      }
       const started = await startCase(deps.client, {
         caseId,
         procedureId: def.id,
@@ -275,12 +315,9 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       withCase(caseId, async () => ({ ...(await provideCaseData(deps.client, caseId, { actor: body.actor, fields: body.fields })) })),
 
     sendEvent: (caseId, body) =>
-      withCase(caseId, async () => {
-        const snapshot = await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor: body.actor });
-        return { ...snapshot };
-      }),
+      withCase(caseId, async () => caseView(caseId, await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor: body.actor }))),
 
-    getCase: (caseId) => withCase(caseId, async () => ({ ...(await getCaseSnapshot(deps.client, caseId)) })),
+    getCase: (caseId) => withCase(caseId, async () => caseView(caseId, await getCaseSnapshot(deps.client, caseId))),
 
     async getCaseAudit(caseId) {
       const entries = await listAudit(deps.db, { caseId });

@@ -4,7 +4,7 @@
  */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -56,6 +56,15 @@ export class ApplicantNotFoundError extends ApiError {
   }
 }
 
+export class ApplicantNameMismatchError extends ApiError {
+  constructor() {
+    super(422, 'APPLICANT_NAME_MISMATCH', 'applicant.fullName does not match the population register; it need not be given (the register supplies it).', {
+      field: 'applicant.fullName',
+      registry: 'population',
+    });
+  }
+}
+
 export class ServiceUnavailableError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(503, 'SERVICE_UNAVAILABLE', message, details);
@@ -83,5 +92,24 @@ export class FieldNotMissingError extends ApiError {
 export class CaseNotAwaitingDataError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(409, 'NOT_AWAITING_DATA', message, details);
+  }
+}
+
+export class IdempotencyKeyReusedApiError extends ApiError {
+  constructor(message: string) {
+    super(422, 'IDEMPOTENCY_KEY_REUSED', message);
+  }
+}
+
+export class CaseClosedApiError extends ApiError {
+  constructor(caseId: string) {
+    super(409, 'CASE_CLOSED', `Case ${caseId} is closed: it accepts no event or data.`, { caseId });
+  }
+}
+
+/** A request body, event or data update beyond the size limits (domain/limits.ts); nothing was written. */
+export class PayloadTooLargeError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(413, 'PAYLOAD_TOO_LARGE', message, details);
   }
 }

@@ -67,13 +67,13 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
   const { caseId } = await service.submitApplication({
     procedureId: 'birth-group',
     channel: 'portal',
-    applicant: { personalId: f.motherId, fullName: 'bench' },
+    applicant: { personalId: f.motherId },
     fields,
   });
   const sent = new Set<string>();
   for (;;) {
     const c: any = await service.getCase(caseId);
-    if (c.status === 'done' || c.status === 'error') return { ms: performance.now() - t0, outcome: c.outcome ?? c.status };
+    if (c.status === 'closed' || c.status === 'failed') return { ms: performance.now() - t0, outcome: c.outcome?.name ?? c.status };
     for (const e of c.acceptedEvents as { type: string }[]) {
       const key = `${e.type}:${c.activeStates.join(',')}`;
       if (sent.has(key)) continue;

@@ -2,6 +2,13 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { EventDeclaration, ProcedureDefinition, ProcedureEvent } from '../procedures/types';
 import type { SendEventRequest } from './definitions';
+import { CASE_MESSAGE_MAX_BYTES, jsonSizeBytes } from '../domain/limits';
+
+/** Why a message to the case is too large to enter its history, or null. */
+export function oversizeRefusal(request: unknown): string | null {
+  const size = jsonSizeBytes(request);
+  return size > CASE_MESSAGE_MAX_BYTES ? `the message is ${size} bytes; a case accepts at most ${CASE_MESSAGE_MAX_BYTES}` : null;
+}
 
 /** Why an event is not accepted, or null when it is. Pure: runs in update validators. */
 export function eventRefusalReason(

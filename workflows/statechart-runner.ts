@@ -24,6 +24,8 @@ import { WORKING_CALENDAR } from './calendar';
 import { computeSteps, workingDaysDelayMs } from './deadlines';
 import {
   EVENT_NOT_ACCEPTED,
+  MESSAGE_TOO_LARGE,
+  CASE_CLOSED,
   eventSignal,
   sendEventUpdate,
   snapshotQuery,
@@ -37,7 +39,7 @@ import {
   type TimelineEntry,
 } from './definitions';
 import { collectMissingData } from './application-data';
-import { eventRefusalReason } from './event-validation';
+import { eventRefusalReason, oversizeRefusal } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 import { createWorkflowClock } from './xstate-clock';
 
@@ -175,7 +177,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       const lapsed = doneAt !== null;
       return {
         ...base,
-        status: lapsed ? 'done' : 'awaiting_data',
+        status: lapsed ? 'closed' : 'awaiting_data',
         state: lapsed ? 'rejected' : 'awaitingData',
         activeStates: lapsed ? [] : ['awaitingData'],
         outcome: lapsed ? 'rejected' : null,
@@ -203,7 +205,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     const finalState = snap.status === 'done' ? String(snap.value) : null;
     return {
       ...base,
-      status: chartError ? 'error' : snap.status === 'done' ? 'done' : snap.status === 'error' ? 'error' : 'active',
+      status: chartError ? 'failed' : snap.status === 'done' ? 'closed' : snap.status === 'error' ? 'failed' : 'in_progress',
       state: snap.value,
       activeStates: [...active],
       outcome: finalState === null ? null : (def.outcomes[finalState] ?? finalState),
@@ -235,6 +237,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
     {
       validator: (request) => {
+        const oversize = oversizeRefusal(request);
+        if (oversize !== null) throw ApplicationFailure.create({ type: MESSAGE_TOO_LARGE, message: oversize, nonRetryable: true });
+        if (actor !== null && actor.getSnapshot().status !== 'active') {
+          throw ApplicationFailure.create({ type: CASE_CLOSED, message: 'the case is closed: it accepts no event', nonRetryable: true });
+        }
         const reason = refusal(request);
         if (reason !== null) {
           throw ApplicationFailure.create({
@@ -248,6 +255,12 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
   );
   setHandler(eventSignal, (request) => {
+    // An oversized signal is already in the history; at least it is not copied into the snapshot.
+    const oversize = oversizeRefusal(request);
+    if (oversize !== null) {
+      rejectedEvents.push({ event: { type: typeof request?.event?.type === 'string' ? request.event.type.slice(0, 100) : null }, reason: oversize, at: nowIso() });
+      return;
+    }
     const reason = refusal(request);
     if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
     else accept(request);

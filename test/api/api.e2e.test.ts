@@ -168,8 +168,13 @@ describe('HTTP API', () => {
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_RESIDENCE'));
     expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer })).status).toBe(200);
 
-    const done = await waitFor(caseId, (c) => c.status === 'done');
-    expect(done.outcome).toBe('completed');
+    const done = await waitFor(caseId, (c) => c.status === 'closed');
+    expect(done.outcome.name).toBe('completed');
+    // One shape for every procedure: the documents the case issued, with kind, number, issuer and date.
+    expect(done.outcome.documents.map((d: any) => d.kind).sort()).toEqual(['birthCertificate', 'healthInsuranceCard', 'permanentResidence', 'personalIdNumber']);
+    for (const d of done.outcome.documents) {
+      expect(d).toEqual({ kind: expect.any(String), number: expect.any(String), issuer: expect.any(String), issuedAt: expect.stringMatching(/^\d{4}-/), subjectId: expect.any(String) });
+    }
     expect(done.steps.map((s: any) => s.step)).toEqual(expect.arrayContaining(['total', 'birth', 'residence', 'insurance']));
     for (const s of done.steps) expect(s.dueAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 

@@ -92,7 +92,7 @@ describe('birth group end to end', () => {
 
     // Deadlines: the whole group, each step, with due dates; settled on time.
     const snap = await getCaseSnapshot(h.client, caseId);
-    expect(snap.status).toBe('done');
+    expect(snap.status).toBe('closed');
     const total = snap.steps.find((s) => s.step === 'total')!;
     expect(total.workingDays).toBe(3);
     expect(total.onTime).toBe(true);

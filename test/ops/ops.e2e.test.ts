@@ -524,7 +524,7 @@ describe('ops CLI and read-only routes', () => {
     expect(json).toEqual([expect.objectContaining({ caseId, reasons: expect.arrayContaining([expect.objectContaining({ kind: 'pastDeadline' })]) })]);
 
     const explained = await capture(['explain', caseId]);
-    expect(explained.out).toMatch(/now: active in birth\.awaitingOfficer; accepts .*APPROVE_BIRTH/);
+    expect(explained.out).toMatch(/now: in_progress in birth\.awaitingOfficer; accepts .*APPROVE_BIRTH/);
     expect(explained.out).toMatch(/state\s+entered birth\.awaitingOfficer/);
     expect(explained.out).toMatch(/registry justice read population\.getPerson/);
 
@@ -604,7 +604,7 @@ describe('ops CLI and read-only routes', () => {
     expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('RUNNING');
 
     // The id starting with "-" is a case id, with or without `--`.
-    expect((await capture(['explain', caseId])).out).toMatch(/now: active in birth\.awaitingOfficer/);
+    expect((await capture(['explain', caseId])).out).toMatch(/now: in_progress in birth\.awaitingOfficer/);
     const done = await capture(['terminate', '--reason', 'test over', '--', caseId], env);
     expect(done.code).toBe(0);
     expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('TERMINATED');

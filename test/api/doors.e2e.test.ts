@@ -1,0 +1,152 @@
+/**
+ * The API's doors: size limits (nothing oversized is written), unknown fields, idempotency per principal with
+ * random case ids, one status/outcome vocabulary and 409 CASE_CLOSED. Real devserver, SDK workers, registries.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { createCaseService } from '../../api/case-service';
+import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
+import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
+import { HTTP_BODY_MAX_BYTES, CASE_MESSAGE_MAX_BYTES, EVENT_TEXT_MAX_CHARS } from '../../domain/limits';
+import { MessageTooLargeError, sendEvent } from '../../worker/case-client';
+import { startHarness, type Harness } from '../engine/harness';
+
+let h: Harness;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
+  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }));
+});
+afterAll(async () => h?.close());
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await app.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+function childFields(name: string) {
+  return {
+    'mother.personalId': FIXTURE_MOTHER.personalId,
+    'father.personalId': FIXTURE_FATHER.personalId,
+    'child.fullName': name,
+    'child.dateOfBirth': daysAgo(3),
+    'child.sex': 'female',
+    'child.placeOfBirth': '00004',
+    'child.ethnicity': 'Kinh',
+    medicalBirthNoticeNo: `CS-DOORS-${name.replace(/\W/g, '')}`,
+    'registration.communeCode': '00004',
+    'registration.provinceCode': '01',
+  };
+}
+const mother = { personalId: FIXTURE_MOTHER.personalId };
+const father = { personalId: FIXTURE_FATHER.personalId };
+const justiceOfficer = { kind: 'officer', id: 'tp-01', agency: 'justice' };
+
+async function waitFor(caseId: string, predicate: (c: any) => boolean, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  let last: any;
+  while (Date.now() < until) {
+    last = await call('GET', `/cases/${caseId}`);
+    if (last.status === 200 && predicate(last.body)) return last.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
+}
+
+describe('size limits', () => {
+  it('a body over the limit answers 413 before anything is read or written; oversized fields are refused; the case stays readable', async () => {
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Giới Hạn') });
+    expect(submitted.status).toBe(201);
+    const { caseId } = submitted.body;
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'REFUSE_BIRTH'));
+    const historyBefore = (await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength;
+
+    const huge = await call('POST', `/cases/${caseId}/events`, { type: 'REFUSE_BIRTH', actor: justiceOfficer, data: { reason: 'x'.repeat(5 * 1024 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: HTTP_BODY_MAX_BYTES } });
+    const long = await call('POST', `/cases/${caseId}/events`, { type: 'REFUSE_BIRTH', actor: justiceOfficer, data: { reason: 'y'.repeat(EVENT_TEXT_MAX_CHARS + 1) } });
+    expect(long.status).toBe(400);
+    expect(long.body.error.code).toBe('INVALID_INPUT');
+    const longField = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: { ...childFields('Lê Thị Dài'), 'child.fullName': 'z'.repeat(501) } });
+    expect(longField.status).toBe(400);
+
+    // Past the API (e.g. the ops CLI or another client): the case itself refuses an oversized message.
+    const bigReason = 'w'.repeat(CASE_MESSAGE_MAX_BYTES);
+    await expect(sendEvent(h.client, caseId, { type: 'REFUSE_BIRTH', actor: justiceOfficer as any, reason: bigReason } as any)).rejects.toBeInstanceOf(MessageTooLargeError);
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength).toBe(historyBefore);
+    const read = await call('GET', `/cases/${caseId}`);
+    expect(read.status).toBe(200);
+    expect(read.body.status).toBe('in_progress');
+    expect(read.body.history).toEqual([]);
+  });
+
+  it('an unknown field at any level is an error', async () => {
+    const extra = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Văn Thừa'), priority: 'high' });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.details.map((d: any) => d.message).join(' ')).toMatch(/priority/);
+    const actorExtra = await call('POST', '/cases/any-case/events', { type: 'APPROVE_BIRTH', actor: { ...justiceOfficer, role: 'boss' } });
+    expect(actorExtra.status).toBe(400);
+  });
+});
+
+describe('idempotency per principal, random case ids', () => {
+  it("another applicant's key never matches; the same key with another application is refused; ids are not derived from the application", async () => {
+    const key = 'shared-key-0001';
+    const a = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Khoá') }, { 'idempotency-key': key });
+    expect(a.status).toBe(201);
+    expect(a.body.caseId).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Khoá') }, { 'idempotency-key': key });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ caseId: a.body.caseId, duplicate: true });
+    // The father re-uses the mother's key: his own case, never hers.
+    const b = await call('POST', '/applications', { procedureId: 'birth-group', applicant: father, fields: childFields('Lê Văn Khoá') }, { 'idempotency-key': key });
+    expect(b.status).toBe(201);
+    expect(b.body.duplicate).toBe(false);
+    expect(b.body.caseId).not.toBe(a.body.caseId);
+    // The same key for a different application of the same principal: refused, nothing started.
+    const reused = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Khác') }, { 'idempotency-key': key });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('the applicant name is never needed; when given it must match the register', async () => {
+    const noName = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Tên') });
+    expect(noName.status).toBe(201);
+    const wrong = await call('POST', '/applications', { procedureId: 'birth-group', applicant: { ...mother, fullName: 'Someone Else' }, fields: childFields('Lê Thị Tên Sai') });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error).toMatchObject({ code: 'APPLICANT_NAME_MISMATCH', details: { field: 'applicant.fullName', registry: 'population' } });
+  });
+});
+
+describe('one vocabulary; a closed case answers 409 CASE_CLOSED', () => {
+  it('submit and read use the same status names; a closed case refuses events with 409 while GET finds it', async () => {
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Đóng') });
+    expect(submitted.body.status).toBe('in_progress');
+    const { caseId } = submitted.body;
+    const open = await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'REFUSE_BIRTH'));
+    expect(open.status).toBe('in_progress');
+    expect(open.outcome).toBeNull();
+    const refused = await call('POST', `/cases/${caseId}/events`, { type: 'REFUSE_BIRTH', actor: justiceOfficer, data: { reason: 'the medical birth notice is not genuine' } });
+    expect(refused.status).toBe(200);
+    const closed = await waitFor(caseId, (c) => c.status === 'closed');
+    expect(closed.outcome).toEqual({ name: 'refused', documents: [] });
+    const late = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: justiceOfficer });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('CASE_CLOSED');
+    // Once the run has ended (the workflow completed), the same answer.
+    await h.client.workflow.getHandle(`case-${caseId}`).result();
+    const after = await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: justiceOfficer });
+    expect(after.status).toBe(409);
+    expect(after.body.error.code).toBe('CASE_CLOSED');
+    expect((await call('GET', `/cases/${caseId}`)).status).toBe(200);
+    expect((await call('POST', '/cases/no-such-case/events', { type: 'APPROVE_BIRTH', actor: justiceOfficer })).body.error.code).toBe('CASE_NOT_FOUND');
+  });
+});
