@@ -8,8 +8,10 @@ import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import { listAudit } from '../db/engine/audit-queries';
-import { recordCaseReceived } from '../db/engine/case-records';
-import { claimApplicationKey, IdempotencyKeyReusedError } from '../db/engine/application-keys';
+import { getCaseRecord, recordCaseReceived } from '../db/engine/case-records';
+import { claimApplicationKey, findApplicationKey, IdempotencyKeyReusedError } from '../db/engine/application-keys';
+import { InconsistentFactError } from '../domain/plausibility';
+import { checkApplicationFacts, checkCitizenAlive } from './receipt-checks';
 import { listCaseDocuments } from '../db/registries/case-documents';
 import type { CaseStatusName } from '../domain/case-vocabulary';
 import type { OnceOnlyResolution } from '../domain/once-only';
@@ -37,6 +39,7 @@ import {
   ApplicantNotFoundError,
   CaseClosedApiError,
   IdempotencyKeyReusedApiError,
+  InconsistentFactApiError,
   CaseNotAwaitingDataError,
   FieldNotMissingError,
   CaseNotFoundError,
@@ -92,6 +95,25 @@ export interface CaseServiceDeps {
   clock?: () => Date;
   /** New case ids: random, never derived from the application (default: a random UUID). */
   newCaseId?: () => string;
+}
+
+async function keyed<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof IdempotencyKeyReusedError) throw new IdempotencyKeyReusedApiError(e.message);
+    throw e;
+  }
+}
+
+/** An inconsistent fact becomes a 422 with the rule's code, naming the field. */
+async function refusedFact<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InconsistentFactError) throw new InconsistentFactApiError(e);
+    throw e;
+  }
 }
 
 function procedureOrThrow(id: string): ProcedureDefinition {
@@ -198,6 +220,24 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   const clock = deps.clock ?? (() => new Date());
   const newCaseId = deps.newCaseId ?? randomUUID;
 
+  /** A citizen recorded as deceased cannot act (apply, consent, confirm, supplement). */
+  async function senderAlive(caseId: string, actor: SendEvent['actor']): Promise<void> {
+    if (actor.kind !== 'citizen') return;
+    const record = await getCaseRecord(deps.db, caseId);
+    const procedure = record ? { procedureId: record.procedureId, procedureVersion: record.procedureVersion } : await getCaseSnapshot(deps.client, caseId);
+    const def = procedureOrThrow(procedure.procedureId);
+    const ctx: AccessContext = {
+      procedureId: procedure.procedureId,
+      procedureVersion: procedure.procedureVersion,
+      caseId,
+      agency: def.agencies[0],
+      purpose: 'check that the sender is not recorded as deceased',
+      legalBasis: def.legalBasis[0],
+      actor: `citizen:${actor.id}`,
+    };
+    await refusedFact(() => checkCitizenAlive(deps.registries, ctx, actor.id));
+  }
+
   /** The read view of a case: the snapshot, with the outcome in one shape (name + documents issued). */
   async function caseView(caseId: string, snap: CaseSnapshot): Promise<Record<string, unknown>> {
     const outcome = snap.outcome === null ? null : { name: snap.outcome, documents: await listCaseDocuments(deps.db, caseId) };
@@ -238,8 +278,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     async submitApplication(body, idempotencyKey) {
       const def = procedureOrThrow(body.procedureId);
       const submitted: Record<string, unknown> = { ...body.fields, 'applicant.personalId': body.applicant.personalId };
-      // Random until the key is claimed (below, once the application is known to be acceptable).
-      let caseId = newCaseId();
+      // Idempotency per principal (the applicant until requests carry an authenticated principal): a known key gives
+      // its case; else a random id, claimed below once the application is known to be acceptable.
+      const principalId = body.applicant.personalId;
+      const keys = submissionKeys(def.id, submitted, idempotencyKey);
+      let caseId = (await keyed(() => findApplicationKey(deps.db, { principalId, ...keys }))) ?? newCaseId();
       const ctx: AccessContext = {
         procedureId: def.id,
         procedureVersion: def.version,
@@ -257,27 +300,17 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const given = body.applicant.fullName;
       if (given !== undefined && given.trim().normalize('NFC') !== applicant.fullName.normalize('NFC')) throw new ApplicantNameMismatchError();
 
-      const keys = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys, registries: deps.registries, ctx, submitted });
+      const keyFields = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys: keyFields, registries: deps.registries, ctx, submitted });
       refuseIfPrefillFailed(def, prefill);
       refuseIfNotOk(resolution);
+      const values = Object.fromEntries(resolution.resolved.map((f) => [f.field, f.value]));
+      await refusedFact(() => checkApplicationFacts({ def, values, applicant, registries: deps.registries, db: deps.db, ctx, now: clock() }));
 
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));
       const missing = resolution.missing.map((d) => d.name);
       const receivedAt = clock().toISOString();
-      // Idempotency per principal (the applicant until requests carry an authenticated principal).
-      try {
-        const claimed = await claimApplicationKey(deps.db, {
-          principalId: body.applicant.personalId,
-          ...submissionKeys(def.id, submitted, idempotencyKey),
-          newCaseId: caseId,
-          at: receivedAt,
-        });
-        caseId = claimed.caseId;
-      } catch (e) {
-        if (e instanceof IdempotencyKeyReusedError) throw new IdempotencyKeyReusedApiError(e.message);
-        throw e;
-      }
+      caseId = (await keyed(() => claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt }))).caseId;
       const started = await startCase(deps.client, {
         caseId,
         procedureId: def.id,
@@ -312,10 +345,16 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     provideData: (caseId, body) =>
-      withCase(caseId, async () => ({ ...(await provideCaseData(deps.client, caseId, { actor: body.actor, fields: body.fields })) })),
+      withCase(caseId, async () => {
+        await senderAlive(caseId, body.actor);
+        return { ...(await provideCaseData(deps.client, caseId, { actor: body.actor, fields: body.fields })) };
+      }),
 
     sendEvent: (caseId, body) =>
-      withCase(caseId, async () => caseView(caseId, await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor: body.actor }))),
+      withCase(caseId, async () => {
+        await senderAlive(caseId, body.actor);
+        return caseView(caseId, await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor: body.actor }));
+      }),
 
     getCase: (caseId) => withCase(caseId, async () => caseView(caseId, await getCaseSnapshot(deps.client, caseId))),
 

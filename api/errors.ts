@@ -95,6 +95,13 @@ export class CaseNotAwaitingDataError extends ApiError {
   }
 }
 
+/** A fact a register would refuse (domain/plausibility.ts): the code names the rule, details name the field. */
+export class InconsistentFactApiError extends ApiError {
+  constructor(e: { code: string; message: string; field: string; rule: string; existing?: Record<string, string> }) {
+    super(422, e.code, e.message, { field: e.field, rule: e.rule, ...(e.existing ? { existing: e.existing } : {}) });
+  }
+}
+
 export class IdempotencyKeyReusedApiError extends ApiError {
   constructor(message: string) {
     super(422, 'IDEMPOTENCY_KEY_REUSED', message);
