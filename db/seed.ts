@@ -5,6 +5,7 @@
  * death case stays deleted. Inside the one seeding transaction every insert is also ON CONFLICT DO NOTHING.
  */
 import { sql } from 'drizzle-orm';
+import { localDateOf } from '../domain/working-days';
 import type { DatabaseTarget, Executor } from './connection';
 import { openRegistriesDatabase, type RegistriesDatabase } from './registries-database';
 import { FIXTURE_HOUSEHOLDS, FIXTURE_PEOPLE, type FixturePerson } from './seed-fixtures';
@@ -12,7 +13,7 @@ import { generatePopulation, type GeneratedCard, type GeneratedHousehold } from 
 import {
   CATALOG_FIXTURE_CONTRIBUTIONS,
   CATALOG_FIXTURE_CONVICTIONS,
-  CATALOG_FIXTURE_EMPLOYMENT,
+  catalogFixtureEmployment,
   CATALOG_FIXTURE_HOUSEHOLDS,
   CATALOG_FIXTURE_MARRIAGES,
   CATALOG_FIXTURE_PEOPLE,
@@ -31,6 +32,8 @@ export interface SeedOptions {
   seed?: number;
   /** Ages and insurance periods are computed at this date. Default 2026-07-01. */
   referenceDate?: string;
+  /** The seeding day (Vietnam local date, yyyy-mm-dd): date-dependent fixtures are relative to it. Default today. */
+  today?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -275,7 +278,7 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
       tx,
       'employment_records',
       [['personal_id', 'char(12)'], ['last_employer', 'text'], ['contract_ended_at', 'date'], ['unemployment_insurance_months', 'integer'], ['average_monthly_salary', 'bigint']],
-      CATALOG_FIXTURE_EMPLOYMENT.map((e) => ({
+      catalogFixtureEmployment(options.today ?? localDateOf(new Date())).map((e) => ({
         personal_id: e.personalId, last_employer: e.lastEmployer, contract_ended_at: e.contractEndedAt,
         unemployment_insurance_months: e.unemploymentInsuranceMonths, average_monthly_salary: e.averageMonthlySalary,
       })),

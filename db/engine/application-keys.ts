@@ -10,6 +10,18 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/** The case already bound to this principal's key, if any (refused when bound to another application). */
+export async function findApplicationKey(db: Executor, k: { principalId: string; keyHash: string; bodyHash: string }): Promise<string | null> {
+  const [row] = await db
+    .select()
+    .from(applicationKeys)
+    .where(and(eq(applicationKeys.principalId, k.principalId), eq(applicationKeys.keyHash, k.keyHash)))
+    .limit(1);
+  if (!row) return null;
+  if (row.bodyHash !== k.bodyHash) throw new IdempotencyKeyReusedError();
+  return row.caseId;
+}
+
 /**
  * The case for this principal's key: the existing one, or `newCaseId` claimed now. Concurrent claims of one key
  * agree on one case (the insert's conflict decides). A key already bound to another application is refused.
@@ -24,12 +36,7 @@ export async function claimApplicationKey(
     .onConflictDoNothing({ target: [applicationKeys.principalId, applicationKeys.keyHash] })
     .returning();
   if (claimed) return { caseId: claimed.caseId, existing: false };
-  const [row] = await db
-    .select()
-    .from(applicationKeys)
-    .where(and(eq(applicationKeys.principalId, k.principalId), eq(applicationKeys.keyHash, k.keyHash)))
-    .limit(1);
-  if (!row) throw new Error('application key vanished after a conflict');
-  if (row.bodyHash !== k.bodyHash) throw new IdempotencyKeyReusedError();
-  return { caseId: row.caseId, existing: true };
+  const existing = await findApplicationKey(db, k);
+  if (existing === null) throw new Error('application key vanished after a conflict');
+  return { caseId: existing, existing: true };
 }

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createCaseService } from '../../api/case-service';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
-import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
+import { eq } from 'drizzle-orm';
+import { persons } from '../../db/registries/schema';
+import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { HTTP_BODY_MAX_BYTES, CASE_MESSAGE_MAX_BYTES, EVENT_TEXT_MAX_CHARS } from '../../domain/limits';
 import { MessageTooLargeError, sendEvent } from '../../worker/case-client';
 import { startHarness, type Harness } from '../engine/harness';
@@ -148,5 +150,59 @@ describe('one vocabulary; a closed case answers 409 CASE_CLOSED', () => {
     expect(after.body.error.code).toBe('CASE_CLOSED');
     expect((await call('GET', `/cases/${caseId}`)).status).toBe(200);
     expect((await call('POST', '/cases/no-such-case/events', { type: 'APPROVE_BIRTH', actor: justiceOfficer })).body.error.code).toBe('CASE_NOT_FOUND');
+  });
+});
+
+describe('consistent facts at receipt; the dead cannot act', () => {
+  const refused = async (fields: Record<string, unknown>, applicant = mother) => {
+    const r = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields });
+    expect(r.status).toBe(422);
+    return { code: r.body.error.code, field: r.body.error.details.field };
+  };
+
+  it('refuses impossible facts before a case starts, naming the rule and the field', async () => {
+    const base = childFields('Lê Thị Kiểm');
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    expect(await refused({ ...base, 'child.dateOfBirth': tomorrow })).toEqual({ code: 'DATE_IN_FUTURE', field: 'child.dateOfBirth' });
+    expect(await refused({ ...base, 'child.dateOfBirth': '1990-01-01' })).toEqual({ code: 'BORN_BEFORE_PARENT', field: 'child.dateOfBirth' });
+    expect(await refused({ ...base, 'registration.communeCode': '99999' })).toEqual({ code: 'UNKNOWN_COMMUNE', field: 'registration.communeCode' });
+    expect(await refused({ ...base, 'registration.communeCode': '26734' })).toEqual({ code: 'COMMUNE_NOT_IN_PROVINCE', field: 'registration.communeCode' });
+    expect(await refused({ ...base, 'registration.provinceCode': '99' })).toEqual({ code: 'UNKNOWN_PROVINCE', field: 'registration.provinceCode' });
+    expect(await refused({ ...base, 'child.ethnicity': 'Klingon' })).toEqual({ code: 'UNKNOWN_ETHNICITY', field: 'child.ethnicity' });
+  });
+
+  it('a registered child or a used birth notice is refused, pointing at the existing case', async () => {
+    const fields = childFields('Lê Văn Một Lần');
+    const first = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields });
+    expect(first.status).toBe(201);
+    await waitFor(first.body.caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+    await call('POST', `/cases/${first.body.caseId}/events`, { type: 'APPROVE_BIRTH', actor: justiceOfficer });
+    await waitFor(first.body.caseId, (c) => c.activeStates.some((s: string) => s.startsWith('services.')));
+    const again = await call('POST', '/applications', { procedureId: 'birth-group', applicant: father, fields: { ...fields, medicalBirthNoticeNo: 'CS-ANOTHER-NUMBER' } });
+    expect(again.status).toBe(422);
+    expect(again.body.error).toMatchObject({ code: 'BIRTH_ALREADY_RECORDED', details: { field: 'child.fullName', existing: { caseId: first.body.caseId } } });
+    const reusedNotice = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: { ...childFields('Lê Văn Khác Hẳn'), medicalBirthNoticeNo: fields.medicalBirthNoticeNo } });
+    expect(reusedNotice.body.error).toMatchObject({ code: 'BIRTH_NOTICE_ALREADY_USED', details: { field: 'medicalBirthNoticeNo' } });
+  });
+
+  it('a person recorded as deceased can neither apply nor consent', async () => {
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Mồ Côi') });
+    const { caseId } = submitted.body;
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+    await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH', actor: justiceOfficer });
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'HEAD_CONSENT'));
+    // The household head's death is registered meanwhile (the population register marks him).
+    await h.registries.db.update(persons).set({ deceased: true }).where(eq(persons.personalId, FIXTURE_HOUSEHOLD_HEAD.personalId));
+    const consent = await call('POST', `/cases/${caseId}/events`, { type: 'HEAD_CONSENT', actor: { kind: 'citizen', id: FIXTURE_HOUSEHOLD_HEAD.personalId } });
+    expect(consent.status).toBe(422);
+    expect(consent.body.error).toMatchObject({ code: 'PERSON_DECEASED', details: { field: 'actor.id' } });
+    expect((await call('GET', `/cases/${caseId}`)).body.history.map((e: any) => e.type)).toEqual(['APPROVE_BIRTH']);
+    const deadApplicant = await call('POST', '/applications', {
+      procedureId: 'birth-group',
+      applicant: { personalId: FIXTURE_HOUSEHOLD_HEAD.personalId },
+      fields: { ...childFields('Lê Văn Ma'), 'father.personalId': FIXTURE_HOUSEHOLD_HEAD.personalId },
+    });
+    expect(deadApplicant.status).toBe(422);
+    expect(deadApplicant.body.error).toMatchObject({ code: 'PERSON_DECEASED', details: { field: 'applicant.personalId' } });
   });
 });
