@@ -107,7 +107,9 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
             caseId: args.caseId,
             purpose: s.purpose,
             legalBasis: s.legalBasis,
-            actor: lastActor,
+            // The agency's system step writes; the person whose event led here is named apart.
+            actor: `system:${s.agency}.${s.name}`,
+            ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
           },
           input,
         };
@@ -219,8 +221,9 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     const at = nowIso();
     const event: ProcedureEvent = { ...request.event, at };
     const decl = def.events.find((e) => e.type === event.type);
-    lastActor = `${event.actor.kind}:${event.actor.id}`;
-    history.push({ type: event.type, actor: lastActor, at });
+    const who = `${event.actor.kind}:${event.actor.id}`;
+    lastActor = event.actor.agency ? `${who}@${event.actor.agency}` : who;
+    history.push({ type: event.type, actor: who, at });
     if (decl?.completesDossier) dossierCompleteAt = at;
     actor!.send(event);
   };

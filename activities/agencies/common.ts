@@ -40,6 +40,7 @@ export function accessContext(
     purpose: a.purpose,
     legalBasis: a.legalBasis,
     actor: a.actor,
+    ...(a.decidedBy ? { decidedBy: a.decidedBy } : {}),
     ...extra,
   };
 }

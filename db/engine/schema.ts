@@ -21,6 +21,8 @@ export const auditLog = pgTable(
     purpose: text('purpose').notNull(),
     legalBasis: text('legal_basis').notNull(),
     actor: text('actor').notNull(),
+    /** Whose accepted event (an officer's decision, a citizen's consent) led to this call; null when none did. */
+    decidedBy: text('decided_by'),
   },
   (t) => [
     check('audit_log_kind', sql`${t.kind} in ('read', 'write')`),

@@ -7,3 +7,5 @@ CREATE TABLE "application_keys" (
 	CONSTRAINT "application_keys_principal_id_key_hash_pk" PRIMARY KEY("principal_id","key_hash"),
 	CONSTRAINT "application_keys_case_id_unique" UNIQUE("case_id")
 );
+--> statement-breakpoint
+ALTER TABLE "audit_log" ADD COLUMN "decided_by" text;
