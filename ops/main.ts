@@ -32,6 +32,8 @@ import { exportHistory, replayCases, replayFile } from './replay';
 import { describeReason, findStuck, type StuckKind, type StuckOptions } from './stuck';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { parseOpsArgs, UnknownOptionError, UsageError, type Values } from './cli-args';
+import { DatabaseInUseError, readDirOwner } from '../db/dir-lock';
+import { absolutePaths, runRemote } from './remote';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim());
@@ -69,9 +71,16 @@ function parseEvent(s: string | undefined): ProcedureEvent {
   return e;
 }
 
-const print = (v: unknown) => console.log(typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+/** Where a command's output goes: the console, or (run for a remote CLI) a buffer sent back. */
+export type OutputLine = (line: string) => void;
 
-export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCommand(
+  deps: OpsDeps,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: OutputLine = (line) => console.log(line),
+): Promise<number> {
+  const print = (v: unknown) => out(typeof v === 'string' ? v : JSON.stringify(v, null, 2));
   const { values: v, positionals } = parseOpsArgs(argv);
   const [command, ...rest] = positionals;
   const caseArg = () => {
@@ -181,8 +190,9 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       return 0;
     }
     default:
+      if (command) throw new UsageError(`no command "${command}" (see npm run ops -- --help)`);
       print(usage());
-      return command ? 64 : 0;
+      return 0;
   }
 }
 
@@ -196,10 +206,21 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
+  const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
+  // The embedded database has one owner: when a running server owns it, the command runs there (ops/remote.ts).
+  const dir = target.kind === 'pglite-dir' ? target.dir : null;
+  const owner = dir ? readDirOwner(dir) : null;
+  if (dir && owner) {
+    if (!owner.apiUrl) throw new DatabaseInUseError(dir, owner);
+    console.error(`(running on ${owner.apiUrl}, the process that owns ${dir})`);
+    const env = { OPS_OPERATOR: process.env.OPS_OPERATOR, OPS_OPERATOR_AGENCY: process.env.OPS_OPERATOR_AGENCY };
+    process.exitCode = await runRemote(owner.apiUrl, { argv: absolutePaths(args, process.cwd()), env }, console.log, console.error);
+    return;
+  }
   const connection = await Connection.connect(temporalConnectionOptions(process.env));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
   const { openRegistriesDatabase } = await import('../db/registries-database');
-  const opened = await openRegistriesDatabase(parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries'));
+  const opened = await openRegistriesDatabase(target);
   try {
     process.exitCode = await runCommand({ client, db: opened.db }, args);
   } finally {

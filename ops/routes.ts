@@ -6,6 +6,10 @@
  *   GET /cases/:caseId/actions
  */
 import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { runCommand } from './main';
+import { UnknownOptionError, UsageError } from './cli-args';
+import type { RemoteCommandRequest, RemoteCommandResult } from './remote';
 import { listOperatorActions } from './audit';
 import type { OpsDeps } from './common';
 import { explainCase } from './explain';
@@ -18,8 +22,40 @@ function durationMs(s: string | undefined): number | undefined {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms'];
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function fromLoopback(c: Parameters<typeof getConnInfo>[0]): boolean {
+  try {
+    return LOOPBACK.has(getConnInfo(c).remote.address ?? '');
+  } catch {
+    return false; // not served by @hono/node-server: no peer address, no commands
+  }
+}
+
 export function createOpsRoutes(deps: OpsDeps): Hono {
   const app = new Hono();
+  // The ops CLI's commands, run here for a CLI that cannot open the embedded database this server owns (remote.ts).
+  app.post('/commands', async (c) => {
+    if (!fromLoopback(c)) {
+      return c.json({ error: { code: 'OPS_COMMANDS_LOOPBACK_ONLY', message: 'Operator commands are accepted from this machine only.' } }, 403);
+    }
+    const req = (await c.req.json()) as Partial<RemoteCommandRequest>;
+    const argv = req.argv;
+    if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string') || argv.length > 100) {
+      return c.json({ error: { code: 'INVALID_INPUT', message: 'expected { argv: string[], env }' } }, 400);
+    }
+    const env = { OPS_OPERATOR: req.env?.OPS_OPERATOR, OPS_OPERATOR_AGENCY: req.env?.OPS_OPERATOR_AGENCY };
+    const output: string[] = [];
+    const result: RemoteCommandResult = { exitCode: 0, output };
+    try {
+      result.exitCode = await runCommand(deps, argv, env, (line) => output.push(line));
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      result.exitCode = err instanceof UsageError || err instanceof UnknownOptionError ? 64 : 1;
+      result.error = { code: e.code ?? 'ERROR', message: e.message ?? String(err) };
+    }
+    return c.json(result);
+  });
   app.get('/stuck', async (c) => {
     const q = c.req.query();
     const stuck = await findStuck(deps, {
