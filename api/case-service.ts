@@ -72,6 +72,8 @@ export interface SubmissionResult {
   missing: { field: string; type: string; enumValues?: readonly string[]; purpose: string }[];
   /** Fields an earlier step of the case will produce (e.g. the child's new personal ID). */
   producedBySteps: { field: string; step: string }[];
+  /** Registry fields whose key (e.g. mother.personalId) is still missing: read by the case once it is given. */
+  fromRegistriesOnceKeyGiven: { field: string; registry: string; keyField: string }[];
 }
 
 export interface CaseService {
@@ -308,7 +310,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       await refusedFact(() => checkApplicationFacts({ def, values, applicant, registries: deps.registries, db: deps.db, ctx, now: clock() }));
 
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));
-      const missing = resolution.missing.map((d) => d.name);
+      // Only what the applicant can give is asked for; a registry field whose key is still missing is read by the
+      // case's steps once the key is given (it is never asked).
+      const askable = resolution.missing.filter((d) => d.source.kind === 'citizen');
+      const missing = askable.map((d) => d.name);
       const receivedAt = clock().toISOString();
       caseId = (await keyed(() => claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt }))).caseId;
       const started = await startCase(deps.client, {
@@ -339,7 +344,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         status: missing.length > 0 ? 'awaiting_data' : 'in_progress',
         prefilled: resolution.resolved.filter((f) => f.source === 'registry').map((f) => ({ field: f.field, registry: f.registry! })),
         provided: Object.keys(citizenValues),
-        missing: resolution.missing.map((d) => ({ field: d.name, type: d.type, enumValues: d.enumValues, purpose: d.purpose })),
+        missing: askable.map((d) => ({ field: d.name, type: d.type, enumValues: d.enumValues, purpose: d.purpose })),
+        fromRegistriesOnceKeyGiven: resolution.missing.flatMap((d) =>
+          d.source.kind === 'registry' ? [{ field: d.name, registry: d.source.registry, keyField: d.source.keyField }] : [],
+        ),
         producedBySteps: resolution.pending.flatMap((d) => (d.source.kind === 'step' ? [{ field: d.name, step: d.source.step }] : [])),
       };
     },

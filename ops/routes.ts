@@ -11,7 +11,7 @@ import { runCommand } from './main';
 import { UnknownOptionError, UsageError } from './cli-args';
 import type { RemoteCommandRequest, RemoteCommandResult } from './remote';
 import { listOperatorActions } from './audit';
-import type { OpsDeps } from './common';
+import { OpsError, type OpsDeps } from './common';
 import { explainCase } from './explain';
 import { findStuck, type StuckKind } from './stuck';
 
@@ -57,19 +57,25 @@ export function createOpsRoutes(deps: OpsDeps): Hono {
     return c.json(result);
   });
   app.get('/stuck', async (c) => {
-    const q = c.req.query();
-    const stuck = await findStuck(deps, {
-      procedureId: q.procedure || undefined,
-      procedureVersion: q.version ? Number(q.version) : undefined,
-      agency: q.agency || undefined,
-      olderThanMs: durationMs(q.olderThan),
-      query: q.query || undefined,
-      kinds: q.kind ? (q.kind.split(',') as StuckKind[]) : undefined,
-      attemptThreshold: q.attempts ? Number(q.attempts) : undefined,
-      notPickedUpMs: durationMs(q.notPickedUp),
-    });
-    return c.json({ count: stuck.length, cases: stuck });
+    try {
+      const q = c.req.query();
+      const stuck = await findStuck(deps, {
+        procedureId: q.procedure || undefined,
+        procedureVersion: q.version ? Number(q.version) : undefined,
+        agency: q.agency || undefined,
+        olderThanMs: durationMs(q.olderThan),
+        query: q.query || undefined,
+        kinds: q.kind ? (q.kind.split(',') as StuckKind[]) : undefined,
+        attemptThreshold: q.attempts ? Number(q.attempts) : undefined,
+        notPickedUpMs: durationMs(q.notPickedUp),
+      });
+      return c.json({ count: stuck.length, cases: stuck });
+    } catch (err) {
+      if (err instanceof OpsError && err.code === 'INVALID_QUERY') return c.json({ error: { code: err.code, message: err.message } }, 400);
+      throw err;
+    }
   });
+
   app.get('/cases/:caseId/explain', async (c) => {
     try {
       return c.json(await explainCase(deps, c.req.param('caseId')));

@@ -228,4 +228,10 @@ describe('HTTP API', () => {
     expect((await call('GET', '/cases/does-not-exist')).body.error.code).toBe('CASE_NOT_FOUND');
     expect((await call('GET', '/nope')).body.error.code).toBe('ROUTE_NOT_FOUND');
   });
+
+  it('answers a malformed operator list filter with 400 INVALID_QUERY, not 500', async () => {
+    const res = await call('GET', `/ops/stuck?query=${encodeURIComponent('garbage(((')}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_QUERY');
+  });
 });

@@ -153,6 +153,45 @@ describe('one vocabulary; a closed case answers 409 CASE_CLOSED', () => {
   });
 });
 
+describe('data paths always complete', () => {
+  it('whatever order fields arrive in, `missing` lists only what the applicant can give, and the case goes on', async () => {
+    const { 'mother.personalId': _m, 'father.personalId': _f, ...rest } = childFields('Lê Thị Thứ Tự');
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: rest });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.status).toBe('awaiting_data');
+    expect(submitted.body.missing.map((m: any) => m.field)).toEqual(['mother.personalId']);
+    expect(submitted.body.fromRegistriesOnceKeyGiven).toEqual(
+      expect.arrayContaining([{ field: 'mother.fullName', registry: 'population', keyField: 'mother.personalId' }]),
+    );
+    const given = await call('POST', `/cases/${submitted.body.caseId}/data`, {
+      actor: { kind: 'citizen', id: mother.personalId },
+      fields: { 'mother.personalId': mother.personalId },
+    });
+    expect(given.status).toBe(200);
+    expect(given.body.missing).toEqual([]);
+    await waitFor(submitted.body.caseId, (c) => c.activeStates.includes('birth.awaitingOfficer'));
+  });
+
+  it('an officer may not request a field the state holds; a supplement corrects applicant-given fields, the old value kept', async () => {
+    const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Bổ Sung') });
+    const { caseId } = submitted.body;
+    await waitFor(caseId, (c) => c.activeStates.includes('birth.awaitingOfficer'));
+    const held = await call('POST', `/cases/${caseId}/events`, { type: 'REQUEST_SUPPLEMENT', actor: justiceOfficer, data: { missing: ['mother.fullName'] } });
+    expect(held.status).toBe(409);
+    expect(held.body.error.message).toMatch(/mother\.fullName.*held by the population registry/);
+    const asked = await call('POST', `/cases/${caseId}/events`, { type: 'REQUEST_SUPPLEMENT', actor: justiceOfficer, data: { missing: ['registration.communeCode'] } });
+    expect(asked.status).toBe(200);
+    const applicantActor = { kind: 'citizen', id: mother.personalId };
+    const notTheirs = await call('POST', `/cases/${caseId}/events`, { type: 'SUPPLEMENT', actor: applicantActor, data: { fields: { 'mother.fullName': 'Trần Thị B' } } });
+    expect(notTheirs.status).toBe(409);
+    const fixed = await call('POST', `/cases/${caseId}/events`, { type: 'SUPPLEMENT', actor: applicantActor, data: { fields: { 'registration.communeCode': '00070' } } });
+    expect(fixed.status).toBe(200);
+    const after = await waitFor(caseId, (c) => c.activeStates.includes('birth.awaitingOfficer'));
+    expect(after.context.application.registration.communeCode).toBe('00070');
+    expect(after.context.supplements[0].corrections).toEqual([{ field: 'registration.communeCode', from: '00004', to: '00070' }]);
+  });
+});
+
 describe('consistent facts at receipt; the dead cannot act', () => {
   const refused = async (fields: Record<string, unknown>, applicant = mother) => {
     const r = await call('POST', '/applications', { procedureId: 'birth-group', applicant, fields });
