@@ -8,6 +8,7 @@ import { createOpsRoutes } from '../../ops/routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { startHarness, type Harness } from '../engine/harness';
+import { apiCaller } from './helpers';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
@@ -21,14 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const { call, waitFor } = apiCaller(() => app);
 
 /** The child's own data and the keys to the parents' records: all a parent gives. */
 function childFields(name: string, extra: Record<string, unknown> = {}) {
@@ -51,16 +45,6 @@ const applicant = { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOT
 const justiceOfficer = { kind: 'officer', id: 'tp-01', agency: 'justice' };
 const policeOfficer = { kind: 'officer', id: 'ca-07', agency: 'police' };
 
-async function waitFor(caseId: string, predicate: (c: any) => boolean, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  let last: any;
-  while (Date.now() < until) {
-    last = await call('GET', `/cases/${caseId}`);
-    if (last.status === 200 && predicate(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
-}
 
 describe('HTTP API', () => {
   it('reports health of the API, database and Temporal', async () => {

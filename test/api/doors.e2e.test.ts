@@ -12,6 +12,7 @@ import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db
 import { HTTP_BODY_MAX_BYTES, CASE_MESSAGE_MAX_BYTES, EVENT_TEXT_MAX_CHARS } from '../../domain/limits';
 import { MessageTooLargeError, sendEvent } from '../../worker/case-client';
 import { startHarness, type Harness } from '../engine/harness';
+import { apiCaller } from './helpers';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
@@ -23,14 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const { call, waitFor } = apiCaller(() => app);
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
@@ -52,16 +46,6 @@ const mother = { personalId: FIXTURE_MOTHER.personalId };
 const father = { personalId: FIXTURE_FATHER.personalId };
 const justiceOfficer = { kind: 'officer', id: 'tp-01', agency: 'justice' };
 
-async function waitFor(caseId: string, predicate: (c: any) => boolean, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  let last: any;
-  while (Date.now() < until) {
-    last = await call('GET', `/cases/${caseId}`);
-    if (last.status === 200 && predicate(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
-}
 
 describe('size limits', () => {
   it('a body over the limit answers 413 before anything is read or written; oversized fields are refused; the case stays readable', async () => {
