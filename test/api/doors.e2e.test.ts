@@ -74,6 +74,14 @@ describe('size limits', () => {
     expect(read.body.history).toEqual([]);
   });
 
+  it('the Temporal frontend (devserver) refuses a gRPC message over 4 MiB, and nothing is started', async () => {
+    const start = h.client.workflow.start('runProcedure', { taskQueue: 'engine', workflowId: 'case-oversized', args: [{ blob: 'x'.repeat(5 * 1024 * 1024) }] });
+    const err = (await start.catch((e: unknown) => e)) as { cause?: { code?: number; details?: string } };
+    // gRPC RESOURCE_EXHAUSTED (8), the status a Temporal frontend gives a message over its limit.
+    expect(err.cause).toMatchObject({ code: 8, details: expect.stringMatching(/larger than 4194304 bytes/) });
+    await expect(h.client.workflow.getHandle('case-oversized').describe()).rejects.toThrow();
+  });
+
   it('an unknown field at any level is an error', async () => {
     const extra = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Văn Thừa'), priority: 'high' });
     expect(extra.status).toBe(400);
