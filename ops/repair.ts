@@ -24,8 +24,7 @@ import {
   type OpsDeps,
 } from './common';
 import { findStuck, trySnapshot, type StuckOptions, type StuckReason } from './stuck';
-import { listCaseDocuments } from '../db/registries/case-documents';
-import type { IssuedDocument } from '../domain/case-vocabulary';
+import { documentsIssuedSince, ResetWouldOrphanDocumentsError } from './reset-orphans';
 
 export interface ActionContext {
   operator: Operator;
@@ -179,30 +178,8 @@ async function resetWorkflow(deps: OpsDeps, ref: CaseRef, eventId: number, reaso
   }
 }
 
-/**
- * A reset must undo in the registers what it undoes in the case: documents the case issued after the reset point
- * would be left behind by a run that may decide otherwise (e.g. refuse a birth whose certificate stands). Such a
- * reset is refused, naming each document; the dry run lists them too.
- */
-export class ResetWouldOrphanDocumentsError extends OpsError {
-  constructor(
-    caseId: string,
-    state: string,
-    readonly documents: IssuedDocument[],
-  ) {
-    super(
-      'RESET_WOULD_ORPHAN_DOCUMENTS',
-      `case ${caseId}: a reset to "${state}" would leave in the registers what the case issued after that point: ` +
-        documents.map((d) => `${d.kind} ${d.number} (${d.issuer}, ${d.issuedAt})`).join('; ') +
-        '. Reset to a later state, or correct the registers through their own procedures first.',
-    );
-  }
-}
-
-async function documentsIssuedSince(deps: OpsDeps, ref: CaseRef, point: ResetPoint): Promise<IssuedDocument[]> {
-  const since = point.state === START_STATE ? 0 : Date.parse(point.workflowTaskStartedAt);
-  return (await listCaseDocuments(deps.db, ref.caseId)).filter((d) => Date.parse(d.issuedAt) >= since);
-}
+/** When the reset point's task started (0 for the start: everything the case did is undone). */
+const resetPointTime = (point: ResetPoint) => (point.state === START_STATE ? 0 : Date.parse(point.workflowTaskStartedAt));
 
 /** Resets a case to a named statechart state; the new run replays on the current worker code from there. */
 export async function resetToState(
@@ -216,7 +193,7 @@ export async function resetToState(
   const ref = await caseRef(deps, caseId);
   if (opts.dryRun) {
     const point = await findResetPoint(deps, ref, state, opts.occurrence);
-    const orphans = await documentsIssuedSince(deps, ref, point);
+    const orphans = await documentsIssuedSince(deps, ref, resetPointTime(point));
     const detail = { toState: state, resetEventId: point.workflowTaskCompletedEventId, state: point.state, enteredAt: point.enteredAt };
     if (orphans.length === 0) return wouldDo(ref, 'reset', detail);
     const refusal = new ResetWouldOrphanDocumentsError(ref.caseId, state, orphans);
@@ -224,7 +201,7 @@ export async function resetToState(
   }
   return audited(deps, ref, 'reset', ctx, { toState: state }, async () => {
     const point = await findResetPoint(deps, ref, state, opts.occurrence);
-    const orphans = await documentsIssuedSince(deps, ref, point);
+    const orphans = await documentsIssuedSince(deps, ref, resetPointTime(point));
     if (orphans.length > 0) throw new ResetWouldOrphanDocumentsError(ref.caseId, state, orphans);
     const newRunId = await resetWorkflow(deps, ref, point.workflowTaskCompletedEventId, `${ctx.operator.id}: ${ctx.reason}`, opts.reapplyEvents ?? false);
     return { resetEventId: point.workflowTaskCompletedEventId, state: point.state, newRunId };
