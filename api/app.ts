@@ -6,8 +6,10 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { ApiError } from './errors';
+import { HTTP_BODY_MAX_BYTES } from '../domain/limits';
+import { ApiError, PayloadTooLargeError } from './errors';
 import type { CaseService } from './case-service';
 import type { TokenVerifier } from '../identity/token-verifier';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
@@ -32,6 +34,7 @@ const errors = {
   429: json(errorSchema, 'Too many requests (RATE_LIMITED); see Retry-After'),
   404: json(errorSchema, 'Not found'),
   409: json(errorSchema, 'Conflict with the case state'),
+  413: json(errorSchema, `Larger than the size limits (body ${HTTP_BODY_MAX_BYTES} bytes); nothing was written`),
   422: json(errorSchema, 'Refused by a rule (e.g. once-only)'),
 };
 
@@ -178,6 +181,14 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
   });
 
   app.onError((err, c) => errorResponse(c, err));
+  // Checked while the body streams in (and from Content-Length at once), before any route reads it.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: HTTP_BODY_MAX_BYTES,
+      onError: (c) => errorResponse(c, new PayloadTooLargeError(`The request body is larger than ${HTTP_BODY_MAX_BYTES} bytes.`, { maxBytes: HTTP_BODY_MAX_BYTES })),
+    }),
+  );
   const { security } = options;
   const policies = new RoutePolicies();
   policiesByApp.set(app, policies);

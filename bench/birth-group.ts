@@ -37,7 +37,7 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
   const sent = new Set<string>();
   for (;;) {
     const c: any = await service.getCase(applicant, caseId);
-    if (c.status === 'done' || c.status === 'error') return { ms: performance.now() - t0, outcome: c.outcome ?? c.status };
+    if (c.status === 'closed' || c.status === 'failed') return { ms: performance.now() - t0, outcome: c.outcome?.name ?? c.status };
     for (const e of c.acceptedEvents as { type: string }[]) {
       const key = `${e.type}:${c.activeStates.join(',')}`;
       if (sent.has(key)) continue;

@@ -6,8 +6,8 @@
 import type { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import type { DatabaseTarget } from '../db/connection';
-import { openRegistriesDatabase, type RegistriesDatabase } from '../db/registries-database';
-import { seedPopulation, type SeedResult } from '../db/seed';
+import type { RegistriesDatabase } from '../db/registries-database';
+import { openSeededRegistries, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
@@ -50,9 +50,12 @@ export interface Stack {
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const namespace = opts.namespace ?? 'default';
-  const database = await openRegistriesDatabase(opts.registries);
-  const seeded = await seedPopulation(database.db, { people: opts.seedPeople ?? 10_000, onProgress: (m) => log(`seed: ${m}`) });
-  log(`registries ready: ${seeded.total.persons} people, ${seeded.total.households} households`);
+  const { database, seeded } = await openSeededRegistries(opts.registries, { people: opts.seedPeople ?? 10_000, onProgress: (m) => log(`seed: ${m}`) });
+  log(
+    seeded.skipped
+      ? 'registries ready (they hold data: not seeded, no register row changed)'
+      : `registries seeded: ${seeded.total.persons} people, ${seeded.total.households} households`,
+  );
 
   let stopDevServer = async () => {};
   let temporal = opts.temporal;

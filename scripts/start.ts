@@ -41,6 +41,8 @@ const stack = await startStack({
   log,
 });
 const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
+// The ops CLI finds this process through the embedded database's lock and sends its commands here.
+stack.database.lock?.advertise({ apiUrl: api.url });
 
 console.log(`
 Ready.

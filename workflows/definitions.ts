@@ -3,11 +3,16 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProcedureEvent } from '../procedures/types';
+import type { CaseStatusName } from '../domain/case-vocabulary';
 
 export const RUN_PROCEDURE_WORKFLOW = 'runProcedure';
 
 /** Error type of an event the case refuses (unknown, wrong actor, bad shape, or not accepted in this state). */
 export const EVENT_NOT_ACCEPTED = 'EVENT_NOT_ACCEPTED';
+/** Error type of an event or data update larger than CASE_MESSAGE_MAX_BYTES: refused before it enters the history. */
+export const MESSAGE_TOO_LARGE = 'PAYLOAD_TOO_LARGE';
+/** Error type of an event or data sent to a closed case. */
+export const CASE_CLOSED = 'CASE_CLOSED';
 
 export interface RunProcedureOptions {
   /**
@@ -79,8 +84,8 @@ export interface CaseSnapshot {
   procedureId: string;
   procedureVersion: number;
   receivedAt: string;
-  /** `awaiting_data`: waiting for the applicant to give `missingFields` before the procedure starts. */
-  status: 'awaiting_data' | 'active' | 'done' | 'error';
+  /** One vocabulary (domain/case-vocabulary.ts): awaiting_data, in_progress, closed, failed. */
+  status: CaseStatusName;
   missingFields: string[];
   state: unknown;
   activeStates: string[];

@@ -24,6 +24,8 @@ import { WORKING_CALENDAR } from './calendar';
 import { computeSteps, workingDaysDelayMs } from './deadlines';
 import {
   EVENT_NOT_ACCEPTED,
+  MESSAGE_TOO_LARGE,
+  CASE_CLOSED,
   eventSignal,
   sendEventUpdate,
   snapshotQuery,
@@ -37,7 +39,7 @@ import {
   type TimelineEntry,
 } from './definitions';
 import { collectMissingData } from './application-data';
-import { eventRefusalReason } from './event-validation';
+import { eventRefusalReason, oversizeRefusal } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 import { createWorkflowClock } from './xstate-clock';
 
@@ -105,7 +107,9 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
             caseId: args.caseId,
             purpose: s.purpose,
             legalBasis: s.legalBasis,
-            actor: lastActor,
+            // The agency's system step writes; the person whose event led here is named apart.
+            actor: `system:${s.agency}.${s.name}`,
+            ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
           },
           input,
         };
@@ -175,7 +179,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       const lapsed = doneAt !== null;
       return {
         ...base,
-        status: lapsed ? 'done' : 'awaiting_data',
+        status: lapsed ? 'closed' : 'awaiting_data',
         state: lapsed ? 'rejected' : 'awaitingData',
         activeStates: lapsed ? [] : ['awaitingData'],
         outcome: lapsed ? 'rejected' : null,
@@ -203,7 +207,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     const finalState = snap.status === 'done' ? String(snap.value) : null;
     return {
       ...base,
-      status: chartError ? 'error' : snap.status === 'done' ? 'done' : snap.status === 'error' ? 'error' : 'active',
+      status: chartError ? 'failed' : snap.status === 'done' ? 'closed' : snap.status === 'error' ? 'failed' : 'in_progress',
       state: snap.value,
       activeStates: [...active],
       outcome: finalState === null ? null : (def.outcomes[finalState] ?? finalState),
@@ -217,8 +221,9 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     const at = nowIso();
     const event: ProcedureEvent = { ...request.event, at };
     const decl = def.events.find((e) => e.type === event.type);
-    lastActor = `${event.actor.kind}:${event.actor.id}`;
-    history.push({ type: event.type, actor: lastActor, at });
+    const who = `${event.actor.kind}:${event.actor.id}`;
+    lastActor = event.actor.agency ? `${who}@${event.actor.agency}` : who;
+    history.push({ type: event.type, actor: who, at });
     if (decl?.completesDossier) dossierCompleteAt = at;
     actor!.send(event);
   };
@@ -235,6 +240,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
     {
       validator: (request) => {
+        const oversize = oversizeRefusal(request);
+        if (oversize !== null) throw ApplicationFailure.create({ type: MESSAGE_TOO_LARGE, message: oversize, nonRetryable: true });
+        if (actor !== null && actor.getSnapshot().status !== 'active') {
+          throw ApplicationFailure.create({ type: CASE_CLOSED, message: 'the case is closed: it accepts no event', nonRetryable: true });
+        }
         const reason = refusal(request);
         if (reason !== null) {
           throw ApplicationFailure.create({
@@ -248,6 +258,12 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
   );
   setHandler(eventSignal, (request) => {
+    // An oversized signal is already in the history; at least it is not copied into the snapshot.
+    const oversize = oversizeRefusal(request);
+    if (oversize !== null) {
+      rejectedEvents.push({ event: { type: typeof request?.event?.type === 'string' ? request.event.type.slice(0, 100) : null }, reason: oversize, at: nowIso() });
+      return;
+    }
     const reason = refusal(request);
     if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
     else accept(request);

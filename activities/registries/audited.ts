@@ -196,8 +196,8 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
 
 /** The audit keeps the context's accountability fields only. */
 function stripCtx(ctx: AccessContext): AccessContext {
-  const { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor } = ctx;
-  return { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor };
+  const { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor, decidedBy } = ctx;
+  return { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor, ...(decidedBy ? { decidedBy } : {}) };
 }
 
 /** An in-process sink (for tests and tools); production uses createPostgresAuditSink. */

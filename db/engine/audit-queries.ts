@@ -20,6 +20,7 @@ export async function insertAuditEntry(db: Executor, e: AuditEntry): Promise<voi
     purpose: e.ctx.purpose,
     legalBasis: e.ctx.legalBasis,
     actor: e.ctx.actor,
+    decidedBy: e.ctx.decidedBy ?? null,
   });
 }
 
@@ -62,6 +63,7 @@ export async function listAudit(db: Executor, q: AuditQuery = {}): Promise<Audit
       purpose: r.purpose,
       legalBasis: r.legalBasis,
       actor: r.actor,
+      ...(r.decidedBy !== null ? { decidedBy: r.decidedBy } : {}),
     };
     return {
       id: r.id,

@@ -196,7 +196,7 @@ describe('every path through the real engine', () => {
         expect([...run.injected].sort(byCall)).toEqual([...run.path.faults].sort(byCall));
         const snap = await getCaseSnapshot(session.client, run.caseId);
         expect(snap.procedureVersion).toBe(def.version);
-        expect(snap.status).toBe('done');
+        expect(snap.status).toBe('closed');
         if (run.path.faults.length > 0) expect(JSON.stringify(snap.context)).toContain(SIMULATED_FAILURE);
         expectOnceOnly(def, run, snap, (await getCaseResult(session.client, run.caseId)).results);
       });
