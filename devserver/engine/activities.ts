@@ -8,6 +8,7 @@ import type { RunContext } from './context';
 import type { ActivityState, RetryPolicyState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 import { activityTimeouts } from './activity-timeouts';
+import { activityMachine } from './entity-machines';
 import { encodeToken } from './tokens';
 
  
@@ -63,13 +64,12 @@ export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: n
     useWorkflowBuildId: a.useWorkflowBuildId ?? false,
     priority: a.priority ?? null,
   });
-  const act: ActivityState = {
+  const act = {
     scheduledEventId: id,
     activityId: a.activityId,
     activityType: a.activityType?.name ?? '',
     taskQueue,
     attempt: 1,
-    state: 'scheduled',
     scheduledTime: ctx.now,
     currentAttemptScheduledTime: ctx.now,
     cancelRequested: false,
@@ -78,17 +78,18 @@ export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: n
     startToCloseMs,
     heartbeatMs,
     retry,
-  };
+  } as ActivityState;
+  activityMachine.apply(act, 'schedule', id);
   s.activities[id] = act;
   if (eager) act.currentAttemptScheduledTime = ctx.now;
-  else dispatchAttempt(ctx, act);
+  else dispatchAttempt(ctx, act, 'dispatch');
   if (scheduleToCloseMs > 0)
     ctx.addDeadline('activity-timeout', ctx.now + scheduleToCloseMs, { sched: id, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE }, `act:${id}`);
   return id;
 }
 
-function dispatchAttempt(ctx: RunContext, act: ActivityState) {
-  act.state = 'scheduled';
+function dispatchAttempt(ctx: RunContext, act: ActivityState, action: 'dispatch' | 'retryDue') {
+  activityMachine.apply(act, action, act.scheduledEventId);
   act.currentAttemptScheduledTime = ctx.now;
   ctx.enqueueTask('activity', act.taskQueue, act.scheduledEventId, act.attempt);
   if (act.scheduleToStartMs > 0)
@@ -105,7 +106,7 @@ function dispatchAttempt(ctx: RunContext, act: ActivityState) {
  */
 export function redispatchActivity(ctx: RunContext, act: ActivityState): void {
   act.scheduledTime = ctx.now;
-  dispatchAttempt(ctx, act);
+  dispatchAttempt(ctx, act, 'dispatch');
   if (act.scheduleToCloseMs > 0)
     ctx.addDeadline(
       'activity-timeout',
@@ -130,22 +131,25 @@ export function resetActivityAttempt(ctx: RunContext, act: ActivityState, resetH
   ctx.cancelDeadlines(attEntity(act));
   act.attempt = 1;
   act.resetRequested = false;
-  dispatchAttempt(ctx, act);
+  dispatchAttempt(ctx, act, 'dispatch');
 }
 
 /** Retry backoff elapsed. */
 export function retryTimerFired(ctx: RunContext, sched: number, att: number): void {
   const act = ctx.state.activities[sched];
-  if (!act || act.state !== 'backoff' || act.attempt !== att) return;
-  dispatchAttempt(ctx, act);
+  if (!act || act.attempt !== att) return; // stale: the activity closed or was reset meanwhile
+  dispatchAttempt(ctx, act, 'retryDue');
 }
 
-/** A poller claimed the task: marks the attempt started; returns the poll response or null when stale. */
+/**
+ * A poller claimed the task: marks the attempt started; returns the poll response, or null when the task is
+ * stale (its activity closed, or it belongs to an earlier attempt).
+ */
 export async function startActivity(ctx: RunContext, sched: number, att: number, identity: string, requestId: string) {
   const s = ctx.state;
   const act = s.activities[sched];
-  if (!act || act.state !== 'scheduled' || act.attempt !== att) return null;
-  act.state = 'started';
+  if (!act || act.attempt !== att) return null;
+  activityMachine.apply(act, 'start', sched);
   act.startedTime = ctx.now;
   act.lastStartedIdentity = identity;
   act.lastStartRequestId = requestId;
@@ -209,7 +213,8 @@ function writeStarted(ctx: RunContext, act: ActivityState): void {
 
 const attEntity = (act: ActivityState) => `att:${act.scheduledEventId}:${act.attempt}`;
 
-function finish(ctx: RunContext, act: ActivityState) {
+function finish(ctx: RunContext, act: ActivityState, action: 'complete' | 'fail' | 'cancel' | 'timeOut') {
+  activityMachine.apply(act, action, act.scheduledEventId);
   ctx.cancelDeadlines(`act:${act.scheduledEventId}`);
   ctx.cancelDeadlines(attEntity(act));
   delete ctx.state.activities[act.scheduledEventId];
@@ -224,7 +229,7 @@ export function completeActivity(ctx: RunContext, act: ActivityState, result: an
     { result: result ?? null, scheduledEventId: act.scheduledEventId, startedEventId: 0, identity: identity ?? '' },
     { bufferable: true, linkPrev: true },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'complete');
 }
 
 export function cancelActivity(ctx: RunContext, act: ActivityState, details: any, identity: string): void {
@@ -241,7 +246,7 @@ export function cancelActivity(ctx: RunContext, act: ActivityState, details: any
     },
     { bufferable: true, linkPrev: true },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'cancel');
 }
 
 function nextBackoffMs(act: ActivityState): number {
@@ -274,7 +279,7 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void 
     act.resetRequested = false;
     act.attempt = 1;
   }
-  act.state = 'backoff';
+  activityMachine.apply(act, 'retry', act.scheduledEventId);
   act.startedTime = undefined;
   act.currentAttemptScheduledTime = ctx.now + backoff;
   ctx.touch();
@@ -296,7 +301,7 @@ export function failActivity(ctx: RunContext, act: ActivityState, failure: any, 
     { failure, scheduledEventId: act.scheduledEventId, startedEventId: 0, identity: identity ?? '', retryState: final },
     { bufferable: true, linkPrev: true },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'fail');
 }
 
 const timeoutNames: Record<number, string> = {
@@ -309,10 +314,12 @@ const timeoutNames: Record<number, string> = {
 /** A persisted activity deadline fired. */
 export function activityTimeoutFired(ctx: RunContext, sched: number, att: number | undefined, type: number): void {
   const act = ctx.state.activities[sched];
+  // Stale: the activity closed, or the deadline is of an earlier attempt (its deadlines go with it).
   if (!act) return;
   if (type !== TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE && act.attempt !== att) return;
-  if (type === TT.TIMEOUT_TYPE_SCHEDULE_TO_START && act.state !== 'scheduled') return;
-  if ((type === TT.TIMEOUT_TYPE_START_TO_CLOSE || type === TT.TIMEOUT_TYPE_HEARTBEAT) && act.state !== 'started') return;
+  // A live deadline of this attempt in a state that has no such timeout: the tables were broken somewhere.
+  const expected = type === TT.TIMEOUT_TYPE_SCHEDULE_TO_START ? 'scheduled' : type === TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE ? act.state : 'started';
+  if (act.state !== expected) activityMachine.reject(act, 'timeOut', sched);
   if (type === TT.TIMEOUT_TYPE_HEARTBEAT) {
     const last = act.lastHeartbeatTime ?? act.startedTime ?? ctx.now;
     if (ctx.now < last + act.heartbeatMs) {
@@ -349,7 +356,7 @@ function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryS
     { failure, scheduledEventId: act.scheduledEventId, startedEventId: 0, retryState },
     { bufferable: true, linkPrev: everStarted },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'timeOut');
 }
 
 /** Records a heartbeat; the answer tells the worker to stop the attempt (cancel requested, or ResetActivity). */
@@ -371,6 +378,7 @@ export function requestCancelActivity(ctx: RunContext, sched: number, wftComplet
   act.cancelRequested = true;
   act.cancelRequestedEventId = id;
   if (act.state !== 'started') {
+    activityMachine.apply(act, 'cancelUnstarted', sched);
     ctx.addEvent(ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED, 'activityTaskCanceledEventAttributes', {
       latestCancelRequestedEventId: id,
       scheduledEventId: sched,

@@ -8,6 +8,9 @@ import { createRun, requestCancelRun, signalRun, terminateRun } from './lifecycl
 import { scheduleWorkflowTask } from './workflow-task';
 import * as store from '../storage/store';
 import type { Engine } from './engine';
+import type { ChildState } from './state';
+import type { TrackedEntity } from './state-machine';
+import { childMachine, externalCancelMachine, externalSignalMachine, type ExternalStatus } from './entity-machines';
 
  
 const ET = enums.EventType;
@@ -40,6 +43,15 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     priority: a.priority ?? null,
   });
   ctx.work.needNewWft.add(s.runId);
+  const child = {
+    initiatedEventId: initiatedId,
+    namespace: nsName,
+    namespaceId: ns.id,
+    workflowId: a.workflowId,
+    workflowType: a.workflowType?.name ?? '',
+    parentClosePolicy: a.parentClosePolicy ?? 0,
+  } as ChildState;
+  childMachine.apply(child, 'initiate', initiatedId);
   const work = ctx.work;
   const currentRunId = await store.getCurrentRun(ctx.tx, ns.id, a.workflowId, true);
   let exists = false;
@@ -48,6 +60,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     exists = cur.state.status === RUNNING || a.workflowIdReusePolicy === enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE;
   }
   if (exists) {
+    childMachine.apply(child, 'failStart', initiatedId);
     ctx.addEvent(ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, 'startChildWorkflowExecutionFailedEventAttributes', {
       namespace: nsName,
       namespaceId: ns.id,
@@ -89,16 +102,10 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     workflowType: a.workflowType,
     header: a.header ?? null,
   });
-  s.children[initiatedId] = {
-    initiatedEventId: initiatedId,
-    namespace: nsName,
-    namespaceId: ns.id,
-    workflowId: a.workflowId,
-    workflowType: a.workflowType?.name ?? '',
-    runId: childRunId,
-    startedEventId: startedId,
-    parentClosePolicy: a.parentClosePolicy ?? 0,
-  };
+  childMachine.apply(child, 'start', initiatedId);
+  child.runId = childRunId;
+  child.startedEventId = startedId;
+  s.children[initiatedId] = child;
 }
 
 async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec: any): Promise<RunContext | null> {
@@ -124,8 +131,12 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
     header: a.header ?? null,
   });
   ctx.work.needNewWft.add(ctx.state.runId);
+  // Resolved within this unit of work: initiated, then delivered or failed.
+  const signal: TrackedEntity<ExternalStatus> = {};
+  externalSignalMachine.apply(signal, 'initiate', initiatedId);
   const target = await findTarget(engine, ctx, nsName, a.execution);
   if (!target) {
+    externalSignalMachine.apply(signal, 'fail', initiatedId);
     ctx.addEvent(ET.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, 'signalExternalWorkflowExecutionFailedEventAttributes', {
       cause: enums.SignalExternalWorkflowExecutionFailedCause.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: completedId,
@@ -136,6 +147,7 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
     });
     return;
   }
+  externalSignalMachine.apply(signal, 'deliver', initiatedId);
   signalRun(target, a.signalName, a.input, `${ctx.state.workflowId}`, a.header);
   ctx.addEvent(ET.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, 'externalWorkflowExecutionSignaledEventAttributes', {
     initiatedEventId: initiatedId,
@@ -157,8 +169,11 @@ export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: 
     reason: a.reason ?? '',
   });
   ctx.work.needNewWft.add(ctx.state.runId);
+  const cancel: TrackedEntity<ExternalStatus> = {};
+  externalCancelMachine.apply(cancel, 'initiate', initiatedId);
   const target = await findTarget(engine, ctx, nsName, exec);
   if (!target) {
+    externalCancelMachine.apply(cancel, 'fail', initiatedId);
     ctx.addEvent(ET.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, 'requestCancelExternalWorkflowExecutionFailedEventAttributes', {
       cause: enums.CancelExternalWorkflowExecutionFailedCause.CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: completedId,
@@ -169,6 +184,7 @@ export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: 
     });
     return;
   }
+  externalCancelMachine.apply(cancel, 'deliver', initiatedId);
   requestCancelRun(target, a.reason ?? '', ctx.state.workflowId, { initiatedEventId: initiatedId, execution: { workflowId: ctx.state.workflowId, runId: ctx.state.runId } });
   ctx.addEvent(ET.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, 'externalWorkflowExecutionCancelRequestedEventAttributes', {
     initiatedEventId: initiatedId,
@@ -199,7 +215,9 @@ export async function propagateClosures(work: Work): Promise<void> {
     const parent = await work.tryRun(cs.parent.runId);
     if (!parent || parent.state.status !== RUNNING) continue;
     const entry = parent.state.children[cs.parent.initiatedEventId];
-    if (!entry) continue;
+    if (!entry) continue; // the parent was reset past the child's start, or closed
+    entry.state ??= 'started'; // written before children had a state
+    childMachine.apply(entry, 'close', entry.initiatedEventId);
     delete parent.state.children[cs.parent.initiatedEventId];
     const closeEv = await child.readEvent(cs.completionEventId);
     const base = {

@@ -14,6 +14,7 @@ import { recordResetPoint } from './reset';
 import { activityTimeouts, CommandValidationError } from './activity-timeouts';
 import type { Engine } from './engine';
 import type { RunState } from './state';
+import { workflowTaskMachine } from './entity-machines';
 import { DevServerError, GrpcStatus } from '../errors';
 
  
@@ -68,6 +69,7 @@ export async function completeWorkflowTask(
   });
   s.previousStartedEventId = w.startedEventId;
   recordResetPoint(ctx, completedId, req);
+  workflowTaskMachine.apply(w, 'complete', w.scheduledEventId);
   ctx.cancelDeadlines('wft');
   s.wft = null;
   s.wftAttempt = 1;

@@ -2,6 +2,8 @@
 import { enums, msFromDur } from '../proto';
 import type { RunContext } from './context';
 import { scheduleWorkflowTask } from './workflow-task';
+import { timerMachine } from './entity-machines';
+import type { TimerState } from './state';
 
  
 const ET = enums.EventType;
@@ -14,13 +16,17 @@ export function startTimer(ctx: RunContext, a: any, wftCompletedEventId: number)
     workflowTaskCompletedEventId: wftCompletedEventId,
   });
   const fireAt = ctx.now + ms;
-  ctx.state.timers[a.timerId] = { timerId: a.timerId, startedEventId: id, fireAt };
+  const t = { timerId: a.timerId, startedEventId: id, fireAt } as TimerState;
+  timerMachine.apply(t, 'start', a.timerId);
+  ctx.state.timers[a.timerId] = t;
   ctx.addDeadline('timer', fireAt, { timerId: a.timerId, started: id }, `timer:${a.timerId}`);
 }
 
 export function cancelTimer(ctx: RunContext, a: any, wftCompletedEventId: number): void {
   const t = ctx.state.timers[a.timerId];
-  if (!t) return;
+  if (!t) return; // fired in the meantime: the workflow sees the TimerFired
+  t.state ??= 'started'; // written before timers had a state
+  timerMachine.apply(t, 'cancel', a.timerId);
   ctx.addEvent(ET.EVENT_TYPE_TIMER_CANCELED, 'timerCanceledEventAttributes', {
     timerId: a.timerId,
     startedEventId: t.startedEventId,
@@ -33,7 +39,9 @@ export function cancelTimer(ctx: RunContext, a: any, wftCompletedEventId: number
 
 export function timerFired(ctx: RunContext, timerId: string, started: number): void {
   const t = ctx.state.timers[timerId];
-  if (!t || t.startedEventId !== started) return;
+  if (!t || t.startedEventId !== started) return; // stale: cancelled, or a timer of an earlier start
+  t.state ??= 'started'; // written before timers had a state
+  timerMachine.apply(t, 'fire', timerId);
   delete ctx.state.timers[timerId];
   ctx.addEvent(ET.EVENT_TYPE_TIMER_FIRED, 'timerFiredEventAttributes', { timerId, startedEventId: started }, { bufferable: true });
   scheduleWorkflowTask(ctx);
