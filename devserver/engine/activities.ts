@@ -5,6 +5,10 @@
  */
 import { decodeB64, durFromMs, encodeB64, enums, Failure, msFromDur, Payloads, toNum, tsFromMs } from '../proto';
 import type { RunContext } from './context';
+import type { temporal } from '@temporalio/proto';
+
+type IPayloads = temporal.api.common.v1.IPayloads;
+type IFailure = temporal.api.failure.v1.IFailure;
 import type { ActivityState, RetryPolicyState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 import { activityTimeouts } from './activity-timeouts';
@@ -16,7 +20,7 @@ const ET = enums.EventType;
 const RS = enums.RetryState;
 const TT = enums.TimeoutType;
 
-export function normalizeRetryPolicy(rp: any): RetryPolicyState {
+export function normalizeRetryPolicy(rp: temporal.api.common.v1.IRetryPolicy | null | undefined): RetryPolicyState {
   const initialIntervalMs = msFromDur(rp?.initialInterval) || 1000;
   const backoffCoefficient = rp?.backoffCoefficient && rp.backoffCoefficient >= 1 ? rp.backoffCoefficient : 2;
   const maximumIntervalMs = msFromDur(rp?.maximumInterval) || initialIntervalMs * 100;
@@ -44,7 +48,7 @@ export function retryPolicyProto(r: RetryPolicyState) {
  * no task is queued: the caller starts the attempt right away and hands it back in the completion response.
  * Returns the scheduled event id.
  */
-export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: number, eager = false): number {
+export function scheduleActivity(ctx: RunContext, a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes, wftCompletedEventId: number, eager = false): number {
   const s = ctx.state;
   const { scheduleToCloseMs, scheduleToStartMs, startToCloseMs, heartbeatMs } = activityTimeouts(a, s.runTimeoutMs);
   const retry = normalizeRetryPolicy(a.retryPolicy);
@@ -221,7 +225,7 @@ function finish(ctx: RunContext, act: ActivityState, action: 'complete' | 'fail'
   scheduleWorkflowTask(ctx);
 }
 
-export function completeActivity(ctx: RunContext, act: ActivityState, result: any, identity: string): void {
+export function completeActivity(ctx: RunContext, act: ActivityState, result: IPayloads | null | undefined, identity: string): void {
   writeStarted(ctx, act);
   ctx.addEvent(
     ET.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
@@ -232,7 +236,7 @@ export function completeActivity(ctx: RunContext, act: ActivityState, result: an
   finish(ctx, act, 'complete');
 }
 
-export function cancelActivity(ctx: RunContext, act: ActivityState, details: any, identity: string): void {
+export function cancelActivity(ctx: RunContext, act: ActivityState, details: IPayloads | null | undefined, identity: string): void {
   writeStarted(ctx, act);
   ctx.addEvent(
     ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
@@ -256,7 +260,7 @@ function nextBackoffMs(act: ActivityState): number {
 }
 
 /** Decides whether the failed attempt is retried; returns the RetryState when it is final. */
-function retryDecision(ctx: RunContext, act: ActivityState, failure: any): number | null {
+function retryDecision(ctx: RunContext, act: ActivityState, failure: IFailure | null): number | null {
   const info = failure?.applicationFailureInfo;
   if (info?.nonRetryable) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
   if (info?.type && act.retry.nonRetryableErrorTypes.includes(info.type)) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
@@ -268,7 +272,7 @@ function retryDecision(ctx: RunContext, act: ActivityState, failure: any): numbe
   return null;
 }
 
-function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void {
+function scheduleRetry(ctx: RunContext, act: ActivityState, failure: IFailure): void {
   let backoff = nextBackoffMs(act);
   const nextDelay = failure?.applicationFailureInfo?.nextRetryDelay ? msFromDur(failure.applicationFailureInfo.nextRetryDelay) : 0;
   if (nextDelay > 0) backoff = nextDelay;
@@ -286,12 +290,12 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void 
   ctx.addDeadline('activity-retry', ctx.now + backoff, { sched: act.scheduledEventId, att: act.attempt }, attEntity(act));
 }
 
-export function failActivity(ctx: RunContext, act: ActivityState, failure: any, identity: string, lastHeartbeatDetails?: any): void {
+export function failActivity(ctx: RunContext, act: ActivityState, failure: IFailure | null | undefined, identity: string, lastHeartbeatDetails?: IPayloads | null): void {
   if (lastHeartbeatDetails) act.heartbeatDetails = encodeB64(Payloads, lastHeartbeatDetails);
   // An attempt stopped by ResetActivity is retried as attempt 1 whatever the retry policy says of it.
-  const final = act.resetRequested ? null : retryDecision(ctx, act, failure);
+  const final = act.resetRequested ? null : retryDecision(ctx, act, failure ?? null);
   if (final == null) {
-    scheduleRetry(ctx, act, failure);
+    scheduleRetry(ctx, act, failure ?? {});
     return;
   }
   writeStarted(ctx, act);
@@ -347,7 +351,7 @@ export function activityTimeoutFired(ctx: RunContext, sched: number, att: number
   writeTimedOut(ctx, act, failure, RS.RETRY_STATE_TIMEOUT);
 }
 
-function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryState: number) {
+function writeTimedOut(ctx: RunContext, act: ActivityState, failure: IFailure, retryState: number) {
   const everStarted = act.state === 'started' || act.attempt > 1;
   if (everStarted) writeStarted(ctx, act);
   ctx.addEvent(
@@ -360,7 +364,7 @@ function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryS
 }
 
 /** Records a heartbeat; the answer tells the worker to stop the attempt (cancel requested, or ResetActivity). */
-export function heartbeat(ctx: RunContext, act: ActivityState, details: any): { cancelRequested: boolean; activityReset: boolean } {
+export function heartbeat(ctx: RunContext, act: ActivityState, details: IPayloads | null | undefined): { cancelRequested: boolean; activityReset: boolean } {
   act.lastHeartbeatTime = ctx.now;
   if (details) act.heartbeatDetails = encodeB64(Payloads, details);
   ctx.touch();

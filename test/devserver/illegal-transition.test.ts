@@ -4,6 +4,7 @@
  * polls its task.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { msToTs } from '@temporalio/common/lib/time';
 import protoRoot from '@temporalio/proto';
 import { startEnv, uid, type TestEnv } from './helpers';
 
@@ -34,7 +35,7 @@ describe('undeclared transitions', () => {
             activityId: '1',
             activityType: { name: 'echo' },
             taskQueue: { name: taskQueue },
-            startToCloseTimeout: { seconds: 10 },
+            startToCloseTimeout: msToTs('10 seconds'),
           },
         },
       ],
