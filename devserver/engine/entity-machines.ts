@@ -74,15 +74,13 @@ export const childMachine = defineTransitions<ChildStatus, 'initiate' | 'start' 
   close: { from: ['started'], to: 'closed' },
 });
 
-/** Signal or cancel of another workflow (commands SignalExternal / RequestCancelExternal). */
+/** Signal or cancel of another workflow (commands SignalExternal / RequestCancelExternal): one table, two entities. */
 export type ExternalStatus = 'initiated' | 'closed';
-export const externalSignalMachine = defineTransitions<ExternalStatus, 'initiate' | 'deliver' | 'fail'>('external signal', {
-  initiate: { from: [null], to: 'initiated' },
-  deliver: { from: ['initiated'], to: 'closed' },
-  fail: { from: ['initiated'], to: 'closed' },
-});
-export const externalCancelMachine = defineTransitions<ExternalStatus, 'initiate' | 'deliver' | 'fail'>('external cancel', {
-  initiate: { from: [null], to: 'initiated' },
-  deliver: { from: ['initiated'], to: 'closed' },
-  fail: { from: ['initiated'], to: 'closed' },
-});
+const externalMachine = (entity: string) =>
+  defineTransitions<ExternalStatus, 'initiate' | 'deliver' | 'fail'>(entity, {
+    initiate: { from: [null], to: 'initiated' },
+    deliver: { from: ['initiated'], to: 'closed' },
+    fail: { from: ['initiated'], to: 'closed' },
+  });
+export const externalSignalMachine = externalMachine('external signal');
+export const externalCancelMachine = externalMachine('external cancel');
