@@ -8,6 +8,11 @@ import { createRun, requestCancelRun, signalRun, terminateRun } from './lifecycl
 import { scheduleWorkflowTask } from './workflow-task';
 import * as store from '../storage/store';
 import type { Engine } from './engine';
+import type { temporal } from '@temporalio/proto';
+
+type StartChild = temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes;
+type SignalExternal = temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes;
+type CancelExternal = temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes;
 import type { ChildState } from './state';
 import type { TrackedEntity } from './state-machine';
 import { childMachine, externalCancelMachine, externalSignalMachine, type ExternalStatus } from './entity-machines';
@@ -17,14 +22,15 @@ const ET = enums.EventType;
 const ST = enums.WorkflowExecutionStatus;
 const RUNNING = ST.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
-export async function startChildCommand(engine: Engine, ctx: RunContext, a: any, completedId: number): Promise<void> {
+export async function startChildCommand(engine: Engine, ctx: RunContext, a: StartChild, completedId: number): Promise<void> {
   const s = ctx.state;
+  const workflowId = a.workflowId ?? '';
   const nsName = a.namespace || s.namespace;
   const ns = await engine.namespace(nsName);
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, 'startChildWorkflowExecutionInitiatedEventAttributes', {
     namespace: nsName,
     namespaceId: ns.id,
-    workflowId: a.workflowId,
+    workflowId,
     workflowType: a.workflowType,
     taskQueue: { name: a.taskQueue?.name || s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: a.input ?? null,
@@ -47,13 +53,13 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     initiatedEventId: initiatedId,
     namespace: nsName,
     namespaceId: ns.id,
-    workflowId: a.workflowId,
+    workflowId,
     workflowType: a.workflowType?.name ?? '',
     parentClosePolicy: a.parentClosePolicy ?? 0,
   } as ChildState;
   childMachine.apply(child, 'initiate', initiatedId);
   const work = ctx.work;
-  const currentRunId = await store.getCurrentRun(ctx.tx, ns.id, a.workflowId, true);
+  const currentRunId = await store.getCurrentRun(ctx.tx, ns.id, workflowId, true);
   let exists = false;
   if (currentRunId) {
     const cur = await work.run(currentRunId);
@@ -64,7 +70,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     ctx.addEvent(ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, 'startChildWorkflowExecutionFailedEventAttributes', {
       namespace: nsName,
       namespaceId: ns.id,
-      workflowId: a.workflowId,
+      workflowId,
       workflowType: a.workflowType,
       cause: enums.StartChildWorkflowExecutionFailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS,
       control: a.control ?? '',
@@ -77,7 +83,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
   await createRun(work, {
     namespaceId: ns.id,
     namespace: nsName,
-    workflowId: a.workflowId,
+    workflowId,
     runId: childRunId,
     workflowType: a.workflowType?.name ?? '',
     taskQueue: a.taskQueue?.name || s.taskQueue,
@@ -93,12 +99,12 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     parent: { namespace: s.namespace, namespaceId: s.namespaceId, workflowId: s.workflowId, runId: s.runId, initiatedEventId: initiatedId },
     priority: a.priority,
   });
-  await store.setCurrentRun(ctx.tx, ns.id, a.workflowId, childRunId);
+  await store.setCurrentRun(ctx.tx, ns.id, workflowId, childRunId);
   const startedId = ctx.addEvent(ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, 'childWorkflowExecutionStartedEventAttributes', {
     namespace: nsName,
     namespaceId: ns.id,
     initiatedEventId: initiatedId,
-    workflowExecution: { workflowId: a.workflowId, runId: childRunId },
+    workflowExecution: { workflowId, runId: childRunId },
     workflowType: a.workflowType,
     header: a.header ?? null,
   });
@@ -108,7 +114,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
   s.children[initiatedId] = child;
 }
 
-async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec: any): Promise<RunContext | null> {
+async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec: temporal.api.common.v1.IWorkflowExecution | null | undefined): Promise<RunContext | null> {
   const ns = await engine.namespace(nsName).catch(() => null);
   if (!ns) return null;
   const runId = exec?.runId || (await store.getCurrentRun(ctx.tx, ns.id, exec?.workflowId ?? ''));
@@ -118,7 +124,7 @@ async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec:
   return target;
 }
 
-export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: any, completedId: number): Promise<void> {
+export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: SignalExternal, completedId: number): Promise<void> {
   const nsName = a.namespace || ctx.state.namespace;
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'signalExternalWorkflowExecutionInitiatedEventAttributes', {
     workflowTaskCompletedEventId: completedId,
@@ -148,7 +154,7 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
     return;
   }
   externalSignalMachine.apply(signal, 'deliver', initiatedId);
-  signalRun(target, a.signalName, a.input, `${ctx.state.workflowId}`, a.header);
+  signalRun(target, a.signalName ?? '', a.input, `${ctx.state.workflowId}`, a.header);
   ctx.addEvent(ET.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, 'externalWorkflowExecutionSignaledEventAttributes', {
     initiatedEventId: initiatedId,
     namespace: nsName,
@@ -157,9 +163,9 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
   });
 }
 
-export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: any, completedId: number): Promise<void> {
+export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: CancelExternal, completedId: number): Promise<void> {
   const nsName = a.namespace || ctx.state.namespace;
-  const exec = a.execution ?? { workflowId: a.workflowId, runId: a.runId };
+  const exec = { workflowId: a.workflowId, runId: a.runId };
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'requestCancelExternalWorkflowExecutionInitiatedEventAttributes', {
     workflowTaskCompletedEventId: completedId,
     namespace: nsName,
