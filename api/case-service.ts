@@ -9,6 +9,10 @@ import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import { listAudit } from '../db/engine/audit-queries';
 import { recordCaseReceived } from '../db/engine/case-records';
+import { caseRowsOf } from '../db/engine/case-rows';
+import { getCaseView, insertSubmittedCase } from '../db/engine/case-views';
+import { provenanceOf, submittedDocument } from './submitted-case';
+import type { CaseSnapshot } from '../workflows/definitions';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
 import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
@@ -19,7 +23,6 @@ import {
   CaseNotFoundError as CaseClientNotFoundError,
   DataNotAcceptedError,
   EventNotAcceptedError as CaseClientEventNotAcceptedError,
-  getCaseSnapshot,
   provideCaseData,
   sendEvent,
   startCase,
@@ -238,15 +241,25 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));
       const missing = resolution.missing.map((d) => d.name);
       const receivedAt = clock().toISOString();
+      const provenance = provenanceOf(resolution);
+      const input = { application: unflatten(citizenValues) };
       const started = await startCase(deps.client, {
         caseId,
         procedureId: def.id,
         procedureVersion: def.version,
-        input: { application: unflatten(citizenValues) },
+        input,
         receivedAt,
         missingFields: missing,
+        channel: body.channel,
+        provenance,
       });
       if (!started.alreadyExisted) {
+        // Visible at once: the workflow's first projection (transition 1) replaces this row.
+        await insertSubmittedCase(
+          deps.db,
+          caseRowsOf(submittedDocument({ caseId, def, input, receivedAt, missing, applicantId: body.applicant.personalId, channel: body.channel, provenance })),
+          clock().toISOString(),
+        );
         await recordCaseReceived(deps.db, {
           caseId,
           procedureId: def.id,
@@ -280,7 +293,12 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         return { ...snapshot };
       }),
 
-    getCase: (caseId) => withCase(caseId, async () => ({ ...(await getCaseSnapshot(deps.client, caseId)) })),
+    async getCase(caseId) {
+      // From the read model: a look at a case never wakes its workflow.
+      const view = await getCaseView(deps.db, caseId);
+      if (!view) throw new CaseNotFoundError(caseId);
+      return { ...(view.snapshot as CaseSnapshot), projection: { transition: view.seq, projectedAt: view.projectedAt } };
+    },
 
     async getCaseAudit(caseId) {
       const entries = await listAudit(deps.db, { caseId });

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
-import { describeTarget, parseDatabaseTarget, type Executor } from '../db/connection';
+import { describeTarget, parseDatabaseTarget } from '../db/connection';
+import { openRegistriesDatabase } from '../db/registries-database';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
 import { temporalConnectionOptions } from './temporal-connection';
 
@@ -21,17 +22,12 @@ async function main(): Promise<void> {
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const connection = await NativeConnection.connect(temporalConnectionOptions(process.env));
-  const needsDb = roles.some((r) => r !== 'engine');
-  let close = async () => {};
-  let db: Executor | undefined;
-  if (needsDb) {
-    const { openRegistriesDatabase } = await import('../db/registries-database');
-    const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
-    const opened = await openRegistriesDatabase(target);
-    db = opened.db;
-    close = () => opened.close();
-    console.log(`registries: ${describeTarget(target)}`);
-  }
+  // Every worker needs the database: agencies for their registries, the engine for the read model.
+  const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
+  const opened = await openRegistriesDatabase(target);
+  const db = opened.db;
+  const close = () => opened.close();
+  console.log(`registries: ${describeTarget(target)}`);
   const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, namespace, db })));
   console.log(`workers running: ${roles.join(', ')} (namespace ${namespace}); Ctrl-C to stop`);
   try {

@@ -40,6 +40,7 @@ import { collectMissingData } from './application-data';
 import { eventRefusalReason } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 import { createWorkflowClock } from './xstate-clock';
+import { createCaseProjector } from './projection';
 
 type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
 
@@ -147,6 +148,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       timeline.push({ state: String(snap.value), enteredAt: at, leftAt: null });
     }
     active = next;
+    projector.changed();
   };
 
   const steps = (verificationNeeded: boolean) =>
@@ -213,6 +215,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     };
   };
 
+  const application = (args.input.application ?? args.input) as Record<string, unknown>;
+  const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
+  // After `view`, before any command: a patch marker (new cases) decides whether this run projects.
+  const projector = createCaseProjector({ applicantId: applicantId ?? null, channel: args.channel ?? null, provenance: args.provenance ?? [], view });
+
   const accept = (request: SendEventRequest) => {
     const at = nowIso();
     const event: ProcedureEvent = { ...request.event, at };
@@ -221,6 +228,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     history.push({ type: event.type, actor: lastActor, at });
     if (decl?.completesDossier) dossierCompleteAt = at;
     actor!.send(event);
+    projector.changed();
   };
   const refusal = (request: SendEventRequest): string | null =>
     actor === null
@@ -249,15 +257,16 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   );
   setHandler(eventSignal, (request) => {
     const reason = refusal(request);
-    if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
-    else accept(request);
+    if (reason !== null) {
+      rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
+      projector.changed();
+    } else accept(request);
   });
   setHandler(snapshotQuery, view);
 
   if (missingFields.length > 0) {
-    const application = (args.input.application ?? args.input) as Record<string, unknown>;
-    const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
     timeline.push({ state: 'awaitingData', enteredAt: nowIso(), leftAt: null });
+    projector.changed();
     const windowMs =
       args.options?.delayOverridesMs?.supplementWindow ??
       workingDaysDelayMs(
@@ -271,12 +280,16 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       missing: missingFields,
       applicantId,
       windowMs,
-      onChange: (m) => (missingFields = m),
+      onChange: (m) => {
+        missingFields = m;
+        projector.changed();
+      },
     });
     missingFields = collected.remaining;
     timeline[timeline.length - 1].leftAt = nowIso();
     if (missingFields.length > 0) {
       doneAt = nowIso();
+      await projector.settle();
       return {
         caseId: args.caseId,
         procedureId: def.id,
@@ -302,6 +315,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
 
   await condition(() => chartError !== null || running.getSnapshot().status !== 'active');
   await condition(allHandlersFinished);
+  await projector.settle();
   const snap = running.getSnapshot();
   if (chartError !== null || snap.status !== 'done') {
     throw ApplicationFailure.create({
