@@ -6,7 +6,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ApiError } from './errors';
+import { ApiError, invalidInputHook } from './errors';
 import type { CaseService } from './case-service';
 import {
   caseIdParam,
@@ -84,7 +84,7 @@ const routes = {
     method: 'get',
     path: '/cases/{caseId}',
     request: { params: caseIdParam },
-    responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines'), ...errors },
+    responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines (from the read model)'), ...errors },
   }),
   getCaseAudit: createRoute({
     method: 'get',
@@ -110,19 +110,12 @@ function errorResponse(c: Context, err: unknown) {
 export interface AppOptions {
   /** Read-only operator routes mounted under /ops (ops/routes.ts). */
   ops?: Hono;
+  /** Read-model routes (lists, work queues, KPIs, access log, /metrics: api/read-model-routes.ts), mounted at the root. */
+  readModel?: OpenAPIHono;
 }
 
 export function createApp(service: CaseService, options: AppOptions = {}): OpenAPIHono {
-  const app = new OpenAPIHono({
-    // Validation failures from any route: one JSON shape, naming each bad field.
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        const summary = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
-        return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
-      }
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: invalidInputHook });
 
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}` } }, 404));
@@ -154,6 +147,7 @@ export function createApp(service: CaseService, options: AppOptions = {}): OpenA
   app.openapi(routes.getCaseAudit, async (c) => c.json(await service.getCaseAudit(c.req.valid('param').caseId), 200));
 
   if (options.ops) app.route('/ops', options.ops);
+  if (options.readModel) app.route('/', options.readModel);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });
   return app;

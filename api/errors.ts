@@ -2,6 +2,8 @@
  * HTTP API errors: one class per condition, each with a stable `code` and an HTTP status.
  * The central handler in app.ts turns them (and domain errors carrying a `code`) into JSON `{ error: { code, message, details? } }`.
  */
+import type { Context } from 'hono';
+
 export class ApiError extends Error {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503,
@@ -83,5 +85,20 @@ export class FieldNotMissingError extends ApiError {
 export class CaseNotAwaitingDataError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(409, 'NOT_AWAITING_DATA', message, details);
+  }
+}
+
+export class InvalidCursorApiError extends ApiError {
+  constructor(message: string) {
+    super(400, 'INVALID_CURSOR', message);
+  }
+}
+
+/** Validation failures from any route: one JSON shape, naming each bad field (OpenAPIHono `defaultHook`). */
+export function invalidInputHook(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }, c: Context) {
+  if (!result.success) {
+    const issues = (result.error?.issues ?? []).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const summary = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+    return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
   }
 }

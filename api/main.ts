@@ -16,7 +16,7 @@ const wiring = await wireCaseService({
   temporal,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
 });
-const api = await serveApi(wiring.service, { ops: wiring.ops, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
+const api = await serveApi(wiring.service, { ops: wiring.ops, readModel: wiring.readModel, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
 console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
 
 async function shutdown(signal: string): Promise<void> {

@@ -10,7 +10,7 @@ export interface RunningApi {
 }
 
 export function serveApi(service: CaseService, opts: { port: number; hostname?: string } & AppOptions): Promise<RunningApi> {
-  const app = createApp(service, { ops: opts.ops });
+  const app = createApp(service, { ops: opts.ops, readModel: opts.readModel });
   const hostname = opts.hostname ?? '127.0.0.1';
   return new Promise((resolve) => {
     const server: ServerType = serve({ fetch: app.fetch, port: opts.port, hostname }, (info: AddressInfo) => {

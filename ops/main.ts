@@ -13,6 +13,7 @@
  *   export     <caseId> [--out file.json]
  *   replay     [<caseId>..] [filters] [--file f.json] [--workflows path/to/workflows.ts]
  *   audit      <caseId>
+ *   reproject  [<caseId>..] [--all] [--dry-run] [--json]                --reason R
  *
  * Filters: --procedure id --version n --agency a --older-than 2d --query '<list filter>'.
  * Actions need --operator <id> (or OPS_OPERATOR) and --reason; both are recorded in the audit log.
@@ -28,6 +29,7 @@ import { listCases, type OpsDeps } from './common';
 import { explainCase, formatExplanation } from './explain';
 import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase, type BulkAction } from './repair';
 import { exportHistory, replayCases, replayFile } from './replay';
+import { reproject } from './reproject';
 import { describeReason, findStuck, type StuckKind, type StuckOptions } from './stuck';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 
@@ -67,6 +69,7 @@ const OPTIONS = {
   reason: { type: 'string' },
   operator: { type: 'string' },
   'operator-agency': { type: 'string' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -198,6 +201,28 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       if (v.json) print(rows);
       else for (const r of rows) print(`${r.at}  ${r.operator}  ${r.action} (${r.outcome}): ${r.reason}  ${JSON.stringify(r.details)}`);
       return 0;
+    }
+    case 'reproject': {
+      const { operator, reason } = actionContext(v, env);
+      const report = await reproject(deps, {
+        caseIds: rest,
+        all: v.all,
+        dryRun: v['dry-run'],
+        operator,
+        reason,
+        onProgress: (m) => console.error(m),
+      });
+      if (v.json) print(report);
+      else {
+        const verb = report.dryRun ? 'would repair' : 'repaired';
+        print(`${report.checked} case(s) checked; ${verb} ${report.repairs.length}${report.failures.length ? `; ${report.failures.length} failed` : ''}`);
+        for (const r of report.repairs) {
+          print(`  ${r.caseId} (transition ${r.transition}, from ${r.source}):`);
+          for (const d of r.differences) print(`      ${d}`);
+        }
+        for (const f of report.failures) print(`  FAILED ${f.caseId}: ${f.error}`);
+      }
+      return report.failures.length > 0 ? 1 : 0;
     }
     default:
       print(usage());

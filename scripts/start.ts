@@ -28,7 +28,7 @@ const stack = await startStack({
   seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
   log,
 });
-const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, port: Number(env.PORT ?? 3000), hostname: env.HOST });
+const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, port: Number(env.PORT ?? 3000), hostname: env.HOST });
 
 console.log(`
 Ready.

@@ -28,16 +28,19 @@ async function replaceChildren(tx: Executor, rows: CaseRows): Promise<void> {
   }
 }
 
-/** Applies a case's rows at their transition number, once: idempotent by (case, seq), never backwards. */
-export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: { force?: boolean } = {}): Promise<ApplyResult> {
+/**
+ * Applies a case's rows at their transition number, once: idempotent by (case, seq), never backwards. `repair`
+ * (reproject) rewrites the stored transition itself too, but still never an older one over a newer.
+ */
+export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: { repair?: boolean } = {}): Promise<ApplyResult> {
   return db.transaction(async (tx) => {
     const values = { ...rows.view, projectedAt };
     const { caseId: _key, ...update } = values;
-    const newer = opts.force ? undefined : sql`${caseViews.seq} < excluded.seq`;
+    const newer = opts.repair ? sql`${caseViews.seq} <= excluded.seq` : sql`${caseViews.seq} < excluded.seq`;
     const written = await tx
       .insert(caseViews)
       .values(values)
-      .onConflictDoUpdate({ target: caseViews.caseId, set: update, ...(newer ? { setWhere: newer } : {}) })
+      .onConflictDoUpdate({ target: caseViews.caseId, set: update, setWhere: newer })
       .returning({ caseId: caseViews.caseId });
     if (written.length === 0) return { applied: false };
     await replaceChildren(tx, rows);
