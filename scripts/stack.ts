@@ -10,6 +10,7 @@ import { seedPopulation, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
+import { ensureKpiSnapshotSchedule } from '../worker/kpi-schedule';
 
 export interface StackOptions {
   registries: DatabaseTarget;
@@ -65,6 +66,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const running = Promise.all(workers.map((w) => w.run())).then(() => {});
   log(`workers polling: ${WORKER_ROLES.join(', ')}`);
   const wiring = await wireCaseService({ db: database.db, temporal, namespace });
+  await ensureKpiSnapshotSchedule(wiring.client).then(
+    (r) => log(`KPI snapshot schedule ${r.scheduleId} ${r.created ? 'created' : 'in place'}`),
+    // The devserver does not serve schedules yet: the snapshot then runs only when started by hand.
+    (e: Error) => log(`KPI snapshot schedule not created: ${e.message}`),
+  );
 
   let closed = false;
   return {
