@@ -120,6 +120,7 @@ export function caseRowsOf(doc: CaseProjectionDocument): CaseRows {
       procedureVersion: s.procedureVersion,
       applicantId: doc.applicantId,
       channel: doc.channel,
+      agencies: [...new Set([...agencies.values()].filter((a): a is AgencyId => a !== null))].sort(),
       provinceCode,
       communeCode,
       status: s.status,

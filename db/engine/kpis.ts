@@ -78,9 +78,7 @@ export async function computeKpis(db: Executor, p: KpiParams): Promise<KpiRow[]>
   const key =
     p.groupBy === 'agency' ? sql`a.agency` : p.groupBy === 'procedure' ? sql`v.procedure_id` : p.groupBy === 'province' ? sql`coalesce(v.province_code, '')` : sql`'all'`;
   // A case counts for every agency that has a step in it.
-  const source = byAgency
-    ? sql`case_views v join (select distinct case_id, agency from case_steps where agency is not null) a on a.case_id = v.case_id`
-    : sql`case_views v`;
+  const source = byAgency ? sql`case_views v cross join lateral unnest(v.agencies) as a(agency)` : sql`case_views v`;
   const result: any = await db.execute(sql`
     select ${key} as "group",
       count(*) filter (where ${receivedIn})::int as received,

@@ -28,6 +28,8 @@ export const caseViews = pgTable(
     procedureVersion: integer('procedure_version').notNull(),
     applicantId: text('applicant_id'),
     channel: text('channel'),
+    /** Agencies with a step in the case (KPIs per agency count the case for each). */
+    agencies: text('agencies').array().notNull(),
     provinceCode: text('province_code'),
     communeCode: text('commune_code'),
     status: text('status', { enum: CASE_VIEW_STATUSES }).notNull(),

@@ -39,6 +39,7 @@ function rowsOf(f: Fixture): CaseRows {
       procedureVersion: 1,
       applicantId: null,
       channel: f.channel,
+      agencies: [...f.agencies].sort(),
       provinceCode: f.province,
       communeCode: null,
       status: settled ? 'done' : 'active',

@@ -44,6 +44,7 @@ CREATE TABLE "case_views" (
 	"procedure_version" integer NOT NULL,
 	"applicant_id" text,
 	"channel" text,
+	"agencies" text[] NOT NULL,
 	"province_code" text,
 	"commune_code" text,
 	"status" text NOT NULL,
