@@ -85,7 +85,7 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
       let actor: any = null;
       if (e.type === 'APPROVE_BIRTH') actor = { kind: 'officer', id: 'bench-justice', agency: 'justice' };
       if (e.type === 'APPROVE_RESIDENCE') actor = { kind: 'officer', id: 'bench-police', agency: 'police' };
-      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', id: (e as { actorId?: string }).actorId };
+      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', id: e.actorId ?? c.context?.household?.headId };
       if (!actor) continue;
       sent.add(key);
       await service.sendEvent(caseId, { type: e.type, actor, data: {} });
