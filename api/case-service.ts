@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
-import { listAudit } from '../db/engine/audit-queries';
+import { listAudit, recordCaseView } from '../db/engine/audit-queries';
 import { recordCaseReceived } from '../db/engine/case-records';
 import { caseRowsOf } from '../db/engine/case-rows';
-import { getCaseView, insertSubmittedCase } from '../db/engine/case-views';
+import { getCaseView, insertSubmittedCase, readCaseRows } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
 import type { CaseSnapshot } from '../workflows/definitions';
 import type { OnceOnlyResolution } from '../domain/once-only';
@@ -72,8 +72,20 @@ export interface CaseService {
   submitApplication(body: SubmitApplication, idempotencyKey?: string): Promise<SubmissionResult>;
   provideData(caseId: string, body: ProvideData): Promise<Record<string, unknown>>;
   sendEvent(caseId: string, body: SendEvent): Promise<Record<string, unknown>>;
-  getCase(caseId: string): Promise<Record<string, unknown>>;
+  /**
+   * The case from the read model. A `viewer` other than the data subjects themselves (an officer, an operator) is
+   * recorded in the access log of every person in the case (the authorization layer passes its verified principal).
+   */
+  getCase(caseId: string, viewer?: CaseViewer): Promise<Record<string, unknown>>;
   getCaseAudit(caseId: string): Promise<Record<string, unknown>>;
+}
+
+export interface CaseViewer {
+  kind: 'officer' | 'operator';
+  id: string;
+  agency: string;
+  purpose: string;
+  legalBasis: string;
 }
 
 export interface CaseServiceDeps {
@@ -293,10 +305,24 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         return { ...snapshot };
       }),
 
-    async getCase(caseId) {
+    async getCase(caseId, viewer) {
       // From the read model: a look at a case never wakes its workflow.
       const view = await getCaseView(deps.db, caseId);
       if (!view) throw new CaseNotFoundError(caseId);
+      if (viewer) {
+        const subjects = [...new Set((await readCaseRows(deps.db, caseId))?.parties.map((p) => p.personalId) ?? [])];
+        await recordCaseView(deps.db, {
+          at: clock().toISOString(),
+          caseId,
+          procedureId: view.procedureId,
+          procedureVersion: view.procedureVersion,
+          subjects,
+          agency: viewer.agency,
+          actor: `${viewer.kind}:${viewer.id}`,
+          purpose: viewer.purpose,
+          legalBasis: viewer.legalBasis,
+        });
+      }
       return { ...(view.snapshot as CaseSnapshot), projection: { transition: view.seq, projectedAt: view.projectedAt } };
     },
 

@@ -9,7 +9,8 @@
  * The automated officers read each case's status from the read model (GET /cases/{id}: no workflow query).
  * Last, the read model's list and KPI latency at READ_MODEL_CASES (100,000) projected cases, seeded in bulk
  * (bench/read-model.ts), on Postgres when reachable, else PGlite.
- * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), READ_MODEL_CASES.
+ * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), READ_MODEL_CASES,
+ * SEED_PEOPLE (10,000 people in the registries).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
@@ -24,6 +25,7 @@ import { benchReadModel } from './read-model';
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
+const SEED_PEOPLE = Number(process.env.SEED_PEOPLE ?? 10_000);
 const log = (m: string) => console.log(`  ${m}`);
 
 interface Family {
@@ -102,7 +104,7 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
   const stack = await startStack({
     registries,
     devserverDb,
-    seedPeople: 10_000,
+    seedPeople: SEED_PEOPLE,
     log: () => {},
     ...(devserver ? { temporal: { address: devserver.address } } : {}),
   });

@@ -6,11 +6,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
-import type { DatabaseTarget } from '../../db/connection';
 import { getProcedure } from '../../procedures/catalog';
+import { scratchDatabaseTarget } from '../registries/helpers';
 import { startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { simulateOnEngine } from '../../designer/simulate-engine';
 import { simulationApplication } from '../../designer/sim-inputs';
@@ -24,21 +23,10 @@ import type { CaseSnapshot } from '../../workflows/definitions';
 let session: EngineSession;
 let dropScratch = async () => {};
 beforeAll(async () => {
-  const url = process.env.DATABASE_URL;
-  let registries: DatabaseTarget | undefined;
-  if (url) {
-    const name = `rm_test_${process.pid}_${Date.now().toString(36)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const scratch = new URL(url);
-    scratch.pathname = `/${name}`;
-    registries = { kind: 'postgres', url: scratch.toString() };
-    dropScratch = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 5 });
-    };
-  }
-  session = await startEngineSession({ registries, seedPeople: 300, families: 10 });
+  // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped at the end).
+  const scratch = await scratchDatabaseTarget('rm_test');
+  dropScratch = scratch.drop;
+  session = await startEngineSession({ registries: scratch.target, seedPeople: 300, families: 10 });
 });
 afterAll(async () => {
   await session?.close();

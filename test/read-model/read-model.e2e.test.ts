@@ -22,11 +22,13 @@ import { startHarness, type Harness } from '../engine/harness';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
+let service: ReturnType<typeof createCaseService>;
 
 beforeAll(async () => {
   h = await startHarness();
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
-  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), {
+  service = createCaseService({ client: h.client, db: h.registries.db, registries });
+  app = createApp(service, {
     readModel: createReadModelRoutes({ db: h.registries.db }),
   });
 });
@@ -157,6 +159,8 @@ describe('read model', () => {
   });
 
   it('lists each access to the applicant\'s data exactly once in her access log', async () => {
+    // An officer looks at the case: one view entry for each person in it.
+    await service.getCase(caseId, { kind: 'officer', id: 'tp-01', agency: 'justice', purpose: 'check the dossier', legalBasis: 'Decree 63/2024' });
     const log = await call('GET', `/people/${FIXTURE_MOTHER.personalId}/access-log?limit=200`);
     expect(log.status).toBe(200);
     const audited = await listAudit(h.registries.db, { subjectId: FIXTURE_MOTHER.personalId });
@@ -166,6 +170,10 @@ describe('read model', () => {
     expect([...ids].sort((a, b) => a - b)).toEqual(audited.map((a) => a.id));
     const ofCase = log.body.entries.filter((e: any) => e.caseId === caseId);
     expect(ofCase.length).toBeGreaterThan(0);
+    expect(ofCase.filter((e: any) => e.kind === 'view')).toEqual([
+      expect.objectContaining({ kind: 'view', actor: 'officer:tp-01', agency: 'justice', purpose: 'check the dossier', caseId }),
+    ]);
+    expect(ofCase.filter((e: any) => e.kind === 'read').length).toBeGreaterThan(0);
     for (const e of ofCase) {
       expect(e).toMatchObject({ registry: expect.any(String), agency: expect.any(String), purpose: expect.any(String), legalBasis: expect.any(String) });
       expect(e.fields.length).toBeGreaterThan(0);
