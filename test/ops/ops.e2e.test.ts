@@ -294,6 +294,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const bad = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: badBundle,
       workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
     });
@@ -330,6 +331,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: newCode,
       workerOptions: { shutdownGraceTime: '1 second', stickyQueueScheduleToStartTimeout: '1 second' },
     });
