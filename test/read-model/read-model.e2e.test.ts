@@ -18,6 +18,9 @@ import { getCaseSnapshot } from '../../worker/case-client';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { runCommand } from '../../ops/main';
 import { reproject } from '../../ops/reproject';
+import { listKpiSnapshots } from '../../db/engine/kpi-snapshots';
+import { KPI_SNAPSHOT_WORKFLOW } from '../../workflows/kpi-snapshot';
+import { ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
 import { startHarness, type Harness } from '../engine/harness';
 
 let h: Harness;
@@ -200,6 +203,16 @@ describe('read model', () => {
     expect(metrics.body).toContain('engine_cases_settled{procedure="birth-group",outcome="completed"} 1');
     expect(metrics.body).toMatch(/engine_step_duration_seconds_count\{agency="police"\} 1/);
     expect(metrics.body).toMatch(/registry_call_duration_seconds_count\{registry="population",operation="getPerson",outcome="ok"\} \d+/);
+  });
+
+  it('the daily KPI snapshot workflow (what the schedule starts) records the day\'s indicators on the engine worker', async () => {
+    const day = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10); // today, Vietnam time
+    const result = await h.client.workflow.execute(KPI_SNAPSHOT_WORKFLOW, { taskQueue: ENGINE_TASK_QUEUE, workflowId: `kpi-${day}`, args: [{ day }] });
+    expect(result.day).toBe(day);
+    const snapshots = await listKpiSnapshots(h.registries.db, { from: day, to: day });
+    expect(snapshots).toHaveLength(result.rows);
+    expect(snapshots.find((s) => s.groupBy === 'procedure' && s.groupKey === 'birth-group')!.indicators).toMatchObject({ received: 2, settled: 1 });
+    expect((await call('GET', `/kpis/snapshots?from=${day}&groupBy=all`)).body.snapshots).toEqual([expect.objectContaining({ day, groupKey: 'all' })]);
   });
 
   it('reproject repairs a damaged projection from the history and reports each difference', async () => {
