@@ -28,8 +28,9 @@ export function createReadModelActivities(deps: ReadModelActivityDeps): Projecti
   return {
     async projectCase(doc: CaseProjectionDocument) {
       const rows = caseRowsOf(doc);
-      const { applied } = await applyCaseRows(deps.db, rows, clock().toISOString());
-      if (applied) await keepCaseRecord(deps.db, rows.view);
+      const now = clock().toISOString();
+      const { applied } = await applyCaseRows(deps.db, rows, now);
+      if (applied) await keepCaseRecord(deps.db, rows.view, now);
       return doc;
     },
     takeKpiSnapshot: ({ day }) => takeKpiSnapshot(deps.db, { day, now: clock() }),
@@ -37,14 +38,14 @@ export function createReadModelActivities(deps: ReadModelActivityDeps): Projecti
 }
 
 /** The per-dossier service-quality record (case_records) follows the case: progress, then its one settlement. */
-async function keepCaseRecord(db: Executor, v: ReturnType<typeof caseRowsOf>['view']): Promise<void> {
+async function keepCaseRecord(db: Executor, v: ReturnType<typeof caseRowsOf>['view'], now: string): Promise<void> {
   const status = caseRecordStatusOf(v.status, v.outcome ?? null);
   try {
     if (v.status === 'done' && v.settledAt) {
       await updateCaseProgress(db, { caseId: v.caseId, at: v.settledAt, deadlineAt: v.deadlineAt ?? null });
       await settleCase(db, { caseId: v.caseId, settledAt: v.settledAt, status: status as 'settled', electronicResult: v.electronicResult ?? false });
     } else {
-      await updateCaseProgress(db, { caseId: v.caseId, at: v.receivedAt, status, deadlineAt: v.deadlineAt ?? null });
+      await updateCaseProgress(db, { caseId: v.caseId, at: now, status, deadlineAt: v.deadlineAt ?? null });
     }
   } catch (e) {
     // Cases started outside the API (simulations, tests) have no service-quality record.

@@ -14,6 +14,7 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { listAudit } from '../../db/engine/audit-queries';
 import { readCaseRows } from '../../db/engine/case-views';
+import { getCaseRecord } from '../../db/engine/case-records';
 import { getCaseSnapshot } from '../../worker/case-client';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { runCommand } from '../../ops/main';
@@ -134,6 +135,8 @@ describe('read model', () => {
     expect(Object.fromEntries(rows.steps.map((s) => [s.step, s.agency]))).toEqual({ total: null, birth: 'justice', residence: 'police', insurance: 'vss' });
     expect(rows.steps.every((s) => s.completedAt !== null)).toBe(true);
     expect(rows.workItems).toEqual([]);
+    // The per-dossier service-quality record follows the case to its settlement.
+    expect(await getCaseRecord(h.registries.db, caseId)).toMatchObject({ status: 'settled', onTime: true, electronicResult: true, settledAt: rows.view.settledAt });
   });
 
   it('lists the case for each person in it, and by procedure, status and outcome, with cursor pagination', async () => {
