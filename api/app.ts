@@ -9,7 +9,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { HTTP_BODY_MAX_BYTES } from '../domain/limits';
-import { ApiError, PayloadTooLargeError } from './errors';
+import { ApiError, invalidInputHook, PayloadTooLargeError } from './errors';
 import type { CaseService } from './case-service';
 import type { TokenVerifier } from '../identity/token-verifier';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
@@ -102,7 +102,7 @@ const routes = {
     path: '/cases/{caseId}',
     security: bearer,
     request: { params: caseIdParam },
-    responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines'), ...errors },
+    responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines (from the read model)'), ...errors },
   }),
   getCaseAudit: createRoute({
     method: 'get',
@@ -157,6 +157,8 @@ export interface ApiSecurityOptions {
 export interface AppOptions {
   /** Read-only operator routes mounted under /ops (ops/routes.ts). */
   ops?: Hono;
+  /** Read-model routes (lists, work queues, KPIs, access log, /metrics: api/read-model-routes.ts), mounted at the root. */
+  readModel?: OpenAPIHono;
   security: ApiSecurityOptions;
 }
 
@@ -169,16 +171,7 @@ export function routePoliciesOf(app: object): RoutePolicies {
 }
 
 export function createApp(service: CaseService, options: AppOptions): OpenAPIHono {
-  const app = new OpenAPIHono({
-    // Validation failures from any route: one JSON shape, naming each bad field.
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        const summary = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
-        return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
-      }
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: invalidInputHook });
 
   app.onError((err, c) => errorResponse(c, err));
   // Checked while the body streams in (and from Content-Length at once), before any route reads it.
@@ -236,6 +229,8 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
     });
     app.route('/ops', options.ops);
   }
+  // Deny by default: a read-model route without a declared policy is refused (ROUTE_POLICY_MISSING).
+  if (options.readModel) app.route('/', options.readModel);
   if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });

@@ -18,6 +18,9 @@ import { InconsistentFactError } from '../domain/plausibility';
 import { checkApplicationFacts, checkCitizenAlive } from './receipt-checks';
 import { listCaseDocuments } from '../db/registries/case-documents';
 import type { CaseStatusName } from '../domain/case-vocabulary';
+import { caseRowsOf } from '../db/engine/case-rows';
+import { getCaseView, insertSubmittedCase } from '../db/engine/case-views';
+import { provenanceOf, submittedDocument } from './submitted-case';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
 import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
@@ -340,15 +343,25 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const missing = askable.map((d) => d.name);
       const receivedAt = clock().toISOString();
       caseId = (await keyed(() => claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt }))).caseId;
+      const provenance = provenanceOf(resolution);
+      const input = { application: unflatten(citizenValues) };
       const started = await startCase(deps.client, {
         caseId,
         procedureId: def.id,
         procedureVersion: def.version,
-        input: { application: unflatten(citizenValues) },
+        input,
         receivedAt,
         missingFields: missing,
+        channel: body.channel,
+        provenance,
       });
       if (!started.alreadyExisted) {
+        // Visible at once: the workflow's first projection (transition 1) replaces this row.
+        await insertSubmittedCase(
+          deps.db,
+          caseRowsOf(submittedDocument({ caseId, def, input, receivedAt, missing, applicantId: body.applicant.personalId, channel: body.channel, provenance })),
+          clock().toISOString(),
+        );
         await recordCaseReceived(deps.db, {
           caseId,
           procedureId: def.id,
@@ -399,9 +412,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async getCase(principal, caseId) {
-      const { snapshot, facts } = await guard.visibleCase(principal, caseId);
+      // From the read model (the guard reads it too): a look at a case never wakes its workflow.
+      const { snapshot, facts, projection } = await guard.visibleCase(principal, caseId);
       await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'case' });
-      return caseView(caseId, snapshot);
+      return { ...(await caseView(caseId, snapshot)), projection };
     },
 
     async recordCaseView(principal, caseId, view) {

@@ -2,6 +2,8 @@
  * HTTP API errors: one class per condition, each with a stable `code` and an HTTP status.
  * The central handler in app.ts turns them (and domain errors carrying a `code`) into JSON `{ error: { code, message, details? } }`.
  */
+import type { Context } from 'hono';
+
 export class ApiError extends Error {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503,
@@ -160,5 +162,20 @@ export class CaseClosedApiError extends ApiError {
 export class PayloadTooLargeError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(413, 'PAYLOAD_TOO_LARGE', message, details);
+  }
+}
+
+export class InvalidCursorApiError extends ApiError {
+  constructor(message: string) {
+    super(400, 'INVALID_CURSOR', message);
+  }
+}
+
+/** Validation failures from any route: one JSON shape, naming each bad field (OpenAPIHono `defaultHook`). */
+export function invalidInputHook(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }, c: Context) {
+  if (!result.success) {
+    const issues = (result.error?.issues ?? []).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const summary = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+    return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
   }
 }

@@ -33,6 +33,7 @@ export const OPTIONS = {
   reason: { type: 'string' },
   /** The operator's bearer token (else OPS_TOKEN): every command's Temporal credential, and who acts. */
   token: { type: 'string' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -56,6 +57,7 @@ const OWN_OPTIONS: Record<string, readonly OptionName[]> = {
   export: ['out'],
   replay: [...FILTERS, 'closed', 'file', 'workflows', 'json'],
   audit: ['json'],
+  reproject: ['reason', 'dry-run', 'json', 'all'],
 };
 
 export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = Object.fromEntries(

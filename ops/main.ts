@@ -13,6 +13,7 @@
  *   export     <caseId> [--out file.json]
  *   replay     [<caseId>..] [filters] [--file f.json] [--workflows path/to/workflows.ts]
  *   audit      <caseId>
+ *   reproject  [<caseId>..] [--all] [--dry-run] [--json]                --reason R
  *
  * Filters: --procedure id --version n --agency a --older-than 2d --query '<list filter>'.
  * Actions need --reason and an operator's token: --token <jwt> (or OPS_TOKEN), verified against AUTH_CONFIG's issuers
@@ -33,6 +34,7 @@ import { listCases, type OpsDeps } from './common';
 import { explainCase, formatExplanation } from './explain';
 import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase, type ActionResult, type BulkAction } from './repair';
 import { exportHistory, replayCases, replayFile } from './replay';
+import { reproject } from './reproject';
 import { describeReason, findStuck, type StuckKind, type StuckOptions } from './stuck';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { cliTokenVerifier, staffFromToken, temporalEnvWithToken } from '../identity/cli-token';
@@ -197,6 +199,28 @@ export async function runCommand(
       if (v.json) print(rows);
       else for (const r of rows) print(`${r.at}  ${r.operator}  ${r.action} (${r.outcome}): ${r.reason}  ${JSON.stringify(r.details)}`);
       return 0;
+    }
+    case 'reproject': {
+      const { operator, reason } = await actionContext(v, env, verifiedOperator);
+      const report = await reproject(deps, {
+        caseIds: rest,
+        all: v.all,
+        dryRun: v['dry-run'],
+        operator,
+        reason,
+        onProgress: (m) => console.error(m),
+      });
+      if (v.json) print(report);
+      else {
+        const verb = report.dryRun ? 'would repair' : 'repaired';
+        print(`${report.checked} case(s) checked; ${verb} ${report.repairs.length}${report.failures.length ? `; ${report.failures.length} failed` : ''}`);
+        for (const r of report.repairs) {
+          print(`  ${r.caseId} (transition ${r.transition}, from ${r.source}):`);
+          for (const d of r.differences) print(`      ${d}`);
+        }
+        for (const f of report.failures) print(`  FAILED ${f.caseId}: ${f.error}`);
+      }
+      return report.failures.length > 0 ? 1 : 0;
     }
     default:
       if (command) throw new UsageError(`no command "${command}" (see npm run ops -- --help)`);

@@ -16,6 +16,7 @@ import { devCredential, devServerAuth, workerSubject } from '../worker/dev-crede
 
 /** Worker and API credentials for the devserver live an hour and are renewed every half hour. */
 const CREDENTIAL_RENEWAL_MS = 30 * 60_000;
+import { ensureKpiSnapshotSchedule } from '../worker/kpi-schedule';
 
 export interface StackOptions {
   registries: DatabaseTarget;
@@ -97,6 +98,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const renew of renewals) renew().catch((e) => log(`credential renewal failed: ${(e as Error).message}`));
   }, CREDENTIAL_RENEWAL_MS);
   renewal.unref();
+  await ensureKpiSnapshotSchedule(wiring.client).then(
+    (r) => log(`KPI snapshot schedule ${r.scheduleId} ${r.created ? 'created' : 'in place'}`),
+    (e: Error) => log(`KPI snapshot schedule not created: ${e.message}`),
+  );
 
   let closed = false;
   return {

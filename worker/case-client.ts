@@ -22,6 +22,7 @@ import {
   snapshotQuery,
   type CaseResult,
   type CaseSnapshot,
+  type FieldProvenance,
   type RunProcedureInput,
   type RunProcedureOptions,
 } from '../workflows/definitions';
@@ -64,6 +65,9 @@ export interface StartCaseArgs {
   taskQueue?: string;
   /** Citizen-sourced fields still missing: the case waits for them (see provideCaseData). */
   missingFields?: string[];
+  /** How the dossier arrived and where each field came from: carried into the read model. */
+  channel?: string;
+  provenance?: FieldProvenance[];
 }
 
 export interface StartedCase {
@@ -87,6 +91,8 @@ export async function startCase(client: Client, args: StartCaseArgs): Promise<St
     receivedAt,
     options: args.options,
     missingFields: args.missingFields ?? [],
+    ...(args.channel !== undefined ? { channel: args.channel } : {}),
+    ...(args.provenance !== undefined ? { provenance: args.provenance } : {}),
   };
   try {
     await client.workflow.start<typeof runProcedure>(RUN_PROCEDURE_WORKFLOW, {

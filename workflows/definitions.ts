@@ -36,6 +36,18 @@ export interface RunProcedureInput {
    * waits for them (`provideData` update, see application-data.ts) before the chart starts.
    */
   missingFields?: string[];
+  /** How the dossier arrived (portal, vneid, counter…), for the read model's indicators. */
+  channel?: string;
+  /** Where each field came from (once-only resolution at submission), for the read model's data provenance. */
+  provenance?: FieldProvenance[];
+}
+
+/** Where one field of the application came from (the API's once-only resolution at submission). */
+export interface FieldProvenance {
+  field: string;
+  source: 'registry' | 'citizen' | 'step';
+  registry?: string;
+  step?: string;
 }
 
 export interface TimelineEntry {

@@ -42,6 +42,7 @@ import { collectMissingData } from './application-data';
 import { eventRefusalReason, oversizeRefusal } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 import { createWorkflowClock } from './xstate-clock';
+import { createCaseProjector } from './projection';
 
 type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
 
@@ -151,6 +152,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       timeline.push({ state: String(snap.value), enteredAt: at, leftAt: null });
     }
     active = next;
+    projector.changed();
   };
 
   const steps = (verificationNeeded: boolean) =>
@@ -217,6 +219,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     };
   };
 
+  const application = (args.input.application ?? args.input) as Record<string, unknown>;
+  const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
+  // After `view`, before any command: a patch marker (new cases) decides whether this run projects.
+  const projector = createCaseProjector({ applicantId: applicantId ?? null, channel: args.channel ?? null, provenance: args.provenance ?? [], view });
+
   const accept = (request: SendEventRequest) => {
     const at = nowIso();
     const event: ProcedureEvent = { ...request.event, at };
@@ -226,6 +233,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     history.push({ type: event.type, actor: who, at });
     if (decl?.completesDossier) dossierCompleteAt = at;
     actor!.send(event);
+    projector.changed();
   };
   const refusal = (request: SendEventRequest): string | null =>
     actor === null
@@ -265,15 +273,16 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       return;
     }
     const reason = refusal(request);
-    if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
-    else accept(request);
+    if (reason !== null) {
+      rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
+      projector.changed();
+    } else accept(request);
   });
   setHandler(snapshotQuery, view);
 
   if (missingFields.length > 0) {
-    const application = (args.input.application ?? args.input) as Record<string, unknown>;
-    const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
     timeline.push({ state: 'awaitingData', enteredAt: nowIso(), leftAt: null });
+    projector.changed();
     const windowMs =
       args.options?.delayOverridesMs?.supplementWindow ??
       workingDaysDelayMs(
@@ -287,12 +296,16 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       missing: missingFields,
       applicantId,
       windowMs,
-      onChange: (m) => (missingFields = m),
+      onChange: (m) => {
+        missingFields = m;
+        projector.changed();
+      },
     });
     missingFields = collected.remaining;
     timeline[timeline.length - 1].leftAt = nowIso();
     if (missingFields.length > 0) {
       doneAt = nowIso();
+      await projector.settle();
       return {
         caseId: args.caseId,
         procedureId: def.id,
@@ -318,6 +331,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
 
   await condition(() => chartError !== null || running.getSnapshot().status !== 'active');
   await condition(allHandlersFinished);
+  await projector.settle();
   const snap = running.getSnapshot();
   if (chartError !== null || snap.status !== 'done') {
     throw ApplicationFailure.create({

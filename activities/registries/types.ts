@@ -341,7 +341,8 @@ export interface AuditEntry {
   at: string;
   registry: RegistryName;
   operation: string;
-  kind: 'read' | 'write';
+  /** `view`: an officer or operator looked at a case holding the person's data (the read model's case file). */
+  kind: 'read' | 'write' | 'view';
   subjectId: string | null; // the person whose data moved
   fields: string[];
   outcome: 'ok' | 'not_found' | 'error';

@@ -10,7 +10,8 @@ export const auditLog = pgTable(
     at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
     registry: text('registry').notNull(),
     operation: text('operation').notNull(),
-    kind: text('kind', { enum: ['read', 'write'] }).notNull(),
+    /** `view`: an officer or operator looked at the person's case (not a registry call). */
+    kind: text('kind', { enum: ['read', 'write', 'view'] }).notNull(),
     subjectId: text('subject_id'),
     fields: text('fields').array().notNull(),
     outcome: text('outcome', { enum: ['ok', 'not_found', 'error'] }).notNull(),
@@ -25,7 +26,7 @@ export const auditLog = pgTable(
     decidedBy: text('decided_by'),
   },
   (t) => [
-    check('audit_log_kind', sql`${t.kind} in ('read', 'write')`),
+    check('audit_log_kind', sql`${t.kind} in ('read', 'write', 'view')`),
     check('audit_log_outcome', sql`${t.outcome} in ('ok', 'not_found', 'error')`),
     index('audit_log_case_idx').on(t.caseId, t.id),
     index('audit_log_subject_idx').on(t.subjectId, t.id),

@@ -295,6 +295,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const bad = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: badBundle,
     });
     const badRunning = bad.run();
@@ -330,6 +331,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: newCode,
     });
     const running = w.run();
