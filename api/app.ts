@@ -6,8 +6,10 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { ApiError } from './errors';
+import { HTTP_BODY_MAX_BYTES } from '../domain/limits';
+import { ApiError, invalidInputHook, PayloadTooLargeError } from './errors';
 import type { CaseService } from './case-service';
 import type { TokenVerifier } from '../identity/token-verifier';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
@@ -32,6 +34,7 @@ const errors = {
   429: json(errorSchema, 'Too many requests (RATE_LIMITED); see Retry-After'),
   404: json(errorSchema, 'Not found'),
   409: json(errorSchema, 'Conflict with the case state'),
+  413: json(errorSchema, `Larger than the size limits (body ${HTTP_BODY_MAX_BYTES} bytes); nothing was written`),
   422: json(errorSchema, 'Refused by a rule (e.g. once-only)'),
 };
 
@@ -99,7 +102,7 @@ const routes = {
     path: '/cases/{caseId}',
     security: bearer,
     request: { params: caseIdParam },
-    responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines'), ...errors },
+    responses: { 200: json(anyObject, 'Case status with a timeline of steps and deadlines (from the read model)'), ...errors },
   }),
   getCaseAudit: createRoute({
     method: 'get',
@@ -154,6 +157,8 @@ export interface ApiSecurityOptions {
 export interface AppOptions {
   /** Read-only operator routes mounted under /ops (ops/routes.ts). */
   ops?: Hono;
+  /** Read-model routes (lists, work queues, KPIs, access log, /metrics: api/read-model-routes.ts), mounted at the root. */
+  readModel?: OpenAPIHono;
   security: ApiSecurityOptions;
 }
 
@@ -166,18 +171,17 @@ export function routePoliciesOf(app: object): RoutePolicies {
 }
 
 export function createApp(service: CaseService, options: AppOptions): OpenAPIHono {
-  const app = new OpenAPIHono({
-    // Validation failures from any route: one JSON shape, naming each bad field.
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        const summary = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
-        return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
-      }
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: invalidInputHook });
 
   app.onError((err, c) => errorResponse(c, err));
+  // Checked while the body streams in (and from Content-Length at once), before any route reads it.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: HTTP_BODY_MAX_BYTES,
+      onError: (c) => errorResponse(c, new PayloadTooLargeError(`The request body is larger than ${HTTP_BODY_MAX_BYTES} bytes.`, { maxBytes: HTTP_BODY_MAX_BYTES })),
+    }),
+  );
   const { security } = options;
   const policies = new RoutePolicies();
   policiesByApp.set(app, policies);
@@ -225,6 +229,8 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
     });
     app.route('/ops', options.ops);
   }
+  // Deny by default: a read-model route without a declared policy is refused (ROUTE_POLICY_MISSING).
+  if (options.readModel) app.route('/', options.readModel);
   if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });

@@ -3,7 +3,7 @@
  * asking the citizen anything), carry events and missing data to the case workflow, and show a case's status,
  * deadlines and audit trail. Real parts only: a Temporal client, the registries database, audited adapters.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
@@ -12,17 +12,29 @@ import { listCaseAccess } from '../db/engine/case-access-log';
 import { hasRole, type Principal } from '../identity/claims';
 import type { EventActor } from '../procedures/types';
 import { createCaseGuard } from './auth/case-guard';
-import { recordCaseReceived } from '../db/engine/case-records';
+import { getCaseRecord, recordCaseReceived } from '../db/engine/case-records';
+import { claimApplicationKey, findApplicationKey, IdempotencyKeyReusedError } from '../db/engine/application-keys';
+import { InconsistentFactError } from '../domain/plausibility';
+import { checkApplicationFacts, checkCitizenAlive } from './receipt-checks';
+import { listCaseDocuments } from '../db/registries/case-documents';
+import type { CaseStatusName } from '../domain/case-vocabulary';
+import { caseRowsOf } from '../db/engine/case-rows';
+import { getCaseView, insertSubmittedCase } from '../db/engine/case-views';
+import { provenanceOf, submittedDocument } from './submitted-case';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
 import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
+import type { CaseSnapshot } from '../workflows/definitions';
 import { DIAGRAM_CONTENT_TYPES, renderDiagram, type DiagramFormat } from '../designer/diagram';
 import {
+  CaseClosedError as CaseClientClosedError,
   CaseNotFoundError as CaseClientNotFoundError,
   DataNotAcceptedError,
   EventNotAcceptedError as CaseClientEventNotAcceptedError,
+  getCaseSnapshot,
+  MessageTooLargeError,
   provideCaseData,
   sendEvent,
   startCase,
@@ -30,16 +42,21 @@ import {
 import {
   ActorNotAllowedError,
   type ApiError,
+  ApplicantNameMismatchError,
   ApplicantNotFoundError,
   ApplicantNotPrincipalError,
   BodyActorRefusedError,
   RoleRequiredError,
+  CaseClosedApiError,
+  IdempotencyKeyReusedApiError,
+  InconsistentFactApiError,
   CaseNotAwaitingDataError,
   FieldNotMissingError,
   CaseNotFoundError,
   DataAlreadyHeldApiError,
   EventNotAcceptedError,
   InvalidInputError,
+  PayloadTooLargeError,
   ProcedureNotFoundError,
   RegistryRecordNotFoundError,
   UnknownFieldApiError,
@@ -56,7 +73,7 @@ export interface SubmissionResult {
   procedureId: string;
   procedureVersion: number;
   duplicate: boolean;
-  status: 'in_progress' | 'awaiting_data';
+  status: Extract<CaseStatusName, 'in_progress' | 'awaiting_data'>;
   /** Fields taken from registries, with the registry each came from (values are not echoed: minimisation). */
   prefilled: { field: string; registry: string }[];
   /** Fields the applicant gave. */
@@ -65,6 +82,8 @@ export interface SubmissionResult {
   missing: { field: string; type: string; enumValues?: readonly string[]; purpose: string }[];
   /** Fields an earlier step of the case will produce (e.g. the child's new personal ID). */
   producedBySteps: { field: string; step: string }[];
+  /** Registry fields whose key (e.g. mother.personalId) is still missing: read by the case once it is given. */
+  fromRegistriesOnceKeyGiven: { field: string; registry: string; keyField: string }[];
 }
 
 export interface CaseService {
@@ -89,6 +108,27 @@ export interface CaseServiceDeps {
   /** Audited registry adapters the receiving agency may read for prefill. */
   registries: Registries;
   clock?: () => Date;
+  /** New case ids: random, never derived from the application (default: a random UUID). */
+  newCaseId?: () => string;
+}
+
+async function keyed<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof IdempotencyKeyReusedError) throw new IdempotencyKeyReusedApiError(e.message);
+    throw e;
+  }
+}
+
+/** An inconsistent fact becomes a 422 with the rule's code, naming the field. */
+async function refusedFact<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InconsistentFactError) throw new InconsistentFactApiError(e);
+    throw e;
+  }
 }
 
 function procedureOrThrow(id: string): ProcedureDefinition {
@@ -100,12 +140,15 @@ function procedureOrThrow(id: string): ProcedureDefinition {
   }
 }
 
-/** A stable case id: the same application (or the same idempotency key) always maps to the same case. */
-function caseIdOf(procedureId: string, submitted: Record<string, unknown>, idempotencyKey?: string): string {
-  const basis = idempotencyKey
-    ? `key:${procedureId}:${idempotencyKey}`
-    : `body:${procedureId}:${JSON.stringify(Object.keys(submitted).sort().map((k) => [k, submitted[k]]))}`;
-  return createHash('sha256').update(basis).digest('base64url').slice(0, 22);
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/**
+ * The idempotency key of a submission, scoped (by the caller) to its principal: the Idempotency-Key, or without one
+ * the application itself; and the application's hash (the same key with another application is refused).
+ */
+function submissionKeys(procedureId: string, submitted: Record<string, unknown>, idempotencyKey?: string): { keyHash: string; bodyHash: string } {
+  const bodyHash = sha256(`body:${procedureId}:${JSON.stringify(Object.keys(submitted).sort().map((k) => [k, submitted[k]]))}`);
+  return { keyHash: idempotencyKey ? sha256(`key:${procedureId}:${idempotencyKey}`) : bodyHash, bodyHash };
 }
 
 /** { "child.fullName": "An" } → { child: { fullName: "An" } } */
@@ -202,6 +245,31 @@ function refuseBodyActor(body: { actor?: unknown }): void {
 export function createCaseService(deps: CaseServiceDeps): CaseService {
   const clock = deps.clock ?? (() => new Date());
   const guard = createCaseGuard({ client: deps.client, db: deps.db, clock });
+  const newCaseId = deps.newCaseId ?? randomUUID;
+
+  /** A citizen recorded as deceased cannot act (apply, consent, confirm, supplement). */
+  async function senderAlive(caseId: string, actor: EventActor): Promise<void> {
+    if (actor.kind !== 'citizen') return;
+    const record = await getCaseRecord(deps.db, caseId);
+    const procedure = record ? { procedureId: record.procedureId, procedureVersion: record.procedureVersion } : await getCaseSnapshot(deps.client, caseId);
+    const def = procedureOrThrow(procedure.procedureId);
+    const ctx: AccessContext = {
+      procedureId: procedure.procedureId,
+      procedureVersion: procedure.procedureVersion,
+      caseId,
+      agency: def.agencies[0],
+      purpose: 'check that the sender is not recorded as deceased',
+      legalBasis: def.legalBasis[0],
+      actor: `citizen:${actor.id}`,
+    };
+    await refusedFact(() => checkCitizenAlive(deps.registries, ctx, actor.id));
+  }
+
+  /** The read view of a case: the snapshot, with the outcome in one shape (name + documents issued). */
+  async function caseView(caseId: string, snap: CaseSnapshot): Promise<Record<string, unknown>> {
+    const outcome = snap.outcome === null ? null : { name: snap.outcome, documents: await listCaseDocuments(deps.db, caseId) };
+    return { ...snap, outcome };
+  }
 
   async function withCase<T>(caseId: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -210,6 +278,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       if (e instanceof CaseClientNotFoundError) throw new CaseNotFoundError(caseId);
       if (e instanceof CaseClientEventNotAcceptedError) throw new EventNotAcceptedError(e.message, { caseId, eventType: e.eventType });
       if (e instanceof DataNotAcceptedError) throw dataRefusalError(e);
+      if (e instanceof MessageTooLargeError) throw new PayloadTooLargeError(e.message, { caseId });
+      if (e instanceof CaseClientClosedError) throw new CaseClosedApiError(caseId);
       throw e;
     }
   }
@@ -237,7 +307,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       if (body.applicant.personalId !== principal.personalId) throw new ApplicantNotPrincipalError();
       const def = procedureOrThrow(body.procedureId);
       const submitted: Record<string, unknown> = { ...body.fields, 'applicant.personalId': body.applicant.personalId };
-      const caseId = caseIdOf(def.id, submitted, idempotencyKey);
+      // Idempotency per principal (the applicant until requests carry an authenticated principal): a known key gives
+      // its case; else a random id, claimed below once the application is known to be acceptable.
+      const principalId = body.applicant.personalId;
+      const keys = submissionKeys(def.id, submitted, idempotencyKey);
+      let caseId = (await keyed(() => findApplicationKey(deps.db, { principalId, ...keys }))) ?? newCaseId();
       const ctx: AccessContext = {
         procedureId: def.id,
         procedureVersion: def.version,
@@ -252,24 +326,42 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         body.applicant.personalId,
       );
       if (!applicant) throw new ApplicantNotFoundError(body.applicant.personalId);
+      const given = body.applicant.fullName;
+      if (given !== undefined && given.trim().normalize('NFC') !== applicant.fullName.normalize('NFC')) throw new ApplicantNameMismatchError();
 
-      const keys = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys, registries: deps.registries, ctx, submitted });
+      const keyFields = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys: keyFields, registries: deps.registries, ctx, submitted });
       refuseIfPrefillFailed(def, prefill);
       refuseIfNotOk(resolution);
+      const values = Object.fromEntries(resolution.resolved.map((f) => [f.field, f.value]));
+      await refusedFact(() => checkApplicationFacts({ def, values, applicant, registries: deps.registries, db: deps.db, ctx, now: clock() }));
 
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));
-      const missing = resolution.missing.map((d) => d.name);
+      // Only what the applicant can give is asked for; a registry field whose key is still missing is read by the
+      // case's steps once the key is given (it is never asked).
+      const askable = resolution.missing.filter((d) => d.source.kind === 'citizen');
+      const missing = askable.map((d) => d.name);
       const receivedAt = clock().toISOString();
+      caseId = (await keyed(() => claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt }))).caseId;
+      const provenance = provenanceOf(resolution);
+      const input = { application: unflatten(citizenValues) };
       const started = await startCase(deps.client, {
         caseId,
         procedureId: def.id,
         procedureVersion: def.version,
-        input: { application: unflatten(citizenValues) },
+        input,
         receivedAt,
         missingFields: missing,
+        channel: body.channel,
+        provenance,
       });
       if (!started.alreadyExisted) {
+        // Visible at once: the workflow's first projection (transition 1) replaces this row.
+        await insertSubmittedCase(
+          deps.db,
+          caseRowsOf(submittedDocument({ caseId, def, input, receivedAt, missing, applicantId: body.applicant.personalId, channel: body.channel, provenance })),
+          clock().toISOString(),
+        );
         await recordCaseReceived(deps.db, {
           caseId,
           procedureId: def.id,
@@ -289,7 +381,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         status: missing.length > 0 ? 'awaiting_data' : 'in_progress',
         prefilled: resolution.resolved.filter((f) => f.source === 'registry').map((f) => ({ field: f.field, registry: f.registry! })),
         provided: Object.keys(citizenValues),
-        missing: resolution.missing.map((d) => ({ field: d.name, type: d.type, enumValues: d.enumValues, purpose: d.purpose })),
+        missing: askable.map((d) => ({ field: d.name, type: d.type, enumValues: d.enumValues, purpose: d.purpose })),
+        fromRegistriesOnceKeyGiven: resolution.missing.flatMap((d) =>
+          d.source.kind === 'registry' ? [{ field: d.name, registry: d.source.registry, keyField: d.source.keyField }] : [],
+        ),
         producedBySteps: resolution.pending.flatMap((d) => (d.source.kind === 'step' ? [{ field: d.name, step: d.source.step }] : [])),
       };
     },
@@ -298,22 +393,29 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       refuseBodyActor(body);
       const actor = actorOf(principal);
       await guard.visibleCase(principal, caseId);
-      return withCase(caseId, async () => ({ ...(await provideCaseData(deps.client, caseId, { actor, fields: body.fields })) }));
+      return withCase(caseId, async () => {
+        await senderAlive(caseId, actor);
+        return { ...(await provideCaseData(deps.client, caseId, { actor, fields: body.fields })) };
+      });
     },
 
     async sendEvent(principal, caseId, body) {
       refuseBodyActor(body);
       const actor = actorOf(principal);
       const { facts } = await guard.visibleCase(principal, caseId);
-      const snapshot = await withCase(caseId, () => sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor }));
+      const view = await withCase(caseId, async () => {
+        await senderAlive(caseId, actor);
+        return caseView(caseId, await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor }));
+      });
       await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'events' });
-      return { ...snapshot };
+      return view;
     },
 
     async getCase(principal, caseId) {
-      const { snapshot, facts } = await guard.visibleCase(principal, caseId);
+      // From the read model (the guard reads it too): a look at a case never wakes its workflow.
+      const { snapshot, facts, projection } = await guard.visibleCase(principal, caseId);
       await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'case' });
-      return { ...snapshot };
+      return { ...(await caseView(caseId, snapshot)), projection };
     },
 
     async recordCaseView(principal, caseId, view) {

@@ -2,9 +2,11 @@
  * HTTP API errors: one class per condition, each with a stable `code` and an HTTP status.
  * The central handler in app.ts turns them (and domain errors carrying a `code`) into JSON `{ error: { code, message, details? } }`.
  */
+import type { Context } from 'hono';
+
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,
@@ -53,6 +55,15 @@ export class UnknownFieldApiError extends ApiError {
 export class ApplicantNotFoundError extends ApiError {
   constructor(personalId: string) {
     super(422, 'APPLICANT_NOT_FOUND', `No person with personal ID ${personalId} in the population database.`);
+  }
+}
+
+export class ApplicantNameMismatchError extends ApiError {
+  constructor() {
+    super(422, 'APPLICANT_NAME_MISMATCH', 'applicant.fullName does not match the population register; it need not be given (the register supplies it).', {
+      field: 'applicant.fullName',
+      registry: 'population',
+    });
   }
 }
 
@@ -125,5 +136,46 @@ export class BodyActorRefusedError extends ApiError {
 export class RateLimitedError extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  }
+}
+
+/** A fact a register would refuse (domain/plausibility.ts): the code names the rule, details name the field. */
+export class InconsistentFactApiError extends ApiError {
+  constructor(e: { code: string; message: string; field: string; rule: string; existing?: Record<string, string> }) {
+    super(422, e.code, e.message, { field: e.field, rule: e.rule, ...(e.existing ? { existing: e.existing } : {}) });
+  }
+}
+
+export class IdempotencyKeyReusedApiError extends ApiError {
+  constructor(message: string) {
+    super(422, 'IDEMPOTENCY_KEY_REUSED', message);
+  }
+}
+
+export class CaseClosedApiError extends ApiError {
+  constructor(caseId: string) {
+    super(409, 'CASE_CLOSED', `Case ${caseId} is closed: it accepts no event or data.`, { caseId });
+  }
+}
+
+/** A request body, event or data update beyond the size limits (domain/limits.ts); nothing was written. */
+export class PayloadTooLargeError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(413, 'PAYLOAD_TOO_LARGE', message, details);
+  }
+}
+
+export class InvalidCursorApiError extends ApiError {
+  constructor(message: string) {
+    super(400, 'INVALID_CURSOR', message);
+  }
+}
+
+/** Validation failures from any route: one JSON shape, naming each bad field (OpenAPIHono `defaultHook`). */
+export function invalidInputHook(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }, c: Context) {
+  if (!result.success) {
+    const issues = (result.error?.issues ?? []).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const summary = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+    return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
   }
 }

@@ -13,6 +13,7 @@ export interface RunningApi {
 export function serveApi(service: CaseService, opts: { port: number; hostname?: string } & AppOptions): Promise<RunningApi> {
   const app = createApp(service, {
     ops: opts.ops,
+    readModel: opts.readModel,
     security: { clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown', ...opts.security },
   });
   const hostname = opts.hostname ?? '127.0.0.1';

@@ -6,11 +6,15 @@ import type { Hono } from 'hono';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import { createOpsRoutes } from '../ops/routes';
 import { createCaseService, type CaseService } from './case-service';
+import { createReadModelRoutes } from './read-model-routes';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 
 export interface ApiWiring {
   service: CaseService;
   /** Read-only operator routes for /ops. */
   ops: Hono;
+  /** Lists, work queues, KPIs, access log and /metrics from the read model. */
+  readModel: OpenAPIHono;
   client: Client;
   close(): Promise<void>;
 }
@@ -28,5 +32,6 @@ export async function wireCaseService(opts: {
   const registries = auditRegistries(createPostgresRegistries(opts.db), createPostgresAuditSink(opts.db), clock);
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
-  return { service, ops, client, close: () => connection.close() };
+  const readModel = createReadModelRoutes({ db: opts.db, now: clock });
+  return { service, ops, readModel, client, close: () => connection.close() };
 }

@@ -40,5 +40,5 @@ export function birthApplication(f: Family, i: number, tag: string) {
     'registration.provinceCode': f.provinceCode,
   };
   if (f.fatherId) fields['father.personalId'] = f.fatherId;
-  return { procedureId: 'birth-group', channel: 'portal' as const, applicant: { personalId: f.motherId, fullName: 'bench' }, fields };
+  return { procedureId: 'birth-group', channel: 'portal' as const, applicant: { personalId: f.motherId }, fields };
 }

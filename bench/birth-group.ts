@@ -11,7 +11,11 @@
  * every call with each worker on its own credential (a local identity provider in a temporary directory). The third
  * run's devserver, like those of bench:devserver and bench:compare, runs without authentication: the stack gives
  * per-worker credentials only to a devserver it starts itself.
- * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case).
+ * The automated officers read each case's status from the read model (GET /cases/{id}: no workflow query).
+ * Last, the read model's list and KPI latency at READ_MODEL_CASES (100,000) projected cases, seeded in bulk
+ * (bench/read-model.ts), on Postgres when reachable, else PGlite.
+ * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), READ_MODEL_CASES,
+ * SEED_PEOPLE (10,000 people in the registries).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +29,13 @@ import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
 import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
+import { openRegistriesDatabase } from '../db/registries-database';
+import { benchReadModel } from './read-model';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
+const SEED_PEOPLE = Number(process.env.SEED_PEOPLE ?? 10_000);
 const log = (m: string) => console.log(`  ${m}`);
 
 const percentile = (xs: number[], p: number) => {
@@ -46,14 +53,14 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
   const sent = new Set<string>();
   for (;;) {
     const c: any = await service.getCase(applicant, caseId);
-    if (c.status === 'done' || c.status === 'error') return { ms: performance.now() - t0, outcome: c.outcome ?? c.status };
-    for (const e of c.acceptedEvents as { type: string }[]) {
+    if (c.status === 'closed' || c.status === 'failed') return { ms: performance.now() - t0, outcome: c.outcome?.name ?? c.status };
+    for (const e of c.acceptedEvents as { type: string; actorId?: string }[]) {
       const key = `${e.type}:${c.activeStates.join(',')}`;
       if (sent.has(key)) continue;
       let actor: Principal | null = null;
       if (e.type === 'APPROVE_BIRTH') actor = officer('justice');
       if (e.type === 'APPROVE_RESIDENCE') actor = officer('police');
-      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', personalId: c.context?.household?.headId };
+      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', personalId: e.actorId ?? c.context?.household?.headId };
       if (!actor) continue;
       sent.add(key);
       await service.sendEvent(actor, caseId, { type: e.type, data: {} });
@@ -72,7 +79,7 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     identity: devserver ? undefined : await openDevIdentityProvider({ dir: identityDir }),
     registries,
     devserverDb,
-    seedPeople: 10_000,
+    seedPeople: SEED_PEOPLE,
     log: () => {},
     ...(devserver ? { temporal: { address: devserver.address } } : {}),
   });
@@ -94,10 +101,13 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     log(`submission-to-completion latency: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
     log('each case: 5 activities on 3 agency queues, 3 human decisions (sent as soon as the case accepts them), ~10 workflow tasks');
     const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
+    const selfCpu = (self.user + self.system) / 1e6;
+    const serverCpu = devserver ? cpuSeconds(devserver.pid) - serverCpu0 : 0;
     log(
-      `CPU while the cases ran: this process ${share((self.user + self.system) / 1e6)}` +
-        (devserver ? `, devserver process ${share(cpuSeconds(devserver.pid) - serverCpu0)}` : ' (devserver included)'),
+      `CPU while the cases ran: this process ${share(selfCpu)}` +
+        (devserver ? `, devserver process ${share(serverCpu)}` : ' (devserver included)'),
     );
+    log(`CPU per case: ${((1000 * (selfCpu + serverCpu)) / CASES).toFixed(1)} ms (status read from the read model, no workflow query)`);
   } finally {
     await stack.close();
     await devserver?.stop();
@@ -128,6 +138,17 @@ async function dropScratch(targets: DatabaseTarget[]): Promise<void> {
   await admin.end();
 }
 
+async function benchReadModelOn(target: DatabaseTarget | null): Promise<void> {
+  const n = Number(process.env.READ_MODEL_CASES ?? 100_000);
+  console.log(`\n== read model: list and KPI latency at ${n} cases (${target ? 'Postgres' : 'PGlite, in memory'})`);
+  const opened = await openRegistriesDatabase(target ?? { kind: 'pglite-memory' });
+  try {
+    await benchReadModel(opened.db, n, log);
+  } finally {
+    await opened.close();
+  }
+}
+
 console.log(`birth-group benchmark: ${CASES} cases, decisions automated`);
 await benchOn('PGlite (embedded, in memory)', { kind: 'pglite-memory' }, ':memory:');
 const pg = await postgresTarget();
@@ -145,5 +166,11 @@ if (pg) {
       await dropScratch(apart);
     }
   }
+}
+const scratch = await postgresTarget();
+try {
+  await benchReadModelOn(scratch?.[0] ?? null);
+} finally {
+  if (scratch) await dropScratch(scratch);
 }
 process.exit(0);

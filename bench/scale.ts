@@ -134,8 +134,8 @@ async function waitForOfficer(api: Api, { id, applicantToken }: OpenCase): Promi
     const c = await api.request('GET', `/cases/${id}`, applicantToken);
     if (!ok(c.status)) recordError('GET /cases/{id} while opening', errorText(c));
     else if ((c.json.acceptedEvents ?? []).some((e: { type: string }) => e.type === 'APPROVE_BIRTH')) return true;
-    else if (c.json.status === 'done' || c.json.status === 'error') {
-      recordError('opening', `case ended as ${c.json.outcome ?? c.json.status} before the officer step`);
+    else if (ENDED.has(c.json.status)) {
+      recordError('opening', `case ended as ${c.json.outcome?.name ?? c.json.outcome ?? c.json.status} before the officer step`);
       return false;
     }
     await sleep(POLL_MS);
@@ -143,6 +143,9 @@ async function waitForOfficer(api: Api, { id, applicantToken }: OpenCase): Promi
   recordError('opening', `case not waiting for the officer after ${OPEN_TIMEOUT_MS} ms`);
   return false;
 }
+
+/** Statuses of a case that has ended (the case service says closed/failed, the read model done/error). */
+const ENDED = new Set(['closed', 'failed', 'done', 'error']);
 
 /** Runs `n` tasks with at most `limit` in flight. */
 async function pool(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -281,6 +284,7 @@ async function main() {
         }
         confirm.tick();
       });
+      if (all.length === 0) throw new Error(`no case could be opened: ${[...errors].map(([what, n]) => `${n} × ${what}`).join('; ')}`);
       const openSeconds = (performance.now() - opening) / 1000;
       const opened = Math.max(1, all.length - base);
       const cpuPerCase: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - cpu0[k]) * 1000) / opened]));

@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { acquireDirLock, type DirLock } from './dir-lock';
 
 /** Any drizzle database or transaction: query modules take this so they compose inside a transaction. */
 export type Executor<TSchema extends Record<string, unknown> = any> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -26,6 +27,8 @@ export interface OpenDatabase<TSchema extends Record<string, unknown>> {
   /** Applies the committed migrations in `migrationsFolder` (idempotent). */
   migrate(migrationsFolder: string, migrationsTable: string): Promise<void>;
   close(): Promise<void>;
+  /** For an embedded directory: this process's ownership of it (see dir-lock.ts). */
+  lock?: DirLock;
 }
 
 export class InvalidDatabaseTargetError extends Error {
@@ -78,9 +81,16 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     };
   }
   let client: PGlite;
+  let lock: DirLock | undefined;
   if (target.kind === 'pglite-dir') {
     mkdirSync(target.dir, { recursive: true });
-    client = await PGlite.create(target.dir);
+    lock = acquireDirLock(target.dir); // refuses a second process on the same directory
+    try {
+      client = await PGlite.create(target.dir);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
   } else {
     client = await PGlite.create();
   }
@@ -89,6 +99,13 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     db: db as unknown as Executor<TSchema>,
     target,
     migrate: (migrationsFolder, migrationsTable) => migratePglite(db, { migrationsFolder, migrationsTable }),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+    ...(lock ? { lock } : {}),
   };
 }

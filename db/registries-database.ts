@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseTarget, type OpenDatabase, type OpenOptions } from './connection';
 import * as engineSchema from './engine/schema';
+import * as readModelSchema from './engine/read-model-schema';
 import * as registriesSchema from './registries/schema';
 
-export const registriesDbSchema = { ...registriesSchema, ...engineSchema };
+export const registriesDbSchema = { ...registriesSchema, ...engineSchema, ...readModelSchema };
 export type RegistriesDbSchema = typeof registriesDbSchema;
 export type RegistriesDatabase = OpenDatabase<RegistriesDbSchema>;
 

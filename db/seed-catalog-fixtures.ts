@@ -165,7 +165,18 @@ export interface FixtureEmployment {
   averageMonthlySalary: number;
 }
 
-export const CATALOG_FIXTURE_EMPLOYMENT: readonly FixtureEmployment[] = [
-  { personalId: UNMARRIED_MAN_2.personalId, lastEmployer: 'Công ty TNHH May Đống Đa', contractEndedAt: '2026-06-30', unemploymentInsuranceMonths: 30, averageMonthlySalary: 9_000_000 },
-  { personalId: DEATH_WORKER_SON.personalId, lastEmployer: 'Công ty CP Thực phẩm Hà Nội', contractEndedAt: '2026-05-31', unemploymentInsuranceMonths: 8, averageMonthlySalary: 6_500_000 },
-];
+/** `today` minus whole days (ISO dates). */
+function daysBefore(today: string, days: number): string {
+  return new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Contracts that ended shortly before `today` (the seeding day), so an unemployment claim filed after seeding is
+ * inside the 3-month filing window whatever the day: the first is entitled, the second has too few months.
+ */
+export function catalogFixtureEmployment(today: string): FixtureEmployment[] {
+  return [
+    { personalId: UNMARRIED_MAN_2.personalId, lastEmployer: 'Công ty TNHH May Đống Đa', contractEndedAt: daysBefore(today, 20), unemploymentInsuranceMonths: 30, averageMonthlySalary: 9_000_000 },
+    { personalId: DEATH_WORKER_SON.personalId, lastEmployer: 'Công ty CP Thực phẩm Hà Nội', contractEndedAt: daysBefore(today, 40), unemploymentInsuranceMonths: 8, averageMonthlySalary: 6_500_000 },
+  ];
+}

@@ -8,6 +8,8 @@ export interface Weighted<T> {
   weight: number;
 }
 
+import { communesOf, SEEDED_COMMUNES, type Commune } from '../domain/communes';
+
 const w = <T>(pairs: [T, number][]): Weighted<T>[] => pairs.map(([value, weight]) => ({ value, weight }));
 
 export const FAMILY_NAMES = w<string>([
@@ -51,10 +53,8 @@ export const STREETS = [
   'Phan Chu Trinh', 'Điện Biên Phủ', 'Hùng Vương', 'Lê Duẩn', 'Nguyễn Du', 'Bà Triệu', 'Võ Thị Sáu', 'Cách Mạng Tháng Tám',
 ];
 
-export interface SeedCommune {
-  code: string;
-  name: string;
-}
+/** A commune of the project's commune table (domain/communes.ts). */
+export type SeedCommune = Pick<Commune, 'code' | 'name'>;
 
 export interface SeedProvince {
   code: string; // 2025 code
@@ -70,68 +70,51 @@ const KINH_MAJORITY = w<string>([['Kinh', 96], ['Hoa', 1.5], ['Mường', 1], ['
 export const SEED_PROVINCES: SeedProvince[] = [
   {
     code: '01', weight: 8.7, ethnicities: KINH_MAJORITY,
-    communes: [
-      { code: '00004', name: 'Phường Ba Đình' }, { code: '00070', name: 'Phường Hoàn Kiếm' },
-      { code: '00166', name: 'Phường Đống Đa' }, { code: '00256', name: 'Phường Hai Bà Trưng' },
-      { code: '00169', name: 'Phường Cầu Giấy' }, { code: '08980', name: 'Xã Sóc Sơn' },
-    ],
+    communes: communesOf('01', SEEDED_COMMUNES),
   },
   {
     code: '79', weight: 14, ethnicities: w([['Kinh', 92], ['Hoa', 5], ['Khmer', 1.5], ['Chăm', 0.5], ['Tày', 1]]),
-    communes: [
-      { code: '26734', name: 'Phường Sài Gòn' }, { code: '26740', name: 'Phường Tân Định' },
-      { code: '26743', name: 'Phường Bến Thành' }, { code: '26944', name: 'Phường Bình Thạnh' },
-      { code: '25747', name: 'Phường Thủ Dầu Một' }, { code: '26506', name: 'Phường Vũng Tàu' },
-    ],
+    communes: communesOf('79', SEEDED_COMMUNES),
   },
   {
     code: '31', weight: 4.7, ethnicities: KINH_MAJORITY,
-    communes: [
-      { code: '11311', name: 'Phường Hồng Bàng' }, { code: '11383', name: 'Phường Lê Chân' },
-      { code: '10507', name: 'Phường Hải Dương' },
-    ],
+    communes: communesOf('31', SEEDED_COMMUNES),
   },
   {
     code: '48', weight: 3.1, ethnicities: w([['Kinh', 97], ['Cơ Tu', 2], ['Hoa', 1]]),
-    communes: [
-      { code: '20194', name: 'Phường Hải Châu' }, { code: '20227', name: 'Phường Thanh Khê' },
-      { code: '20335', name: 'Phường Hội An' },
-    ],
+    communes: communesOf('48', SEEDED_COMMUNES),
   },
   {
     code: '92', weight: 4.2, ethnicities: w([['Kinh', 85], ['Khmer', 13], ['Hoa', 2]]),
-    communes: [
-      { code: '31117', name: 'Phường Ninh Kiều' }, { code: '31150', name: 'Phường Cái Răng' },
-      { code: '31510', name: 'Phường Sóc Trăng' },
-    ],
+    communes: communesOf('92', SEEDED_COMMUNES),
   },
   {
     code: '46', weight: 1.4, ethnicities: w([['Kinh', 97], ['Tà Ôi', 2], ['Cơ Tu', 1]]),
-    communes: [{ code: '19753', name: 'Phường Thuận Hóa' }, { code: '19774', name: 'Phường Phú Xuân' }],
+    communes: communesOf('46', SEEDED_COMMUNES),
   },
   {
     code: '40', weight: 3.8, ethnicities: w([['Kinh', 85], ['Thái', 11], ["H'Mông", 3], ['Khơ Mú', 1]]),
-    communes: [{ code: '16681', name: 'Phường Trường Vinh' }, { code: '17110', name: 'Xã Diễn Châu' }],
+    communes: communesOf('40', SEEDED_COMMUNES),
   },
   {
     code: '38', weight: 4.3, ethnicities: w([['Kinh', 82], ['Mường', 11], ['Thái', 6], ["H'Mông", 1]]),
-    communes: [{ code: '14758', name: 'Phường Hạc Thành' }, { code: '15970', name: 'Xã Hoằng Hóa' }],
+    communes: communesOf('38', SEEDED_COMMUNES),
   },
   {
     code: '15', weight: 1.8, ethnicities: w([['Kinh', 35], ["H'Mông", 25], ['Tày', 15], ['Dao', 15], ['Giáy', 5], ['Nùng', 5]]),
-    communes: [{ code: '02680', name: 'Phường Lào Cai' }, { code: '02800', name: 'Phường Sa Pa' }],
+    communes: communesOf('15', SEEDED_COMMUNES),
   },
   {
     code: '14', weight: 1.4, ethnicities: w([['Thái', 54], ['Kinh', 17], ["H'Mông", 16], ['Mường', 8], ['Dao', 5]]),
-    communes: [{ code: '03646', name: 'Phường Tô Hiệu' }, { code: '04033', name: 'Xã Mộc Châu' }],
+    communes: communesOf('14', SEEDED_COMMUNES),
   },
   {
     code: '91', weight: 4.9, ethnicities: w([['Kinh', 89], ['Khmer', 9], ['Chăm', 1], ['Hoa', 1]]),
-    communes: [{ code: '30280', name: 'Phường Long Xuyên' }, { code: '30904', name: 'Phường Rạch Giá' }],
+    communes: communesOf('91', SEEDED_COMMUNES),
   },
   {
     code: '66', weight: 3.3, ethnicities: w([['Kinh', 66], ['Ê Đê', 18], ['Nùng', 5], ['Tày', 5], ["M'Nông", 3], ['Gia Rai', 3]]),
-    communes: [{ code: '24121', name: 'Phường Buôn Ma Thuột' }, { code: '22015', name: 'Phường Tuy Hòa' }],
+    communes: communesOf('66', SEEDED_COMMUNES),
   },
 ];
 

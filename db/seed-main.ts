@@ -1,5 +1,6 @@
 /**
- * npm run seed — migrates and seeds DATABASE_URL (else the PGlite dir .data/registries).
+ * npm run seed — migrates and seeds DATABASE_URL (else the PGlite dir .data/registries) when its registers are empty;
+ * a database whose registers hold data is left untouched.
  * SEED_PEOPLE (default 10000) and SEED (default 42) choose the synthetic population.
  */
 import { describeTarget, parseDatabaseTarget } from './connection';
@@ -19,7 +20,7 @@ try {
     `done in ${((performance.now() - started) / 1000).toFixed(1)} s: inserted ${inserted.persons}/${total.persons} persons, ` +
       `${inserted.households}/${total.households} households, ${inserted.socialInsuranceNumbers}/${total.socialInsuranceNumbers} ` +
       `social-insurance numbers, ${inserted.cards}/${total.cards} cards` +
-      (inserted.persons === 0 ? ' (already seeded)' : ''),
+      (result.skipped ? ' (the registers already hold data: seeding never touches them)' : ''),
   );
 } finally {
   await opened.close();

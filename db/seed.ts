@@ -1,15 +1,19 @@
 /**
  * Seeds the registries with the fixture people and a deterministic synthetic population.
- * Idempotent: IDs are deterministic per seed and every insert is ON CONFLICT DO NOTHING, so a second run adds nothing.
+ * Seeding never touches a register that holds data: it runs on an empty database only (the first start, or
+ * `npm run seed` on a fresh database). A restart therefore changes no register row — a residence deleted by a
+ * death case stays deleted. Inside the one seeding transaction every insert is also ON CONFLICT DO NOTHING.
  */
 import { sql } from 'drizzle-orm';
-import type { Executor } from './connection';
+import { localDateOf } from '../domain/working-days';
+import type { DatabaseTarget, Executor } from './connection';
+import { openRegistriesDatabase, type RegistriesDatabase } from './registries-database';
 import { FIXTURE_HOUSEHOLDS, FIXTURE_PEOPLE, type FixturePerson } from './seed-fixtures';
 import { generatePopulation, type GeneratedCard, type GeneratedHousehold } from './seed-generate';
 import {
   CATALOG_FIXTURE_CONTRIBUTIONS,
   CATALOG_FIXTURE_CONVICTIONS,
-  CATALOG_FIXTURE_EMPLOYMENT,
+  catalogFixtureEmployment,
   CATALOG_FIXTURE_HOUSEHOLDS,
   CATALOG_FIXTURE_MARRIAGES,
   CATALOG_FIXTURE_PEOPLE,
@@ -28,11 +32,15 @@ export interface SeedOptions {
   seed?: number;
   /** Ages and insurance periods are computed at this date. Default 2026-07-01. */
   referenceDate?: string;
+  /** The seeding day (Vietnam local date, yyyy-mm-dd): date-dependent fixtures are relative to it. Default today. */
+  today?: string;
   onProgress?: (message: string) => void;
 }
 
 export interface SeedResult {
-  /** Rows inserted by this run (0 when the seed had already run). */
+  /** True when the registers already held data, so nothing was touched. */
+  skipped: boolean;
+  /** Rows inserted by this run (0 when the registers already held data). */
   inserted: { persons: number; households: number; members: number; socialInsuranceNumbers: number; cards: number };
   /** Rows the seed describes (fixtures + generated). */
   total: { persons: number; households: number; socialInsuranceNumbers: number; cards: number };
@@ -182,6 +190,20 @@ export function insertMarriages(db: Executor, marriages: readonly (FixtureMarria
   );
 }
 
+/** The register tables the seed writes; any row in one of them means the registers are in use. */
+const SEEDED_TABLES = [
+  'persons', 'households', 'household_members', 'social_insurance_numbers', 'health_insurance_cards',
+  'contribution_records', 'marriage_registrations', 'convictions', 'employment_records',
+] as const;
+
+/** True when any register table the seed would write already holds a row. */
+export async function registersHoldData(db: Executor): Promise<boolean> {
+  const probe = SEEDED_TABLES.map((t) => `select 1 from ${t}`).join(' union all ');
+  const result: any = await db.execute(sql.raw(`select exists(${probe}) as held`));
+  const rows = Array.isArray(result) ? result : result.rows;
+  return rows[0].held === true;
+}
+
 export async function seedPopulation(db: Executor, options: SeedOptions = {}): Promise<SeedResult> {
   const { onProgress } = options;
   const { persons: allPersons, households: allHouseholds, generated: gen } = describeSeed(options);
@@ -197,8 +219,17 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
   ];
   const allCards = [...fixtureCards, ...gen.cards];
   const inserted = { persons: 0, households: 0, members: 0, socialInsuranceNumbers: 0, cards: 0 };
+  const total = { persons: allPersons.length, households: allHouseholds.length, socialInsuranceNumbers: allSi.length, cards: allCards.length };
+  let skipped = false;
   // One transaction: a half-seeded database is worse than none. Parents come before children in `allPersons`.
   await db.transaction(async (tx) => {
+    // Checked inside the transaction, under a lock on `persons`, so two starters cannot both find it empty.
+    await tx.execute(sql`lock table persons in share row exclusive mode`);
+    if (await registersHoldData(tx)) {
+      skipped = true;
+      onProgress?.('the registers already hold data: nothing seeded, nothing changed');
+      return;
+    }
     inserted.persons = await insertPersons(tx, allPersons, onProgress);
     const placed = await insertHouseholds(tx, allHouseholds, onProgress);
     inserted.households = placed.households;
@@ -247,7 +278,7 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
       tx,
       'employment_records',
       [['personal_id', 'char(12)'], ['last_employer', 'text'], ['contract_ended_at', 'date'], ['unemployment_insurance_months', 'integer'], ['average_monthly_salary', 'bigint']],
-      CATALOG_FIXTURE_EMPLOYMENT.map((e) => ({
+      catalogFixtureEmployment(options.today ?? localDateOf(new Date())).map((e) => ({
         personal_id: e.personalId, last_employer: e.lastEmployer, contract_ended_at: e.contractEndedAt,
         unemployment_insurance_months: e.unemploymentInsuranceMonths, average_monthly_salary: e.averageMonthlySalary,
       })),
@@ -255,13 +286,22 @@ export async function seedPopulation(db: Executor, options: SeedOptions = {}): P
       onProgress,
     );
   });
-  return {
-    inserted,
-    total: {
-      persons: allPersons.length,
-      households: allHouseholds.length,
-      socialInsuranceNumbers: allSi.length,
-      cards: allCards.length,
-    },
-  };
+  return { skipped, inserted, total };
+}
+
+/**
+ * What every start does: open (and migrate) the registries, then seed them only if they are empty. A restart on a
+ * database in use changes no register row.
+ */
+export async function openSeededRegistries(
+  target: DatabaseTarget,
+  options: SeedOptions = {},
+): Promise<{ database: RegistriesDatabase; seeded: SeedResult }> {
+  const database = await openRegistriesDatabase(target);
+  try {
+    return { database, seeded: await seedPopulation(database.db, options) };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
 }

@@ -158,7 +158,7 @@ export async function runPathOnEngine(
         caseId,
         `${step.name} in ${handlers.join(', ')}`,
         (s) =>
-          s.status === 'active' &&
+          s.status === 'in_progress' &&
           handlers.every((h) => s.activeStates.includes(h)) &&
           s.acceptedEvents.some((e) => e.type === step.name) &&
           (!step.actorFrom || typeof valueAt(s.context, step.actorFrom) === 'string'),
@@ -166,7 +166,7 @@ export async function runPathOnEngine(
       );
       await sendEvent(client, caseId, engineEvent(step, snap));
     }
-    const done = await waitFor(client, caseId, 'the end of the case', (s) => s.status === 'done' || s.status === 'error', timeoutMs);
+    const done = await waitFor(client, caseId, 'the end of the case', (s) => s.status === 'closed' || s.status === 'failed', timeoutMs);
     const result = await getCaseResult(client, caseId);
     run.engineFinalState = result.finalState;
     run.engineOutcome = result.outcome;

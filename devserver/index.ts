@@ -50,7 +50,12 @@ export interface DevServerOptions {
   onRpc?: (method: string, ms: number, ok: boolean) => void;
   /** JWT authentication, Temporal's namespace roles and per-worker task-queue scoping (devserver/auth/); off if absent. */
   auth?: DevServerAuthOptions;
+  /** Largest request message accepted (RESOURCE_EXHAUSTED beyond). Default 4 MiB, as a Temporal frontend. */
+  maxMessageBytes?: number;
 }
+
+/** A Temporal frontend's default gRPC message limit. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export interface DevServer {
   /** host:port, ready for `Connection.connect({ address })`. */
@@ -139,7 +144,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const stopController = new AbortController();
   setMaxListeners(0, stopController.signal); // one listener per in-flight call
   const server = new GrpcServer({
-    maxReceiveBytes: 128 * 1024 * 1024,
+    maxReceiveBytes: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     stopSignal: stopController.signal,
     onInternalError: (path, err) => logger.error(`${path} failed`, err),
     intercept: opts.auth ? createAuthInterceptor(opts.auth) : undefined,

@@ -113,6 +113,20 @@ async function refOf(deps: OpsDeps, info: WorkflowExecutionInfo): Promise<CaseRe
 export async function listCases(deps: OpsDeps, filter: CaseFilter = {}): Promise<CaseRef[]> {
   const query = buildListQuery(filter, nowOf(deps));
   const out: CaseRef[] = [];
+  try {
+    for await (const info of listing(deps, query, filter)) {
+      out.push(info);
+      if (filter.limit !== undefined && out.length >= filter.limit) break;
+    }
+  } catch (err) {
+    // A malformed --query / ?query= is the caller's error, not the server's.
+    if (grpcCode(err) === grpcStatus.INVALID_ARGUMENT) throw new OpsError('INVALID_QUERY', `not a valid list filter: ${filter.query ?? query} (${err instanceof Error ? err.message : String(err)})`);
+    throw err;
+  }
+  return out;
+}
+
+async function* listing(deps: OpsDeps, query: string, filter: CaseFilter): AsyncGenerator<CaseRef> {
   for await (const info of deps.client.workflow.list({ query })) {
     const ref = await refOf(deps, info);
     if (filter.procedureId && ref.procedureId !== filter.procedureId) continue;
@@ -121,10 +135,8 @@ export async function listCases(deps: OpsDeps, filter: CaseFilter = {}): Promise
       const def = definitionOf(ref);
       if (!def || !(def.agencies as readonly string[]).includes(filter.agency)) continue;
     }
-    out.push(ref);
-    if (filter.limit !== undefined && out.length >= filter.limit) break;
+    yield ref;
   }
-  return out;
 }
 
 /** The current (latest) run of a case. */

@@ -9,10 +9,11 @@
  *   cancel     <caseId>                                                  --reason R
  *   terminate  <caseId>                                                  --reason R
  *   send       <caseId> --event '<json ProcedureEvent>'                  --reason R
- *   bulk       <retry|reset|cancel|terminate|send> [filters] [--stuck] [--dry-run] [--rate 2] [--max 100] --reason R
+ *   bulk       <retry|reset|cancel|terminate|send> [filters] [--stuck] [--rate 2] [--max 100] --reason R
  *   export     <caseId> [--out file.json]
  *   replay     [<caseId>..] [filters] [--file f.json] [--workflows path/to/workflows.ts]
  *   audit      <caseId>
+ *   reproject  [<caseId>..] [--all] [--dry-run] [--json]                --reason R
  *
  * Filters: --procedure id --version n --agency a --older-than 2d --query '<list filter>'.
  * Actions need --reason and an operator's token: --token <jwt> (or OPS_TOKEN), verified against AUTH_CONFIG's issuers
@@ -20,20 +21,26 @@
  * The token is also the Temporal credential unless TEMPORAL_API_KEY is set (`npm run -s token -- --as operator:<id>`).
  * Env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, DATABASE_URL (as the worker), OPS_TOKEN,
  * AUTH_CONFIG, IDENTITY_DIR.
+ * Every action (retry, reset, cancel, terminate, send, bulk) takes --dry-run: it prints what would happen and writes
+ * nothing. An option a command does not take is an error. Case ids starting with "-" work; `--` ends the options.
+ * When a running `npm start` owns the embedded database, the command runs there (POST /ops/commands with the token).
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { parseDatabaseTarget } from '../db/connection';
 import type { ProcedureEvent } from '../procedures/types';
 import { listOperatorActions, type Operator } from './audit';
 import { listCases, type OpsDeps } from './common';
 import { explainCase, formatExplanation } from './explain';
-import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase, type BulkAction } from './repair';
+import { bulkAction, cancelCase, resetToState, retryStep, sendEventAs, terminateCase, type ActionResult, type BulkAction } from './repair';
 import { exportHistory, replayCases, replayFile } from './replay';
+import { reproject } from './reproject';
 import { describeReason, findStuck, type StuckKind, type StuckOptions } from './stuck';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { cliTokenVerifier, staffFromToken, temporalEnvWithToken } from '../identity/cli-token';
+import { parseOpsArgs, UnknownOptionError, UsageError, type Values } from './cli-args';
+import { DatabaseInUseError, readDirOwner } from '../db/dir-lock';
+import { absolutePaths, runRemote } from './remote';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim());
@@ -42,38 +49,6 @@ export function parseDuration(s: string): number {
   return Number(m[1]) * unit;
 }
 
-
-const OPTIONS = {
-  procedure: { type: 'string' },
-  version: { type: 'string' },
-  agency: { type: 'string' },
-  'older-than': { type: 'string' },
-  query: { type: 'string' },
-  kind: { type: 'string' },
-  attempts: { type: 'string' },
-  'not-picked-up': { type: 'string' },
-  'poller-stale': { type: 'string' },
-  closed: { type: 'boolean' },
-  json: { type: 'boolean' },
-  activity: { type: 'string' },
-  'allow-reset': { type: 'boolean' },
-  to: { type: 'string' },
-  first: { type: 'boolean' },
-  'reapply-events': { type: 'boolean' },
-  event: { type: 'string' },
-  stuck: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  rate: { type: 'string' },
-  max: { type: 'string' },
-  out: { type: 'string' },
-  file: { type: 'string' },
-  workflows: { type: 'string' },
-  reason: { type: 'string' },
-  token: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 function filterOf(v: Values): StuckOptions {
   return {
@@ -91,7 +66,9 @@ function filterOf(v: Values): StuckOptions {
 }
 
 /** The operator is the staff member the verified token names (never a plain string): recorded with the reason. */
-async function actionContext(v: Values, env: NodeJS.ProcessEnv): Promise<{ operator: Operator; reason: string }> {
+/** The operator and reason of an action: the operator a verified token names (verified here, or by the API for a remote CLI). */
+async function actionContext(v: Values, env: NodeJS.ProcessEnv, verified?: Operator): Promise<{ operator: Operator; reason: string }> {
+  if (verified) return { operator: verified, reason: v.reason ?? '' };
   const staff = await staffFromToken(v.token ?? env.OPS_TOKEN, 'operator', cliTokenVerifier(env), '--token <jwt> or OPS_TOKEN');
   return { operator: { id: staff.id }, reason: v.reason ?? '' };
 }
@@ -103,14 +80,32 @@ function parseEvent(s: string | undefined): ProcedureEvent {
   return e;
 }
 
-const print = (v: unknown) => console.log(typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+/** Where a command's output goes: the console, or (run for a remote CLI) a buffer sent back. */
+export type OutputLine = (line: string) => void;
 
-export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+export async function runCommand(
+  deps: OpsDeps,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: OutputLine = (line) => console.log(line),
+  /** Set when the API already verified the operator's token (POST /ops/commands). */
+  verifiedOperator?: Operator,
+): Promise<number> {
+  const print = (v: unknown) => out(typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+  const { values: v, positionals } = parseOpsArgs(argv);
   const [command, ...rest] = positionals;
   const caseArg = () => {
-    if (!rest[0]) throw new Error(`${command} needs a case id`);
+    if (!rest[0]) throw new UsageError(`${command} needs a case id`);
+    if (rest.length > 1) throw new UsageError(`${command} takes one case id, got: ${rest.join(' ')}`);
     return rest[0];
+  };
+  const dryRun = v['dry-run'] ?? false;
+  const printAction = (r: ActionResult) => {
+    if (v.json) print(r);
+    else if (!r.dryRun) print(r);
+    else if (r.ok) print(`DRY RUN (nothing changed): would ${r.action} case ${r.caseId}: ${JSON.stringify(r.detail)}`);
+    else print(`DRY RUN (nothing changed): ${r.action} of case ${r.caseId} would be refused: ${r.error}`);
+    return r.ok ? 0 : 1;
   };
   switch (command) {
     case 'stuck': {
@@ -137,32 +132,34 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       return 0;
     }
     case 'retry':
-      print(await retryStep(deps, caseArg(), await actionContext(v, env), { activityId: v.activity, allowWorkflowReset: v['allow-reset'] }));
-      return 0;
+      return printAction(await retryStep(deps, caseArg(), await actionContext(v, env, verifiedOperator), { activityId: v.activity, allowWorkflowReset: v['allow-reset'], dryRun }));
     case 'reset':
-      if (!v.to) throw new Error('reset needs --to <state> (a statechart state, e.g. birth.awaitingOfficer, or "start")');
-      print(await resetToState(deps, caseArg(), v.to, await actionContext(v, env), { occurrence: v.first ? 'first' : 'last', reapplyEvents: v['reapply-events'] }));
-      return 0;
+      if (!v.to) throw new UsageError('reset needs --to <state> (a statechart state, e.g. birth.awaitingOfficer, or "start")');
+      return printAction(
+        await resetToState(deps, caseArg(), v.to, await actionContext(v, env, verifiedOperator), {
+          occurrence: v.first ? 'first' : 'last',
+          reapplyEvents: v['reapply-events'],
+          dryRun,
+        }),
+      );
     case 'cancel':
-      print(await cancelCase(deps, caseArg(), await actionContext(v, env)));
-      return 0;
+      return printAction(await cancelCase(deps, caseArg(), await actionContext(v, env, verifiedOperator), { dryRun }));
     case 'terminate':
-      print(await terminateCase(deps, caseArg(), await actionContext(v, env)));
-      return 0;
+      return printAction(await terminateCase(deps, caseArg(), await actionContext(v, env, verifiedOperator), { dryRun }));
     case 'send':
-      print(await sendEventAs(deps, caseArg(), parseEvent(v.event), await actionContext(v, env)));
-      return 0;
+      return printAction(await sendEventAs(deps, caseArg(), parseEvent(v.event), await actionContext(v, env, verifiedOperator), { dryRun }));
     case 'bulk': {
       const kind = rest[0];
       let action: BulkAction;
       if (kind === 'retry') action = { kind, allowWorkflowReset: v['allow-reset'] };
       else if (kind === 'reset') {
-        if (!v.to) throw new Error('bulk reset needs --to <state>');
+        if (!v.to) throw new UsageError('bulk reset needs --to <state>');
         action = { kind, state: v.to, reapplyEvents: v['reapply-events'] };
       } else if (kind === 'cancel' || kind === 'terminate') action = { kind };
       else if (kind === 'send') action = { kind: 'sendEvent', event: parseEvent(v.event) };
-      else throw new Error('bulk needs an action: retry, reset, cancel, terminate or send');
-      const report = await bulkAction(deps, await actionContext(v, env), {
+      else throw new UsageError('bulk needs an action: retry, reset, cancel, terminate or send');
+      if (rest.length > 1) throw new UsageError(`bulk ${kind} selects cases by filters, not ids: ${rest.slice(1).join(' ')}`);
+      const report = await bulkAction(deps, await actionContext(v, env, verifiedOperator), {
         action,
         filter: filterOf(v),
         stuckOnly: v.stuck,
@@ -174,9 +171,10 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       else {
         print(`${report.dryRun ? 'DRY RUN: would ' : ''}${report.action} ${report.targets.length} case(s):`);
         for (const t of report.targets) print(`    ${t.caseId}  ${t.procedureId} v${t.procedureVersion}${t.reasons ? `  (${t.reasons.map((r) => r.kind).join(', ')})` : ''}`);
+        for (const p of report.plans.filter((x) => !x.ok)) print(`    WOULD BE REFUSED ${p.caseId}: ${p.error}`);
         for (const f of report.failures) print(`    FAILED ${f.caseId}: ${f.error}`);
       }
-      return report.failures.length > 0 ? 1 : 0;
+      return report.failures.length > 0 || report.plans.some((p) => !p.ok) ? 1 : 0;
     }
     case 'export': {
       const out = v.out ?? `${caseArg()}.history.json`;
@@ -202,9 +200,32 @@ export async function runCommand(deps: OpsDeps, argv: string[], env: NodeJS.Proc
       else for (const r of rows) print(`${r.at}  ${r.operator}  ${r.action} (${r.outcome}): ${r.reason}  ${JSON.stringify(r.details)}`);
       return 0;
     }
+    case 'reproject': {
+      const { operator, reason } = await actionContext(v, env, verifiedOperator);
+      const report = await reproject(deps, {
+        caseIds: rest,
+        all: v.all,
+        dryRun: v['dry-run'],
+        operator,
+        reason,
+        onProgress: (m) => console.error(m),
+      });
+      if (v.json) print(report);
+      else {
+        const verb = report.dryRun ? 'would repair' : 'repaired';
+        print(`${report.checked} case(s) checked; ${verb} ${report.repairs.length}${report.failures.length ? `; ${report.failures.length} failed` : ''}`);
+        for (const r of report.repairs) {
+          print(`  ${r.caseId} (transition ${r.transition}, from ${r.source}):`);
+          for (const d of r.differences) print(`      ${d}`);
+        }
+        for (const f of report.failures) print(`  FAILED ${f.caseId}: ${f.error}`);
+      }
+      return report.failures.length > 0 ? 1 : 0;
+    }
     default:
+      if (command) throw new UsageError(`no command "${command}" (see npm run ops -- --help)`);
       print(usage());
-      return command ? 64 : 0;
+      return 0;
   }
 }
 
@@ -218,11 +239,23 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
-  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
+  // The embedded database has one owner: when a running server owns it, the command runs there (ops/remote.ts).
+  const dir = target.kind === 'pglite-dir' ? target.dir : null;
+  const owner = dir ? readDirOwner(dir) : null;
+  if (dir && owner) {
+    if (!owner.apiUrl) throw new DatabaseInUseError(dir, owner);
+    console.error(`(running on ${owner.apiUrl}, the process that owns ${dir})`);
+    // The server verifies the operator's token (the /ops routes are for operators) and records whom it names.
+    const token = parseOpsArgs(args).values.token ?? process.env.OPS_TOKEN;
+    process.exitCode = await runRemote(owner.apiUrl, { argv: absolutePaths(args, process.cwd()), token }, console.log, console.error);
+    return;
+  }
+  const { values } = parseOpsArgs(args);
   const connection = await Connection.connect(temporalConnectionOptions(temporalEnvWithToken(process.env, values.token ?? process.env.OPS_TOKEN)));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
   const { openRegistriesDatabase } = await import('../db/registries-database');
-  const opened = await openRegistriesDatabase(parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries'));
+  const opened = await openRegistriesDatabase(target);
   try {
     process.exitCode = await runCommand({ client, db: opened.db }, args);
   } finally {
@@ -235,6 +268,7 @@ const isEntry = process.argv[1] && new URL(import.meta.url).pathname === process
 if (isEntry) {
   main().catch((err) => {
     console.error(err instanceof Error ? `${(err as { code?: string }).code ?? 'ERROR'}: ${err.message}` : err);
-    process.exit(1);
+    // 64 (EX_USAGE) for a command line the CLI cannot take; 1 for a refused or failed action.
+    process.exit(err instanceof UsageError || err instanceof UnknownOptionError ? 64 : 1);
   });
 }

@@ -24,6 +24,7 @@ import {
   type OpsDeps,
 } from './common';
 import { findStuck, trySnapshot, type StuckOptions, type StuckReason } from './stuck';
+import { documentsIssuedSince, ResetWouldOrphanDocumentsError } from './reset-orphans';
 
 export interface ActionContext {
   operator: Operator;
@@ -34,8 +35,15 @@ export interface ActionResult {
   caseId: string;
   action: string;
   ok: boolean;
+  /** True for a dry run: nothing was written (no RPC that writes, no audit row); `detail` says what would happen. */
+  dryRun?: boolean;
   detail: Record<string, unknown>;
   error?: string;
+}
+
+/** What a dry run reports: the action it would take, touching nothing. */
+function wouldDo(ref: CaseRef, action: string, detail: Record<string, unknown>): ActionResult {
+  return { caseId: ref.caseId, action, ok: true, dryRun: true, detail: { ...detail, runId: ref.runId } };
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -170,18 +178,31 @@ async function resetWorkflow(deps: OpsDeps, ref: CaseRef, eventId: number, reaso
   }
 }
 
+/** When the reset point's task started (0 for the start: everything the case did is undone). */
+const resetPointTime = (point: ResetPoint) => (point.state === START_STATE ? 0 : Date.parse(point.workflowTaskStartedAt));
+
 /** Resets a case to a named statechart state; the new run replays on the current worker code from there. */
 export async function resetToState(
   deps: OpsDeps,
   caseId: string,
   state: string,
   ctx: ActionContext,
-  opts: { occurrence?: 'last' | 'first'; reapplyEvents?: boolean } = {},
+  opts: { occurrence?: 'last' | 'first'; reapplyEvents?: boolean; dryRun?: boolean } = {},
 ): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
   const ref = await caseRef(deps, caseId);
+  if (opts.dryRun) {
+    const point = await findResetPoint(deps, ref, state, opts.occurrence);
+    const orphans = await documentsIssuedSince(deps, ref, resetPointTime(point));
+    const detail = { toState: state, resetEventId: point.workflowTaskCompletedEventId, state: point.state, enteredAt: point.enteredAt };
+    if (orphans.length === 0) return wouldDo(ref, 'reset', detail);
+    const refusal = new ResetWouldOrphanDocumentsError(ref.caseId, state, orphans);
+    return { ...wouldDo(ref, 'reset', { ...detail, refused: refusal.code, documents: orphans }), ok: false, error: refusal.message };
+  }
   return audited(deps, ref, 'reset', ctx, { toState: state }, async () => {
     const point = await findResetPoint(deps, ref, state, opts.occurrence);
+    const orphans = await documentsIssuedSince(deps, ref, resetPointTime(point));
+    if (orphans.length > 0) throw new ResetWouldOrphanDocumentsError(ref.caseId, state, orphans);
     const newRunId = await resetWorkflow(deps, ref, point.workflowTaskCompletedEventId, `${ctx.operator.id}: ${ctx.reason}`, opts.reapplyEvents ?? false);
     return { resetEventId: point.workflowTaskCompletedEventId, state: point.state, newRunId };
   });
@@ -208,14 +229,20 @@ export async function retryStep(
   deps: OpsDeps,
   caseId: string,
   ctx: ActionContext,
-  opts: { activityId?: string; allowWorkflowReset?: boolean } = {},
+  opts: { activityId?: string; allowWorkflowReset?: boolean; dryRun?: boolean } = {},
 ): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
   const ref = await caseRef(deps, caseId);
   const desc = await deps.client.workflow.getHandle(ref.workflowId, ref.runId).describe();
   const pending = (desc.raw.pendingActivities ?? []).filter((a) => (opts.activityId ? a.activityId === opts.activityId : true));
-  return audited(deps, ref, 'retry', ctx, { activities: pending.map((a) => `${a.activityType?.name}#${a.activityId}@${a.attempt}`) }, async () => {
-    if (pending.length === 0) throw new OpsError('NOTHING_TO_RETRY', `case ${caseId} has no pending step${opts.activityId ? ` ${opts.activityId}` : ''}`);
+  const activities = pending.map((a) => `${a.activityType?.name}#${a.activityId}@${a.attempt}`);
+  const nothing = () => new OpsError('NOTHING_TO_RETRY', `case ${caseId} has no pending step${opts.activityId ? ` ${opts.activityId}` : ''}`);
+  if (opts.dryRun) {
+    if (pending.length === 0) throw nothing();
+    return wouldDo(ref, 'retry', { activities });
+  }
+  return audited(deps, ref, 'retry', ctx, { activities }, async () => {
+    if (pending.length === 0) throw nothing();
     const retried: string[] = [];
     for (const a of pending) {
       try {
@@ -247,27 +274,53 @@ export async function retryStep(
   });
 }
 
-export async function cancelCase(deps: OpsDeps, caseId: string, ctx: ActionContext): Promise<ActionResult> {
+/** A dry run of cancel/terminate still checks that the case is running (as the real action would). */
+function runningOrThrow(ref: CaseRef, action: string): void {
+  if (ref.status !== 'RUNNING') throw new OpsError('CASE_NOT_RUNNING', `case ${ref.caseId} is ${ref.status.toLowerCase()}: nothing to ${action}`);
+}
+
+export async function cancelCase(deps: OpsDeps, caseId: string, ctx: ActionContext, opts: { dryRun?: boolean } = {}): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
   const ref = await caseRef(deps, caseId);
+  if (opts.dryRun) {
+    runningOrThrow(ref, 'cancel');
+    return wouldDo(ref, 'cancel', {});
+  }
   return audited(deps, ref, 'cancel', ctx, {}, async () => {
     await deps.client.workflow.getHandle(ref.workflowId, ref.runId).cancel();
   });
 }
 
-export async function terminateCase(deps: OpsDeps, caseId: string, ctx: ActionContext): Promise<ActionResult> {
+export async function terminateCase(deps: OpsDeps, caseId: string, ctx: ActionContext, opts: { dryRun?: boolean } = {}): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
   const ref = await caseRef(deps, caseId);
+  if (opts.dryRun) {
+    runningOrThrow(ref, 'terminate');
+    return wouldDo(ref, 'terminate', {});
+  }
   return audited(deps, ref, 'terminate', ctx, {}, async () => {
     await deps.client.workflow.getHandle(ref.workflowId, ref.runId).terminate(`${ctx.operator.id}: ${ctx.reason}`);
   });
 }
 
 /** Sends an officer/citizen event on behalf of its actor (validated by the case like any other). */
-export async function sendEventAs(deps: OpsDeps, caseId: string, event: ProcedureEvent, ctx: ActionContext): Promise<ActionResult> {
+export async function sendEventAs(
+  deps: OpsDeps,
+  caseId: string,
+  event: ProcedureEvent,
+  ctx: ActionContext,
+  opts: { dryRun?: boolean } = {},
+): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
   const ref = await caseRef(deps, caseId);
-  return audited(deps, ref, 'sendEvent', ctx, { eventType: event.type, onBehalfOf: `${event.actor.kind}:${event.actor.id}` }, async () => {
+  const detail = { eventType: event.type, onBehalfOf: `${event.actor.kind}:${event.actor.id}` };
+  if (opts.dryRun) {
+    // The snapshot query (read-only) says whether the current state accepts the event now.
+    const snap = await trySnapshot(deps, ref);
+    const accepted = snap?.acceptedEvents.some((e) => e.type === event.type && e.actor === event.actor.kind) ?? null;
+    return wouldDo(ref, 'sendEvent', { ...detail, acceptedNow: accepted, activeStates: snap?.activeStates ?? null });
+  }
+  return audited(deps, ref, 'sendEvent', ctx, detail, async () => {
     const snap = await sendEvent(deps.client, caseId, event);
     return { activeStates: snap.activeStates };
   });
@@ -306,6 +359,8 @@ export interface BulkReport {
   action: string;
   targets: BulkTarget[];
   results: ActionResult[];
+  /** Dry run: what each target's action would do (a reset names the documents it would orphan). Nothing written. */
+  plans: ActionResult[];
   failures: { caseId: string; error: string }[];
 }
 
@@ -316,25 +371,25 @@ export async function bulkAction(deps: OpsDeps, ctx: ActionContext, opts: BulkOp
     : (await listCases(deps, opts.filter)).map((c) => ({ caseId: c.caseId, procedureId: c.procedureId, procedureVersion: c.procedureVersion }));
   const max = opts.maxCases ?? 100;
   if (targets.length > max) throw new OpsError('TOO_MANY_CASES', `${targets.length} cases match; the limit is ${max} (raise --max)`);
-  const report: BulkReport = { dryRun: opts.dryRun ?? false, action: opts.action.kind, targets, results: [], failures: [] };
-  if (report.dryRun) return report;
+  const report: BulkReport = { dryRun: opts.dryRun ?? false, action: opts.action.kind, targets, results: [], plans: [], failures: [] };
   const gapMs = 1000 / Math.max(0.01, opts.ratePerSecond ?? 2);
   const a = opts.action;
+  const dryRun = report.dryRun;
   for (const [i, t] of targets.entries()) {
-    if (i > 0) await sleep(gapMs);
+    if (i > 0 && !dryRun) await sleep(gapMs);
     try {
       const bulkCtx = { ...ctx, reason: `${ctx.reason} (bulk ${a.kind} ${i + 1}/${targets.length})` };
       const r =
         a.kind === 'retry'
-          ? await retryStep(deps, t.caseId, bulkCtx, { allowWorkflowReset: a.allowWorkflowReset })
+          ? await retryStep(deps, t.caseId, bulkCtx, { allowWorkflowReset: a.allowWorkflowReset, dryRun })
           : a.kind === 'reset'
-            ? await resetToState(deps, t.caseId, a.state, bulkCtx, { reapplyEvents: a.reapplyEvents })
+            ? await resetToState(deps, t.caseId, a.state, bulkCtx, { reapplyEvents: a.reapplyEvents, dryRun })
             : a.kind === 'cancel'
-              ? await cancelCase(deps, t.caseId, bulkCtx)
+              ? await cancelCase(deps, t.caseId, bulkCtx, { dryRun })
               : a.kind === 'terminate'
-                ? await terminateCase(deps, t.caseId, bulkCtx)
-                : await sendEventAs(deps, t.caseId, a.event, bulkCtx);
-      report.results.push(r);
+                ? await terminateCase(deps, t.caseId, bulkCtx, { dryRun })
+                : await sendEventAs(deps, t.caseId, a.event, bulkCtx, { dryRun });
+      (dryRun ? report.plans : report.results).push(r);
     } catch (err) {
       report.failures.push({ caseId: t.caseId, error: err instanceof Error ? err.message : String(err) });
     }

@@ -91,6 +91,13 @@ export interface SupplementRequest {
   answered: boolean;
 }
 
+/** A correction of an applicant-given field in a supplement: the old value stays on record. */
+export interface FieldCorrection {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
 export interface BirthCaseContext {
   caseId: string;
   application: BirthApplication;
@@ -102,7 +109,8 @@ export interface BirthCaseContext {
   membership?: HouseholdMembership;
   insuranceCard?: InsuranceCard;
   supplementRequests: SupplementRequest[];
-  supplements: { by: string; at: string | null; documents: string[] }[];
+  /** Each supplement: the documents given and the applicant-given fields it corrected (old value kept). */
+  supplements: { by: string; at: string | null; documents: string[]; corrections?: FieldCorrection[] }[];
   refusals: Refusal[];
   verificationNeeded: boolean;
 }

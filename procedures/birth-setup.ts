@@ -11,6 +11,7 @@ import {
   type BirthCaseInput,
   type BirthCertificate,
   type BirthDossierCheck,
+  type FieldCorrection,
   type CheckBirthDossierInput,
   type CheckResidenceInput,
   type HouseholdCheck,
@@ -42,6 +43,20 @@ function placeholder<O, I>(name: string) {
 }
 
 type Ev = ProcedureEvent;
+
+function valueAtPath(obj: Record<string, unknown>, path: string): unknown {
+  let node: unknown = obj;
+  for (const p of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
+  return node;
+}
+
+/** A copy of `obj` with `path` set to `value` (the input is not changed). */
+function withValueAtPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split('.');
+  if (rest.length === 0) return { ...obj, [head]: value };
+  const child = obj[head] && typeof obj[head] === 'object' ? (obj[head] as Record<string, unknown>) : {};
+  return { ...obj, [head]: withValueAtPath(child, rest.join('.'), value) };
+}
 /** Done / error events of invoked services, as the chart sees them. */
 interface DoneEvent<O> {
   type: string;
@@ -140,8 +155,17 @@ export const birthGroupSetup = setup({
     recordSupplement: assign(({ context, event }) => {
       const e = event as Ev;
       const documents = Array.isArray(e.documents) ? (e.documents as unknown[]).map(String) : [];
+      // Corrections of applicant-given fields (validated by the runner): applied, the old value kept on record.
+      const given = e.fields && typeof e.fields === 'object' && !Array.isArray(e.fields) ? (e.fields as Record<string, unknown>) : {};
+      let application = context.application as unknown as Record<string, unknown>;
+      const corrections: FieldCorrection[] = [];
+      for (const [field, to] of Object.entries(given)) {
+        corrections.push({ field, from: valueAtPath(application, field) ?? null, to });
+        application = withValueAtPath(application, field, to);
+      }
       return {
-        supplements: [...context.supplements, { by: actorLabel(e), at: e.at ?? null, documents }],
+        application: application as unknown as BirthCaseContext['application'],
+        supplements: [...context.supplements, { by: actorLabel(e), at: e.at ?? null, documents, ...(corrections.length ? { corrections } : {}) }],
         supplementRequests: context.supplementRequests.map((r) => ({ ...r, answered: true })),
       };
     }),

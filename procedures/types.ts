@@ -140,7 +140,10 @@ export interface ServiceRequest<I = unknown> {
     caseId: string;
     purpose: string;
     legalBasis: string;
+    /** The system step that acts: "system:<agency>.<service>". */
     actor: string;
+    /** Whose accepted event led to this step (the officer who decided, or the citizen who consented/supplemented). */
+    decidedBy?: string;
   };
   input: I;
 }

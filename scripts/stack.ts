@@ -6,8 +6,8 @@
 import type { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import type { DatabaseTarget } from '../db/connection';
-import { openRegistriesDatabase, type RegistriesDatabase } from '../db/registries-database';
-import { seedPopulation, type SeedResult } from '../db/seed';
+import type { RegistriesDatabase } from '../db/registries-database';
+import { openSeededRegistries, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
@@ -16,6 +16,7 @@ import { devCredential, devServerAuth, workerSubject } from '../worker/dev-crede
 
 /** Worker and API credentials for the devserver live an hour and are renewed every half hour. */
 const CREDENTIAL_RENEWAL_MS = 30 * 60_000;
+import { ensureKpiSnapshotSchedule } from '../worker/kpi-schedule';
 
 export interface StackOptions {
   registries: DatabaseTarget;
@@ -50,9 +51,12 @@ export interface Stack {
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const namespace = opts.namespace ?? 'default';
-  const database = await openRegistriesDatabase(opts.registries);
-  const seeded = await seedPopulation(database.db, { people: opts.seedPeople ?? 10_000, onProgress: (m) => log(`seed: ${m}`) });
-  log(`registries ready: ${seeded.total.persons} people, ${seeded.total.households} households`);
+  const { database, seeded } = await openSeededRegistries(opts.registries, { people: opts.seedPeople ?? 10_000, onProgress: (m) => log(`seed: ${m}`) });
+  log(
+    seeded.skipped
+      ? 'registries ready (they hold data: not seeded, no register row changed)'
+      : `registries seeded: ${seeded.total.persons} people, ${seeded.total.households} households`,
+  );
 
   let stopDevServer = async () => {};
   let temporal = opts.temporal;
@@ -94,6 +98,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const renew of renewals) renew().catch((e) => log(`credential renewal failed: ${(e as Error).message}`));
   }, CREDENTIAL_RENEWAL_MS);
   renewal.unref();
+  await ensureKpiSnapshotSchedule(wiring.client).then(
+    (r) => log(`KPI snapshot schedule ${r.scheduleId} ${r.created ? 'created' : 'in place'}`),
+    (e: Error) => log(`KPI snapshot schedule not created: ${e.message}`),
+  );
 
   let closed = false;
   return {

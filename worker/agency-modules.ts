@@ -20,7 +20,7 @@ export interface AgencyActivityOptions {
 
 export class MissingRegistriesError extends Error {
   readonly code = 'MISSING_REGISTRIES';
-  constructor(agency: AgencyId, names: string[]) {
+  constructor(agency: AgencyId | 'engine', names: string[]) {
     super(`The ${agency} worker needs the ${names.join(', ')} registries: pass \`registries\` or \`db\``);
   }
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { AgencyId } from '../activities/registries/types';
 import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
-import { loadAgencyActivities, type AgencyActivityOptions } from './agency-modules';
+import { loadAgencyActivities, MissingRegistriesError, type AgencyActivityOptions } from './agency-modules';
 
 export type WorkerRole = AgencyId | 'engine';
 export const WORKER_ROLES: readonly WorkerRole[] = ['engine', 'justice', 'police', 'vss', 'tax', 'labour'];
@@ -44,8 +44,12 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     ...opts.workerOptions,
   };
   if (opts.agency === 'engine') {
+    // The read model's activities (case projections as local activities, the daily KPI snapshot) run beside the workflows.
+    if (!opts.db) throw new MissingRegistriesError('engine', ['read model database']);
+    const { createReadModelActivities } = await import('../activities/projection/index');
     return Worker.create({
       ...base,
+      activities: createReadModelActivities({ db: opts.db, clock: opts.clock }),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     });
   }

@@ -14,12 +14,15 @@ import { getProcedure } from '../procedures/catalog';
 import type { ProcedureEvent } from '../procedures/types';
 import {
   EVENT_NOT_ACCEPTED,
+  MESSAGE_TOO_LARGE,
+  CASE_CLOSED,
   eventSignal,
   RUN_PROCEDURE_WORKFLOW,
   sendEventUpdate,
   snapshotQuery,
   type CaseResult,
   type CaseSnapshot,
+  type FieldProvenance,
   type RunProcedureInput,
   type RunProcedureOptions,
 } from '../workflows/definitions';
@@ -62,6 +65,9 @@ export interface StartCaseArgs {
   taskQueue?: string;
   /** Citizen-sourced fields still missing: the case waits for them (see provideCaseData). */
   missingFields?: string[];
+  /** How the dossier arrived and where each field came from: carried into the read model. */
+  channel?: string;
+  provenance?: FieldProvenance[];
 }
 
 export interface StartedCase {
@@ -85,6 +91,8 @@ export async function startCase(client: Client, args: StartCaseArgs): Promise<St
     receivedAt,
     options: args.options,
     missingFields: args.missingFields ?? [],
+    ...(args.channel !== undefined ? { channel: args.channel } : {}),
+    ...(args.provenance !== undefined ? { provenance: args.provenance } : {}),
   };
   try {
     await client.workflow.start<typeof runProcedure>(RUN_PROCEDURE_WORKFLOW, {
@@ -118,8 +126,46 @@ function handleOf(client: Client, caseId: string): WorkflowHandle<typeof runProc
   return client.workflow.getHandle<typeof runProcedure>(caseWorkflowId(caseId));
 }
 
+/** The case refused a message larger than it accepts (domain/limits.ts); nothing entered its history. */
+export class MessageTooLargeError extends Error {
+  readonly code = MESSAGE_TOO_LARGE;
+  constructor(
+    readonly caseId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The case is closed (a final state, or its run ended): it accepts no event and no data. */
+export class CaseClosedError extends Error {
+  readonly code = CASE_CLOSED;
+  constructor(readonly caseId: string) {
+    super(`Case ${caseId} is closed: it accepts no event or data.`);
+  }
+}
+
+function rethrowTooLarge(caseId: string, err: unknown): void {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === MESSAGE_TOO_LARGE) throw new MessageTooLargeError(caseId, err.cause.message);
+    if (err.cause.type === CASE_CLOSED) throw new CaseClosedError(caseId);
+  }
+}
+
+/** An update to a run that has ended fails as "not found": tell a closed case from a missing one. */
+async function rethrowClosed(client: Client, caseId: string, err: unknown): Promise<void> {
+  if (!(err instanceof WorkflowNotFoundError)) return;
+  try {
+    const desc = await handleOf(client, caseId).describe();
+    if (desc.status.name !== 'RUNNING') throw new CaseClosedError(caseId);
+  } catch (e) {
+    if (e instanceof CaseClosedError) throw e;
+  }
+}
+
 function rethrow(caseId: string, eventType: string, err: unknown): never {
   if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(caseId);
+  rethrowTooLarge(caseId, err);
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === EVENT_NOT_ACCEPTED) {
     throw new EventNotAcceptedError(caseId, eventType, err.cause.message);
   }
@@ -131,6 +177,7 @@ export async function sendEvent(client: Client, caseId: string, event: Procedure
   try {
     return await handleOf(client, caseId).executeUpdate(sendEventUpdate, { args: [{ event }] });
   } catch (err) {
+    await rethrowClosed(client, caseId, err);
     rethrow(caseId, event?.type ?? '', err);
   }
 }
@@ -161,7 +208,9 @@ export async function provideCaseData(client: Client, caseId: string, request: P
   try {
     return await handleOf(client, caseId).executeUpdate(provideDataUpdate, { args: [request] });
   } catch (err) {
+    await rethrowClosed(client, caseId, err);
     if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(caseId);
+    rethrowTooLarge(caseId, err);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       if (err.cause.type === DATA_NOT_ACCEPTED) {
         const detail = (err.cause.details?.[0] ?? {}) as { code?: string };

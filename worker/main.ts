@@ -7,7 +7,10 @@
  */
 import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
-import { describeTarget, parseDatabaseTarget, type Executor } from '../db/connection';
+import { Client, Connection } from '@temporalio/client';
+import { ensureKpiSnapshotSchedule } from './kpi-schedule';
+import { describeTarget, parseDatabaseTarget } from '../db/connection';
+import { openRegistriesDatabase } from '../db/registries-database';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
 import { temporalConnectionOptions } from './temporal-connection';
 
@@ -21,18 +24,14 @@ async function main(): Promise<void> {
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const connection = await NativeConnection.connect(temporalConnectionOptions(process.env));
-  const needsDb = roles.some((r) => r !== 'engine');
-  let close = async () => {};
-  let db: Executor | undefined;
-  if (needsDb) {
-    const { openRegistriesDatabase } = await import('../db/registries-database');
-    const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
-    const opened = await openRegistriesDatabase(target);
-    db = opened.db;
-    close = () => opened.close();
-    console.log(`registries: ${describeTarget(target)}`);
-  }
+  // Every worker needs the database: agencies for their registries, the engine for the read model.
+  const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
+  const opened = await openRegistriesDatabase(target);
+  const db = opened.db;
+  const close = () => opened.close();
+  console.log(`registries: ${describeTarget(target)}`);
   const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, namespace, db })));
+  if (roles.includes('engine')) await ensureSchedule(namespace);
   console.log(`workers running: ${roles.join(', ')} (namespace ${namespace}); Ctrl-C to stop`);
   try {
     // The SDK runtime installs SIGINT/SIGTERM handlers that shut every worker down; run() resolves then.
@@ -40,6 +39,19 @@ async function main(): Promise<void> {
   } finally {
     await close();
     await connection.close();
+  }
+}
+
+/** The engine's worker makes sure the daily KPI snapshot is scheduled (idempotent). */
+async function ensureSchedule(namespace: string): Promise<void> {
+  const clientConnection = await Connection.connect(temporalConnectionOptions(process.env));
+  try {
+    const r = await ensureKpiSnapshotSchedule(new Client({ connection: clientConnection, namespace }));
+    console.log(`KPI snapshot schedule ${r.scheduleId} ${r.created ? 'created' : 'in place'}`);
+  } catch (e) {
+    console.warn(`KPI snapshot schedule not created: ${(e as Error).message}`);
+  } finally {
+    await clientConnection.close();
   }
 }
 

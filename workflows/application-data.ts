@@ -7,6 +7,8 @@
 import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { checkFieldValue } from '../domain/once-only';
 import type { EventActor, ProcedureDefinition } from '../procedures/types';
+import { MESSAGE_TOO_LARGE } from './definitions';
+import { oversizeRefusal } from './event-validation';
 
 export const DATA_NOT_ACCEPTED = 'DATA_NOT_ACCEPTED';
 
@@ -88,6 +90,8 @@ export async function collectMissingData(opts: {
     },
     {
       validator: (request) => {
+        const oversize = oversizeRefusal(request);
+        if (oversize !== null) throw ApplicationFailure.create({ type: MESSAGE_TOO_LARGE, message: oversize, nonRetryable: true });
         const refusal = dataRefusal(opts.def, opts.applicantId, remaining, request);
         if (refusal) {
           throw ApplicationFailure.create({ type: DATA_NOT_ACCEPTED, message: refusal.message, nonRetryable: true, details: [refusal] });

@@ -3,11 +3,16 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProcedureEvent } from '../procedures/types';
+import type { CaseStatusName } from '../domain/case-vocabulary';
 
 export const RUN_PROCEDURE_WORKFLOW = 'runProcedure';
 
 /** Error type of an event the case refuses (unknown, wrong actor, bad shape, or not accepted in this state). */
 export const EVENT_NOT_ACCEPTED = 'EVENT_NOT_ACCEPTED';
+/** Error type of an event or data update larger than CASE_MESSAGE_MAX_BYTES: refused before it enters the history. */
+export const MESSAGE_TOO_LARGE = 'PAYLOAD_TOO_LARGE';
+/** Error type of an event or data sent to a closed case. */
+export const CASE_CLOSED = 'CASE_CLOSED';
 
 export interface RunProcedureOptions {
   /**
@@ -31,6 +36,18 @@ export interface RunProcedureInput {
    * waits for them (`provideData` update, see application-data.ts) before the chart starts.
    */
   missingFields?: string[];
+  /** How the dossier arrived (portal, vneid, counter…), for the read model's indicators. */
+  channel?: string;
+  /** Where each field came from (once-only resolution at submission), for the read model's data provenance. */
+  provenance?: FieldProvenance[];
+}
+
+/** Where one field of the application came from (the API's once-only resolution at submission). */
+export interface FieldProvenance {
+  field: string;
+  source: 'registry' | 'citizen' | 'step';
+  registry?: string;
+  step?: string;
 }
 
 export interface TimelineEntry {
@@ -79,8 +96,8 @@ export interface CaseSnapshot {
   procedureId: string;
   procedureVersion: number;
   receivedAt: string;
-  /** `awaiting_data`: waiting for the applicant to give `missingFields` before the procedure starts. */
-  status: 'awaiting_data' | 'active' | 'done' | 'error';
+  /** One vocabulary (domain/case-vocabulary.ts): awaiting_data, in_progress, closed, failed. */
+  status: CaseStatusName;
   missingFields: string[];
   state: unknown;
   activeStates: string[];

@@ -2,6 +2,47 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { EventDeclaration, ProcedureDefinition, ProcedureEvent } from '../procedures/types';
 import type { SendEventRequest } from './definitions';
+import { CASE_MESSAGE_MAX_BYTES, jsonSizeBytes } from '../domain/limits';
+import { checkFieldValue } from '../domain/once-only';
+
+/** Who holds a declared field, when it is not the applicant's to give (a registry or a step of the case). */
+function holderOf(def: ProcedureDefinition, name: string): string | null {
+  const decl = def.data.find((d) => d.name === name);
+  if (!decl || decl.source.kind === 'citizen') return null;
+  return decl.source.kind === 'registry' ? `the ${decl.source.registry} registry` : `step ${decl.source.step}`;
+}
+
+/**
+ * Data an event carries about the application: an officer may not ask for a field the state holds (once-only);
+ * a supplement (an event that completes the dossier) may correct fields the applicant gave, and nothing else.
+ */
+function dataRefusal(def: ProcedureDefinition, decl: EventDeclaration, event: Record<string, unknown>): string | null {
+  if (Array.isArray(event.missing)) {
+    for (const name of event.missing) {
+      const holder = typeof name === 'string' ? holderOf(def, name) : null;
+      if (holder) return `"${name}" is held by ${holder}; it must not be requested from the applicant`;
+    }
+  }
+  if (event.fields === undefined) return null;
+  if (!decl.completesDossier || decl.actor !== 'citizen') return `"${decl.type}" carries no field corrections`;
+  if (!event.fields || typeof event.fields !== 'object' || Array.isArray(event.fields)) return '"fields" must be an object of corrected fields';
+  for (const [name, value] of Object.entries(event.fields as Record<string, unknown>)) {
+    const field = def.data.find((d) => d.name === name);
+    if (!field) return `"${name}" is not a field of ${def.id}`;
+    if (field.source.kind !== 'citizen' || name === 'applicant.personalId') {
+      return `"${name}" is not the applicant's to correct${holderOf(def, name) ? ` (held by ${holderOf(def, name)})` : ''}`;
+    }
+    const problem = checkFieldValue(field, value);
+    if (problem) return `"${name}": ${problem}`;
+  }
+  return null;
+}
+
+/** Why a message to the case is too large to enter its history, or null. */
+export function oversizeRefusal(request: unknown): string | null {
+  const size = jsonSizeBytes(request);
+  return size > CASE_MESSAGE_MAX_BYTES ? `the message is ${size} bytes; a case accepts at most ${CASE_MESSAGE_MAX_BYTES}` : null;
+}
 
 /** Why an event is not accepted, or null when it is. Pure: runs in update validators. */
 export function eventRefusalReason(
@@ -28,6 +69,8 @@ export function eventRefusalReason(
     const v = (event as Record<string, unknown>)[f];
     if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return `"${f}" must be a list of strings`;
   }
+  const dataProblem = dataRefusal(def, decl, event as Record<string, unknown>);
+  if (dataProblem) return dataProblem;
   if (snapshot.status !== 'active') return 'the case is closed';
   if (!snapshot.can(event as ProcedureEvent)) {
     return `"${event.type}" from ${actor.kind}:${actor.id} is not accepted in state ${JSON.stringify(snapshot.value)}`;

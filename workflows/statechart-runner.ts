@@ -24,6 +24,8 @@ import { WORKING_CALENDAR } from './calendar';
 import { computeSteps, workingDaysDelayMs } from './deadlines';
 import {
   EVENT_NOT_ACCEPTED,
+  MESSAGE_TOO_LARGE,
+  CASE_CLOSED,
   eventSignal,
   sendEventUpdate,
   snapshotQuery,
@@ -37,9 +39,10 @@ import {
   type TimelineEntry,
 } from './definitions';
 import { collectMissingData } from './application-data';
-import { eventRefusalReason } from './event-validation';
+import { eventRefusalReason, oversizeRefusal } from './event-validation';
 import { agencyTaskQueue } from './task-queues';
 import { createWorkflowClock } from './xstate-clock';
+import { createCaseProjector } from './projection';
 
 type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
 
@@ -105,7 +108,9 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
             caseId: args.caseId,
             purpose: s.purpose,
             legalBasis: s.legalBasis,
-            actor: lastActor,
+            // The agency's system step writes; the person whose event led here is named apart.
+            actor: `system:${s.agency}.${s.name}`,
+            ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
           },
           input,
         };
@@ -147,6 +152,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       timeline.push({ state: String(snap.value), enteredAt: at, leftAt: null });
     }
     active = next;
+    projector.changed();
   };
 
   const steps = (verificationNeeded: boolean) =>
@@ -175,7 +181,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       const lapsed = doneAt !== null;
       return {
         ...base,
-        status: lapsed ? 'done' : 'awaiting_data',
+        status: lapsed ? 'closed' : 'awaiting_data',
         state: lapsed ? 'rejected' : 'awaitingData',
         activeStates: lapsed ? [] : ['awaitingData'],
         outcome: lapsed ? 'rejected' : null,
@@ -203,7 +209,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     const finalState = snap.status === 'done' ? String(snap.value) : null;
     return {
       ...base,
-      status: chartError ? 'error' : snap.status === 'done' ? 'done' : snap.status === 'error' ? 'error' : 'active',
+      status: chartError ? 'failed' : snap.status === 'done' ? 'closed' : snap.status === 'error' ? 'failed' : 'in_progress',
       state: snap.value,
       activeStates: [...active],
       outcome: finalState === null ? null : (def.outcomes[finalState] ?? finalState),
@@ -213,14 +219,21 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     };
   };
 
+  const application = (args.input.application ?? args.input) as Record<string, unknown>;
+  const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
+  // After `view`, before any command: a patch marker (new cases) decides whether this run projects.
+  const projector = createCaseProjector({ applicantId: applicantId ?? null, channel: args.channel ?? null, provenance: args.provenance ?? [], view });
+
   const accept = (request: SendEventRequest) => {
     const at = nowIso();
     const event: ProcedureEvent = { ...request.event, at };
     const decl = def.events.find((e) => e.type === event.type);
-    lastActor = `${event.actor.kind}:${event.actor.id}`;
-    history.push({ type: event.type, actor: lastActor, at });
+    const who = `${event.actor.kind}:${event.actor.id}`;
+    lastActor = event.actor.agency ? `${who}@${event.actor.agency}` : who;
+    history.push({ type: event.type, actor: who, at });
     if (decl?.completesDossier) dossierCompleteAt = at;
     actor!.send(event);
+    projector.changed();
   };
   const refusal = (request: SendEventRequest): string | null =>
     actor === null
@@ -235,6 +248,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
     {
       validator: (request) => {
+        const oversize = oversizeRefusal(request);
+        if (oversize !== null) throw ApplicationFailure.create({ type: MESSAGE_TOO_LARGE, message: oversize, nonRetryable: true });
+        if (actor !== null && actor.getSnapshot().status !== 'active') {
+          throw ApplicationFailure.create({ type: CASE_CLOSED, message: 'the case is closed: it accepts no event', nonRetryable: true });
+        }
         const reason = refusal(request);
         if (reason !== null) {
           throw ApplicationFailure.create({
@@ -248,16 +266,23 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     },
   );
   setHandler(eventSignal, (request) => {
+    // An oversized signal is already in the history; at least it is not copied into the snapshot.
+    const oversize = oversizeRefusal(request);
+    if (oversize !== null) {
+      rejectedEvents.push({ event: { type: typeof request?.event?.type === 'string' ? request.event.type.slice(0, 100) : null }, reason: oversize, at: nowIso() });
+      return;
+    }
     const reason = refusal(request);
-    if (reason !== null) rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
-    else accept(request);
+    if (reason !== null) {
+      rejectedEvents.push({ event: request?.event ?? null, reason, at: nowIso() });
+      projector.changed();
+    } else accept(request);
   });
   setHandler(snapshotQuery, view);
 
   if (missingFields.length > 0) {
-    const application = (args.input.application ?? args.input) as Record<string, unknown>;
-    const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
     timeline.push({ state: 'awaitingData', enteredAt: nowIso(), leftAt: null });
+    projector.changed();
     const windowMs =
       args.options?.delayOverridesMs?.supplementWindow ??
       workingDaysDelayMs(
@@ -271,12 +296,16 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
       missing: missingFields,
       applicantId,
       windowMs,
-      onChange: (m) => (missingFields = m),
+      onChange: (m) => {
+        missingFields = m;
+        projector.changed();
+      },
     });
     missingFields = collected.remaining;
     timeline[timeline.length - 1].leftAt = nowIso();
     if (missingFields.length > 0) {
       doneAt = nowIso();
+      await projector.settle();
       return {
         caseId: args.caseId,
         procedureId: def.id,
@@ -302,6 +331,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
 
   await condition(() => chartError !== null || running.getSnapshot().status !== 'active');
   await condition(allHandlersFinished);
+  await projector.settle();
   const snap = running.getSnapshot();
   if (chartError !== null || snap.status !== 'done') {
     throw ApplicationFailure.create({

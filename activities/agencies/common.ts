@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { auditRegistries } from '../registries/audited';
 import type { AccessContext, AgencyId, AuditSink, Registries } from '../registries/types';
 import type { ServiceRequest } from '../../procedures/types';
+import { FACT_RULE_CODES } from '../../domain/plausibility';
 
 export interface AgencyDeps<R extends Partial<Registries>> {
   /** Only the registries this agency holds or may read. */
@@ -39,6 +40,7 @@ export function accessContext(
     purpose: a.purpose,
     legalBasis: a.legalBasis,
     actor: a.actor,
+    ...(a.decidedBy ? { decidedBy: a.decidedBy } : {}),
     ...extra,
   };
 }
@@ -68,6 +70,8 @@ const NON_RETRYABLE = new Set([
   'MARRIAGE_NOT_ALLOWED',
   'ALREADY_TAX_REGISTERED',
   'REGISTRY_NOT_CONFIGURED',
+  // An inconsistent fact (domain/plausibility.ts) stays inconsistent however often it is retried.
+  ...FACT_RULE_CODES,
 ]);
 
 /** Domain errors (with a stable `code`) become ApplicationFailures of that type; others stay retryable. */

@@ -7,6 +7,7 @@
  * unaudited data movement; retried writes are idempotent, so failing after a write is safe).
  */
 import type { AccessContext, AuditEntry, AuditSink, RegistryName, Registries } from './types';
+import { registryCallErrors, registryCallSeconds } from './metrics';
 
 const PERSON_FIELDS = [
   'personalId',
@@ -54,12 +55,16 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
       ctx: stripCtx(ctx),
     });
     let result: T;
+    const stopTimer = registryCallSeconds.startTimer({ registry, operation });
     try {
       result = await run();
     } catch (e) {
+      stopTimer({ outcome: 'error' });
+      registryCallErrors.inc({ registry, operation });
       await sink.record(entry('error', subjectBefore));
       throw e;
     }
+    stopTimer({ outcome: result == null ? 'not_found' : 'ok' });
     const subject = result != null && subjectAfter ? subjectAfter(result) : subjectBefore;
     await sink.record(entry(result == null ? 'not_found' : 'ok', subject));
     return result;
@@ -196,8 +201,8 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
 
 /** The audit keeps the context's accountability fields only. */
 function stripCtx(ctx: AccessContext): AccessContext {
-  const { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor } = ctx;
-  return { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor };
+  const { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor, decidedBy } = ctx;
+  return { procedureId, procedureVersion, caseId, agency, purpose, legalBasis, actor, ...(decidedBy ? { decidedBy } : {}) };
 }
 
 /** An in-process sink (for tests and tools); production uses createPostgresAuditSink. */

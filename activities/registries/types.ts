@@ -21,8 +21,13 @@ export interface AccessContext {
   purpose: string;
   /** Legal basis, e.g. "Decree 63/2024, Art. 7". */
   legalBasis: string;
-  /** Who acts: "system", "officer:<id>", "citizen:<personalId>". */
+  /**
+   * Who acts: the system step that calls the registry ("system:<agency>.<service>"), or a person reading at receipt
+   * ("citizen:<personalId>", "officer:<id>").
+   */
   actor: string;
+  /** Whose accepted event led to this call: "officer:<id>@<agency>" who decided, or "citizen:<personalId>". */
+  decidedBy?: string;
   /**
    * Data minimisation: the attributes the caller needs from a read. Adapters may return more, but the audit log
    * records these (and callers keep only these). Absent: the whole record is audited as read.
@@ -336,7 +341,8 @@ export interface AuditEntry {
   at: string;
   registry: RegistryName;
   operation: string;
-  kind: 'read' | 'write';
+  /** `view`: an officer or operator looked at a case holding the person's data (the read model's case file). */
+  kind: 'read' | 'write' | 'view';
   subjectId: string | null; // the person whose data moved
   fields: string[];
   outcome: 'ok' | 'not_found' | 'error';

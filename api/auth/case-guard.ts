@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../../db/connection';
 import { recordCaseAccess } from '../../db/engine/case-access-log';
-import { CaseNotFoundError as CaseClientNotFoundError, getCaseSnapshot } from '../../worker/case-client';
+import { getCaseView } from '../../db/engine/case-views';
 import { getProcedure } from '../../procedures/catalog';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { principalLabel, type Principal } from '../../identity/claims';
@@ -15,6 +15,8 @@ import { canSeeCase, caseFacts, type CaseFacts } from './case-access';
 export interface VisibleCase {
   snapshot: CaseSnapshot;
   facts: CaseFacts;
+  /** Which transition of the case the read model holds, and when it was written. */
+  projection: { transition: number; projectedAt: string };
 }
 
 export interface CaseGuard {
@@ -27,16 +29,13 @@ export interface CaseGuard {
 export function createCaseGuard(deps: { client: Client; db: Executor; clock: () => Date }): CaseGuard {
   return {
     async visibleCase(principal, caseId) {
-      let snapshot: CaseSnapshot;
-      try {
-        snapshot = await getCaseSnapshot(deps.client, caseId);
-      } catch (e) {
-        if (e instanceof CaseClientNotFoundError) throw new CaseNotFoundError(caseId);
-        throw e;
-      }
+      // From the read model: deciding who may see a case never wakes its workflow.
+      const view = await getCaseView(deps.db, caseId);
+      if (!view) throw new CaseNotFoundError(caseId);
+      const snapshot = view.snapshot as CaseSnapshot;
       const facts = caseFacts(getProcedure(snapshot.procedureId, snapshot.procedureVersion), snapshot);
       if (!canSeeCase(principal, facts)) throw new CaseNotFoundError(caseId);
-      return { snapshot, facts };
+      return { snapshot, facts, projection: { transition: view.seq, projectedAt: view.projectedAt } };
     },
     async recordView(principal, view) {
       if (principal.kind === 'citizen') return;

@@ -1,5 +1,5 @@
 /** Query module for the audit log. Functions take (db, params) so they compose inside a transaction. */
-import { and, asc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { AccessContext, AgencyId, AuditEntry, RegistryName } from '../../activities/registries/types';
 import type { Executor } from '../connection';
 import { auditLog } from './schema';
@@ -20,6 +20,7 @@ export async function insertAuditEntry(db: Executor, e: AuditEntry): Promise<voi
     purpose: e.ctx.purpose,
     legalBasis: e.ctx.legalBasis,
     actor: e.ctx.actor,
+    decidedBy: e.ctx.decidedBy ?? null,
   });
 }
 
@@ -62,6 +63,7 @@ export async function listAudit(db: Executor, q: AuditQuery = {}): Promise<Audit
       purpose: r.purpose,
       legalBasis: r.legalBasis,
       actor: r.actor,
+      ...(r.decidedBy !== null ? { decidedBy: r.decidedBy } : {}),
     };
     return {
       id: r.id,
@@ -75,4 +77,88 @@ export async function listAudit(db: Executor, q: AuditQuery = {}): Promise<Audit
       ctx,
     };
   });
+}
+
+export interface AccessLogParams {
+  /** The data subject: "who read or wrote my data, when and why" (Estonia's Data Tracker). */
+  personalId: string;
+  /** ISO instants, [from, to). */
+  from?: string;
+  to?: string;
+  /** Id of the last entry of the previous page (entries come newest first). */
+  before?: number;
+  limit: number;
+}
+
+export interface AccessLogEntry {
+  id: number;
+  at: string;
+  /** read / write: a registry call; view: an officer or operator looked at a case holding the data. */
+  kind: string;
+  registry: string;
+  operation: string;
+  fields: string[];
+  outcome: string;
+  agency: string;
+  /** Who acted: the officer, the operator, the citizen or `system` (an automated step). */
+  actor: string;
+  purpose: string;
+  legalBasis: string;
+  caseId: string;
+  procedureId: string;
+}
+
+/** A person's access log, newest first, on the (subject_id, id) index. */
+export async function listAccessLog(db: Executor, p: AccessLogParams): Promise<AccessLogEntry[]> {
+  const where: SQL[] = [eq(auditLog.subjectId, p.personalId)];
+  if (p.before !== undefined) where.push(lt(auditLog.id, p.before));
+  if (p.from !== undefined) where.push(gte(auditLog.at, p.from));
+  if (p.to !== undefined) where.push(lt(auditLog.at, p.to));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(p.limit);
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    kind: r.kind,
+    registry: r.registry,
+    operation: r.operation,
+    fields: r.fields,
+    outcome: r.outcome,
+    agency: r.agency,
+    actor: r.actor,
+    purpose: r.purpose,
+    legalBasis: r.legalBasis,
+    caseId: r.caseId,
+    procedureId: r.procedureId,
+  }));
+}
+
+/** An officer's or operator's look at a case: one `view` entry per data subject of the case. */
+export async function recordCaseView(
+  db: Executor,
+  p: { at: string; caseId: string; procedureId: string; procedureVersion: number; subjects: string[]; agency: string; actor: string; purpose: string; legalBasis: string },
+): Promise<void> {
+  if (p.subjects.length === 0) return;
+  await db.insert(auditLog).values(
+    p.subjects.map((subjectId) => ({
+      at: p.at,
+      registry: 'caseFile',
+      operation: 'viewCase',
+      kind: 'view' as const,
+      subjectId,
+      fields: ['case'],
+      outcome: 'ok' as const,
+      procedureId: p.procedureId,
+      procedureVersion: p.procedureVersion,
+      caseId: p.caseId,
+      agency: p.agency,
+      purpose: p.purpose,
+      legalBasis: p.legalBasis,
+      actor: p.actor,
+    })),
+  );
 }

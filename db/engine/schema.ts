@@ -1,6 +1,6 @@
 /** The engine's own tables: who read or wrote which personal data and why, and per-dossier service KPIs. */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every registry call (Decree 13/2023: log every access; citizens can see who read their data and why). */
 export const auditLog = pgTable(
@@ -10,7 +10,8 @@ export const auditLog = pgTable(
     at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
     registry: text('registry').notNull(),
     operation: text('operation').notNull(),
-    kind: text('kind', { enum: ['read', 'write'] }).notNull(),
+    /** `view`: an officer or operator looked at the person's case (not a registry call). */
+    kind: text('kind', { enum: ['read', 'write', 'view'] }).notNull(),
     subjectId: text('subject_id'),
     fields: text('fields').array().notNull(),
     outcome: text('outcome', { enum: ['ok', 'not_found', 'error'] }).notNull(),
@@ -21,9 +22,11 @@ export const auditLog = pgTable(
     purpose: text('purpose').notNull(),
     legalBasis: text('legal_basis').notNull(),
     actor: text('actor').notNull(),
+    /** Whose accepted event (an officer's decision, a citizen's consent) led to this call; null when none did. */
+    decidedBy: text('decided_by'),
   },
   (t) => [
-    check('audit_log_kind', sql`${t.kind} in ('read', 'write')`),
+    check('audit_log_kind', sql`${t.kind} in ('read', 'write', 'view')`),
     check('audit_log_outcome', sql`${t.outcome} in ('ok', 'not_found', 'error')`),
     index('audit_log_case_idx').on(t.caseId, t.id),
     index('audit_log_subject_idx').on(t.subjectId, t.id),
@@ -97,4 +100,24 @@ export const caseAccessLog = pgTable(
     check('case_access_log_viewer_kind', sql`${t.viewerKind} in ('officer', 'staff')`),
     index('case_access_log_case_idx').on(t.caseId, t.id),
   ],
+);
+
+/**
+ * Idempotency of submissions, per principal: the same principal re-sending the same `Idempotency-Key` (or, without
+ * one, the same application) gets its existing case; another principal's key never matches. Case ids are random,
+ * so this table is the only way from an application to its case. The principal is the applicant's personal ID
+ * until requests carry an authenticated principal.
+ */
+export const applicationKeys = pgTable(
+  'application_keys',
+  {
+    principalId: text('principal_id').notNull(),
+    /** sha256 of "key:<Idempotency-Key>" or "body:<procedure and canonical fields>". */
+    keyHash: text('key_hash').notNull(),
+    /** sha256 of the procedure and canonical fields: the same key with another application is refused. */
+    bodyHash: text('body_hash').notNull(),
+    caseId: text('case_id').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principalId, t.keyHash] })],
 );

@@ -5,9 +5,14 @@
  */
 import { decodeB64, durFromMs, encodeB64, enums, Failure, msFromDur, Payloads, toNum, tsFromMs } from '../proto';
 import type { RunContext } from './context';
+import type { temporal } from '@temporalio/proto';
+
+type IPayloads = temporal.api.common.v1.IPayloads;
+type IFailure = temporal.api.failure.v1.IFailure;
 import type { ActivityState, RetryPolicyState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 import { activityTimeouts } from './activity-timeouts';
+import { activityMachine } from './entity-machines';
 import { encodeToken } from './tokens';
 
  
@@ -15,7 +20,7 @@ const ET = enums.EventType;
 const RS = enums.RetryState;
 const TT = enums.TimeoutType;
 
-export function normalizeRetryPolicy(rp: any): RetryPolicyState {
+export function normalizeRetryPolicy(rp: temporal.api.common.v1.IRetryPolicy | null | undefined): RetryPolicyState {
   const initialIntervalMs = msFromDur(rp?.initialInterval) || 1000;
   const backoffCoefficient = rp?.backoffCoefficient && rp.backoffCoefficient >= 1 ? rp.backoffCoefficient : 2;
   const maximumIntervalMs = msFromDur(rp?.maximumInterval) || initialIntervalMs * 100;
@@ -43,7 +48,7 @@ export function retryPolicyProto(r: RetryPolicyState) {
  * no task is queued: the caller starts the attempt right away and hands it back in the completion response.
  * Returns the scheduled event id.
  */
-export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: number, eager = false): number {
+export function scheduleActivity(ctx: RunContext, a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes, wftCompletedEventId: number, eager = false): number {
   const s = ctx.state;
   const { scheduleToCloseMs, scheduleToStartMs, startToCloseMs, heartbeatMs } = activityTimeouts(a, s.runTimeoutMs);
   const retry = normalizeRetryPolicy(a.retryPolicy);
@@ -63,13 +68,12 @@ export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: n
     useWorkflowBuildId: a.useWorkflowBuildId ?? false,
     priority: a.priority ?? null,
   });
-  const act: ActivityState = {
+  const act = {
     scheduledEventId: id,
     activityId: a.activityId,
     activityType: a.activityType?.name ?? '',
     taskQueue,
     attempt: 1,
-    state: 'scheduled',
     scheduledTime: ctx.now,
     currentAttemptScheduledTime: ctx.now,
     cancelRequested: false,
@@ -78,17 +82,18 @@ export function scheduleActivity(ctx: RunContext, a: any, wftCompletedEventId: n
     startToCloseMs,
     heartbeatMs,
     retry,
-  };
+  } as ActivityState;
+  activityMachine.apply(act, 'schedule', id);
   s.activities[id] = act;
   if (eager) act.currentAttemptScheduledTime = ctx.now;
-  else dispatchAttempt(ctx, act);
+  else dispatchAttempt(ctx, act, 'dispatch');
   if (scheduleToCloseMs > 0)
     ctx.addDeadline('activity-timeout', ctx.now + scheduleToCloseMs, { sched: id, type: TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE }, `act:${id}`);
   return id;
 }
 
-function dispatchAttempt(ctx: RunContext, act: ActivityState) {
-  act.state = 'scheduled';
+function dispatchAttempt(ctx: RunContext, act: ActivityState, action: 'dispatch' | 'retryDue') {
+  activityMachine.apply(act, action, act.scheduledEventId);
   act.currentAttemptScheduledTime = ctx.now;
   ctx.enqueueTask('activity', act.taskQueue, act.scheduledEventId, act.attempt);
   if (act.scheduleToStartMs > 0)
@@ -105,7 +110,7 @@ function dispatchAttempt(ctx: RunContext, act: ActivityState) {
  */
 export function redispatchActivity(ctx: RunContext, act: ActivityState): void {
   act.scheduledTime = ctx.now;
-  dispatchAttempt(ctx, act);
+  dispatchAttempt(ctx, act, 'dispatch');
   if (act.scheduleToCloseMs > 0)
     ctx.addDeadline(
       'activity-timeout',
@@ -130,22 +135,25 @@ export function resetActivityAttempt(ctx: RunContext, act: ActivityState, resetH
   ctx.cancelDeadlines(attEntity(act));
   act.attempt = 1;
   act.resetRequested = false;
-  dispatchAttempt(ctx, act);
+  dispatchAttempt(ctx, act, 'dispatch');
 }
 
 /** Retry backoff elapsed. */
 export function retryTimerFired(ctx: RunContext, sched: number, att: number): void {
   const act = ctx.state.activities[sched];
-  if (!act || act.state !== 'backoff' || act.attempt !== att) return;
-  dispatchAttempt(ctx, act);
+  if (!act || act.attempt !== att) return; // stale: the activity closed or was reset meanwhile
+  dispatchAttempt(ctx, act, 'retryDue');
 }
 
-/** A poller claimed the task: marks the attempt started; returns the poll response or null when stale. */
+/**
+ * A poller claimed the task: marks the attempt started; returns the poll response, or null when the task is
+ * stale (its activity closed, or it belongs to an earlier attempt).
+ */
 export async function startActivity(ctx: RunContext, sched: number, att: number, identity: string, requestId: string) {
   const s = ctx.state;
   const act = s.activities[sched];
-  if (!act || act.state !== 'scheduled' || act.attempt !== att) return null;
-  act.state = 'started';
+  if (!act || act.attempt !== att) return null;
+  activityMachine.apply(act, 'start', sched);
   act.startedTime = ctx.now;
   act.lastStartedIdentity = identity;
   act.lastStartRequestId = requestId;
@@ -209,14 +217,15 @@ function writeStarted(ctx: RunContext, act: ActivityState): void {
 
 const attEntity = (act: ActivityState) => `att:${act.scheduledEventId}:${act.attempt}`;
 
-function finish(ctx: RunContext, act: ActivityState) {
+function finish(ctx: RunContext, act: ActivityState, action: 'complete' | 'fail' | 'cancel' | 'timeOut') {
+  activityMachine.apply(act, action, act.scheduledEventId);
   ctx.cancelDeadlines(`act:${act.scheduledEventId}`);
   ctx.cancelDeadlines(attEntity(act));
   delete ctx.state.activities[act.scheduledEventId];
   scheduleWorkflowTask(ctx);
 }
 
-export function completeActivity(ctx: RunContext, act: ActivityState, result: any, identity: string): void {
+export function completeActivity(ctx: RunContext, act: ActivityState, result: IPayloads | null | undefined, identity: string): void {
   writeStarted(ctx, act);
   ctx.addEvent(
     ET.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
@@ -224,10 +233,10 @@ export function completeActivity(ctx: RunContext, act: ActivityState, result: an
     { result: result ?? null, scheduledEventId: act.scheduledEventId, startedEventId: 0, identity: identity ?? '' },
     { bufferable: true, linkPrev: true },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'complete');
 }
 
-export function cancelActivity(ctx: RunContext, act: ActivityState, details: any, identity: string): void {
+export function cancelActivity(ctx: RunContext, act: ActivityState, details: IPayloads | null | undefined, identity: string): void {
   writeStarted(ctx, act);
   ctx.addEvent(
     ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
@@ -241,7 +250,7 @@ export function cancelActivity(ctx: RunContext, act: ActivityState, details: any
     },
     { bufferable: true, linkPrev: true },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'cancel');
 }
 
 function nextBackoffMs(act: ActivityState): number {
@@ -251,7 +260,7 @@ function nextBackoffMs(act: ActivityState): number {
 }
 
 /** Decides whether the failed attempt is retried; returns the RetryState when it is final. */
-function retryDecision(ctx: RunContext, act: ActivityState, failure: any): number | null {
+function retryDecision(ctx: RunContext, act: ActivityState, failure: IFailure | null): number | null {
   const info = failure?.applicationFailureInfo;
   if (info?.nonRetryable) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
   if (info?.type && act.retry.nonRetryableErrorTypes.includes(info.type)) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
@@ -263,7 +272,7 @@ function retryDecision(ctx: RunContext, act: ActivityState, failure: any): numbe
   return null;
 }
 
-function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void {
+function scheduleRetry(ctx: RunContext, act: ActivityState, failure: IFailure): void {
   let backoff = nextBackoffMs(act);
   const nextDelay = failure?.applicationFailureInfo?.nextRetryDelay ? msFromDur(failure.applicationFailureInfo.nextRetryDelay) : 0;
   if (nextDelay > 0) backoff = nextDelay;
@@ -274,19 +283,19 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: any): void 
     act.resetRequested = false;
     act.attempt = 1;
   }
-  act.state = 'backoff';
+  activityMachine.apply(act, 'retry', act.scheduledEventId);
   act.startedTime = undefined;
   act.currentAttemptScheduledTime = ctx.now + backoff;
   ctx.touch();
   ctx.addDeadline('activity-retry', ctx.now + backoff, { sched: act.scheduledEventId, att: act.attempt }, attEntity(act));
 }
 
-export function failActivity(ctx: RunContext, act: ActivityState, failure: any, identity: string, lastHeartbeatDetails?: any): void {
+export function failActivity(ctx: RunContext, act: ActivityState, failure: IFailure | null | undefined, identity: string, lastHeartbeatDetails?: IPayloads | null): void {
   if (lastHeartbeatDetails) act.heartbeatDetails = encodeB64(Payloads, lastHeartbeatDetails);
   // An attempt stopped by ResetActivity is retried as attempt 1 whatever the retry policy says of it.
-  const final = act.resetRequested ? null : retryDecision(ctx, act, failure);
+  const final = act.resetRequested ? null : retryDecision(ctx, act, failure ?? null);
   if (final == null) {
-    scheduleRetry(ctx, act, failure);
+    scheduleRetry(ctx, act, failure ?? {});
     return;
   }
   writeStarted(ctx, act);
@@ -296,7 +305,7 @@ export function failActivity(ctx: RunContext, act: ActivityState, failure: any, 
     { failure, scheduledEventId: act.scheduledEventId, startedEventId: 0, identity: identity ?? '', retryState: final },
     { bufferable: true, linkPrev: true },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'fail');
 }
 
 const timeoutNames: Record<number, string> = {
@@ -309,10 +318,12 @@ const timeoutNames: Record<number, string> = {
 /** A persisted activity deadline fired. */
 export function activityTimeoutFired(ctx: RunContext, sched: number, att: number | undefined, type: number): void {
   const act = ctx.state.activities[sched];
+  // Stale: the activity closed, or the deadline is of an earlier attempt (its deadlines go with it).
   if (!act) return;
   if (type !== TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE && act.attempt !== att) return;
-  if (type === TT.TIMEOUT_TYPE_SCHEDULE_TO_START && act.state !== 'scheduled') return;
-  if ((type === TT.TIMEOUT_TYPE_START_TO_CLOSE || type === TT.TIMEOUT_TYPE_HEARTBEAT) && act.state !== 'started') return;
+  // A live deadline of this attempt in a state that has no such timeout: the tables were broken somewhere.
+  const expected = type === TT.TIMEOUT_TYPE_SCHEDULE_TO_START ? 'scheduled' : type === TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE ? act.state : 'started';
+  if (act.state !== expected) activityMachine.reject(act, 'timeOut', sched);
   if (type === TT.TIMEOUT_TYPE_HEARTBEAT) {
     const last = act.lastHeartbeatTime ?? act.startedTime ?? ctx.now;
     if (ctx.now < last + act.heartbeatMs) {
@@ -340,7 +351,7 @@ export function activityTimeoutFired(ctx: RunContext, sched: number, att: number
   writeTimedOut(ctx, act, failure, RS.RETRY_STATE_TIMEOUT);
 }
 
-function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryState: number) {
+function writeTimedOut(ctx: RunContext, act: ActivityState, failure: IFailure, retryState: number) {
   const everStarted = act.state === 'started' || act.attempt > 1;
   if (everStarted) writeStarted(ctx, act);
   ctx.addEvent(
@@ -349,11 +360,11 @@ function writeTimedOut(ctx: RunContext, act: ActivityState, failure: any, retryS
     { failure, scheduledEventId: act.scheduledEventId, startedEventId: 0, retryState },
     { bufferable: true, linkPrev: everStarted },
   );
-  finish(ctx, act);
+  finish(ctx, act, 'timeOut');
 }
 
 /** Records a heartbeat; the answer tells the worker to stop the attempt (cancel requested, or ResetActivity). */
-export function heartbeat(ctx: RunContext, act: ActivityState, details: any): { cancelRequested: boolean; activityReset: boolean } {
+export function heartbeat(ctx: RunContext, act: ActivityState, details: IPayloads | null | undefined): { cancelRequested: boolean; activityReset: boolean } {
   act.lastHeartbeatTime = ctx.now;
   if (details) act.heartbeatDetails = encodeB64(Payloads, details);
   ctx.touch();
@@ -371,6 +382,7 @@ export function requestCancelActivity(ctx: RunContext, sched: number, wftComplet
   act.cancelRequested = true;
   act.cancelRequestedEventId = id;
   if (act.state !== 'started') {
+    activityMachine.apply(act, 'cancelUnstarted', sched);
     ctx.addEvent(ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED, 'activityTaskCanceledEventAttributes', {
       latestCancelRequestedEventId: id,
       scheduledEventId: sched,

@@ -8,20 +8,29 @@ import { createRun, requestCancelRun, signalRun, terminateRun } from './lifecycl
 import { scheduleWorkflowTask } from './workflow-task';
 import * as store from '../storage/store';
 import type { Engine } from './engine';
+import type { temporal } from '@temporalio/proto';
+
+type StartChild = temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes;
+type SignalExternal = temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes;
+type CancelExternal = temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes;
+import type { ChildState } from './state';
+import type { TrackedEntity } from './state-machine';
+import { childMachine, externalCancelMachine, externalSignalMachine, type ExternalStatus } from './entity-machines';
 
  
 const ET = enums.EventType;
 const ST = enums.WorkflowExecutionStatus;
 const RUNNING = ST.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
-export async function startChildCommand(engine: Engine, ctx: RunContext, a: any, completedId: number): Promise<void> {
+export async function startChildCommand(engine: Engine, ctx: RunContext, a: StartChild, completedId: number): Promise<void> {
   const s = ctx.state;
+  const workflowId = a.workflowId ?? '';
   const nsName = a.namespace || s.namespace;
   const ns = await engine.namespace(nsName);
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, 'startChildWorkflowExecutionInitiatedEventAttributes', {
     namespace: nsName,
     namespaceId: ns.id,
-    workflowId: a.workflowId,
+    workflowId,
     workflowType: a.workflowType,
     taskQueue: { name: a.taskQueue?.name || s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: a.input ?? null,
@@ -40,18 +49,28 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     priority: a.priority ?? null,
   });
   ctx.work.needNewWft.add(s.runId);
+  const child = {
+    initiatedEventId: initiatedId,
+    namespace: nsName,
+    namespaceId: ns.id,
+    workflowId,
+    workflowType: a.workflowType?.name ?? '',
+    parentClosePolicy: a.parentClosePolicy ?? 0,
+  } as ChildState;
+  childMachine.apply(child, 'initiate', initiatedId);
   const work = ctx.work;
-  const currentRunId = await store.getCurrentRun(ctx.tx, ns.id, a.workflowId, true);
+  const currentRunId = await store.getCurrentRun(ctx.tx, ns.id, workflowId, true);
   let exists = false;
   if (currentRunId) {
     const cur = await work.run(currentRunId);
     exists = cur.state.status === RUNNING || a.workflowIdReusePolicy === enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE;
   }
   if (exists) {
+    childMachine.apply(child, 'failStart', initiatedId);
     ctx.addEvent(ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, 'startChildWorkflowExecutionFailedEventAttributes', {
       namespace: nsName,
       namespaceId: ns.id,
-      workflowId: a.workflowId,
+      workflowId,
       workflowType: a.workflowType,
       cause: enums.StartChildWorkflowExecutionFailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS,
       control: a.control ?? '',
@@ -64,7 +83,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
   await createRun(work, {
     namespaceId: ns.id,
     namespace: nsName,
-    workflowId: a.workflowId,
+    workflowId,
     runId: childRunId,
     workflowType: a.workflowType?.name ?? '',
     taskQueue: a.taskQueue?.name || s.taskQueue,
@@ -80,28 +99,22 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: any,
     parent: { namespace: s.namespace, namespaceId: s.namespaceId, workflowId: s.workflowId, runId: s.runId, initiatedEventId: initiatedId },
     priority: a.priority,
   });
-  await store.setCurrentRun(ctx.tx, ns.id, a.workflowId, childRunId);
+  await store.setCurrentRun(ctx.tx, ns.id, workflowId, childRunId);
   const startedId = ctx.addEvent(ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, 'childWorkflowExecutionStartedEventAttributes', {
     namespace: nsName,
     namespaceId: ns.id,
     initiatedEventId: initiatedId,
-    workflowExecution: { workflowId: a.workflowId, runId: childRunId },
+    workflowExecution: { workflowId, runId: childRunId },
     workflowType: a.workflowType,
     header: a.header ?? null,
   });
-  s.children[initiatedId] = {
-    initiatedEventId: initiatedId,
-    namespace: nsName,
-    namespaceId: ns.id,
-    workflowId: a.workflowId,
-    workflowType: a.workflowType?.name ?? '',
-    runId: childRunId,
-    startedEventId: startedId,
-    parentClosePolicy: a.parentClosePolicy ?? 0,
-  };
+  childMachine.apply(child, 'start', initiatedId);
+  child.runId = childRunId;
+  child.startedEventId = startedId;
+  s.children[initiatedId] = child;
 }
 
-async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec: any): Promise<RunContext | null> {
+async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec: temporal.api.common.v1.IWorkflowExecution | null | undefined): Promise<RunContext | null> {
   const ns = await engine.namespace(nsName).catch(() => null);
   if (!ns) return null;
   const runId = exec?.runId || (await store.getCurrentRun(ctx.tx, ns.id, exec?.workflowId ?? ''));
@@ -111,7 +124,7 @@ async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec:
   return target;
 }
 
-export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: any, completedId: number): Promise<void> {
+export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: SignalExternal, completedId: number): Promise<void> {
   const nsName = a.namespace || ctx.state.namespace;
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'signalExternalWorkflowExecutionInitiatedEventAttributes', {
     workflowTaskCompletedEventId: completedId,
@@ -124,8 +137,12 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
     header: a.header ?? null,
   });
   ctx.work.needNewWft.add(ctx.state.runId);
+  // Resolved within this unit of work: initiated, then delivered or failed.
+  const signal: TrackedEntity<ExternalStatus> = {};
+  externalSignalMachine.apply(signal, 'initiate', initiatedId);
   const target = await findTarget(engine, ctx, nsName, a.execution);
   if (!target) {
+    externalSignalMachine.apply(signal, 'fail', initiatedId);
     ctx.addEvent(ET.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, 'signalExternalWorkflowExecutionFailedEventAttributes', {
       cause: enums.SignalExternalWorkflowExecutionFailedCause.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: completedId,
@@ -136,7 +153,8 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
     });
     return;
   }
-  signalRun(target, a.signalName, a.input, `${ctx.state.workflowId}`, a.header);
+  externalSignalMachine.apply(signal, 'deliver', initiatedId);
+  signalRun(target, a.signalName ?? '', a.input, `${ctx.state.workflowId}`, a.header);
   ctx.addEvent(ET.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, 'externalWorkflowExecutionSignaledEventAttributes', {
     initiatedEventId: initiatedId,
     namespace: nsName,
@@ -145,9 +163,9 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
   });
 }
 
-export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: any, completedId: number): Promise<void> {
+export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: CancelExternal, completedId: number): Promise<void> {
   const nsName = a.namespace || ctx.state.namespace;
-  const exec = a.execution ?? { workflowId: a.workflowId, runId: a.runId };
+  const exec = { workflowId: a.workflowId, runId: a.runId };
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'requestCancelExternalWorkflowExecutionInitiatedEventAttributes', {
     workflowTaskCompletedEventId: completedId,
     namespace: nsName,
@@ -157,8 +175,11 @@ export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: 
     reason: a.reason ?? '',
   });
   ctx.work.needNewWft.add(ctx.state.runId);
+  const cancel: TrackedEntity<ExternalStatus> = {};
+  externalCancelMachine.apply(cancel, 'initiate', initiatedId);
   const target = await findTarget(engine, ctx, nsName, exec);
   if (!target) {
+    externalCancelMachine.apply(cancel, 'fail', initiatedId);
     ctx.addEvent(ET.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, 'requestCancelExternalWorkflowExecutionFailedEventAttributes', {
       cause: enums.CancelExternalWorkflowExecutionFailedCause.CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: completedId,
@@ -169,6 +190,7 @@ export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: 
     });
     return;
   }
+  externalCancelMachine.apply(cancel, 'deliver', initiatedId);
   requestCancelRun(target, a.reason ?? '', ctx.state.workflowId, { initiatedEventId: initiatedId, execution: { workflowId: ctx.state.workflowId, runId: ctx.state.runId } });
   ctx.addEvent(ET.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, 'externalWorkflowExecutionCancelRequestedEventAttributes', {
     initiatedEventId: initiatedId,
@@ -199,7 +221,9 @@ export async function propagateClosures(work: Work): Promise<void> {
     const parent = await work.tryRun(cs.parent.runId);
     if (!parent || parent.state.status !== RUNNING) continue;
     const entry = parent.state.children[cs.parent.initiatedEventId];
-    if (!entry) continue;
+    if (!entry) continue; // the parent was reset past the child's start, or closed
+    entry.state ??= 'started'; // written before children had a state
+    childMachine.apply(entry, 'close', entry.initiatedEventId);
     delete parent.state.children[cs.parent.initiatedEventId];
     const closeEv = await child.readEvent(cs.completionEventId);
     const base = {

@@ -15,6 +15,7 @@ import { nextCronRun, startCronRun } from './cron';
 import { activityTimeouts, CommandValidationError } from './activity-timeouts';
 import type { Engine } from './engine';
 import type { RunState } from './state';
+import { workflowTaskMachine } from './entity-machines';
 import { DevServerError, GrpcStatus } from '../errors';
 
  
@@ -69,6 +70,7 @@ export async function completeWorkflowTask(
   });
   s.previousStartedEventId = w.startedEventId;
   recordResetPoint(ctx, completedId, req);
+  workflowTaskMachine.apply(w, 'complete', w.scheduledEventId);
   ctx.cancelDeadlines('wft');
   s.wft = null;
   s.wftAttempt = 1;

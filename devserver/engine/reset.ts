@@ -265,7 +265,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
         break;
       case ET.EVENT_TYPE_TIMER_STARTED: {
         const a = ev.timerStartedEventAttributes;
-        timers[a.timerId] = { timerId: a.timerId, startedEventId: id, fireAt: msFromTs(ev.eventTime) + msFromDur(a.startToFireTimeout) };
+        timers[a.timerId] = { timerId: a.timerId, state: 'started', startedEventId: id, fireAt: msFromTs(ev.eventTime) + msFromDur(a.startToFireTimeout) };
         break;
       }
       case ET.EVENT_TYPE_TIMER_FIRED:
@@ -286,6 +286,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
           workflowId: a.workflowId,
           workflowType: a.workflowType?.name ?? '',
           parentClosePolicy: a.parentClosePolicy ?? 0,
+          state: 'initiated',
         };
         break;
       }
@@ -293,6 +294,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
         const a = ev.childWorkflowExecutionStartedEventAttributes;
         const c = children[toNum(a.initiatedEventId)];
         if (c) {
+          c.state = 'started';
           c.runId = a.workflowExecution?.runId ?? '';
           c.startedEventId = id;
         }

@@ -7,6 +7,7 @@ import { enums, msFromDur } from '../proto';
 import * as store from '../storage/store';
 import type { RunContext } from './context';
 import { handleProtocolMessage } from './updates';
+import { workflowTaskMachine } from './entity-machines';
 import type { Engine } from './engine';
 
  
@@ -31,6 +32,7 @@ export async function rollbackSpeculativeTask(ctx: RunContext, req: any, engine?
   // Events of this transaction at or after the dropped ones are discarded as well (there are none by the checks above).
   s.nextEventId = w.scheduledEventId;
   ctx.eventsRewound = true;
+  workflowTaskMachine.apply(w, 'drop', w.scheduledEventId);
   s.wft = null;
   s.wftAttempt = 1;
   const stickyName = req.stickyAttributes?.workerTaskQueue?.name;

@@ -3,6 +3,8 @@
  * milliseconds, protobuf blobs (payloads, failures, memo) are base64 of the encoded message.
  */
 
+import type { ActivityStatus, ChildStatus, TimerStatus, UpdateStatus, WorkflowTaskStatus } from './entity-machines';
+
 export interface RetryPolicyState {
   initialIntervalMs: number;
   backoffCoefficient: number;
@@ -18,7 +20,9 @@ export interface ActivityState {
   taskQueue: string;
   attempt: number;
   /** scheduled = waiting in a task queue, started = a worker has it, backoff = waiting for the retry timer. */
-  state: 'scheduled' | 'started' | 'backoff';
+  state: ActivityStatus;
+  /** Recent transitions (engine/entity-machines.ts activityMachine). */
+  transitions?: string[];
   scheduledTime: number;
   currentAttemptScheduledTime: number;
   startedTime?: number;
@@ -41,6 +45,8 @@ export interface ActivityState {
 
 export interface TimerState {
   timerId: string;
+  state?: TimerStatus;
+  transitions?: string[];
   startedEventId: number;
   fireAt: number;
 }
@@ -49,7 +55,8 @@ export interface WorkflowTaskState {
   scheduledEventId: number;
   startedEventId: number; // 0 until started
   attempt: number;
-  state: 'scheduled' | 'started';
+  state: WorkflowTaskStatus;
+  transitions?: string[];
   taskQueue: string;
   sticky: boolean;
   scheduledTime: number;
@@ -69,7 +76,8 @@ export interface BufferedEvent {
 export interface UpdateState {
   updateId: string;
   /** requested = waiting for delivery to a workflow task; sent = delivered in a started task; accepted; completed. */
-  state: 'requested' | 'sent' | 'accepted' | 'completed';
+  state: UpdateStatus;
+  transitions?: string[];
   /** Rejected by the validator: kept only here (dedup + answer to pollers), never in history. */
   rejected?: boolean;
   request: string; // b64 temporal.api.update.v1.Request
@@ -83,6 +91,8 @@ export interface UpdateState {
 
 export interface ChildState {
   initiatedEventId: number;
+  state?: ChildStatus;
+  transitions?: string[];
   namespace: string;
   namespaceId: string;
   workflowId: string;

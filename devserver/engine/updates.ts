@@ -5,7 +5,9 @@
  */
 import { decodeB64, encodeB64, enums, temporal, root } from '../proto';
 import type { RunContext } from './context';
-import type { RunState } from './state';
+import type { RunState, UpdateState } from './state';
+import { updateMachine } from './entity-machines';
+import { InvalidArgumentError } from '../errors';
 import { scheduleWorkflowTask } from './workflow-task';
 import type { Engine } from './engine';
 
@@ -22,7 +24,9 @@ export function hasUndeliveredUpdates(s: RunState): boolean {
 export function admitUpdate(ctx: RunContext, updateId: string, request: any): boolean {
   const s = ctx.state;
   if (s.updates[updateId]) return false;
-  s.updates[updateId] = { updateId, state: 'requested', request: encodeB64(upd.Request, request)! };
+  const u = { updateId, request: encodeB64(upd.Request, request)! } as UpdateState;
+  updateMachine.apply(u, 'admit', updateId);
+  s.updates[updateId] = u;
   ctx.touch();
   if (!s.wft) {
     scheduleWorkflowTask(ctx);
@@ -43,7 +47,9 @@ export function readmitUpdate(ctx: RunContext, request: any): void {
     request,
     origin: enums.UpdateAdmittedEventOrigin.UPDATE_ADMITTED_EVENT_ORIGIN_REAPPLY,
   });
-  ctx.state.updates[updateId] = { updateId, state: 'sent', admittedEventId, request: encodeB64(upd.Request, request)! };
+  const u = { updateId, admittedEventId, request: encodeB64(upd.Request, request)! } as UpdateState;
+  updateMachine.apply(u, 'readmit', updateId);
+  ctx.state.updates[updateId] = u;
 }
 
 /** Protocol messages for the updates to deliver in the task just started. */
@@ -53,7 +59,7 @@ export function takeUpdateMessages(ctx: RunContext): any[] {
   const out: any[] = [];
   for (const u of Object.values(s.updates)) {
     if (u.state !== 'requested') continue;
-    u.state = 'sent';
+    updateMachine.apply(u, 'send', u.updateId);
     u.sentInWftScheduledEventId = w.scheduledEventId;
     const req = decodeB64(upd.Request, u.request);
     out.push({
@@ -82,28 +88,29 @@ export function handleProtocolMessage(engine: Engine, ctx: RunContext, m: any, _
   const T = root.lookupType(type);
   const body = T.decode(m.body.value);
   ctx.touch();
+  // A message the update's state does not take is the worker's protocol error (as Temporal's update registry).
+  const action = type.endsWith('.Acceptance') ? 'accept' : type.endsWith('.Rejection') ? 'reject' : type.endsWith('.Response') ? 'complete' : null;
+  if (action && !updateMachine.can(u, action))
+    throw new InvalidArgumentError(`invalid state transition attempted: update ${u.updateId} is ${u.state}, the worker sent ${type}`);
   if (type === 'temporal.api.update.v1.Acceptance') {
-    if (u.state !== 'sent' && u.state !== 'requested') return;
     u.acceptedEventId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, 'workflowExecutionUpdateAcceptedEventAttributes', {
       protocolInstanceId: u.updateId,
       acceptedRequestMessageId: body.acceptedRequestMessageId,
       acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId,
       acceptedRequest: body.acceptedRequest ?? decodeB64(upd.Request, u.request),
     });
-    u.state = 'accepted';
+    updateMachine.apply(u, 'accept', u.updateId);
   } else if (type === 'temporal.api.update.v1.Rejection') {
-    if (u.state !== 'sent' && u.state !== 'requested') return;
-    u.state = 'completed';
+    updateMachine.apply(u, 'reject', u.updateId);
     u.rejected = true;
     u.outcome = encodeB64(upd.Outcome, { failure: body.failure });
   } else if (type === 'temporal.api.update.v1.Response') {
-    if (u.state !== 'accepted') return;
     ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 'workflowExecutionUpdateCompletedEventAttributes', {
       meta: body.meta ?? { updateId: u.updateId },
       acceptedEventId: u.acceptedEventId ?? 0,
       outcome: body.outcome,
     });
-    u.state = 'completed';
+    updateMachine.apply(u, 'complete', u.updateId);
     u.outcome = encodeB64(upd.Outcome, body.outcome);
   } else {
     engine.logger.warn(`unsupported protocol message ${type}`);

@@ -2,6 +2,8 @@
 import { durFromMs, enums, tsFromMs } from '../proto';
 import type { RunContext } from './context';
 import { encodeToken } from './tokens';
+import { updateMachine, workflowTaskMachine } from './entity-machines';
+import type { WorkflowTaskState } from './state';
 
  
 const ET = enums.EventType;
@@ -23,17 +25,18 @@ export function scheduleWorkflowTask(ctx: RunContext): void {
     startToCloseTimeout: durFromMs(s.taskTimeoutMs),
     attempt,
   });
-  s.wft = {
+  const w = {
     scheduledEventId: id,
     startedEventId: 0,
     attempt,
-    state: 'scheduled',
     taskQueue,
     sticky: !!sticky,
     scheduledTime: ctx.now,
     startedTime: 0,
     startToCloseMs: s.taskTimeoutMs,
-  };
+  } as WorkflowTaskState;
+  workflowTaskMachine.apply(w, 'schedule', id);
+  s.wft = w;
   ctx.enqueueTask('workflow', taskQueue, id, attempt);
   if (sticky && sticky.scheduleToStartMs > 0) {
     ctx.addDeadline('wft-sticky-timeout', ctx.now + sticky.scheduleToStartMs, { sched: id }, 'wft');
@@ -44,7 +47,9 @@ export function scheduleWorkflowTask(ctx: RunContext): void {
 export function stickyTimeout(ctx: RunContext, sched: number): void {
   const s = ctx.state;
   const w = s.wft;
+  // Stale: the task started (its sticky deadline went with it), closed, or already moved.
   if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || !w || w.scheduledEventId !== sched || w.state !== 'scheduled' || !w.sticky) return;
+  workflowTaskMachine.apply(w, 'moveToNormalQueue', sched);
   ctx.work.deleteTasks.push({ runId: s.runId, kind: 'workflow', sched });
   s.sticky = null;
   w.sticky = false;
@@ -56,6 +61,7 @@ export function stickyTimeout(ctx: RunContext, sched: number): void {
 export function startWorkflowTask(ctx: RunContext, sched: number, identity: string, requestId: string): boolean {
   const s = ctx.state;
   const w = s.wft;
+  // A stale queue entry (the task already started through another queue entry, or closed): nothing to start.
   if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || !w || w.state !== 'scheduled' || w.scheduledEventId !== sched) return false;
   const startedId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_STARTED, 'workflowTaskStartedEventAttributes', {
     scheduledEventId: sched,
@@ -63,7 +69,7 @@ export function startWorkflowTask(ctx: RunContext, sched: number, identity: stri
     requestId,
     historySizeBytes: s.historySizeBytes,
   });
-  w.state = 'started';
+  workflowTaskMachine.apply(w, 'start', sched);
   w.startedEventId = startedId;
   w.startedTime = ctx.now;
   w.identity = identity;
@@ -106,6 +112,7 @@ export function failWorkflowTask(ctx: RunContext, cause: number, failure: any, i
     failure: failure ?? null,
     identity: identity ?? '',
   });
+  workflowTaskMachine.apply(w, 'fail', w.scheduledEventId);
   ctx.cancelDeadlines('wft');
   s.wft = null;
   s.sticky = null;
@@ -120,7 +127,9 @@ export function failWorkflowTask(ctx: RunContext, cause: number, failure: any, i
 export function timeoutWorkflowTask(ctx: RunContext, sched: number, started: number): void {
   const s = ctx.state;
   const w = s.wft;
+  // Stale: the task this deadline was for has completed or failed.
   if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING || !w || w.scheduledEventId !== sched || w.state !== 'started' || w.startedEventId !== started) return;
+  workflowTaskMachine.apply(w, 'timeOut', sched);
   ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, 'workflowTaskTimedOutEventAttributes', {
     scheduledEventId: sched,
     startedEventId: started,
@@ -139,7 +148,7 @@ export function timeoutWorkflowTask(ctx: RunContext, sched: number, started: num
 export function resetUpdatesSentIn(ctx: RunContext, sched: number): void {
   for (const u of Object.values(ctx.state.updates)) {
     if (u.state === 'sent' && u.sentInWftScheduledEventId === sched && !u.admittedEventId) {
-      u.state = 'requested';
+      updateMachine.apply(u, 'redeliver', u.updateId);
       u.sentInWftScheduledEventId = undefined;
     }
   }

@@ -167,8 +167,13 @@ describe('HTTP API', () => {
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_RESIDENCE'));
     expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE' }, POLICE)).status).toBe(200);
 
-    const done = await waitFor(caseId, (c) => c.status === 'done');
-    expect(done.outcome).toBe('completed');
+    const done = await waitFor(caseId, (c) => c.status === 'closed');
+    expect(done.outcome.name).toBe('completed');
+    // One shape for every procedure: the documents the case issued, with kind, number, issuer and date.
+    expect(done.outcome.documents.map((d: any) => d.kind).sort()).toEqual(['birthCertificate', 'healthInsuranceCard', 'permanentResidence', 'personalIdNumber']);
+    for (const d of done.outcome.documents) {
+      expect(d).toEqual({ kind: expect.any(String), number: expect.any(String), issuer: expect.any(String), issuedAt: expect.stringMatching(/^\d{4}-/), subjectId: expect.any(String) });
+    }
     expect(done.steps.map((s: any) => s.step)).toEqual(expect.arrayContaining(['total', 'birth', 'residence', 'insurance']));
     for (const s of done.steps) expect(s.dueAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
@@ -220,6 +225,12 @@ describe('HTTP API', () => {
   it('answers unknown cases and routes with 404 JSON errors', async () => {
     expect((await call('GET', '/cases/does-not-exist', undefined, MOTHER)).body.error.code).toBe('CASE_NOT_FOUND');
     expect((await call('GET', '/nope')).body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('answers a malformed operator list filter with 400 INVALID_QUERY, not 500', async () => {
+    const res = await call('GET', `/ops/stuck?query=${encodeURIComponent('garbage(((')}`, undefined, OPERATOR);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_QUERY');
   });
 });
 

@@ -113,7 +113,10 @@ describe('death group end to end', () => {
       expect(a.ctx.purpose.length).toBeGreaterThan(0);
       expect(a.ctx.legalBasis).toMatch(/Law|Decree/);
     }
-    expect(audit.find((a) => a.operation === 'registerDeath')?.ctx.actor).toBe(`officer:${officers.justice.id}`);
+    expect(audit.find((a) => a.operation === 'registerDeath')?.ctx).toMatchObject({
+      actor: 'system:justice.registerDeath',
+      decidedBy: `officer:${officers.justice.id}@justice`,
+    });
     expect(audit.find((a) => a.operation === 'getPerson')?.fields).toEqual(['fullName', 'dateOfBirth', 'sex', 'nationality', 'ethnicity', 'deceased']);
 
     const snap = await getCaseSnapshot(h.client, caseId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { listAudit } from '../../db/engine/audit-queries';
 import { employmentRecords, unemploymentDecisions } from '../../db/registries/schema';
-import { CONVICTED, DEATH_WORKER_SON, type FixturePerson } from '../../db/seed';
+import { catalogFixtureEmployment, CONVICTED, DEATH_WORKER_SON, UNMARRIED_MAN_2, type FixturePerson } from '../../db/seed';
 import { localDateOf } from '../../domain/working-days';
 import { unemploymentBenefitV1, type UnemploymentApplication } from '../../procedures/unemployment-benefit';
 import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../worker/case-client';
@@ -65,5 +65,21 @@ describe('unemployment benefit end to end', () => {
     await sendEvent(h.client, again, { type: 'REFUSE_UNEMPLOYMENT_BENEFIT', actor: labourOfficer, reason: 'a benefit was already decided for this termination' });
     expect((await getCaseResult(h.client, again)).outcome).toBe('refused');
     expect((await listAudit(h.registries.db, { caseId: again })).filter((a) => a.kind === 'write')).toEqual([]);
+  });
+
+  it('the seeded claimant is entitled on any day: the fixture contracts end relative to the seeding day', async () => {
+    for (const today of ['2026-12-02', '2031-02-28']) {
+      for (const e of catalogFixtureEmployment(today)) {
+        expect(e.contractEndedAt < today).toBe(true);
+        expect(Date.parse(today) - Date.parse(e.contractEndedAt)).toBeLessThan(60 * 86_400_000);
+      }
+    }
+    const caseId = 'ub-seeded';
+    await startCase(h.client, { caseId, procedureId: 'unemployment-benefit', input: { application: application(UNMARRIED_MAN_2) } });
+    await waitForCase(h.client, caseId, inState('awaitingOfficer'));
+    await sendEvent(h.client, caseId, { type: 'APPROVE_UNEMPLOYMENT_BENEFIT', actor: labourOfficer });
+    const result = await getCaseResult(h.client, caseId);
+    expect(result.outcome).toBe('completed');
+    expect((result.results as any).decision).toMatchObject({ personalId: UNMARRIED_MAN_2.personalId, monthlyAmount: 5_400_000 });
   });
 });

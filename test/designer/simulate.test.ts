@@ -4,11 +4,10 @@
  * failure injected by the session's fault plan; loops are walked once; each path's case is about its own people.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
-import type { DatabaseTarget } from '../../db/connection';
 import { CATALOG, createCatalog, getProcedure } from '../../procedures/catalog';
 import type { ProcedureDefinition } from '../../procedures/types';
 import { flattenFields } from '../../domain/once-only';
+import { scratchDatabaseTarget } from '../registries/helpers';
 import { simulateCatalog, startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { hasSimulationInput, simulationApplication, simulationSpec } from '../../designer/sim-inputs';
 import { describeStep, generatePaths, type SimPath } from '../../designer/simulate-paths';
@@ -24,21 +23,9 @@ let session: EngineSession;
 let dropScratch = async () => {};
 beforeAll(async () => {
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped at the end).
-  const url = process.env.DATABASE_URL;
-  let registries: DatabaseTarget | undefined;
-  if (url) {
-    const name = `sim_test_${process.pid}_${Date.now().toString(36)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const scratch = new URL(url);
-    scratch.pathname = `/${name}`;
-    registries = { kind: 'postgres', url: scratch.toString() };
-    dropScratch = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 5 });
-    };
-  }
-  session = await startEngineSession({ registries });
+  const scratch = await scratchDatabaseTarget('sim_test');
+  dropScratch = scratch.drop;
+  session = await startEngineSession({ registries: scratch.target });
 });
 afterAll(async () => {
   await session?.close();
@@ -196,7 +183,7 @@ describe('every path through the real engine', () => {
         expect([...run.injected].sort(byCall)).toEqual([...run.path.faults].sort(byCall));
         const snap = await getCaseSnapshot(session.client, run.caseId);
         expect(snap.procedureVersion).toBe(def.version);
-        expect(snap.status).toBe('done');
+        expect(snap.status).toBe('closed');
         if (run.path.faults.length > 0) expect(JSON.stringify(snap.context)).toContain(SIMULATED_FAILURE);
         expectOnceOnly(def, run, snap, (await getCaseResult(session.client, run.caseId)).results);
       });

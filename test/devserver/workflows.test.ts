@@ -331,7 +331,7 @@ describe('markers and queries on a workflow task', () => {
 });
 
 describe('sticky execution', () => {
-  it('uses the sticky queue, and after its schedule-to-start timeout the task goes back to the normal queue', async () => {
+  it('uses the sticky queue, and once its worker shut down the next task goes to the normal queue', async () => {
     const taskQueue = uid('sticky');
     const mkWorker = async () =>
       Worker.create({

@@ -88,11 +88,27 @@ describe('birth group end to end', () => {
       expect(a.ctx.legalBasis).toMatch(/Decree|Law/);
       expect(a.outcome).toBe('ok');
     }
-    expect(audit.find((a) => a.operation === 'registerBirth')?.ctx.actor).toBe(`officer:${officers.justice.id}`);
+    // Who caused what: the officer who decided, the agency and the system step that wrote.
+    expect(audit.find((a) => a.operation === 'registerBirth')?.ctx).toMatchObject({
+      agency: 'justice',
+      actor: 'system:justice.registerBirth',
+      decidedBy: `officer:${officers.justice.id}@justice`,
+    });
+    // The card is VSS's write, on the justice officer's approval — never attributed to that officer.
+    expect(audit.find((a) => a.operation === 'issueHealthInsuranceCard')?.ctx).toMatchObject({
+      agency: 'vss',
+      actor: 'system:vss.issueHealthInsuranceCard',
+      decidedBy: `officer:${officers.justice.id}@justice`,
+    });
+    expect(audit.find((a) => a.operation === 'addPermanentMember')?.ctx).toMatchObject({
+      agency: 'police',
+      actor: 'system:police.registerPermanentResidence',
+      decidedBy: `officer:${officers.police.id}@police`,
+    });
 
     // Deadlines: the whole group, each step, with due dates; settled on time.
     const snap = await getCaseSnapshot(h.client, caseId);
-    expect(snap.status).toBe('done');
+    expect(snap.status).toBe('closed');
     const total = snap.steps.find((s) => s.step === 'total')!;
     expect(total.workingDays).toBe(3);
     expect(total.onTime).toBe(true);

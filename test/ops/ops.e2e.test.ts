@@ -18,7 +18,7 @@ import { birthRegistrations, healthInsuranceCards, householdMembers, persons } f
 import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
 import { createAgencyWorker } from '../../worker/agency-worker';
-import { EventNotAcceptedError, getCaseResult, sendEvent, signalEvent, startCase } from '../../worker/case-client';
+import { EventNotAcceptedError, getCaseResult, getCaseSnapshot, sendEvent, signalEvent, startCase } from '../../worker/case-client';
 import { listOperatorActions, ReasonRequiredError } from '../../ops/audit';
 import { caseRef, listCases, type OpsDeps } from '../../ops/common';
 import { explainCase, formatExplanation } from '../../ops/explain';
@@ -295,6 +295,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const bad = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: badBundle,
     });
     const badRunning = bad.run();
@@ -330,6 +331,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: newCode,
     });
     const running = w.run();
@@ -397,22 +399,46 @@ describe('ops: stuck cases found, explained and repaired', () => {
     await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
     await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
     await sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice });
-    const before = await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+    await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+    // The card is issued in parallel; the household head consents once it is.
+    await eventually('the insurance card', async () => (await h.registries.db.select().from(healthInsuranceCards).where(like(healthInsuranceCards.issuedByCaseId, `${caseId}%`)))[0]);
+    await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
+    const before = await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
     const childBefore = (before.context as any).childPersonalId ?? null;
 
-    const reset = await resetToState(deps, caseId, 'birth.awaitingOfficer', { operator, reason: 'approval given on the wrong dossier scan; redo the birth step' });
+    // A reset to before the birth was registered would leave the certificate, the personal ID and the card behind:
+    // the dry run lists them and changes nothing; the reset itself is refused (and the refusal audited).
+    const historyLength = (await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength;
+    const dry = await resetToState(deps, caseId, 'birth.awaitingOfficer', { operator, reason: 'redo the birth step' }, { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, ok: false, detail: { refused: 'RESET_WOULD_ORPHAN_DOCUMENTS' } });
+    expect((dry.detail.documents as { kind: string }[]).map((d) => d.kind).sort()).toEqual(['birthCertificate', 'healthInsuranceCard', 'personalIdNumber']);
+    expect(await listOperatorActions(h.registries.db, { caseId })).toEqual([]);
+    await expect(resetToState(deps, caseId, 'birth.awaitingOfficer', { operator, reason: 'redo the birth step' })).rejects.toMatchObject({
+      code: 'RESET_WOULD_ORPHAN_DOCUMENTS',
+      documents: expect.arrayContaining([expect.objectContaining({ kind: 'birthCertificate', issuer: 'justice' })]),
+    });
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength).toBe(historyLength);
+    expect((await getCaseSnapshot(h.client, caseId)).activeStates).toContain('services.residence.awaitingOfficer');
+
+    // A reset to a point after which the case issued nothing goes ahead.
+    const planned = await resetToState(deps, caseId, 'services.residence.awaitingOfficer', { operator, reason: 'police approval to be redone' }, { dryRun: true });
+    expect(planned).toMatchObject({ dryRun: true, ok: true, detail: { state: 'services.residence.awaitingOfficer' } });
+    const reset = await resetToState(deps, caseId, 'services.residence.awaitingOfficer', { operator, reason: 'police approval to be redone' });
     expect(reset.ok).toBe(true);
     expect(reset.detail.newRunId).toBeTruthy();
-    const again = await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
-    expect(again.history).toEqual([]); // the officer's approval was not reapplied
-    await sendEventAs(deps, caseId, { type: 'APPROVE_BIRTH', actor: officers.justice }, { operator, reason: 're-approval after reset (officer present)' });
-    const result = await finishResidence(caseId);
+    // The task that entered the state is re-run without the update that led there (events are not reapplied).
+    const again = await waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'));
+    expect(again.history.map((e) => e.type)).toEqual(['APPROVE_BIRTH']);
+    await sendEvent(h.client, caseId, { type: 'HEAD_CONSENT', actor: head });
+    await waitForCase(h.client, caseId, inState('services.residence.awaitingOfficer'));
+    await sendEventAs(deps, caseId, { type: 'APPROVE_RESIDENCE', actor: officers.police }, { operator, reason: 're-approval after reset (officer present)' });
+    const result = await getCaseResult(h.client, caseId);
     expect(result.outcome).toBe('completed');
     const childId = await expectConsistent(caseId, childName);
     if (childBefore) expect(childId).toBe(childBefore);
     const actions = await listOperatorActions(h.registries.db, { caseId });
-    expect(actions.map((a) => a.action)).toEqual(['reset', 'sendEvent']);
-    expect(actions[0].details.toState).toBe('birth.awaitingOfficer');
+    expect(actions.map((a) => [a.action, a.outcome])).toEqual([['reset', 'error'], ['reset', 'ok'], ['sendEvent', 'ok']]);
+    expect(actions[1].details.toState).toBe('services.residence.awaitingOfficer');
   });
 
   it('bulk terminate by query: the dry run lists and touches nothing; the real run is throttled and audited; cancel and terminate', async () => {
@@ -503,7 +529,7 @@ describe('ops CLI and read-only routes', () => {
     expect(json).toEqual([expect.objectContaining({ caseId, reasons: expect.arrayContaining([expect.objectContaining({ kind: 'pastDeadline' })]) })]);
 
     const explained = await capture(['explain', caseId]);
-    expect(explained.out).toMatch(/now: active in birth\.awaitingOfficer; accepts .*APPROVE_BIRTH/);
+    expect(explained.out).toMatch(/now: in_progress in birth\.awaitingOfficer; accepts .*APPROVE_BIRTH/);
     expect(explained.out).toMatch(/state\s+entered birth\.awaitingOfficer/);
     expect(explained.out).toMatch(/registry justice read population\.getPerson/);
 
@@ -549,5 +575,49 @@ describe('ops CLI and read-only routes', () => {
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/replayed ([1-9]\d*) case\(s\); \1 would fail/);
     expect(bad.out).toMatch(/\[nondeterminism\]/);
+  });
+
+  it('every action has a dry run that touches nothing; unknown options are errors; `--` and ids starting with "-"', async () => {
+    const caseId = '-dash-case';
+    await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Phạm Văn Gạch') } });
+    await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
+    const env = { OPS_OPERATOR: 'ops.cli' };
+    const historyLength = async () => (await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength;
+    const auditRows = async () => (await listAudit(h.registries.db, { limit: 100_000 })).length;
+    const lengthBefore = await historyLength();
+    const auditBefore = await auditRows();
+    const approve = JSON.stringify({ type: 'APPROVE_BIRTH', actor: officers.justice });
+    const dryRuns: [string[], RegExp][] = [
+      [['reset', caseId, '--to', 'start', '--dry-run', '--reason', 'r'], /DRY RUN \(nothing changed\): would reset case -dash-case/],
+      [['cancel', caseId, '--dry-run', '--reason', 'r'], /would cancel case -dash-case/],
+      [['terminate', '--dry-run', '--reason', 'r', '--', caseId], /would terminate case -dash-case/],
+      [['send', caseId, '--event', approve, '--dry-run', '--reason', 'r'], /would sendEvent case -dash-case: .*"acceptedNow":true/],
+    ];
+    for (const [argv, expected] of dryRuns) {
+      const r = await capture(argv, env);
+      expect(r.out).toMatch(expected);
+      expect(r.code).toBe(0);
+    }
+    // No pending step to retry: the dry run says so, as the real action would.
+    await expect(capture(['retry', caseId, '--dry-run', '--reason', 'r'], env)).rejects.toMatchObject({ code: 'NOTHING_TO_RETRY' });
+    const bulk = await capture(['bulk', 'cancel', '--dry-run', '--query', `WorkflowId = 'case-${caseId}'`, '--reason', 'r'], env);
+    expect(bulk.out).toMatch(/DRY RUN: would cancel 1 case\(s\):\n\s+-dash-case/);
+    expect(await historyLength()).toBe(lengthBefore);
+    expect(await auditRows()).toBe(auditBefore);
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('RUNNING');
+
+    // Options a command does not take, and options nobody takes, are errors (nothing runs).
+    await expect(capture(['cancel', caseId, '--to', 'start', '--reason', 'r'], env)).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
+    await expect(capture(['explain', caseId, '--dry-run'], env)).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
+    await expect(capture(['terminate', caseId, '--force', '--reason', 'r'], env)).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
+    await expect(capture(['terminate', caseId, 'another-case', '--reason', 'r'], env)).rejects.toMatchObject({ code: 'USAGE' });
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('RUNNING');
+
+    // The id starting with "-" is a case id, with or without `--`.
+    expect((await capture(['explain', caseId])).out).toMatch(/now: in_progress in birth\.awaitingOfficer/);
+    const done = await capture(['terminate', '--reason', 'test over', '--', caseId], env);
+    expect(done.code).toBe(0);
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('TERMINATED');
+    expect((await listOperatorActions(h.registries.db, { caseId })).map((a) => a.action)).toEqual(['terminate']);
   });
 });

@@ -138,8 +138,8 @@ describe('civil status', () => {
   });
 
   it('numbers each local calendar year from 1 (17:30 UTC on 31 Dec is already 1 Jan in Vietnam)', async () => {
-    const c1 = await reg.population.createPerson(testCtx('cy-1'), newborn({ dateOfBirth: '2026-12-30' }));
-    const c2 = await reg.population.createPerson(testCtx('cy-2'), newborn({ dateOfBirth: '2026-12-30' }));
+    const c1 = await reg.population.createPerson(testCtx('cy-1'), newborn({ dateOfBirth: '2026-03-01' }));
+    const c2 = await reg.population.createPerson(testCtx('cy-2'), newborn({ dateOfBirth: '2026-03-01', fullName: 'Trần Văn Hai' }));
     const a = await reg.civilStatus.registerBirth(testCtx('cy-1'), { childId: c1.personalId, communeCode: '00100', registeredAt: '2026-12-31T10:00:00Z', medicalBirthNoticeNo: 'X1' });
     const b = await reg.civilStatus.registerBirth(testCtx('cy-2'), { childId: c2.personalId, communeCode: '00100', registeredAt: '2026-12-31T17:30:00Z', medicalBirthNoticeNo: 'X2' });
     expect([a.registerBook, a.entryNumber]).toEqual(['KS-2026-00100', 1]);

@@ -35,6 +35,25 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * A database target for a whole stack (e.g. an engine session): undefined (in-memory PGlite) by default; with
+ * DATABASE_URL set, a fresh scratch database on that server, dropped by `drop()`.
+ */
+export async function scratchDatabaseTarget(prefix: string): Promise<{ target: DatabaseTarget | undefined; drop(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return { target: undefined, drop: async () => {} };
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  return {
+    target: { kind: 'postgres', url: withDatabase(url, name) },
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;

@@ -14,7 +14,8 @@ import {
   isUniqueViolation,
   PersonNotFoundError,
 } from '../errors';
-import { findPerson } from './population';
+import { findPerson, requireAlive } from './population';
+import { checkCommune, checkNotFuture, InconsistentFactError } from '../../../domain/plausibility';
 import { certificateNumberOf } from './civil-status';
 import type { CauseOfDeath, DeathRegistration, MarriageRegistration, NewDeathRegistration, NewMarriageRegistration } from '../types';
 import { writeKey } from './keys';
@@ -114,7 +115,7 @@ export function findCurrentMarriage(db: Executor, personalId: string): Promise<M
   );
 }
 
-export function createPostgresCivilStatusEvents(db: Executor) {
+export function createPostgresCivilStatusEvents(db: Executor, clock: () => Date = () => new Date()) {
   return {
     findDeathOf: (_ctx: unknown, personalId: string) => findDeathOfPerson(db, personalId),
     findCurrentMarriageOf: (_ctx: unknown, personalId: string) => findCurrentMarriage(db, personalId),
@@ -128,7 +129,15 @@ export function createPostgresCivilStatusEvents(db: Executor) {
       if (!isCommuneCode(input.communeCode)) throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
       if (!isCommuneCode(input.placeOfDeath)) throw new InvalidRegistryInputError(`not a commune code: "${input.placeOfDeath}"`);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dateOfDeath)) throw new InvalidRegistryInputError('dateOfDeath must be yyyy-mm-dd');
-      if (!(await findPerson(db, input.deceasedId))) throw new PersonNotFoundError(input.deceasedId);
+      const deceased = await findPerson(db, input.deceasedId);
+      if (!deceased) throw new PersonNotFoundError(input.deceasedId);
+      checkCommune('communeCode', input.communeCode);
+      checkCommune('placeOfDeath', input.placeOfDeath);
+      checkNotFuture('dateOfDeath', input.dateOfDeath, localDateOf(clock()));
+      if (input.dateOfDeath < deceased.dateOfBirth) {
+        throw new InconsistentFactError('DATE_BEFORE_BIRTH', 'dateOfDeath', `${input.dateOfDeath} is before the birth (${deceased.dateOfBirth})`);
+      }
+      await requireAlive(db, 'declarantId', input.declarantId);
       const { at, year } = registrationYear(input.registeredAt);
       try {
         await db.transaction(async (tx) => {
@@ -177,9 +186,9 @@ export function createPostgresCivilStatusEvents(db: Executor) {
       if (done) return done;
       if (!isCommuneCode(input.communeCode)) throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
       if (input.partyAId === input.partyBId) throw new InvalidRegistryInputError('the two parties must differ');
-      for (const id of [input.partyAId, input.partyBId]) {
-        if (!(await findPerson(db, id))) throw new PersonNotFoundError(id);
-      }
+      checkCommune('communeCode', input.communeCode);
+      await requireAlive(db, 'partyAId', input.partyAId);
+      await requireAlive(db, 'partyBId', input.partyBId);
       const { at, year } = registrationYear(input.registeredAt);
       await db.transaction(async (tx) => {
         // Lock both parties' rows so two concurrent marriages of one person cannot both pass the check.

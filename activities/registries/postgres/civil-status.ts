@@ -5,6 +5,7 @@ import { isCommuneCode } from '../../../domain/provinces';
 import { localDateOf } from '../../../domain/working-days';
 import { BirthAlreadyRegisteredError, InvalidRegistryInputError, isUniqueViolation, PersonNotFoundError } from '../errors';
 import { findPerson } from './population';
+import { checkCommune, InconsistentFactError } from '../../../domain/plausibility';
 import type { BirthRegistration, CivilStatusRegistry } from '../types';
 import { writeKey } from './keys';
 import { createPostgresCivilStatusEvents } from './civil-status-events';
@@ -46,9 +47,19 @@ export function findBirthByChildId(db: Executor, childId: string): Promise<Birth
   return findBy(db, eq(birthRegistrations.childId, childId));
 }
 
-export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
+/** The registration that used a medical birth notice number, if any. */
+export async function findBirthByNotice(db: Executor, medicalBirthNoticeNo: string): Promise<{ caseId: string } | null> {
+  const [row] = await db
+    .select({ caseId: birthRegistrations.caseId })
+    .from(birthRegistrations)
+    .where(eq(birthRegistrations.medicalBirthNoticeNo, medicalBirthNoticeNo))
+    .limit(1);
+  return row ?? null;
+}
+
+export function createPostgresCivilStatus(db: Executor, clock: () => Date = () => new Date()): CivilStatusRegistry {
   return {
-    ...createPostgresCivilStatusEvents(db),
+    ...createPostgresCivilStatusEvents(db, clock),
     findBirthByChild: (_ctx, childId) => findBirthByChildId(db, childId),
 
     async registerBirth(ctx, input) {
@@ -58,6 +69,8 @@ export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
       if (!isCommuneCode(input.communeCode)) {
         throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
       }
+      checkCommune('communeCode', input.communeCode);
+      if (input.medicalBirthNoticeNo.trim() === '') throw new InvalidRegistryInputError('medicalBirthNoticeNo is empty');
       if (!(await findPerson(db, input.childId))) throw new PersonNotFoundError(input.childId);
       const at = new Date(input.registeredAt);
       if (Number.isNaN(at.getTime())) throw new InvalidRegistryInputError(`bad registeredAt "${input.registeredAt}"`);
@@ -66,6 +79,21 @@ export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
       const bookCode = birthBookCode(input.communeCode, year);
       try {
         await db.transaction(async (tx) => {
+          // One registration per medical birth notice: concurrent registrations of one notice queue on this lock.
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`birth-notice:${input.medicalBirthNoticeNo.trim()}`}))`);
+          const [used] = await tx
+            .select({ caseId: birthRegistrations.caseId })
+            .from(birthRegistrations)
+            .where(eq(birthRegistrations.medicalBirthNoticeNo, input.medicalBirthNoticeNo.trim()))
+            .limit(1);
+          if (used?.caseId === key) return; // a concurrent retry of this case won: its registration is returned below
+          const other = await findBirthByChildId(tx, input.childId);
+          if (other) throw new BirthAlreadyRegisteredError(input.childId, other.caseId);
+          if (used) {
+            throw new InconsistentFactError('BIRTH_NOTICE_ALREADY_USED', 'medicalBirthNoticeNo', `${input.medicalBirthNoticeNo} is already registered`, {
+              caseId: used.caseId.split('#')[0],
+            });
+          }
           await tx
             .insert(registerBooks)
             .values({ bookCode, kind: 'birth', communeCode: input.communeCode, year })
@@ -85,7 +113,7 @@ export function createPostgresCivilStatus(db: Executor): CivilStatusRegistry {
             childId: input.childId,
             communeCode: input.communeCode,
             registeredAt: at.toISOString(),
-            medicalBirthNoticeNo: input.medicalBirthNoticeNo,
+            medicalBirthNoticeNo: input.medicalBirthNoticeNo.trim(),
             caseId: key,
           });
         });

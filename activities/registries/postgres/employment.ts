@@ -5,6 +5,7 @@ import { localDateOf } from '../../../domain/working-days';
 import { BenefitAlreadyPaidError, InvalidRegistryInputError } from '../errors';
 import type { EmploymentRegistry, UnemploymentDecision } from '../types';
 import { writeKey } from './keys';
+import { requireAlive } from './population';
 
 type Row = typeof unemploymentDecisions.$inferSelect;
 const toDecision = (r: Row): UnemploymentDecision => ({ ...r, decidedAt: new Date(r.decidedAt).toISOString() });
@@ -31,6 +32,7 @@ export function createPostgresEmployment(db: Executor): EmploymentRegistry {
       if (!Number.isInteger(input.monthlyAmount) || input.monthlyAmount <= 0 || input.months < 1) {
         throw new InvalidRegistryInputError('monthly amount and months must be positive');
       }
+      await requireAlive(db, 'personalId', input.personalId);
       const at = new Date(input.decidedAt);
       const [row] = await db
         .insert(unemploymentDecisions)

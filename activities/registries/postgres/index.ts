@@ -14,7 +14,7 @@ import type { RandomSource } from './keys';
 export interface PostgresRegistriesOptions {
   /** Random floats in [0, 1) for ID serials; defaults to a cryptographic source. */
   random?: RandomSource;
-  /** The clock for "member since" dates; defaults to the system clock. */
+  /** The clock for "member since" dates and for "not in the future" checks; defaults to the system clock. */
   clock?: () => Date;
 }
 
@@ -26,8 +26,8 @@ export function createPostgresRegistries(db: Executor, options: PostgresRegistri
   const random = options.random ?? cryptoRandom;
   const clock = options.clock ?? (() => new Date());
   return {
-    population: createPostgresPopulation(db, random),
-    civilStatus: createPostgresCivilStatus(db),
+    population: createPostgresPopulation(db, random, clock),
+    civilStatus: createPostgresCivilStatus(db, clock),
     residence: createPostgresResidence(db, clock),
     socialInsurance: createPostgresSocialInsurance(db, random),
     judicialRecords: createPostgresJudicialRecords(db),

@@ -2,8 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
 import { convictions, judicialRecordCertificates } from '../../../db/registries/schema';
 import { localDateOf } from '../../../domain/working-days';
-import { InvalidRegistryInputError, PersonNotFoundError } from '../errors';
-import { findPerson } from './population';
+import { InvalidRegistryInputError } from '../errors';
+import { requireAlive } from './population';
 import type { Conviction, JudicialRecordCertificate, JudicialRecordsRegistry } from '../types';
 import { writeKey } from './keys';
 
@@ -53,7 +53,7 @@ export function createPostgresJudicialRecords(db: Executor): JudicialRecordsRegi
       if (input.certificateType !== '1' && input.certificateType !== '2') {
         throw new InvalidRegistryInputError(`certificate type must be "1" or "2": "${input.certificateType}"`);
       }
-      if (!(await findPerson(db, input.personalId))) throw new PersonNotFoundError(input.personalId);
+      await requireAlive(db, 'personalId', input.personalId);
       const at = new Date(input.issuedAt);
       if (Number.isNaN(at.getTime())) throw new InvalidRegistryInputError(`bad issuedAt "${input.issuedAt}"`);
       // Number: LLTP-<yyyymmdd>-<case key>, unique per case (the case key is the idempotency key).

@@ -1,8 +1,10 @@
-import { asc, eq, or } from 'drizzle-orm';
+import { and, asc, eq, or } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
 import { persons } from '../../../db/registries/schema';
 import { makePersonalId, randomDigits } from '../../../domain/identifiers';
 import { isCommuneCode } from '../../../domain/provinces';
+import { checkAlive, checkBirthDates, checkCommune, checkEthnicity, checkNationality, InconsistentFactError, sameName } from '../../../domain/plausibility';
+import { localDateOf } from '../../../domain/working-days';
 import { InvalidRegistryInputError, PersonalIdAllocationError, PersonNotFoundError } from '../errors';
 import type { AccessContext, NewPerson, PersonRecord, PopulationRegistry } from '../types';
 import { writeKey, type RandomSource } from './keys';
@@ -32,6 +34,14 @@ export async function findPerson(db: Executor, personalId: string): Promise<Pers
   return row ? toPersonRecord(row) : null;
 }
 
+/** The person, who must exist and be alive: the dead cannot act in any role (`field` names the role). */
+export async function requireAlive(db: Executor, field: string, personalId: string): Promise<PersonRecord> {
+  const person = await findPerson(db, personalId);
+  if (!person) throw new PersonNotFoundError(personalId);
+  checkAlive(field, person);
+  return person;
+}
+
 async function findCreatedBy(db: Executor, key: string): Promise<PersonRecord | null> {
   const [row] = await db.select().from(persons).where(eq(persons.createdByCaseId, key)).limit(1);
   return row ? toPersonRecord(row) : null;
@@ -48,7 +58,33 @@ function checkNewPerson(p: NewPerson): number {
   return Number(m[1]);
 }
 
-export function createPostgresPopulation(db: Executor, random: RandomSource): PopulationRegistry {
+/** Consistent facts only (domain/plausibility.ts): dates, parents, reference lists, one record per child. */
+async function checkNewPersonFacts(db: Executor, p: NewPerson, today: string): Promise<void> {
+  const mother = p.motherId ? await findPerson(db, p.motherId) : null;
+  const father = p.fatherId ? await findPerson(db, p.fatherId) : null;
+  if (p.motherId && !mother) throw new PersonNotFoundError(p.motherId);
+  if (p.fatherId && !father) throw new PersonNotFoundError(p.fatherId);
+  checkBirthDates(today, { field: 'dateOfBirth', dateOfBirth: p.dateOfBirth }, { mother, father });
+  checkEthnicity('ethnicity', p.ethnicity);
+  checkNationality('nationality', p.nationality);
+  checkCommune('homeTown', p.homeTown);
+  checkCommune('placeOfBirth', p.placeOfBirth);
+  if (mother) {
+    const siblings = await db
+      .select()
+      .from(persons)
+      .where(and(eq(persons.motherId, mother.personalId), eq(persons.dateOfBirth, p.dateOfBirth)));
+    const same = siblings.find((s) => sameName(s.fullName, p.fullName));
+    if (same) {
+      throw new InconsistentFactError('BIRTH_ALREADY_RECORDED', 'fullName', `the mother already has a child ${same.fullName} born ${p.dateOfBirth}`, {
+        personalId: same.personalId,
+        ...(same.createdByCaseId ? { caseId: same.createdByCaseId.split('#')[0] } : {}),
+      });
+    }
+  }
+}
+
+export function createPostgresPopulation(db: Executor, random: RandomSource, clock: () => Date = () => new Date()): PopulationRegistry {
   return {
     getPerson: (_ctx: AccessContext, personalId: string) => findPerson(db, personalId),
 
@@ -72,9 +108,7 @@ export function createPostgresPopulation(db: Executor, random: RandomSource): Po
       const existing = await findCreatedBy(db, key);
       if (existing) return existing; // a retried activity: the person already exists
       const birthYear = checkNewPerson(person);
-      for (const parentId of [person.fatherId, person.motherId]) {
-        if (parentId && !(await findPerson(db, parentId))) throw new PersonNotFoundError(parentId);
-      }
+      await checkNewPersonFacts(db, person, localDateOf(clock()));
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const personalId = makePersonalId({
           provinceCode3: person.registrationProvince,

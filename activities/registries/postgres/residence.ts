@@ -8,9 +8,8 @@ import {
   InvalidRegistryInputError,
   isUniqueViolation,
   NoPermanentResidenceError,
-  PersonNotFoundError,
 } from '../errors';
-import { findPerson } from './population';
+import { requireAlive } from './population';
 import type { Household, ResidenceDeletion, ResidenceRegistry } from '../types';
 import { writeKey } from './keys';
 
@@ -100,7 +99,9 @@ export function createPostgresResidence(db: Executor, clock: () => Date): Reside
       if (input.headConsentRef.trim() === '') throw new InvalidRegistryInputError('the head of household must agree');
       const household = await findHousehold(db, input.householdId);
       if (!household) throw new HouseholdNotFoundError(input.householdId);
-      if (!(await findPerson(db, input.personalId))) throw new PersonNotFoundError(input.personalId);
+      await requireAlive(db, 'personalId', input.personalId);
+      // The head's agreement is an act: a head recorded as deceased cannot give it.
+      await requireAlive(db, 'household.headId', household.headId);
       const insert = () =>
         db
           .insert(householdMembers)

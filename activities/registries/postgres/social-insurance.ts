@@ -4,7 +4,6 @@ import {
   benefitPayments,
   contributionRecords,
   healthInsuranceCards,
-  persons,
   socialInsuranceNumbers,
 } from '../../../db/registries/schema';
 import { makeSocialInsuranceNumber, randomDigits } from '../../../domain/identifiers';
@@ -13,11 +12,11 @@ import {
   BenefitAlreadyPaidError,
   InvalidRegistryInputError,
   isUniqueViolation,
-  PersonNotFoundError,
   SocialInsuranceNumberAllocationError,
 } from '../errors';
 import type { BenefitPayment, ContributionRecord, HealthInsuranceCard, SocialInsuranceRegistry } from '../types';
 import { writeKey, type RandomSource } from './keys';
+import { requireAlive } from './population';
 
 const MAX_ATTEMPTS = 20;
 
@@ -143,6 +142,7 @@ export function createPostgresSocialInsurance(db: Executor, random: RandomSource
       if (!Number.isInteger(input.amount) || input.amount <= 0) {
         throw new InvalidRegistryInputError(`amount must be a positive whole number of VND: ${input.amount}`);
       }
+      await requireAlive(db, 'beneficiaryId', input.beneficiaryId);
       const [row] = await db
         .insert(benefitPayments)
         .values({
@@ -177,12 +177,7 @@ export function createPostgresSocialInsurance(db: Executor, random: RandomSource
       if (!/^[A-Z]{2}$/.test(input.beneficiaryGroup)) {
         throw new InvalidRegistryInputError(`beneficiary group must be two capitals: "${input.beneficiaryGroup}"`);
       }
-      const [person] = await db
-        .select({ dateOfBirth: persons.dateOfBirth })
-        .from(persons)
-        .where(eq(persons.personalId, input.personalId))
-        .limit(1);
-      if (!person) throw new PersonNotFoundError(input.personalId);
+      const person = await requireAlive(db, 'personalId', input.personalId);
       const number = await ensureNumber(db, input.personalId, input.provinceCode, random);
       const [row] = await db
         .insert(healthInsuranceCards)

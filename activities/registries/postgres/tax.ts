@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
 import { taxRegistrations } from '../../../db/registries/schema';
 import { isCommuneCode, isProvinceCode } from '../../../domain/provinces';
-import { AlreadyTaxRegisteredError, InvalidRegistryInputError, PersonNotFoundError } from '../errors';
-import { findPerson } from './population';
+import { AlreadyTaxRegisteredError, InvalidRegistryInputError } from '../errors';
+import { requireAlive } from './population';
+import { checkCommune } from '../../../domain/plausibility';
 import type { TaxRegistration, TaxRegistry } from '../types';
 import { writeKey } from './keys';
 
@@ -26,7 +27,8 @@ export function createPostgresTax(db: Executor): TaxRegistry {
       if (!isCommuneCode(input.communeCode)) throw new InvalidRegistryInputError(`not a commune code: "${input.communeCode}"`);
       if (!isProvinceCode(input.provinceCode)) throw new InvalidRegistryInputError(`not a province code: "${input.provinceCode}"`);
       if (input.businessName.trim() === '') throw new InvalidRegistryInputError('businessName is empty');
-      if (!(await findPerson(db, input.ownerId))) throw new PersonNotFoundError(input.ownerId);
+      checkCommune('communeCode', input.communeCode, 'provinceCode', input.provinceCode);
+      await requireAlive(db, 'ownerId', input.ownerId);
       const [row] = await db
         .insert(taxRegistrations)
         .values({ ...input, taxCode: input.ownerId, caseId: key })

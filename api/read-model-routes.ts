@@ -1,0 +1,226 @@
+/**
+ * Read-model routes: case lists (a citizen's cases, an agency's work queue, search), service-quality KPIs (JSON or
+ * CSV, and their daily snapshots), a person's access log and Prometheus /metrics. Every answer comes from the read
+ * model: no workflow is woken. Each handler calls a query module with its validated parameters, so an authorization
+ * layer can pin a caller's scope (personalId; agency, province, commune) before the call.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Executor } from '../db/connection';
+import { InvalidCursorError, listCases, listPersonCases, listWorkQueue, MAX_PAGE_SIZE } from '../db/engine/case-lists';
+import { computeKpis, KPI_GROUPS, kpisToCsv } from '../db/engine/kpis';
+import { listKpiSnapshots } from '../db/engine/kpi-snapshots';
+import { listAccessLog } from '../db/engine/audit-queries';
+import { CASE_VIEW_STATUSES } from '../db/engine/read-model-schema';
+import { errorSchema, personalIdSchema } from './schemas';
+import { InvalidCursorApiError, invalidInputHook } from './errors';
+import { createReadModelMetrics } from './read-model-metrics';
+
+const json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = { 400: json(errorSchema, 'Invalid input') };
+
+const isoInstant = z.iso.datetime({ offset: true });
+const cursor = z.string().max(500).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this list');
+const limit = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50);
+const code = (digits: number) => z.string().regex(new RegExp(`^\\d{${digits}}$`), `${digits} digits`);
+const procedureId = z.string().regex(/^[a-z0-9-]{1,80}$/);
+const agency = z.enum(['justice', 'police', 'vss', 'tax', 'labour']);
+
+const caseItem = z
+  .object({
+    caseId: z.string(),
+    procedureId: z.string(),
+    procedureVersion: z.number(),
+    status: z.enum(CASE_VIEW_STATUSES),
+    outcome: z.string().nullable(),
+    activeStates: z.array(z.string()),
+    receivedAt: z.string(),
+    settledAt: z.string().nullable(),
+    deadlineAt: z.string().nullable(),
+    overdue: z.boolean(),
+    provinceCode: z.string().nullable(),
+    communeCode: z.string().nullable(),
+  })
+  .openapi('CaseListItem');
+const page = (item: z.ZodType, name: string) => z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+const workItem = z
+  .object({
+    caseId: z.string(),
+    procedureId: z.string(),
+    events: z.array(z.string()),
+    since: z.string(),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+    provinceCode: z.string().nullable(),
+    communeCode: z.string().nullable(),
+  })
+  .openapi('WorkItem');
+const kpiRow = z.object({ group: z.string() }).catchall(z.unknown()).openapi('KpiRow');
+const accessEntry = z
+  .object({
+    id: z.number(),
+    at: z.string(),
+    kind: z.string(),
+    registry: z.string(),
+    operation: z.string(),
+    fields: z.array(z.string()),
+    outcome: z.string(),
+    agency: z.string(),
+    actor: z.string(),
+    purpose: z.string(),
+    legalBasis: z.string(),
+    caseId: z.string(),
+    procedureId: z.string(),
+  })
+  .openapi('AccessLogEntry');
+
+const personParam = z.object({ personalId: personalIdSchema.openapi({ param: { name: 'personalId', in: 'path' } }) });
+const kpiQuery = z
+  .object({
+    agency: agency.optional(),
+    procedureId: procedureId.optional(),
+    provinceCode: code(2).optional(),
+    communeCode: code(5).optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    groupBy: z.enum(KPI_GROUPS).optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+const routes = {
+  searchCases: createRoute({
+    method: 'get',
+    path: '/cases',
+    request: {
+      query: z
+        .object({
+          procedureId: procedureId.optional(),
+          status: z.enum(CASE_VIEW_STATUSES).optional(),
+          outcome: z.string().max(80).optional(),
+          provinceCode: code(2).optional(),
+          communeCode: code(5).optional(),
+          receivedFrom: isoInstant.optional(),
+          receivedTo: isoInstant.optional(),
+          overdue: z.enum(['true', 'false']).optional(),
+          cursor: cursor.optional(),
+          limit,
+        })
+        .strict(),
+    },
+    responses: { 200: json(page(caseItem, 'CasePage'), 'Cases, newest first'), ...errors },
+  }),
+  personCases: createRoute({
+    method: 'get',
+    path: '/people/{personalId}/cases',
+    request: { params: personParam, query: z.object({ cursor: cursor.optional(), limit }).strict() },
+    responses: {
+      200: json(page(caseItem.extend({ roles: z.array(z.string()) }), 'PersonCasePage'), 'The cases a person applied for or is a party to, newest first'),
+      ...errors,
+    },
+  }),
+  workQueue: createRoute({
+    method: 'get',
+    path: '/agencies/{agency}/work-queue',
+    request: {
+      params: z.object({ agency: agency.openapi({ param: { name: 'agency', in: 'path' } }) }),
+      query: z
+        .object({ provinceCode: code(2).optional(), communeCode: code(5).optional(), procedureId: procedureId.optional(), cursor: cursor.optional(), limit })
+        .strict(),
+    },
+    responses: { 200: json(page(workItem, 'WorkQueuePage'), 'Cases awaiting the agency, earliest legal deadline first'), ...errors },
+  }),
+  kpis: createRoute({
+    method: 'get',
+    path: '/kpis',
+    request: { query: kpiQuery },
+    responses: {
+      200: {
+        content: { 'application/json': { schema: z.object({ rows: z.array(kpiRow) }) }, 'text/csv': { schema: z.string() } },
+        description: 'Service-quality indicators (docs/read-model.md), overall or grouped',
+      },
+      ...errors,
+    },
+  }),
+  kpiSnapshots: createRoute({
+    method: 'get',
+    path: '/kpis/snapshots',
+    request: {
+      query: z
+        .object({ from: z.iso.date().optional(), to: z.iso.date().optional(), groupBy: z.enum(['all', ...KPI_GROUPS]).optional() })
+        .strict(),
+    },
+    responses: { 200: json(z.object({ snapshots: z.array(z.record(z.string(), z.unknown())) }), 'Daily KPI snapshots'), ...errors },
+  }),
+  accessLog: createRoute({
+    method: 'get',
+    path: '/people/{personalId}/access-log',
+    request: {
+      params: personParam,
+      query: z.object({ from: isoInstant.optional(), to: isoInstant.optional(), cursor: z.string().regex(/^\d{1,18}$/).optional(), limit }).strict(),
+    },
+    responses: {
+      200: json(
+        z.object({ personalId: z.string(), entries: z.array(accessEntry), nextCursor: z.string().nullable() }).openapi('AccessLog'),
+        'Every registry read and write of the person\'s data and every view of it, newest first',
+      ),
+      ...errors,
+    },
+  }),
+  metrics: createRoute({
+    method: 'get',
+    path: '/metrics',
+    responses: { 200: { content: { 'text/plain': { schema: z.string() } }, description: 'Prometheus metrics' } },
+  }),
+};
+
+export interface ReadModelRouteDeps {
+  db: Executor;
+  now?: () => Date;
+}
+
+async function withCursor<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InvalidCursorError) throw new InvalidCursorApiError(e.message);
+    throw e;
+  }
+}
+
+export function createReadModelRoutes(deps: ReadModelRouteDeps): OpenAPIHono {
+  const now = deps.now ?? (() => new Date());
+  const app = new OpenAPIHono({ defaultHook: invalidInputHook });
+  const metrics = createReadModelMetrics(deps.db, now);
+
+  app.openapi(routes.searchCases, async (c) => {
+    const { overdue, ...q } = c.req.valid('query');
+    const result = await withCursor(() =>
+      listCases(deps.db, { ...q, ...(overdue === undefined ? {} : { overdue: overdue === 'true' }), now: now() }),
+    );
+    return c.json(result, 200);
+  });
+  app.openapi(routes.personCases, async (c) => {
+    const { personalId } = c.req.valid('param');
+    return c.json(await withCursor(() => listPersonCases(deps.db, { personalId, ...c.req.valid('query'), now: now() })), 200);
+  });
+  app.openapi(routes.workQueue, async (c) => {
+    const { agency: id } = c.req.valid('param');
+    return c.json(await withCursor(() => listWorkQueue(deps.db, { agency: id, ...c.req.valid('query'), now: now() })), 200);
+  });
+  app.openapi(routes.kpis, async (c) => {
+    const { format, ...q } = c.req.valid('query');
+    const rows = await computeKpis(deps.db, { ...q, now: now() });
+    if (format === 'csv') return c.body(kpisToCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="kpis.csv"' });
+    return c.json({ rows }, 200);
+  });
+  app.openapi(routes.kpiSnapshots, async (c) => c.json({ snapshots: await listKpiSnapshots(deps.db, c.req.valid('query')) }, 200));
+  app.openapi(routes.accessLog, async (c) => {
+    const { personalId } = c.req.valid('param');
+    const { cursor: before, limit: size, ...period } = c.req.valid('query');
+    const entries = await listAccessLog(deps.db, { personalId, ...period, ...(before ? { before: Number(before) } : {}), limit: size + 1 });
+    const items = entries.slice(0, size);
+    return c.json({ personalId, entries: items, nextCursor: entries.length > size ? String(items.at(-1)!.id) : null }, 200);
+  });
+  app.openapi(routes.metrics, async (c) => c.text(await metrics.render(), 200, { 'content-type': metrics.contentType }));
+  return app;
+}

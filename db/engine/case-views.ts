@@ -1,0 +1,101 @@
+/**
+ * Writing and reading one case of the read model. A projection is applied in one transaction: the case row is
+ * upserted only when its transition number is newer than the stored one (a retried or late projection changes
+ * nothing), then the case's child rows are replaced. Query functions take (db, params).
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../connection';
+import type { CaseRows } from './case-rows';
+import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkItems } from './read-model-schema';
+
+export type CaseViewRow = typeof caseViews.$inferSelect;
+
+const CHILD_TABLES = { parties: caseParties, steps: caseSteps, decisions: caseDecisions, fields: caseFields, workItems: caseWorkItems } as const;
+type ChildKey = keyof typeof CHILD_TABLES;
+const CHILD_KEYS = Object.keys(CHILD_TABLES) as ChildKey[];
+
+export interface ApplyResult {
+  /** False when the stored projection was already at this transition or a newer one. */
+  applied: boolean;
+}
+
+async function replaceChildren(tx: Executor, rows: CaseRows): Promise<void> {
+  for (const key of CHILD_KEYS) {
+    const table = CHILD_TABLES[key];
+    await tx.delete(table).where(eq(table.caseId, rows.view.caseId));
+    const values = rows[key];
+    if (values.length > 0) await tx.insert(table).values(values as never);
+  }
+}
+
+/**
+ * Applies a case's rows at their transition number, once: idempotent by (case, seq), never backwards. `repair`
+ * (reproject) rewrites the stored transition itself too, but still never an older one over a newer.
+ */
+export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: { repair?: boolean } = {}): Promise<ApplyResult> {
+  return db.transaction(async (tx) => {
+    const values = { ...rows.view, projectedAt };
+    const { caseId: _key, ...update } = values;
+    const newer = opts.repair ? sql`${caseViews.seq} <= excluded.seq` : sql`${caseViews.seq} < excluded.seq`;
+    const written = await tx
+      .insert(caseViews)
+      .values(values)
+      .onConflictDoUpdate({ target: caseViews.caseId, set: update, setWhere: newer })
+      .returning({ caseId: caseViews.caseId });
+    if (written.length === 0) return { applied: false };
+    await replaceChildren(tx, rows);
+    return { applied: true };
+  });
+}
+
+/** The API's row at submission (transition 0), before the workflow's first projection; never overwrites one. */
+export async function insertSubmittedCase(db: Executor, rows: CaseRows, projectedAt: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const written = await tx
+      .insert(caseViews)
+      .values({ ...rows.view, projectedAt })
+      .onConflictDoNothing()
+      .returning({ caseId: caseViews.caseId });
+    if (written.length > 0) await replaceChildren(tx, rows);
+  });
+}
+
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+const TIMESTAMPS = new Set(['receivedAt', 'dossierCompleteAt', 'settledAt', 'deadlineAt', 'projectedAt', 'startedAt', 'dueAt', 'completedAt', 'at', 'since']);
+
+/** Timestamps as ISO strings (the drivers return Postgres' text form). */
+function normalise<T extends Record<string, unknown>>(row: T): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const k of Object.keys(out)) if (TIMESTAMPS.has(k)) out[k] = iso(out[k]);
+  return out as T;
+}
+
+export async function getCaseView(db: Executor, caseId: string): Promise<CaseViewRow | null> {
+  const [row] = await db.select().from(caseViews).where(eq(caseViews.caseId, caseId)).limit(1);
+  return row ? normalise(row) : null;
+}
+
+/** Everything stored for a case, in the shape `caseRowsOf` produces (to compare and repair). */
+export async function readCaseRows(db: Executor, caseId: string): Promise<(CaseRows & { projectedAt: string }) | null> {
+  const view = await getCaseView(db, caseId);
+  if (!view) return null;
+  const { projectedAt, ...rest } = view;
+  const children = {} as Omit<CaseRows, 'view'>;
+  for (const key of CHILD_KEYS) {
+    const table = CHILD_TABLES[key];
+    const rows = await db.select().from(table).where(eq(table.caseId, caseId));
+    (children as Record<ChildKey, unknown[]>)[key] = rows.map((r) => normalise(r as Record<string, unknown>));
+  }
+  return { view: rest, ...children, projectedAt };
+}
+
+/** Every projected case id (for `reproject --all`), in pages. */
+export async function listProjectedCaseIds(db: Executor, params: { after?: string; limit: number }): Promise<string[]> {
+  const rows = await db
+    .select({ caseId: caseViews.caseId })
+    .from(caseViews)
+    .where(params.after === undefined ? undefined : sql`${caseViews.caseId} > ${params.after}`)
+    .orderBy(caseViews.caseId)
+    .limit(params.limit);
+  return rows.map((r) => r.caseId);
+}
