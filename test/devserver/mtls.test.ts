@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -54,9 +55,40 @@ const databases: { drop(): Promise<void> }[] = [];
 const connections: { close(): Promise<void> }[] = [];
 
 async function connect(env: Record<string, string>): Promise<Connection> {
-  const c = await Connection.connect(temporalConnectionOptions(env));
+  const c = await Connection.connect({ ...temporalConnectionOptions(env), connectTimeout: 3000 });
   connections.push(c);
   return c;
+}
+
+/**
+ * How the server ends a raw TLS connection with client certificate `cert`: the TLS alert, 'closed by the server'
+ * (Node closes without an alert when a certificate fails verification), or '' when it is still open after a second.
+ */
+function handshakeError(address: string, cert?: string): Promise<string> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host,
+      port: Number(port),
+      servername: 'localhost',
+      ALPNProtocols: ['h2'],
+      ca: readFileSync(file('ca.crt')),
+      ...(cert ? { cert: readFileSync(file(`${cert}.crt`)), key: readFileSync(file(`${cert}.key`)) } : {}),
+    });
+    // With TLS 1.3 the server's verdict on the client certificate arrives after the client's side of the handshake.
+    const timer = setTimeout(() => {
+      resolve('');
+      socket.destroy();
+    }, 1000);
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      resolve(err.message);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve('closed by the server');
+    });
+  });
 }
 
 async function grpcCode(p: Promise<unknown>): Promise<{ code: number; details: string }> {
@@ -96,8 +128,9 @@ beforeAll(async () => {
   const quiet = { info() {}, warn() {}, error: console.error };
   for (const label of ['mtls_required', 'mtls_optional']) databases.push(await freshDatabase(label));
   const [a, b] = databases as unknown as { db: string }[];
-  required = await startDevServer({ db: a.db, port: 0, logger: quiet, auth, tls: { ...serverTls, requireClientCert: true } });
-  optional = await startDevServer({ db: b.db, port: 0, logger: quiet, auth, tls: serverTls });
+  const common = { port: 0, longPollTimeoutMs: 300, logger: quiet, auth };
+  required = await startDevServer({ ...common, db: a.db, tls: { ...serverTls, requireClientCert: true } });
+  optional = await startDevServer({ ...common, db: b.db, tls: serverTls });
 });
 afterAll(async () => {
   for (const c of connections) await c.close();
@@ -144,12 +177,18 @@ describe('devserver mTLS', () => {
   });
 
   it('refuses at the handshake a client without a certificate, or with one from another CA, when certificates are required', async () => {
-    await expect(connect(tlsEnv(required.address))).rejects.toThrow();
-    await expect(connect(tlsEnv(required.address, 'impostor'))).rejects.toThrow();
-    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address, 'impostor')))).rejects.toThrow();
+    // The server's alert, as a plain TLS client sees it.
+    expect(await handshakeError(required.address)).toMatch(/certificate required/i);
+    expect(await handshakeError(required.address, 'impostor')).toBe('closed by the server');
+    expect(await handshakeError(required.address, 'police-worker')).toBe('');
+    // The SDK's client and worker connections fail.
+    await expect(connect(tlsEnv(required.address))).rejects.toThrow(/Failed to connect/);
+    await expect(connect(tlsEnv(required.address, 'impostor'))).rejects.toThrow(/Failed to connect/);
+    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address, 'impostor')))).rejects.toThrow(/transport error/);
+    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address)))).rejects.toThrow(/transport error/);
     // Nor does a bearer token stand in for the missing certificate.
     const token = await idp.temporalToken('api', ['default:write']);
-    await expect(connect(tlsEnv(required.address, undefined, { TEMPORAL_API_KEY: token }))).rejects.toThrow();
+    await expect(connect(tlsEnv(required.address, undefined, { TEMPORAL_API_KEY: token }))).rejects.toThrow(/Failed to connect/);
   });
 
   it('with optional client certificates: plain JWT works over TLS, no credential or an unverified certificate is UNAUTHENTICATED', async () => {
