@@ -15,6 +15,7 @@ import { temporal } from '@temporalio/proto';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { devServerAuth } from '../../worker/dev-credentials';
+import { grpcCode } from './helpers';
 
 let server: DevServer;
 let open: DevServer;
@@ -29,15 +30,6 @@ async function connect(apiKey?: string, address = server.address): Promise<Conne
 }
 const as = async (sub: string, permissions: string[]) => connect(await idp.temporalToken(sub, permissions));
 
-async function grpcCode(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-    return { code: 0, details: '' };
-  } catch (e) {
-    const err = e as { code?: number; details?: string; cause?: { code?: number; details?: string } };
-    return { code: err.code ?? err.cause?.code ?? -1, details: err.details ?? err.cause?.details ?? String(e) };
-  }
-}
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
 

@@ -131,3 +131,14 @@ export function freePort(): Promise<number> {
     srv.on('error', reject);
   });
 }
+
+/** The gRPC status code and details a call ended with (0 when it succeeded). */
+export async function grpcCode(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+  try {
+    await p;
+    return { code: 0, details: '' };
+  } catch (e) {
+    const err = e as { code?: number; details?: string; cause?: { code?: number; details?: string } };
+    return { code: err.code ?? err.cause?.code ?? -1, details: err.details ?? err.cause?.details ?? String(e) };
+  }
+}

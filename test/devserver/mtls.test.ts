@@ -20,7 +20,7 @@ import { openDevIdentityProvider, type DevIdentityProvider } from '../../identit
 import { devServerAuth } from '../../worker/dev-credentials';
 import { temporalConnectionOptions } from '../../worker/temporal-connection';
 import * as activities from './activities';
-import { freshDatabase, installRuntime, uid, workflowBundle } from './helpers';
+import { freshDatabase, grpcCode, installRuntime, uid, workflowBundle } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ds-mtls-'));
 const file = (name: string) => join(dir, name);
@@ -91,15 +91,6 @@ function handshakeError(address: string, cert?: string): Promise<string> {
   });
 }
 
-async function grpcCode(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-    return { code: 0, details: '' };
-  } catch (e) {
-    const err = e as { code?: number; details?: string; cause?: { code?: number; details?: string } };
-    return { code: err.code ?? err.cause?.code ?? -1, details: err.details ?? err.cause?.details ?? String(e) };
-  }
-}
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
 const start = (c: Connection, taskQueue = 'mtls-start') =>
