@@ -175,8 +175,8 @@ describe('devserver mTLS', () => {
     // The SDK's client and worker connections fail.
     await expect(connect(tlsEnv(required.address))).rejects.toThrow(/Failed to connect/);
     await expect(connect(tlsEnv(required.address, 'impostor'))).rejects.toThrow(/Failed to connect/);
-    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address, 'impostor')))).rejects.toThrow(/transport error/);
-    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address)))).rejects.toThrow(/transport error/);
+    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address, 'impostor')))).rejects.toThrow(/Failed to call GetSystemInfo: .*tonic::transport::Error\(Transport/);
+    await expect(NativeConnection.connect(temporalConnectionOptions(tlsEnv(required.address)))).rejects.toThrow(/Failed to call GetSystemInfo: .*tonic::transport::Error\(Transport/);
     // Nor does a bearer token stand in for the missing certificate.
     const token = await idp.temporalToken('api', ['default:write']);
     await expect(connect(tlsEnv(required.address, undefined, { TEMPORAL_API_KEY: token }))).rejects.toThrow(/Failed to connect/);
