@@ -21,6 +21,7 @@ import { queryUpdateHandlers } from './service/queries-updates';
 import { adminHandlers } from './service/admin';
 import { PollerRegistry } from './engine/pollers';
 import { GrpcServer } from './transport/grpc-server';
+import type { DevServerTlsOptions } from './transport/tls';
 import { loadVisibility } from './visibility-adapter';
 import { scheduleHandlers } from './service/schedules';
 import { ScheduleRunner } from './schedules/runner';
@@ -50,6 +51,8 @@ export interface DevServerOptions {
   onRpc?: (method: string, ms: number, ok: boolean) => void;
   /** JWT authentication, Temporal's namespace roles and per-worker task-queue scoping (devserver/auth/); off if absent. */
   auth?: DevServerAuthOptions;
+  /** Serve TLS, optionally verifying (and requiring) client certificates (devserver/transport/tls.ts); off if absent. */
+  tls?: DevServerTlsOptions;
   /** Largest request message accepted (RESOURCE_EXHAUSTED beyond). Default 4 MiB, as a Temporal frontend. */
   maxMessageBytes?: number;
 }
@@ -148,6 +151,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     stopSignal: stopController.signal,
     onInternalError: (path, err) => logger.error(`${path} failed`, err),
     intercept: opts.auth ? createAuthInterceptor(opts.auth) : undefined,
+    tls: opts.tls,
   });
   addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowService, opts.onRpc);
   addService(server, 'temporal.api.operatorservice.v1.OperatorService', visibilityHandlers?.operatorService ?? {});
@@ -156,7 +160,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const port = await server.listen(host, opts.port ?? 0);
   scheduler.start();
   await schedules.start();
-  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''}${opts.auth ? ', auth on' : ''})`);
+  logger.info(`listening on ${host}:${port} (db ${describeTarget(target)}${visibilityModule ? ', visibility on' : ''}${opts.auth ? ', auth on' : ''}${opts.tls ? `, TLS${opts.tls.requireClientCert ? ' with client certificates required' : ''}` : ''})`);
 
   let stopping: Promise<void> | null = null;
   return {

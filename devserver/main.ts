@@ -1,8 +1,10 @@
 /**
  * `npm run devserver -- --port 7233 --db <postgres-url | directory | :memory:>`
  *   [--auth-issuer <iss> --auth-jwks <url | file> [--auth-audience temporal] [--worker-queues engine=engine,police=agency-police]
- *    [--task-token-secret <file>]]   (the key binding task tokens to their queue; random per start when not given,
+ *    [--task-token-secret <file>]   (the key binding task tokens to their queue; random per start when not given,
  *    so tasks handed out before a restart can then no longer be answered)
+ *    [--tls-identities <file.json>]]
+ *   [--tls-cert <pem> --tls-key <pem> [--tls-client-ca <pem> [--tls-require-client-cert]]]
  * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS.
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,8 @@ import { startDevServer, DEFAULT_DATA_DIR } from './index';
 import { TEMPORAL_AUDIENCE } from '../identity/claims';
 import { createTokenVerifier } from '../identity/token-verifier';
 import type { DevServerAuthOptions } from './auth/interceptor';
+import { loadCertificateIdentities } from './auth/certificate-identities';
+import type { DevServerTlsOptions } from './transport/tls';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +28,11 @@ const { values } = parseArgs({
     'auth-audience': { type: 'string' },
     'worker-queues': { type: 'string' },
     'task-token-secret': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'tls-client-ca': { type: 'string' },
+    'tls-require-client-cert': { type: 'boolean' },
+    'tls-identities': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -37,7 +46,7 @@ function authOptions(): DevServerAuthOptions | undefined {
   const issuer = values['auth-issuer'];
   const jwks = values['auth-jwks'];
   if (!issuer && !jwks) {
-    if (values['worker-queues'] || values['task-token-secret']) throw new Error('--worker-queues and --task-token-secret need --auth-issuer and --auth-jwks');
+    if (values['worker-queues'] || values['task-token-secret'] || values['tls-identities']) throw new Error('--worker-queues, --task-token-secret and --tls-identities need --auth-issuer and --auth-jwks');
     return undefined;
   }
   if (!issuer || !jwks) throw new Error('--auth-issuer and --auth-jwks go together');
@@ -48,15 +57,38 @@ function authOptions(): DevServerAuthOptions | undefined {
     workerTaskQueues[worker] = queues.split('+');
   }
   const source = /^https?:\/\//.test(jwks) ? { jwksUrl: jwks } : { jwksFile: jwks };
+  const identities = values['tls-identities'];
+  if (identities && !values['tls-client-ca']) throw new Error('--tls-identities needs --tls-client-ca (the CA that issues the client certificates)');
   return {
     verify: createTokenVerifier({ audience: values['auth-audience'] ?? TEMPORAL_AUDIENCE, issuers: [{ issuer, ...source, accepts: ['staff'] }] }),
     workerTaskQueues,
     taskTokenSecret: values['task-token-secret'] ? readFileSync(values['task-token-secret']) : undefined,
+    certificateIdentities: identities ? loadCertificateIdentities(identities, workerTaskQueues) : undefined,
+  };
+}
+
+/** TLS on when a server certificate is given; client certificates verified against --tls-client-ca. */
+function tlsOptions(): DevServerTlsOptions | undefined {
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  const clientCa = values['tls-client-ca'];
+  if (!cert && !key) {
+    if (clientCa || values['tls-require-client-cert']) throw new Error('--tls-client-ca and --tls-require-client-cert need --tls-cert and --tls-key');
+    return undefined;
+  }
+  if (!cert || !key) throw new Error('--tls-cert and --tls-key go together');
+  if (values['tls-require-client-cert'] && !clientCa) throw new Error('--tls-require-client-cert needs --tls-client-ca');
+  return {
+    cert: readFileSync(cert),
+    key: readFileSync(key),
+    clientCa: clientCa ? readFileSync(clientCa) : undefined,
+    requireClientCert: values['tls-require-client-cert'] ?? false,
   };
 }
 
 const server = await startDevServer({
   auth: authOptions(),
+  tls: tlsOptions(),
   port,
   host: values.host ?? '127.0.0.1',
   db,

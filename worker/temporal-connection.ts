@@ -22,7 +22,7 @@ export function temporalConnectionOptions(env: Record<string, string | undefined
   const address = env.TEMPORAL_ADDRESS || defaultAddress;
   // TEMPORAL_TLS=false: a bearer token over plain TCP (the local devserver with authentication on).
   if (env.TEMPORAL_TLS === 'false') return { address, tls: false, apiKey: env.TEMPORAL_API_KEY || undefined };
-  const useTls = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT || !!env.TEMPORAL_API_KEY;
+  const useTls = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT || !!env.TEMPORAL_TLS_CA || !!env.TEMPORAL_API_KEY;
   const tls: TLSConfig | undefined = useTls
     ? {
         serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,

@@ -4,7 +4,9 @@
  * its `permissions` claim as Temporal's default authorizer applies them, and, beyond Temporal, task-queue scoping:
  * a credential whose subject is `worker:<name>` may poll and answer only the task queues configured for <name>
  * (e.g. `worker:police` → `agency-police`) and call nothing but the worker-side methods; no other credential may
- * poll or answer tasks (a system admin excepted). Refusals: UNAUTHENTICATED / PERMISSION_DENIED.
+ * poll or answer tasks (a system admin excepted). Over mTLS, a call without a bearer token but on a connection with a
+ * verified client certificate is its certificate's identity (certificate-identities.ts): a token, when present, wins.
+ * Refusals: UNAUTHENTICATED / PERMISSION_DENIED.
  */
 import type { IncomingHttpHeaders } from 'node:http2';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +14,8 @@ import { bearerToken, TokenError, type TokenVerifier } from '../../identity/toke
 import { PermissionDeniedError, UnauthenticatedError, type DevServerError } from '../errors';
 import { toRpcStatus } from '../grpc';
 import type { CallInterceptor } from '../transport/grpc-server';
+import type { CallPeer } from '../transport/tls';
+import type { CertificateIdentities } from './certificate-identities';
 import { allowedByRoles, HEALTH_CHECK_METHODS, ROLE, temporalClaims, type TemporalClaims } from './temporal-permissions';
 import { TaskTokenBinding } from './task-token-binding';
 
@@ -22,6 +26,8 @@ export interface DevServerAuthOptions {
   workerTaskQueues: Record<string, readonly string[]>;
   /** Key binding task tokens to their queue; keep it across restarts so in-flight tasks can still be answered. */
   taskTokenSecret?: Uint8Array;
+  /** Verified client certificate CN → permissions and worker scope, for calls without a bearer token (mTLS). */
+  certificateIdentities?: CertificateIdentities;
 }
 
 const POLLS = new Set(['PollWorkflowTaskQueue', 'PollActivityTaskQueue', 'PollNexusTaskQueue']);
@@ -55,21 +61,46 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
   const runQueues = new Map<string, string>();
   const cache = new Map<string, { caller: Caller; expiresAt: number }>();
 
-  async function callerOf(headers: IncomingHttpHeaders): Promise<Caller> {
+  const callerFor = (subject: string, permissions: unknown, worker: string | null): Caller => ({
+    claims: temporalClaims(subject, permissions),
+    queues: worker === null ? null : (opts.workerTaskQueues[worker] ?? []),
+  });
+  const certificateCallers = new Map<string, Caller>();
+
+  /** The identity of a tokenless call on a connection with a verified client certificate, or null. */
+  function certificateCaller(peer: CallPeer): Caller | null {
+    const cert = peer.certificateSubject;
+    if (!cert || !opts.certificateIdentities) return null;
+    const known = certificateCallers.get(cert.commonName);
+    if (known) return known;
+    const identity = Object.hasOwn(opts.certificateIdentities, cert.commonName) ? opts.certificateIdentities[cert.commonName] : undefined;
+    if (!identity) throw refuse(new PermissionDeniedError(`the client certificate ${cert.distinguishedName} has no identity mapping`));
+    const caller = callerFor(cert.commonName, identity.permissions, identity.worker ?? null);
+    certificateCallers.set(cert.commonName, caller);
+    return caller;
+  }
+
+  async function callerOf(headers: IncomingHttpHeaders, peer: CallPeer): Promise<Caller> {
     const raw = headers.authorization;
     const token = bearerToken(Array.isArray(raw) ? raw[0] : raw);
+    if (!token) {
+      const byCertificate = certificateCaller(peer);
+      if (byCertificate) return byCertificate;
+    }
     const hit = token ? cache.get(token) : undefined;
     if (hit && hit.expiresAt > Date.now()) return hit.caller;
     let verified;
     try {
       verified = await opts.verify(token);
     } catch (err) {
-      if (err instanceof TokenError) throw refuse(new UnauthenticatedError(err.code, err.message));
+      if (err instanceof TokenError) {
+        const message = err.code === 'TOKEN_MISSING' && opts.certificateIdentities ? 'A bearer token or a verified client certificate is required.' : err.message;
+        throw refuse(new UnauthenticatedError(err.code, message));
+      }
       throw err;
     }
     const sub = String(verified.claims.sub);
-    const worker = sub.startsWith('worker:') ? sub.slice('worker:'.length) : null;
-    const caller: Caller = { claims: temporalClaims(sub, verified.claims.permissions), queues: worker === null ? null : (opts.workerTaskQueues[worker] ?? []) };
+    const caller = callerFor(sub, verified.claims.permissions, sub.startsWith('worker:') ? sub.slice('worker:'.length) : null);
     if (token && verified.claims.exp) {
       if (cache.size > 1000) cache.clear();
       cache.set(token, { caller, expiresAt: verified.claims.exp * 1000 });
@@ -119,10 +150,10 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
     return response;
   };
 
-  return async (path, headers, request) => {
+  return async (path, headers, request, peer) => {
     const method = path.slice(path.lastIndexOf('/') + 1);
     if (HEALTH_CHECK_METHODS.has(method)) return { request };
-    const caller = await callerOf(headers);
+    const caller = await callerOf(headers, peer);
     const req = request as { namespace?: string; taskToken?: Uint8Array };
     if (!allowedByRoles(caller.claims, method, req.namespace)) {
       throw refuse(new PermissionDeniedError(`${caller.claims.subject} has no role for ${method} on namespace "${req.namespace ?? ''}"`));

@@ -12,6 +12,7 @@ import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { encodeGrpcMessage, frameMessage, Status, unframeMessage } from './grpc-wire';
+import { callPeer, secureServerOptions, type CallPeer, type DevServerTlsOptions } from './tls';
 
 /** A call's outcome other than OK: what goes into the grpc-status, grpc-message and details trailers. */
 export class RpcStatus extends Error {
@@ -45,6 +46,8 @@ export type CallInterceptor = (
   path: string,
   headers: http2.IncomingHttpHeaders,
   request: unknown,
+  /** The connection's verified client certificate, if any (transport/tls.ts). */
+  peer: CallPeer,
 ) => Promise<{ request: unknown; mapResponse?: (response: unknown) => unknown }>;
 
 export interface GrpcServerOptions {
@@ -56,6 +59,8 @@ export interface GrpcServerOptions {
   onInternalError?: (path: string, err: unknown) => void;
   /** Aborts every waiting call (long polls answer at once) when the server stops. */
   stopSignal?: AbortSignal;
+  /** Serve over TLS (and verify client certificates); absent, plain TCP (h2c). */
+  tls?: DevServerTlsOptions;
 }
 
 const ACCEPT_ENCODING = 'identity,deflate,gzip';
@@ -112,13 +117,15 @@ function unaryMessage(body: Buffer, encoding: string | undefined, maxBytes: numb
 export class GrpcServer {
   private readonly methods = new Map<string, UnaryMethod>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
-  private readonly server: http2.Http2Server;
+  private readonly server: http2.Http2Server | http2.Http2SecureServer;
   private readonly maxReceiveBytes: number;
 
   constructor(private readonly options: GrpcServerOptions = {}) {
     this.maxReceiveBytes = options.maxReceiveBytes ?? 128 * 1024 * 1024;
     // maxSessionMemory is in MB: many concurrent long polls and large history pages on one connection.
-    this.server = http2.createServer({ maxSessionMemory: 1024 });
+    this.server = options.tls
+      ? http2.createSecureServer({ ...secureServerOptions(options.tls), maxSessionMemory: 1024 })
+      : http2.createServer({ maxSessionMemory: 1024 });
     this.server.on('connection', (socket: Socket) => socket.setNoDelay(true)); // small answers go out at once
     this.server.on('session', (session) => {
       this.sessions.add(session);
@@ -217,7 +224,7 @@ export class GrpcServer {
     let answer: Promise<unknown>;
     const intercept = this.options.intercept;
     if (intercept) {
-      answer = intercept(path, headers, request).then(async (call) => {
+      answer = intercept(path, headers, request, callPeer(stream.session)).then(async (call) => {
         const response = await method.handle(call.request, ac?.signal);
         return call.mapResponse ? call.mapResponse(response) : response;
       });
