@@ -1,5 +1,5 @@
 /** Start / signal / signal-with-start / cancel / terminate / describe. */
-import { InvalidArgumentError, notFound, WorkflowAlreadyStartedError, type RpcHandler } from '../errors';
+import { InvalidArgumentError, notFound, WorkflowAlreadyStartedError, type WorkflowServiceHandlers } from '../errors';
 import { decodeB64, durFromMs, enums, Memo, msFromDur, SearchAttributes, tsFromMs } from '../proto';
 import * as store from '../storage/store';
 import type { Engine, Namespace } from '../engine/engine';
@@ -118,7 +118,7 @@ function validateStart(req: any) {
   }
 }
 
-export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
+export function executionHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
     async StartWorkflowExecution(req) {
       validateStart(req);
@@ -135,7 +135,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
       await engine.validateSearchAttributes(ns.id, req.searchAttributes);
       const out = await engine.transact(async (work) => {
         const o = await startInWork(engine, work, ns, req, true);
-        if (o.ctx) signalRun(o.ctx, req.signalName, req.signalInput, req.identity ?? '', req.header);
+        if (o.ctx) signalRun(o.ctx, req.signalName ?? '', req.signalInput, req.identity ?? '', req.header);
         return o;
       }, { optimistic: true });
       return { runId: out.runId, started: out.started };
@@ -147,7 +147,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
       await engine.transact(async (work) => {
         const ctx = await loadTarget(work, ns, req.workflowExecution);
         requireRunning(ctx);
-        signalRun(ctx, req.signalName, req.input, req.identity ?? '', req.header);
+        signalRun(ctx, req.signalName ?? '', req.input, req.identity ?? '', req.header);
       }, { optimistic: true });
       return {};
     },
@@ -177,7 +177,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
     async DescribeWorkflowExecution(req) {
       const ns = await engine.namespace(req.namespace);
       const exec = req.execution;
-      requireField(exec?.workflowId, 'WorkflowId');
+      if (!exec?.workflowId) throw new InvalidArgumentError('WorkflowId is not set on request.');
       const runId = await engine.resolveRunId(ns.id, exec.workflowId, exec.runId);
       const s = runId ? await engine.readRun(runId) : null;
       if (!s || s.workflowId !== exec.workflowId || s.namespaceId !== ns.id) throw notFound(`workflow not found for ID: ${exec.workflowId}`);

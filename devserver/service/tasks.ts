@@ -1,5 +1,5 @@
 /** Workflow and activity task polling and completion (long polls answer empty when the window ends). */
-import { InvalidArgumentError, notFound, type RpcHandler } from '../errors';
+import { InvalidArgumentError, notFound, type WorkflowServiceHandlers } from '../errors';
 import { enums } from '../proto';
 import * as store from '../storage/store';
 import type { Engine } from '../engine/engine';
@@ -94,7 +94,7 @@ function resolveQueryResult(pq: PendingQuery, resultType: number, answer: any, e
   else pq.resolve({ failed: { message: errorMessage || failure?.message || 'query failed', failure } });
 }
 
-export function taskHandlers(engine: Engine, queries: QueryManager): Record<string, RpcHandler> {
+export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowServiceHandlers {
   async function activityTarget(work: Work, token: ReturnType<typeof decodeToken<'a'>>): Promise<{ ctx: RunContext; act: NonNullable<ReturnType<typeof findStartedActivity>> }> {
     const ctx = await work.tryRun(token.run);
     if (!ctx || ctx.state.status !== RUNNING) throw notFound('workflow execution already completed');
@@ -216,7 +216,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       const token = decodeToken(req.taskToken, 'q');
       const pq = queries.get(token.qid);
       if (!pq) throw notFound('query task not found (expired or answered)');
-      resolveQueryResult(pq, req.completedType, req.queryResult, req.errorMessage, req.failure);
+      resolveQueryResult(pq, req.completedType ?? 0, req.queryResult, req.errorMessage ?? '', req.failure);
       return {};
     },
 
