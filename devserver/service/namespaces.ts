@@ -9,8 +9,16 @@ import type { Engine, Namespace } from '../engine/engine';
 export const SERVER_VERSION = '1.27.0-devserver';
 const DAY = 24 * 3600 * 1000;
 
+/** What a namespace's jsonb config holds (as RegisterNamespace/UpdateNamespace write it). */
+interface NamespaceConfig {
+  description?: string;
+  ownerEmail?: string;
+  data?: Record<string, string>;
+  retentionMs?: number;
+}
+
 export function describeNamespaceResponse(ns: Namespace) {
-  const c = ns.config as any;
+  const c = ns.config as NamespaceConfig;
   return {
     namespaceInfo: {
       name: ns.name,
