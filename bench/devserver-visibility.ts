@@ -131,12 +131,12 @@ async function run(scratch: ScratchDatabase) {
     h.workflowService.ListWorkflowExecutions(
       temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest.create({ namespace: 'bench', query, pageSize }),
       signal,
-    );
+    ) as Promise<Record<string, unknown>>;
   const count = (query: string) =>
     h.workflowService.CountWorkflowExecutions(
       temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest.create({ namespace: 'bench', query }),
       signal,
-    );
+    ) as Promise<Record<string, unknown>>;
 
   const results: [string, { p50: number; p99: number }, number][] = [];
   const measure = async (label: string, fn: (i: number) => Promise<Record<string, unknown>>) => {

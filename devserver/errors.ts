@@ -68,17 +68,38 @@ export class AlreadyExistsError extends DevServerError {
  * and returns a plain object for the response type. Throw a DevServerError for an error answer.
  * `signal` aborts when the client cancels or the server stops (long polls must honour it).
  */
-export type RpcHandler = (request: any, signal: AbortSignal) => Promise<Record<string, unknown>>;
+export type RpcHandler<Req = never, Res = object> = (request: Req, signal: AbortSignal) => Promise<Res>;
+
+/**
+ * A response message as a plain object: its fields, each optional (the encoder fills defaults). Handlers may
+ * still answer a looser object (the encoder's `fromObject` checks it at the wire).
+ */
+export type Plain<M> = { [K in keyof M as M[K] extends (...args: never[]) => unknown ? never : K]?: M[K] | null };
+
+/**
+ * The handlers of a @temporalio/proto service, by gRPC method name, typed from the service's own declarations:
+ * `StartWorkflowExecution: (req: IStartWorkflowExecutionRequest, signal) => Promise<Plain<…Response>>`.
+ */
+export type ServiceHandlers<S> = {
+  [K in keyof S as S[K] extends { readonly name: infer N extends string } ? (string extends N ? never : N) : never]?: S[K] extends (
+    request: infer Req,
+  ) => Promise<infer Res>
+    ? RpcHandler<Req, Plain<Res> | object>
+    : never;
+};
+export type WorkflowServiceHandlers = ServiceHandlers<TemporalTypes.api.workflowservice.v1.WorkflowService>;
+export type OperatorServiceHandlers = ServiceHandlers<TemporalTypes.api.operatorservice.v1.OperatorService>;
+/** The request type of a WorkflowService method, e.g. `WorkflowRequest<'StartWorkflowExecution'>`. */
+export type WorkflowRequest<M extends keyof WorkflowServiceHandlers> = Parameters<NonNullable<WorkflowServiceHandlers[M]>>[0];
 
 // ---- Temporal error details (google.rpc.Status detail payloads) ----
-import protoRoot from '@temporalio/proto';
+import { temporal, type TemporalTypes } from './proto';
+
+const errordetails = temporal.api.errordetails.v1;
 
  
-const errordetails = (protoRoot as any).temporal.api.errordetails.v1;
-
- 
-function detail(typeName: string, obj: Record<string, unknown>): ErrorDetail {
-  const type = errordetails[typeName];
+function detail(typeName: keyof typeof errordetails, obj: Record<string, unknown>): ErrorDetail {
+  const type = errordetails[typeName] as typeof errordetails.NotFoundFailure;
   return {
     typeUrl: `type.googleapis.com/temporal.api.errordetails.v1.${typeName}`,
     value: type.encode(type.fromObject(obj)).finish(),

@@ -39,11 +39,12 @@ const NEVER_ABORTED = new AbortController().signal;
 export function addService(
   server: GrpcServer,
   serviceName: string,
-  handlers: Record<string, RpcHandler>,
+  handlers: object,
   onRpc?: (method: string, ms: number, ok: boolean) => void,
 ): void {
   for (const { name, requestType, responseType } of serviceMethods(serviceName)) {
-    const handler = handlers[name];
+    // The wire decoder boundary: the request is the method's own decoded message type.
+    const handler = (handlers as Record<string, RpcHandler<unknown> | undefined>)[name];
     const call = async (request: unknown, signal: AbortSignal | undefined) => {
       try {
         if (!handler) throw new UnimplementedError(`${serviceName.split('.').pop()}/${name}`);

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describeTarget, openDatabase, parseDatabaseTarget, type DatabaseTarget } from '../db/connection';
-import type { RpcHandler } from './errors';
+import type { WorkflowRequest, WorkflowServiceHandlers } from './errors';
 import { addService, consoleLogger, type Logger } from './grpc';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock';
 import { devserverSchema } from './storage/schema';
@@ -118,7 +118,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const executions = executionHandlers(engine);
   const scheduleVisibility = new ScheduleVisibility(db, visibilityModule);
   const schedules = new ScheduleRunner(engine, executions, scheduleVisibility);
-  const workflowService: Record<string, RpcHandler> = {
+  const workflowService: WorkflowServiceHandlers = {
     ...(visibilityHandlers?.workflowService ?? {}),
     ...namespaceHandlers(engine),
     ...executions,
@@ -133,14 +133,14 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     ['PollWorkflowTaskQueue', 'workflow'],
     ['PollActivityTaskQueue', 'activity'],
   ] as const) {
-    const inner = workflowService[method];
-    workflowService[method] = async (req: any, signal) => {
+    const inner = workflowService[method]!;
+    workflowService[method] = async (req: WorkflowRequest<typeof method>, signal: AbortSignal) => {
       const queue = req?.taskQueue?.name;
       if (queue) {
         const ns = await engine.namespace(req.namespace);
-        pollers.record(ns.id, kind, queue, req.identity ?? '', req.taskQueueMetadata?.maxTasksPerSecond?.value ?? 0);
+        pollers.record(ns.id, kind, queue, req.identity ?? '', ('taskQueueMetadata' in req ? req.taskQueueMetadata?.maxTasksPerSecond?.value : 0) ?? 0);
       }
-      return inner(req, signal);
+      return inner(req as never, signal);
     };
   }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Executor } from '../db/connection';
-import type { RpcHandler } from './errors';
+import type { OperatorServiceHandlers, WorkflowServiceHandlers } from './errors';
 import type { TemporalTypes } from './proto';
 
 export interface VisibilityRecord {
@@ -46,7 +46,7 @@ export interface VisibilityModule {
   createVisibilityHandlers(deps: {
     db: Executor;
     resolveNamespace(name: string): Promise<{ id: string; name: string }>;
-  }): { workflowService: Record<string, RpcHandler>; operatorService: Record<string, RpcHandler> };
+  }): { workflowService: WorkflowServiceHandlers; operatorService: OperatorServiceHandlers };
 }
 
 export async function loadVisibility(): Promise<VisibilityModule | null> {

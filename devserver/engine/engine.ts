@@ -166,8 +166,9 @@ export class Engine {
       } catch (e) {
         work.releaseLocks();
         for (const m of work.matched) m.slot.release();
-        if ((e as any)?.code === 'CONCURRENT_UPDATE') work.invalidateCache();
-        const code = (e as any)?.code ?? (e as any)?.cause?.code;
+        const err = e as { code?: unknown; cause?: { code?: unknown } } | null | undefined;
+        if (err?.code === 'CONCURRENT_UPDATE') work.invalidateCache();
+        const code = err?.code ?? err?.cause?.code;
         const retryable =
           e instanceof RetryTransaction ||
           code === 'CONCURRENT_UPDATE' ||

@@ -4,6 +4,7 @@
  * and otherwise goes out as a legacy query task on the run's (sticky or normal) queue.
  */
 import { queueKey } from '../matching';
+import type { TemporalTypes } from '../proto';
 import type { Engine } from './engine';
 import type { RunState } from './state';
 import { DeadlineExceededError } from '../errors';
@@ -14,12 +15,12 @@ export interface PendingQuery {
   id: string;
   runId: string;
   namespaceId: string;
-  query: any; // temporal.api.query.v1.WorkflowQuery
+  query: TemporalTypes.api.query.v1.IWorkflowQuery;
   /** waiting = for a task to finish; attach = ride on the scheduled task; legacy = queued on a task queue; delivered. */
   state: 'waiting' | 'attach' | 'legacy' | 'delivered';
   /** Key of the queue a legacy query waits on. */
   queue?: string;
-  resolve(result: { answer?: any; failed?: { message: string; failure?: any } }): void;
+  resolve(result: { answer?: TemporalTypes.api.common.v1.IPayloads | null; failed?: { message: string; failure?: TemporalTypes.api.failure.v1.IFailure | null } }): void;
   stickyTimer?: NodeJS.Timeout;
   /** Scheduled event id of the workflow task the query rode on. */
   deliveredInSched?: number;
@@ -36,7 +37,7 @@ export class QueryManager {
   }
 
   /** Registers a query and waits for the answer. */
-  async query(state: () => Promise<RunState>, runId: string, namespaceId: string, query: any, timeoutMs: number, signal: AbortSignal) {
+  async query(state: () => Promise<RunState>, runId: string, namespaceId: string, query: TemporalTypes.api.query.v1.IWorkflowQuery, timeoutMs: number, signal: AbortSignal) {
     let resolveFn!: PendingQuery['resolve'];
     const done = new Promise<Parameters<PendingQuery['resolve']>[0]>((r) => (resolveFn = r));
     const pq: PendingQuery = {

@@ -7,7 +7,7 @@
  */
 import { readmitUpdate } from './updates';
 import { InvalidArgumentError, notFound } from '../errors';
-import { encodeB64, enums, Memo, msFromDur, msFromTs, SearchAttributes, toNum } from '../proto';
+import { encodeB64, enums, Memo, msFromDur, msFromTs, SearchAttributes, toNum, type TemporalTypes } from '../proto';
 import * as store from '../storage/store';
 import type { RunContext, Work } from './context';
 import type { Engine, Namespace } from './engine';
@@ -60,15 +60,7 @@ export function resetPointsProto(points: ResetPoint[] | undefined) {
   };
 }
 
-export interface ResetRequest {
-  workflowExecution: { workflowId: string; runId?: string };
-  reason?: string;
-  workflowTaskFinishEventId: number;
-  requestId?: string;
-  resetReapplyType?: number;
-  resetReapplyExcludeTypes?: number[];
-  identity?: string;
-}
+export type ResetRequest = TemporalTypes.api.workflowservice.v1.IResetWorkflowExecutionRequest;
 
 /** The whole reset, in one transaction. Returns the new run id. */
 export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, req: ResetRequest): Promise<string> {
@@ -81,7 +73,7 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
   if (prior) return prior;
 
   const currentRunId = await store.getCurrentRun(work.tx, ns.id, workflowId, true);
-  const baseRunId = req.workflowExecution.runId || currentRunId;
+  const baseRunId = req.workflowExecution?.runId || currentRunId;
   const base = baseRunId ? await work.tryRun(baseRunId) : null;
   if (!base || base.state.workflowId !== workflowId || base.state.namespaceId !== ns.id) throw notFound(`workflow not found for ID: ${workflowId}`);
   const bs = base.state;

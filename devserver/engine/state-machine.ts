@@ -26,7 +26,15 @@ export interface TrackedEntity<S extends string> {
 export interface TransitionSpec<S extends string> {
   /** States the action is allowed from; `null` = the entity does not exist yet (its creation). */
   from: readonly (S | null)[];
-  to: S;
+  /** The state after the move; omitted: the entity stays in the state it was in (a self-move). */
+  to?: S;
+}
+
+export interface TransitionOptions {
+  /** How many past transitions the entity keeps (default TRANSITIONS_KEPT). */
+  kept?: number;
+  /** Record a self-move only when it differs from the last recorded move (entities that repeat one often). */
+  collapseRepeats?: boolean;
 }
 
 /** An undeclared move: a devserver bug (or corrupted state), answered as INTERNAL with the entity's past. */
@@ -50,8 +58,11 @@ export interface StateMachine<S extends string, A extends string> {
   readonly table: Readonly<Record<A, TransitionSpec<S>>>;
   /** Whether `action` is declared from the entity's current state. */
   can(e: TrackedEntity<S> | null | undefined, action: A): boolean;
-  /** Moves the entity (records the move); throws IllegalTransitionError when the move is not declared. */
-  apply<E extends TrackedEntity<S>>(e: E, action: A, entityId: string | number): S;
+  /**
+   * Moves the entity (records the move, stamped with `at` when given); throws IllegalTransitionError when the
+   * move is not declared.
+   */
+  apply<E extends TrackedEntity<S>>(e: E, action: A, entityId: string | number, at?: number): S;
   /** Throws IllegalTransitionError for `action` on the entity as it is (for a move found to be impossible). */
   reject(e: TrackedEntity<S> | null | undefined, action: A, entityId: string | number): never;
 }
@@ -59,7 +70,9 @@ export interface StateMachine<S extends string, A extends string> {
 export function defineTransitions<S extends string, A extends string>(
   entity: string,
   table: Record<A, TransitionSpec<S>>,
+  options: TransitionOptions = {},
 ): StateMachine<S, A> {
+  const kept = options.kept ?? TRANSITIONS_KEPT;
   const can = (e: TrackedEntity<S> | null | undefined, action: A) => {
     const spec = table[action];
     return !!spec && spec.from.includes((e?.state ?? null) as S | null);
@@ -72,11 +85,17 @@ export function defineTransitions<S extends string, A extends string>(
     table,
     can,
     reject,
-    apply(e, action, entityId) {
+    apply(e, action, entityId, at) {
       if (!can(e, action)) reject(e, action, entityId);
-      const to = table[action].to;
+      const from = e.state ?? null;
+      const to = table[action].to ?? (from as S);
       const past = e.transitions ?? [];
-      e.transitions = [...past.slice(-(TRANSITIONS_KEPT - 1)), `${e.state ?? '(none)'} -${action}-> ${to}`];
+      const move = `${from ?? '(none)'} -${action}-> ${to}`;
+      const repeated = options.collapseRepeats && to === from && past[past.length - 1]?.startsWith(move);
+      if (!repeated) {
+        const line = at === undefined ? move : `${move} @${new Date(at).toISOString()}`;
+        e.transitions = [...past.slice(-(kept - 1)), line];
+      }
       e.state = to;
       return to;
     },

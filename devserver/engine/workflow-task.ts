@@ -1,5 +1,5 @@
 /** The workflow-task state machine: schedule → start → complete | fail | time out (→ next attempt). */
-import { durFromMs, enums, tsFromMs } from '../proto';
+import { durFromMs, enums, tsFromMs, type TemporalTypes } from '../proto';
 import type { RunContext } from './context';
 import { encodeToken } from './tokens';
 import { updateMachine, workflowTaskMachine } from './entity-machines';
@@ -79,7 +79,7 @@ export function startWorkflowTask(ctx: RunContext, sched: number, identity: stri
 }
 
 /** Builds the PollWorkflowTaskQueueResponse for a just-started task. */
-export async function workflowTaskResponse(ctx: RunContext, extra: { messages?: any[]; queries?: Record<string, any> }) {
+export async function workflowTaskResponse(ctx: RunContext, extra: { messages?: TemporalTypes.api.protocol.v1.IMessage[]; queries?: Record<string, TemporalTypes.api.query.v1.IWorkflowQuery> }) {
   const s = ctx.state;
   const w = s.wft!;
   const fromId = w.sticky && s.previousStartedEventId > 0 ? s.previousStartedEventId + 1 : 1;
@@ -102,7 +102,7 @@ export async function workflowTaskResponse(ctx: RunContext, extra: { messages?: 
 }
 
 /** Records WorkflowTaskFailed, drops stickiness and schedules the next attempt (buffered events flushed). */
-export function failWorkflowTask(ctx: RunContext, cause: number, failure: any, identity: string): void {
+export function failWorkflowTask(ctx: RunContext, cause: number, failure: TemporalTypes.api.failure.v1.IFailure | null | undefined, identity: string): void {
   const s = ctx.state;
   const w = s.wft!;
   ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_TASK_FAILED, 'workflowTaskFailedEventAttributes', {

@@ -8,7 +8,7 @@
  * after a crash between the start and the state write records the existing workflow instead of starting twice.
  */
 import type { Engine } from '../engine/engine';
-import { DevServerError, type RpcHandler } from '../errors';
+import { DevServerError, type WorkflowServiceHandlers } from '../errors';
 import { decodeB64, encodeB64, enums, Failure, Payloads, type TemporalTypes } from '../proto';
 import type { RunState } from '../engine/state';
 import {
@@ -57,7 +57,7 @@ export class ScheduleRunner {
 
   constructor(
     private readonly engine: Engine,
-    private readonly executions: Record<string, RpcHandler>,
+    private readonly executions: WorkflowServiceHandlers,
     private readonly visibility: ScheduleVisibility,
   ) {
     engine.runListeners.push((ctx) => {
@@ -285,7 +285,7 @@ export class ScheduleRunner {
       priority: sw.priority,
     };
     try {
-      const res = await this.executions.StartWorkflowExecution(req, new AbortController().signal);
+      const res = (await this.executions.StartWorkflowExecution!(req, new AbortController().signal)) as { runId?: string };
       return { workflowId, runId: String(res.runId) };
     } catch (e) {
       // A start the server refuses (bad input, unknown namespace…) is dropped, as Temporal's scheduler does.
@@ -311,7 +311,7 @@ export class ScheduleRunner {
       requestId: this.engine.ids.requestId(),
     };
     try {
-      await this.executions[terminate ? 'TerminateWorkflowExecution' : 'RequestCancelWorkflowExecution'](req, new AbortController().signal);
+      await this.executions[terminate ? 'TerminateWorkflowExecution' : 'RequestCancelWorkflowExecution']!(req, new AbortController().signal);
     } catch (e) {
       if ((e as { code?: string }).code !== 'NOT_FOUND') throw e; // already closed
     }

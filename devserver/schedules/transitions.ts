@@ -1,9 +1,9 @@
 /**
- * The schedule entity's declared transition table (as Temporal's Java test server declares one per entity):
- * a schedule moves only along a declared (state, event) → state edge; anything else throws an internal error
- * carrying the schedule's past transitions, answered as INTERNAL.
+ * The schedule entity's declared transition table, on the shared `defineTransitions` mechanism every devserver
+ * entity uses: a schedule moves only along a declared edge; anything else throws IllegalTransitionError
+ * (INTERNAL) carrying the schedule's past transitions.
  */
-import { InternalError } from '../errors';
+import { defineTransitions } from '../engine/state-machine';
 
 export type ScheduleStatus = 'none' | 'active' | 'paused' | 'deleted';
 export type ScheduleEvent =
@@ -18,61 +18,41 @@ export type ScheduleEvent =
   | 'takeManualAction'
   | 'delete';
 
-const TABLE: Record<ScheduleStatus, Partial<Record<ScheduleEvent, ScheduleStatus>>> = {
-  none: { create: 'active', createPaused: 'paused' },
-  active: {
-    pause: 'paused',
-    unpause: 'active',
-    pauseOnFailure: 'paused',
-    update: 'active',
-    updatePaused: 'paused',
-    takeAction: 'active',
-    takeManualAction: 'active',
-    delete: 'deleted',
-  },
-  paused: {
-    pause: 'paused',
-    unpause: 'active',
-    update: 'active',
-    updatePaused: 'paused',
-    // Trigger and backfill act on a paused schedule too; scheduled times do not.
-    takeManualAction: 'paused',
-    delete: 'deleted',
-  },
-  deleted: {},
-};
+const LIVE = ['active', 'paused'] as const;
 
-/** How many past transitions a schedule keeps (for the error of an illegal one). */
-const HISTORY = 20;
+/**
+ * Repeated self-moves (every action taken) would flood the history: only changes and the first of a kind are
+ * kept, the last 20, each stamped with its time.
+ */
+export const scheduleMachine = defineTransitions<ScheduleStatus, ScheduleEvent>(
+  'schedule',
+  {
+    create: { from: ['none'], to: 'active' },
+    createPaused: { from: ['none'], to: 'paused' },
+    pause: { from: LIVE, to: 'paused' },
+    unpause: { from: LIVE, to: 'active' },
+    pauseOnFailure: { from: ['active'], to: 'paused' },
+    update: { from: LIVE, to: 'active' },
+    updatePaused: { from: LIVE, to: 'paused' },
+    takeAction: { from: ['active'] },
+    // Trigger and backfill act on a paused schedule too (it stays paused); scheduled times do not.
+    takeManualAction: { from: LIVE },
+    delete: { from: LIVE, to: 'deleted' },
+  },
+  { kept: 20, collapseRepeats: true },
+);
 
+/** The part of a persisted schedule record the machine moves (`status` is the record's persisted name). */
 export interface TransitionRecord {
   status: ScheduleStatus;
   /** "from -event-> to @ISO time", newest last. */
   transitions: string[];
 }
 
-export class IllegalScheduleTransitionError extends InternalError {
-  constructor(
-    readonly scheduleId: string,
-    readonly from: ScheduleStatus,
-    readonly event: ScheduleEvent,
-    readonly history: string[],
-  ) {
-    super(`schedule ${scheduleId}: illegal transition ${event} from ${from}; past transitions: ${history.join(', ') || 'none'}`);
-  }
-}
-
-/** Applies `event` to the record's status, or throws IllegalScheduleTransitionError. */
+/** Applies `event` to the record's status, or throws IllegalTransitionError. */
 export function transition(scheduleId: string, rec: TransitionRecord, event: ScheduleEvent, now: number): ScheduleStatus {
-  const to = TABLE[rec.status][event];
-  if (!to) throw new IllegalScheduleTransitionError(scheduleId, rec.status, event, rec.transitions);
-  // Repeated self-moves (every action taken) would flood the history: only changes and first of a kind are kept.
-  const last = rec.transitions[rec.transitions.length - 1];
-  const line = `${rec.status} -${event}-> ${to} @${new Date(now).toISOString()}`;
-  if (!(to === rec.status && last?.startsWith(`${rec.status} -${event}->`))) {
-    rec.transitions.push(line);
-    if (rec.transitions.length > HISTORY) rec.transitions.splice(0, rec.transitions.length - HISTORY);
-  }
-  rec.status = to;
-  return to;
+  const entity = { state: rec.status, transitions: rec.transitions };
+  rec.status = scheduleMachine.apply(entity, event, scheduleId, now);
+  rec.transitions = entity.transitions;
+  return rec.status;
 }

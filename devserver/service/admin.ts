@@ -1,5 +1,5 @@
 /** ResetWorkflowExecution, DeleteWorkflowExecution, DescribeTaskQueue, ResetActivity. */
-import { InvalidArgumentError, notFound, type RpcHandler } from '../errors';
+import { InvalidArgumentError, notFound, type WorkflowServiceHandlers } from '../errors';
 import { enums, tsFromMs } from '../proto';
 import * as store from '../storage/store';
 import type { Executor } from '../../db/connection';
@@ -15,7 +15,7 @@ const TQT = enums.TaskQueueType;
 
 export type DeleteVisibility = (tx: Executor, namespaceId: string, runId: string) => Promise<void>;
 
-export function adminHandlers(engine: Engine, pollers: PollerRegistry, deleteVisibility?: DeleteVisibility): Record<string, RpcHandler> {
+export function adminHandlers(engine: Engine, pollers: PollerRegistry, deleteVisibility?: DeleteVisibility): WorkflowServiceHandlers {
   function queueInfo(nsId: string, kind: 'workflow' | 'activity', queue: string) {
     const list = pollers.list(nsId, kind, queue).map((p) => ({
       identity: p.identity,
@@ -54,7 +54,7 @@ export function adminHandlers(engine: Engine, pollers: PollerRegistry, deleteVis
 
     async DescribeTaskQueue(req) {
       const ns = await engine.namespace(req.namespace);
-      const queue: string = req.taskQueue?.name;
+      const queue = req.taskQueue?.name;
       if (!queue) throw new InvalidArgumentError('TaskQueue is not set on request.');
       const kindOf = (t: number) => (t === TQT.TASK_QUEUE_TYPE_ACTIVITY ? 'activity' : 'workflow') as 'workflow' | 'activity';
       if (req.apiMode === enums.DescribeTaskQueueMode.DESCRIBE_TASK_QUEUE_MODE_ENHANCED) {

@@ -1,6 +1,6 @@
 /** Start / signal / signal-with-start / cancel / terminate / describe. */
-import { InvalidArgumentError, notFound, WorkflowAlreadyStartedError, type RpcHandler } from '../errors';
-import { decodeB64, durFromMs, enums, Memo, msFromDur, SearchAttributes, tsFromMs } from '../proto';
+import { InvalidArgumentError, notFound, WorkflowAlreadyStartedError, type WorkflowServiceHandlers } from '../errors';
+import { decodeB64, durFromMs, enums, Memo, msFromDur, SearchAttributes, tsFromMs, type TemporalTypes } from '../proto';
 import * as store from '../storage/store';
 import type { Engine, Namespace } from '../engine/engine';
 import type { RunContext, Work } from '../engine/context';
@@ -20,8 +20,8 @@ function requireField(v: unknown, name: string) {
 }
 
 /** Loads the run addressed by an execution (current run when runId is empty), locked, or NOT_FOUND. */
-export async function loadTarget(work: Work, ns: Namespace, exec: any): Promise<RunContext> {
-  requireField(exec?.workflowId, 'WorkflowId');
+export async function loadTarget(work: Work, ns: Namespace, exec: TemporalTypes.api.common.v1.IWorkflowExecution | null | undefined): Promise<RunContext> {
+  if (!exec?.workflowId) throw new InvalidArgumentError('WorkflowId is not set on request.');
   const runId = exec.runId || (await store.getCurrentRun(work.tx, ns.id, exec.workflowId));
   if (!runId) throw notFound(`workflow not found for ID: ${exec.workflowId}`);
   const ctx = await work.tryRun(runId);
@@ -41,7 +41,12 @@ interface StartOutcome {
 }
 
 /** Start logic shared by StartWorkflowExecution and SignalWithStartWorkflowExecution (inside `work`). */
-async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, signalOnExisting: boolean): Promise<StartOutcome> {
+type StartRequest = TemporalTypes.api.workflowservice.v1.IStartWorkflowExecutionRequest | TemporalTypes.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest;
+
+/** A start request whose required fields validateStart has checked. */
+type CheckedStart<R extends StartRequest = StartRequest> = R & { workflowId: string; workflowType: { name: string }; taskQueue: { name: string } };
+
+async function startInWork(engine: Engine, work: Work, ns: Namespace, req: CheckedStart, signalOnExisting: boolean): Promise<StartOutcome> {
   const requestId: string = req.requestId || engine.ids.requestId();
   // Read without locks: the run's write sets the current-run pointer by compare-and-set and records the
   // request id, so a concurrent start makes it fail and this start is retried from here. A plain start first
@@ -90,16 +95,16 @@ async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, 
     executionTimeoutMs: msFromDur(req.workflowExecutionTimeout),
     runTimeoutMs: msFromDur(req.workflowRunTimeout),
     taskTimeoutMs: msFromDur(req.workflowTaskTimeout),
-    identity: req.identity,
+    identity: req.identity ?? undefined,
     requestId,
     memo: req.memo,
     searchAttributes: req.searchAttributes,
     retryPolicy: req.retryPolicy,
-    cronSchedule: req.cronSchedule,
+    cronSchedule: req.cronSchedule ?? undefined,
     // A cron workflow's first run waits for the first cron time.
     firstWorkflowTaskBackoffMs: req.cronSchedule ? (cronBackoffMs(req.cronSchedule, work.now, work.now) ?? 0) : msFromDur(req.workflowStartDelay),
-    lastCompletionResult: req.lastCompletionResult,
-    continuedFailure: req.continuedFailure,
+    lastCompletionResult: 'lastCompletionResult' in req ? req.lastCompletionResult : undefined,
+    continuedFailure: 'continuedFailure' in req ? req.continuedFailure : undefined,
     priority: req.priority,
   });
   ctx.currentRun = { prev: curRunId };
@@ -107,18 +112,18 @@ async function startInWork(engine: Engine, work: Work, ns: Namespace, req: any, 
   return { runId, started: true, ctx };
 }
 
-function validateStart(req: any) {
+function validateStart<R extends StartRequest>(req: R): asserts req is CheckedStart<R> {
   requireField(req.workflowId, 'WorkflowId');
   requireField(req.workflowType?.name, 'WorkflowType');
   requireField(req.taskQueue?.name, 'TaskQueue');
-  if (req.workflowId.length > 1000) throw new InvalidArgumentError('WorkflowId exceeds length limit.');
+  if (req.workflowId!.length > 1000) throw new InvalidArgumentError('WorkflowId exceeds length limit.');
   if (req.cronSchedule) {
     cronSpec(req.cronSchedule); // INVALID_ARGUMENT when malformed
     if (msFromDur(req.workflowStartDelay) > 0) throw new InvalidArgumentError('CronSchedule and WorkflowStartDelay may not be used together.');
   }
 }
 
-export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
+export function executionHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
     async StartWorkflowExecution(req) {
       validateStart(req);
@@ -135,7 +140,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
       await engine.validateSearchAttributes(ns.id, req.searchAttributes);
       const out = await engine.transact(async (work) => {
         const o = await startInWork(engine, work, ns, req, true);
-        if (o.ctx) signalRun(o.ctx, req.signalName, req.signalInput, req.identity ?? '', req.header);
+        if (o.ctx) signalRun(o.ctx, req.signalName ?? '', req.signalInput, req.identity ?? '', req.header);
         return o;
       }, { optimistic: true });
       return { runId: out.runId, started: out.started };
@@ -147,7 +152,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
       await engine.transact(async (work) => {
         const ctx = await loadTarget(work, ns, req.workflowExecution);
         requireRunning(ctx);
-        signalRun(ctx, req.signalName, req.input, req.identity ?? '', req.header);
+        signalRun(ctx, req.signalName ?? '', req.input, req.identity ?? '', req.header);
       }, { optimistic: true });
       return {};
     },
@@ -177,7 +182,7 @@ export function executionHandlers(engine: Engine): Record<string, RpcHandler> {
     async DescribeWorkflowExecution(req) {
       const ns = await engine.namespace(req.namespace);
       const exec = req.execution;
-      requireField(exec?.workflowId, 'WorkflowId');
+      if (!exec?.workflowId) throw new InvalidArgumentError('WorkflowId is not set on request.');
       const runId = await engine.resolveRunId(ns.id, exec.workflowId, exec.runId);
       const s = runId ? await engine.readRun(runId) : null;
       if (!s || s.workflowId !== exec.workflowId || s.namespaceId !== ns.id) throw notFound(`workflow not found for ID: ${exec.workflowId}`);

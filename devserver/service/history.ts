@@ -1,5 +1,5 @@
 /** GetWorkflowExecutionHistory: paging, long-poll for new events, close-event filter. */
-import { InvalidArgumentError, notFound, type RpcHandler } from '../errors';
+import { InvalidArgumentError, notFound, type WorkflowServiceHandlers } from '../errors';
 import { decodeEvent, enums } from '../proto';
 import * as store from '../storage/store';
 import type { Engine } from '../engine/engine';
@@ -23,7 +23,7 @@ function decodePageToken(b: Uint8Array | null | undefined): PageToken | null {
 }
 const encodePageToken = (t: PageToken) => Buffer.from(JSON.stringify(t), 'utf8');
 
-export function historyHandlers(engine: Engine): Record<string, RpcHandler> {
+export function historyHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
     async GetWorkflowExecutionHistory(req, signal) {
       const ns = await engine.namespace(req.namespace);
@@ -32,7 +32,7 @@ export function historyHandlers(engine: Engine): Record<string, RpcHandler> {
       const token = decodePageToken(req.nextPageToken);
       const runId = token?.run ?? (await engine.resolveRunId(ns.id, exec.workflowId, exec.runId));
       if (!runId) throw notFound(`workflow not found for ID: ${exec.workflowId}`);
-      const pageSize = req.maximumPageSize > 0 ? req.maximumPageSize : 1000;
+      const pageSize = (req.maximumPageSize ?? 0) > 0 ? req.maximumPageSize! : 1000;
       const closeOnly = req.historyEventFilterType === enums.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
       const deadline = Date.now() + engine.longPollTimeoutMs;
       const from = token?.next ?? 1;
@@ -76,7 +76,7 @@ export function historyHandlers(engine: Engine): Record<string, RpcHandler> {
       if (!s) throw notFound('workflow not found');
       const token = decodePageToken(req.nextPageToken);
       const end = token?.next ?? s.nextEventId;
-      const pageSize = req.maximumPageSize > 0 ? req.maximumPageSize : 1000;
+      const pageSize = (req.maximumPageSize ?? 0) > 0 ? req.maximumPageSize! : 1000;
       const fromId = Math.max(1, end - pageSize);
       const rows = await store.readEvents(engine.db, s.runId, fromId, end);
       return {

@@ -1,6 +1,6 @@
 /** GetSystemInfo, GetClusterInfo and the namespace RPCs. */
 import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, namespaceAlreadyExists, namespaceNotFound, type RpcHandler } from '../errors';
+import { InvalidArgumentError, namespaceAlreadyExists, namespaceNotFound, type WorkflowServiceHandlers } from '../errors';
 import { durFromMs, enums, msFromDur } from '../proto';
 import * as store from '../storage/store';
 import type { Engine, Namespace } from '../engine/engine';
@@ -9,8 +9,16 @@ import type { Engine, Namespace } from '../engine/engine';
 export const SERVER_VERSION = '1.27.0-devserver';
 const DAY = 24 * 3600 * 1000;
 
+/** What a namespace's jsonb config holds (as RegisterNamespace/UpdateNamespace write it). */
+interface NamespaceConfig {
+  description?: string;
+  ownerEmail?: string;
+  data?: Record<string, string>;
+  retentionMs?: number;
+}
+
 export function describeNamespaceResponse(ns: Namespace) {
-  const c = ns.config as any;
+  const c = ns.config as NamespaceConfig;
   return {
     namespaceInfo: {
       name: ns.name,
@@ -33,7 +41,7 @@ export function describeNamespaceResponse(ns: Namespace) {
   };
 }
 
-export function namespaceHandlers(engine: Engine): Record<string, RpcHandler> {
+export function namespaceHandlers(engine: Engine): WorkflowServiceHandlers {
   return {
     async GetSystemInfo() {
       return {
@@ -78,7 +86,7 @@ export function namespaceHandlers(engine: Engine): Record<string, RpcHandler> {
     },
 
     async RegisterNamespace(req) {
-      const name: string = req.namespace;
+      const name = req.namespace;
       if (!name) throw new InvalidArgumentError('Namespace not set on request.');
       const id = randomUUID();
       const ok = await store.insertNamespace(engine.db, {
@@ -98,7 +106,7 @@ export function namespaceHandlers(engine: Engine): Record<string, RpcHandler> {
 
     async UpdateNamespace(req) {
       const ns = await engine.namespace(req.namespace).catch(() => {
-        throw namespaceNotFound(req.namespace);
+        throw namespaceNotFound(req.namespace ?? '');
       });
       return describeNamespaceResponse(ns);
     },

@@ -1,5 +1,5 @@
 /** QueryWorkflow (with reject conditions), UpdateWorkflowExecution and PollWorkflowExecutionUpdate. */
-import { InvalidArgumentError, notFound, queryFailed, type RpcHandler } from '../errors';
+import { InvalidArgumentError, notFound, queryFailed, type WorkflowServiceHandlers } from '../errors';
 import { enums } from '../proto';
 import type { Engine } from '../engine/engine';
 import type { QueryManager } from '../engine/queries';
@@ -11,7 +11,7 @@ import { loadTarget } from './executions';
 const ST = enums.WorkflowExecutionStatus;
 const RC = enums.QueryRejectCondition;
 
-export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Record<string, RpcHandler> {
+export function queryUpdateHandlers(engine: Engine, queries: QueryManager): WorkflowServiceHandlers {
   async function waitForStage(runId: string, updateId: string, wanted: number, signal: AbortSignal) {
     const deadline = Date.now() + engine.longPollTimeoutMs;
     for (;;) {
@@ -60,7 +60,7 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Reco
 
     async UpdateWorkflowExecution(req, signal) {
       const ns = await engine.namespace(req.namespace);
-      const updateId: string | undefined = req.request?.meta?.updateId;
+      const updateId = req.request?.meta?.updateId;
       if (!updateId) throw new InvalidArgumentError('Update ID is not set on request.');
       if (!req.request?.input?.name) throw new InvalidArgumentError('Update name is not set on request.');
       const runId = await engine.transact(async (work) => {

@@ -1,5 +1,5 @@
 /** Create / describe / update / patch / delete / list schedules, and ListScheduleMatchingTimes. */
-import { FailedPreconditionError, InvalidArgumentError, notFound, ScheduleAlreadyExistsError, type RpcHandler } from '../errors';
+import { FailedPreconditionError, InvalidArgumentError, notFound, ScheduleAlreadyExistsError, type WorkflowServiceHandlers } from '../errors';
 import { decodeB64, Memo, msFromDur, SearchAttributes, tsFromMs, type TemporalTypes } from '../proto';
 
 import type { Engine } from '../engine/engine';
@@ -25,7 +25,7 @@ function tokenOf(bytes: Uint8Array | null | undefined): number | null {
 
 const MAX_MATCHING_TIMES = 1000;
 
-export function scheduleHandlers(engine: Engine, runner: ScheduleRunner, visibility: ScheduleVisibility): Record<string, RpcHandler> {
+export function scheduleHandlers(engine: Engine, runner: ScheduleRunner, visibility: ScheduleVisibility): WorkflowServiceHandlers {
   const load = async (namespaceId: string, scheduleId: string | null | undefined): Promise<ScheduleRecord> => {
     if (!scheduleId) throw new InvalidArgumentError('ScheduleId is not set on request.');
     const row = await store.loadSchedule(engine.db, namespaceId, scheduleId);

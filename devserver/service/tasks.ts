@@ -1,6 +1,6 @@
 /** Workflow and activity task polling and completion (long polls answer empty when the window ends). */
-import { InvalidArgumentError, notFound, type RpcHandler } from '../errors';
-import { enums } from '../proto';
+import { InvalidArgumentError, notFound, type WorkflowRequest, type WorkflowServiceHandlers } from '../errors';
+import { enums, type TemporalTypes } from '../proto';
 import * as store from '../storage/store';
 import type { Engine } from '../engine/engine';
 import type { QueryManager, PendingQuery } from '../engine/queries';
@@ -39,8 +39,8 @@ const SIMPLE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
   CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
 ]);
-const isSimpleCompletion = (req: any) =>
-  (req.messages ?? []).length === 0 && (req.commands ?? []).every((c: any) => SIMPLE_COMMANDS.has(c.commandType));
+const isSimpleCompletion = (req: WorkflowRequest<'RespondWorkflowTaskCompleted'>) =>
+  (req.messages ?? []).length === 0 && (req.commands ?? []).every((c) => SIMPLE_COMMANDS.has(c.commandType ?? 0));
 const QRT = enums.QueryResultType;
 
 /** A workflow poller parks while it waits so a newly scheduled task can be started for it directly. */
@@ -89,12 +89,18 @@ async function longPoll<T>(
   }
 }
 
-function resolveQueryResult(pq: PendingQuery, resultType: number, answer: any, errorMessage: string, failure: any) {
+function resolveQueryResult(
+  pq: PendingQuery,
+  resultType: number,
+  answer: TemporalTypes.api.common.v1.IPayloads | null | undefined,
+  errorMessage: string,
+  failure: TemporalTypes.api.failure.v1.IFailure | null | undefined,
+) {
   if (resultType === QRT.QUERY_RESULT_TYPE_ANSWERED) pq.resolve({ answer: answer ?? { payloads: [] } });
   else pq.resolve({ failed: { message: errorMessage || failure?.message || 'query failed', failure } });
 }
 
-export function taskHandlers(engine: Engine, queries: QueryManager): Record<string, RpcHandler> {
+export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowServiceHandlers {
   async function activityTarget(work: Work, token: ReturnType<typeof decodeToken<'a'>>): Promise<{ ctx: RunContext; act: NonNullable<ReturnType<typeof findStartedActivity>> }> {
     const ctx = await work.tryRun(token.run);
     if (!ctx || ctx.state.status !== RUNNING) throw notFound('workflow execution already completed');
@@ -102,11 +108,12 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
     if (!act) throw notFound('activity task not found');
     return { ctx, act };
   }
-  async function activityById(work: Work, req: any) {
+  type ByIdRequest = WorkflowRequest<'RespondActivityTaskCompletedById' | 'RespondActivityTaskFailedById' | 'RespondActivityTaskCanceledById' | 'RecordActivityTaskHeartbeatById'>;
+  async function activityById(work: Work, req: ByIdRequest) {
     const ns = await engine.namespace(req.namespace);
     const ctx = await loadTarget(work, ns, { workflowId: req.workflowId, runId: req.runId });
     if (ctx.state.status !== RUNNING) throw notFound('workflow execution already completed');
-    const act = findStartedActivity(ctx, null, null, req.activityId);
+    const act = findStartedActivity(ctx, null, null, req.activityId ?? undefined);
     if (!act) throw notFound('activity task not found');
     return { ctx, act };
   }
@@ -174,9 +181,9 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
 
     async RespondWorkflowTaskCompleted(req) {
       const token = decodeToken(req.taskToken, 'w');
-      for (const [id, r] of Object.entries<any>(req.queryResults ?? {})) {
+      for (const [id, r] of Object.entries(req.queryResults ?? {})) {
         const pq = queries.get(id);
-        if (pq) resolveQueryResult(pq, r.resultType, r.answer, r.errorMessage, r.failure);
+        if (pq) resolveQueryResult(pq, r.resultType ?? 0, r.answer, r.errorMessage ?? '', r.failure);
       }
       const out = await engine.transact(async (work) => {
         const ctx = await work.tryRun(token.run);
@@ -216,7 +223,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): Record<stri
       const token = decodeToken(req.taskToken, 'q');
       const pq = queries.get(token.qid);
       if (!pq) throw notFound('query task not found (expired or answered)');
-      resolveQueryResult(pq, req.completedType, req.queryResult, req.errorMessage, req.failure);
+      resolveQueryResult(pq, req.completedType ?? 0, req.queryResult, req.errorMessage ?? '', req.failure);
       return {};
     },
 

@@ -3,7 +3,7 @@
  * returns a plain response object (see RpcHandler in ../errors).
  */
 import type { Executor } from '../../db/connection';
-import { InvalidArgumentError, type RpcHandler } from '../errors';
+import { InvalidArgumentError, type OperatorServiceHandlers, type WorkflowRequest, type WorkflowServiceHandlers } from '../errors';
 import { addSearchAttributes, allCustomSearchAttributes, customSearchAttributes, removeSearchAttributes } from './registry';
 import {
   PREDEFINED_SEARCH_ATTRIBUTES,
@@ -22,8 +22,8 @@ export interface VisibilityHandlerDeps {
 }
 
 export interface VisibilityHandlers {
-  workflowService: Record<string, RpcHandler>;
-  operatorService: Record<string, RpcHandler>;
+  workflowService: Required<Pick<WorkflowServiceHandlers, 'ListWorkflowExecutions' | 'ScanWorkflowExecutions' | 'CountWorkflowExecutions' | 'GetSearchAttributes'>>;
+  operatorService: Required<Pick<OperatorServiceHandlers, 'AddSearchAttributes' | 'RemoveSearchAttributes' | 'ListSearchAttributes'>>;
 }
 
 /** Storage type shown by ListSearchAttributes (informational, like Temporal's storage_schema). */
@@ -52,7 +52,7 @@ export function createVisibilityHandlers(deps: VisibilityHandlerDeps): Visibilit
   /** The operator service falls back to "default" like the Temporal CLI does. */
   const operatorNamespace = (name: string | null | undefined) => deps.resolveNamespace(name || 'default');
 
-  const list: RpcHandler = async (req) => {
+  const list = async (req: WorkflowRequest<'ListWorkflowExecutions'> | WorkflowRequest<'ScanWorkflowExecutions'>) => {
     const ns = await namespaceOf(req.namespace);
     const res = await listExecutions(db, ns.id, {
       query: req.query,

@@ -2,8 +2,4 @@
  * @temporalio/proto through its default export: the package is CommonJS without named-export hints, so
  * `import { temporal } from '@temporalio/proto'` fails under plain Node ESM (tsx), though not under vitest.
  */
-import protoRoot from '@temporalio/proto';
-import type { temporal as T } from '@temporalio/proto';
-
-export type { T as TemporalTypes };
-export const temporal: typeof T = (protoRoot as any).temporal;
+export { temporal, type TemporalTypes } from '../proto';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GrpcStatus } from '../../devserver/errors';
-import { IllegalScheduleTransitionError, transition, type TransitionRecord } from '../../devserver/schedules/transitions';
+import { IllegalTransitionError } from '../../devserver/engine/state-machine';
+import { transition, type TransitionRecord } from '../../devserver/schedules/transitions';
 
 describe('schedule transitions', () => {
   it('moves along declared edges and records them', () => {
@@ -33,12 +34,15 @@ describe('schedule transitions', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(IllegalScheduleTransitionError);
-    const e = err as IllegalScheduleTransitionError;
+    expect(err).toBeInstanceOf(IllegalTransitionError);
+    const e = err as IllegalTransitionError;
     expect(e.status).toBe(GrpcStatus.INTERNAL);
-    expect(e.message).toBe('schedule s2: illegal transition takeAction from paused; past transitions: none -createPaused-> paused @1970-01-01T00:00:00.000Z');
+    expect(e.message).toBe(
+      'illegal transition of schedule s2: "takeAction" from paused; past transitions: none -createPaused-> paused @1970-01-01T00:00:00.000Z',
+    );
+    expect(e.history).toEqual(['none -createPaused-> paused @1970-01-01T00:00:00.000Z']);
     expect(rec.status).toBe('paused');
     transition('s2', rec, 'delete', 2000);
-    expect(() => transition('s2', rec, 'unpause', 3000)).toThrow(/illegal transition unpause from deleted/);
+    expect(() => transition('s2', rec, 'unpause', 3000)).toThrow(/illegal transition of schedule s2: "unpause" from deleted/);
   });
 });
