@@ -119,12 +119,12 @@ describe('read model', () => {
     expect(await queue('police')).toContain(caseId);
 
     expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE', actor: policeOfficer })).status).toBe(200);
-    const done = await expectProjectionEqualsWorkflow(caseId, (s) => s.status === 'done');
-    expect(done).toMatchObject({ status: 'done', outcome: 'completed' });
+    const done = await expectProjectionEqualsWorkflow(caseId, (s) => s.status === 'closed');
+    expect(done).toMatchObject({ status: 'closed', outcome: 'completed' });
     expect(await queue('police')).not.toContain(caseId);
 
     const rows = (await readCaseRows(h.registries.db, caseId))!;
-    expect(rows.view).toMatchObject({ status: 'done', outcome: 'completed', channel: 'portal', provinceCode: '01', communeCode: '00004', electronicResult: true, populationDataUsed: true });
+    expect(rows.view).toMatchObject({ status: 'closed', outcome: 'completed', channel: 'portal', provinceCode: '01', communeCode: '00004', electronicResult: true, populationDataUsed: true });
     expect(rows.decisions.map((d) => [d.n, d.type, d.agency])).toEqual([
       [1, 'APPROVE_BIRTH', 'justice'],
       [2, 'HEAD_CONSENT', null],
@@ -157,7 +157,7 @@ describe('read model', () => {
     expect(next.body.items.map((i: any) => i.caseId)).toEqual([caseId]);
     expect(next.body.nextCursor).toBeNull();
 
-    const completed = await call('GET', '/cases?status=done&outcome=completed');
+    const completed = await call('GET', '/cases?status=closed&outcome=completed');
     expect(completed.body.items.map((i: any) => i.caseId)).toEqual([caseId]);
     expect((await call('GET', '/cases?status=bogus')).status).toBe(400);
     expect((await call('GET', '/cases?colour=red')).body.error.code).toBe('INVALID_INPUT');
@@ -221,13 +221,13 @@ describe('read model', () => {
   it('reproject repairs a damaged projection from the history and reports each difference', async () => {
     const db = h.registries.db;
     const before = await readCaseRows(db, caseId);
-    await db.execute(sql`update case_views set status = 'active', outcome = null where case_id = ${caseId}`);
+    await db.execute(sql`update case_views set status = 'in_progress', outcome = null where case_id = ${caseId}`);
     await db.execute(sql`delete from case_steps where case_id = ${caseId} and step = 'residence'`);
     await db.execute(sql`delete from case_decisions where case_id = ${caseId} and n = 3`);
 
     const dry = await reproject({ client: h.client, db }, { caseIds: [caseId], dryRun: true });
     expect(dry.repairs[0].repaired).toBe(false);
-    expect((await readCaseRows(db, caseId))!.view.status).toBe('active');
+    expect((await readCaseRows(db, caseId))!.view.status).toBe('in_progress');
 
     const lines: string[] = [];
     const log = console.log;
@@ -241,7 +241,7 @@ describe('read model', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^  ${caseId} \\(transition \\d+, from history\\):$`)),
-        '      case_views.status: active → done',
+        '      case_views.status: in_progress → closed',
         '      case_views.outcome: null → completed',
         expect.stringMatching(/^ {6}case_steps: missing .*"step":"residence"/),
         expect.stringMatching(/^ {6}case_decisions: missing .*"APPROVE_RESIDENCE"/),
