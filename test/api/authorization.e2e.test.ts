@@ -121,6 +121,8 @@ function matrix(): { method: string; route: string; path: () => string; body?: (
       expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 404, [JUSTICE]: 200, [JUSTICE_OTHER_COMMUNE]: 404, [POLICE_HCMC]: 404, [TAX]: 404, [OPERATOR]: 200 }),
     },
     { method: 'GET', route: '/cases/:caseId/audit', path: () => `/cases/${caseId}/audit`, expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 404, [AUDITOR]: 200 }) },
+    // Operator commands are accepted from the loopback address only (app.request() has none).
+    { method: 'POST', route: '/ops/commands', path: () => '/ops/commands', body: () => ({ argv: ['stuck'] }), expect: only({ [OPERATOR]: 403 }) },
     { method: 'GET', route: '/ops/stuck', path: () => '/ops/stuck', expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/explain', path: () => `/ops/cases/${caseId}/explain`, expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/actions', path: () => `/ops/cases/${caseId}/actions`, expect: only({ [OPERATOR]: 200 }) },
@@ -169,7 +171,7 @@ describe('route × principal matrix', () => {
           : await call(row.method, row.path(), who, row.body?.());
         expect({ who, status: res.status }).toEqual({ who, status: row.expect[who] });
         if (res.status === 401) expect(res.body.error.code).toBe('TOKEN_MISSING');
-        if (res.status === 403) expect(res.body.error.code).toMatch(/^(ROLE_REQUIRED|APPLICANT_NOT_PRINCIPAL|PERSON_NOT_PRINCIPAL|AGENCY_NOT_PRINCIPAL)$/);
+        if (res.status === 403) expect(res.body.error.code).toMatch(/^(ROLE_REQUIRED|APPLICANT_NOT_PRINCIPAL|PERSON_NOT_PRINCIPAL|AGENCY_NOT_PRINCIPAL|OPS_COMMANDS_LOOPBACK_ONLY)$/);
         // Not visible and not existing look the same.
         if (res.status === 404) expect(res.body.error).toEqual({ code: 'CASE_NOT_FOUND', message: `No case "${caseId}".` });
       }
