@@ -18,7 +18,7 @@ import { checkApplicationFacts, checkCitizenAlive } from './receipt-checks';
 import { listCaseDocuments } from '../db/registries/case-documents';
 import type { CaseStatusName } from '../domain/case-vocabulary';
 import { caseRowsOf } from '../db/engine/case-rows';
-import { getCaseView, insertSubmittedCase } from '../db/engine/case-views';
+import { insertSubmittedCase } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
