@@ -99,7 +99,7 @@ async function waitForOfficer(api: Api, caseId: string): Promise<boolean> {
     const c = await api.request('GET', `/cases/${caseId}`);
     if (!ok(c.status)) recordError('GET /cases/{id} while opening', errorText(c));
     else if ((c.json.acceptedEvents ?? []).some((e: { type: string }) => e.type === 'APPROVE_BIRTH')) return true;
-    else if (c.json.status === 'closed' || c.json.status === 'failed') {
+    else if (c.json.status === 'done' || c.json.status === 'error') {
       recordError('opening', `case ended as ${c.json.outcome ?? c.json.status} before the officer step`);
       return false;
     }
