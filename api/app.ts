@@ -16,6 +16,7 @@ import type { DevIdentityProvider } from '../identity/dev-identity-provider';
 import { allow, authorizeRoutes, principalOf, PUBLIC, RoutePolicies, type RoutePolicy } from './auth/route-policy';
 import { consoleCors, rateLimit, securityHeaders, type RateLimitOptions } from './http-guards';
 import { mountDevLogin } from './dev-login';
+import { readModelRoutes } from './read-model-routes';
 import {
   caseIdParam,
   errorSchema,
@@ -125,6 +126,19 @@ const access: Record<keyof typeof routes, RoutePolicy> = {
   getCase: allow('citizen', 'officer', 'operator'),
   getCaseAudit: allow('citizen', 'auditor'),
 };
+/**
+ * Who may call each read-model route (api/read-model-routes.ts); each handler then pins the list to the principal
+ * (api/auth/list-scope.ts): a citizen's own cases and access log, an officer's agency and jurisdiction.
+ */
+const readModelAccess: Record<keyof typeof readModelRoutes, RoutePolicy> = {
+  searchCases: allow('officer', 'operator', 'auditor'),
+  personCases: allow('citizen', 'operator'),
+  workQueue: allow('officer', 'operator'),
+  kpis: allow('officer', 'operator', 'auditor'),
+  kpiSnapshots: allow('officer', 'operator', 'auditor'),
+  accessLog: allow('citizen', 'auditor'),
+  metrics: allow('operator'),
+};
 /** Operator views (ops/routes.ts), mounted under /ops. */
 const OPS_POLICY = allow('operator');
 
@@ -229,8 +243,10 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
     });
     app.route('/ops', options.ops);
   }
-  // Deny by default: a read-model route without a declared policy is refused (ROUTE_POLICY_MISSING).
-  if (options.readModel) app.route('/', options.readModel);
+  if (options.readModel) {
+    for (const [name, route] of Object.entries(readModelRoutes)) policies.declare(route.method, route.path, readModelAccess[name as keyof typeof readModelRoutes]);
+    app.route('/', options.readModel);
+  }
   if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });

@@ -7,8 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
-import { listAudit } from '../db/engine/audit-queries';
-import { listCaseAccess } from '../db/engine/case-access-log';
+import { listAudit, listCaseViews } from '../db/engine/audit-queries';
 import { hasRole, type Principal } from '../identity/claims';
 import type { EventActor } from '../procedures/types';
 import { createCaseGuard } from './auth/case-guard';
@@ -19,7 +18,7 @@ import { checkApplicationFacts, checkCitizenAlive } from './receipt-checks';
 import { listCaseDocuments } from '../db/registries/case-documents';
 import type { CaseStatusName } from '../domain/case-vocabulary';
 import { caseRowsOf } from '../db/engine/case-rows';
-import { getCaseView, insertSubmittedCase } from '../db/engine/case-views';
+import { insertSubmittedCase } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
 import type { OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, Registries } from '../activities/registries/types';
@@ -427,15 +426,18 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       // The auditor sees every entry; a data subject (a party of the case) the entries about their own data.
       const auditor = hasRole(principal, 'auditor');
       if (!auditor && principal.kind !== 'citizen') throw new RoleRequiredError(['auditor', 'citizen']);
-      const [entries, views] = await Promise.all([listAudit(deps.db, { caseId }), listCaseAccess(deps.db, { caseId })]);
+      // Registry reads and writes are `entries`; views of the case (the same log, kind `view`) are `views`.
+      const logged = await listAudit(deps.db, { caseId });
+      const entries = logged.filter((e) => e.kind !== 'view');
       if (entries.length === 0) throw new CaseNotFoundError(caseId);
       if (auditor) {
+        const views = await listCaseViews(deps.db, { caseId });
         await guard.recordView(principal, { caseId, subjectIds: entries.flatMap((e) => (e.subjectId ? [e.subjectId] : [])), name: 'audit' });
         return { caseId, entries, views };
       }
       const subject = principal.kind === 'citizen' ? principal.personalId : '';
       await guard.visibleCase(principal, caseId);
-      return { caseId, entries: entries.filter((e) => e.subjectId === subject), views: views.filter((v) => v.subjectIds.includes(subject)) };
+      return { caseId, entries: entries.filter((e) => e.subjectId === subject), views: await listCaseViews(deps.db, { caseId, subjectId: subject }) };
     },
   };
 }

@@ -125,6 +125,27 @@ export class ApplicantNotPrincipalError extends ApiError {
   }
 }
 
+/** A list or log about one person asked for by someone else (a citizen sees only their own). */
+export class PersonNotPrincipalError extends ApiError {
+  constructor() {
+    super(403, 'PERSON_NOT_PRINCIPAL', 'Only this person (or staff with the role for it) may list this.');
+  }
+}
+
+/** An officer asking for another agency's work queue, cases or indicators. */
+export class AgencyNotPrincipalError extends ApiError {
+  constructor(agency: string) {
+    super(403, 'AGENCY_NOT_PRINCIPAL', `This is for officers of the agency the token names; asked for: ${agency}.`, { agency });
+  }
+}
+
+/** An officer filtering outside their jurisdiction (province, commune). */
+export class OutsideJurisdictionError extends ApiError {
+  constructor(jurisdiction: { province: string; commune?: string }) {
+    super(403, 'OUTSIDE_JURISDICTION', 'The filter is outside the jurisdiction the token names.', { jurisdiction });
+  }
+}
+
 /** The actor of an event or of data is the token's principal; a body naming one is refused, never trusted. */
 export class BodyActorRefusedError extends ApiError {
   constructor() {

@@ -1,8 +1,8 @@
 /**
  * Read-model routes: case lists (a citizen's cases, an agency's work queue, search), service-quality KPIs (JSON or
  * CSV, and their daily snapshots), a person's access log and Prometheus /metrics. Every answer comes from the read
- * model: no workflow is woken. Each handler calls a query module with its validated parameters, so an authorization
- * layer can pin a caller's scope (personalId; agency, province, commune) before the call.
+ * model: no workflow is woken. Who may call each route is declared in api/app.ts (`readModelAccess`); each handler
+ * pins its query's scope to the principal (api/auth/list-scope.ts) before calling a query module.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Executor } from '../db/connection';
@@ -14,9 +14,17 @@ import { CASE_VIEW_STATUSES } from '../db/engine/read-model-schema';
 import { errorSchema, personalIdSchema } from './schemas';
 import { InvalidCursorApiError, invalidInputHook } from './errors';
 import { createReadModelMetrics } from './read-model-metrics';
+import { principalOf } from './auth/route-policy';
+import { pinCaseSearch, pinJurisdiction, pinKpiAgency, requireOwnAgency, requireSelfOrStaff } from './auth/list-scope';
+import { AgencyNotPrincipalError } from './errors';
 
 const json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
-const errors = { 400: json(errorSchema, 'Invalid input') };
+const errors = {
+  400: json(errorSchema, 'Invalid input'),
+  401: json(errorSchema, 'No valid bearer token'),
+  403: json(errorSchema, 'Outside the principal\'s scope (ROLE_REQUIRED, PERSON_NOT_PRINCIPAL, AGENCY_NOT_PRINCIPAL, OUTSIDE_JURISDICTION)'),
+};
+const bearer = [{ bearerAuth: [] as string[] }];
 
 const isoInstant = z.iso.datetime({ offset: true });
 const cursor = z.string().max(500).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by this list');
@@ -87,9 +95,11 @@ const kpiQuery = z
   })
   .strict();
 
-const routes = {
+/** The read-model routes, declared as data; api/app.ts gives each its access policy. */
+export const readModelRoutes = {
   searchCases: createRoute({
     method: 'get',
+    security: bearer,
     path: '/cases',
     request: {
       query: z
@@ -111,6 +121,7 @@ const routes = {
   }),
   personCases: createRoute({
     method: 'get',
+    security: bearer,
     path: '/people/{personalId}/cases',
     request: { params: personParam, query: z.object({ cursor: cursor.optional(), limit }).strict() },
     responses: {
@@ -120,6 +131,7 @@ const routes = {
   }),
   workQueue: createRoute({
     method: 'get',
+    security: bearer,
     path: '/agencies/{agency}/work-queue',
     request: {
       params: z.object({ agency: agency.openapi({ param: { name: 'agency', in: 'path' } }) }),
@@ -131,6 +143,7 @@ const routes = {
   }),
   kpis: createRoute({
     method: 'get',
+    security: bearer,
     path: '/kpis',
     request: { query: kpiQuery },
     responses: {
@@ -143,6 +156,7 @@ const routes = {
   }),
   kpiSnapshots: createRoute({
     method: 'get',
+    security: bearer,
     path: '/kpis/snapshots',
     request: {
       query: z
@@ -153,6 +167,7 @@ const routes = {
   }),
   accessLog: createRoute({
     method: 'get',
+    security: bearer,
     path: '/people/{personalId}/access-log',
     request: {
       params: personParam,
@@ -168,6 +183,7 @@ const routes = {
   }),
   metrics: createRoute({
     method: 'get',
+    security: bearer,
     path: '/metrics',
     responses: { 200: { content: { 'text/plain': { schema: z.string() } }, description: 'Prometheus metrics' } },
   }),
@@ -192,35 +208,48 @@ export function createReadModelRoutes(deps: ReadModelRouteDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: invalidInputHook });
   const metrics = createReadModelMetrics(deps.db, now);
 
-  app.openapi(routes.searchCases, async (c) => {
+  app.openapi(readModelRoutes.searchCases, async (c) => {
     const { overdue, ...q } = c.req.valid('query');
+    const scoped = pinCaseSearch(principalOf(c), q);
     const result = await withCursor(() =>
-      listCases(deps.db, { ...q, ...(overdue === undefined ? {} : { overdue: overdue === 'true' }), now: now() }),
+      listCases(deps.db, { ...scoped, ...(overdue === undefined ? {} : { overdue: overdue === 'true' }), now: now() }),
     );
     return c.json(result, 200);
   });
-  app.openapi(routes.personCases, async (c) => {
+  app.openapi(readModelRoutes.personCases, async (c) => {
     const { personalId } = c.req.valid('param');
+    requireSelfOrStaff(principalOf(c), personalId);
     return c.json(await withCursor(() => listPersonCases(deps.db, { personalId, ...c.req.valid('query'), now: now() })), 200);
   });
-  app.openapi(routes.workQueue, async (c) => {
+  app.openapi(readModelRoutes.workQueue, async (c) => {
     const { agency: id } = c.req.valid('param');
-    return c.json(await withCursor(() => listWorkQueue(deps.db, { agency: id, ...c.req.valid('query'), now: now() })), 200);
+    const principal = principalOf(c);
+    requireOwnAgency(principal, id);
+    const q = pinJurisdiction(principal, c.req.valid('query'));
+    return c.json(await withCursor(() => listWorkQueue(deps.db, { agency: id, ...q, now: now() })), 200);
   });
-  app.openapi(routes.kpis, async (c) => {
+  app.openapi(readModelRoutes.kpis, async (c) => {
     const { format, ...q } = c.req.valid('query');
-    const rows = await computeKpis(deps.db, { ...q, now: now() });
+    const rows = await computeKpis(deps.db, { ...pinKpiAgency(principalOf(c), q), now: now() });
     if (format === 'csv') return c.body(kpisToCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="kpis.csv"' });
     return c.json({ rows }, 200);
   });
-  app.openapi(routes.kpiSnapshots, async (c) => c.json({ snapshots: await listKpiSnapshots(deps.db, c.req.valid('query')) }, 200));
-  app.openapi(routes.accessLog, async (c) => {
+  app.openapi(readModelRoutes.kpiSnapshots, async (c) => {
+    const q = c.req.valid('query');
+    const p = principalOf(c);
+    // An officer's history is their agency's row of the per-agency snapshots.
+    if (p.kind !== 'officer') return c.json({ snapshots: await listKpiSnapshots(deps.db, q) }, 200);
+    if (q.groupBy !== undefined && q.groupBy !== 'agency') throw new AgencyNotPrincipalError(`all ${q.groupBy}s`);
+    return c.json({ snapshots: await listKpiSnapshots(deps.db, { ...q, groupBy: 'agency', groupKey: p.agency }) }, 200);
+  });
+  app.openapi(readModelRoutes.accessLog, async (c) => {
     const { personalId } = c.req.valid('param');
+    requireSelfOrStaff(principalOf(c), personalId);
     const { cursor: before, limit: size, ...period } = c.req.valid('query');
     const entries = await listAccessLog(deps.db, { personalId, ...period, ...(before ? { before: Number(before) } : {}), limit: size + 1 });
     const items = entries.slice(0, size);
     return c.json({ personalId, entries: items, nextCursor: entries.length > size ? String(items.at(-1)!.id) : null }, 200);
   });
-  app.openapi(routes.metrics, async (c) => c.text(await metrics.render(), 200, { 'content-type': metrics.contentType }));
+  app.openapi(readModelRoutes.metrics, async (c) => c.text(await metrics.render(), 200, { 'content-type': metrics.contentType }));
   return app;
 }

@@ -41,7 +41,7 @@ export function submittedDocument(p: {
       procedureId: p.def.id,
       procedureVersion: p.def.version,
       receivedAt: p.receivedAt,
-      status: awaiting ? 'awaiting_data' : 'active',
+      status: awaiting ? 'awaiting_data' : 'in_progress',
       missingFields: p.missing,
       state: awaiting ? 'awaitingData' : null,
       activeStates: awaiting ? ['awaitingData'] : [],

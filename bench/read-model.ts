@@ -20,7 +20,7 @@ export async function seedReadModel(db: Executor, n: number): Promise<void> {
       fields_reused, fields_collected, population_data_used, electronic_result, snapshot, projected_at)
     select 'bench-' || i, 3, (${procs})[1 + i % 4], 1, lpad((i % 20000)::text, 12, '0'),
       (array['portal','vneid','counter'])[1 + i % 3], '{justice,police,vss}', lpad((1 + i % 34)::text, 2, '0'), lpad((i % 3000)::text, 5, '0'),
-      case when i % 5 = 0 then 'active' else 'done' end, case when i % 5 = 0 then null else 'completed' end, '{}',
+      case when i % 5 = 0 then 'in_progress' else 'closed' end, case when i % 5 = 0 then null else 'completed' end, '{}',
       r, r, case when i % 5 = 0 then null else r + (i % 4) * interval '1 day' end, r + interval '3 days',
       case when i % 5 = 0 then null else i % 4 < 3 end, case when i % 5 = 0 then null else i % 4 end,
       8, 2 + i % 3, i % 7 <> 0, i % 5 <> 0, '{}'::jsonb, now()
@@ -39,7 +39,7 @@ export async function seedReadModel(db: Executor, n: number): Promise<void> {
     insert into case_work_items (case_id, agency, events, since, due_at, procedure_id, province_code, commune_code)
     select case_id, case when substr(case_id, 7)::int % 2 = 0 then 'justice' else 'police' end, '{APPROVE}', received_at, deadline_at,
            procedure_id, province_code, commune_code
-      from case_views where case_id like 'bench-%' and status = 'active'`);
+      from case_views where case_id like 'bench-%' and status = 'in_progress'`);
   await db.execute(sql`analyze`);
 }
 
@@ -72,7 +72,7 @@ export async function benchReadModel(db: Executor, n: number, log: (m: string) =
     const page = await listWorkQueue(db, { agency: 'justice', limit: 50, cursor, now });
     cursor = page.nextCursor ?? undefined;
   }, log);
-  await time('search: procedure + status, newest first (page of 50)', 200, (i) => listCases(db, { procedureId: PROCEDURES[i % 4], status: 'active', limit: 50, now }), log);
+  await time('search: procedure + status, newest first (page of 50)', 200, (i) => listCases(db, { procedureId: PROCEDURES[i % 4], status: 'in_progress', limit: 50, now }), log);
   await time('search: one province, overdue only (page of 50)', 200, (i) => listCases(db, { provinceCode: province(i), overdue: true, limit: 50, now }), log);
   await time('KPIs: all cases, one month', 20, (i) => computeKpis(db, { from: `2026-${String(1 + (i % 9)).padStart(2, '0')}-01T00:00:00Z`, to: `2026-${String(2 + (i % 9)).padStart(2, '0')}-01T00:00:00Z`, now }), log);
   await time('KPIs: grouped by agency, one month', 20, (i) => computeKpis(db, { from: `2026-${String(1 + (i % 9)).padStart(2, '0')}-01T00:00:00Z`, to: `2026-${String(2 + (i % 9)).padStart(2, '0')}-01T00:00:00Z`, groupBy: 'agency', now }), log);

@@ -12,7 +12,7 @@ import type { CaseProjectionDocument, ProjectionActivities } from '../../workflo
 
 /** The service-quality record's status for a case's projected status and outcome (one mapping, here). */
 export function caseRecordStatusOf(status: string, outcome: string | null): CaseStatus {
-  if (status !== 'done') return status === 'awaiting_data' ? 'supplement_requested' : 'in_progress';
+  if (status !== 'closed') return status === 'awaiting_data' ? 'supplement_requested' : 'in_progress';
   if (outcome === 'completed') return 'settled';
   if (outcome === 'partiallyCompleted') return 'partially_settled';
   return 'rejected';
@@ -41,7 +41,7 @@ export function createReadModelActivities(deps: ReadModelActivityDeps): Projecti
 async function keepCaseRecord(db: Executor, v: ReturnType<typeof caseRowsOf>['view'], now: string): Promise<void> {
   const status = caseRecordStatusOf(v.status, v.outcome ?? null);
   try {
-    if (v.status === 'done' && v.settledAt) {
+    if (v.status === 'closed' && v.settledAt) {
       await updateCaseProgress(db, { caseId: v.caseId, at: v.settledAt, deadlineAt: v.deadlineAt ?? null });
       await settleCase(db, { caseId: v.caseId, settledAt: v.settledAt, status: status as 'settled', electronicResult: v.electronicResult ?? false });
     } else {

@@ -1,14 +1,19 @@
 /**
  * Loads a case only for a principal who may see it (else 404 CASE_NOT_FOUND, as if it did not exist) and writes
- * every view of its personal data by an officer, operator or auditor to the case access log.
+ * every view of its personal data by an officer, operator or auditor to the access log: `audit_log` rows of kind
+ * `view`, one per data subject, beside the registry reads and writes of the same persons (why this one log:
+ * `recordCaseView` in db/engine/audit-queries.ts).
  */
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../../db/connection';
-import { recordCaseAccess } from '../../db/engine/case-access-log';
+import { recordCaseView } from '../../db/engine/audit-queries';
 import { getCaseView } from '../../db/engine/case-views';
 import { getProcedure } from '../../procedures/catalog';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { principalLabel, type Principal } from '../../identity/claims';
+
+/** The agency column of a view by platform staff (operators, auditors), who belong to no agency. */
+export const PLATFORM_AGENCY = 'platform';
 import { CaseNotFoundError } from '../errors';
 import { canSeeCase, caseFacts, type CaseFacts } from './case-access';
 
@@ -39,14 +44,21 @@ export function createCaseGuard(deps: { client: Client; db: Executor; clock: () 
     },
     async recordView(principal, view) {
       if (principal.kind === 'citizen') return;
-      await recordCaseAccess(deps.db, {
+      const row = await getCaseView(deps.db, view.caseId);
+      if (!row) throw new CaseNotFoundError(view.caseId);
+      const def = getProcedure(row.procedureId, row.procedureVersion);
+      const role = principal.kind === 'officer' ? `officer of ${principal.agency}` : principal.roles.join(', ');
+      await recordCaseView(deps.db, {
         at: deps.clock().toISOString(),
         caseId: view.caseId,
-        viewer: principalLabel(principal),
-        viewerKind: principal.kind,
-        agency: principal.kind === 'officer' ? principal.agency : null,
+        procedureId: def.id,
+        procedureVersion: def.version,
+        subjects: [...new Set(view.subjectIds)].sort(),
+        agency: principal.kind === 'officer' ? principal.agency : PLATFORM_AGENCY,
+        actor: principalLabel(principal),
         view: view.name,
-        subjectIds: [...new Set(view.subjectIds)].sort(),
+        purpose: `${view.name} view of the case (${role})`,
+        legalBasis: def.legalBasis[0] ?? '',
       });
     },
   };

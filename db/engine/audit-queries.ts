@@ -137,17 +137,24 @@ export async function listAccessLog(db: Executor, p: AccessLogParams): Promise<A
   }));
 }
 
-/** An officer's or operator's look at a case: one `view` entry per data subject of the case. */
+/**
+ * The one access log of views (issue 14 and 15 each had one; this is the one kept): an officer's, operator's or
+ * auditor's look at a case is an `audit_log` row of kind `view` per data subject of the case, next to the registry
+ * reads and writes of the same person. So the data tracker (`GET /people/{id}/access-log`) reads one table on its
+ * (subject_id, id) index, every entry has the same columns (agency, actor, purpose, legal basis, case), and the
+ * case's audit (`views`) reads the same rows on (case_id, id). `operation` names what was shown (case, events,
+ * audit, ops.explain…).
+ */
 export async function recordCaseView(
   db: Executor,
-  p: { at: string; caseId: string; procedureId: string; procedureVersion: number; subjects: string[]; agency: string; actor: string; purpose: string; legalBasis: string },
+  p: { at: string; caseId: string; procedureId: string; procedureVersion: number; subjects: string[]; agency: string; actor: string; view: string; purpose: string; legalBasis: string },
 ): Promise<void> {
   if (p.subjects.length === 0) return;
   await db.insert(auditLog).values(
     p.subjects.map((subjectId) => ({
       at: p.at,
-      registry: 'caseFile',
-      operation: 'viewCase',
+      registry: CASE_FILE,
+      operation: p.view,
       kind: 'view' as const,
       subjectId,
       fields: ['case'],
@@ -161,4 +168,43 @@ export async function recordCaseView(
       actor: p.actor,
     })),
   );
+}
+
+/** The pseudo-registry of view entries: the case file itself. */
+export const CASE_FILE = 'caseFile';
+
+export interface CaseViewEntry {
+  id: number;
+  at: string;
+  /** "officer:justice:tp-01", "staff:op-01". */
+  viewer: string;
+  agency: string;
+  /** What was shown: case, events, audit, ops.explain… */
+  view: string;
+  /** Whose data the view showed. */
+  subjectId: string;
+  purpose: string;
+  legalBasis: string;
+}
+
+/** Every view of a case's personal data (one entry per data subject), in the order written. */
+export async function listCaseViews(db: Executor, q: { caseId: string; subjectId?: string; limit?: number }): Promise<CaseViewEntry[]> {
+  const where: SQL[] = [eq(auditLog.caseId, q.caseId), eq(auditLog.kind, 'view')];
+  if (q.subjectId !== undefined) where.push(eq(auditLog.subjectId, q.subjectId));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(asc(auditLog.id))
+    .limit(Math.min(q.limit ?? 1000, 10_000));
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    viewer: r.actor,
+    agency: r.agency,
+    view: r.operation,
+    subjectId: r.subjectId ?? '',
+    purpose: r.purpose,
+    legalBasis: r.legalBasis,
+  }));
 }

@@ -118,6 +118,8 @@ export async function listPersonCases(db: Executor, p: PersonCasesParams): Promi
 }
 
 export interface CaseSearchParams {
+  /** Cases with a step of this agency (an officer's search is pinned to theirs). */
+  agency?: string;
   procedureId?: string;
   status?: CaseViewStatus;
   outcome?: string;
@@ -136,6 +138,7 @@ export interface CaseSearchParams {
 export async function listCases(db: Executor, p: CaseSearchParams): Promise<Page<CaseListItem>> {
   const limit = limitOf(p.limit);
   const where: SQL[] = [];
+  if (p.agency !== undefined) where.push(sql`${p.agency} = any(v.agencies)`);
   if (p.procedureId !== undefined) where.push(sql`v.procedure_id = ${p.procedureId}`);
   if (p.status !== undefined) where.push(sql`v.status = ${p.status}`);
   if (p.outcome !== undefined) where.push(sql`v.outcome = ${p.outcome}`);

@@ -98,7 +98,7 @@ export function caseRowsOf(doc: CaseProjectionDocument): CaseRows {
   const provinceCode = findKey(application, 'provinceCode');
   const communeCode = findKey(application, 'communeCode');
   const total = s.steps.find((x) => x.step === 'total');
-  const settled = s.status === 'done';
+  const settled = s.status === 'closed';
   const agencies = stepAgencies(def);
 
   const parties = new Map<string, { personalId: string; role: string }>();

@@ -39,11 +39,12 @@ export interface KpiSnapshotRow {
   indicators: Omit<KpiRow, 'group'>;
 }
 
-export async function listKpiSnapshots(db: Executor, p: { from?: string; to?: string; groupBy?: string }): Promise<KpiSnapshotRow[]> {
+export async function listKpiSnapshots(db: Executor, p: { from?: string; to?: string; groupBy?: string; groupKey?: string }): Promise<KpiSnapshotRow[]> {
   const where: SQL[] = [];
   if (p.from !== undefined) where.push(gte(kpiSnapshots.day, p.from));
   if (p.to !== undefined) where.push(lte(kpiSnapshots.day, p.to));
   if (p.groupBy !== undefined) where.push(eq(kpiSnapshots.groupBy, p.groupBy));
+  if (p.groupKey !== undefined) where.push(eq(kpiSnapshots.groupKey, p.groupKey));
   const rows = await db
     .select()
     .from(kpiSnapshots)

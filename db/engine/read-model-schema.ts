@@ -4,14 +4,12 @@
  * Child rows are replaced wholesale with each newer transition of their case (`case_views.seq`).
  */
 import { sql } from 'drizzle-orm';
+import { CASE_STATUSES, type CaseStatusName } from '../../domain/case-vocabulary';
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
-/**
- * The case status vocabulary of the read model, in one place (the workflow snapshot's statuses). Issue 13 may map
- * these to a unified vocabulary: change it here and in `caseViewStatusOf`.
- */
-export const CASE_VIEW_STATUSES = ['awaiting_data', 'active', 'done', 'error'] as const;
-export type CaseViewStatus = (typeof CASE_VIEW_STATUSES)[number];
+/** The read model's case statuses are the one case vocabulary (domain/case-vocabulary.ts), not a copy of it. */
+export const CASE_VIEW_STATUSES = CASE_STATUSES;
+export type CaseViewStatus = CaseStatusName;
 
 /** Outcomes after which the applicant holds an electronic result (certificate, card, record) issued by the engine. */
 export const RESULT_OUTCOMES: readonly string[] = ['completed', 'partiallyCompleted'];

@@ -78,31 +78,6 @@ export const caseRecords = pgTable(
 );
 
 /**
- * Every view of a case's personal data by an officer, operator or auditor (Decree 13/2023: log every access): who,
- * in which role, which view, whose data. The data subjects see these rows with the case's audit trail.
- */
-export const caseAccessLog = pgTable(
-  'case_access_log',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
-    caseId: text('case_id').notNull(),
-    /** "officer:justice:tp-01", "staff:op-01". */
-    viewer: text('viewer').notNull(),
-    viewerKind: text('viewer_kind', { enum: ['officer', 'staff'] }).notNull(),
-    agency: text('agency'),
-    /** What was shown: case, events, audit, ops.explain… */
-    view: text('view').notNull(),
-    /** Personal ID numbers of the persons whose data the view showed (the case's parties). */
-    subjectIds: text('subject_ids').array().notNull(),
-  },
-  (t) => [
-    check('case_access_log_viewer_kind', sql`${t.viewerKind} in ('officer', 'staff')`),
-    index('case_access_log_case_idx').on(t.caseId, t.id),
-  ],
-);
-
-/**
  * Idempotency of submissions, per principal: the same principal re-sending the same `Idempotency-Key` (or, without
  * one, the same application) gets its existing case; another principal's key never matches. Case ids are random,
  * so this table is the only way from an application to its case. The principal is the applicant's personal ID

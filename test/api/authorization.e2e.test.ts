@@ -12,6 +12,7 @@ import { createApp, routePoliciesOf } from '../../api/app';
 import { createCaseService, type CaseService } from '../../api/case-service';
 import { apiSecurity } from '../../api/security-config';
 import { createOpsRoutes } from '../../ops/routes';
+import { createReadModelRoutes } from '../../api/read-model-routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
@@ -62,7 +63,11 @@ beforeAll(async () => {
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   for (const who of PRINCIPALS) if (who !== NONE) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
   service = createCaseService({ client: h.client, db: h.registries.db, registries });
-  app = createApp(service, { ops: createOpsRoutes({ client: h.client, db: h.registries.db }), security: apiSecurity({ devIdentityProvider: idp }) });
+  app = createApp(service, {
+    ops: createOpsRoutes({ client: h.client, db: h.registries.db }),
+    readModel: createReadModelRoutes({ db: h.registries.db }),
+    security: apiSecurity({ devIdentityProvider: idp }),
+  });
   const submitted = await call('POST', '/applications', MOTHER, { procedureId: 'birth-group', applicant: { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOTHER.fullName }, fields: childFields('Matrix Child') });
   expect(submitted.status).toBe(201);
   caseId = submitted.body.caseId;
@@ -77,6 +82,7 @@ type Expect = number | 'ok';
 function matrix(): { method: string; route: string; path: () => string; body?: () => unknown; form?: string; expect: Record<string, Expect> }[] {
   const all = (e: Expect) => Object.fromEntries(PRINCIPALS.map((p) => [p, e]));
   const only = (allowed: Record<string, Expect>) => ({ ...all(403), [NONE]: 401, ...allowed });
+  const officers = (e: Expect) => Object.fromEntries([JUSTICE, JUSTICE_OTHER_COMMUNE, POLICE_HCMC, TAX].map((p) => [p, e]));
   return [
     { method: 'GET', route: '/health', path: () => '/health', expect: all(200) },
     { method: 'GET', route: '/procedures', path: () => '/procedures', expect: all(200) },
@@ -115,9 +121,34 @@ function matrix(): { method: string; route: string; path: () => string; body?: (
       expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 404, [JUSTICE]: 200, [JUSTICE_OTHER_COMMUNE]: 404, [POLICE_HCMC]: 404, [TAX]: 404, [OPERATOR]: 200 }),
     },
     { method: 'GET', route: '/cases/:caseId/audit', path: () => `/cases/${caseId}/audit`, expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 404, [AUDITOR]: 200 }) },
+    // Operator commands are accepted from the loopback address only (app.request() has none).
+    { method: 'POST', route: '/ops/commands', path: () => '/ops/commands', body: () => ({ argv: ['stuck'] }), expect: only({ [OPERATOR]: 403 }) },
     { method: 'GET', route: '/ops/stuck', path: () => '/ops/stuck', expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/explain', path: () => `/ops/cases/${caseId}/explain`, expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/actions', path: () => `/ops/cases/${caseId}/actions`, expect: only({ [OPERATOR]: 200 }) },
+    // Read model: lists pinned to the principal (a citizen's own; an officer's agency and jurisdiction).
+    { method: 'GET', route: '/cases', path: () => '/cases?procedureId=birth-group', expect: only({ ...officers(200), [OPERATOR]: 200, [AUDITOR]: 200 }) },
+    {
+      method: 'GET',
+      route: '/people/:personalId/cases',
+      path: () => `/people/${FIXTURE_MOTHER.personalId}/cases`,
+      expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 403, [OPERATOR]: 200 }),
+    },
+    {
+      method: 'GET',
+      route: '/people/:personalId/access-log',
+      path: () => `/people/${FIXTURE_MOTHER.personalId}/access-log`,
+      expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 403, [AUDITOR]: 200 }),
+    },
+    {
+      method: 'GET',
+      route: '/agencies/:agency/work-queue',
+      path: () => '/agencies/justice/work-queue',
+      expect: only({ [JUSTICE]: 200, [JUSTICE_OTHER_COMMUNE]: 200, [POLICE_HCMC]: 403, [TAX]: 403, [OPERATOR]: 200 }),
+    },
+    { method: 'GET', route: '/kpis', path: () => '/kpis', expect: only({ ...officers(200), [OPERATOR]: 200, [AUDITOR]: 200 }) },
+    { method: 'GET', route: '/kpis/snapshots', path: () => '/kpis/snapshots', expect: only({ ...officers(200), [OPERATOR]: 200, [AUDITOR]: 200 }) },
+    { method: 'GET', route: '/metrics', path: () => '/metrics', expect: only({ [OPERATOR]: 200 }) },
   ];
 }
 
@@ -140,7 +171,7 @@ describe('route × principal matrix', () => {
           : await call(row.method, row.path(), who, row.body?.());
         expect({ who, status: res.status }).toEqual({ who, status: row.expect[who] });
         if (res.status === 401) expect(res.body.error.code).toBe('TOKEN_MISSING');
-        if (res.status === 403) expect(res.body.error.code).toMatch(/^(ROLE_REQUIRED|APPLICANT_NOT_PRINCIPAL)$/);
+        if (res.status === 403) expect(res.body.error.code).toMatch(/^(ROLE_REQUIRED|APPLICANT_NOT_PRINCIPAL|PERSON_NOT_PRINCIPAL|AGENCY_NOT_PRINCIPAL|OPS_COMMANDS_LOOPBACK_ONLY)$/);
         // Not visible and not existing look the same.
         if (res.status === 404) expect(res.body.error).toEqual({ code: 'CASE_NOT_FOUND', message: `No case "${caseId}".` });
       }
@@ -220,6 +251,40 @@ describe('per-case authorization', () => {
     for (const e of mine.body.entries) expect(e.subjectId).toBe(FIXTURE_MOTHER.personalId);
     const all = await call('GET', `/cases/${caseId}/audit`, AUDITOR);
     expect(all.body.entries.length).toBeGreaterThan(mine.body.entries.length);
+  });
+});
+
+describe('read-model lists pinned to the principal', () => {
+  const ids = (res: { body: any }) => res.body.items.map((i: any) => i.caseId);
+
+  it('an officer\'s work queue and search hold their agency\'s cases in their jurisdiction only', async () => {
+    expect(ids(await call('GET', '/agencies/justice/work-queue', JUSTICE))).toContain(caseId);
+    expect(ids(await call('GET', '/agencies/justice/work-queue', JUSTICE_OTHER_COMMUNE))).not.toContain(caseId);
+    expect(ids(await call('GET', '/agencies/justice/work-queue', OPERATOR))).toContain(caseId);
+    expect(ids(await call('GET', '/cases', JUSTICE))).toContain(caseId);
+    expect(ids(await call('GET', '/cases', JUSTICE_OTHER_COMMUNE))).not.toContain(caseId);
+    expect(ids(await call('GET', '/cases', POLICE_HCMC))).not.toContain(caseId);
+    expect(ids(await call('GET', '/cases', TAX))).not.toContain(caseId); // tax has no step in a birth
+    expect(ids(await call('GET', '/cases', AUDITOR))).toContain(caseId);
+  });
+
+  it('refuses a filter outside the principal\'s scope with its code', async () => {
+    const outside = await call('GET', '/agencies/justice/work-queue?provinceCode=79', JUSTICE);
+    expect(outside.status).toBe(403);
+    expect(outside.body.error).toMatchObject({ code: 'OUTSIDE_JURISDICTION', details: { jurisdiction: { province: '01', commune: '00004' } } });
+    expect((await call('GET', '/cases?communeCode=00004', JUSTICE_OTHER_COMMUNE)).body.error.code).toBe('OUTSIDE_JURISDICTION');
+    expect((await call('GET', '/agencies/police/work-queue', JUSTICE)).body.error.code).toBe('AGENCY_NOT_PRINCIPAL');
+    expect((await call('GET', '/kpis?agency=police', JUSTICE)).body.error.code).toBe('AGENCY_NOT_PRINCIPAL');
+    expect((await call('GET', '/kpis/snapshots?groupBy=procedure', JUSTICE)).body.error.code).toBe('AGENCY_NOT_PRINCIPAL');
+    expect((await call('GET', `/people/${FIXTURE_MOTHER.personalId}/cases`, OTHER_CITIZEN)).body.error.code).toBe('PERSON_NOT_PRINCIPAL');
+    expect((await call('GET', `/people/${FIXTURE_MOTHER.personalId}/access-log`, OTHER_CITIZEN)).body.error.code).toBe('PERSON_NOT_PRINCIPAL');
+  });
+
+  it('an officer\'s indicators are their agency\'s', async () => {
+    const mine = await call('GET', '/kpis?groupBy=agency', JUSTICE);
+    expect(mine.body.rows.map((r: any) => r.group)).toEqual(['justice']);
+    const all = await call('GET', '/kpis?groupBy=agency', OPERATOR);
+    expect(all.body.rows.map((r: any) => r.group)).toEqual(expect.arrayContaining(['justice', 'police', 'vss']));
   });
 });
 

@@ -42,7 +42,7 @@ function rowsOf(f: Fixture): CaseRows {
       agencies: [...f.agencies].sort(),
       provinceCode: f.province,
       communeCode: null,
-      status: settled ? 'done' : 'active',
+      status: settled ? 'closed' : 'in_progress',
       outcome: settled ? (f.outcome ?? 'completed') : null,
       activeStates: [],
       receivedAt: f.received,

@@ -124,7 +124,7 @@ describe('a crash between a transition and its projection', () => {
         // The dead attempt and its retry: the same transition applied twice, recorded once.
         expect(seen.get(caseId)).toBe(2);
         await sendEvent(session.client, caseId, { type: 'REFUSE_BIRTH', reason: 'test', actor: { kind: 'officer', id: 'tp-1', agency: 'justice' } });
-        for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'closed'; i++) await new Promise((r) => setTimeout(r, 100));
         await expectProjected(caseId);
         expect((await getCaseView(db(), caseId))!.outcome).toBe('refused');
       }

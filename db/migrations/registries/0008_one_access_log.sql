@@ -1,0 +1,1 @@
+DROP TABLE "case_access_log" CASCADE;
