@@ -39,12 +39,16 @@ const NONE = 'none';
 const PRINCIPALS = [NONE, MOTHER, OTHER_CITIZEN, JUSTICE, JUSTICE_OTHER_COMMUNE, POLICE_HCMC, TAX, OPERATOR, DESIGNER, AUDITOR];
 
 
-async function call(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
+/** The Node server's bindings for a request from this machine (what @hono/node-server's getConnInfo reads). */
+const FROM_LOOPBACK = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 50_000, remoteFamily: 'IPv4' } } };
+
+async function call(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}, env?: object) {
+  const init = {
     method,
     headers: { 'content-type': 'application/json', ...(as !== NONE ? { authorization: `Bearer ${tokens[as]}` } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  };
+  const res = await app.request(path, init, env);
   const text = await res.text();
   let json: any = null;
   try {
@@ -74,7 +78,7 @@ afterAll(async () => h?.close());
 
 type Expect = number | 'ok';
 /** Expected answer per route and principal: 401 without token, 403 not for this principal, 404 not visible. */
-function matrix(): { method: string; route: string; path: () => string; body?: () => unknown; form?: string; expect: Record<string, Expect> }[] {
+function matrix(): { method: string; route: string; path: () => string; body?: () => unknown; form?: string; env?: object; expect: Record<string, Expect> }[] {
   const all = (e: Expect) => Object.fromEntries(PRINCIPALS.map((p) => [p, e]));
   const only = (allowed: Record<string, Expect>) => ({ ...all(403), [NONE]: 401, ...allowed });
   return [
@@ -118,6 +122,15 @@ function matrix(): { method: string; route: string; path: () => string; body?: (
     { method: 'GET', route: '/ops/stuck', path: () => '/ops/stuck', expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/explain', path: () => `/ops/cases/${caseId}/explain`, expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/actions', path: () => `/ops/cases/${caseId}/actions`, expect: only({ [OPERATOR]: 200 }) },
+    // The ops CLI's commands run in the server (ops/remote.ts), from this machine only, for an operator's token.
+    {
+      method: 'POST',
+      route: '/ops/commands',
+      path: () => '/ops/commands',
+      body: () => ({ argv: ['audit', caseId] }),
+      env: FROM_LOOPBACK,
+      expect: only({ [OPERATOR]: 200 }),
+    },
   ];
 }
 
@@ -137,7 +150,7 @@ describe('route × principal matrix', () => {
       for (const who of PRINCIPALS) {
         const res = row.form
           ? await call(row.method, row.path(), who, row.form, { 'content-type': 'application/x-www-form-urlencoded' })
-          : await call(row.method, row.path(), who, row.body?.());
+          : await call(row.method, row.path(), who, row.body?.(), {}, row.env);
         expect({ who, status: res.status }).toEqual({ who, status: row.expect[who] });
         if (res.status === 401) expect(res.body.error.code).toBe('TOKEN_MISSING');
         if (res.status === 403) expect(res.body.error.code).toMatch(/^(ROLE_REQUIRED|APPLICANT_NOT_PRINCIPAL)$/);
