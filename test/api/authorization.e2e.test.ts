@@ -263,6 +263,17 @@ describe('HTTP guards', () => {
     expect(ok.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('POST /ops/commands takes exactly { argv: string[] }: an unknown field or a body that is not JSON is 400', async () => {
+    const extra = await call('POST', '/ops/commands', OPERATOR, { argv: ['audit', caseId], env: { OPS_TOKEN: 'x' } }, {}, FROM_LOOPBACK);
+    expect(extra.status).toBe(400);
+    expect(extra.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { unknownFields: ['env'] } });
+    const notJson = await call('POST', '/ops/commands', OPERATOR, '{"argv": [', {}, FROM_LOOPBACK);
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('INVALID_INPUT');
+    const ran = await call('POST', '/ops/commands', OPERATOR, { argv: ['audit', caseId] }, {}, FROM_LOOPBACK);
+    expect(ran.body).toMatchObject({ exitCode: 0, output: expect.any(Array) });
+  });
+
   it('never answers with a stack trace', async () => {
     const failing = createApp({ ...service, health: async () => { throw new Error('boom in /srv/secret/file.ts'); } }, { security: apiSecurity({ devIdentityProvider: idp }) });
     const res = await failing.request('/health');
