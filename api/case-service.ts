@@ -306,9 +306,9 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       if (body.applicant.personalId !== principal.personalId) throw new ApplicantNotPrincipalError();
       const def = procedureOrThrow(body.procedureId);
       const submitted: Record<string, unknown> = { ...body.fields, 'applicant.personalId': body.applicant.personalId };
-      // Idempotency per principal (the applicant until requests carry an authenticated principal): a known key gives
-      // its case; else a random id, claimed below once the application is known to be acceptable.
-      const principalId = body.applicant.personalId;
+      // Idempotency per principal (the citizen the token names): a known key gives its case; else a random id,
+      // claimed below once the application is known to be acceptable.
+      const principalId = principal.personalId;
       const keys = submissionKeys(def.id, submitted, idempotencyKey);
       let caseId = (await keyed(() => findApplicationKey(deps.db, { principalId, ...keys }))) ?? newCaseId();
       const ctx: AccessContext = {

@@ -65,7 +65,6 @@ function filterOf(v: Values): StuckOptions {
   };
 }
 
-/** The operator is the staff member the verified token names (never a plain string): recorded with the reason. */
 /** The operator and reason of an action: the operator a verified token names (verified here, or by the API for a remote CLI). */
 async function actionContext(v: Values, env: NodeJS.ProcessEnv, verified?: Operator): Promise<{ operator: Operator; reason: string }> {
   if (verified) return { operator: verified, reason: v.reason ?? '' };

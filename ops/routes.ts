@@ -1,6 +1,7 @@
 /**
- * Read-only operator HTTP routes, to be mounted by the API under `/ops` (actions stay on the CLI, which records the
- * operator's identity). `createOpsRoutes(deps)` returns a Hono app:
+ * Operator HTTP routes, mounted by the API under `/ops` (operators only: the API verifies the bearer token).
+ * `createOpsRoutes(deps)` returns a Hono app:
+ *   POST /commands { argv } — the ops CLI's command, run here for the operator the token names (loopback only)
  *   GET /stuck?procedure=&version=&agency=&olderThan=2d&kind=activityRetrying,noWorker&attempts=3&query=
  *   GET /cases/:caseId/explain
  *   GET /cases/:caseId/actions
@@ -40,10 +41,11 @@ export function createOpsRoutes(deps: OpsDeps): Hono {
     if (!fromLoopback(c)) {
       return c.json({ error: { code: 'OPS_COMMANDS_LOOPBACK_ONLY', message: 'Operator commands are accepted from this machine only.' } }, 403);
     }
-    const req = (await c.req.json()) as Partial<RemoteCommandRequest>;
-    const argv = req.argv;
-    if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string') || argv.length > 100) {
-      return c.json({ error: { code: 'INVALID_INPUT', message: 'expected { argv: string[] }' } }, 400);
+    const req = (await c.req.json().catch(() => null)) as Partial<RemoteCommandRequest> | null;
+    const argv = req?.argv;
+    const unknown = req && typeof req === 'object' ? Object.keys(req).filter((k) => k !== 'argv') : [];
+    if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string') || argv.length > 100 || unknown.length > 0) {
+      return c.json({ error: { code: 'INVALID_INPUT', message: 'expected { argv: string[] } (at most 100)', details: { unknownFields: unknown } } }, 400);
     }
     // The API's middleware verified the bearer token and the operator role (/ops is for operators).
     const principal = principalOf(c);

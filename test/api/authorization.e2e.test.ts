@@ -40,12 +40,16 @@ const NONE = 'none';
 const PRINCIPALS = [NONE, MOTHER, OTHER_CITIZEN, JUSTICE, JUSTICE_OTHER_COMMUNE, POLICE_HCMC, TAX, OPERATOR, DESIGNER, AUDITOR];
 
 
-async function call(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
+/** The Node server's bindings for a request from this machine (what @hono/node-server's getConnInfo reads). */
+const FROM_LOOPBACK = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 50_000, remoteFamily: 'IPv4' } } };
+
+async function call(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}, env?: object) {
+  const init = {
     method,
     headers: { 'content-type': 'application/json', ...(as !== NONE ? { authorization: `Bearer ${tokens[as]}` } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  };
+  const res = await app.request(path, init, env);
   const text = await res.text();
   let json: any = null;
   try {
@@ -79,7 +83,7 @@ afterAll(async () => h?.close());
 
 type Expect = number | 'ok';
 /** Expected answer per route and principal: 401 without token, 403 not for this principal, 404 not visible. */
-function matrix(): { method: string; route: string; path: () => string; body?: () => unknown; form?: string; expect: Record<string, Expect> }[] {
+function matrix(): { method: string; route: string; path: () => string; body?: () => unknown; form?: string; env?: object; expect: Record<string, Expect> }[] {
   const all = (e: Expect) => Object.fromEntries(PRINCIPALS.map((p) => [p, e]));
   const only = (allowed: Record<string, Expect>) => ({ ...all(403), [NONE]: 401, ...allowed });
   const officers = (e: Expect) => Object.fromEntries([JUSTICE, JUSTICE_OTHER_COMMUNE, POLICE_HCMC, TAX].map((p) => [p, e]));
@@ -122,7 +126,6 @@ function matrix(): { method: string; route: string; path: () => string; body?: (
     },
     { method: 'GET', route: '/cases/:caseId/audit', path: () => `/cases/${caseId}/audit`, expect: only({ [MOTHER]: 200, [OTHER_CITIZEN]: 404, [AUDITOR]: 200 }) },
     // Operator commands are accepted from the loopback address only (app.request() has none).
-    { method: 'POST', route: '/ops/commands', path: () => '/ops/commands', body: () => ({ argv: ['stuck'] }), expect: only({ [OPERATOR]: 403 }) },
     { method: 'GET', route: '/ops/stuck', path: () => '/ops/stuck', expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/explain', path: () => `/ops/cases/${caseId}/explain`, expect: only({ [OPERATOR]: 200 }) },
     { method: 'GET', route: '/ops/cases/:caseId/actions', path: () => `/ops/cases/${caseId}/actions`, expect: only({ [OPERATOR]: 200 }) },
@@ -149,6 +152,15 @@ function matrix(): { method: string; route: string; path: () => string; body?: (
     { method: 'GET', route: '/kpis', path: () => '/kpis', expect: only({ ...officers(200), [OPERATOR]: 200, [AUDITOR]: 200 }) },
     { method: 'GET', route: '/kpis/snapshots', path: () => '/kpis/snapshots', expect: only({ ...officers(200), [OPERATOR]: 200, [AUDITOR]: 200 }) },
     { method: 'GET', route: '/metrics', path: () => '/metrics', expect: only({ [OPERATOR]: 200 }) },
+    // The ops CLI's commands run in the server (ops/remote.ts), from this machine only, for an operator's token.
+    {
+      method: 'POST',
+      route: '/ops/commands',
+      path: () => '/ops/commands',
+      body: () => ({ argv: ['audit', caseId] }),
+      env: FROM_LOOPBACK,
+      expect: only({ [OPERATOR]: 200 }),
+    },
   ];
 }
 
@@ -168,7 +180,7 @@ describe('route × principal matrix', () => {
       for (const who of PRINCIPALS) {
         const res = row.form
           ? await call(row.method, row.path(), who, row.form, { 'content-type': 'application/x-www-form-urlencoded' })
-          : await call(row.method, row.path(), who, row.body?.());
+          : await call(row.method, row.path(), who, row.body?.(), {}, row.env);
         expect({ who, status: res.status }).toEqual({ who, status: row.expect[who] });
         if (res.status === 401) expect(res.body.error.code).toBe('TOKEN_MISSING');
         if (res.status === 403) expect(res.body.error.code).toMatch(/^(ROLE_REQUIRED|APPLICANT_NOT_PRINCIPAL|PERSON_NOT_PRINCIPAL|AGENCY_NOT_PRINCIPAL|OPS_COMMANDS_LOOPBACK_ONLY)$/);
@@ -313,6 +325,17 @@ describe('HTTP guards', () => {
     expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
     expect(ok.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(ok.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('POST /ops/commands takes exactly { argv: string[] }: an unknown field or a body that is not JSON is 400', async () => {
+    const extra = await call('POST', '/ops/commands', OPERATOR, { argv: ['audit', caseId], env: { OPS_TOKEN: 'x' } }, {}, FROM_LOOPBACK);
+    expect(extra.status).toBe(400);
+    expect(extra.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { unknownFields: ['env'] } });
+    const notJson = await call('POST', '/ops/commands', OPERATOR, '{"argv": [', {}, FROM_LOOPBACK);
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('INVALID_INPUT');
+    const ran = await call('POST', '/ops/commands', OPERATOR, { argv: ['audit', caseId] }, {}, FROM_LOOPBACK);
+    expect(ran.body).toMatchObject({ exitCode: 0, output: expect.any(Array) });
   });
 
   it('never answers with a stack trace', async () => {

@@ -1,11 +1,24 @@
-/** Calling the API app in tests: JSON requests and polling a case until it matches. */
+/** Calling the API app in tests: JSON requests with a principal's bearer token, and polling a case until it matches. */
 import type { createApp } from '../../api/app';
+import { parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 
-export function apiCaller(app: () => ReturnType<typeof createApp>) {
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+/**
+ * `as` names the caller by principal spec (`citizen:<personalId>`, `officer:<agency>:<id>`, `operator:<id>`, as
+ * `npm run token -- --as`); its token comes from the local identity provider the app trusts. No `as`: no token.
+ * `waitFor` reads the case as `reader`.
+ */
+export function apiCaller(app: () => ReturnType<typeof createApp>, idp: () => DevIdentityProvider, reader: string) {
+  const tokens = new Map<string, string>();
+  async function tokenOf(as: string): Promise<string> {
+    let token = tokens.get(as);
+    if (!token) tokens.set(as, (token = await idp().apiToken(parsePrincipalSpec(as))));
+    return token;
+  }
+
+  async function call(method: string, path: string, body?: unknown, as?: string, headers: Record<string, string> = {}) {
     const res = await app().request(path, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${await tokenOf(as)}` } : {}), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -15,7 +28,7 @@ export function apiCaller(app: () => ReturnType<typeof createApp>) {
     const until = Date.now() + timeoutMs;
     let last: any;
     while (Date.now() < until) {
-      last = await call('GET', `/cases/${caseId}`);
+      last = await call('GET', `/cases/${caseId}`, undefined, reader);
       if (last.status === 200 && predicate(last.body)) return last.body;
       await new Promise((r) => setTimeout(r, 100));
     }

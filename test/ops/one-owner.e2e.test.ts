@@ -11,9 +11,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { createCaseService } from '../../api/case-service';
+import { apiSecurity } from '../../api/security-config';
 import { serveApi, type RunningApi } from '../../api/server';
 import { acquireDirLock, DatabaseInUseError, lockPathOf, readDirOwner } from '../../db/dir-lock';
 import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
+import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { listOperatorActions } from '../../ops/audit';
 import { createOpsRoutes } from '../../ops/routes';
 import { startCase } from '../../worker/case-client';
@@ -65,25 +67,32 @@ describe('the ops CLI against a running server that owns the directory', () => {
   let h: Harness;
   let live: RegistriesDatabase;
   let api: RunningApi;
+  let idp: DevIdentityProvider;
+  let identityDir: string;
   beforeAll(async () => {
-    h = await startHarness();
+    // As `npm start`: the server trusts the local identity provider, whose keys the CLI finds in IDENTITY_DIR.
+    identityDir = mkdtempSync(join(tmpdir(), 'one-owner-idp-'));
+    idp = await openDevIdentityProvider({ dir: identityDir });
+    h = await startHarness({ identity: idp });
     live = await openRegistriesDatabase({ kind: 'pglite-dir', dir });
     const registries = auditRegistries(createPostgresRegistries(live.db), createPostgresAuditSink(live.db), () => new Date());
     const service = createCaseService({ client: h.client, db: live.db, registries });
-    api = await serveApi(service, { port: 0, ops: createOpsRoutes({ client: h.client, db: live.db }) });
+    api = await serveApi(service, { port: 0, ops: createOpsRoutes({ client: h.client, db: live.db }), security: apiSecurity({ devIdentityProvider: idp }) });
     live.lock!.advertise({ apiUrl: api.url });
   });
   afterAll(async () => {
     await api?.close();
     await live?.close();
     await h?.close();
+    rmSync(identityDir, { recursive: true, force: true });
   });
 
   it('runs the command in the server: output, exit codes and the audit row land in the live database', async () => {
     const caseId = 'remote-ops';
     await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Hà Văn Xa') } });
     await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
-    const env = { DATABASE_URL: dir, TEMPORAL_ADDRESS: h.server.address, OPS_OPERATOR: 'ops.remote' };
+    // The operator is who the token names (npm run token -- --as operator:ops.remote); the server verifies it.
+    const env = { DATABASE_URL: dir, TEMPORAL_ADDRESS: h.server.address, IDENTITY_DIR: identityDir, OPS_TOKEN: await idp.apiToken(parsePrincipalSpec('operator:ops.remote')) };
 
     const dry = await cli(['ops/main.ts', 'terminate', caseId, '--dry-run', '--reason', 'duplicate dossier'], env);
     expect(dry.stdout).toMatch(/DRY RUN \(nothing changed\): would terminate case remote-ops/);
@@ -92,6 +101,13 @@ describe('the ops CLI against a running server that owns the directory', () => {
     const bad = await cli(['ops/main.ts', 'terminate', caseId, '--to', 'start', '--reason', 'x'], env);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/UNKNOWN_OPTION/);
+
+    // Without an operator's token the server runs nothing (its /ops routes are for operators; no token: see the
+    // route matrix in test/api/authorization.e2e.test.ts).
+    const citizen = await cli(['ops/main.ts', 'terminate', caseId, '--reason', 'duplicate dossier'], { ...env, OPS_TOKEN: await idp.apiToken(parsePrincipalSpec('citizen:001099999999')) });
+    expect(citizen.code).toBe(1);
+    expect(citizen.stderr).toMatch(/ROLE_REQUIRED/);
+    expect((await h.client.workflow.getHandle(`case-${caseId}`).describe()).status.name).toBe('RUNNING');
 
     const done = await cli(['ops/main.ts', 'terminate', caseId, '--reason', 'duplicate dossier'], env);
     expect(done.code).toBe(0);

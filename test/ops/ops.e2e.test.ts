@@ -581,7 +581,9 @@ describe('ops CLI and read-only routes', () => {
     const caseId = '-dash-case';
     await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication('Phạm Văn Gạch') } });
     await waitForCase(h.client, caseId, inState('birth.awaitingOfficer'));
-    const env = { OPS_OPERATOR: 'ops.cli' };
+    const identityDir = mkdtempSync(join(tmpdir(), 'ops-idp-'));
+    const idp = await openDevIdentityProvider({ dir: identityDir });
+    const env = { OPS_TOKEN: await idp.apiToken(parsePrincipalSpec('operator:ops.cli')), IDENTITY_DIR: identityDir };
     const historyLength = async () => (await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength;
     const auditRows = async () => (await listAudit(h.registries.db, { limit: 100_000 })).length;
     const lengthBefore = await historyLength();
