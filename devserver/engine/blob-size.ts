@@ -10,8 +10,8 @@
  * Sizes are the protobuf-encoded size of the blob (Payloads, Memo, Failure), as Temporal's `.Size()`.
  */
 import type { Logger } from '../grpc';
-import { BlobSizeExceededError, type WorkflowServiceHandlers } from '../errors';
-import { enums, temporal } from '../proto';
+import { BlobSizeExceededError, type WorkflowRequest, type WorkflowServiceHandlers } from '../errors';
+import { enums, temporal, type TemporalTypes } from '../proto';
 import type { RunContext } from './context';
 import { CommandValidationError } from './activity-timeouts';
 import { terminateRun } from './lifecycle';
@@ -23,6 +23,7 @@ const common = temporal.api.common.v1;
 const ET = enums.EventType;
 const CT = enums.CommandType;
 const CAUSE = enums.WorkflowTaskFailedCause;
+type Command = TemporalTypes.api.command.v1.ICommand;
 
 const payloadsSize = (p: unknown) => (p ? common.Payloads.encode(p as never).finish().length : 0);
 const memoSize = (m: unknown) => (m ? common.Memo.encode(m as never).finish().length : 0);
@@ -33,7 +34,7 @@ const markerSize = (d: Record<string, unknown> | null | undefined) => Object.val
 export class PayloadSizeCommandError extends CommandValidationError {}
 
 /** Per command type: the blob it carries, Temporal's cause and its message. */
-const COMMAND_BLOBS: Record<number, { size: (c: any) => number; cause: number; message: string }> = {
+const COMMAND_BLOBS: Record<number, { size: (c: Command) => number; cause: number; message: string }> = {
   [CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK]: {
     size: (c) => payloadsSize(c.scheduleActivityTaskCommandAttributes?.input),
     cause: CAUSE.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
@@ -102,9 +103,9 @@ export class BlobSizeLimits {
   }
 
   /** The first command of a workflow task carrying an oversized blob. */
-  commandError(commands: any[]): PayloadSizeCommandError | undefined {
+  commandError(commands: readonly Command[]): PayloadSizeCommandError | undefined {
     for (const c of commands) {
-      const spec = COMMAND_BLOBS[c.commandType];
+      const spec = COMMAND_BLOBS[c.commandType ?? 0];
       if (spec && this.exceeds(spec.size(c), spec.message.split('.')[0]!)) return new PayloadSizeCommandError(spec.cause, spec.message);
     }
     return undefined;
@@ -138,12 +139,13 @@ const serverFailure = (message: string) => ({ message, source: 'Server', serverF
  * task completion is checked in the engine, where its failure is recorded).
  */
 export function withBlobSizeLimits(h: WorkflowServiceHandlers, limits: BlobSizeLimits): void {
-  const wrap = <M extends keyof WorkflowServiceHandlers>(method: M, check: (req: any) => any) => {
-    const inner = h[method] as any;
+  /** Runs `check` on the request first; it throws to refuse, or answers a replacement request. */
+  const wrap = <M extends keyof WorkflowServiceHandlers>(method: M, check: (req: WorkflowRequest<M>) => WorkflowRequest<M> | void) => {
+    const inner = h[method] as ((req: WorkflowRequest<M>, signal: AbortSignal) => Promise<object>) | undefined;
     if (!inner) return;
-    h[method] = (async (req: any, signal: AbortSignal) => inner(check(req) ?? req, signal)) as never;
+    h[method] = (async (req: WorkflowRequest<M>, signal: AbortSignal) => inner(check(req) ?? req, signal)) as WorkflowServiceHandlers[M];
   };
-  const startBlobs = (req: any) => {
+  const startBlobs = (req: WorkflowRequest<'StartWorkflowExecution' | 'SignalWithStartWorkflowExecution'>) => {
     limits.requireWithin(payloadsSize(req.input), 'StartWorkflowExecution input');
     limits.requireWithin(memoSize(req.memo), 'StartWorkflowExecution memo');
   };
@@ -154,24 +156,30 @@ export function withBlobSizeLimits(h: WorkflowServiceHandlers, limits: BlobSizeL
   });
   wrap('SignalWorkflowExecution', (req) => limits.requireWithin(payloadsSize(req.input), 'SignalWorkflowExecution input'));
   wrap('UpdateWorkflowExecution', (req) => limits.requireWithin(payloadsSize(req.request?.input?.args), 'UpdateWorkflowExecution args'));
-  // An oversized activity result is recorded as the activity's non-retryable failure (the call succeeds).
-  for (const [completed, failed] of [
-    ['RespondActivityTaskCompleted', 'RespondActivityTaskFailed'],
-    ['RespondActivityTaskCompletedById', 'RespondActivityTaskFailedById'],
-  ] as const) {
-    const complete = h[completed] as any;
-    const fail = h[failed] as any;
-    if (!complete || !fail) continue;
-    h[completed] = (async (req: any, signal: AbortSignal) => {
-      if (!limits.exceeds(payloadsSize(req.result), `${completed} result`)) return complete(req, signal);
-      const { result: _dropped, ...rest } = req;
-      await fail({ ...rest, failure: serverFailure('Complete result exceeds size limit.') }, signal);
-      return {};
-    }) as never;
-    wrap(failed, (req) =>
-      limits.exceeds(failureSize(req.failure), `${failed} failure`)
-        ? { ...req, failure: serverFailure('Failure exceeds size limit.') }
-        : undefined,
+  // An oversized failure is replaced by Temporal's server failure; an oversized result is recorded as the
+  // activity's non-retryable failure (and the completion call succeeds).
+  const failureWithin = <M extends 'RespondActivityTaskFailed' | 'RespondActivityTaskFailedById'>(method: M) =>
+    wrap(method, (req) =>
+      limits.exceeds(failureSize(req.failure), `${method} failure`) ? ({ ...req, failure: serverFailure('Failure exceeds size limit.') } as WorkflowRequest<M>) : undefined,
     );
-  }
+  failureWithin('RespondActivityTaskFailed');
+  failureWithin('RespondActivityTaskFailedById');
+  const complete = h.RespondActivityTaskCompleted;
+  const fail = h.RespondActivityTaskFailed;
+  if (complete && fail)
+    h.RespondActivityTaskCompleted = async (req, signal) => {
+      if (!limits.exceeds(payloadsSize(req.result), 'RespondActivityTaskCompleted result')) return complete(req, signal);
+      const { taskToken, identity, namespace } = req;
+      await fail({ taskToken, identity, namespace, failure: serverFailure('Complete result exceeds size limit.') } as WorkflowRequest<'RespondActivityTaskFailed'>, signal);
+      return {};
+    };
+  const completeById = h.RespondActivityTaskCompletedById;
+  const failById = h.RespondActivityTaskFailedById;
+  if (completeById && failById)
+    h.RespondActivityTaskCompletedById = async (req, signal) => {
+      if (!limits.exceeds(payloadsSize(req.result), 'RespondActivityTaskCompletedById result')) return completeById(req, signal);
+      const { namespace, workflowId, runId, activityId, identity } = req;
+      await failById({ namespace, workflowId, runId, activityId, identity, failure: serverFailure('Complete result exceeds size limit.') } as WorkflowRequest<'RespondActivityTaskFailedById'>, signal);
+      return {};
+    };
 }

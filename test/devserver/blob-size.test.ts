@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminatedFailure, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import protoRoot from '@temporalio/proto';
+import { calls } from './activities';
 import { grpcCode, startEnv, uid, type TestEnv } from './helpers';
 
 const ET = protoRoot.temporal.api.enums.v1.EventType;
@@ -81,5 +82,12 @@ describe('blob size limits', () => {
       'BadScheduleActivityAttributes: CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit.',
     );
     expect(types).not.toContain(ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  });
+
+  it('an activity result past the limit fails the activity, non-retryable, as a server failure', async () => {
+    const key = uid('grow');
+    const summary = await env.client.workflow.execute('oversizedActivityResult', { taskQueue: env.taskQueue, workflowId: uid('big-activity'), args: [key, LIMIT + 100] });
+    expect(summary).toMatchObject({ type: 'ActivityFailure', causeType: 'ServerFailure', causeMessage: 'Complete result exceeds size limit.' });
+    expect(calls.get(key)).toBe(1); // non-retryable: no second attempt
   });
 });

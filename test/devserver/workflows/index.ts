@@ -101,6 +101,16 @@ export async function nonRetryable(key: string, mode: 'flag' | 'type'): Promise<
   }
 }
 
+/** An activity whose result is `n` characters, retried up to 5 times; its failure summarized. */
+export async function oversizedActivityResult(key: string, n: number): Promise<FailureSummary> {
+  try {
+    await fast.grow(key, n);
+    return { type: 'none', message: 'unexpected success' };
+  } catch (e) {
+    return summarize(e);
+  }
+}
+
 export type TimeoutKind = 'startToClose' | 'scheduleToClose' | 'scheduleToStart' | 'heartbeat';
 
 export async function activityTimeout(kind: TimeoutKind, key: string): Promise<FailureSummary> {
