@@ -164,13 +164,14 @@ export function withBlobSizeLimits(h: WorkflowServiceHandlers, limits: BlobSizeL
     );
   failureWithin('RespondActivityTaskFailed');
   failureWithin('RespondActivityTaskFailedById');
+  const oversizedResult = serverFailure('Complete result exceeds size limit.');
   const complete = h.RespondActivityTaskCompleted;
   const fail = h.RespondActivityTaskFailed;
   if (complete && fail)
     h.RespondActivityTaskCompleted = async (req, signal) => {
       if (!limits.exceeds(payloadsSize(req.result), 'RespondActivityTaskCompleted result')) return complete(req, signal);
-      const { taskToken, identity, namespace } = req;
-      await fail({ taskToken, identity, namespace, failure: serverFailure('Complete result exceeds size limit.') } as WorkflowRequest<'RespondActivityTaskFailed'>, signal);
+      const { namespace, taskToken, identity } = req;
+      await fail({ namespace, taskToken, identity, failure: oversizedResult } as WorkflowRequest<'RespondActivityTaskFailed'>, signal);
       return {};
     };
   const completeById = h.RespondActivityTaskCompletedById;
@@ -179,7 +180,7 @@ export function withBlobSizeLimits(h: WorkflowServiceHandlers, limits: BlobSizeL
     h.RespondActivityTaskCompletedById = async (req, signal) => {
       if (!limits.exceeds(payloadsSize(req.result), 'RespondActivityTaskCompletedById result')) return completeById(req, signal);
       const { namespace, workflowId, runId, activityId, identity } = req;
-      await failById({ namespace, workflowId, runId, activityId, identity, failure: serverFailure('Complete result exceeds size limit.') } as WorkflowRequest<'RespondActivityTaskFailedById'>, signal);
+      await failById({ namespace, workflowId, runId, activityId, identity, failure: oversizedResult } as WorkflowRequest<'RespondActivityTaskFailedById'>, signal);
       return {};
     };
 }
