@@ -90,4 +90,15 @@ describe('blob size limits', () => {
     expect(summary).toMatchObject({ type: 'ActivityFailure', causeType: 'ServerFailure', causeMessage: 'Complete result exceeds size limit.' });
     expect(calls.get(key)).toBe(1); // non-retryable: no second attempt
   });
+
+  it('a workflow scheduling an activity with an oversized input is terminated, the activity never scheduled', async () => {
+    const h = await env.client.workflow.start('oversizedActivityInput', { taskQueue: env.taskQueue, workflowId: uid('big-input'), args: [LIMIT + 100] });
+    const err = await h.result().catch((e: unknown) => e);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+    const events = await eventsOf(h.workflowId);
+    expect(events.map((e) => e.eventType)).not.toContain(ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    expect(events.at(-1)!.workflowExecutionTerminatedEventAttributes!.reason).toBe(
+      'BadScheduleActivityAttributes: ScheduleActivityTaskCommandAttributes.Input exceeds size limit.',
+    );
+  });
 });

@@ -111,6 +111,11 @@ export async function oversizedActivityResult(key: string, n: number): Promise<F
   }
 }
 
+/** Schedules an activity whose input is `n` characters (built here, so the workflow's own input stays small). */
+export async function oversizedActivityInput(n: number): Promise<string> {
+  return fast.echo('i'.repeat(n));
+}
+
 export type TimeoutKind = 'startToClose' | 'scheduleToClose' | 'scheduleToStart' | 'heartbeat';
 
 export async function activityTimeout(kind: TimeoutKind, key: string): Promise<FailureSummary> {
