@@ -33,6 +33,13 @@ export class InvalidArgumentError extends DevServerError {
   }
 }
 
+/** A payload blob past the blob size error limit (Temporal's `ErrBlobSizeExceedsLimit`). */
+export class BlobSizeExceededError extends DevServerError {
+  constructor() {
+    super(GrpcStatus.INVALID_ARGUMENT, 'BLOB_SIZE_EXCEEDS_LIMIT', 'Blob data size exceeds limit.');
+  }
+}
+
 export class NotFoundError extends DevServerError {
   constructor(message: string, details?: ErrorDetail) {
     super(GrpcStatus.NOT_FOUND, 'NOT_FOUND', message, details);

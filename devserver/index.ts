@@ -27,6 +27,7 @@ import { scheduleHandlers } from './service/schedules';
 import { ScheduleRunner } from './schedules/runner';
 import { ScheduleVisibility } from './schedules/visibility';
 import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interceptor';
+import { BlobSizeLimits, withBlobSizeLimits } from './engine/blob-size';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -55,6 +56,10 @@ export interface DevServerOptions {
   tls?: DevServerTlsOptions;
   /** Largest request message accepted (RESOURCE_EXHAUSTED beyond). Default 4 MiB, as a Temporal frontend. */
   maxMessageBytes?: number;
+  /** Largest payload blob per history event (Temporal's `limit.blobSize.error`). Default 2 MiB. See README. */
+  blobSizeLimitBytes?: number;
+  /** Payload blobs past this size are logged (Temporal's `limit.blobSize.warn`). Default 512 KiB. */
+  blobSizeWarnBytes?: number;
 }
 
 /** A Temporal frontend's default gRPC message limit. */
@@ -79,6 +84,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     throw e;
   }
   const db = database.db;
+  const blobSizeLimits = new BlobSizeLimits(opts.blobSizeLimitBytes, opts.blobSizeWarnBytes, logger);
   const visibilityModule = await loadVisibility();
   const engine = new Engine({
     db,
@@ -95,6 +101,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     // (measured with the protocol worker: ~105–120 → ~125 wf/s, same CPU per workflow).
     writeConcurrency: target.kind === 'postgres' ? 2 : 1,
     writeBatchLimit: target.kind === 'postgres' ? 64 : 256,
+    blobSizeLimits,
   });
   for (const name of opts.namespaces ?? ['default']) {
     if (!(await store.getNamespaceByName(db, name))) {
@@ -128,6 +135,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     ...queryUpdateHandlers(engine, queries),
     ...adminHandlers(engine, pollers, visibilityModule?.deleteVisibility),
   };
+  withBlobSizeLimits(workflowService, blobSizeLimits);
   // Every poll is recorded (identity, time, rate) for DescribeTaskQueue.
   for (const [method, kind] of [
     ['PollWorkflowTaskQueue', 'workflow'],

@@ -262,7 +262,8 @@ function nextBackoffMs(act: ActivityState): number {
 /** Decides whether the failed attempt is retried; returns the RetryState when it is final. */
 function retryDecision(ctx: RunContext, act: ActivityState, failure: IFailure | null): number | null {
   const info = failure?.applicationFailureInfo;
-  if (info?.nonRetryable) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
+  // As Temporal's isRetryable: a non-retryable server failure (e.g. an oversized result) is final too.
+  if (info?.nonRetryable || failure?.serverFailureInfo?.nonRetryable) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
   if (info?.type && act.retry.nonRetryableErrorTypes.includes(info.type)) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
   if (act.retry.maximumAttempts > 0 && act.attempt >= act.retry.maximumAttempts) return RS.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
   let backoff = nextBackoffMs(act);

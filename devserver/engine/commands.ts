@@ -13,6 +13,7 @@ import * as store from '../storage/store';
 import { recordResetPoint } from './reset';
 import { nextCronRun, startCronRun } from './cron';
 import { activityTimeouts, CommandValidationError } from './activity-timeouts';
+import { PayloadSizeCommandError, terminateForPayloadSize } from './blob-size';
 import type { Engine } from './engine';
 import type { RunState } from './state';
 import { workflowTaskMachine } from './entity-machines';
@@ -46,7 +47,11 @@ export async function completeWorkflowTask(
   const w = s.wft!;
   const commands: any[] = req.commands ?? [];
   const identity = req.identity ?? '';
-  const invalid = await validateCommands(engine, commands, s);
+  const invalid = engine.blobSizeLimits.commandError(commands) ?? (await validateCommands(engine, commands, s));
+  if (invalid instanceof PayloadSizeCommandError) {
+    terminateForPayloadSize(ctx, invalid, identity);
+    return { eager: [], invalid };
+  }
   if (invalid) {
     failWorkflowTask(ctx, invalid.failedCause, { message: invalid.message, source: 'Server' }, identity);
     return { eager: [], invalid };

@@ -18,6 +18,7 @@ import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
 import { StickyQueues } from './sticky-queues';
+import { BlobSizeLimits } from './blob-size';
 
  
 
@@ -37,6 +38,8 @@ export interface EngineOptions {
   writeConcurrency?: number;
   /** Largest group-commit batch (default 256). */
   writeBatchLimit?: number;
+  /** Per-payload blob size limits for workflow task commands (default: Temporal's 2 MiB / 512 KiB). */
+  blobSizeLimits?: BlobSizeLimits;
 }
 
 export type SearchAttributeValidator = (db: Executor, namespaceId: string, payloads: Record<string, IPayload>) => Promise<void>;
@@ -68,6 +71,7 @@ export class Engine {
   /** Whether a worker is behind a sticky queue (tasks and queries go to the normal queue when not). */
   readonly stickyQueues: StickyQueues;
   longPollTimeoutMs: number;
+  readonly blobSizeLimits: BlobSizeLimits;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
   /** Set by the scheduler: called after commit with the earliest new deadline. */
@@ -87,6 +91,7 @@ export class Engine {
     this.ids = opts.ids;
     this.logger = opts.logger;
     this.longPollTimeoutMs = opts.longPollTimeoutMs;
+    this.blobSizeLimits = opts.blobSizeLimits ?? new BlobSizeLimits(undefined, undefined, opts.logger);
     this.visibility = opts.visibility;
     this.searchAttributeValidator = opts.validateSearchAttributes ?? null;
     this.preregister = opts.preregisterSearchAttributes;

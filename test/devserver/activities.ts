@@ -12,6 +12,12 @@ export async function echo(s: string): Promise<string> {
   return s;
 }
 
+/** A string of `n` characters (a result larger than the input), counted under `key`. */
+export async function grow(key: string, n: number): Promise<string> {
+  bump(key);
+  return 'g'.repeat(n);
+}
+
 export async function flaky(key: string, failTimes: number): Promise<number> {
   const n = bump(key);
   if (n <= failTimes) throw new Error(`flaky failure ${n}`);

@@ -101,6 +101,21 @@ export async function nonRetryable(key: string, mode: 'flag' | 'type'): Promise<
   }
 }
 
+/** An activity whose result is `n` characters, retried up to 5 times; its failure summarized. */
+export async function oversizedActivityResult(key: string, n: number): Promise<FailureSummary> {
+  try {
+    await fast.grow(key, n);
+    return { type: 'none', message: 'unexpected success' };
+  } catch (e) {
+    return summarize(e);
+  }
+}
+
+/** Schedules an activity whose input is `n` characters (built here, so the workflow's own input stays small). */
+export async function oversizedActivityInput(n: number): Promise<string> {
+  return fast.echo('i'.repeat(n));
+}
+
 export type TimeoutKind = 'startToClose' | 'scheduleToClose' | 'scheduleToStart' | 'heartbeat';
 
 export async function activityTimeout(kind: TimeoutKind, key: string): Promise<FailureSummary> {
