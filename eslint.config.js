@@ -73,8 +73,6 @@ export default tseslint.config(
       'devserver/engine/commands.ts',
       'devserver/engine/lifecycle.ts',
       'devserver/engine/reset.ts',
-      'devserver/engine/speculative.ts',
-      'devserver/engine/updates.ts',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
