@@ -71,7 +71,6 @@ export default tseslint.config(
     ignores: [
       'devserver/proto.ts',
       'devserver/engine/commands.ts',
-      'devserver/engine/reset.ts',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
