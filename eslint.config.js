@@ -70,7 +70,6 @@ export default tseslint.config(
     files: ['devserver/**/*.ts'],
     ignores: [
       'devserver/proto.ts',
-      'devserver/engine/commands.ts',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },

@@ -32,7 +32,7 @@ export interface NewRunParams {
   retryPolicy?: temporal.api.common.v1.IRetryPolicy | null;
   parent?: ParentRef;
   continuedExecutionRunId?: string;
-  initiator?: number;
+  initiator?: number | null;
   continuedFailure?: temporal.api.failure.v1.IFailure | null;
   lastCompletionResult?: IPayloads | null;
   executionExpiresAt?: number;
