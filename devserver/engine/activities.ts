@@ -165,7 +165,7 @@ export async function startActivity(ctx: RunContext, sched: number, att: number,
   if (act.heartbeatMs > 0)
     ctx.addDeadline('activity-timeout', ctx.now + act.heartbeatMs, { sched, att, type: TT.TIMEOUT_TYPE_HEARTBEAT }, attEntity(act));
   const ev = await ctx.readEvent(sched);
-  const attrs = ev.activityTaskScheduledEventAttributes;
+  const attrs = ev.activityTaskScheduledEventAttributes!; // `sched` is this activity's scheduled event
   return {
     taskToken: encodeToken({ k: 'a', ns: s.namespaceId, wf: s.workflowId, run: s.runId, sched, att, aid: act.activityId }),
     workflowNamespace: s.namespace,

@@ -1,7 +1,7 @@
 /**
  * RespondWorkflowTaskCompleted: the workflow task's commands (and protocol messages) become history events.
  */
-import { encodeB64, enums, Memo, SearchAttributes, decodeB64, msFromDur } from '../proto';
+import { encodeB64, enums, Memo, SearchAttributes, decodeB64, msFromDur, type TemporalTypes } from '../proto';
 import type { RunContext } from './context';
 import { closeRun, createRun } from './lifecycle';
 import { scheduleActivity, requestCancelActivity } from './activities';
@@ -20,6 +20,8 @@ import { workflowTaskMachine } from './entity-machines';
 import { DevServerError, GrpcStatus } from '../errors';
 
  
+type Command = TemporalTypes.api.command.v1.ICommand;
+
 const ET = enums.EventType;
 const CT = enums.CommandType;
 const ST = enums.WorkflowExecutionStatus;
@@ -40,12 +42,12 @@ const CLOSE_COMMANDS = new Set<number>([
 export async function completeWorkflowTask(
   engine: Engine,
   ctx: RunContext,
-  req: any,
+  req: TemporalTypes.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
 ): Promise<{ eager: number[]; invalid?: CommandValidationError }> {
   const eagerActivities: number[] = [];
   const s = ctx.state;
   const w = s.wft!;
-  const commands: any[] = req.commands ?? [];
+  const commands = req.commands ?? [];
   const identity = req.identity ?? '';
   const invalid = engine.blobSizeLimits.commandError(commands) ?? (await validateCommands(engine, commands, s));
   if (invalid instanceof PayloadSizeCommandError) {
@@ -56,7 +58,7 @@ export async function completeWorkflowTask(
     failWorkflowTask(ctx, invalid.failedCause, { message: invalid.message, source: 'Server' }, identity);
     return { eager: [], invalid };
   }
-  const hasClose = commands.some((c) => CLOSE_COMMANDS.has(c.commandType));
+  const hasClose = commands.some((c) => CLOSE_COMMANDS.has(c.commandType as number));
   // Events that arrived during the task (or updates not yet seen) must be handled before the run may close.
   if (hasClose && (s.buffered.length > 0 || hasUndeliveredUpdates(s))) {
     failWorkflowTask(ctx, CAUSE.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, identity);
@@ -81,10 +83,10 @@ export async function completeWorkflowTask(
   s.wftAttempt = 1;
   const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
   s.sticky = stickyName
-    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes.scheduleToStartTimeout) || 5000 }
+    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes!.scheduleToStartTimeout) || 5000 }
     : null;
 
-  const messages = new Map<string, any>();
+  const messages = new Map<string | null | undefined, TemporalTypes.api.protocol.v1.IMessage>();
   for (const m of req.messages ?? []) messages.set(m.id, m);
 
   let forceNew = !!req.forceCreateNewWorkflowTask;
@@ -92,20 +94,20 @@ export async function completeWorkflowTask(
     if (s.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) break;
     switch (cmd.commandType) {
       case CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
-        const a = cmd.scheduleActivityTaskCommandAttributes;
+        const a = cmd.scheduleActivityTaskCommandAttributes!;
         const eager = !!a.requestEagerExecution && (!a.taskQueue?.name || a.taskQueue.name === s.taskQueue);
         const id = scheduleActivity(ctx, a, completedId, eager);
         if (eager) eagerActivities.push(id);
         break;
       }
       case CT.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
-        requestCancelActivity(ctx, Number(cmd.requestCancelActivityTaskCommandAttributes.scheduledEventId), completedId);
+        requestCancelActivity(ctx, Number(cmd.requestCancelActivityTaskCommandAttributes!.scheduledEventId), completedId);
         break;
       case CT.COMMAND_TYPE_START_TIMER:
-        startTimer(ctx, cmd.startTimerCommandAttributes, completedId);
+        startTimer(ctx, cmd.startTimerCommandAttributes!, completedId);
         break;
       case CT.COMMAND_TYPE_CANCEL_TIMER:
-        cancelTimer(ctx, cmd.cancelTimerCommandAttributes, completedId);
+        cancelTimer(ctx, cmd.cancelTimerCommandAttributes!, completedId);
         break;
       case CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION: {
         const result = cmd.completeWorkflowExecutionCommandAttributes?.result ?? null;
@@ -137,10 +139,10 @@ export async function completeWorkflowTask(
         });
         break;
       case CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
-        await continueAsNew(engine, ctx, cmd.continueAsNewWorkflowExecutionCommandAttributes, completedId, identity);
+        await continueAsNew(engine, ctx, cmd.continueAsNewWorkflowExecutionCommandAttributes!, completedId, identity);
         break;
       case CT.COMMAND_TYPE_RECORD_MARKER: {
-        const a = cmd.recordMarkerCommandAttributes;
+        const a = cmd.recordMarkerCommandAttributes!;
         ctx.addEvent(ET.EVENT_TYPE_MARKER_RECORDED, 'markerRecordedEventAttributes', {
           markerName: a.markerName,
           details: a.details ?? {},
@@ -151,13 +153,13 @@ export async function completeWorkflowTask(
         break;
       }
       case CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const a = cmd.upsertWorkflowSearchAttributesCommandAttributes;
+        const a = cmd.upsertWorkflowSearchAttributesCommandAttributes!;
         ctx.addEvent(ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'upsertWorkflowSearchAttributesEventAttributes', {
           workflowTaskCompletedEventId: completedId,
           searchAttributes: a.searchAttributes ?? null,
         });
         const cur = decodeB64(SearchAttributes, s.searchAttributes)?.indexedFields ?? {};
-        for (const [k, v] of Object.entries<any>(a.searchAttributes?.indexedFields ?? {})) {
+        for (const [k, v] of Object.entries(a.searchAttributes?.indexedFields ?? {})) {
           // An empty payload (no data) removes the attribute.
           if (!v?.data || v.data.length === 0) delete cur[k];
           else cur[k] = v;
@@ -167,13 +169,13 @@ export async function completeWorkflowTask(
         break;
       }
       case CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
-        const a = cmd.modifyWorkflowPropertiesCommandAttributes;
+        const a = cmd.modifyWorkflowPropertiesCommandAttributes!;
         ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 'workflowPropertiesModifiedEventAttributes', {
           workflowTaskCompletedEventId: completedId,
           upsertedMemo: a.upsertedMemo ?? null,
         });
         const cur = decodeB64(Memo, s.memo)?.fields ?? {};
-        for (const [k, v] of Object.entries<any>(a.upsertedMemo?.fields ?? {})) {
+        for (const [k, v] of Object.entries(a.upsertedMemo?.fields ?? {})) {
           if (!v?.data || v.data.length === 0) delete cur[k];
           else cur[k] = v;
         }
@@ -191,13 +193,13 @@ export async function completeWorkflowTask(
         break;
       }
       case CT.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-        await startChildCommand(engine, ctx, cmd.startChildWorkflowExecutionCommandAttributes, completedId);
+        await startChildCommand(engine, ctx, cmd.startChildWorkflowExecutionCommandAttributes!, completedId);
         break;
       case CT.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-        await signalExternalCommand(engine, ctx, cmd.signalExternalWorkflowExecutionCommandAttributes, completedId);
+        await signalExternalCommand(engine, ctx, cmd.signalExternalWorkflowExecutionCommandAttributes!, completedId);
         break;
       case CT.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
-        await cancelExternalCommand(engine, ctx, cmd.requestCancelExternalWorkflowExecutionCommandAttributes, completedId);
+        await cancelExternalCommand(engine, ctx, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, completedId);
         break;
       default:
         engine.logger.warn(`unsupported command type ${cmd.commandType}; ignored`);
@@ -220,18 +222,18 @@ export async function completeWorkflowTask(
 }
 
 /** Commands that set search attributes, and where: the attributes must be registered (BAD_SEARCH_ATTRIBUTES). */
-const SEARCH_ATTRIBUTES_OF: Record<number, (c: any) => any> = {
+const SEARCH_ATTRIBUTES_OF: Record<number, (c: Command) => TemporalTypes.api.common.v1.ISearchAttributes | null | undefined> = {
   [CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES]: (c) => c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes,
   [CT.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION]: (c) => c.continueAsNewWorkflowExecutionCommandAttributes?.searchAttributes,
   [CT.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION]: (c) => c.startChildWorkflowExecutionCommandAttributes?.searchAttributes,
 };
 
 /** The first invalid command of the task, checked before any of them is applied. */
-async function validateCommands(engine: Engine, commands: any[], s: RunState): Promise<CommandValidationError | undefined> {
+async function validateCommands(engine: Engine, commands: Command[], s: RunState): Promise<CommandValidationError | undefined> {
   for (const c of commands) {
     try {
       if (c.commandType === CT.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) activityTimeouts(c.scheduleActivityTaskCommandAttributes ?? {}, s.runTimeoutMs);
-      const sa = SEARCH_ATTRIBUTES_OF[c.commandType]?.(c);
+      const sa = SEARCH_ATTRIBUTES_OF[c.commandType as number]?.(c);
       const childNs = c.startChildWorkflowExecutionCommandAttributes?.namespace;
       if (sa && (!childNs || childNs === s.namespace)) {
         await engine.validateSearchAttributes(s.namespaceId, sa).catch((e: unknown) => {
@@ -248,7 +250,7 @@ async function validateCommands(engine: Engine, commands: any[], s: RunState): P
   return undefined;
 }
 
-async function continueAsNew(engine: Engine, ctx: RunContext, a: any, completedId: number, identity: string) {
+async function continueAsNew(engine: Engine, ctx: RunContext, a: TemporalTypes.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes, completedId: number, identity: string) {
   const s = ctx.state;
   const newRunId = engine.ids.runId();
   closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW, ET.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, 'workflowExecutionContinuedAsNewEventAttributes', {

@@ -4,6 +4,7 @@
  * writes them all when the transaction ends. Notifications (pollers, history long-polls, the deadline
  * scheduler) only fire after commit.
  */
+import type { temporal } from '@temporalio/proto';
 import type { Executor } from '../../db/connection';
 import { encodeEvent, decodeEvent, HistoryEvent, tsFromMs } from '../proto';
 import * as store from '../storage/store';
@@ -21,10 +22,13 @@ export class ClaimLostError extends Error {
 
  
 
+/** A decoded history event (a message instance). */
+export type DecodedEvent = temporal.api.history.v1.HistoryEvent;
+
 export interface NewEvent {
   eventId: number;
   data: Uint8Array;
-  obj: any;
+  obj: DecodedEvent;
 }
 
 export interface PostCommit {
@@ -75,7 +79,7 @@ export class RunContext {
   /** Appends an event now, or buffers it while a workflow task is started (when `bufferable`). */
   addEvent(eventType: number, attrKey: string, attrs: Record<string, unknown>, opts: { bufferable?: boolean; linkPrev?: boolean } = {}): number {
     this.dirty = true;
-    const ev: any = { eventId: 0, eventTime: tsFromMs(this.now), eventType, [attrKey]: attrs };
+    const ev: { eventId: number; [field: string]: unknown } = { eventId: 0, eventTime: tsFromMs(this.now), eventType, [attrKey]: attrs };
     if (opts.bufferable && this.state.wft?.state === 'started') {
       const b: BufferedEvent = { b64: Buffer.from(encodeEvent(ev)).toString('base64') };
       if (opts.linkPrev) b.linkKey = attrKey;
@@ -84,22 +88,21 @@ export class RunContext {
     }
     const id = this.state.nextEventId++;
     ev.eventId = id;
-    if (opts.linkPrev) (ev[attrKey] as any).startedEventId = id - 1;
+    if (opts.linkPrev) attrs.startedEventId = id - 1; // attrs is ev[attrKey]
     this.pushEncoded(ev);
     return id;
   }
 
   /** Appends a decoded event copied from another run (reset) with the next event id. */
-  copyEvent(ev: any): number {
+  copyEvent(ev: DecodedEvent): number {
     this.dirty = true;
-    const obj = HistoryEvent.toObject(ev, { longs: Number, defaults: false });
+    const fields = HistoryEvent.toObject(ev, { longs: Number, defaults: false });
     const id = this.state.nextEventId++;
-    obj.eventId = id;
-    this.pushEncoded(obj);
+    this.pushEncoded({ ...fields, eventId: id });
     return id;
   }
 
-  private pushEncoded(ev: any) {
+  private pushEncoded(ev: { eventId: number }) {
     const msg = HistoryEvent.fromObject(ev);
     const data = HistoryEvent.encode(msg).finish();
     this.state.historySizeBytes += data.length;
@@ -110,11 +113,11 @@ export class RunContext {
   flushBuffered(): number {
     const n = this.state.buffered.length;
     for (const b of this.state.buffered) {
-      const ev: any = decodeEvent(Buffer.from(b.b64, 'base64'));
+      const ev: DecodedEvent = decodeEvent(Buffer.from(b.b64, 'base64'));
       const id = this.state.nextEventId++;
-      ev.eventId = id;
-      if (b.linkKey) ev[b.linkKey].startedEventId = id - 1;
-      this.pushEncoded(ev);
+      ev.eventId = id as unknown as Long;
+      if (b.linkKey) (ev as unknown as Record<string, { startedEventId?: number }>)[b.linkKey].startedEventId = id - 1;
+      this.pushEncoded(ev as unknown as { eventId: number });
     }
     this.state.buffered = [];
     if (n) this.dirty = true;
@@ -147,7 +150,7 @@ export class RunContext {
   }
 
   /** Reads one event of this run (persisted or appended in this transaction). */
-  async readEvent(eventId: number): Promise<any> {
+  async readEvent(eventId: number): Promise<DecodedEvent> {
     if (eventId >= this.persistedNextEventId) {
       const e = this.newEvents.find((x) => x.eventId === eventId);
       if (!e) throw notFound(`event ${eventId} not found`);
@@ -159,8 +162,8 @@ export class RunContext {
   }
 
   /** Events fromId.. (inclusive) up to the current end, decoded, including those appended in this transaction. */
-  async readHistoryFrom(fromId: number): Promise<any[]> {
-    const out: any[] = [];
+  async readHistoryFrom(fromId: number): Promise<DecodedEvent[]> {
+    const out: DecodedEvent[] = [];
     if (fromId < this.persistedNextEventId) {
       const rows = await this.work.engineReadEvents(this.tx, this.state.runId, fromId, this.persistedNextEventId);
       for (const r of rows) out.push(r);
@@ -202,7 +205,7 @@ export class RunContext {
 }
 
 export interface WorkHost {
-  readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]>;
+  readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<DecodedEvent[]>;
   visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null>;
   readonly cache: RunCache;
   readonly writes: WriteBatcher;

@@ -45,9 +45,18 @@ export async function fireDeadline(engine: Engine, row: store.DeadlineRow): Prom
   if (noop) await store.takeDeadline(engine.db, row.id);
 }
 
+/** What `ctx.addDeadline` stored for each kind (a jsonb column, so read back untyped). */
+interface DeadlinePayload {
+  timerId: string;
+  started: number;
+  sched: number;
+  att: number;
+  type: number;
+}
+
 async function apply(engine: Engine, ctx: RunContext, row: store.DeadlineRow): Promise<void> {
   {
-    const p = row.payload as any;
+    const p = row.payload as unknown as DeadlinePayload;
     switch (row.kind) {
       case 'timer':
         timerFired(ctx, p.timerId, p.started);

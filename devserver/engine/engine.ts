@@ -241,7 +241,7 @@ export class Engine {
   }
 
   // ---------- WorkHost ----------
-  async readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<any[]> {
+  async readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<TemporalTypes.api.history.v1.HistoryEvent[]> {
     const cached = this.cache.readEvents(runId, fromId, toId);
     if (cached) return cached;
     const rows = await store.readEvents(tx, runId, fromId, toId);

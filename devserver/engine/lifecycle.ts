@@ -3,6 +3,10 @@ import { durFromMs, enums, encodeB64, Memo, SearchAttributes, msFromDur, tsFromM
 import type { RunContext, Work } from './context';
 import type { ParentRef, RunState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
+import type { temporal } from '@temporalio/proto';
+
+type IPayloads = temporal.api.common.v1.IPayloads;
+type IHeader = temporal.api.common.v1.IHeader;
 
  
 const ET = enums.EventType;
@@ -16,27 +20,27 @@ export interface NewRunParams {
   firstRunId?: string;
   workflowType: string;
   taskQueue: string;
-  input?: any;
-  header?: any;
+  input?: IPayloads | null;
+  header?: IHeader | null;
   executionTimeoutMs: number;
   runTimeoutMs: number;
   taskTimeoutMs: number;
   identity?: string;
   requestId: string;
-  memo?: any;
-  searchAttributes?: any;
-  retryPolicy?: any;
+  memo?: temporal.api.common.v1.IMemo | null;
+  searchAttributes?: temporal.api.common.v1.ISearchAttributes | null;
+  retryPolicy?: temporal.api.common.v1.IRetryPolicy | null;
   parent?: ParentRef;
   continuedExecutionRunId?: string;
-  initiator?: number;
-  continuedFailure?: any;
-  lastCompletionResult?: any;
+  initiator?: number | null;
+  continuedFailure?: temporal.api.failure.v1.IFailure | null;
+  lastCompletionResult?: IPayloads | null;
   executionExpiresAt?: number;
   attempt?: number;
   firstWorkflowTaskBackoffMs?: number;
   cronSchedule?: string;
-  userMetadata?: any;
-  priority?: any;
+  userMetadata?: temporal.api.sdk.v1.IUserMetadata | null;
+  priority?: temporal.api.common.v1.IPriority | null;
 }
 
 export async function createRun(work: Work, p: NewRunParams): Promise<RunContext> {
@@ -162,7 +166,7 @@ export function closeRun(ctx: RunContext, status: number, eventType: number, att
   return id;
 }
 
-export function terminateRun(ctx: RunContext, reason: string, details: any, identity: string): void {
+export function terminateRun(ctx: RunContext, reason: string, details: IPayloads | null | undefined, identity: string): void {
   failInflightWorkflowTask(ctx, enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND);
   closeRun(ctx, ST.WORKFLOW_EXECUTION_STATUS_TERMINATED, ET.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, 'workflowExecutionTerminatedEventAttributes', {
     reason,
@@ -186,7 +190,7 @@ export function timeoutRun(ctx: RunContext, newExecutionRunId = ''): void {
   });
 }
 
-export function signalRun(ctx: RunContext, signalName: string, input: any, identity: string, header: any): void {
+export function signalRun(ctx: RunContext, signalName: string, input: IPayloads | null | undefined, identity: string, header: IHeader | null | undefined): void {
   ctx.addEvent(
     ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
     'workflowExecutionSignaledEventAttributes',
@@ -196,7 +200,7 @@ export function signalRun(ctx: RunContext, signalName: string, input: any, ident
   scheduleWorkflowTask(ctx);
 }
 
-export function requestCancelRun(ctx: RunContext, reason: string, identity: string, external?: any): void {
+export function requestCancelRun(ctx: RunContext, reason: string, identity: string, external?: { initiatedEventId?: number; execution?: temporal.api.common.v1.IWorkflowExecution | null }): void {
   if (ctx.state.cancelRequested) return;
   ctx.state.cancelRequested = true;
   ctx.addEvent(

@@ -9,7 +9,7 @@ import { readmitUpdate } from './updates';
 import { InvalidArgumentError, notFound } from '../errors';
 import { encodeB64, enums, Memo, msFromDur, msFromTs, SearchAttributes, toNum, type TemporalTypes } from '../proto';
 import * as store from '../storage/store';
-import type { RunContext, Work } from './context';
+import type { DecodedEvent, RunContext, Work } from './context';
 import type { Engine, Namespace } from './engine';
 import type { ActivityState, ResetPoint, RunState } from './state';
 import { normalizeRetryPolicy, redispatchActivity } from './activities';
@@ -30,7 +30,7 @@ const FINISH_TYPES = new Set<number>([
 ]);
 
 /** Records an auto reset point on the first completed workflow task of a worker binary (build id). */
-export function recordResetPoint(ctx: RunContext, completedId: number, req: any): void {
+export function recordResetPoint(ctx: RunContext, completedId: number, req: TemporalTypes.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): void {
   const s = ctx.state;
   const binaryChecksum: string = req.binaryChecksum ?? '';
   const buildId: string = req.workerVersionStamp?.buildId ?? req.deployment?.buildId ?? '';
@@ -105,14 +105,14 @@ export async function resetWorkflow(engine: Engine, work: Work, ns: Namespace, r
     exclude.add(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL);
     exclude.add(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE);
   }
-  const toReapply: ({ signal: any } | { update: any })[] = [];
+  const toReapply: ({ signal: TemporalTypes.api.history.v1.IWorkflowExecutionSignaledEventAttributes } | { update: TemporalTypes.api.update.v1.IRequest })[] = [];
   if (!exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL) || !exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE)) {
     const after = history.slice(finishId - 1);
     if (current && current !== base) after.push(...(await current.readHistoryFrom(1)));
     for (const ev of after) {
       const type = Number(ev.eventType);
       if (type === ET.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && !exclude.has(EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL))
-        toReapply.push({ signal: ev.workflowExecutionSignaledEventAttributes });
+        toReapply.push({ signal: ev.workflowExecutionSignaledEventAttributes! });
       // An accepted update (or one admitted durably) is reapplied as an admitted request, once per update id.
       const request =
         type === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
@@ -195,31 +195,32 @@ function jsonPayload(v: unknown) {
 }
 
 /** The mutable state of the new run, rebuilt from the copied events (1 .. reset point - 1). */
-function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: string, now: number, finishId: number): RunState {
+function rebuildState(bs: RunState, events: DecodedEvent[], newRunId: string, requestId: string, now: number, finishId: number): RunState {
   const activities: Record<string, ActivityState> = {};
   const timers: RunState['timers'] = {};
   const children: RunState['children'] = {};
   let previousStartedEventId = 0;
   let cancelRequested = false;
-  let memo: any = null;
-  let sa: any = null;
+  // Set from WorkflowExecutionStarted, the first copied event.
+  let memo: Record<string, TemporalTypes.api.common.v1.IPayload> | null = null;
+  let sa: Record<string, TemporalTypes.api.common.v1.IPayload> | null = null;
   for (const ev of events) {
     const id = toNum(ev.eventId);
     switch (Number(ev.eventType)) {
       case ET.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
-        const a = ev.workflowExecutionStartedEventAttributes;
+        const a = ev.workflowExecutionStartedEventAttributes!;
         memo = a.memo?.fields ? { ...a.memo.fields } : {};
         sa = a.searchAttributes?.indexedFields ? { ...a.searchAttributes.indexedFields } : {};
         break;
       }
       case ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
-        previousStartedEventId = toNum(ev.workflowTaskCompletedEventAttributes.startedEventId);
+        previousStartedEventId = toNum(ev.workflowTaskCompletedEventAttributes!.startedEventId);
         break;
       case ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-        const a = ev.activityTaskScheduledEventAttributes;
+        const a = ev.activityTaskScheduledEventAttributes!;
         activities[id] = {
           scheduledEventId: id,
-          activityId: a.activityId,
+          activityId: a.activityId!,
           activityType: a.activityType?.name ?? '',
           taskQueue: a.taskQueue?.name || bs.taskQueue,
           attempt: 1,
@@ -236,7 +237,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
         break;
       }
       case ET.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED: {
-        const act = activities[toNum(ev.activityTaskCancelRequestedEventAttributes.scheduledEventId)];
+        const act = activities[toNum(ev.activityTaskCancelRequestedEventAttributes!.scheduledEventId)];
         if (act) {
           act.cancelRequested = true;
           act.cancelRequestedEventId = id;
@@ -244,38 +245,38 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
         break;
       }
       case ET.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-        delete activities[toNum(ev.activityTaskCompletedEventAttributes.scheduledEventId)];
+        delete activities[toNum(ev.activityTaskCompletedEventAttributes!.scheduledEventId)];
         break;
       case ET.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-        delete activities[toNum(ev.activityTaskFailedEventAttributes.scheduledEventId)];
+        delete activities[toNum(ev.activityTaskFailedEventAttributes!.scheduledEventId)];
         break;
       case ET.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-        delete activities[toNum(ev.activityTaskTimedOutEventAttributes.scheduledEventId)];
+        delete activities[toNum(ev.activityTaskTimedOutEventAttributes!.scheduledEventId)];
         break;
       case ET.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
-        delete activities[toNum(ev.activityTaskCanceledEventAttributes.scheduledEventId)];
+        delete activities[toNum(ev.activityTaskCanceledEventAttributes!.scheduledEventId)];
         break;
       case ET.EVENT_TYPE_TIMER_STARTED: {
-        const a = ev.timerStartedEventAttributes;
-        timers[a.timerId] = { timerId: a.timerId, state: 'started', startedEventId: id, fireAt: msFromTs(ev.eventTime) + msFromDur(a.startToFireTimeout) };
+        const a = ev.timerStartedEventAttributes!;
+        timers[a.timerId!] = { timerId: a.timerId!, state: 'started', startedEventId: id, fireAt: msFromTs(ev.eventTime) + msFromDur(a.startToFireTimeout) };
         break;
       }
       case ET.EVENT_TYPE_TIMER_FIRED:
-        delete timers[ev.timerFiredEventAttributes.timerId];
+        delete timers[ev.timerFiredEventAttributes!.timerId!];
         break;
       case ET.EVENT_TYPE_TIMER_CANCELED:
-        delete timers[ev.timerCanceledEventAttributes.timerId];
+        delete timers[ev.timerCanceledEventAttributes!.timerId!];
         break;
       case ET.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
         cancelRequested = true;
         break;
       case ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
-        const a = ev.startChildWorkflowExecutionInitiatedEventAttributes;
+        const a = ev.startChildWorkflowExecutionInitiatedEventAttributes!;
         children[id] = {
           initiatedEventId: id,
           namespace: a.namespace || bs.namespace,
           namespaceId: a.namespaceId || bs.namespaceId,
-          workflowId: a.workflowId,
+          workflowId: a.workflowId!,
           workflowType: a.workflowType?.name ?? '',
           parentClosePolicy: a.parentClosePolicy ?? 0,
           state: 'initiated',
@@ -283,7 +284,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
         break;
       }
       case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
-        const a = ev.childWorkflowExecutionStartedEventAttributes;
+        const a = ev.childWorkflowExecutionStartedEventAttributes!;
         const c = children[toNum(a.initiatedEventId)];
         if (c) {
           c.state = 'started';
@@ -293,7 +294,7 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
         break;
       }
       case ET.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
-        delete children[toNum(ev.startChildWorkflowExecutionFailedEventAttributes.initiatedEventId)];
+        delete children[toNum(ev.startChildWorkflowExecutionFailedEventAttributes!.initiatedEventId)];
         break;
       case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
       case ET.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
@@ -305,20 +306,20 @@ function rebuildState(bs: RunState, events: any[], newRunId: string, requestId: 
           ev.childWorkflowExecutionFailedEventAttributes ??
           ev.childWorkflowExecutionCanceledEventAttributes ??
           ev.childWorkflowExecutionTerminatedEventAttributes ??
-          ev.childWorkflowExecutionTimedOutEventAttributes;
+          ev.childWorkflowExecutionTimedOutEventAttributes!;
         delete children[toNum(a?.initiatedEventId)];
         break;
       }
       case ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-        for (const [k, v] of Object.entries<any>(ev.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {})) {
-          if (!v?.data || v.data.length === 0) delete sa[k];
-          else sa[k] = v;
+        for (const [k, v] of Object.entries(ev.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes?.indexedFields ?? {})) {
+          if (!v?.data || v.data.length === 0) delete sa![k];
+          else sa![k] = v;
         }
         break;
       case ET.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
-        for (const [k, v] of Object.entries<any>(ev.workflowPropertiesModifiedEventAttributes.upsertedMemo?.fields ?? {})) {
-          if (!v?.data || v.data.length === 0) delete memo[k];
-          else memo[k] = v;
+        for (const [k, v] of Object.entries(ev.workflowPropertiesModifiedEventAttributes!.upsertedMemo?.fields ?? {})) {
+          if (!v?.data || v.data.length === 0) delete memo![k];
+          else memo![k] = v;
         }
         break;
       default:

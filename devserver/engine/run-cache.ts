@@ -3,7 +3,11 @@
  * the UPDATE only succeeds if nobody else wrote the row), the tail of their history, and a per-run async
  * mutex so requests on one run serialize inside this process without a database round trip.
  */
+import type { temporal } from '@temporalio/proto';
 import type { RunState } from './state';
+
+/** A decoded history event (a message instance). */
+type HistoryEvent = temporal.api.history.v1.HistoryEvent;
 
  
 
@@ -37,7 +41,7 @@ export class LockTimeout extends Error {
 
 export class RunCache {
   private states: Lru<{ state: RunState; version: number }>;
-  private events: Lru<{ firstId: number; list: any[] }>;
+  private events: Lru<{ firstId: number; list: HistoryEvent[] }>;
   private locks = new Map<string, Promise<void>>();
 
   constructor(
@@ -63,7 +67,7 @@ export class RunCache {
     this.events.delete(runId);
   }
 
-  appendEvents(runId: string, evs: { eventId: number; obj: any }[], fromScratch: boolean) {
+  appendEvents(runId: string, evs: { eventId: number; obj: HistoryEvent }[], fromScratch: boolean) {
     if (evs.length === 0) return;
     let e = this.events.get(runId);
     if (!e) {
@@ -87,7 +91,7 @@ export class RunCache {
   }
 
   /** Decoded events [fromId, toId) if all cached, else null. */
-  readEvents(runId: string, fromId: number, toId: number): any[] | null {
+  readEvents(runId: string, fromId: number, toId: number): HistoryEvent[] | null {
     const e = this.events.get(runId);
     if (!e || fromId < e.firstId || toId > e.firstId + e.list.length) return null;
     return e.list.slice(fromId - e.firstId, toId - e.firstId);

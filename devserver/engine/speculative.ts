@@ -9,24 +9,25 @@ import type { RunContext } from './context';
 import { handleProtocolMessage } from './updates';
 import { workflowTaskMachine } from './entity-machines';
 import type { Engine } from './engine';
+import type { temporal } from '@temporalio/proto';
 
  
 
-function isRejection(m: any): boolean {
+function isRejection(m: temporal.api.protocol.v1.IMessage): boolean {
   return String(m?.body?.type_url ?? '').endsWith('temporal.api.update.v1.Rejection');
 }
 
 /** Returns the event id to reset the worker to, or 0 when the task is completed normally. */
-export async function rollbackSpeculativeTask(ctx: RunContext, req: any, engine?: Engine): Promise<number> {
+export async function rollbackSpeculativeTask(ctx: RunContext, req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest, engine?: Engine): Promise<number> {
   const s = ctx.state;
   const w = s.wft!;
-  const messages: any[] = req.messages ?? [];
+  const messages = req.messages ?? [];
   if (!w.speculative) return 0;
   if ((req.commands ?? []).length > 0 || req.forceCreateNewWorkflowTask) return 0;
   if (messages.length === 0 || !messages.every(isRejection)) return 0;
   if (s.buffered.length > 0) return 0;
   if (s.nextEventId !== w.startedEventId + 1 || w.scheduledEventId !== w.startedEventId - 1) return 0;
-  for (const m of messages) handleProtocolMessage(engine ?? ({ logger: console } as any), ctx, m, 0);
+  for (const m of messages) handleProtocolMessage(engine ?? { logger: console }, ctx, m, 0);
   await store.deleteEventsFrom(ctx.tx, s.runId, w.scheduledEventId);
   await store.deleteDeadlinesOfKinds(ctx.tx, s.runId, ['wft-timeout', 'wft-sticky-timeout']);
   // Events of this transaction at or after the dropped ones are discarded as well (there are none by the checks above).
@@ -37,7 +38,7 @@ export async function rollbackSpeculativeTask(ctx: RunContext, req: any, engine?
   s.wftAttempt = 1;
   const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
   s.sticky = stickyName
-    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes.scheduleToStartTimeout) || 5000 }
+    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes!.scheduleToStartTimeout) || 5000 }
     : null;
   ctx.touch();
   void enums;

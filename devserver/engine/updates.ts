@@ -9,11 +9,15 @@ import type { RunState, UpdateState } from './state';
 import { updateMachine } from './entity-machines';
 import { InvalidArgumentError } from '../errors';
 import { scheduleWorkflowTask } from './workflow-task';
-import type { Engine } from './engine';
+import type { Logger } from '../grpc';
+import type { temporal as Proto } from '@temporalio/proto';
 
  
 const ET = enums.EventType;
 const upd = temporal.api.update.v1;
+
+type UpdateRequest = Proto.api.update.v1.IRequest;
+type ProtocolMessage = Proto.api.protocol.v1.IMessage;
 
 export function hasUndeliveredUpdates(s: RunState): boolean {
   for (const u of Object.values(s.updates)) if (u.state === 'requested') return true;
@@ -21,7 +25,7 @@ export function hasUndeliveredUpdates(s: RunState): boolean {
 }
 
 /** Admits an update request (no-op if the id is known). Returns true when newly admitted. */
-export function admitUpdate(ctx: RunContext, updateId: string, request: any): boolean {
+export function admitUpdate(ctx: RunContext, updateId: string, request: UpdateRequest): boolean {
   const s = ctx.state;
   if (s.updates[updateId]) return false;
   const u = { updateId, request: encodeB64(upd.Request, request)! } as UpdateState;
@@ -41,8 +45,8 @@ export function admitUpdate(ctx: RunContext, updateId: string, request: any): bo
  * Reset: an update accepted in the base run is admitted again in the new run durably (an UpdateAdmitted event,
  * origin REAPPLY); the worker takes its request from that event, so no protocol message is sent for it.
  */
-export function readmitUpdate(ctx: RunContext, request: any): void {
-  const updateId: string = request.meta.updateId;
+export function readmitUpdate(ctx: RunContext, request: UpdateRequest): void {
+  const updateId = request.meta!.updateId as string;
   const admittedEventId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, 'workflowExecutionUpdateAdmittedEventAttributes', {
     request,
     origin: enums.UpdateAdmittedEventOrigin.UPDATE_ADMITTED_EVENT_ORIGIN_REAPPLY,
@@ -53,10 +57,10 @@ export function readmitUpdate(ctx: RunContext, request: any): void {
 }
 
 /** Protocol messages for the updates to deliver in the task just started. */
-export function takeUpdateMessages(ctx: RunContext): any[] {
+export function takeUpdateMessages(ctx: RunContext): ProtocolMessage[] {
   const s = ctx.state;
   const w = s.wft!;
-  const out: any[] = [];
+  const out: ProtocolMessage[] = [];
   for (const u of Object.values(s.updates)) {
     if (u.state !== 'requested') continue;
     updateMachine.apply(u, 'send', u.updateId);
@@ -65,7 +69,7 @@ export function takeUpdateMessages(ctx: RunContext): any[] {
     out.push({
       id: `${u.updateId}/request`,
       protocolInstanceId: u.updateId,
-      eventId: w.startedEventId - 1,
+      eventId: (w.startedEventId - 1) as unknown as Long, // protobufjs encodes a number as int64
       body: { type_url: 'type.googleapis.com/temporal.api.update.v1.Request', value: upd.Request.encode(req).finish() },
     });
   }
@@ -73,20 +77,20 @@ export function takeUpdateMessages(ctx: RunContext): any[] {
   return out;
 }
 
-function anyType(body: any): string {
+function anyType(body: { type_url?: string | null; typeUrl?: string | null } | null | undefined): string {
   return String(body?.type_url ?? body?.typeUrl ?? '').replace(/^type\.googleapis\.com\//, '');
 }
 
-export function handleProtocolMessage(engine: Engine, ctx: RunContext, m: any, _completedId: number): void {
+export function handleProtocolMessage(engine: { logger: Logger }, ctx: RunContext, m: ProtocolMessage, _completedId: number): void {
   const s = ctx.state;
   const type = anyType(m.body);
-  const u = s.updates[m.protocolInstanceId];
+  const u = s.updates[String(m.protocolInstanceId)];
   if (!u) {
     engine.logger.warn(`protocol message for unknown update ${m.protocolInstanceId}`);
     return;
   }
   const T = root.lookupType(type);
-  const body = T.decode(m.body.value);
+  const body = T.decode(m.body!.value!);
   ctx.touch();
   // A message the update's state does not take is the worker's protocol error (as Temporal's update registry).
   const action = type.endsWith('.Acceptance') ? 'accept' : type.endsWith('.Rejection') ? 'reject' : type.endsWith('.Response') ? 'complete' : null;
@@ -120,7 +124,7 @@ export function handleProtocolMessage(engine: Engine, ctx: RunContext, m: any, _
 export const UpdateStage = enums.UpdateWorkflowExecutionLifecycleStage;
 
 /** The stage an update has reached (null = unknown update id). */
-export function updateStage(s: RunState, updateId: string): { stage: number; outcome: any } | null {
+export function updateStage(s: RunState, updateId: string): { stage: number; outcome: Proto.api.update.v1.IOutcome | null } | null {
   const u = s.updates[updateId];
   if (!u) return null;
   if (u.state === 'completed')
