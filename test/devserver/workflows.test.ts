@@ -339,7 +339,6 @@ describe('sticky execution', () => {
         taskQueue,
         workflowBundle: await workflowBundle(),
         activities,
-        stickyQueueScheduleToStartTimeout: '1s',
       });
     const w1 = await mkWorker();
     const run1 = w1.run();
