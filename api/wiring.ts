@@ -1,7 +1,7 @@
 /** Builds the API's case service from opened resources; shared by api/main.ts, the all-in-one start, tests and bench. */
 import { Client, Connection } from '@temporalio/client';
 import type { Executor } from '../db/connection';
-import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../activities/registries';
+import { createAuditedPostgresRegistries } from '../activities/registries';
 import type { Hono } from 'hono';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import { createOpsRoutes } from '../ops/routes';
@@ -29,7 +29,7 @@ export async function wireCaseService(opts: {
   const clock = opts.clock ?? (() => new Date());
   const connection = await Connection.connect(opts.temporal);
   const client = new Client({ connection, namespace: opts.namespace });
-  const registries = auditRegistries(createPostgresRegistries(opts.db), createPostgresAuditSink(opts.db), clock);
+  const registries = createAuditedPostgresRegistries(opts.db, clock);
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });

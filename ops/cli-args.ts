@@ -20,6 +20,8 @@ export const OPTIONS = {
   activity: { type: 'string' },
   'allow-reset': { type: 'boolean' },
   to: { type: 'string' },
+  /** `audit verify|anchors`: the first day (YYYY-MM-DD, UTC); `--to` the last. */
+  from: { type: 'string' },
   first: { type: 'boolean' },
   'reapply-events': { type: 'boolean' },
   event: { type: 'string' },
@@ -56,7 +58,7 @@ const OWN_OPTIONS: Record<string, readonly OptionName[]> = {
   bulk: [...ACTOR, ...FILTERS, 'kind', 'attempts', 'not-picked-up', 'poller-stale', 'closed', 'stuck', 'rate', 'max', 'allow-reset', 'to', 'reapply-events', 'event'],
   export: ['out'],
   replay: [...FILTERS, 'closed', 'file', 'workflows', 'json'],
-  audit: ['json'],
+  audit: ['json', 'from', 'to', 'dry-run'],
   reproject: ['reason', 'dry-run', 'json', 'all'],
 };
 

@@ -12,7 +12,9 @@
  *   bulk       <retry|reset|cancel|terminate|send> [filters] [--stuck] [--rate 2] [--max 100] --reason R
  *   export     <caseId> [--out file.json]
  *   replay     [<caseId>..] [filters] [--file f.json] [--workflows path/to/workflows.ts]
- *   audit      <caseId>
+ *   audit      <caseId>                       (operator actions on a case)
+ *   audit      verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]   (the audit log's hash chains; exit 1 if broken)
+ *   audit      anchor [--dry-run] [--json]    (anchor every closed day not yet anchored) · anchors [--from] [--to]
  *   reproject  [<caseId>..] [--all] [--dry-run] [--json]                --reason R
  *
  * Filters: --procedure id --version n --agency a --older-than 2d --query '<list filter>'.
@@ -41,6 +43,7 @@ import { cliTokenVerifier, staffFromToken, temporalEnvWithToken } from '../ident
 import { parseOpsArgs, UnknownOptionError, UsageError, type Values } from './cli-args';
 import { DatabaseInUseError, readDirOwner } from '../db/dir-lock';
 import { absolutePaths, runRemote } from './remote';
+import { runAuditChainCommand } from './audit-chain-command';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim());
@@ -194,6 +197,8 @@ export async function runCommand(
       return report.failures.length > 0 ? 1 : 0;
     }
     case 'audit': {
+      if (rest[0] === 'verify' || rest[0] === 'anchor' || rest[0] === 'anchors') return runAuditChainCommand(deps.db, rest, v, print);
+      if (v.from || v.to || v['dry-run']) throw new UsageError('--from, --to and --dry-run belong to audit verify / anchor / anchors');
       const rows = await listOperatorActions(deps.db, { caseId: caseArg() });
       if (v.json) print(rows);
       else for (const r of rows) print(`${r.at}  ${r.operator}  ${r.action} (${r.outcome}): ${r.reason}  ${JSON.stringify(r.details)}`);

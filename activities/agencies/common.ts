@@ -3,7 +3,7 @@
  * for the agency's own registries, and the mapping of domain errors to Temporal failures with stable types.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { auditRegistries } from '../registries/audited';
+import { auditRegistries, type AtomicAuditScope } from '../registries/audited';
 import type { AccessContext, AgencyId, AuditSink, Registries } from '../registries/types';
 import type { ServiceRequest } from '../../procedures/types';
 import { FACT_RULE_CODES } from '../../domain/plausibility';
@@ -13,11 +13,13 @@ export interface AgencyDeps<R extends Partial<Registries>> {
   registries: R;
   audit: AuditSink;
   clock: () => Date;
+  /** The engine's Postgres registries: each call commits with its audit entry (registries/postgres/atomic.ts). */
+  atomic?: AtomicAuditScope;
 }
 
 /** Wraps the agency's registries so every call is audited. */
 export function audited<R extends Partial<Registries>>(deps: AgencyDeps<R>): R {
-  const wrapped = auditRegistries(deps.registries as unknown as Registries, deps.audit, deps.clock);
+  const wrapped = auditRegistries(deps.registries as unknown as Registries, deps.audit, deps.clock, deps.atomic);
   const out: Partial<Registries> = {};
   for (const name of Object.keys(deps.registries) as (keyof Registries)[]) {
     if (!deps.registries[name]) continue; // an optional registry the worker was not given

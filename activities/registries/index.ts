@@ -3,4 +3,5 @@ export * from './types';
 export * from './errors';
 export { auditRegistries, createMemoryAuditSink } from './audited';
 export { createPostgresAuditSink } from './postgres/audit-sink';
+export { createAuditedPostgresRegistries, postgresAtomicScope } from './postgres/atomic';
 export { createPostgresRegistries, cryptoRandom, type PostgresRegistriesOptions } from './postgres/index';

@@ -1,6 +1,6 @@
 /** The engine's own tables: who read or wrote which personal data and why, and per-dossier service KPIs. */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every registry call (Decree 13/2023: log every access; citizens can see who read their data and why). */
 export const auditLog = pgTable(
@@ -24,14 +24,39 @@ export const auditLog = pgTable(
     actor: text('actor').notNull(),
     /** Whose accepted event (an officer's decision, a citizen's consent) led to this call; null when none did. */
     decidedBy: text('decided_by'),
+    /**
+     * The hash chain (db/engine/audit-chain.ts): set by the `audit_log_chain` trigger under the day's chain-head lock,
+     * whatever code inserts the row. `chain_day` is the UTC day the row was written, `chain_seq` its place in that
+     * day's chain, `hash` = sha256(canonical row + `prev_hash`).
+     */
+    chainDay: date('chain_day', { mode: 'string' }).notNull().default(sql`(now() at time zone 'UTC')::date`),
+    chainSeq: bigint('chain_seq', { mode: 'number' }).notNull().default(0),
+    prevHash: text('prev_hash').notNull().default(''),
+    hash: text('hash').notNull().default(''),
   },
   (t) => [
+    index('audit_log_chain_idx').on(t.chainDay, t.chainSeq),
     check('audit_log_kind', sql`${t.kind} in ('read', 'write', 'view')`),
     check('audit_log_outcome', sql`${t.outcome} in ('ok', 'not_found', 'error')`),
     index('audit_log_case_idx').on(t.caseId, t.id),
     index('audit_log_subject_idx').on(t.subjectId, t.id),
   ],
 );
+
+/** Each day's chain head: the last row appended (locked `FOR UPDATE` by every append, so writers keep one chain). */
+export const auditChainHeads = pgTable('audit_chain_heads', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+  lastHash: text('last_hash').notNull(),
+});
+
+/** A closed day's anchor digest: its final hash and row count, written when the next day opens or on demand. */
+export const auditAnchors = pgTable('audit_anchors', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  rowCount: bigint('row_count', { mode: 'number' }).notNull(),
+  finalHash: text('final_hash').notNull(),
+  anchoredAt: timestamp('anchored_at', { withTimezone: true, mode: 'string' }).notNull(),
+});
 
 export const CASE_STATUSES = [
   'received',
