@@ -72,32 +72,40 @@ BEGIN
   RETURN NEW;
 END $$;
 --> statement-breakpoint
--- Backfill: rows written before this migration are chained per UTC day of their `at`, in id order; the days before
--- today are anchored.
-DO $$
+-- Backfill: chains the rows not chained yet (hash '') per UTC day of their `at`, in id order, after the day's head
+-- if it has one; then anchors the days before today. The migration runs it once over the rows written before it.
+CREATE FUNCTION audit_chain_backfill() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   r record;
   cur_day date := NULL;
   seq bigint := 0;
   prev text;
+  n bigint := 0;
 BEGIN
-  FOR r IN SELECT id, (at AT TIME ZONE 'UTC')::date AS day FROM audit_log ORDER BY 2, id LOOP
+  FOR r IN SELECT id, (at AT TIME ZONE 'UTC')::date AS day FROM audit_log WHERE hash = '' ORDER BY 2, id LOOP
     IF cur_day IS DISTINCT FROM r.day THEN
       IF cur_day IS NOT NULL THEN
-        INSERT INTO audit_chain_heads (day, last_seq, last_hash) VALUES (cur_day, seq, prev);
+        UPDATE audit_chain_heads SET last_seq = seq, last_hash = prev WHERE day = cur_day;
       END IF;
       cur_day := r.day;
-      seq := 0;
-      prev := repeat('0', 64);
+      IF EXISTS (SELECT 1 FROM audit_anchors WHERE day = cur_day) THEN
+        RAISE EXCEPTION 'audit day % is anchored: unchained rows cannot join it', cur_day;
+      END IF;
+      INSERT INTO audit_chain_heads (day, last_seq, last_hash) VALUES (cur_day, 0, repeat('0', 64)) ON CONFLICT (day) DO NOTHING;
+      SELECT last_seq, last_hash INTO seq, prev FROM audit_chain_heads WHERE day = cur_day FOR UPDATE;
     END IF;
     seq := seq + 1;
+    n := n + 1;
     UPDATE audit_log SET chain_day = r.day, chain_seq = seq, prev_hash = prev WHERE id = r.id;
     UPDATE audit_log a SET hash = audit_log_hash(a) WHERE a.id = r.id RETURNING a.hash INTO prev;
   END LOOP;
   IF cur_day IS NOT NULL THEN
-    INSERT INTO audit_chain_heads (day, last_seq, last_hash) VALUES (cur_day, seq, prev);
+    UPDATE audit_chain_heads SET last_seq = seq, last_hash = prev WHERE day = cur_day;
   END IF;
   PERFORM audit_anchor_closed_days((clock_timestamp() AT TIME ZONE 'UTC')::date);
+  RETURN n;
 END $$;
+--> statement-breakpoint
+SELECT audit_chain_backfill();
 --> statement-breakpoint
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain();
