@@ -29,6 +29,7 @@ import { ScheduleVisibility } from './schedules/visibility';
 import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interceptor';
 import { BlobSizeLimits, withBlobSizeLimits } from './engine/blob-size';
 import { HistoryLimits, type HistoryLimitOptions } from './engine/history-limits';
+import { withRequestValidation } from './service/request-validation';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -143,6 +144,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     ...adminHandlers(engine, pollers, visibilityModule?.deleteVisibility),
   };
   withBlobSizeLimits(workflowService, blobSizeLimits);
+  withRequestValidation(workflowService);
   // Every poll is recorded (identity, time, rate) for DescribeTaskQueue.
   for (const [method, kind] of [
     ['PollWorkflowTaskQueue', 'workflow'],
