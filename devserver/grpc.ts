@@ -5,6 +5,7 @@
 import { DevServerError, UnimplementedError, type RpcHandler } from './errors';
 import { google, serviceMethods } from './proto';
 import { RpcStatus, type GrpcServer } from './transport/grpc-server';
+import { Status } from './transport/grpc-wire';
 
 export interface Logger {
   info(msg: string, extra?: unknown): void;
@@ -33,6 +34,17 @@ export function toRpcStatus(err: DevServerError): RpcStatus {
   return new RpcStatus(err.status, err.message, statusDetailsBin(err));
 }
 
+/**
+ * A value from the request the database refused as data (SQLSTATE class 22: a malformed uuid, a NUL byte in text,
+ * a number or date out of range): the caller's input is invalid, whatever check missed it — never INTERNAL.
+ */
+function invalidDataOf(err: unknown): string | null {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 3; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return `invalid value in the request: ${String(e.message ?? e.code)}`;
+  }
+  return null;
+}
+
 /** The signal of handlers that never wait (they ignore it). */
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -51,6 +63,8 @@ export function addService(
         return await handler(request, signal ?? NEVER_ABORTED);
       } catch (err) {
         if (err instanceof DevServerError) throw toRpcStatus(err);
+        const invalid = invalidDataOf(err);
+        if (invalid) throw new RpcStatus(Status.INVALID_ARGUMENT, invalid);
         throw err;
       }
     };

@@ -28,6 +28,8 @@ import { ScheduleRunner } from './schedules/runner';
 import { ScheduleVisibility } from './schedules/visibility';
 import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interceptor';
 import { BlobSizeLimits, withBlobSizeLimits } from './engine/blob-size';
+import { HistoryLimits, type HistoryLimitOptions } from './engine/history-limits';
+import { withRequestValidation } from './service/request-validation';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -60,6 +62,11 @@ export interface DevServerOptions {
   blobSizeLimitBytes?: number;
   /** Payload blobs past this size are logged (Temporal's `limit.blobSize.warn`). Default 512 KiB. */
   blobSizeWarnBytes?: number;
+  /**
+   * Per-workflow history limits (Temporal's `limit.historyCount.*` / `limit.historySize.*`): continue-as-new
+   * suggested at 4,096 events / 4 MiB, logged past 10,240 / 10 MiB, terminated past 51,200 / 50 MiB. See README.
+   */
+  historyLimits?: HistoryLimitOptions;
 }
 
 /** A Temporal frontend's default gRPC message limit. */
@@ -102,6 +109,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     writeConcurrency: target.kind === 'postgres' ? 2 : 1,
     writeBatchLimit: target.kind === 'postgres' ? 64 : 256,
     blobSizeLimits,
+    historyLimits: new HistoryLimits(opts.historyLimits, logger),
   });
   for (const name of opts.namespaces ?? ['default']) {
     if (!(await store.getNamespaceByName(db, name))) {
@@ -136,6 +144,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     ...adminHandlers(engine, pollers, visibilityModule?.deleteVisibility),
   };
   withBlobSizeLimits(workflowService, blobSizeLimits);
+  withRequestValidation(workflowService);
   // Every poll is recorded (identity, time, rate) for DescribeTaskQueue.
   for (const [method, kind] of [
     ['PollWorkflowTaskQueue', 'workflow'],

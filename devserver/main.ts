@@ -5,6 +5,7 @@
  *    so tasks handed out before a restart can then no longer be answered)
  *    [--tls-identities <file.json>]]
  *   [--tls-cert <pem> --tls-key <pem> [--tls-client-ca <pem> [--tls-require-client-cert]]]
+ *   [--dynamic-config-value limit.historyCount.error=51200 …]   (as the Temporal CLI: history and blob size limits)
  * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS.
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createTokenVerifier } from '../identity/token-verifier';
 import type { DevServerAuthOptions } from './auth/interceptor';
 import { loadCertificateIdentities } from './auth/certificate-identities';
 import type { DevServerTlsOptions } from './transport/tls';
+import { parseDynamicConfig } from './dynamic-config';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     'tls-client-ca': { type: 'string' },
     'tls-require-client-cert': { type: 'boolean' },
     'tls-identities': { type: 'string' },
+    'dynamic-config-value': { type: 'string', multiple: true },
   },
   allowPositionals: false,
 });
@@ -87,6 +90,7 @@ function tlsOptions(): DevServerTlsOptions | undefined {
 }
 
 const server = await startDevServer({
+  ...parseDynamicConfig(values['dynamic-config-value'] ?? []),
   auth: authOptions(),
   tls: tlsOptions(),
   port,

@@ -12,6 +12,7 @@ import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
 import type { RunCache } from './run-cache';
 import type { StickyQueues } from './sticky-queues';
+import type { HistoryLimits } from './history-limits';
 import type { MatchedTask, PollerSlot } from './sync-match';
 import { applyWrite, type RunWrite, type TaskKey, type WriteBatcher } from '../storage/apply-writes';
 
@@ -210,6 +211,7 @@ export interface WorkHost {
   readonly cache: RunCache;
   readonly writes: WriteBatcher;
   readonly stickyQueues: StickyQueues;
+  readonly historyLimits: HistoryLimits;
 }
 
 export class Work {

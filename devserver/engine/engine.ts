@@ -19,6 +19,7 @@ import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
 import { StickyQueues } from './sticky-queues';
 import { BlobSizeLimits } from './blob-size';
+import { HistoryLimits } from './history-limits';
 
  
 
@@ -40,6 +41,8 @@ export interface EngineOptions {
   writeBatchLimit?: number;
   /** Per-payload blob size limits for workflow task commands (default: Temporal's 2 MiB / 512 KiB). */
   blobSizeLimits?: BlobSizeLimits;
+  /** Per-workflow history count/size limits: continue-as-new suggestion, warn, terminate (default: Temporal's). */
+  historyLimits?: HistoryLimits;
 }
 
 export type SearchAttributeValidator = (db: Executor, namespaceId: string, payloads: Record<string, IPayload>) => Promise<void>;
@@ -72,6 +75,7 @@ export class Engine {
   readonly stickyQueues: StickyQueues;
   longPollTimeoutMs: number;
   readonly blobSizeLimits: BlobSizeLimits;
+  readonly historyLimits: HistoryLimits;
   private nsByName = new Map<string, Namespace>();
   private nsById = new Map<string, Namespace>();
   /** Set by the scheduler: called after commit with the earliest new deadline. */
@@ -92,6 +96,7 @@ export class Engine {
     this.logger = opts.logger;
     this.longPollTimeoutMs = opts.longPollTimeoutMs;
     this.blobSizeLimits = opts.blobSizeLimits ?? new BlobSizeLimits(undefined, undefined, opts.logger);
+    this.historyLimits = opts.historyLimits ?? new HistoryLimits({}, opts.logger);
     this.visibility = opts.visibility;
     this.searchAttributeValidator = opts.validateSearchAttributes ?? null;
     this.preregister = opts.preregisterSearchAttributes;
@@ -139,6 +144,7 @@ export class Engine {
         if (work.optimistic) {
           work.tx = this.db;
           result = await fn(work);
+          this.historyLimits.enforce(work);
           await propagateClosures(work);
           await syncMatchWorkflowTasks(work, this.parked, () => this.ids.requestId());
           if (work.needsTransaction()) {
@@ -154,6 +160,7 @@ export class Engine {
           result = await this.db.transaction(async (tx) => {
             work.tx = tx as Executor;
             const r = await fn(work);
+            this.historyLimits.enforce(work);
             await propagateClosures(work);
             await syncMatchWorkflowTasks(work, this.parked, () => this.ids.requestId());
             await work.flush();

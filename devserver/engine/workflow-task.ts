@@ -67,7 +67,7 @@ export function startWorkflowTask(ctx: RunContext, sched: number, identity: stri
     scheduledEventId: sched,
     identity,
     requestId,
-    historySizeBytes: s.historySizeBytes,
+    ...ctx.work.host.historyLimits.startedAttributes(s),
   });
   workflowTaskMachine.apply(w, 'start', sched);
   w.startedEventId = startedId;

@@ -317,6 +317,7 @@ export async function withMarkers(x: string): Promise<string> {
 }
 export * from './ops';
 export * from './schedules';
+export * from './limits';
 
 /** Runs `echo` on a queue nobody polls with only a schedule-to-close timeout; returns the timeout type it failed with. */
 export async function unpolledActivity(taskQueue: string, scheduleToCloseMs: number): Promise<string> {
