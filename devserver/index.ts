@@ -28,6 +28,7 @@ import { ScheduleRunner } from './schedules/runner';
 import { ScheduleVisibility } from './schedules/visibility';
 import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interceptor';
 import { BlobSizeLimits, withBlobSizeLimits } from './engine/blob-size';
+import type { RunCacheLimits } from './engine/run-cache';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -60,6 +61,8 @@ export interface DevServerOptions {
   blobSizeLimitBytes?: number;
   /** Payload blobs past this size are logged (Temporal's `limit.blobSize.warn`). Default 512 KiB. */
   blobSizeWarnBytes?: number;
+  /** Bounds of the in-memory run cache (runs and bytes); evicted runs are read again from the database. See README. */
+  runCache?: RunCacheLimits;
 }
 
 /** A Temporal frontend's default gRPC message limit. */
@@ -102,6 +105,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     writeConcurrency: target.kind === 'postgres' ? 2 : 1,
     writeBatchLimit: target.kind === 'postgres' ? 64 : 256,
     blobSizeLimits,
+    runCache: opts.runCache,
   });
   for (const name of opts.namespaces ?? ['default']) {
     if (!(await store.getNamespaceByName(db, name))) {

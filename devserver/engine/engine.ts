@@ -13,7 +13,7 @@ import { Work, type RunContext } from './context';
 import type { RunState } from './state';
 import type { VisibilityDocumenter } from '../visibility-adapter';
 import { propagateClosures } from './children';
-import { RunCache } from './run-cache';
+import { RunCache, type RunCacheLimits } from './run-cache';
 import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
@@ -40,6 +40,8 @@ export interface EngineOptions {
   writeBatchLimit?: number;
   /** Per-payload blob size limits for workflow task commands (default: Temporal's 2 MiB / 512 KiB). */
   blobSizeLimits?: BlobSizeLimits;
+  /** Bounds of the in-memory run cache (memory stays bounded whatever the number of open runs). */
+  runCache?: RunCacheLimits;
 }
 
 export type SearchAttributeValidator = (db: Executor, namespaceId: string, payloads: Record<string, IPayload>) => Promise<void>;
@@ -63,7 +65,7 @@ export class Engine {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly signals = new Signals();
-  readonly cache = new RunCache();
+  readonly cache: RunCache;
   readonly tasks = new TaskQueues();
   readonly writes: WriteBatcher;
   /** Workflow pollers waiting on their queue, for sync match. */
@@ -86,6 +88,7 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.db = opts.db;
+    this.cache = new RunCache(opts.runCache);
     this.clock = opts.clock;
     this.stickyQueues = new StickyQueues(() => this.clock.now());
     this.ids = opts.ids;
