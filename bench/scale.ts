@@ -182,7 +182,10 @@ async function findQueuePath(api: Api): Promise<{ path: string | null; note: str
   const spec = await api.request('GET', '/openapi.json', null);
   const paths: Record<string, any> = spec.json?.paths ?? {};
   const known: Record<string, string> = { agency: 'justice', procedureId: 'birth-group', procedure: 'birth-group', limit: '50', pageSize: '50' };
-  for (const [path, ops] of Object.entries(paths)) {
+  // An agency's work queue first (the officer's page), else a case list.
+  const entries = Object.entries(paths).sort(([a], [b]) => Number(/work-queue/.test(b)) - Number(/work-queue/.test(a)));
+  for (const [template, ops] of entries) {
+    const path = template.replace('{agency}', 'justice');
     if (path.includes('{') || !ops.get || !/queue|work|inbox|^\/cases$/.test(path)) continue;
     const params: { name: string; in: string; required?: boolean }[] = (ops.get.parameters ?? []).filter((p: any) => p.in === 'query');
     const missing = params.filter((p) => p.required && !(p.name in known));
