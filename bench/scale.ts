@@ -19,11 +19,12 @@
  * random case read through the API again). Progress lines while opening; a Markdown table at the end.
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops two databases),
- * BENCH_SCALE_SIZES (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
+ * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
  * BENCH_SCALE_SAMPLES (50 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset).
  */
 import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,9 @@ import { fmt, machineLine, markdownTable, phaseProgress, progress } from './repo
 import { spawnService, type ServiceProcess } from './services';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
+// `npm run bench:scale -- --sizes 1000,10000` (or BENCH_SCALE_SIZES); an unknown flag is an error.
+const flags = parseArgs({ options: { sizes: { type: 'string' } } }).values;
+const SIZES = (flags.sizes ?? process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 50);
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 50);
 const OPEN_TIMEOUT_MS = 120_000;
@@ -50,7 +53,7 @@ const POLL_MS = 500;
 const CONFIRMERS = 8;
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || SIZES.some((n, i) => i > 0 && n <= SIZES[i - 1])) {
-  throw new Error(`BENCH_SCALE_SIZES must be increasing whole numbers ≥ 1, got "${process.env.BENCH_SCALE_SIZES}"`);
+  throw new Error(`--sizes / BENCH_SCALE_SIZES must be increasing whole numbers ≥ 1, got "${flags.sizes ?? process.env.BENCH_SCALE_SIZES}"`);
 }
 for (const [k, v] of Object.entries({ BENCH_SCALE_CONCURRENCY: CONCURRENCY, BENCH_SCALE_SAMPLES: SAMPLES })) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a whole number ≥ 1, got ${process.env[k]}`);
@@ -179,7 +182,10 @@ async function findQueuePath(api: Api): Promise<{ path: string | null; note: str
   const spec = await api.request('GET', '/openapi.json', null);
   const paths: Record<string, any> = spec.json?.paths ?? {};
   const known: Record<string, string> = { agency: 'justice', procedureId: 'birth-group', procedure: 'birth-group', limit: '50', pageSize: '50' };
-  for (const [path, ops] of Object.entries(paths)) {
+  // An agency's work queue first (the officer's page), else a case list.
+  const entries = Object.entries(paths).sort(([a], [b]) => Number(/work-queue/.test(b)) - Number(/work-queue/.test(a)));
+  for (const [template, ops] of entries) {
+    const path = template.replace('{agency}', 'justice');
     if (path.includes('{') || !ops.get || !/queue|work|inbox|^\/cases$/.test(path)) continue;
     const params: { name: string; in: string; required?: boolean }[] = (ops.get.parameters ?? []).filter((p: any) => p.in === 'query');
     const missing = params.filter((p) => p.required && !(p.name in known));

@@ -30,6 +30,7 @@ import { createAuthInterceptor, type DevServerAuthOptions } from './auth/interce
 import { BlobSizeLimits, withBlobSizeLimits } from './engine/blob-size';
 import { HistoryLimits, type HistoryLimitOptions } from './engine/history-limits';
 import { withRequestValidation } from './service/request-validation';
+import type { RunCacheLimits } from './engine/run-cache';
 
 export const DEFAULT_DATA_DIR = '.data/devserver';
 export const MIGRATIONS_TABLE = '__devserver_migrations';
@@ -67,6 +68,8 @@ export interface DevServerOptions {
    * suggested at 4,096 events / 4 MiB, logged past 10,240 / 10 MiB, terminated past 51,200 / 50 MiB. See README.
    */
   historyLimits?: HistoryLimitOptions;
+  /** Bounds of the in-memory run cache (runs and bytes); evicted runs are read again from the database. See README. */
+  runCache?: RunCacheLimits;
 }
 
 /** A Temporal frontend's default gRPC message limit. */
@@ -110,6 +113,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     writeBatchLimit: target.kind === 'postgres' ? 64 : 256,
     blobSizeLimits,
     historyLimits: new HistoryLimits(opts.historyLimits, logger),
+    runCache: opts.runCache,
   });
   for (const name of opts.namespaces ?? ['default']) {
     if (!(await store.getNamespaceByName(db, name))) {

@@ -1,19 +1,40 @@
 /**
  * In-memory wake-ups for long polls. The database is the source of truth; these only tell a waiting poller
- * "something committed, look again". A per-key sequence number closes the race between an empty query and
- * starting to wait.
+ * "something committed, look again". A per-key version closes the race between an empty query and starting to
+ * wait.
+ *
+ * Bounded (a key per run would otherwise stay for every run ever changed): versions come from one counter, only
+ * the `maxKeys` most recently notified keys keep theirs, and a key without one reads as the newest version
+ * evicted so far. A key notified after a caller read its version therefore never reads that version again (kept,
+ * it is newer; evicted, the floor is at least as new); an eviction can only make an unchanged key look changed,
+ * i.e. a long poll looks again once for nothing.
  */
 export class Signals {
   private seq = new Map<string, number>();
   private waiters = new Map<string, Set<() => void>>();
+  private counter = 0;
+  private floor = 0;
+
+  constructor(private readonly maxKeys = 50_000) {}
 
   version(key: string): number {
-    return this.seq.get(key) ?? 0;
+    return this.seq.get(key) ?? this.floor;
+  }
+
+  /** Keys whose version is held (bounded by `maxKeys`). */
+  get size(): number {
+    return this.seq.size;
   }
 
   /** Wakes `count` waiters (all when omitted) and bumps the key's version. */
   notify(key: string, count = Infinity): void {
-    this.seq.set(key, (this.seq.get(key) ?? 0) + 1);
+    this.seq.delete(key);
+    this.seq.set(key, ++this.counter);
+    if (this.seq.size > this.maxKeys) {
+      const [oldest, v] = this.seq.entries().next().value as [string, number];
+      this.seq.delete(oldest);
+      this.floor = v;
+    }
     const ws = this.waiters.get(key);
     if (!ws) return;
     let n = 0;

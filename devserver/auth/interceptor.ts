@@ -18,6 +18,7 @@ import type { CallPeer } from '../transport/tls';
 import type { CertificateIdentities } from './certificate-identities';
 import { allowedByRoles, HEALTH_CHECK_METHODS, ROLE, temporalClaims, type TemporalClaims } from './temporal-permissions';
 import { TaskTokenBinding } from './task-token-binding';
+import { Lru } from '../engine/lru';
 
 export interface DevServerAuthOptions {
   /** Verifies the bearer token (audience: the Temporal frontend's, e.g. `temporal`). */
@@ -58,7 +59,7 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
   const binding = new TaskTokenBinding(opts.taskTokenSecret ?? randomBytes(32));
   const stickyOwners = new Map<string, string>();
   /** Runs whose workflow tasks went to a queue: their worker may page through their history, no one else's. */
-  const runQueues = new Map<string, string>();
+  const runQueues = new Lru<string>(100_000);
   const cache = new Map<string, { caller: Caller; expiresAt: number }>();
 
   const callerFor = (subject: string, permissions: unknown, worker: string | null): Caller => ({
@@ -141,7 +142,6 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
     };
     for (const runId of [r.workflowExecution?.runId, r.workflowTask?.workflowExecution?.runId]) {
       if (!runId || !workflowTasks) continue;
-      if (runQueues.size > 100_000) runQueues.clear();
       runQueues.set(runId, queue);
     }
     if (r.taskToken?.length) r.taskToken = binding.bind(r.taskToken, queue);

@@ -182,6 +182,9 @@ export class RunContext {
   /** The start request id recorded for this run (idempotent starts). */
   requestId?: string;
 
+  /** The written state's JSON size (after flush). */
+  stateBytes?: number;
+
   async flush(): Promise<void> {
     if (!this.dirty) return;
     const write: RunWrite = {
@@ -200,6 +203,7 @@ export class RunContext {
     };
     // Outside a transaction the write joins the group commit; inside one it runs on the transaction.
     const outcome = this.work.batched ? await this.work.host.writes.submit(write) : await applyWrite(this.tx, write);
+    this.stateBytes = write.stateBytes;
     if (outcome === 'claim-lost') throw new ClaimLostError();
     if (outcome === 'concurrent-update') throw new store.ConcurrentUpdateError(this.state.runId);
   }
@@ -312,9 +316,9 @@ export class Work {
     const cache = this.host.cache;
     for (const ctx of this.runs.values()) {
       if (!ctx.dirty) continue;
-      cache.setState(ctx.state.runId, ctx.state, ctx.isNew ? 1 : ctx.version + 1);
+      cache.setState(ctx.state.runId, ctx.state, ctx.isNew ? 1 : ctx.version + 1, ctx.stateBytes);
       if (ctx.eventsRewound) cache.invalidateEvents(ctx.state.runId);
-      cache.appendEvents(ctx.state.runId, ctx.newEvents, ctx.isNew);
+      cache.appendEvents(ctx.state.runId, ctx.newEvents);
     }
   }
 

@@ -13,7 +13,7 @@ import { Work, type RunContext } from './context';
 import type { RunState } from './state';
 import type { VisibilityDocumenter } from '../visibility-adapter';
 import { propagateClosures } from './children';
-import { RunCache } from './run-cache';
+import { RunCache, type RunCacheLimits } from './run-cache';
 import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
@@ -43,6 +43,8 @@ export interface EngineOptions {
   blobSizeLimits?: BlobSizeLimits;
   /** Per-workflow history count/size limits: continue-as-new suggestion, warn, terminate (default: Temporal's). */
   historyLimits?: HistoryLimits;
+  /** Bounds of the in-memory run cache (memory stays bounded whatever the number of open runs). */
+  runCache?: RunCacheLimits;
 }
 
 export type SearchAttributeValidator = (db: Executor, namespaceId: string, payloads: Record<string, IPayload>) => Promise<void>;
@@ -66,7 +68,7 @@ export class Engine {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly signals = new Signals();
-  readonly cache = new RunCache();
+  readonly cache: RunCache;
   readonly tasks = new TaskQueues();
   readonly writes: WriteBatcher;
   /** Workflow pollers waiting on their queue, for sync match. */
@@ -90,6 +92,7 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.db = opts.db;
+    this.cache = new RunCache(opts.runCache);
     this.clock = opts.clock;
     this.stickyQueues = new StickyQueues(() => this.clock.now());
     this.ids = opts.ids;

@@ -32,6 +32,11 @@ export class QueryManager {
   private legacy = new Map<string, PendingQuery[]>();
   private seq = 0;
 
+  /** Queries waiting for an answer, and the runs they wait on (nothing stays once they are answered or gone). */
+  pending() {
+    return { queries: this.byId.size, runs: this.byRun.size };
+  }
+
   constructor(private readonly engine: Engine) {
     engine.runListeners.push((ctx) => this.runChanged(ctx.state));
   }
@@ -77,7 +82,9 @@ export class QueryManager {
 
   private remove(pq: PendingQuery) {
     this.byId.delete(pq.id);
-    this.byRun.get(pq.runId)?.delete(pq);
+    const ofRun = this.byRun.get(pq.runId);
+    ofRun?.delete(pq);
+    if (ofRun?.size === 0) this.byRun.delete(pq.runId);
     if (pq.stickyTimer) clearTimeout(pq.stickyTimer);
     if (pq.queue) {
       const list = this.legacy.get(pq.queue);
@@ -111,7 +118,9 @@ export class QueryManager {
         if (pq.state !== 'legacy' || pq.queue !== stickyKey) return;
         this.remove(pq);
         this.byId.set(pq.id, pq);
-        this.byRun.get(pq.runId)?.add(pq);
+        let ofRun = this.byRun.get(pq.runId);
+        if (!ofRun) this.byRun.set(pq.runId, (ofRun = new Set()));
+        ofRun.add(pq);
         pq.stickyTimer = undefined;
         this.enqueueLegacy(pq, s.taskQueue);
       }, Math.max(1000, sticky.scheduleToStartMs));

@@ -2,62 +2,76 @@
  * In-process run cache: the committed mutable state of recently used runs (validated by `version` on write:
  * the UPDATE only succeeds if nobody else wrote the row), the tail of their history, and a per-run async
  * mutex so requests on one run serialize inside this process without a database round trip.
+ *
+ * Bounded, not proportional to open runs: both caches are LRUs bounded by entry count and by approximate bytes
+ * (a state's JSON, an event's encoding); a run that falls out is read again from the database on its next use
+ * (`Work.run`, `Engine.readRun`, `Engine.readEvents`), which is always correct since the database is authoritative.
  */
 import type { temporal } from '@temporalio/proto';
 import type { RunState } from './state';
+import { Lru } from './lru';
 
 /** A decoded history event (a message instance). */
 type HistoryEvent = temporal.api.history.v1.HistoryEvent;
 
  
 
-class Lru<V> {
-  private m = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(k: string): V | undefined {
-    const v = this.m.get(k);
-    if (v !== undefined) {
-      this.m.delete(k);
-      this.m.set(k, v);
-    }
-    return v;
-  }
-  set(k: string, v: V) {
-    this.m.delete(k);
-    this.m.set(k, v);
-    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as string);
-  }
-  delete(k: string) {
-    this.m.delete(k);
-  }
-  clear() {
-    this.m.clear();
-  }
-}
-
 export class LockTimeout extends Error {
   readonly code = 'RETRY_TRANSACTION';
 }
 
+/** Bounds of the run cache (see DevServerOptions.runCache). */
+export interface RunCacheLimits {
+  /** Runs whose committed state is kept (default 10,000). */
+  maxRuns?: number;
+  /** Total size of the kept states, as JSON bytes (default 64 MiB). */
+  maxStateBytes?: number;
+  /** Runs whose history tail is kept decoded (default 2,000). */
+  maxEventRuns?: number;
+  /** Total size of the kept history tails, as encoded event bytes (default 32 MiB). */
+  maxEventBytes?: number;
+  /** Longest tail kept per run (default 400 events). */
+  maxEventsPerRun?: number;
+}
+
+/** A state whose size is unknown (read from the database, not written here): counted at this size. */
+const UNKNOWN_STATE_BYTES = 4096;
+
 export class RunCache {
   private states: Lru<{ state: RunState; version: number }>;
-  private events: Lru<{ firstId: number; list: HistoryEvent[] }>;
+  private events: Lru<{ firstId: number; list: HistoryEvent[]; sizes: number[] }>;
   private locks = new Map<string, Promise<void>>();
+  private readonly maxEventsPerRun: number;
 
-  constructor(
-    maxRuns = 10_000,
-    maxEventRuns = 2_000,
-    private readonly maxEventsPerRun = 400,
-  ) {
-    this.states = new Lru(maxRuns);
-    this.events = new Lru(maxEventRuns);
+  constructor(limits: RunCacheLimits = {}) {
+    this.states = new Lru(limits.maxRuns ?? 10_000, limits.maxStateBytes ?? 64 * 2 ** 20);
+    this.events = new Lru(limits.maxEventRuns ?? 2_000, limits.maxEventBytes ?? 32 * 2 ** 20);
+    this.maxEventsPerRun = limits.maxEventsPerRun ?? 400;
+  }
+
+  /** What the cache holds now (runs and approximate bytes), for tests and diagnostics. */
+  stats() {
+    return {
+      runs: this.states.size,
+      stateBytes: this.states.weight,
+      eventRuns: this.events.size,
+      eventBytes: this.events.weight,
+      evictions: this.states.evictions + this.events.evictions,
+      locks: this.locks.size,
+    };
+  }
+
+  /** Whether a run's state is cached (without making it recent). */
+  holds(runId: string): boolean {
+    return this.states.has(runId);
   }
 
   getState(runId: string) {
     return this.states.get(runId);
   }
-  setState(runId: string, state: RunState, version: number) {
-    this.states.set(runId, { state, version });
+  /** `bytes`: the state's JSON size when known (it was just written). */
+  setState(runId: string, state: RunState, version: number, bytes?: number) {
+    this.states.set(runId, { state, version }, bytes ?? UNKNOWN_STATE_BYTES);
   }
   invalidate(runId: string) {
     this.states.delete(runId);
@@ -67,27 +81,24 @@ export class RunCache {
     this.events.delete(runId);
   }
 
-  appendEvents(runId: string, evs: { eventId: number; obj: HistoryEvent }[], fromScratch: boolean) {
+  appendEvents(runId: string, evs: { eventId: number; obj: HistoryEvent; data: Uint8Array }[]) {
     if (evs.length === 0) return;
     let e = this.events.get(runId);
-    if (!e) {
-      if (!fromScratch && evs[0].eventId !== 1) {
-        // Start a tail window at the first new event.
-        e = { firstId: evs[0].eventId, list: [] };
-      } else e = { firstId: evs[0].eventId, list: [] };
-      this.events.set(runId, e);
+    // A new window (a run not cached, or a gap e.g. after a rollback) starts at the first new event.
+    if (!e || e.firstId + e.list.length !== evs[0].eventId) e = { firstId: evs[0].eventId, list: [], sizes: [] };
+    for (const x of evs) {
+      e.list.push(x.obj);
+      e.sizes.push(x.data.byteLength);
     }
-    if (e.firstId + e.list.length !== evs[0].eventId) {
-      // gap (e.g. after a rollback): restart the window
-      e.firstId = evs[0].eventId;
-      e.list = [];
-    }
-    for (const x of evs) e.list.push(x.obj);
     const extra = e.list.length - this.maxEventsPerRun;
     if (extra > 0) {
       e.list.splice(0, extra);
+      e.sizes.splice(0, extra);
       e.firstId += extra;
     }
+    let bytes = 0;
+    for (const n of e.sizes) bytes += n;
+    this.events.set(runId, e, bytes);
   }
 
   /** Decoded events [fromId, toId) if all cached, else null. */

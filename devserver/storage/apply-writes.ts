@@ -39,6 +39,8 @@ export interface RunWrite {
   requestId?: string;
   /** The visibility row (visibility_executions columns) to upsert. */
   visibility?: Record<string, unknown>;
+  /** Set by encodeWrite: the state's JSON size (the run cache counts it). */
+  stateBytes?: number;
 }
 
 /** What became of one write. */
@@ -77,7 +79,9 @@ export function encodeWrite(w: RunWrite): string {
   if (w.visibility) doc.vis = w.visibility;
   // The state is the bulk of the document: spliced in as already-serialized JSON.
   const head = JSON.stringify(doc);
-  return `${head.slice(0, -1)},"state":${JSON.stringify(s)}}`;
+  const state = JSON.stringify(s);
+  w.stateBytes = state.length;
+  return `${head.slice(0, -1)},"state":${state}}`;
 }
 
 function outcomeOf(r: unknown): WriteOutcome {
