@@ -3,7 +3,7 @@
  * value and whether it is done) with the workflow time; it closes the leaves left and opens the leaves entered.
  */
 import type { StateValue } from 'xstate';
-import type { TimelineEntry } from './definitions';
+import type { CaseRecord } from './definitions';
 
 /** Dotted paths of the active leaves of a state value (e.g. `{ a: 'b' }` → `["a.b"]`). */
 export function leafPaths(value: StateValue, prefix = ''): string[] {
@@ -13,13 +13,7 @@ export function leafPaths(value: StateValue, prefix = ''): string[] {
   return entries.flatMap(([k, v]) => leafPaths(v as StateValue, prefix ? `${prefix}.${k}` : k));
 }
 
-export interface TimelineState {
-  entries: TimelineEntry[];
-  /** Leaves active after the last recorded snapshot. */
-  active: string[];
-  /** When the case reached a final state. */
-  doneAt: string | null;
-}
+export type TimelineState = CaseRecord['timeline'];
 
 export function emptyTimeline(): TimelineState {
   return { entries: [], active: [], doneAt: null };

@@ -6,25 +6,11 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { ProcedureDefinition } from '../procedures/types';
 import { WORKING_CALENDAR } from './calendar';
 import { acceptedEvents } from './accepted-events';
-import type { TimelineState } from './case-timeline';
 import { computeSteps } from './deadlines';
-import type { CaseResult, CaseSnapshot, HistoryEntry, RejectedEvent, StepStatus } from './definitions';
+import type { CaseRecord, CaseResult, CaseSnapshot, StepStatus } from './definitions';
 import { dataLapseReason } from './applicant-data-rules';
 
-/** Everything a case records besides its chart: carried across continue-as-new. */
-export interface CaseRecord {
-  caseId: string;
-  receivedAt: string;
-  input: Record<string, unknown>;
-  missingFields: string[];
-  timeline: TimelineState;
-  rejectedEvents: RejectedEvent[];
-  history: HistoryEntry[];
-  /** When the dossier became complete (the last accepted supplement or the missing data given). */
-  dossierCompleteAt: string | null;
-  /** Who sent the last accepted event ("system" before any): named as `decidedBy` in service requests. */
-  lastActor: string;
-}
+export type { CaseRecord } from './definitions';
 
 export function emptyCaseRecord(caseId: string, receivedAt: string, input: Record<string, unknown>, missingFields: string[]): CaseRecord {
   return {

@@ -15,6 +15,7 @@ import { chartDelays, serviceActors } from './chart-services';
 import { applicationOf, chartInputWith } from './data-merge';
 import type { CaseResult, RunProcedureInput } from './definitions';
 import { createCaseProjector } from './projection';
+import { createDelayTracker, createRollover } from './continue-as-new';
 import { createWorkflowClock } from './xstate-clock';
 
 function nowIso(): string {
@@ -23,7 +24,8 @@ function nowIso(): string {
 
 export async function runProcedure(args: RunProcedureInput): Promise<CaseResult> {
   const def = getProcedure(args.procedureId, args.procedureVersion);
-  const rec = emptyCaseRecord(args.caseId, args.receivedAt, args.input, [...(args.missingFields ?? [])]);
+  const resume = args.resume;
+  const rec = resume?.record ?? emptyCaseRecord(args.caseId, args.receivedAt, args.input, [...(args.missingFields ?? [])]);
   const overrides = args.options?.delayOverridesMs;
   const machine = def.machine.provide({
     actors: serviceActors(def, args.caseId, () => rec.lastActor),
@@ -36,7 +38,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   const application = applicationOf(args.input);
   const applicantId = (application.applicant as { personalId?: string } | undefined)?.personalId;
   // After `view`, before any command: a patch marker (new cases) decides whether this run projects.
-  const projector = createCaseProjector({ applicantId: applicantId ?? null, channel: args.channel ?? null, provenance: args.provenance ?? [], view });
+  const projector = createCaseProjector({ applicantId: applicantId ?? null, channel: args.channel ?? null, provenance: args.provenance ?? [], view, firstSeq: resume?.projectionSeq });
   registerCaseHandlers({
     def,
     rec,
@@ -48,7 +50,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   });
 
   let given: Record<string, unknown> | null = null;
-  if (rec.missingFields.length > 0) {
+  if (!resume && rec.missingFields.length > 0) {
     given = await awaitApplicantData({ def, rec, application, applicantId, overrides, changed: projector.changed, now: nowIso });
     if (given === null) {
       await projector.settle();
@@ -57,17 +59,31 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   }
 
   // Not the sandbox's global setTimeout/clearTimeout: they are shared by the workflows of a reusable V8 context.
-  actor = createActor(machine, { input: chartInputWith(args.input, args.caseId, given), clock: createWorkflowClock() });
+  const clock = createWorkflowClock();
+  const delays = createDelayTracker(() => Date.now());
+  const start = resume ? { snapshot: resume.chart as never } : { input: chartInputWith(args.input, args.caseId, given) };
+  const running = (actor = createActor(machine, { ...start, clock, inspect: delays.inspect }));
   const record = (snap: { value: StateValue; status: string }) => {
     recordSnapshot(rec.timeline, snap, nowIso());
     projector.changed();
   };
-  actor.subscribe({ next: record, error: (err) => (chartError = err) });
-  actor.start();
-  record(actor.getSnapshot());
-  const running = actor;
+  running.subscribe({ next: record, error: (err) => (chartError = err) });
+  running.start();
+  if (resume) delays.restore(resume.pendingDelays, clock, (event) => running.send(event as never));
+  record(running.getSnapshot());
 
-  await condition(() => chartError !== null || running.getSnapshot().status !== 'active');
+  const rollover = createRollover(args, () => running.getSnapshot());
+  const finished = () => chartError !== null || running.getSnapshot().status !== 'active';
+  for (;;) {
+    await condition(() => finished() || rollover.due());
+    if (finished()) break;
+    if (!rollover.allowed()) continue;
+    await condition(allHandlersFinished);
+    await projector.settle();
+    if (!finished() && rollover.due()) {
+      await rollover.roll({ record: rec, chart: running.getPersistedSnapshot(), pendingDelays: delays.pending(), projectionSeq: projector.seq() });
+    }
+  }
   await condition(allHandlersFinished);
   await projector.settle();
   const snap = running.getSnapshot();
