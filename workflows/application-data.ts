@@ -5,17 +5,19 @@
  * Sandbox code: pure checks plus Temporal primitives.
  */
 import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
-import { checkFieldValue } from '../domain/once-only';
-import type { EventActor, ProcedureDefinition } from '../procedures/types';
+import type { ProcedureDefinition } from '../procedures/types';
+import { dataRefusal, dataWindowWorkingDays, type ProvideDataRequest } from './applicant-data-rules';
+import type { CaseRecord } from './case-view';
+import { delayMs } from './chart-services';
+import { enterPhase, leavePhase } from './case-timeline';
 import { MESSAGE_TOO_LARGE } from './definitions';
 import { oversizeRefusal } from './event-validation';
+import { setPath } from './data-merge';
 
 export const DATA_NOT_ACCEPTED = 'DATA_NOT_ACCEPTED';
+export type { ProvideDataRequest } from './applicant-data-rules';
+export { dataRefusal, dataWindowWorkingDays, dataLapseReason, DEFAULT_DATA_WINDOW_WORKING_DAYS } from './applicant-data-rules';
 
-export interface ProvideDataRequest {
-  actor: EventActor;
-  fields: Record<string, unknown>;
-}
 
 export interface ProvideDataResult {
   accepted: string[];
@@ -24,45 +26,6 @@ export interface ProvideDataResult {
 }
 
 export const provideDataUpdate = defineUpdate<ProvideDataResult, [ProvideDataRequest]>('provideData');
-
-/** Why a data submission is refused, or null when it is acceptable. */
-export function dataRefusal(
-  def: ProcedureDefinition,
-  applicantId: string | undefined,
-  missing: readonly string[],
-  request: ProvideDataRequest,
-): { code: string; message: string } | null {
-  if (!request || typeof request !== 'object' || !request.fields || typeof request.fields !== 'object') {
-    return { code: 'INVALID_REQUEST', message: 'expected { actor, fields }' };
-  }
-  if (request.actor?.kind !== 'citizen' || (applicantId !== undefined && request.actor.id !== applicantId)) {
-    return { code: 'ACTOR_NOT_ALLOWED', message: 'only the applicant may give the missing data' };
-  }
-  const names = Object.keys(request.fields);
-  if (names.length === 0) return { code: 'INVALID_REQUEST', message: 'no fields given' };
-  for (const name of names) {
-    const decl = def.data.find((d) => d.name === name);
-    if (!decl) return { code: 'UNKNOWN_FIELD', message: `"${name}" is not a field of ${def.id}` };
-    if (decl.source.kind !== 'citizen') {
-      const holder = decl.source.kind === 'registry' ? `the ${decl.source.registry} registry` : `step ${decl.source.step}`;
-      return { code: 'DATA_ALREADY_HELD', message: `"${name}" is held by ${holder}; it must not be collected again` };
-    }
-    if (!missing.includes(name)) return { code: 'FIELD_NOT_MISSING', message: `"${name}" was already given` };
-    const problem = checkFieldValue(decl, request.fields[name]);
-    if (problem) return { code: 'INVALID_FIELD_VALUE', message: `"${name}": ${problem}` };
-  }
-  return null;
-}
-
-function setPath(target: Record<string, unknown>, name: string, value: unknown): void {
-  const parts = name.split('.');
-  let node = target;
-  for (const p of parts.slice(0, -1)) {
-    if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
-    node = node[p] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]] = value;
-}
 
 /**
  * Waits until every missing field is given (returns the completed application) or `windowMs` passes (returns null).
@@ -101,4 +64,43 @@ export async function collectMissingData(opts: {
   );
   if (remaining.length > 0) await condition(() => remaining.length === 0, opts.windowMs);
   return { application, remaining };
+}
+
+
+/**
+ * The applicant-data phase: the API resolved everything the state holds; what only the citizen can give and is still
+ * missing is awaited (validated update) before the chart starts, within the procedure's declared window. Returns the
+ * completed application, or null when the window lapsed (the case is then closed, rejected).
+ */
+export async function awaitApplicantData(o: {
+  def: ProcedureDefinition;
+  rec: CaseRecord;
+  application: Record<string, unknown>;
+  applicantId: string | undefined;
+  overrides: Record<string, number> | undefined;
+  changed: () => void;
+  now: () => string;
+}): Promise<Record<string, unknown> | null> {
+  enterPhase(o.rec.timeline, 'awaitingData', o.now());
+  o.changed();
+  const windowMs = delayMs(o.def, 'supplementWindow', o.overrides, dataWindowWorkingDays(o.def));
+  const collected = await collectMissingData({
+    def: o.def,
+    application: o.application,
+    missing: o.rec.missingFields,
+    applicantId: o.applicantId,
+    windowMs,
+    onChange: (m) => {
+      o.rec.missingFields = m;
+      o.changed();
+    },
+  });
+  o.rec.missingFields = collected.remaining;
+  leavePhase(o.rec.timeline, o.now());
+  if (o.rec.missingFields.length > 0) {
+    o.rec.timeline.doneAt = o.now();
+    return null;
+  }
+  o.rec.dossierCompleteAt = o.now();
+  return collected.application;
 }

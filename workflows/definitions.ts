@@ -20,6 +20,43 @@ export interface RunProcedureOptions {
    * on the holiday calendar. Operations/testing only: the API never lets a citizen set it.
    */
   delayOverridesMs?: Record<string, number>;
+  /**
+   * History length (events) from which the case continues as new at its next quiet moment (no service running);
+   * Temporal's own suggestion (`continueAsNewSuggested`) triggers it too. Default 10 000.
+   */
+  continueAsNewAfterEvents?: number;
+}
+
+/** Everything a case records besides its chart: carried across continue-as-new. */
+export interface CaseRecord {
+  caseId: string;
+  receivedAt: string;
+  input: Record<string, unknown>;
+  missingFields: string[];
+  timeline: { entries: TimelineEntry[]; /** Leaves active after the last recorded snapshot. */ active: string[]; doneAt: string | null };
+  rejectedEvents: RejectedEvent[];
+  history: HistoryEntry[];
+  /** When the dossier became complete (the last accepted supplement or the missing data given). */
+  dossierCompleteAt: string | null;
+  /** Who sent the last accepted event ("system" before any): named as `decidedBy` in service requests. */
+  lastActor: string;
+}
+
+/** A chart delay (`after`) scheduled and not yet fired: re-armed for its remaining time after continue-as-new. */
+export interface PendingDelay {
+  id: string;
+  event: { type: string };
+  dueAt: string;
+}
+
+/** What a run hands to the next when the case continues as new (workflows/continue-as-new.ts). */
+export interface CaseResume {
+  record: CaseRecord;
+  /** The chart's persisted snapshot (XState `getPersistedSnapshot`), taken with no service running. */
+  chart: unknown;
+  pendingDelays: PendingDelay[];
+  /** The read model's last transition number, so projections keep counting up. */
+  projectionSeq: number;
 }
 
 export interface RunProcedureInput {
@@ -40,6 +77,8 @@ export interface RunProcedureInput {
   channel?: string;
   /** Where each field came from (once-only resolution at submission), for the read model's data provenance. */
   provenance?: FieldProvenance[];
+  /** Set by the runner itself when the case continues as new: the state it carries over (never by clients). */
+  resume?: CaseResume;
 }
 
 /** Where one field of the application came from (the API's once-only resolution at submission). */

@@ -77,3 +77,27 @@ export function eventRefusalReason(
   }
   return null;
 }
+
+/** Who sent an event, as the history and `decidedBy` name them ("officer:o-1@justice", "citizen:079…"). */
+export function senderLabel(event: ProcedureEvent): { who: string; decidedBy: string } {
+  const who = `${event.actor.kind}:${event.actor.id}`;
+  return { who, decidedBy: event.actor.agency ? `${who}@${event.actor.agency}` : who };
+}
+
+/**
+ * Records an accepted event in the case record (history, last actor, dossier completion) and returns the event the
+ * chart receives, stamped with the workflow time `at`.
+ */
+export function recordAcceptedEvent(
+  def: ProcedureDefinition,
+  rec: { history: { type: string; actor: string; at: string }[]; lastActor: string; dossierCompleteAt: string | null },
+  request: SendEventRequest,
+  at: string,
+): ProcedureEvent {
+  const event: ProcedureEvent = { ...request.event, at };
+  const { who, decidedBy } = senderLabel(event);
+  rec.lastActor = decidedBy;
+  rec.history.push({ type: event.type, actor: who, at });
+  if (def.events.find((e) => e.type === event.type)?.completesDossier) rec.dossierCompleteAt = at;
+  return event;
+}

@@ -30,16 +30,20 @@ export interface CaseProjector {
   changed(): void;
   /** Projects any pending change and waits until every projection is written (before the workflow returns). */
   settle(): Promise<void>;
+  /** The last transition number projected (carried across continue-as-new). */
+  seq(): number;
 }
 
-export function createCaseProjector(opts: Omit<CaseProjectionDocument, 'seq' | 'snapshot'> & { view: () => CaseSnapshot }): CaseProjector {
+export function createCaseProjector(
+  opts: Omit<CaseProjectionDocument, 'seq' | 'snapshot'> & { view: () => CaseSnapshot; firstSeq?: number },
+): CaseProjector {
   const enabled = patched(PROJECTION_PATCH);
   const activities = proxyLocalActivities<ProjectionActivities>({
     startToCloseTimeout: '30 seconds',
     // A database outage delays the projection, never loses it: retried until written.
     retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   });
-  let seq = 0;
+  let seq = opts.firstSeq ?? 0;
   let last = '';
   let queued = false;
   const pending: Promise<unknown>[] = [];
@@ -69,5 +73,6 @@ export function createCaseProjector(opts: Omit<CaseProjectionDocument, 'seq' | '
         done += batch.length;
       }
     },
+    seq: () => seq,
   };
 }

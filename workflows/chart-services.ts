@@ -1,0 +1,78 @@
+/**
+ * What the runner provides to a chart: each declared service as an activity on its agency's task queue (a Temporal
+ * failure mapped to the ServiceFailure the chart reads), and each declared delay in working days on the calendar.
+ */
+import { ActivityFailure, ApplicationFailure, CancelledFailure, proxyActivities } from '@temporalio/workflow';
+import { fromPromise } from 'xstate';
+import type { AgencyId } from '../activities/registries/types';
+import type { ProcedureDefinition, ServiceFailure, ServiceRequest } from '../procedures/types';
+import { WORKING_CALENDAR } from './calendar';
+import { workingDaysDelayMs } from './deadlines';
+import { agencyTaskQueue } from './task-queues';
+
+type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
+
+export function toServiceFailure(err: unknown): ServiceFailure {
+  if (err instanceof CancelledFailure) throw err;
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    return { code: err.cause.type ?? 'SERVICE_FAILED', message: err.cause.message };
+  }
+  return { code: 'SERVICE_FAILED', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** The service actors of a procedure; `decidedBy` names whose accepted event led to the call ("system" if none). */
+export function serviceActors(def: ProcedureDefinition, caseId: string, decidedBy: () => string) {
+  const proxies = new Map<AgencyId, Record<string, ServiceFn>>();
+  for (const agency of def.agencies) {
+    proxies.set(
+      agency,
+      proxyActivities<Record<string, ServiceFn>>({
+        taskQueue: agencyTaskQueue(agency),
+        startToCloseTimeout: '1 minute',
+        // Registry outages are retried for up to 30 days; then the chart takes its error path (an officer looks).
+        scheduleToCloseTimeout: '30 days',
+        retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+      }),
+    );
+  }
+  return Object.fromEntries(
+    def.services.map((s) => [
+      s.name,
+      fromPromise<unknown, unknown>(async ({ input }) => {
+        const call = proxies.get(s.agency)![s.name];
+        const lastActor = decidedBy();
+        const request: ServiceRequest = {
+          access: {
+            procedureId: def.id,
+            procedureVersion: def.version,
+            caseId,
+            purpose: s.purpose,
+            legalBasis: s.legalBasis,
+            // The agency's system step writes; the person whose event led here is named apart.
+            actor: `system:${s.agency}.${s.name}`,
+            ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
+          },
+          input,
+        };
+        try {
+          return await call(request);
+        } catch (err) {
+          throw toServiceFailure(err);
+        }
+      }),
+    ]),
+  );
+}
+
+/** Length of a named delay from workflow time now: the override (tests, operations) or its working days. */
+export function delayMs(def: ProcedureDefinition, name: string, overrides: Record<string, number> | undefined, fallbackWorkingDays?: number): number {
+  const override = overrides?.[name];
+  if (override !== undefined) return override;
+  const days = def.delays.find((d) => d.name === name)?.workingDays ?? fallbackWorkingDays;
+  return days === undefined ? 0 : workingDaysDelayMs(new Date(), days, WORKING_CALENDAR);
+}
+
+/** The chart's named delays, each evaluated when a state with it is entered. */
+export function chartDelays(def: ProcedureDefinition, overrides: Record<string, number> | undefined) {
+  return Object.fromEntries(def.delays.map((d) => [d.name, () => delayMs(def, d.name, overrides)]));
+}
