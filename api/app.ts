@@ -17,6 +17,7 @@ import { allow, authorizeRoutes, principalOf, PUBLIC, RoutePolicies, type RouteP
 import { consoleCors, rateLimit, securityHeaders, type RateLimitOptions } from './http-guards';
 import { mountDevLogin } from './dev-login';
 import { readModelRoutes } from './read-model-routes';
+import { createConsole, type ConsoleDeps } from '../web/console';
 import {
   caseIdParam,
   errorSchema,
@@ -174,6 +175,8 @@ export interface AppOptions {
   /** Read-model routes (lists, work queues, KPIs, access log, /metrics: api/read-model-routes.ts), mounted at the root. */
   readModel?: OpenAPIHono;
   security: ApiSecurityOptions;
+  /** The web console at the site root (web/console.ts): its read model and clock; the rest is the API's own. */
+  console?: Pick<ConsoleDeps, 'db' | 'now'>;
 }
 
 const policiesByApp = new WeakMap<object, RoutePolicies>();
@@ -202,9 +205,13 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
   for (const [name, route] of Object.entries(routes)) policies.declare(route.method, route.path, access[name as keyof typeof routes]);
   policies.declare('GET', '/openapi.json', PUBLIC);
   policies.declarePrefix('/ops', OPS_POLICY);
+  // The console's pages authenticate by its session cookie and apply their own declared policy (web/page.ts).
+  const web = options.console && createConsole({ ...options.console, service, verify: security.verify, signInUrl: security.devIdentityProvider ? '/auth/login' : undefined });
+  for (const r of web?.routes ?? []) policies.declare(r.method, r.path, PUBLIC);
   app.use('*', securityHeaders());
   app.use('*', consoleCors(security.corsOrigins ?? []));
   app.use('*', authorizeRoutes(policies, security.verify));
+  if (web) app.use('*', web.session);
   app.use('*', rateLimit(security.rateLimit ?? { perMinute: 600 }, security.clientAddress ?? (() => 'unknown')));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.notFound((c) => c.json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}` } }, 404));
@@ -248,6 +255,7 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
     app.route('/', options.readModel);
   }
   if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
+  if (web) app.route('/', web.app);
 
   app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'Once-only procedures engine API', version: '0.1.0' } });
   return app;

@@ -64,14 +64,27 @@ export function rateLimit(opts: RateLimitOptions, clientAddress: (c: Parameters<
 /** Security headers for JSON and the server-rendered pages (no inline scripts or styles anywhere). */
 export function securityHeaders(): MiddlewareHandler {
   const headers = secureHeaders({
-    contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    // The console's pages (web/) load their styles, script, fonts and images from /assets; nothing inline.
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      manifestSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
     strictTransportSecurity: 'max-age=31536000; includeSubDomains',
     referrerPolicy: 'no-referrer',
     crossOriginResourcePolicy: 'same-origin',
   });
   return async (c, next) => {
     await headers(c, next);
-    c.header('Cache-Control', 'no-store');
+    // Static assets say how long they keep (web/assets.ts); everything else may hold personal data.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };
 }
 

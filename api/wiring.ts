@@ -15,6 +15,8 @@ export interface ApiWiring {
   ops: Hono;
   /** Lists, work queues, KPIs, access log and /metrics from the read model. */
   readModel: OpenAPIHono;
+  /** What the web console reads besides the case service (web/console.ts). */
+  console: { db: Executor; now: () => Date };
   client: Client;
   close(): Promise<void>;
 }
@@ -33,5 +35,5 @@ export async function wireCaseService(opts: {
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });
-  return { service, ops, readModel, client, close: () => connection.close() };
+  return { service, ops, readModel, console: { db: opts.db, now: clock }, client, close: () => connection.close() };
 }

@@ -40,12 +40,13 @@ const stack = await startStack({
   seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
   log,
 });
-const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
+const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, console: stack.wiring.console, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
 // The ops CLI finds this process through the embedded database's lock and sends its commands here.
 stack.database.lock?.advertise({ apiUrl: api.url });
 
 console.log(`
 Ready.
+  Web console  ${api.url}/   (citizens and officers; sign in with a seeded person)
   HTTP API     ${api.url}   (health ${api.url}/health · procedures ${api.url}/procedures · OpenAPI ${api.url}/openapi.json)
   Temporal     ${stack.temporalAddress}   (namespace ${stack.namespace}${env.TEMPORAL_ADDRESS ? '' : ', embedded devserver'})
   Registries   ${describeTarget(registries)}
