@@ -1,5 +1,6 @@
 /** Builds the API's case service from opened resources; shared by api/main.ts, the all-in-one start, tests and bench. */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Executor } from '../db/connection';
 import { createAuditedPostgresRegistries } from '../activities/registries';
 import type { Hono } from 'hono';
@@ -24,11 +25,13 @@ export async function wireCaseService(opts: {
   /** Address, and TLS / API key for a real cluster (see worker/temporal-connection.ts). */
   temporal: TemporalConnectionOptions;
   namespace: string;
+  /** The payload codec every client and worker shares (worker/codec/data-converter.ts). */
+  dataConverter: DataConverter;
   clock?: () => Date;
 }): Promise<ApiWiring> {
   const clock = opts.clock ?? (() => new Date());
   const connection = await Connection.connect(opts.temporal);
-  const client = new Client({ connection, namespace: opts.namespace });
+  const client = new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter });
   const registries = createAuditedPostgresRegistries(opts.db, clock);
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });

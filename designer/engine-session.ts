@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { startStack, type Stack } from '../scripts/stack';
+import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { CATALOG, type Catalog } from '../procedures/catalog';
 import { getCaseSnapshot } from '../worker/case-client';
 import { caseWorkflowId } from '../worker/case-client';
@@ -77,6 +78,8 @@ export async function startEngineSession(opts: EngineSessionOptions = {}): Promi
   const stack = await startStack({
     registries: opts.registries ?? { kind: 'pglite-memory' },
     devserverDb: ':memory:',
+    // Encrypted like production, with a key that lives as long as the session (its histories too).
+    dataConverter: ephemeralDataConverter(),
     seedPeople: shape.people,
     log: opts.log,
     workerOptions: { shutdownGraceTime: '1 second', interceptors: { activity: [faults.interceptor] } },

@@ -18,6 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { devCredential, devServerAuth, workerSubject } from '../../worker/dev-credentials';
+import type { DataConverter } from '@temporalio/common';
+import { createDataConverter } from '../../worker/codec/data-converter';
+import { createKeyring, generatePayloadKey, type Keyring } from '../../worker/codec/keyring';
 
 let runtimeInstalled = false;
 
@@ -25,6 +28,9 @@ export interface Harness {
   server: DevServer;
   registries: RegistriesDatabase;
   client: Client;
+  /** The production data converter (payloads encrypted) on the harness's own keyring. */
+  dataConverter: DataConverter;
+  keyring: Keyring;
   connection: NativeConnection;
   workflowBundle: { code: string };
   workers: Map<WorkerRole, { worker: Worker; running: Promise<void> }>;
@@ -69,13 +75,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (!conn) roleConnections.set(role, (conn = await NativeConnection.connect({ address: server.address, ...(await credential(workerSubject(role))) })));
     return conn;
   };
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  // Payloads encrypted as in production: the same factory, on a key made for this harness.
+  const keyring = createKeyring([generatePayloadKey()]);
+  const dataConverter = createDataConverter({ keyring });
+  const client = new Client({ connection: clientConnection, namespace: 'default', dataConverter });
   const workers: Harness['workers'] = new Map();
 
   const startWorker = async (role: WorkerRole) => {
     const worker = await createAgencyWorker({
       agency: role,
       connection: await connectionOf(role),
+      dataConverter,
       namespace: 'default',
       db: registries.db,
       workflowBundle,
@@ -96,6 +106,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server,
     registries,
     client,
+    dataConverter,
+    keyring,
     connection,
     workflowBundle,
     workers,

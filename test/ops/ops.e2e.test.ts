@@ -102,6 +102,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'vss',
       connection: h.connection,
+      dataConverter: h.dataConverter,
       db: h.registries.db,
       registries: { socialInsurance },
     });
@@ -295,6 +296,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const bad = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      dataConverter: h.dataConverter,
       db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: badBundle,
     });
@@ -331,6 +333,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      dataConverter: h.dataConverter,
       db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: newCode,
     });
