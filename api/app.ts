@@ -17,6 +17,7 @@ import { allow, authorizeRoutes, principalOf, PUBLIC, RoutePolicies, type RouteP
 import { consoleCors, rateLimit, securityHeaders, type RateLimitOptions } from './http-guards';
 import { mountDevLogin } from './dev-login';
 import { readModelRoutes } from './read-model-routes';
+import { codecRoutes } from './codec-routes';
 import {
   caseIdParam,
   errorSchema,
@@ -139,6 +140,11 @@ const readModelAccess: Record<keyof typeof readModelRoutes, RoutePolicy> = {
   accessLog: allow('citizen', 'auditor'),
   metrics: allow('operator'),
 };
+/** The codec endpoint (api/codec-routes.ts): decoding shows personal data, so operators and auditors only. */
+const codecAccess: Record<keyof typeof codecRoutes, RoutePolicy> = {
+  codecEncode: allow('operator', 'auditor'),
+  codecDecode: allow('operator', 'auditor'),
+};
 /** Operator views (ops/routes.ts), mounted under /ops. */
 const OPS_POLICY = allow('operator');
 
@@ -173,6 +179,8 @@ export interface AppOptions {
   ops?: Hono;
   /** Read-model routes (lists, work queues, KPIs, access log, /metrics: api/read-model-routes.ts), mounted at the root. */
   readModel?: OpenAPIHono;
+  /** The codec endpoint (`/codec/encode`, `/codec/decode`: api/codec-routes.ts), mounted at the root. */
+  codec?: OpenAPIHono;
   security: ApiSecurityOptions;
 }
 
@@ -246,6 +254,10 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
   if (options.readModel) {
     for (const [name, route] of Object.entries(readModelRoutes)) policies.declare(route.method, route.path, readModelAccess[name as keyof typeof readModelRoutes]);
     app.route('/', options.readModel);
+  }
+  if (options.codec) {
+    for (const [name, route] of Object.entries(codecRoutes)) policies.declare(route.method, route.path, codecAccess[name as keyof typeof codecRoutes]);
+    app.route('/', options.codec);
   }
   if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
 

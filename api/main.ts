@@ -30,7 +30,7 @@ const wiring = await wireCaseService({
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
   dataConverter: dataConverterFromEnv(env, 'The API'),
 });
-const api = await serveApi(wiring.service, { ops: wiring.ops, readModel: wiring.readModel, security, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
+const api = await serveApi(wiring.service, { ops: wiring.ops, readModel: wiring.readModel, codec: wiring.codec, security, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
 database.lock?.advertise({ apiUrl: api.url }); // the ops CLI reaches this process through the lock
 console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
 

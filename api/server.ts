@@ -14,6 +14,7 @@ export function serveApi(service: CaseService, opts: { port: number; hostname?: 
   const app = createApp(service, {
     ops: opts.ops,
     readModel: opts.readModel,
+    codec: opts.codec,
     security: { clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown', ...opts.security },
   });
   const hostname = opts.hostname ?? '127.0.0.1';

@@ -8,6 +8,7 @@ import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import { createOpsRoutes } from '../ops/routes';
 import { createCaseService, type CaseService } from './case-service';
 import { createReadModelRoutes } from './read-model-routes';
+import { createCodecRoutes } from './codec-routes';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 
 export interface ApiWiring {
@@ -16,6 +17,8 @@ export interface ApiWiring {
   ops: Hono;
   /** Lists, work queues, KPIs, access log and /metrics from the read model. */
   readModel: OpenAPIHono;
+  /** The codec endpoint on this API's own payload codec. */
+  codec: OpenAPIHono;
   client: Client;
   close(): Promise<void>;
 }
@@ -36,5 +39,6 @@ export async function wireCaseService(opts: {
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });
-  return { service, ops, readModel, client, close: () => connection.close() };
+  const codec = createCodecRoutes({ codec: opts.dataConverter.payloadCodecs?.[0], db: opts.db, now: clock });
+  return { service, ops, readModel, codec, client, close: () => connection.close() };
 }

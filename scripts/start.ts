@@ -45,7 +45,7 @@ const stack = await startStack({
   seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
   log,
 });
-const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
+const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, codec: stack.wiring.codec, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
 // The ops CLI finds this process through the embedded database's lock and sends its commands here.
 stack.database.lock?.advertise({ apiUrl: api.url });
 

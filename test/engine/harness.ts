@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import type { RegistriesDatabase } from '../../db/registries-database';
+import type { DatabaseTarget } from '../../db/connection';
 import { openTestDatabase } from '../registries/helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worker/agency-worker';
@@ -50,6 +51,8 @@ export interface HarnessOptions {
    * `false` for a devserver without authentication (tests that run their own workers on other queues).
    */
   identity?: DevIdentityProvider | false;
+  /** The devserver's storage (default in-memory PGlite), e.g. a scratch Postgres database. */
+  devserverDb?: DatabaseTarget;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -59,7 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const identity =
     options.identity === false ? undefined : (options.identity ?? (await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'harness-idp-')) })));
-  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, auth: identity && devServerAuth(identity) });
+  const server = await startDevServer({ port: 0, db: options.devserverDb ?? ':memory:', logger: quiet, auth: identity && devServerAuth(identity) });
   const credential = async (subject: string) => (identity ? devCredential(identity, subject, 'default') : {});
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).
   const registries = await openTestDatabase();

@@ -49,7 +49,7 @@ export async function decodeHistoryPayload<T>(converter: LoadedDataConverter, pa
 export function dataConverterFromEnv(
   env: Record<string, string | undefined>,
   who: string,
-  opts: { createIfMissing?: boolean; log?: (m: string) => void } = {},
+  opts: { createIfMissing?: boolean; defaultFile?: string; log?: (m: string) => void } = {},
 ): DataConverter {
   const keyring = keyringFromEnv(env, opts);
   if (!keyring) throw new NoPayloadCodecError(who);
