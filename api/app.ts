@@ -18,6 +18,7 @@ import { consoleCors, rateLimit, securityHeaders, type RateLimitOptions } from '
 import { mountDevLogin } from './dev-login';
 import { readModelRoutes } from './read-model-routes';
 import { createConsole, type ConsoleDeps } from '../web/console';
+import { codecRoutes } from './codec-routes';
 import {
   caseIdParam,
   errorSchema,
@@ -140,6 +141,11 @@ const readModelAccess: Record<keyof typeof readModelRoutes, RoutePolicy> = {
   accessLog: allow('citizen', 'auditor'),
   metrics: allow('operator'),
 };
+/** The codec endpoint (api/codec-routes.ts): decoding shows personal data, so operators and auditors only. */
+const codecAccess: Record<keyof typeof codecRoutes, RoutePolicy> = {
+  codecEncode: allow('operator', 'auditor'),
+  codecDecode: allow('operator', 'auditor'),
+};
 /** Operator views (ops/routes.ts), mounted under /ops. */
 const OPS_POLICY = allow('operator');
 
@@ -174,6 +180,8 @@ export interface AppOptions {
   ops?: Hono;
   /** Read-model routes (lists, work queues, KPIs, access log, /metrics: api/read-model-routes.ts), mounted at the root. */
   readModel?: OpenAPIHono;
+  /** The codec endpoint (`/codec/encode`, `/codec/decode`: api/codec-routes.ts), mounted at the root. */
+  codec?: OpenAPIHono;
   security: ApiSecurityOptions;
   /** The web console at the site root (web/console.ts): its read model and clock; the rest is the API's own. */
   console?: Pick<ConsoleDeps, 'db' | 'now'>;
@@ -253,6 +261,10 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
   if (options.readModel) {
     for (const [name, route] of Object.entries(readModelRoutes)) policies.declare(route.method, route.path, readModelAccess[name as keyof typeof readModelRoutes]);
     app.route('/', options.readModel);
+  }
+  if (options.codec) {
+    for (const [name, route] of Object.entries(codecRoutes)) policies.declare(route.method, route.path, codecAccess[name as keyof typeof codecRoutes]);
+    app.route('/', options.codec);
   }
   if (security.devIdentityProvider) mountDevLogin(app, policies, security.devIdentityProvider);
   if (web) app.route('/', web.app);

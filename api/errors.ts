@@ -200,3 +200,17 @@ export function invalidInputHook(result: { success: boolean; error?: { issues: {
     return c.json({ error: { code: 'INVALID_INPUT', message: `Invalid input: ${summary}`, details: issues } }, 400);
   }
 }
+
+/** The API was started without payload keys: its codec endpoint cannot encode or decode. */
+export class CodecUnavailableError extends ApiError {
+  constructor() {
+    super(503, 'CODEC_UNAVAILABLE', 'This API holds no payload encryption keys (PAYLOAD_KEYS / PAYLOAD_KEYS_FILE).');
+  }
+}
+
+/** A payload sent to the codec endpoint was encrypted with a key it does not hold, or was altered. */
+export class PayloadUndecodableError extends ApiError {
+  constructor(message: string) {
+    super(422, 'PAYLOAD_UNDECODABLE', message);
+  }
+}

@@ -93,7 +93,8 @@ export function consoleCors(origins: readonly string[]): MiddlewareHandler {
   return cors({
     origin: (origin) => (origins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    // X-Namespace: the Temporal UI's codec-server calls (api/codec-routes.ts).
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Namespace'],
     exposeHeaders: ['Retry-After'],
     maxAge: 600,
   });

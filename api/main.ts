@@ -2,7 +2,8 @@
  * `npm run api`: the HTTP API alone. Env (read only here): PORT (3000), HOST (127.0.0.1), DATABASE_URL (else PGlite
  * dir .data/registries), TEMPORAL_ADDRESS (127.0.0.1:7233) with TEMPORAL_TLS* / TEMPORAL_API_KEY, TEMPORAL_NAMESPACE,
  * AUTH_CONFIG (the trusted issuers, docs/identity.md) or AUTH_DEV_IDENTITY=true (trust and serve the local development
- * identity provider in IDENTITY_DIR, default .data/identity), CONSOLE_ORIGIN (comma-separated origins allowed by CORS).
+ * identity provider in IDENTITY_DIR, default .data/identity), CONSOLE_ORIGIN (comma-separated origins allowed by CORS),
+ * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys, docs/encryption.md; else .data/keys/payload-keys.json).
  */
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
@@ -11,6 +12,7 @@ import { wireCaseService } from './wiring';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { apiSecurity } from './security-config';
+import { dataConverterFromEnv } from '../worker/codec/data-converter';
 
 const env = process.env;
 const security = apiSecurity({
@@ -26,8 +28,9 @@ const wiring = await wireCaseService({
   db: database.db,
   temporal,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+  dataConverter: dataConverterFromEnv(env, 'The API'),
 });
-const api = await serveApi(wiring.service, { ops: wiring.ops, readModel: wiring.readModel, console: wiring.console, security, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
+const api = await serveApi(wiring.service, { ops: wiring.ops, readModel: wiring.readModel, codec: wiring.codec, console: wiring.console, security, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
 database.lock?.advertise({ apiUrl: api.url }); // the ops CLI reaches this process through the lock
 console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
 

@@ -15,6 +15,7 @@ export function serveApi(service: CaseService, opts: { port: number; hostname?: 
     ops: opts.ops,
     readModel: opts.readModel,
     console: opts.console,
+    codec: opts.codec,
     security: { clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown', ...opts.security },
   });
   const hostname = opts.hostname ?? '127.0.0.1';

@@ -1,5 +1,6 @@
 /** Builds the API's case service from opened resources; shared by api/main.ts, the all-in-one start, tests and bench. */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Executor } from '../db/connection';
 import { createAuditedPostgresRegistries } from '../activities/registries';
 import type { Hono } from 'hono';
@@ -7,6 +8,7 @@ import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import { createOpsRoutes } from '../ops/routes';
 import { createCaseService, type CaseService } from './case-service';
 import { createReadModelRoutes } from './read-model-routes';
+import { createCodecRoutes } from './codec-routes';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 
 export interface ApiWiring {
@@ -17,6 +19,8 @@ export interface ApiWiring {
   readModel: OpenAPIHono;
   /** What the web console reads besides the case service (web/console.ts). */
   console: { db: Executor; now: () => Date };
+  /** The codec endpoint on this API's own payload codec. */
+  codec: OpenAPIHono;
   client: Client;
   close(): Promise<void>;
 }
@@ -26,14 +30,17 @@ export async function wireCaseService(opts: {
   /** Address, and TLS / API key for a real cluster (see worker/temporal-connection.ts). */
   temporal: TemporalConnectionOptions;
   namespace: string;
+  /** The payload codec every client and worker shares (worker/codec/data-converter.ts). */
+  dataConverter: DataConverter;
   clock?: () => Date;
 }): Promise<ApiWiring> {
   const clock = opts.clock ?? (() => new Date());
   const connection = await Connection.connect(opts.temporal);
-  const client = new Client({ connection, namespace: opts.namespace });
+  const client = new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter });
   const registries = createAuditedPostgresRegistries(opts.db, clock);
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });
-  return { service, ops, readModel, console: { db: opts.db, now: clock }, client, close: () => connection.close() };
+  const codec = createCodecRoutes({ codec: opts.dataConverter.payloadCodecs?.[0], db: opts.db, now: clock });
+  return { service, ops, readModel, codec, console: { db: opts.db, now: clock }, client, close: () => connection.close() };
 }

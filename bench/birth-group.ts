@@ -17,6 +17,7 @@
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), READ_MODEL_CASES,
  * SEED_PEOPLE (10,000 people in the registries).
  */
+import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,7 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     identity: devserver ? undefined : await openDevIdentityProvider({ dir: identityDir }),
     registries,
     devserverDb,
+    dataConverter: ephemeralDataConverter(), // encrypted payloads, as in production
     seedPeople: SEED_PEOPLE,
     log: () => {},
     ...(devserver ? { temporal: { address: devserver.address } } : {}),

@@ -23,6 +23,7 @@
  * BENCH_SCALE_SAMPLES (50 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset).
  */
+import { formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -247,7 +248,8 @@ async function main() {
         readyText: 'ready at',
       });
     devserver = await startDevserver();
-    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_TLS: 'false', DATABASE_URL: url(names.registries) };
+    // Every worker and the API share one payload key (encrypted histories, as in production).
+    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_TLS: 'false', DATABASE_URL: url(names.registries), PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]) };
     const credential = async (subject: string) => (await devCredential(identity, subject, NAMESPACE, CREDENTIAL_TTL_SECONDS)).apiKey;
     for (const role of WORKER_ROLES) {
       const workerEnv = { ...env, TEMPORAL_API_KEY: await credential(workerSubject(role)) };

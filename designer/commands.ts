@@ -2,6 +2,7 @@
  * The designer's commands, as functions the CLI (designer/main.ts) and tests call. Each returns an exit code and
  * writes through `out`/`err`; nothing here reads the environment.
  */
+import type { DataConverter } from '@temporalio/common';
 import { writeFileSync } from 'node:fs';
 import { CATALOG, getProcedure, type Catalog } from '../procedures/catalog';
 import { loadAgencyServices } from './agency-services';
@@ -80,6 +81,8 @@ export async function cmdReplayCheck(
   address?: string,
   namespace?: string,
   credential?: { apiKey: string; tls: boolean },
+  /** Decrypts live histories' payloads (committed fixtures are not encrypted and pass through). */
+  dataConverter?: DataConverter,
 ): Promise<number> {
   const histories: RecordedHistory[] = loadHistoryFixtures(paths.historiesDir);
   io.err(`${histories.length} committed histories from ${paths.historiesDir}`);
@@ -90,6 +93,7 @@ export async function cmdReplayCheck(
   }
   io.err('bundling the current workflow code and replaying…');
   const outcomes = await replayHistories(histories, {
+    dataConverter,
     onProgress: (o) => io.out(`${o.status === 'ok' ? 'ok  ' : 'FAIL'} ${o.name}${o.status === 'ok' ? '' : ` (${o.status}): ${o.message}`}`),
   });
   const bad = outcomes.filter((o) => o.status !== 'ok');

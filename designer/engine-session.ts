@@ -8,6 +8,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { startStack, type Stack } from '../scripts/stack';
+import { ephemeralDataConverter } from '../worker/codec/data-converter';
+import { decodeHistoryEvents } from '../worker/codec/history-decoding';
 import { CATALOG, type Catalog } from '../procedures/catalog';
 import { getCaseSnapshot } from '../worker/case-client';
 import { caseWorkflowId } from '../worker/case-client';
@@ -77,6 +79,8 @@ export async function startEngineSession(opts: EngineSessionOptions = {}): Promi
   const stack = await startStack({
     registries: opts.registries ?? { kind: 'pglite-memory' },
     devserverDb: ':memory:',
+    // Encrypted like production, with a key that lives as long as the session (its histories too).
+    dataConverter: ephemeralDataConverter(),
     seedPeople: shape.people,
     log: opts.log,
     workerOptions: { shutdownGraceTime: '1 second', interceptors: { activity: [faults.interceptor] } },
@@ -122,7 +126,11 @@ export async function recordHistories(session: EngineSession, reports: readonly 
     for (const run of r.runs) {
       if (!run.matches) continue;
       const snap = await getCaseSnapshot(session.client, run.caseId);
-      const history = await session.client.workflow.getHandle(caseWorkflowId(run.caseId)).fetchHistory();
+      // Fixtures are committed and replayed without the session's key: saved decoded (synthetic people only).
+      const history = await decodeHistoryEvents(
+        session.client.options.loadedDataConverter.payloadCodecs,
+        await session.client.workflow.getHandle(caseWorkflowId(run.caseId)).fetchHistory(),
+      );
       const file = `${r.procedureId}-v${r.version}-path${run.path.index}.json`;
       files.push(
         saveHistoryFixture(

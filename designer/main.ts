@@ -11,6 +11,8 @@
  * token, or --token, for replay-check against a live service with authentication; docs/identity.md), AUTH_CONFIG,
  * IDENTITY_DIR.
  */
+import { createDataConverter } from '../worker/codec/data-converter';
+import { keyringFromEnv } from '../worker/codec/keyring';
 import { cliTokenVerifier, isLoopbackAddress, staffFromToken } from '../identity/cli-token';
 import { principalLabel } from '../identity/claims';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +111,9 @@ async function main(argv: string[]): Promise<number> {
     case 'replay-check': {
       const address = flags.get('address') ?? process.env.TEMPORAL_ADDRESS;
       quietTemporalRuntime();
-      return cmdReplayCheck(io, paths, address, flags.get('namespace'), await designerCredential(flags.get('token') ?? process.env.PROCEDURES_TOKEN, address));
+      // Live histories are encrypted: the payload keys (PAYLOAD_KEYS / PAYLOAD_KEYS_FILE / .data/keys) decode them.
+      const dataConverter = createDataConverter({ keyring: keyringFromEnv(process.env) });
+      return cmdReplayCheck(io, paths, address, flags.get('namespace'), await designerCredential(flags.get('token') ?? process.env.PROCEDURES_TOKEN, address), dataConverter);
     }
     default:
       throw new UsageError('commands: check [id] | diagram <id> [--format mermaid|svg] | paths <id> | simulate <id|all> | lock | replay-check [--address host:port] | record-histories');

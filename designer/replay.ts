@@ -3,6 +3,7 @@
  * against the current workflow code with `Worker.runReplayHistories`, before deploying it. A nondeterminism error
  * means running cases would break on the new code: keep the old behaviour behind a new procedure version.
  */
+import type { DataConverter } from '@temporalio/common';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -105,6 +106,7 @@ export async function fetchLiveHistories(
   address: string,
   opts: { namespace?: string; limit?: number; credential?: { apiKey: string; tls: boolean } } = {},
 ): Promise<RecordedHistory[]> {
+  // Live histories hold encrypted payloads: replayHistories decodes them with the data converter it is given.
   const connection = await Connection.connect({ address, ...opts.credential });
   try {
     const client = new Client({ connection, namespace: opts.namespace ?? 'default' });
@@ -129,7 +131,7 @@ export function bundleCurrentWorkflows(): Promise<WorkflowBundle> {
 /** Replays every history against the given (default: current) workflow code. */
 export async function replayHistories(
   histories: readonly RecordedHistory[],
-  opts: { workflowBundle?: WorkflowBundle; onProgress?: (o: ReplayOutcome) => void } = {},
+  opts: { workflowBundle?: WorkflowBundle; onProgress?: (o: ReplayOutcome) => void; /** The payload codec (encrypted histories). */ dataConverter?: DataConverter } = {},
 ): Promise<ReplayOutcome[]> {
   if (histories.length === 0) return [];
   const workflowBundle = opts.workflowBundle ?? (await bundleCurrentWorkflows());
@@ -137,7 +139,7 @@ export async function replayHistories(
   if (byId.size !== histories.length) throw new DesignerError('DUPLICATE_WORKFLOW_ID', 'two histories share a workflow id: replay them separately');
   const outcomes: ReplayOutcome[] = [];
   const results = Worker.runReplayHistories(
-    { workflowBundle },
+    { workflowBundle, dataConverter: opts.dataConverter },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   for await (const r of results) {

@@ -2,6 +2,7 @@
  * Shared pieces of the operator toolkit: dependencies, case references (from visibility + the first history
  * event), gRPC error helpers. Only public Temporal client APIs are used, so everything works on a real cluster.
  */
+import { decodeHistoryPayload } from '../worker/codec/data-converter';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -82,7 +83,7 @@ export async function loadStartInput(deps: OpsDeps, workflowId: string, runId?: 
   });
   const first = res.history?.events?.[0];
   const payload = first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  const input = payload ? deps.client.options.loadedDataConverter.payloadConverter.fromPayload<RunProcedureInput>(payload) : null;
+  const input = (await decodeHistoryPayload<RunProcedureInput>(deps.client.options.loadedDataConverter, payload)) ?? null;
   return { input };
 }
 

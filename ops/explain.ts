@@ -3,6 +3,7 @@
  * deadlines, combined with the history (activities = registry calls on agency queues, timers, updates, signals,
  * workflow-task failures) and the audit log rows (registry calls and operator actions).
  */
+import { decodeHistoryEvents } from '../worker/codec/history-decoding';
 import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from './proto';
 import { listAudit } from '../db/engine/audit-queries';
@@ -155,7 +156,9 @@ export async function explainCase(deps: OpsDeps, caseId: string, opts: { queryTi
   const ref = await caseRef(deps, caseId);
   const handle = deps.client.workflow.getHandle(ref.workflowId, ref.runId);
   const history = await handle.fetchHistory();
-  const entries = historyEntries(deps, history.events ?? []);
+  // Payloads are encrypted in the history: decoded with this client's codec (its key, or the codec endpoint).
+  const events = await decodeHistoryEvents(deps.client.options.loadedDataConverter.payloadCodecs, history.events ?? []);
+  const entries = historyEntries(deps, events);
   const inspected = await inspectCase(deps, ref, { queryTimeoutMs: opts.queryTimeoutMs, notPickedUpMs: opts.notPickedUpMs, pollerStaleMs: opts.pollerStaleMs, attemptThreshold: 2 });
   const snap = inspected.reasons.some((r) => r.kind === 'workflowTaskFailing' || (r.kind === 'noWorker' && r.agency === null))
     ? null

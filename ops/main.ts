@@ -22,7 +22,8 @@
  * or the local identity provider (IDENTITY_DIR); the operator it names and the reason are recorded in the audit log.
  * The token is also the Temporal credential unless TEMPORAL_API_KEY is set (`npm run -s token -- --as operator:<id>`).
  * Env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, DATABASE_URL (as the worker), OPS_TOKEN,
- * AUTH_CONFIG, IDENTITY_DIR.
+ * AUTH_CONFIG, IDENTITY_DIR, PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (decode payloads here; else .data/keys if present),
+ * CODEC_ENDPOINT (without the keys: the API's codec endpoint, e.g. https://api.example/codec, decodes).
  * Every action (retry, reset, cancel, terminate, send, bulk) takes --dry-run: it prints what would happen and writes
  * nothing. An option a command does not take is an error. Case ids starting with "-" work; `--` ends the options.
  * When a running `npm start` owns the embedded database, the command runs there (POST /ops/commands with the token).
@@ -44,6 +45,9 @@ import { parseOpsArgs, UnknownOptionError, UsageError, type Values } from './cli
 import { DatabaseInUseError, readDirOwner } from '../db/dir-lock';
 import { absolutePaths, runRemote } from './remote';
 import { runAuditChainCommand } from './audit-chain-command';
+import { createDataConverter } from '../worker/codec/data-converter';
+import { keyringFromEnv } from '../worker/codec/keyring';
+import { RemoteCodec } from '../worker/codec/remote-codec';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim());
@@ -187,7 +191,7 @@ export async function runCommand(
     case 'replay': {
       const opts = { workflowsPath: v.workflows };
       const report = v.file
-        ? await replayFile(v.file, opts)
+        ? await replayFile(v.file, { ...opts, dataConverter: { payloadCodecs: deps.client.options.loadedDataConverter.payloadCodecs } })
         : await replayCases(deps, { ...filterOf(v), caseIds: rest.length > 0 ? rest : undefined }, opts);
       if (v.json) print(report);
       else {
@@ -256,8 +260,13 @@ async function main(): Promise<void> {
     return;
   }
   const { values } = parseOpsArgs(args);
-  const connection = await Connection.connect(temporalConnectionOptions(temporalEnvWithToken(process.env, values.token ?? process.env.OPS_TOKEN)));
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
+  const token = values.token ?? process.env.OPS_TOKEN;
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  const connection = await Connection.connect(temporalConnectionOptions(temporalEnvWithToken(process.env, token)));
+  // Payloads are encrypted: decoded here with the keys when this machine holds them, else by the API's codec endpoint.
+  const keyring = keyringFromEnv(process.env);
+  const remote = !keyring && process.env.CODEC_ENDPOINT ? new RemoteCodec({ endpoint: process.env.CODEC_ENDPOINT, token, namespace }) : undefined;
+  const client = new Client({ connection, namespace, dataConverter: createDataConverter({ keyring, remote }) });
   const { openRegistriesDatabase } = await import('../db/registries-database');
   const opened = await openRegistriesDatabase(target);
   try {

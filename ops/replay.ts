@@ -3,6 +3,8 @@
  * (worker/agency-worker.ts WORKFLOWS_PATH) or a candidate (`workflowsPath`). Cases whose replay fails would get
  * stuck on a nondeterminism error after the deployment.
  */
+import type { DataConverter } from '@temporalio/common';
+import { decodeHistoryEvents } from '../worker/codec/history-decoding';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -19,6 +21,8 @@ export interface ExportedHistory {
   procedureId: string;
   procedureVersion: number;
   exportedAt: string;
+  /** Payloads decrypted (`ops export --decoded`): the file holds personal data in plain text. */
+  decoded?: boolean;
   /**
    * The history as a plain object (protobufjs `toObject`: int64 and enums as strings, bytes base64), read back by
    * `replayFile`; a Temporal CLI export (`temporal workflow show --output json`) is accepted too.
@@ -39,9 +43,14 @@ export function historyFromExport(raw: unknown): temporal.api.history.v1.History
   }
 }
 
-export async function exportHistory(deps: OpsDeps, caseId: string, file?: string): Promise<ExportedHistory> {
+/**
+ * The history as Temporal stores it: payloads encrypted (an export holds no plaintext personal data; `ops replay
+ * --file` decodes with the key). `decoded`: payloads decrypted with this client's codec, for a reader without it.
+ */
+export async function exportHistory(deps: OpsDeps, caseId: string, file?: string, opts: { decoded?: boolean } = {}): Promise<ExportedHistory> {
   const ref = await caseRef(deps, caseId);
-  const history = await deps.client.workflow.getHandle(ref.workflowId, ref.runId).fetchHistory();
+  const fetched = await deps.client.workflow.getHandle(ref.workflowId, ref.runId).fetchHistory();
+  const history = opts.decoded ? await decodeHistoryEvents(deps.client.options.loadedDataConverter.payloadCodecs, fetched) : fetched;
   const out: ExportedHistory = {
     caseId,
     workflowId: ref.workflowId,
@@ -49,6 +58,7 @@ export async function exportHistory(deps: OpsDeps, caseId: string, file?: string
     procedureId: ref.procedureId,
     procedureVersion: ref.procedureVersion,
     exportedAt: new Date().toISOString(),
+    ...(opts.decoded ? { decoded: true } : {}),
     history: History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String }),
   };
   if (file) await writeFile(file, JSON.stringify(out, null, 2));
@@ -56,6 +66,8 @@ export async function exportHistory(deps: OpsDeps, caseId: string, file?: string
 }
 
 export interface ReplayCodeOptions {
+  /** The payload codec of the histories (encrypted payloads); committed or old unencrypted ones pass through. */
+  dataConverter?: DataConverter;
   /** A prebuilt workflow bundle; else `workflowsPath` (default: the current code) is bundled. */
   workflowBundle?: { code: string };
   workflowsPath?: string;
@@ -84,7 +96,7 @@ async function replayAll(histories: HistoryAndWorkflowId[], opts: ReplayCodeOpti
   const report: ReplayReport = { replayed: 0, failures: [] };
   if (histories.length === 0) return report;
   const workflowBundle = await bundleOf(opts);
-  for await (const r of Worker.runReplayHistories({ workflowBundle }, histories)) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle, dataConverter: opts.dataConverter }, histories)) {
     report.replayed++;
     if (r.error) {
       report.failures.push({
@@ -106,7 +118,7 @@ export async function replayCases(deps: OpsDeps, select: CaseFilter, opts: Repla
   for (const ref of refs) {
     histories.push({ workflowId: ref.workflowId, history: await deps.client.workflow.getHandle(ref.workflowId, ref.runId).fetchHistory() });
   }
-  return replayAll(histories, opts);
+  return replayAll(histories, { dataConverter: { payloadCodecs: deps.client.options.loadedDataConverter.payloadCodecs }, ...opts });
 }
 
 /** Replays an exported history file (ops export) against the code. */

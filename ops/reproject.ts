@@ -4,6 +4,7 @@
  * activity's marker holds the document): the newest one is the case's read model. Cases started before the read model
  * (no marker) are projected from their workflow's snapshot query, which replays the history on an engine worker.
  */
+import { decodeHistoryEvents } from '../worker/codec/history-decoding';
 import type { temporal } from '@temporalio/proto';
 import { caseRowsOf, type CaseRows } from '../db/engine/case-rows';
 import { applyCaseRows, readCaseRows } from '../db/engine/case-views';
@@ -56,7 +57,7 @@ export function lastProjection(deps: OpsDeps, events: readonly HistoryEvent[]): 
 async function documentOf(deps: OpsDeps, caseId: string): Promise<{ doc: CaseProjectionDocument; source: CaseRepair['source'] }> {
   const handle = deps.client.workflow.getHandle(caseWorkflowId(caseId));
   const history = await handle.fetchHistory();
-  const events = history.events ?? [];
+  const events = await decodeHistoryEvents(deps.client.options.loadedDataConverter.payloadCodecs, history.events ?? []);
   const doc = lastProjection(deps, events);
   if (doc) return { doc, source: 'history' };
   const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];

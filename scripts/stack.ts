@@ -4,6 +4,7 @@
  * Used by `npm start` and the benchmarks; configuration comes from the caller (env vars are read in entry points).
  */
 import type { Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import type { DatabaseTarget } from '../db/connection';
 import type { RegistriesDatabase } from '../db/registries-database';
@@ -32,12 +33,16 @@ export interface StackOptions {
    * and each worker and the API's client get their own credential from it.
    */
   identity?: DevIdentityProvider;
+  /** The payload codec of every worker and the API's client (worker/codec/data-converter.ts `createDataConverter`). */
+  dataConverter: DataConverter;
   /** Worker tuning, e.g. larger concurrency for benchmarks. */
   workerOptions?: Parameters<typeof createAgencyWorker>[0]['workerOptions'];
 }
 
 export interface Stack {
   temporalAddress: string;
+  /** The data converter its workers and client share (payloads encrypted). */
+  dataConverter: DataConverter;
   namespace: string;
   database: RegistriesDatabase;
   seeded: SeedResult;
@@ -88,12 +93,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } });
   const workers = await Promise.all(
     WORKER_ROLES.map((agency) =>
-      createAgencyWorker({ agency, connection: connectionOf(agency), namespace, db: database.db, workflowBundle, workerOptions: opts.workerOptions }),
+      createAgencyWorker({ agency, connection: connectionOf(agency), dataConverter: opts.dataConverter, namespace, db: database.db, workflowBundle, workerOptions: opts.workerOptions }),
     ),
   );
   const running = Promise.all(workers.map((w) => w.run())).then(() => {});
   log(`workers polling: ${WORKER_ROLES.join(', ')}`);
-  const wiring = await wireCaseService({ db: database.db, temporal: { ...temporal, ...(await credential('api', (t) => (wiring.client.connection as Connection).setApiKey(t))) }, namespace });
+  const wiring = await wireCaseService({ db: database.db, temporal: { ...temporal, ...(await credential('api', (t) => (wiring.client.connection as Connection).setApiKey(t))) }, namespace, dataConverter: opts.dataConverter });
   const renewal = setInterval(() => {
     for (const renew of renewals) renew().catch((e) => log(`credential renewal failed: ${(e as Error).message}`));
   }, CREDENTIAL_RENEWAL_MS);
@@ -106,6 +111,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let closed = false;
   return {
     temporalAddress: temporal.address,
+    dataConverter: opts.dataConverter,
     namespace,
     database,
     seeded,

@@ -6,7 +6,8 @@
  * Env (read only here): DATABASE_URL (registries; else PGlite .data/registries), TEMPORAL_ADDRESS (a real cluster,
  * with TEMPORAL_TLS* / TEMPORAL_API_KEY: then no devserver is started), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
  * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000), IDENTITY_DIR (.data/identity: the local identity provider's
- * key), AUTH_CONFIG (trust these issuers instead of the local provider, docs/identity.md), CONSOLE_ORIGIN (CORS).
+ * key), AUTH_CONFIG (trust these issuers instead of the local provider, docs/identity.md), CONSOLE_ORIGIN (CORS),
+ * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys; else .data/keys/payload-keys.json, created if missing).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
@@ -15,6 +16,7 @@ import { startStack } from './stack';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { apiSecurity } from '../api/security-config';
+import { dataConverterFromEnv } from '../worker/codec/data-converter';
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const env = process.env;
@@ -30,8 +32,11 @@ const security = apiSecurity({
   corsOrigins: env.CONSOLE_ORIGIN ? env.CONSOLE_ORIGIN.split(',') : undefined,
 });
 
+// Payload encryption: the key file is created on first start like the identity provider's key (docs/encryption.md).
+const dataConverter = dataConverterFromEnv(env, 'npm start', { createIfMissing: true, log });
 const stack = await startStack({
   identity,
+  dataConverter,
   registries,
   temporal: env.TEMPORAL_ADDRESS ? temporalConnectionOptions(env) : undefined,
   devserverDb: env.DEVSERVER_DB || '.data/devserver',
@@ -40,7 +45,7 @@ const stack = await startStack({
   seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
   log,
 });
-const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, console: stack.wiring.console, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
+const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, codec: stack.wiring.codec, console: stack.wiring.console, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
 // The ops CLI finds this process through the embedded database's lock and sends its commands here.
 stack.database.lock?.advertise({ apiUrl: api.url });
 

@@ -96,11 +96,12 @@ async function postgresBinding(names: (keyof Registries)[], opts: AgencyActivity
 }
 
 /**
- * With the engine's database and its audit sink, each registry call commits in one transaction with its audit entry
- * (the Postgres adapters are bound to it); an agency's own audit sink or adapters are not transactional with it.
+ * With the engine's database, its audit sink and its adapters only, each registry call commits in one transaction
+ * with its audit entry (the Postgres adapters are bound to it). An agency's own audit sink or adapters cannot join
+ * that transaction (and, on an embedded database, would wait for it): their calls are audited one after the other.
  */
 async function atomicScopeOf(names: (keyof Registries)[], opts: AgencyActivityOptions, clock: () => Date): Promise<AtomicAuditScope | undefined> {
-  if (opts.audit || !opts.db) return undefined;
+  if (opts.audit || !opts.db || names.some((n) => opts.registries?.[n])) return undefined;
   const binding = await postgresBinding(names, opts);
   const { postgresAtomicScope } = await import('../activities/registries/postgres/atomic');
   return postgresAtomicScope(opts.db, (tx) => binding.bind(tx, clock));

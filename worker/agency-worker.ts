@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { AgencyId } from '../activities/registries/types';
 import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import { loadAgencyActivities, MissingRegistriesError, type AgencyActivityOptions } from './agency-modules';
@@ -16,6 +17,8 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 export interface AgencyWorkerOptions extends AgencyActivityOptions {
   agency: WorkerRole;
   connection: NativeConnection;
+  /** The payload codec every client and worker shares (worker/codec/data-converter.ts `createDataConverter`). */
+  dataConverter: DataConverter;
   namespace?: string;
   /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })`); else bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -40,6 +43,7 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: taskQueueOf(opts.agency),
+    dataConverter: opts.dataConverter,
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...opts.workerOptions,
   };

@@ -2,6 +2,7 @@
  * Client helpers for the API: start a case (idempotent per case id), send officer/citizen events (updates),
  * read a case's snapshot (query) and its result. Case workflow id = `case-<caseId>`.
  */
+import { decodeHistoryPayload } from './codec/data-converter';
 import {
   ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
@@ -116,7 +117,7 @@ async function describeCaseStart(client: Client, caseId: string): Promise<{ proc
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
   if (payload?.data) {
-    const first = client.options.loadedDataConverter.payloadConverter.fromPayload<RunProcedureInput>(payload);
+    const first = (await decodeHistoryPayload<RunProcedureInput>(client.options.loadedDataConverter, payload))!;
     return { procedureId: first.procedureId, procedureVersion: first.procedureVersion };
   }
   throw new CaseNotFoundError(caseId);

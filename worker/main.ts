@@ -2,17 +2,20 @@
  * Entry point: `npm run worker -- --agency <justice|police|vss|engine|all>`.
  * Env: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), DATABASE_URL (else PGlite dir
  * .data/registries), TEMPORAL_API_KEY, TEMPORAL_TLS (true to use TLS with system roots), TEMPORAL_TLS_CERT /
- * TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path), TEMPORAL_TLS_SERVER_NAME.
+ * TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path), TEMPORAL_TLS_SERVER_NAME,
+ * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys, docs/encryption.md; else .data/keys/payload-keys.json).
  * Shuts down gracefully on SIGINT/SIGTERM (the SDK stops polling and lets running tasks finish).
  */
 import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { ensureKpiSnapshotSchedule } from './kpi-schedule';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
 import { temporalConnectionOptions } from './temporal-connection';
+import { dataConverterFromEnv } from './codec/data-converter';
 
 
 async function main(): Promise<void> {
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
   for (const r of roles) if (!WORKER_ROLES.includes(r)) throw new UnknownWorkerRoleError(r);
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  const dataConverter = dataConverterFromEnv(process.env, 'A worker');
   const connection = await NativeConnection.connect(temporalConnectionOptions(process.env));
   // Every worker needs the database: agencies for their registries, the engine for the read model.
   const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
@@ -30,8 +34,8 @@ async function main(): Promise<void> {
   const db = opened.db;
   const close = () => opened.close();
   console.log(`registries: ${describeTarget(target)}`);
-  const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, namespace, db })));
-  if (roles.includes('engine')) await ensureSchedule(namespace);
+  const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, dataConverter, namespace, db })));
+  if (roles.includes('engine')) await ensureSchedule(namespace, dataConverter);
   console.log(`workers running: ${roles.join(', ')} (namespace ${namespace}); Ctrl-C to stop`);
   try {
     // The SDK runtime installs SIGINT/SIGTERM handlers that shut every worker down; run() resolves then.
@@ -43,10 +47,10 @@ async function main(): Promise<void> {
 }
 
 /** The engine's worker makes sure the daily KPI snapshot is scheduled (idempotent). */
-async function ensureSchedule(namespace: string): Promise<void> {
+async function ensureSchedule(namespace: string, dataConverter: DataConverter): Promise<void> {
   const clientConnection = await Connection.connect(temporalConnectionOptions(process.env));
   try {
-    const r = await ensureKpiSnapshotSchedule(new Client({ connection: clientConnection, namespace }));
+    const r = await ensureKpiSnapshotSchedule(new Client({ connection: clientConnection, namespace, dataConverter }));
     console.log(`KPI snapshot schedule ${r.scheduleId} ${r.created ? 'created' : 'in place'}`);
   } catch (e) {
     console.warn(`KPI snapshot schedule not created: ${(e as Error).message}`);

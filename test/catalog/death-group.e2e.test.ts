@@ -258,7 +258,7 @@ describe('death group end to end', () => {
   it('replays the finished death-group cases deterministically from their histories', async () => {
     for (const caseId of ['death-2', 'death-4', 'death-4-declined', 'death-ineligible']) {
       const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle }, history, `case-${caseId}`);
+      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter }, history, `case-${caseId}`);
     }
   });
 });

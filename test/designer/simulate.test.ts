@@ -224,7 +224,7 @@ describe('replay check against a live server', () => {
     // The simulated cases of this file (and the children registered for the follow-up procedures).
     expect(live.length).toBeGreaterThanOrEqual(100);
     expect(live.every((h) => h.name === `live:${h.workflowId}` && h.workflowId.startsWith('case-'))).toBe(true);
-    const outcomes = await replayHistories(live);
+    const outcomes = await replayHistories(live, { dataConverter: session.stack.dataConverter });
     expect(outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
     expect(outcomes).toHaveLength(live.length);
   }, 180_000);

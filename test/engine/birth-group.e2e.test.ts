@@ -291,7 +291,7 @@ describe('birth group end to end', () => {
       const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
       expect(history.events?.length ?? 0).toBeGreaterThan(10);
       // Throws DeterminismViolationError if the runner, XState or the charts behaved differently on replay.
-      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle }, history, `case-${caseId}`);
+      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter }, history, `case-${caseId}`);
     }
   });
 });

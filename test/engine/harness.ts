@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import type { RegistriesDatabase } from '../../db/registries-database';
+import type { DatabaseTarget } from '../../db/connection';
 import { openTestDatabase } from '../registries/helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worker/agency-worker';
@@ -18,6 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { devCredential, devServerAuth, workerSubject } from '../../worker/dev-credentials';
+import type { DataConverter } from '@temporalio/common';
+import { createDataConverter } from '../../worker/codec/data-converter';
+import { createKeyring, generatePayloadKey, type Keyring } from '../../worker/codec/keyring';
 
 let runtimeInstalled = false;
 
@@ -25,6 +29,9 @@ export interface Harness {
   server: DevServer;
   registries: RegistriesDatabase;
   client: Client;
+  /** The production data converter (payloads encrypted) on the harness's own keyring. */
+  dataConverter: DataConverter;
+  keyring: Keyring;
   connection: NativeConnection;
   workflowBundle: { code: string };
   workers: Map<WorkerRole, { worker: Worker; running: Promise<void> }>;
@@ -44,6 +51,8 @@ export interface HarnessOptions {
    * `false` for a devserver without authentication (tests that run their own workers on other queues).
    */
   identity?: DevIdentityProvider | false;
+  /** The devserver's storage (default in-memory PGlite), e.g. a scratch Postgres database. */
+  devserverDb?: DatabaseTarget;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -53,7 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const identity =
     options.identity === false ? undefined : (options.identity ?? (await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'harness-idp-')) })));
-  const server = await startDevServer({ port: 0, db: ':memory:', logger: quiet, auth: identity && devServerAuth(identity) });
+  const server = await startDevServer({ port: 0, db: options.devserverDb ?? ':memory:', logger: quiet, auth: identity && devServerAuth(identity) });
   const credential = async (subject: string) => (identity ? devCredential(identity, subject, 'default') : {});
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).
   const registries = await openTestDatabase();
@@ -69,13 +78,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (!conn) roleConnections.set(role, (conn = await NativeConnection.connect({ address: server.address, ...(await credential(workerSubject(role))) })));
     return conn;
   };
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  // Payloads encrypted as in production: the same factory, on a key made for this harness.
+  const keyring = createKeyring([generatePayloadKey()]);
+  const dataConverter = createDataConverter({ keyring });
+  const client = new Client({ connection: clientConnection, namespace: 'default', dataConverter });
   const workers: Harness['workers'] = new Map();
 
   const startWorker = async (role: WorkerRole) => {
     const worker = await createAgencyWorker({
       agency: role,
       connection: await connectionOf(role),
+      dataConverter,
       namespace: 'default',
       db: registries.db,
       workflowBundle,
@@ -96,6 +109,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server,
     registries,
     client,
+    dataConverter,
+    keyring,
     connection,
     workflowBundle,
     workers,

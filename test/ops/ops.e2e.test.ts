@@ -102,6 +102,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'vss',
       connection: h.connection,
+      dataConverter: h.dataConverter,
       db: h.registries.db,
       registries: { socialInsurance },
     });
@@ -287,14 +288,15 @@ describe('ops: stuck cases found, explained and repaired', () => {
     expect(existsSync(file)).toBe(true);
     expect(JSON.parse(readFileSync(file, 'utf8')).caseId).toBe(caseId);
     expect(exported.procedureId).toBe('birth-group');
-    expect((await replayFile(file, { workflowBundle: h.workflowBundle })).failures).toEqual([]);
-    expect((await replayFile(file, { workflowBundle: badBundle })).failures).toHaveLength(1);
+    expect((await replayFile(file, { workflowBundle: h.workflowBundle, dataConverter: h.dataConverter })).failures).toEqual([]);
+    expect((await replayFile(file, { workflowBundle: badBundle, dataConverter: h.dataConverter })).failures).toHaveLength(1);
 
     // Deployed anyway: the next workflow task fails with a nondeterminism error.
     await h.stopWorker('engine');
     const bad = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      dataConverter: h.dataConverter,
       db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: badBundle,
     });
@@ -331,6 +333,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
     const w = await createAgencyWorker({
       agency: 'engine',
       connection: h.connection,
+      dataConverter: h.dataConverter,
       db: h.registries.db, // the engine worker writes the case read model
       workflowBundle: newCode,
     });

@@ -4,6 +4,7 @@
  * with each transition projected exactly once; a crash between a transition and its projection (the projection
  * step dies before or after its write) loses nothing and duplicates nothing.
  */
+import { decodeHistoryEvents } from '../../worker/codec/history-decoding';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
@@ -40,7 +41,8 @@ const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
 async function projectedTransitions(caseId: string): Promise<number[]> {
   const history = await session.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
   const converter = session.client.options.loadedDataConverter.payloadConverter;
-  return (history.events ?? []).flatMap((e) => {
+  const events = await decodeHistoryEvents(session.client.options.loadedDataConverter.payloadCodecs, history.events ?? []);
+  return events.flatMap((e) => {
     const m = e.markerRecordedEventAttributes;
     if (m?.markerName !== 'core_local_activity') return [];
     const meta = converter.fromPayload<{ activity_type: string }>(m.details!.data!.payloads![0]);
@@ -98,6 +100,7 @@ describe('a crash between a transition and its projection', () => {
     const worker = await createAgencyWorker({
       agency: 'engine',
       connection: stackEngine.connection!,
+      dataConverter: session.stack.dataConverter,
       namespace: session.stack.namespace,
       db: db(),
       workflowBundle: stackEngine.options.workflowBundle as never,
