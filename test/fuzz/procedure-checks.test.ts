@@ -76,7 +76,8 @@ describe('procedure checks fuzz regressions', () => {
   });
 
   it('seed 192026: a cycle of states with no exit was not reported (each state has a transition out)', () => {
-    const injected = DEFECTS.cycleWithNoExit!(birthGroup, 0)!;
+    const jrc = CATALOG.get('judicial-record-certificate')!.get(1)!;
+    const injected = DEFECTS.cycleWithNoExit!(jrc, 0)!;
     const codes = codesAt(injected.def);
     expect(codes).toContain('NO_PATH_TO_FINAL@fuzzLoopA');
     expect(codes).toContain('NO_PATH_TO_FINAL@fuzzLoopB');
