@@ -14,6 +14,8 @@ export interface ServiceProcess {
   readyMs: number;
   /** SIGTERM, then wait for it to exit (SIGKILL after `graceMs`); resolves with the milliseconds it took. */
   stop(graceMs?: number): Promise<number>;
+  /** SIGKILL (no shutdown at all, as a crash); resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -70,6 +72,12 @@ export async function spawnService(opts: {
           resolve(performance.now() - s);
         });
         child.kill('SIGTERM');
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode != null || child.signalCode != null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
       }),
   };
 }
