@@ -70,14 +70,27 @@ interface Supervised {
   proc?: ServiceProcess;
   kills: number;
   restarts: number;
+  /** Exits nobody asked for (a part that dies by itself under the faults is a finding): restarted too. */
+  crashes: number;
+  stopping?: boolean;
 }
 
 async function startWithRetry(s: Supervised): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      s.proc = await s.start();
+      const proc = await s.start();
+      s.proc = proc;
+      void proc.exited.then(async ({ code, signal, tail }) => {
+        if (s.stopping || s.proc !== proc || signal === 'SIGKILL') return;
+        s.crashes++;
+        progress(`${s.name} EXITED BY ITSELF (code ${code}, signal ${signal}): ${tail.slice(-600).replace(/\s+/g, ' ')}`);
+        s.stopping = true; // the chaos loop leaves it alone while it comes back
+        await startWithRetry(s);
+        s.stopping = false;
+      });
       return;
     } catch (e) {
+      progress(`${s.name} did not start (attempt ${attempt}): ${String((e as Error).message).slice(-300).replace(/\s+/g, ' ')}`);
       if (attempt >= 10) throw e;
       await sleep(1000 * attempt); // e.g. Postgres still restarting
     }
@@ -111,13 +124,14 @@ async function main() {
       start: () => spawnService({ name: 'devserver', script: 'devserver/main.ts', args: ['--port', String(port), '--db', pg.url('devserver'), ...devServerAuthArgs(identity)], readyText: 'ready at' }),
       kills: 0,
       restarts: 0,
+      crashes: 0,
     });
     for (const role of ROLES) {
       const workerEnv = { ...env, TEMPORAL_API_KEY: await key(workerSubject(role)) };
-      supervised.push({ name: `worker ${role}`, start: () => spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }), kills: 0, restarts: 0 });
+      supervised.push({ name: `worker ${role}`, start: () => spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }), kills: 0, restarts: 0, crashes: 0 });
     }
     const apiEnv = { ...env, TEMPORAL_API_KEY: await key('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
-    supervised.push({ name: 'API', start: () => spawnService({ name: 'API', script: 'api/main.ts', env: apiEnv, readyText: 'API ready at' }), kills: 0, restarts: 0 });
+    supervised.push({ name: 'API', start: () => spawnService({ name: 'API', script: 'api/main.ts', env: apiEnv, readyText: 'API ready at' }), kills: 0, restarts: 0, crashes: 0 });
     for (const s of supervised) await startWithRetry(s);
     progress(`started ${supervised.map((s) => s.name).join(', ')}, each in its own process`);
 
@@ -154,10 +168,13 @@ async function main() {
         continue;
       }
       const target = supervised[Math.floor(rnd() * supervised.length)]!;
+      if (target.stopping) continue;
+      target.stopping = true;
       await target.proc?.kill();
       target.kills++;
       await sleep(300 + rnd() * 2500);
       await startWithRetry(target);
+      target.stopping = false;
       target.restarts++;
       progress(`chaos: ${target.name} killed (SIGKILL) and restarted; ${results.length} of ${CASES} cases at their outcome`);
     }
@@ -167,6 +184,8 @@ async function main() {
 
     // Checks.
     const checks: CheckResult[] = [];
+    const crashed = supervised.filter((s) => s.crashes > 0);
+    checks.push({ name: 'no part exited by itself', ok: crashed.length === 0, detail: crashed.length ? crashed.map((s) => `${s.name} ${s.crashes}×`).join(', ') : 'none did' });
     const closed = results.filter((r) => r.status === 'closed');
     const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [`${r.status}${r.outcome ? `:${r.outcome}` : ''}`]: (a[`${r.status}${r.outcome ? `:${r.outcome}` : ''}`] ?? 0) + 1 }), {});
     checks.push({ name: 'every case reached its outcome', ok: closed.length === CASES, detail: `${closed.length} of ${CASES} closed; ${JSON.stringify(outcomes)}` });
@@ -190,7 +209,10 @@ async function main() {
     ok = checks.every((c) => c.ok);
     console.log(ok ? 'bench:chaos: every check passed' : 'bench:chaos: a check FAILED');
   } finally {
-    for (const s of supervised.reverse()) await s.proc?.stop(5000);
+    for (const s of supervised.reverse()) {
+      s.stopping = true;
+      await s.proc?.stop(5000);
+    }
     pg.stop();
     rmSync(identityDir, { recursive: true, force: true });
   }

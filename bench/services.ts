@@ -16,6 +16,8 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<number>;
   /** SIGKILL (no shutdown at all, as a crash); resolves once it has exited. */
   kill(): Promise<void>;
+  /** Resolves when the process exits, however (its exit code or signal and the tail of its output). */
+  exited: Promise<{ code: number | null; signal: string | null; tail: string }>;
 }
 
 /**
@@ -58,7 +60,12 @@ export async function spawnService(opts: {
     });
   });
   const readyMs = performance.now() - t0;
+  const exited = new Promise<{ code: number | null; signal: string | null; tail: string }>((resolve) => {
+    if (child.exitCode != null || child.signalCode != null) resolve({ code: child.exitCode, signal: child.signalCode, tail });
+    else child.once('exit', (code, signal) => resolve({ code, signal, tail }));
+  });
   return {
+    exited,
     name: opts.name,
     pid: child.pid,
     readyMs,

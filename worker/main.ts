@@ -13,6 +13,9 @@ import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
 import { temporalConnectionOptions } from './temporal-connection';
+import { surviveConnectionLoss } from '../db/connection-loss';
+
+surviveConnectionLoss('worker');
 
 
 async function main(): Promise<void> {
