@@ -87,6 +87,7 @@ async function startWithRetry(s: Supervised): Promise<void> {
         s.stopping = true; // the chaos loop leaves it alone while it comes back
         await startWithRetry(s);
         s.stopping = false;
+        progress(`${s.name} restarted after it exited by itself`);
       });
       return;
     } catch (e) {
@@ -192,7 +193,7 @@ async function main() {
     const caseIds = results.map((r) => r.caseId).filter((id): id is string => !!id);
     checks.push({ name: 'one case per application (idempotent retries)', ok: new Set(caseIds).size === caseIds.length, detail: `${caseIds.length} case ids, ${new Set(caseIds).size} distinct` });
     const db = await openRegistriesDatabase({ kind: 'postgres', url: pg.url('registries') });
-    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, apiKey: await key('api') });
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...(await devCredential(identity, 'api', 'default', TTL)) });
     const client = new Client({ connection, namespace: 'default' });
     try {
       checks.push(...(await registryChecks(db.db, closed.map((r) => r.caseId!))));
