@@ -6,7 +6,6 @@
 import { createMachine, type AnyStateMachine } from 'xstate';
 import type { ProcedureDefinition } from '../../procedures/types';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- XState state-node configs are loose objects */
 
 export interface Injected {
   def: ProcedureDefinition;
