@@ -23,16 +23,16 @@ export async function registryChecks(db: Executor, caseIds: readonly string[]): 
   const ids = [...caseIds];
   const out: CheckResult[] = [];
   const births = rowsOf(await db.execute(sql`select case_id, child_id, book_id, entry_number, certificate_number from birth_registrations where case_id = any(${list(ids)})`));
-  const dupCert = rowsOf(await db.execute(sql`select certificate_number, count(*)::int as n from birth_registrations group by certificate_number having count(*) > 1`));
+  const dupCert = rowsOf(await db.execute(sql`select book_id, certificate_number, count(*)::int as n from birth_registrations group by book_id, certificate_number having count(*) > 1`));
   const books = rowsOf(
     await db.execute(sql`select b.id, b.next_entry, count(r.id)::int as n, coalesce(max(r.entry_number), 0)::int as max, coalesce(min(r.entry_number), 1)::int as min
       from register_books b join birth_registrations r on r.book_id = b.id where b.id in (select book_id from birth_registrations where case_id = any(${list(ids)})) group by b.id, b.next_entry`),
   );
   const gaps = books.filter((b) => b.min !== 1 || b.max !== b.n || b.next_entry !== b.max + 1);
   out.push({
-    name: 'birth certificates: one per case, numbers unique, entries consecutive per register book',
+    name: 'birth certificates: one per case, numbers unique and entries consecutive in each register book',
     ok: births.length === ids.length && dupCert.length === 0 && gaps.length === 0,
-    detail: `${births.length} of ${ids.length} cases registered; ${dupCert.length} duplicate certificate numbers; ${gaps.length} of ${books.length} books with a gap or a stale next entry${gaps.length ? ` (${JSON.stringify(gaps.slice(0, 3))})` : ''}`,
+    detail: `${births.length} of ${ids.length} cases registered; ${dupCert.length} certificate numbers used twice in a book; ${gaps.length} of ${books.length} books with a gap or a stale next entry${gaps.length ? ` (${JSON.stringify(gaps.slice(0, 3))})` : ''}`,
   });
   const children = births.map((b) => b.child_id);
   const members = rowsOf(await db.execute(sql`select personal_id, count(*)::int as n from household_members where personal_id = any(${list(children)}) group by personal_id`));
