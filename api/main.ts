@@ -13,6 +13,7 @@ import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { apiSecurity } from './security-config';
 import { dataConverterFromEnv } from '../worker/codec/data-converter';
+import { surviveConnectionLoss } from '../db/connection-loss';
 
 const env = process.env;
 const security = apiSecurity({
@@ -21,6 +22,7 @@ const security = apiSecurity({
   corsOrigins: env.CONSOLE_ORIGIN ? env.CONSOLE_ORIGIN.split(',') : undefined,
 });
 
+surviveConnectionLoss('api');
 const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
 const database = await openRegistriesDatabase(target);
 const temporal = temporalConnectionOptions(process.env);

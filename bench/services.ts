@@ -14,6 +14,10 @@ export interface ServiceProcess {
   readyMs: number;
   /** SIGTERM, then wait for it to exit (SIGKILL after `graceMs`); resolves with the milliseconds it took. */
   stop(graceMs?: number): Promise<number>;
+  /** SIGKILL (no shutdown at all, as a crash); resolves once it has exited. */
+  kill(): Promise<void>;
+  /** Resolves when the process exits, however (its exit code or signal and the tail of its output). */
+  exited: Promise<{ code: number | null; signal: string | null; tail: string }>;
 }
 
 /**
@@ -56,7 +60,12 @@ export async function spawnService(opts: {
     });
   });
   const readyMs = performance.now() - t0;
+  const exited = new Promise<{ code: number | null; signal: string | null; tail: string }>((resolve) => {
+    if (child.exitCode != null || child.signalCode != null) resolve({ code: child.exitCode, signal: child.signalCode, tail });
+    else child.once('exit', (code, signal) => resolve({ code, signal, tail }));
+  });
   return {
+    exited,
     name: opts.name,
     pid: child.pid,
     readyMs,
@@ -70,6 +79,12 @@ export async function spawnService(opts: {
           resolve(performance.now() - s);
         });
         child.kill('SIGTERM');
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode != null || child.signalCode != null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
       }),
   };
 }

@@ -15,6 +15,7 @@ import {
   topLevelFinals,
   type ChartModel,
 } from './chart-model';
+import { finishableLeaves } from './finishable';
 
 export type Severity = 'error' | 'warning';
 
@@ -59,6 +60,7 @@ export function checkProcedure(def: ProcedureDefinition, ctx: CheckContext): Pro
   const model = readChart(def.machine);
   const out = new Collector(def);
   checkStructure(model, out);
+  checkGuards(def, model, out);
   checkServices(def, model, ctx, out);
   checkEvents(def, model, out);
   checkDelays(def, model, out);
@@ -81,6 +83,24 @@ function checkStructure(model: ChartModel, out: Collector) {
       a.transitions.some((t) => t.kind !== 'stateDone' && t.targets.some((target) => target !== s.path)),
     );
     if (!exits) out.add('error', 'NO_WAY_OUT', 'not final and has no transition out: a case would wait here forever', s.path);
+  }
+  const finishing = finishableLeaves(model);
+  for (const s of model.states) {
+    if (s.children.length > 0 || s.kind === 'final' || !reached.has(s.path) || finishing.has(s.path)) continue;
+    if (out.problems.some((p) => p.code === 'NO_WAY_OUT' && p.state === s.path)) continue;
+    out.add('error', 'NO_PATH_TO_FINAL', 'no path from here reaches a final state (a cycle with no exit): a case would never end', s.path);
+  }
+}
+
+/** Guards named in the chart must be implemented in its setup (XState would throw when the case gets there). */
+function checkGuards(def: ProcedureDefinition, model: ChartModel, out: Collector) {
+  const implemented = new Set(Object.keys((def.machine as { implementations?: { guards?: object } }).implementations?.guards ?? {}));
+  for (const s of model.states) {
+    for (const t of s.transitions) {
+      const name = t.guard?.replace(/\(.*$/, '');
+      if (!name || name.startsWith('<inline>') || implemented.has(name)) continue;
+      out.add('error', 'UNKNOWN_GUARD', `guard "${name}" (on ${t.event}) is not implemented in the procedure's setup`, s.path);
+    }
   }
 }
 

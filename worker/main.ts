@@ -16,6 +16,9 @@ import { openRegistriesDatabase } from '../db/registries-database';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
 import { temporalConnectionOptions } from './temporal-connection';
 import { dataConverterFromEnv } from './codec/data-converter';
+import { surviveConnectionLoss } from '../db/connection-loss';
+
+surviveConnectionLoss('worker');
 
 
 async function main(): Promise<void> {

@@ -58,7 +58,10 @@ function mutate(template: Json, pick: number, op: 'set' | 'delete' | 'add', key:
   for (const k of path.slice(0, -1)) parent = parent[k];
   const last = path.at(-1)!;
   if (op === 'set') parent[last] = value;
-  else if (op === 'delete') Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
+  else if (op === 'delete') {
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete parent[last];
+  }
   else if (parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) parent[last][key] = value;
   else parent[key] = value;
   return copy;

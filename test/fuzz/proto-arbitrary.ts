@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- protobufjs reflection objects */
 
 const INT64_EDGES = [0, -1, 1, 2 ** 31 - 1, -(2 ** 31), Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
 

@@ -1,0 +1,66 @@
+/**
+ * A throwaway Postgres cluster for the fault campaign (never the machine's shared one): initdb into a temporary
+ * directory, pg_ctl on a random loopback port, as the `postgres` OS user when we are root (Postgres refuses to run as
+ * root). `restart()` stops it the hard way (immediate mode: no checkpoint, like a crash) and starts it again.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/devserver/helpers';
+
+export interface ThrowawayPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/<db> */
+  url(db?: string): string;
+  port: number;
+  /** Immediate stop (no checkpoint, connections cut) and start again; resolves when it accepts connections. */
+  restart(): void;
+  stop(): void;
+}
+
+function binDir(): string {
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))) : [];
+  if (versions.length === 0) throw new Error('no Postgres server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)');
+  return join(base, versions.sort((a, b) => Number(b) - Number(a))[0]!, 'bin');
+}
+
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  const bin = binDir();
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-pg-'));
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+    chmodSync(dir, 0o700);
+  }
+  /** Runs a Postgres binary, as the postgres user when we are root. */
+  const run = (tool: string, args: string[]) => {
+    const cmd = join(bin, tool);
+    if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    else execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  };
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`;
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  start();
+  return {
+    port,
+    url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    restart() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      start();
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        /* already down */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Regression of `npm run bench:chaos` (seed 5): a workflow task whose first attempt projected a transition and then
+ * died uncommitted is retried; the retry projects the same transition with its own time, and the history keeps the
+ * retry's. The read model kept the first attempt's (settledAt two seconds off the history). The same transition
+ * applied again now replaces it; an older one still never overwrites a newer. Real PGlite (or DATABASE_URL).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCaseRows, getCaseView } from '../../db/engine/case-views';
+import type { CaseRows } from '../../db/engine/case-rows';
+import { openTestDatabase, type TestDatabase } from '../registries/helpers';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await openTestDatabase();
+});
+afterAll(async () => t?.close());
+
+function rows(seq: number, settledAt: string | null): CaseRows {
+  return {
+    view: {
+      caseId: 'retried-case',
+      seq,
+      procedureId: 'birth-group',
+      procedureVersion: 1,
+      applicantId: null,
+      channel: 'portal',
+      agencies: ['justice'],
+      provinceCode: '01',
+      communeCode: null,
+      status: settledAt ? 'closed' : 'in_progress',
+      outcome: settledAt ? 'completed' : null,
+      activeStates: [],
+      receivedAt: '2026-12-01T00:00:00.000Z',
+      dossierCompleteAt: '2026-12-01T00:00:00.000Z',
+      settledAt,
+      deadlineAt: '2026-12-05T16:59:59.999Z',
+      onTime: settledAt ? true : null,
+      settlementWorkingDays: settledAt ? 1 : null,
+      fieldsReused: 0,
+      fieldsCollected: 0,
+      populationDataUsed: false,
+      electronicResult: false,
+      snapshot: { attempt: settledAt },
+    },
+    parties: [],
+    steps: [],
+    decisions: [],
+    fields: [],
+    workItems: [],
+  };
+}
+
+describe('a projection retried by a workflow task retry', () => {
+  it('the retry of the same transition replaces the dead attempt; an older transition never overwrites', async () => {
+    await applyCaseRows(t.db, rows(3, null), '2026-12-02T04:50:40.000Z');
+    expect((await applyCaseRows(t.db, rows(4, '2026-12-02T04:50:44.479Z'), '2026-12-02T04:50:44.479Z')).applied).toBe(true);
+    // The retry (same transition, its own time): it is what the history holds.
+    expect((await applyCaseRows(t.db, rows(4, '2026-12-02T04:50:46.062Z'), '2026-12-02T04:50:46.062Z')).applied).toBe(true);
+    expect((await getCaseView(t.db, 'retried-case'))).toMatchObject({ seq: 4, settledAt: '2026-12-02T04:50:46.062Z' });
+    expect((await applyCaseRows(t.db, rows(3, null), '2026-12-02T04:50:47.000Z')).applied).toBe(false);
+    expect((await getCaseView(t.db, 'retried-case'))).toMatchObject({ seq: 4, status: 'closed' });
+  });
+});
