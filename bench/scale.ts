@@ -50,8 +50,6 @@ const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 50);
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 50);
 const OPEN_TIMEOUT_MS = 120_000;
 const POLL_MS = 500;
-/** Cases looked at at once while confirming they wait for the officer. */
-const CONFIRMERS = 8;
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || SIZES.some((n, i) => i > 0 && n <= SIZES[i - 1])) {
   throw new Error(`--sizes / BENCH_SCALE_SIZES must be increasing whole numbers ≥ 1, got "${flags.sizes ?? process.env.BENCH_SCALE_SIZES}"`);
@@ -129,8 +127,8 @@ async function submitCase(api: Api, applicantToken: string, f: Family, i: number
 }
 
 /**
- * Follows a submitted case until the justice officer may decide (each look is a workflow query, so few: the
- * cases are looked at after they were all submitted); false if it ended or did not get there in time.
+ * Follows a submitted case until the justice officer may decide (each look reads the read model); false if it
+ * ended or did not get there in time.
  */
 async function waitForOfficer(api: Api, { id, applicantToken }: OpenCase): Promise<boolean> {
   const deadline = performance.now() + OPEN_TIMEOUT_MS;
@@ -273,24 +271,22 @@ async function main() {
       const processes = [devserver, ...services];
       const cpu0 = processes.map((p) => cpuSeconds(p.pid));
       const pg0 = postgresCpu(Object.values(names));
-      const submit = phaseProgress(`${size}: submitting applications`, toOpen);
+      // Closed loop: each of CONCURRENCY slots submits an application and follows its case to the officer step
+      // before it submits the next, so the rate is what the engine sustains. (Submitting all first let the engine
+      // worker's backlog grow past its workflow-task timeouts at 10,000 on a busy machine: tasks timed out and
+      // were retried faster than they were done.)
+      const openProgress = phaseProgress(`${size}: cases submitted and waiting for the officer`, toOpen);
       const base = all.length;
-      const submitted: OpenCase[] = [];
       await pool(toOpen, CONCURRENCY, async (k) => {
         const i = base + k;
         const family = families[i % families.length];
         const applicantToken = await tokens.citizen(family.motherId);
         const id = await submitCase(api, applicantToken, family, i, tag);
-        if (id) submitted.push({ id, applicantToken });
-        submit.tick();
-      });
-      const confirm = phaseProgress(`${size}: cases waiting for the officer`, submitted.length);
-      await pool(submitted.length, CONFIRMERS, async (k) => {
-        if (await waitForOfficer(api, submitted[k])) {
-          waiting.push(submitted[k]);
-          all.push(submitted[k]);
+        if (id && (await waitForOfficer(api, { id, applicantToken }))) {
+          waiting.push({ id, applicantToken });
+          all.push({ id, applicantToken });
         }
-        confirm.tick();
+        openProgress.tick();
       });
       if (all.length === 0) throw new Error(`no case could be opened: ${[...errors].map(([what, n]) => `${n} × ${what}`).join('; ')}`);
       const openSeconds = (performance.now() - opening) / 1000;
@@ -302,11 +298,12 @@ async function main() {
         `${size}: CPU per case opened ${fmt(cpuTotal)} ms = ${Object.entries(cpuPerCase)
           .sort((a, b) => b[1] - a[1])
           .map(([k, v]) => `${k} ${fmt(v)}`)
-          .join(' + ')} (the bench's own requests left out)`,
+          .join(' + ')} (the API's share includes the bench's reads that follow each case)`,
       );
       progress(`${size}: ${all.length} cases open (${toOpen} opened at ${fmt(toOpen / openSeconds)}/s); measuring`);
       const rss: Record<string, number> = { devserver: rssMb(devserver.pid) };
       for (const s of services) rss[s.name] = rssMb(s.pid);
+      progress(`${size}: resident memory MB ${Object.entries(rss).map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`).join(', ')}`);
 
       const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
         if (waiting.length === 0) return null;

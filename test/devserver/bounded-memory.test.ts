@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import * as store from '../../devserver/storage/store';
@@ -78,7 +78,7 @@ describe('bounded run cache', () => {
     cleanups.push(() => env.close());
 
     const n = 16;
-    const handles: WorkflowHandle[] = [];
+    const handles: WorkflowHandleWithFirstExecutionRunId[] = [];
     for (let i = 0; i < n; i++) handles.push(await env.client.workflow.start('updatable', { taskQueue, workflowId: uid(`open-${i}`) }));
     // Each run answered its first workflow task (it waits for updates and the done signal).
     for (const h of handles) expect(await h.query(valueQuery)).toBe(0);
