@@ -179,15 +179,15 @@ export function birthStates(t: BirthTargets) {
       },
       awaitingOfficer: {
         on: {
-          APPROVE_BIRTH: { guard: 'isJusticeOfficer' as const, target: 'registering' },
-          REQUIRE_VERIFICATION: { guard: 'isJusticeOfficer' as const, actions: 'markVerificationNeeded' as const },
+          APPROVE_BIRTH: { guard: { type: 'isOfficerOf' as const, params: { agency: 'justice' as const } }, target: 'registering' },
+          REQUIRE_VERIFICATION: { guard: { type: 'isOfficerOf' as const, params: { agency: 'justice' as const } }, actions: 'markVerificationNeeded' as const },
           REQUEST_SUPPLEMENT: {
-            guard: 'isJusticeOfficerNamingMissing' as const,
+            guard: { type: 'isOfficerOf' as const, params: { agency: 'justice' as const, requires: 'missing' as const } },
             target: 'awaitingSupplement',
             actions: 'recordSupplementRequest' as const,
           },
           REFUSE_BIRTH: {
-            guard: 'isJusticeOfficerWithReason' as const,
+            guard: { type: 'isOfficerOf' as const, params: { agency: 'justice' as const, requires: 'reason' as const } },
             target: t.refused,
             actions: { type: 'recordRefusal' as const, params: { step: 'birth' } },
           },

@@ -1,13 +1,21 @@
 /**
- * Small helpers shared by the catalog's charts beyond the birth group: service placeholders (the runner provides
- * the real services), reading done/error events, refusals. Sandbox-safe.
+ * What every chart of the catalog shares, defined once: the parameterised officer guard, the refusal and
+ * verification actions, service placeholders derived from the service declarations (the runner provides the real
+ * services), reading done/error events. Sandbox-safe.
  */
-import { fromPromise } from 'xstate';
+import { assign, fromPromise, type AnyActorLogic } from 'xstate';
 import type { AgencyId } from '../activities/registries/types';
-import type { ProcedureEvent, ServiceFailure } from './types';
-import { ServiceNotProvidedError } from './birth-setup';
+import type { ProcedureEvent, ServiceDeclaration, ServiceFailure } from './types';
 
-export { NOMINAL_WORKING_DAY_MS } from './birth-setup';
+/** Nominal length of a working day for charts run outside the runner (pure tests); the runner overrides delays. */
+export const NOMINAL_WORKING_DAY_MS = 24 * 60 * 60 * 1000;
+
+export class ServiceNotProvidedError extends Error {
+  readonly code = 'SERVICE_NOT_PROVIDED';
+  constructor(name: string) {
+    super(`Service "${name}" is provided by the statechart runner`);
+  }
+}
 
 export function placeholder<O, I>(name: string) {
   return fromPromise<O, I>(async () => {
@@ -40,6 +48,66 @@ export function actorLabel(e: ProcedureEvent): string {
 
 export function isOfficerOf(event: ProcedureEvent, agency: AgencyId): boolean {
   return event.actor?.kind === 'officer' && event.actor.agency === agency;
+}
+
+/** The placeholders of a procedure's declared services, by name: a chart invokes them, the runner provides them. */
+export function servicePlaceholders<N extends string>(services: readonly (ServiceDeclaration & { name: N })[]): Record<N, AnyActorLogic> {
+  return Object.fromEntries(services.map((s) => [s.name, placeholder<unknown, unknown>(s.name)])) as Record<N, AnyActorLogic>;
+}
+
+/** Params of the `isOfficerOf` guard: an officer of `agency`; a refusal also states a reason, a request names what is missing. */
+export interface OfficerGuardParams {
+  agency: AgencyId;
+  requires?: 'reason' | 'missing';
+}
+
+const capitalised = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+
+/**
+ * `{ type: 'isOfficerOf', params: { agency } }`: the event comes from an officer of the agency owning the step.
+ * Its behaviour name (read by the designer's chart model, hence fingerprints and diagrams) is the name the
+ * per-agency guard it replaced had (`isPoliceOfficer`, `isJusticeOfficerWithReason`…): the same behaviour, the same
+ * fingerprint, so locked versions stay valid.
+ */
+export const isOfficerOfGuard = Object.assign(
+  ({ event }: { event: ProcedureEvent }, params: OfficerGuardParams): boolean =>
+    isOfficerOf(event, params.agency) &&
+    (params.requires !== 'reason' || hasReason(event)) &&
+    (params.requires !== 'missing' || (Array.isArray(event.missing) && event.missing.length > 0)),
+  {
+    behaviourName: (p: OfficerGuardParams) =>
+      `is${capitalised(p.agency)}Officer${p.requires === 'reason' ? 'WithReason' : p.requires === 'missing' ? 'NamingMissing' : ''}`,
+  },
+);
+
+export interface RefusalContext {
+  refusals: Refusal[];
+  verificationNeeded?: boolean;
+}
+
+/**
+ * The actions every chart shares. `recordRefusal` / `recordServiceRefusal` take their step from `params.step`, else
+ * from `defaultStep` (a procedure with one step); `recordLapse` records a lapse of time with its reason.
+ */
+export function sharedActions<C extends RefusalContext>(defaultStep?: string) {
+  type P = { step?: string; reason?: string } | undefined;
+  const stepOf = (params: P) => params?.step ?? defaultStep ?? 'case';
+  return {
+    /** Verification is needed: the longer deadlines apply. */
+    markVerificationNeeded: assign<C, ProcedureEvent, undefined, ProcedureEvent, never>(() => ({ verificationNeeded: true }) as unknown as Partial<C>),
+    /** A refusal with its reason (from the event, else `params.reason`). */
+    recordRefusal: assign<C, ProcedureEvent, P, ProcedureEvent, never>(({ context, event }, params) => ({
+      refusals: [...context.refusals, refusalFromEvent(stepOf(params), event, params?.reason)],
+    }) as Partial<C>),
+    /** A refusal caused by a failed service (e.g. no household found), its error code kept. */
+    recordServiceRefusal: assign<C, ProcedureEvent, P, ProcedureEvent, never>(({ context, event }, params) => ({
+      refusals: [...context.refusals, refusalFromFailure(stepOf(params), event)],
+    }) as Partial<C>),
+    /** A lapse of time (supplement, consent or confirmation window). */
+    recordLapse: assign<C, ProcedureEvent, P, ProcedureEvent, never>(({ context }, params) => ({
+      refusals: [...context.refusals, { step: stepOf(params), reason: params?.reason ?? 'the time allowed lapsed', by: 'system', code: 'DEADLINE_LAPSED' }],
+    }) as Partial<C>),
+  };
 }
 
 export function hasReason(event: ProcedureEvent): boolean {

@@ -6,7 +6,7 @@
 import { assign, setup } from 'xstate';
 import type { TaxRegistration } from '../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
-import { hasReason, isOfficerOf, outputOf, placeholder, refusalFromEvent, refusalFromFailure, type Refusal } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions } from './chart-kit';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
 export const LEGAL_BASIS_ONCE_ONLY_TAX = 'Decree 47/2020/ND-CP, Art. 9';
@@ -97,19 +97,12 @@ export const TAX_DEADLINES: readonly DeadlineDeclaration[] = [
 type Ev = ProcedureEvent;
 export const taxSetup = setup({
   types: { context: {} as TaxCaseContext, events: {} as Ev, input: {} as TaxCaseInput },
-  actors: {
-    checkTaxRegistration: placeholder<TaxRegistrationCheck, CheckTaxRegistrationInput>('checkTaxRegistration'),
-    registerHouseholdBusiness: placeholder<TaxRegistration, RegisterHouseholdBusinessInput>('registerHouseholdBusiness'),
-  },
-  guards: {
-    isTaxOfficer: ({ event }) => isOfficerOf(event, 'tax'),
-    isTaxOfficerWithReason: ({ event }) => isOfficerOf(event, 'tax') && hasReason(event),
-  },
+  actors: servicePlaceholders(TAX_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
   actions: {
+    ...sharedActions<TaxCaseContext>('tax'),
     storeCheck: assign({ check: ({ event }) => outputOf<TaxRegistrationCheck>(event) }),
     storeRegistration: assign({ registration: ({ event }) => outputOf<TaxRegistration>(event) }),
-    recordRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromEvent('tax', event as Ev)] })),
-    recordServiceRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromFailure('tax', event)] })),
   },
 });
 
@@ -129,8 +122,8 @@ export const householdBusinessTaxMachine = taxSetup.createMachine({
     },
     awaitingOfficer: {
       on: {
-        APPROVE_TAX_REGISTRATION: { guard: 'isTaxOfficer', target: 'registering' },
-        REFUSE_TAX_REGISTRATION: { guard: 'isTaxOfficerWithReason', target: 'refused', actions: 'recordRefusal' },
+        APPROVE_TAX_REGISTRATION: { guard: { type: 'isOfficerOf', params: { agency: 'tax' as const } }, target: 'registering' },
+        REFUSE_TAX_REGISTRATION: { guard: { type: 'isOfficerOf', params: { agency: 'tax' as const, requires: 'reason' as const } }, target: 'refused', actions: 'recordRefusal' },
       },
     },
     registering: {

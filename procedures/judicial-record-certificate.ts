@@ -14,7 +14,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import { hasReason, isOfficerOf, outputOf, placeholder, refusalFromEvent, refusalFromFailure, type Refusal } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions } from './chart-kit';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
 export const LEGAL_BASIS_ONCE_ONLY_JR = 'Decree 47/2020/ND-CP, Art. 9; Decision 06/QD-TTg (population data replaces identity documents)';
@@ -132,20 +132,12 @@ type Ev = ProcedureEvent;
 
 export const judicialRecordSetup = setup({
   types: { context: {} as JudicialRecordContext, events: {} as Ev, input: {} as JudicialRecordInput },
-  actors: {
-    checkJudicialRecordRequest: placeholder<JudicialRecordCheck, CheckJudicialRecordInput>('checkJudicialRecordRequest'),
-    issueJudicialRecordCertificate: placeholder<JudicialRecordCertificate, IssueJudicialRecordInput>('issueJudicialRecordCertificate'),
-  },
-  guards: {
-    isPoliceOfficer: ({ event }) => isOfficerOf(event, 'police'),
-    isPoliceOfficerWithReason: ({ event }) => isOfficerOf(event, 'police') && hasReason(event),
-  },
+  actors: servicePlaceholders(JUDICIAL_RECORD_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
   actions: {
+    ...sharedActions<JudicialRecordContext>('certificate'),
     storeCheck: assign({ check: ({ event }) => outputOf<JudicialRecordCheck>(event) }),
     storeCertificate: assign({ certificate: ({ event }) => outputOf<JudicialRecordCertificate>(event) }),
-    markVerificationNeeded: assign({ verificationNeeded: true }),
-    recordRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromEvent('certificate', event as Ev)] })),
-    recordServiceRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromFailure('certificate', event)] })),
   },
 });
 
@@ -165,9 +157,9 @@ export const judicialRecordMachine = judicialRecordSetup.createMachine({
     },
     awaitingOfficer: {
       on: {
-        APPROVE_CERTIFICATE: { guard: 'isPoliceOfficer', target: 'issuing' },
-        REQUIRE_VERIFICATION: { guard: 'isPoliceOfficer', actions: 'markVerificationNeeded' },
-        REFUSE_CERTIFICATE: { guard: 'isPoliceOfficerWithReason', target: 'refused', actions: 'recordRefusal' },
+        APPROVE_CERTIFICATE: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const } }, target: 'issuing' },
+        REQUIRE_VERIFICATION: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const } }, actions: 'markVerificationNeeded' },
+        REFUSE_CERTIFICATE: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const, requires: 'reason' as const } }, target: 'refused', actions: 'recordRefusal' },
       },
     },
     issuing: {

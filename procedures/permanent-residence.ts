@@ -169,10 +169,10 @@ export function residenceStates() {
       },
       awaitingOfficer: {
         on: {
-          APPROVE_RESIDENCE: { guard: 'isPoliceOfficer' as const, target: 'registering' },
-          REQUIRE_RESIDENCE_VERIFICATION: { guard: 'isPoliceOfficer' as const, actions: 'markVerificationNeeded' as const },
+          APPROVE_RESIDENCE: { guard: { type: 'isOfficerOf' as const, params: { agency: 'police' as const } }, target: 'registering' },
+          REQUIRE_RESIDENCE_VERIFICATION: { guard: { type: 'isOfficerOf' as const, params: { agency: 'police' as const } }, actions: 'markVerificationNeeded' as const },
           REFUSE_RESIDENCE: {
-            guard: 'isPoliceOfficerWithReason' as const,
+            guard: { type: 'isOfficerOf' as const, params: { agency: 'police' as const, requires: 'reason' as const } },
             target: 'refused',
             actions: { type: 'recordRefusal' as const, params: { step: 'residence' } },
           },
