@@ -129,3 +129,38 @@ export function refusalFromFailure(step: string, event: unknown): Refusal {
   const f = failureOf(event);
   return { step, reason: f.message, code: f.code, by: 'system' };
 }
+
+type OfficerTransition = {
+  guard: { type: 'isOfficerOf'; params: OfficerGuardParams };
+  target?: string;
+  actions?: 'markVerificationNeeded' | 'recordRefusal' | { type: 'recordRefusal'; params: { step: string } };
+};
+
+/**
+ * The "check → officer decides → act" step's waiting state: an officer of `agency` approves (to `approve[1]`),
+ * may require verification (`verify`: the longer deadline applies), or refuses with reasons (to `refuse[1]`, the
+ * refusal recorded for step `refuse[2]`, else the procedure's default step). `more` adds other events of the state
+ * (e.g. a supplement request), between verification and refusal.
+ */
+export function officerDecision<M extends Record<string, object> = Record<never, never>>(o: {
+  agency: AgencyId;
+  approve: readonly [event: string, target: string];
+  verify?: string;
+  more?: M;
+  refuse: readonly [event: string, target: string, step?: string];
+}): { on: Record<string, OfficerTransition> & M } {
+  const by = (requires?: 'reason') => ({ type: 'isOfficerOf' as const, params: requires ? { agency: o.agency, requires } : { agency: o.agency } });
+  const [refuseEvent, refuseTarget, step] = o.refuse;
+  return {
+    on: {
+      [o.approve[0]]: { guard: by(), target: o.approve[1] },
+      ...(o.verify ? { [o.verify]: { guard: by(), actions: 'markVerificationNeeded' as const } } : {}),
+      ...o.more,
+      [refuseEvent]: {
+        guard: by('reason'),
+        target: refuseTarget,
+        actions: step ? { type: 'recordRefusal' as const, params: { step } } : ('recordRefusal' as const),
+      },
+    } as Record<string, OfficerTransition> & M,
+  };
+}

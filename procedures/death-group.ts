@@ -15,7 +15,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import { actorLabel, isCitizen, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions } from './chart-kit';
+import { actorLabel, isCitizen, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
 import {
   CONFIGURATION_NOTE,
   CONFIRMATION_WINDOW_WORKING_DAYS,
@@ -276,16 +276,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
             onError: { target: '#deathGroup.rejected', actions: { type: 'recordServiceRefusal', params: { step: 'death' } } },
           },
         },
-        awaitingOfficer: {
-          on: {
-            APPROVE_DEATH: { guard: { type: 'isOfficerOf', params: { agency: 'justice' as const } }, target: 'registering' },
-            REFUSE_DEATH: {
-              guard: { type: 'isOfficerOf', params: { agency: 'justice' as const, requires: 'reason' as const } },
-              target: '#deathGroup.refused',
-              actions: { type: 'recordRefusal', params: { step: 'death' } },
-            },
-          },
-        },
+        awaitingOfficer: officerDecision({ agency: 'justice', approve: ['APPROVE_DEATH', 'registering'], refuse: ['REFUSE_DEATH', '#deathGroup.refused', 'death'] }),
         registering: {
           invoke: {
             id: 'registerDeath',
@@ -312,16 +303,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 onError: { target: 'refused', actions: { type: 'recordServiceRefusal', params: { step: 'residence' } } },
               },
             },
-            awaitingOfficer: {
-              on: {
-                APPROVE_RESIDENCE_DELETION: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const } }, target: 'deleting' },
-                REFUSE_RESIDENCE_DELETION: {
-                  guard: { type: 'isOfficerOf', params: { agency: 'police' as const, requires: 'reason' as const } },
-                  target: 'refused',
-                  actions: { type: 'recordRefusal', params: { step: 'residence' } },
-                },
-              },
-            },
+            awaitingOfficer: officerDecision({ agency: 'police', approve: ['APPROVE_RESIDENCE_DELETION', 'deleting'], refuse: ['REFUSE_RESIDENCE_DELETION', 'refused', 'residence'] }),
             deleting: {
               invoke: {
                 id: 'deletePermanentResidence',
@@ -356,16 +338,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 onError: { target: 'ineligible', actions: { type: 'recordServiceRefusal', params: { step: 'funeral' } } },
               },
             },
-            awaitingFuneralDecision: {
-              on: {
-                APPROVE_FUNERAL_ALLOWANCE: { guard: { type: 'isOfficerOf', params: { agency: 'vss' as const } }, target: 'payingFuneral' },
-                REFUSE_FUNERAL_ALLOWANCE: {
-                  guard: { type: 'isOfficerOf', params: { agency: 'vss' as const, requires: 'reason' as const } },
-                  target: 'refused',
-                  actions: { type: 'recordRefusal', params: { step: 'funeral' } },
-                },
-              },
-            },
+            awaitingFuneralDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_FUNERAL_ALLOWANCE', 'payingFuneral'], refuse: ['REFUSE_FUNERAL_ALLOWANCE', 'refused', 'funeral'] }),
             payingFuneral: {
               invoke: {
                 id: 'payFuneralAllowance',
@@ -403,16 +376,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 },
               },
             },
-            awaitingSurvivorDecision: {
-              on: {
-                APPROVE_SURVIVOR_BENEFIT: { guard: { type: 'isOfficerOf', params: { agency: 'vss' as const } }, target: 'payingSurvivor' },
-                REFUSE_SURVIVOR_BENEFIT: {
-                  guard: { type: 'isOfficerOf', params: { agency: 'vss' as const, requires: 'reason' as const } },
-                  target: 'survivorRefused',
-                  actions: { type: 'recordRefusal', params: { step: 'survivor' } },
-                },
-              },
-            },
+            awaitingSurvivorDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_SURVIVOR_BENEFIT', 'payingSurvivor'], refuse: ['REFUSE_SURVIVOR_BENEFIT', 'survivorRefused', 'survivor'] }),
             payingSurvivor: {
               invoke: {
                 id: 'paySurvivorBenefit',

@@ -6,7 +6,7 @@
 import { assign, setup } from 'xstate';
 import type { TaxRegistration } from '../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
 export const LEGAL_BASIS_ONCE_ONLY_TAX = 'Decree 47/2020/ND-CP, Art. 9';
@@ -120,12 +120,7 @@ export const householdBusinessTaxMachine = taxSetup.createMachine({
         onError: { target: 'rejected', actions: 'recordServiceRefusal' },
       },
     },
-    awaitingOfficer: {
-      on: {
-        APPROVE_TAX_REGISTRATION: { guard: { type: 'isOfficerOf', params: { agency: 'tax' as const } }, target: 'registering' },
-        REFUSE_TAX_REGISTRATION: { guard: { type: 'isOfficerOf', params: { agency: 'tax' as const, requires: 'reason' as const } }, target: 'refused', actions: 'recordRefusal' },
-      },
-    },
+    awaitingOfficer: officerDecision({ agency: 'tax', approve: ['APPROVE_TAX_REGISTRATION', 'registering'], refuse: ['REFUSE_TAX_REGISTRATION', 'refused'] }),
     registering: {
       invoke: {
         id: 'registerHouseholdBusiness',

@@ -14,7 +14,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
 export const LEGAL_BASIS_ONCE_ONLY_JR = 'Decree 47/2020/ND-CP, Art. 9; Decision 06/QD-TTg (population data replaces identity documents)';
@@ -155,13 +155,12 @@ export const judicialRecordMachine = judicialRecordSetup.createMachine({
         onError: { target: 'rejected', actions: 'recordServiceRefusal' },
       },
     },
-    awaitingOfficer: {
-      on: {
-        APPROVE_CERTIFICATE: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const } }, target: 'issuing' },
-        REQUIRE_VERIFICATION: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const } }, actions: 'markVerificationNeeded' },
-        REFUSE_CERTIFICATE: { guard: { type: 'isOfficerOf', params: { agency: 'police' as const, requires: 'reason' as const } }, target: 'refused', actions: 'recordRefusal' },
-      },
-    },
+    awaitingOfficer: officerDecision({
+      agency: 'police',
+      approve: ['APPROVE_CERTIFICATE', 'issuing'],
+      verify: 'REQUIRE_VERIFICATION',
+      refuse: ['REFUSE_CERTIFICATE', 'refused'],
+    }),
     issuing: {
       invoke: {
         id: 'issueJudicialRecordCertificate',

@@ -15,7 +15,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions } from './chart-kit';
+import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
 export const LEGAL_BASIS_MARRIAGE_CONDITIONS = 'Law on Marriage and Family 2014, Art. 5(2) and 8 (age, consent, prohibited cases)';
@@ -246,13 +246,12 @@ export const marriageMachine = marriageSetup.createMachine({
       },
       after: { consentWindow: { target: 'rejected', actions: 'recordLapse' } },
     },
-    awaitingOfficer: {
-      on: {
-        APPROVE_MARRIAGE: { guard: { type: 'isOfficerOf', params: { agency: 'justice' as const } }, target: 'registering' },
-        REQUIRE_VERIFICATION: { guard: { type: 'isOfficerOf', params: { agency: 'justice' as const } }, actions: 'markVerificationNeeded' },
-        REFUSE_MARRIAGE: { guard: { type: 'isOfficerOf', params: { agency: 'justice' as const, requires: 'reason' as const } }, target: 'refused', actions: 'recordRefusal' },
-      },
-    },
+    awaitingOfficer: officerDecision({
+      agency: 'justice',
+      approve: ['APPROVE_MARRIAGE', 'registering'],
+      verify: 'REQUIRE_VERIFICATION',
+      refuse: ['REFUSE_MARRIAGE', 'refused'],
+    }),
     registering: {
       invoke: {
         id: 'registerMarriage',

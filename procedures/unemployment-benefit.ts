@@ -7,7 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { UnemploymentDecision } from '../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
 export const LEGAL_BASIS_ONCE_ONLY_UB = 'Decree 47/2020/ND-CP, Art. 9';
@@ -131,12 +131,7 @@ export const unemploymentMachine = unemploymentSetup.createMachine({
         onError: { target: 'rejected', actions: 'recordServiceRefusal' },
       },
     },
-    awaitingOfficer: {
-      on: {
-        APPROVE_UNEMPLOYMENT_BENEFIT: { guard: { type: 'isOfficerOf', params: { agency: 'labour' as const } }, target: 'deciding' },
-        REFUSE_UNEMPLOYMENT_BENEFIT: { guard: { type: 'isOfficerOf', params: { agency: 'labour' as const, requires: 'reason' as const } }, target: 'refused', actions: 'recordRefusal' },
-      },
-    },
+    awaitingOfficer: officerDecision({ agency: 'labour', approve: ['APPROVE_UNEMPLOYMENT_BENEFIT', 'deciding'], refuse: ['REFUSE_UNEMPLOYMENT_BENEFIT', 'refused'] }),
     deciding: {
       invoke: {
         id: 'decideUnemploymentBenefit',
