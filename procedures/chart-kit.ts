@@ -164,3 +164,14 @@ export function officerDecision<M extends Record<string, object> = Record<never,
     } as Record<string, OfficerTransition> & M,
   };
 }
+
+/**
+ * A state that invokes one declared service (its id is its name): `input` builds the service input from the context;
+ * `onDone` / `onError` are the transitions on its result and on its failure. Bind it to a chart's context once:
+ * `const serviceStep = serviceStepOf<MyContext>()`.
+ */
+export function serviceStepOf<C>() {
+  return <const S extends string, const D extends object, const E extends object>(src: S, input: (args: { context: C }) => unknown, onDone: D, onError: E) => ({
+    invoke: { id: src, src, input, onDone, onError },
+  });
+}

@@ -15,7 +15,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
+import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
 export const LEGAL_BASIS_MARRIAGE_CONDITIONS = 'Law on Marriage and Family 2014, Art. 5(2) and 8 (age, consent, prohibited cases)';
@@ -218,6 +218,8 @@ export const marriageSetup = setup({
   delays: { consentWindow: CONSENT_WINDOW_WORKING_DAYS * NOMINAL_WORKING_DAY_MS },
 });
 
+const serviceStep = serviceStepOf<MarriageCaseContext>();
+
 export const marriageMachine = marriageSetup.createMachine({
   id: 'marriageRegistration',
   context: ({ input }) => ({
@@ -229,15 +231,7 @@ export const marriageMachine = marriageSetup.createMachine({
   }),
   initial: 'checking',
   states: {
-    checking: {
-      invoke: {
-        id: 'checkMarriageDossier',
-        src: 'checkMarriageDossier',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'awaitingConsents', actions: 'storeCheck' },
-        onError: { target: 'rejected', actions: 'recordServiceRefusal' },
-      },
-    },
+    checking: serviceStep('checkMarriageDossier', ({ context }) => ({ application: context.application }), { target: 'awaitingConsents', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
     awaitingConsents: {
       always: { guard: 'bothConsented', target: 'awaitingOfficer' },
       on: {

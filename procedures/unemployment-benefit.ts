@@ -7,7 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { UnemploymentDecision } from '../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
 export const LEGAL_BASIS_ONCE_ONLY_UB = 'Decree 47/2020/ND-CP, Art. 9';
@@ -117,30 +117,16 @@ export const unemploymentSetup = setup({
   },
 });
 
+const serviceStep = serviceStepOf<UnemploymentContext>();
+
 export const unemploymentMachine = unemploymentSetup.createMachine({
   id: 'unemploymentBenefit',
   context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
   initial: 'checking',
   states: {
-    checking: {
-      invoke: {
-        id: 'checkUnemploymentClaim',
-        src: 'checkUnemploymentClaim',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'awaitingOfficer', actions: 'storeCheck' },
-        onError: { target: 'rejected', actions: 'recordServiceRefusal' },
-      },
-    },
+    checking: serviceStep('checkUnemploymentClaim', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
     awaitingOfficer: officerDecision({ agency: 'labour', approve: ['APPROVE_UNEMPLOYMENT_BENEFIT', 'deciding'], refuse: ['REFUSE_UNEMPLOYMENT_BENEFIT', 'refused'] }),
-    deciding: {
-      invoke: {
-        id: 'decideUnemploymentBenefit',
-        src: 'decideUnemploymentBenefit',
-        input: ({ context }) => ({ application: context.application, check: context.check! }),
-        onDone: { target: 'granted', actions: 'storeDecision' },
-        onError: { target: 'failed', actions: 'recordServiceRefusal' },
-      },
-    },
+    deciding: serviceStep('decideUnemploymentBenefit', ({ context }) => ({ application: context.application, check: context.check! }), { target: 'granted', actions: 'storeDecision' }, { target: 'failed', actions: 'recordServiceRefusal' }),
     /** The decision grants the benefit (amount and months). */
     granted: { type: 'final' },
     /** The conditions are not met (contributions, filing window) or no employment record. */
