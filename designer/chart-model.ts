@@ -41,13 +41,18 @@ export interface ChartModel {
 
 const INLINE = '<inline>';
 
-function nameOf(x: unknown): string {
+/** Implementations by name; one may give a parameterised use a behaviour name (see `isOfficerOfGuard`). */
+type Implementations = Record<string, unknown>;
+
+function nameOf(x: unknown, impls: Implementations = {}): string {
   if (x === undefined || x === null) return INLINE;
   if (typeof x === 'string') return x;
   if (typeof x === 'function') return x.name ? `${INLINE}:${x.name}` : INLINE;
   if (typeof x === 'object' && typeof (x as { type?: unknown }).type === 'string') {
     const { type, params } = x as { type: string; params?: unknown };
-    return params === undefined || typeof params === 'function' ? type : `${type}(${stableJson(params)})`;
+    if (params === undefined || typeof params === 'function') return type;
+    const behaviourName = (impls[type] as { behaviourName?: (p: unknown) => string } | undefined)?.behaviourName;
+    return behaviourName ? behaviourName(params) : `${type}(${stableJson(params)})`;
   }
   return INLINE;
 }
@@ -76,6 +81,7 @@ function kindOf(event: string): ChartTransition['kind'] {
 }
 
 export function readChart(machine: AnyStateMachine): ChartModel {
+  const guards = (machine.implementations.guards ?? {}) as Implementations;
   const states: ChartState[] = [];
   const visit = (node: any, parent: string | null) => {
     const path = pathOf(node);
@@ -91,8 +97,8 @@ export function readChart(machine: AnyStateMachine): ChartModel {
           kind,
           ...(kind === 'after' ? { detail: afterDelays.get(event) } : {}),
           ...(kind === 'invokeDone' || kind === 'invokeError' ? { detail: event.replace(/^xstate\.(done|error)\.actor\./, '') } : {}),
-          guard: t.guard === undefined ? null : nameOf(t.guard),
-          actions: ((t.actions ?? []) as unknown[]).map(nameOf),
+          guard: t.guard === undefined ? null : nameOf(t.guard, guards),
+          actions: ((t.actions ?? []) as unknown[]).map((a) => nameOf(a)),
           targets: ((t.target ?? []) as any[]).map(pathOf),
         });
       }
@@ -101,8 +107,8 @@ export function readChart(machine: AnyStateMachine): ChartModel {
       transitions.push({
         event: 'always',
         kind: 'always',
-        guard: t.guard === undefined ? null : nameOf(t.guard),
-        actions: ((t.actions ?? []) as unknown[]).map(nameOf),
+        guard: t.guard === undefined ? null : nameOf(t.guard, guards),
+        actions: ((t.actions ?? []) as unknown[]).map((a) => nameOf(a)),
         targets: ((t.target ?? []) as any[]).map(pathOf),
       });
     }

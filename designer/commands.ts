@@ -12,6 +12,7 @@ import { compareWithLock, readLock, updateLock, writeLock } from './lock';
 import { fetchLiveHistories, loadHistoryFixtures, replayHistories, type RecordedHistory } from './replay';
 import { describePath, generatePaths } from './simulate-paths';
 import { simulationSpec } from './sim-inputs';
+import { describeApplicantDataPhase } from './applicant-data-phase';
 
 export interface Io {
   out: (line: string) => void;
@@ -71,6 +72,8 @@ export function printPaths(io: Io, id: string, version?: number, maxPaths?: numb
   const paths = generatePaths(def, { maxPaths });
   const variants = simulationSpec(def).variants.length;
   io.out(`${def.id} v${def.version}: ${paths.length} path(s)`);
+  const phase = describeApplicantDataPhase(def);
+  if (phase) io.out(`  ${phase}`);
   for (const p of paths) io.out(`  ${describePath(p, variants)}`);
   return 0;
 }

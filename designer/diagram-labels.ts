@@ -1,6 +1,7 @@
 /** What a diagram says about each state and transition: agencies, deadlines, delays, actors and data sources. */
 import type { ProcedureDefinition } from '../procedures/types';
 import type { ChartModel, ChartState, ChartTransition } from './chart-model';
+import { applicantDataLabel, AWAITING_DATA } from './applicant-data-phase';
 
 export function workingDays(n: number): string {
   return `${n} working day${n === 1 ? '' : 's'}`;
@@ -24,12 +25,15 @@ export function stateNotes(def: ProcedureDefinition, s: ChartState): string[] {
     const e = t.kind === 'event' ? def.events.find((x) => x.type === t.event) : undefined;
     if (e) waits.add(e.actor === 'officer' ? `officer (${e.agency ?? '?'})` : e.actor);
   }
+  if (s.path === AWAITING_DATA) waits.add('the applicant (missing fields)');
   if (waits.size > 0) lines.push(`waits for ${[...waits].join(', ')}`);
   return lines;
 }
 
 /** Label of a transition: event with its actor, delay in working days, service outcome, guard. */
 export function transitionLabel(def: ProcedureDefinition, t: ChartTransition): string {
+  const phase = applicantDataLabel(def, t.event);
+  if (phase !== null) return phase;
   let label: string;
   switch (t.kind) {
     case 'event': {

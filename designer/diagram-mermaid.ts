@@ -1,7 +1,8 @@
 /** Mermaid stateDiagram-v2 text of a procedure: nested and parallel states, services with their agency, deadlines,
  * transitions labelled with who sends the event, delays in working days, and a note listing the data sources. */
 import type { ProcedureDefinition } from '../procedures/types';
-import { readChart, type ChartModel, type ChartState } from './chart-model';
+import type { ChartModel, ChartState } from './chart-model';
+import { procedureChart } from './applicant-data-phase';
 import { procedureNotes, stateNotes, transitionLabel } from './diagram-labels';
 
 /** Mermaid ids: letters, digits and underscores only. */
@@ -15,7 +16,7 @@ function text(s: string): string {
 }
 
 export function renderMermaid(def: ProcedureDefinition): string {
-  const model = readChart(def.machine);
+  const model = procedureChart(def);
   const lines: string[] = ['stateDiagram-v2', '  direction TB'];
   const root = model.byPath.get('')!;
   emitChildren(def, model, root, lines, '  ');

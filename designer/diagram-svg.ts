@@ -4,7 +4,8 @@
  * services (agency), deadline and whom it waits for, and a header with the total deadline and the data sources.
  */
 import type { ProcedureDefinition } from '../procedures/types';
-import { entryLeaves, finalLeaves, readChart, type ChartModel, type ChartState } from './chart-model';
+import { entryLeaves, finalLeaves, type ChartModel, type ChartState } from './chart-model';
+import { procedureChart } from './applicant-data-phase';
 import { coveringDeadlines, procedureNotes, stateNotes, transitionLabel } from './diagram-labels';
 
 const CHAR_W = 6.6;
@@ -78,7 +79,7 @@ function layout(def: ProcedureDefinition, model: ChartModel): { boxes: Map<strin
 }
 
 export function renderSvg(def: ProcedureDefinition): string {
-  const model = readChart(def.machine);
+  const model = procedureChart(def);
   const { boxes, edges } = layout(def, model);
   const header = procedureNotes(def);
   const headerH = header.length * LINE_H + 2 * PAD;

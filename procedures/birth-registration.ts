@@ -19,6 +19,7 @@ import {
   LEGAL_BASIS_ONCE_ONLY,
 } from './birth-case';
 import { birthGroupSetup, initialBirthContext, SUPPLEMENT_WINDOW_WORKING_DAYS } from './birth-setup';
+import { officerDecision } from './chart-kit';
 
 const purpose = 'register the birth of a child and issue the personal ID number';
 
@@ -177,22 +178,19 @@ export function birthStates(t: BirthTargets) {
           onError: { target: t.rejected, actions: { type: 'recordServiceRefusal' as const, params: { step: 'birth' } } },
         },
       },
-      awaitingOfficer: {
-        on: {
-          APPROVE_BIRTH: { guard: 'isJusticeOfficer' as const, target: 'registering' },
-          REQUIRE_VERIFICATION: { guard: 'isJusticeOfficer' as const, actions: 'markVerificationNeeded' as const },
+      awaitingOfficer: officerDecision({
+        agency: 'justice',
+        approve: ['APPROVE_BIRTH', 'registering'],
+        verify: 'REQUIRE_VERIFICATION',
+        more: {
           REQUEST_SUPPLEMENT: {
-            guard: 'isJusticeOfficerNamingMissing' as const,
+            guard: { type: 'isOfficerOf' as const, params: { agency: 'justice' as const, requires: 'missing' as const } },
             target: 'awaitingSupplement',
             actions: 'recordSupplementRequest' as const,
           },
-          REFUSE_BIRTH: {
-            guard: 'isJusticeOfficerWithReason' as const,
-            target: t.refused,
-            actions: { type: 'recordRefusal' as const, params: { step: 'birth' } },
-          },
         },
-      },
+        refuse: ['REFUSE_BIRTH', t.refused, 'birth'],
+      }),
       awaitingSupplement: {
         on: {
           SUPPLEMENT: { guard: 'isApplicant' as const, target: 'checking', actions: 'recordSupplement' as const },

@@ -3,8 +3,9 @@
  * and delays. Charts refer to these by name, so a chart stays data; the runner provides the real services
  * (activities on the owning agency's queue) and the real delays (working days on durable timers).
  */
-import { assign, fromPromise, setup } from 'xstate';
-import type { ProcedureEvent, ServiceFailure } from './types';
+import { assign, setup } from 'xstate';
+import type { ProcedureEvent } from './types';
+import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, placeholder, sharedActions } from './chart-kit';
 import {
   initialBirthContext,
   type BirthCaseContext,
@@ -24,23 +25,8 @@ import {
   type RegisterPermanentResidenceInput,
 } from './birth-case';
 
-/** Nominal length of a working day for charts run outside the runner (pure tests); the runner overrides delays. */
-export const NOMINAL_WORKING_DAY_MS = 24 * 60 * 60 * 1000;
 export const SUPPLEMENT_WINDOW_WORKING_DAYS = 7;
 export const HEAD_CONSENT_WINDOW_WORKING_DAYS = 7;
-
-export class ServiceNotProvidedError extends Error {
-  readonly code = 'SERVICE_NOT_PROVIDED';
-  constructor(name: string) {
-    super(`Service "${name}" is provided by the statechart runner`);
-  }
-}
-
-function placeholder<O, I>(name: string) {
-  return fromPromise<O, I>(async () => {
-    throw new ServiceNotProvidedError(name);
-  });
-}
 
 type Ev = ProcedureEvent;
 
@@ -57,32 +43,6 @@ function withValueAtPath(obj: Record<string, unknown>, path: string, value: unkn
   const child = obj[head] && typeof obj[head] === 'object' ? (obj[head] as Record<string, unknown>) : {};
   return { ...obj, [head]: withValueAtPath(child, rest.join('.'), value) };
 }
-/** Done / error events of invoked services, as the chart sees them. */
-interface DoneEvent<O> {
-  type: string;
-  output: O;
-}
-interface ErrorEvent {
-  type: string;
-  error: unknown;
-}
-
-function failureOf(event: unknown): ServiceFailure {
-  const error = (event as ErrorEvent).error as Partial<ServiceFailure> | undefined;
-  return {
-    code: typeof error?.code === 'string' ? error.code : 'SERVICE_FAILED',
-    message: typeof error?.message === 'string' ? error.message : 'service failed',
-  };
-}
-
-function outputOf<O>(event: unknown): O {
-  return (event as DoneEvent<O>).output;
-}
-
-function actorLabel(e: Ev): string {
-  return `${e.actor.kind}:${e.actor.id}`;
-}
-
 export const birthGroupSetup = setup({
   types: {
     context: {} as BirthCaseContext,
@@ -100,26 +60,8 @@ export const birthGroupSetup = setup({
     issueHealthInsuranceCard: placeholder<InsuranceCard, IssueHealthInsuranceCardInput>('issueHealthInsuranceCard'),
   },
   guards: {
-    /** Officer events come from an officer of the agency owning the step. */
-    isJusticeOfficer: ({ event }) => event.actor?.kind === 'officer' && event.actor.agency === 'justice',
-    isPoliceOfficer: ({ event }) => event.actor?.kind === 'officer' && event.actor.agency === 'police',
-    /** A refusal states its reasons. */
-    isJusticeOfficerWithReason: ({ event }) =>
-      event.actor?.kind === 'officer' &&
-      event.actor.agency === 'justice' &&
-      typeof event.reason === 'string' &&
-      event.reason.trim() !== '',
-    isPoliceOfficerWithReason: ({ event }) =>
-      event.actor?.kind === 'officer' &&
-      event.actor.agency === 'police' &&
-      typeof event.reason === 'string' &&
-      event.reason.trim() !== '',
-    /** A supplement request names what is missing. */
-    isJusticeOfficerNamingMissing: ({ event }) =>
-      event.actor?.kind === 'officer' &&
-      event.actor.agency === 'justice' &&
-      Array.isArray(event.missing) &&
-      event.missing.length > 0,
+    /** Officer events come from an officer of the agency owning the step (a refusal states reasons, a request names what is missing). */
+    isOfficerOf: isOfficerOfGuard,
     /** Only the applicant supplements the dossier. */
     isApplicant: ({ context, event }) =>
       event.actor?.kind === 'citizen' && event.actor.id === context.application.applicant.personalId,
@@ -129,8 +71,8 @@ export const birthGroupSetup = setup({
     followUpRefused: ({ context }) => context.refusals.some((r) => r.step === 'residence' || r.step === 'insurance'),
   },
   actions: {
-    /** Verification is needed: the longer deadlines apply (group ≤ 5, residence ≤ 5 working days). */
-    markVerificationNeeded: assign({ verificationNeeded: true }),
+    // markVerificationNeeded (group ≤ 5, residence ≤ 5 working days), recordRefusal, recordServiceRefusal, recordLapse.
+    ...sharedActions<BirthCaseContext>(),
     storeCheck: assign(({ context, event }) => {
       const check = outputOf<BirthDossierCheck>(event);
       return { check, verificationNeeded: context.verificationNeeded || check.verificationNeeded };
@@ -175,26 +117,6 @@ export const birthGroupSetup = setup({
         headConsent: { headId: e.actor.id, at: e.at ?? null, ref: `consent-${context.caseId}-${e.actor.id}` },
       };
     }),
-    /** Records a refusal with its reason. `params.step` names the step; the reason comes from the event. */
-    recordRefusal: assign(({ context, event }, params: { step: string; reason?: string }) => {
-      const e = event as Ev;
-      const reason = typeof e.reason === 'string' && e.reason.trim() !== '' ? e.reason : (params.reason ?? 'refused');
-      return { refusals: [...context.refusals, { step: params.step, reason, by: actorLabel(e) }] };
-    }),
-    /** Records a refusal caused by a failed service (e.g. no household found). */
-    recordServiceRefusal: assign(({ context, event }, params: { step: string }) => {
-      const failure = failureOf(event);
-      return {
-        refusals: [
-          ...context.refusals,
-          { step: params.step, reason: failure.message, code: failure.code, by: 'system' },
-        ],
-      };
-    }),
-    /** Records a lapse of time (supplement window, consent window). */
-    recordLapse: assign(({ context }, params: { step: string; reason: string }) => ({
-      refusals: [...context.refusals, { step: params.step, reason: params.reason, by: 'system', code: 'DEADLINE_LAPSED' }],
-    })),
   },
   delays: {
     supplementWindow: SUPPLEMENT_WINDOW_WORKING_DAYS * NOMINAL_WORKING_DAY_MS,

@@ -1,13 +1,21 @@
 /**
- * Small helpers shared by the catalog's charts beyond the birth group: service placeholders (the runner provides
- * the real services), reading done/error events, refusals. Sandbox-safe.
+ * What every chart of the catalog shares, defined once: the parameterised officer guard, the refusal and
+ * verification actions, service placeholders derived from the service declarations (the runner provides the real
+ * services), reading done/error events. Sandbox-safe.
  */
-import { fromPromise } from 'xstate';
+import { assign, fromPromise, type AnyActorLogic } from 'xstate';
 import type { AgencyId } from '../activities/registries/types';
-import type { ProcedureEvent, ServiceFailure } from './types';
-import { ServiceNotProvidedError } from './birth-setup';
+import type { ProcedureEvent, ServiceDeclaration, ServiceFailure } from './types';
 
-export { NOMINAL_WORKING_DAY_MS } from './birth-setup';
+/** Nominal length of a working day for charts run outside the runner (pure tests); the runner overrides delays. */
+export const NOMINAL_WORKING_DAY_MS = 24 * 60 * 60 * 1000;
+
+export class ServiceNotProvidedError extends Error {
+  readonly code = 'SERVICE_NOT_PROVIDED';
+  constructor(name: string) {
+    super(`Service "${name}" is provided by the statechart runner`);
+  }
+}
 
 export function placeholder<O, I>(name: string) {
   return fromPromise<O, I>(async () => {
@@ -42,6 +50,66 @@ export function isOfficerOf(event: ProcedureEvent, agency: AgencyId): boolean {
   return event.actor?.kind === 'officer' && event.actor.agency === agency;
 }
 
+/** The placeholders of a procedure's declared services, by name: a chart invokes them, the runner provides them. */
+export function servicePlaceholders<N extends string>(services: readonly (ServiceDeclaration & { name: N })[]): Record<N, AnyActorLogic> {
+  return Object.fromEntries(services.map((s) => [s.name, placeholder<unknown, unknown>(s.name)])) as Record<N, AnyActorLogic>;
+}
+
+/** Params of the `isOfficerOf` guard: an officer of `agency`; a refusal also states a reason, a request names what is missing. */
+export interface OfficerGuardParams {
+  agency: AgencyId;
+  requires?: 'reason' | 'missing';
+}
+
+const capitalised = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+
+/**
+ * `{ type: 'isOfficerOf', params: { agency } }`: the event comes from an officer of the agency owning the step.
+ * Its behaviour name (read by the designer's chart model, hence fingerprints and diagrams) is the name the
+ * per-agency guard it replaced had (`isPoliceOfficer`, `isJusticeOfficerWithReason`…): the same behaviour, the same
+ * fingerprint, so locked versions stay valid.
+ */
+export const isOfficerOfGuard = Object.assign(
+  ({ event }: { event: ProcedureEvent }, params: OfficerGuardParams): boolean =>
+    isOfficerOf(event, params.agency) &&
+    (params.requires !== 'reason' || hasReason(event)) &&
+    (params.requires !== 'missing' || (Array.isArray(event.missing) && event.missing.length > 0)),
+  {
+    behaviourName: (p: OfficerGuardParams) =>
+      `is${capitalised(p.agency)}Officer${p.requires === 'reason' ? 'WithReason' : p.requires === 'missing' ? 'NamingMissing' : ''}`,
+  },
+);
+
+export interface RefusalContext {
+  refusals: Refusal[];
+  verificationNeeded?: boolean;
+}
+
+/**
+ * The actions every chart shares. `recordRefusal` / `recordServiceRefusal` take their step from `params.step`, else
+ * from `defaultStep` (a procedure with one step); `recordLapse` records a lapse of time with its reason.
+ */
+export function sharedActions<C extends RefusalContext>(defaultStep?: string) {
+  type P = { step?: string; reason?: string } | undefined;
+  const stepOf = (params: P) => params?.step ?? defaultStep ?? 'case';
+  return {
+    /** Verification is needed: the longer deadlines apply. */
+    markVerificationNeeded: assign<C, ProcedureEvent, undefined, ProcedureEvent, never>(() => ({ verificationNeeded: true }) as unknown as Partial<C>),
+    /** A refusal with its reason (from the event, else `params.reason`). */
+    recordRefusal: assign<C, ProcedureEvent, P, ProcedureEvent, never>(({ context, event }, params) => ({
+      refusals: [...context.refusals, refusalFromEvent(stepOf(params), event, params?.reason)],
+    }) as Partial<C>),
+    /** A refusal caused by a failed service (e.g. no household found), its error code kept. */
+    recordServiceRefusal: assign<C, ProcedureEvent, P, ProcedureEvent, never>(({ context, event }, params) => ({
+      refusals: [...context.refusals, refusalFromFailure(stepOf(params), event)],
+    }) as Partial<C>),
+    /** A lapse of time (supplement, consent or confirmation window). */
+    recordLapse: assign<C, ProcedureEvent, P, ProcedureEvent, never>(({ context }, params) => ({
+      refusals: [...context.refusals, { step: stepOf(params), reason: params?.reason ?? 'the time allowed lapsed', by: 'system', code: 'DEADLINE_LAPSED' }],
+    }) as Partial<C>),
+  };
+}
+
 export function hasReason(event: ProcedureEvent): boolean {
   return typeof event.reason === 'string' && event.reason.trim() !== '';
 }
@@ -60,4 +128,50 @@ export function refusalFromEvent(step: string, event: ProcedureEvent, fallback?:
 export function refusalFromFailure(step: string, event: unknown): Refusal {
   const f = failureOf(event);
   return { step, reason: f.message, code: f.code, by: 'system' };
+}
+
+type OfficerTransition = {
+  guard: { type: 'isOfficerOf'; params: OfficerGuardParams };
+  target?: string;
+  actions?: 'markVerificationNeeded' | 'recordRefusal' | { type: 'recordRefusal'; params: { step: string } };
+};
+
+/**
+ * The "check → officer decides → act" step's waiting state: an officer of `agency` approves (to `approve[1]`),
+ * may require verification (`verify`: the longer deadline applies), or refuses with reasons (to `refuse[1]`, the
+ * refusal recorded for step `refuse[2]`, else the procedure's default step). `more` adds other events of the state
+ * (e.g. a supplement request), between verification and refusal.
+ */
+export function officerDecision<M extends Record<string, object> = Record<never, never>>(o: {
+  agency: AgencyId;
+  approve: readonly [event: string, target: string];
+  verify?: string;
+  more?: M;
+  refuse: readonly [event: string, target: string, step?: string];
+}): { on: Record<string, OfficerTransition> & M } {
+  const by = (requires?: 'reason') => ({ type: 'isOfficerOf' as const, params: requires ? { agency: o.agency, requires } : { agency: o.agency } });
+  const [refuseEvent, refuseTarget, step] = o.refuse;
+  return {
+    on: {
+      [o.approve[0]]: { guard: by(), target: o.approve[1] },
+      ...(o.verify ? { [o.verify]: { guard: by(), actions: 'markVerificationNeeded' as const } } : {}),
+      ...o.more,
+      [refuseEvent]: {
+        guard: by('reason'),
+        target: refuseTarget,
+        actions: step ? { type: 'recordRefusal' as const, params: { step } } : ('recordRefusal' as const),
+      },
+    } as Record<string, OfficerTransition> & M,
+  };
+}
+
+/**
+ * A state that invokes one declared service (its id is its name): `input` builds the service input from the context;
+ * `onDone` / `onError` are the transitions on its result and on its failure. Bind it to a chart's context once:
+ * `const serviceStep = serviceStepOf<MyContext>()`.
+ */
+export function serviceStepOf<C>() {
+  return <const S extends string, const D extends object, const E extends object>(src: S, input: (args: { context: C }) => unknown, onDone: D, onError: E) => ({
+    invoke: { id: src, src, input, onDone, onError },
+  });
 }

@@ -15,17 +15,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import {
-  actorLabel,
-  hasReason,
-  isCitizen,
-  isOfficerOf,
-  NOMINAL_WORKING_DAY_MS,
-  outputOf,
-  placeholder,
-  refusalFromEvent,
-  refusalFromFailure,
-} from './chart-kit';
+import { actorLabel, isCitizen, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision } from './chart-kit';
 import {
   CONFIGURATION_NOTE,
   CONFIRMATION_WINDOW_WORKING_DAYS,
@@ -39,16 +29,11 @@ import {
   LEGAL_BASIS_RESIDENCE_DELETION,
   LEGAL_BASIS_SURVIVOR_BENEFIT,
   type BenefitEntitlements,
-  type CheckBenefitEntitlementsInput,
-  type CheckDeathDossierInput,
-  type CheckResidenceDeletionInput,
   type DeathCaseContext,
   type DeathCaseInput,
   type DeathCertificate,
   type DeathDossierCheck,
-  type DeletePermanentResidenceInput,
   type PayBenefitInput,
-  type RegisterDeathInput,
   type ResidenceCheck,
 } from './death-case';
 
@@ -205,22 +190,9 @@ const FOLLOW_UP_STEPS = ['residence', 'funeral', 'survivor'];
 
 export const deathGroupSetup = setup({
   types: { context: {} as DeathCaseContext, events: {} as Ev, input: {} as DeathCaseInput },
-  actors: {
-    checkDeathDossier: placeholder<DeathDossierCheck, CheckDeathDossierInput>('checkDeathDossier'),
-    registerDeath: placeholder<DeathCertificate, RegisterDeathInput>('registerDeath'),
-    checkResidenceDeletion: placeholder<ResidenceCheck, CheckResidenceDeletionInput>('checkResidenceDeletion'),
-    deletePermanentResidence: placeholder<ResidenceDeletion, DeletePermanentResidenceInput>('deletePermanentResidence'),
-    checkBenefitEntitlements: placeholder<BenefitEntitlements, CheckBenefitEntitlementsInput>('checkBenefitEntitlements'),
-    payFuneralAllowance: placeholder<BenefitPayment, PayBenefitInput>('payFuneralAllowance'),
-    paySurvivorBenefit: placeholder<BenefitPayment, PayBenefitInput>('paySurvivorBenefit'),
-  },
+  actors: servicePlaceholders(DEATH_GROUP_SERVICES),
   guards: {
-    isJusticeOfficer: ({ event }) => isOfficerOf(event, 'justice'),
-    isJusticeOfficerWithReason: ({ event }) => isOfficerOf(event, 'justice') && hasReason(event),
-    isPoliceOfficer: ({ event }) => isOfficerOf(event, 'police'),
-    isPoliceOfficerWithReason: ({ event }) => isOfficerOf(event, 'police') && hasReason(event),
-    isVssOfficer: ({ event }) => isOfficerOf(event, 'vss'),
-    isVssOfficerWithReason: ({ event }) => isOfficerOf(event, 'vss') && hasReason(event),
+    isOfficerOf: isOfficerOfGuard,
     wantsFuneralAllowance: ({ context }) => context.application.selection !== 'deathAndResidence',
     wantsSurvivorBenefit: ({ context }) => context.application.selection === 'plusSurvivorBenefit',
     funeralEligible: ({ event }) => outputOf<BenefitEntitlements>(event)?.funeral?.eligible === true,
@@ -236,6 +208,7 @@ export const deathGroupSetup = setup({
     isDeclarant: ({ context, event }) => isCitizen(event, context.application.applicant.personalId),
   },
   actions: {
+    ...sharedActions<DeathCaseContext>(),
     storeCheck: assign(({ context, event }) => {
       const check = outputOf<DeathDossierCheck>(event);
       return { check, verificationNeeded: context.verificationNeeded || check.verificationNeeded };
@@ -248,12 +221,6 @@ export const deathGroupSetup = setup({
     storeSurvivorPayment: assign({ survivorPayment: ({ event }) => outputOf<BenefitPayment>(event) }),
     recordConfirmation: assign(({ context, event }) => ({
       confirmations: [...context.confirmations, { relativeId: (event as Ev).actor.id, at: (event as Ev).at ?? null }],
-    })),
-    recordRefusal: assign(({ context, event }, params: { step: string; reason?: string }) => ({
-      refusals: [...context.refusals, refusalFromEvent(params.step, event as Ev, params.reason)],
-    })),
-    recordServiceRefusal: assign(({ context, event }, params: { step: string }) => ({
-      refusals: [...context.refusals, refusalFromFailure(params.step, event)],
     })),
     /** The funeral allowance is not due: the reason comes from VSS's check. */
     recordIneligible: assign(({ context, event }) => ({
@@ -278,9 +245,6 @@ export const deathGroupSetup = setup({
           by: actorLabel(event as Ev),
         },
       ],
-    })),
-    recordLapse: assign(({ context }, params: { step: string; reason: string }) => ({
-      refusals: [...context.refusals, { step: params.step, reason: params.reason, by: 'system', code: 'DEADLINE_LAPSED' }],
     })),
   },
   delays: {
@@ -312,16 +276,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
             onError: { target: '#deathGroup.rejected', actions: { type: 'recordServiceRefusal', params: { step: 'death' } } },
           },
         },
-        awaitingOfficer: {
-          on: {
-            APPROVE_DEATH: { guard: 'isJusticeOfficer', target: 'registering' },
-            REFUSE_DEATH: {
-              guard: 'isJusticeOfficerWithReason',
-              target: '#deathGroup.refused',
-              actions: { type: 'recordRefusal', params: { step: 'death' } },
-            },
-          },
-        },
+        awaitingOfficer: officerDecision({ agency: 'justice', approve: ['APPROVE_DEATH', 'registering'], refuse: ['REFUSE_DEATH', '#deathGroup.refused', 'death'] }),
         registering: {
           invoke: {
             id: 'registerDeath',
@@ -348,16 +303,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 onError: { target: 'refused', actions: { type: 'recordServiceRefusal', params: { step: 'residence' } } },
               },
             },
-            awaitingOfficer: {
-              on: {
-                APPROVE_RESIDENCE_DELETION: { guard: 'isPoliceOfficer', target: 'deleting' },
-                REFUSE_RESIDENCE_DELETION: {
-                  guard: 'isPoliceOfficerWithReason',
-                  target: 'refused',
-                  actions: { type: 'recordRefusal', params: { step: 'residence' } },
-                },
-              },
-            },
+            awaitingOfficer: officerDecision({ agency: 'police', approve: ['APPROVE_RESIDENCE_DELETION', 'deleting'], refuse: ['REFUSE_RESIDENCE_DELETION', 'refused', 'residence'] }),
             deleting: {
               invoke: {
                 id: 'deletePermanentResidence',
@@ -392,16 +338,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 onError: { target: 'ineligible', actions: { type: 'recordServiceRefusal', params: { step: 'funeral' } } },
               },
             },
-            awaitingFuneralDecision: {
-              on: {
-                APPROVE_FUNERAL_ALLOWANCE: { guard: 'isVssOfficer', target: 'payingFuneral' },
-                REFUSE_FUNERAL_ALLOWANCE: {
-                  guard: 'isVssOfficerWithReason',
-                  target: 'refused',
-                  actions: { type: 'recordRefusal', params: { step: 'funeral' } },
-                },
-              },
-            },
+            awaitingFuneralDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_FUNERAL_ALLOWANCE', 'payingFuneral'], refuse: ['REFUSE_FUNERAL_ALLOWANCE', 'refused', 'funeral'] }),
             payingFuneral: {
               invoke: {
                 id: 'payFuneralAllowance',
@@ -439,16 +376,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 },
               },
             },
-            awaitingSurvivorDecision: {
-              on: {
-                APPROVE_SURVIVOR_BENEFIT: { guard: 'isVssOfficer', target: 'payingSurvivor' },
-                REFUSE_SURVIVOR_BENEFIT: {
-                  guard: 'isVssOfficerWithReason',
-                  target: 'survivorRefused',
-                  actions: { type: 'recordRefusal', params: { step: 'survivor' } },
-                },
-              },
-            },
+            awaitingSurvivorDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_SURVIVOR_BENEFIT', 'payingSurvivor'], refuse: ['REFUSE_SURVIVOR_BENEFIT', 'survivorRefused', 'survivor'] }),
             payingSurvivor: {
               invoke: {
                 id: 'paySurvivorBenefit',

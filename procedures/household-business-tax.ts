@@ -6,7 +6,7 @@
 import { assign, setup } from 'xstate';
 import type { TaxRegistration } from '../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
-import { hasReason, isOfficerOf, outputOf, placeholder, refusalFromEvent, refusalFromFailure, type Refusal } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
 export const LEGAL_BASIS_ONCE_ONLY_TAX = 'Decree 47/2020/ND-CP, Art. 9';
@@ -97,51 +97,25 @@ export const TAX_DEADLINES: readonly DeadlineDeclaration[] = [
 type Ev = ProcedureEvent;
 export const taxSetup = setup({
   types: { context: {} as TaxCaseContext, events: {} as Ev, input: {} as TaxCaseInput },
-  actors: {
-    checkTaxRegistration: placeholder<TaxRegistrationCheck, CheckTaxRegistrationInput>('checkTaxRegistration'),
-    registerHouseholdBusiness: placeholder<TaxRegistration, RegisterHouseholdBusinessInput>('registerHouseholdBusiness'),
-  },
-  guards: {
-    isTaxOfficer: ({ event }) => isOfficerOf(event, 'tax'),
-    isTaxOfficerWithReason: ({ event }) => isOfficerOf(event, 'tax') && hasReason(event),
-  },
+  actors: servicePlaceholders(TAX_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
   actions: {
+    ...sharedActions<TaxCaseContext>('tax'),
     storeCheck: assign({ check: ({ event }) => outputOf<TaxRegistrationCheck>(event) }),
     storeRegistration: assign({ registration: ({ event }) => outputOf<TaxRegistration>(event) }),
-    recordRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromEvent('tax', event as Ev)] })),
-    recordServiceRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromFailure('tax', event)] })),
   },
 });
+
+const serviceStep = serviceStepOf<TaxCaseContext>();
 
 export const householdBusinessTaxMachine = taxSetup.createMachine({
   id: 'householdBusinessTax',
   context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
   initial: 'checking',
   states: {
-    checking: {
-      invoke: {
-        id: 'checkTaxRegistration',
-        src: 'checkTaxRegistration',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'awaitingOfficer', actions: 'storeCheck' },
-        onError: { target: 'rejected', actions: 'recordServiceRefusal' },
-      },
-    },
-    awaitingOfficer: {
-      on: {
-        APPROVE_TAX_REGISTRATION: { guard: 'isTaxOfficer', target: 'registering' },
-        REFUSE_TAX_REGISTRATION: { guard: 'isTaxOfficerWithReason', target: 'refused', actions: 'recordRefusal' },
-      },
-    },
-    registering: {
-      invoke: {
-        id: 'registerHouseholdBusiness',
-        src: 'registerHouseholdBusiness',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'registered', actions: 'storeRegistration' },
-        onError: { target: 'failed', actions: 'recordServiceRefusal' },
-      },
-    },
+    checking: serviceStep('checkTaxRegistration', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
+    awaitingOfficer: officerDecision({ agency: 'tax', approve: ['APPROVE_TAX_REGISTRATION', 'registering'], refuse: ['REFUSE_TAX_REGISTRATION', 'refused'] }),
+    registering: serviceStep('registerHouseholdBusiness', ({ context }) => ({ application: context.application }), { target: 'registered', actions: 'storeRegistration' }, { target: 'failed', actions: 'recordServiceRefusal' }),
     /** Registered; the tax code (the owner's personal ID) is confirmed. */
     registered: { type: 'final' },
     /** Unknown owner, or a household business already registered. */

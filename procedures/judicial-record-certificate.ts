@@ -14,7 +14,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import { hasReason, isOfficerOf, outputOf, placeholder, refusalFromEvent, refusalFromFailure, type Refusal } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
 export const LEGAL_BASIS_ONCE_ONLY_JR = 'Decree 47/2020/ND-CP, Art. 9; Decision 06/QD-TTg (population data replaces identity documents)';
@@ -132,53 +132,30 @@ type Ev = ProcedureEvent;
 
 export const judicialRecordSetup = setup({
   types: { context: {} as JudicialRecordContext, events: {} as Ev, input: {} as JudicialRecordInput },
-  actors: {
-    checkJudicialRecordRequest: placeholder<JudicialRecordCheck, CheckJudicialRecordInput>('checkJudicialRecordRequest'),
-    issueJudicialRecordCertificate: placeholder<JudicialRecordCertificate, IssueJudicialRecordInput>('issueJudicialRecordCertificate'),
-  },
-  guards: {
-    isPoliceOfficer: ({ event }) => isOfficerOf(event, 'police'),
-    isPoliceOfficerWithReason: ({ event }) => isOfficerOf(event, 'police') && hasReason(event),
-  },
+  actors: servicePlaceholders(JUDICIAL_RECORD_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
   actions: {
+    ...sharedActions<JudicialRecordContext>('certificate'),
     storeCheck: assign({ check: ({ event }) => outputOf<JudicialRecordCheck>(event) }),
     storeCertificate: assign({ certificate: ({ event }) => outputOf<JudicialRecordCertificate>(event) }),
-    markVerificationNeeded: assign({ verificationNeeded: true }),
-    recordRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromEvent('certificate', event as Ev)] })),
-    recordServiceRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromFailure('certificate', event)] })),
   },
 });
+
+const serviceStep = serviceStepOf<JudicialRecordContext>();
 
 export const judicialRecordMachine = judicialRecordSetup.createMachine({
   id: 'judicialRecordCertificate',
   context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [], verificationNeeded: false }),
   initial: 'checking',
   states: {
-    checking: {
-      invoke: {
-        id: 'checkJudicialRecordRequest',
-        src: 'checkJudicialRecordRequest',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'awaitingOfficer', actions: 'storeCheck' },
-        onError: { target: 'rejected', actions: 'recordServiceRefusal' },
-      },
-    },
-    awaitingOfficer: {
-      on: {
-        APPROVE_CERTIFICATE: { guard: 'isPoliceOfficer', target: 'issuing' },
-        REQUIRE_VERIFICATION: { guard: 'isPoliceOfficer', actions: 'markVerificationNeeded' },
-        REFUSE_CERTIFICATE: { guard: 'isPoliceOfficerWithReason', target: 'refused', actions: 'recordRefusal' },
-      },
-    },
-    issuing: {
-      invoke: {
-        id: 'issueJudicialRecordCertificate',
-        src: 'issueJudicialRecordCertificate',
-        input: ({ context }) => ({ application: context.application, check: context.check! }),
-        onDone: { target: 'issued', actions: 'storeCertificate' },
-        onError: { target: 'failed', actions: 'recordServiceRefusal' },
-      },
-    },
+    checking: serviceStep('checkJudicialRecordRequest', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
+    awaitingOfficer: officerDecision({
+      agency: 'police',
+      approve: ['APPROVE_CERTIFICATE', 'issuing'],
+      verify: 'REQUIRE_VERIFICATION',
+      refuse: ['REFUSE_CERTIFICATE', 'refused'],
+    }),
+    issuing: serviceStep('issueJudicialRecordCertificate', ({ context }) => ({ application: context.application, check: context.check! }), { target: 'issued', actions: 'storeCertificate' }, { target: 'failed', actions: 'recordServiceRefusal' }),
     /** The certificate is issued (with or without convictions). */
     issued: { type: 'final' },
     /** The applicant is not in the population database, or the request is invalid. */

@@ -15,17 +15,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from './types';
-import {
-  actorLabel,
-  hasReason,
-  isOfficerOf,
-  NOMINAL_WORKING_DAY_MS,
-  outputOf,
-  placeholder,
-  refusalFromEvent,
-  refusalFromFailure,
-  type Refusal,
-} from './chart-kit';
+import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
 export const LEGAL_BASIS_MARRIAGE_CONDITIONS = 'Law on Marriage and Family 2014, Art. 5(2) and 8 (age, consent, prohibited cases)';
@@ -192,13 +182,9 @@ const parties = (c: MarriageCaseContext) => [c.application.partyA.personalId, c.
 
 export const marriageSetup = setup({
   types: { context: {} as MarriageCaseContext, events: {} as Ev, input: {} as MarriageCaseInput },
-  actors: {
-    checkMarriageDossier: placeholder<MarriageDossierCheck, CheckMarriageDossierInput>('checkMarriageDossier'),
-    registerMarriage: placeholder<MarriageCertificate, RegisterMarriageInput>('registerMarriage'),
-  },
+  actors: servicePlaceholders(MARRIAGE_SERVICES),
   guards: {
-    isJusticeOfficer: ({ event }) => isOfficerOf(event, 'justice'),
-    isJusticeOfficerWithReason: ({ event }) => isOfficerOf(event, 'justice') && hasReason(event),
+    isOfficerOf: isOfficerOfGuard,
     isParty: ({ context, event }) => event.actor?.kind === 'citizen' && parties(context).includes(event.actor.id),
     isPartyYetToConsent: ({ context, event }) =>
       event.actor?.kind === 'citizen' &&
@@ -207,12 +193,12 @@ export const marriageSetup = setup({
     bothConsented: ({ context }) => parties(context).every((id) => context.consents.some((c) => c.partyId === id)),
   },
   actions: {
+    ...sharedActions<MarriageCaseContext>('marriage'),
     storeCheck: assign(({ context, event }) => {
       const check = outputOf<MarriageDossierCheck>(event);
       return { check, verificationNeeded: context.verificationNeeded || check.verificationNeeded };
     }),
     storeCertificate: assign({ certificate: ({ event }) => outputOf<MarriageCertificate>(event) }),
-    markVerificationNeeded: assign({ verificationNeeded: true }),
     recordConsent: assign(({ context, event }) => ({
       consents: [...context.consents, { partyId: (event as Ev).actor.id, at: (event as Ev).at ?? null }],
     })),
@@ -222,8 +208,6 @@ export const marriageSetup = setup({
         { step: 'consent', reason: `${(event as Ev).actor.id} does not consent`, code: 'CONSENT_WITHDRAWN', by: actorLabel(event as Ev) },
       ],
     })),
-    recordRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromEvent('marriage', event as Ev)] })),
-    recordServiceRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromFailure('marriage', event)] })),
     recordLapse: assign(({ context }) => ({
       refusals: [
         ...context.refusals,
@@ -233,6 +217,8 @@ export const marriageSetup = setup({
   },
   delays: { consentWindow: CONSENT_WINDOW_WORKING_DAYS * NOMINAL_WORKING_DAY_MS },
 });
+
+const serviceStep = serviceStepOf<MarriageCaseContext>();
 
 export const marriageMachine = marriageSetup.createMachine({
   id: 'marriageRegistration',
@@ -245,15 +231,7 @@ export const marriageMachine = marriageSetup.createMachine({
   }),
   initial: 'checking',
   states: {
-    checking: {
-      invoke: {
-        id: 'checkMarriageDossier',
-        src: 'checkMarriageDossier',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'awaitingConsents', actions: 'storeCheck' },
-        onError: { target: 'rejected', actions: 'recordServiceRefusal' },
-      },
-    },
+    checking: serviceStep('checkMarriageDossier', ({ context }) => ({ application: context.application }), { target: 'awaitingConsents', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
     awaitingConsents: {
       always: { guard: 'bothConsented', target: 'awaitingOfficer' },
       on: {
@@ -262,13 +240,12 @@ export const marriageMachine = marriageSetup.createMachine({
       },
       after: { consentWindow: { target: 'rejected', actions: 'recordLapse' } },
     },
-    awaitingOfficer: {
-      on: {
-        APPROVE_MARRIAGE: { guard: 'isJusticeOfficer', target: 'registering' },
-        REQUIRE_VERIFICATION: { guard: 'isJusticeOfficer', actions: 'markVerificationNeeded' },
-        REFUSE_MARRIAGE: { guard: 'isJusticeOfficerWithReason', target: 'refused', actions: 'recordRefusal' },
-      },
-    },
+    awaitingOfficer: officerDecision({
+      agency: 'justice',
+      approve: ['APPROVE_MARRIAGE', 'registering'],
+      verify: 'REQUIRE_VERIFICATION',
+      refuse: ['REFUSE_MARRIAGE', 'refused'],
+    }),
     registering: {
       invoke: {
         id: 'registerMarriage',

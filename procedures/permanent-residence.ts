@@ -18,6 +18,7 @@ import {
   type BirthCaseContext,
 } from './birth-case';
 import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext } from './birth-setup';
+import { officerDecision } from './chart-kit';
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
 
@@ -167,17 +168,12 @@ export function residenceStates() {
           },
         },
       },
-      awaitingOfficer: {
-        on: {
-          APPROVE_RESIDENCE: { guard: 'isPoliceOfficer' as const, target: 'registering' },
-          REQUIRE_RESIDENCE_VERIFICATION: { guard: 'isPoliceOfficer' as const, actions: 'markVerificationNeeded' as const },
-          REFUSE_RESIDENCE: {
-            guard: 'isPoliceOfficerWithReason' as const,
-            target: 'refused',
-            actions: { type: 'recordRefusal' as const, params: { step: 'residence' } },
-          },
-        },
-      },
+      awaitingOfficer: officerDecision({
+        agency: 'police',
+        approve: ['APPROVE_RESIDENCE', 'registering'],
+        verify: 'REQUIRE_RESIDENCE_VERIFICATION',
+        refuse: ['REFUSE_RESIDENCE', 'refused', 'residence'],
+      }),
       registering: {
         invoke: {
           id: 'registerPermanentResidence',

@@ -7,7 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { UnemploymentDecision } from '../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
-import { hasReason, isOfficerOf, outputOf, placeholder, refusalFromEvent, refusalFromFailure, type Refusal } from './chart-kit';
+import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
 export const LEGAL_BASIS_ONCE_ONLY_UB = 'Decree 47/2020/ND-CP, Art. 9';
@@ -108,51 +108,25 @@ export const UNEMPLOYMENT_DEADLINES: readonly DeadlineDeclaration[] = [
 type Ev = ProcedureEvent;
 export const unemploymentSetup = setup({
   types: { context: {} as UnemploymentContext, events: {} as Ev, input: {} as UnemploymentInput },
-  actors: {
-    checkUnemploymentClaim: placeholder<UnemploymentCheck, CheckUnemploymentClaimInput>('checkUnemploymentClaim'),
-    decideUnemploymentBenefit: placeholder<UnemploymentDecision, DecideUnemploymentBenefitInput>('decideUnemploymentBenefit'),
-  },
-  guards: {
-    isLabourOfficer: ({ event }) => isOfficerOf(event, 'labour'),
-    isLabourOfficerWithReason: ({ event }) => isOfficerOf(event, 'labour') && hasReason(event),
-  },
+  actors: servicePlaceholders(UNEMPLOYMENT_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
   actions: {
+    ...sharedActions<UnemploymentContext>('unemployment'),
     storeCheck: assign({ check: ({ event }) => outputOf<UnemploymentCheck>(event) }),
     storeDecision: assign({ decision: ({ event }) => outputOf<UnemploymentDecision>(event) }),
-    recordRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromEvent('unemployment', event as Ev)] })),
-    recordServiceRefusal: assign(({ context, event }) => ({ refusals: [...context.refusals, refusalFromFailure('unemployment', event)] })),
   },
 });
+
+const serviceStep = serviceStepOf<UnemploymentContext>();
 
 export const unemploymentMachine = unemploymentSetup.createMachine({
   id: 'unemploymentBenefit',
   context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
   initial: 'checking',
   states: {
-    checking: {
-      invoke: {
-        id: 'checkUnemploymentClaim',
-        src: 'checkUnemploymentClaim',
-        input: ({ context }) => ({ application: context.application }),
-        onDone: { target: 'awaitingOfficer', actions: 'storeCheck' },
-        onError: { target: 'rejected', actions: 'recordServiceRefusal' },
-      },
-    },
-    awaitingOfficer: {
-      on: {
-        APPROVE_UNEMPLOYMENT_BENEFIT: { guard: 'isLabourOfficer', target: 'deciding' },
-        REFUSE_UNEMPLOYMENT_BENEFIT: { guard: 'isLabourOfficerWithReason', target: 'refused', actions: 'recordRefusal' },
-      },
-    },
-    deciding: {
-      invoke: {
-        id: 'decideUnemploymentBenefit',
-        src: 'decideUnemploymentBenefit',
-        input: ({ context }) => ({ application: context.application, check: context.check! }),
-        onDone: { target: 'granted', actions: 'storeDecision' },
-        onError: { target: 'failed', actions: 'recordServiceRefusal' },
-      },
-    },
+    checking: serviceStep('checkUnemploymentClaim', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
+    awaitingOfficer: officerDecision({ agency: 'labour', approve: ['APPROVE_UNEMPLOYMENT_BENEFIT', 'deciding'], refuse: ['REFUSE_UNEMPLOYMENT_BENEFIT', 'refused'] }),
+    deciding: serviceStep('decideUnemploymentBenefit', ({ context }) => ({ application: context.application, check: context.check! }), { target: 'granted', actions: 'storeDecision' }, { target: 'failed', actions: 'recordServiceRefusal' }),
     /** The decision grants the benefit (amount and months). */
     granted: { type: 'final' },
     /** The conditions are not met (contributions, filing window) or no employment record. */

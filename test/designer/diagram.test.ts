@@ -83,7 +83,9 @@ describe('diagrams', () => {
       expect(labels).toContain(l);
     }
     expect(labels.some((l) => l.startsWith('data from registry residence: household.householdId'))).toBe(true);
-    expect(svg.match(/<g class="state"/g)?.length).toBe(19); // every leaf state: 5 birth, 6 residence, 3 insurance, 5 final outcomes
+    // every leaf state: 5 birth, 6 residence, 3 insurance, 5 final outcomes, and the generated applicant-data phase
+    // (awaitingData) with its lapse (dataLapsed)
+    expect(svg.match(/<g class="state"/g)?.length).toBe(21);
   });
 
   it('escapes text, renders every catalog procedure, and refuses unknown formats', () => {
