@@ -8,6 +8,7 @@ import { createOpsRoutes } from '../ops/routes';
 import { createCaseService, type CaseService } from './case-service';
 import { createReadModelRoutes } from './read-model-routes';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createStaffConsoleDeps, type StaffConsoleDeps } from '../web/staff-deps';
 
 export interface ApiWiring {
   service: CaseService;
@@ -16,7 +17,7 @@ export interface ApiWiring {
   /** Lists, work queues, KPIs, access log and /metrics from the read model. */
   readModel: OpenAPIHono;
   /** What the web console reads besides the case service (web/console.ts). */
-  console: { db: Executor; now: () => Date };
+  console: { db: Executor; now: () => Date; staff: StaffConsoleDeps };
   client: Client;
   close(): Promise<void>;
 }
@@ -35,5 +36,5 @@ export async function wireCaseService(opts: {
   const service = createCaseService({ client, db: opts.db, registries, clock });
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });
-  return { service, ops, readModel, console: { db: opts.db, now: clock }, client, close: () => connection.close() };
+  return { service, ops, readModel, console: { db: opts.db, now: clock, staff: createStaffConsoleDeps({ client, db: opts.db, namespace: opts.namespace, now: clock }) }, client, close: () => connection.close() };
 }
