@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import type { OpsDeps } from '../ops/common';
-import { startEngineSession } from '../designer/engine-session';
 import { createDesignerJobs, type DesignerJobs } from './designer/simulation-jobs';
 import type { DesignerPaths } from './designer/catalog';
 
@@ -25,7 +24,8 @@ export function createStaffConsoleDeps(o: { client: Client; db: Executor; namesp
     ops: { client: o.client, db: o.db, namespace: o.namespace, now: o.now },
     designer: {
       paths,
-      jobs: createDesignerJobs({ startSession: () => startEngineSession(), historiesDir: paths.historiesDir, now: o.now }),
+      // Loaded when a simulation starts: the engine session builds a whole stack (scripts/stack.ts), which wires the API.
+      jobs: createDesignerJobs({ startSession: async () => (await import('../designer/engine-session')).startEngineSession(), historiesDir: paths.historiesDir, now: o.now }),
     },
   };
 }
