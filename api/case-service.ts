@@ -61,6 +61,7 @@ import {
   UnknownFieldApiError,
 } from './errors';
 import type { ProvideData, SendEvent, SubmitApplication } from './schemas';
+import { previewApplication, type ApplicationPreview } from './application-preview';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -98,6 +99,8 @@ export interface CaseService {
   getCaseAudit(principal: Principal, caseId: string): Promise<Record<string, unknown>>;
   /** Logs a view of the case by an officer or staff member elsewhere (e.g. the operator views); 404 if not visible. */
   recordCaseView(principal: Principal, caseId: string, view: string): Promise<void>;
+  /** What an application would use, before it is submitted (api/application-preview.ts): the console's preview step. */
+  previewApplication(principal: Principal, body: { procedureId: string; fields: Record<string, unknown> }): Promise<ApplicationPreview>;
 }
 
 export interface CaseServiceDeps {
@@ -416,6 +419,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'case' });
       return { ...(await caseView(caseId, snapshot)), projection };
     },
+
+    previewApplication: (principal, body) => previewApplication({ registries: deps.registries }, principal, body),
 
     async recordCaseView(principal, caseId, view) {
       const { facts } = await guard.visibleCase(principal, caseId);

@@ -21,7 +21,7 @@ export function errorSummary(title: string, errors: readonly FieldError[]): Html
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">
   <h2 class="govuk-error-summary__title">${title}</h2>
   <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">
-    ${errors.map((e) => html`<li><a href="#${fieldId(e.field)}">${e.text}</a></li>`)}
+    ${errors.map((e) => html`<li><a href="#${fieldId(e.field)}">${e.text}${e.code ? html` <span class="console-code">(${e.code})</span>` : ''}</a></li>`)}
   </ul></div>
 </div></div>`;
 }

@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
 import { serveApi, type RunningApi } from '../../api/server';
-import { createCaseService } from '../../api/case-service';
+import { createCaseService, type CaseService } from '../../api/case-service';
 import { createReadModelRoutes } from '../../api/read-model-routes';
 import { apiSecurity } from '../../api/security-config';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
@@ -27,6 +27,8 @@ export interface ConsoleStack {
   harness: Harness;
   idp: DevIdentityProvider;
   api: RunningApi;
+  /** The API's case service (to open cases quickly where a test is not about the application form). */
+  service: CaseService;
   /** The console's origin, e.g. http://127.0.0.1:41234 */
   url: string;
   browser: Browser;
@@ -53,6 +55,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     harness,
     idp,
     api,
+    service,
     url: api.url,
     browser,
     async newPage(opts = {}) {
@@ -102,4 +105,34 @@ export async function checkAccessibility(page: Page): Promise<void> {
   expect(
     bad.map((v) => `${v.id} (${v.impact}) on ${page.url()}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   ).toEqual([]);
+}
+
+/** Reloads the page until `selector` is there (a case moves on in the background: checks, projections). */
+export async function reloadUntil(page: Page, selector: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await page.locator(selector).count()) === 0) {
+    if (Date.now() > until) throw new Error(`${selector} never appeared on ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 300));
+    await page.reload();
+  }
+}
+
+/** Fills a generated application form: radios by value, text inputs by field name. */
+export async function fillApplication(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === '' && (await page.locator(`input[type="radio"][name="${name}"]`).count()) > 0) continue; // left unchosen
+    const radio = page.locator(`input[type="radio"][name="${name}"][value="${value}"]`);
+    if ((await radio.count()) > 0) await radio.check();
+    else await page.locator(`input[name="${name}"]`).fill(value);
+  }
+}
+
+/**
+ * Saves a screenshot of the page as docs/screenshots/<name>.png when CONSOLE_SCREENSHOTS names a directory
+ * (`npm run screenshots`); otherwise does nothing.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.CONSOLE_SCREENSHOTS;
+  if (!dir) return;
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
 }
