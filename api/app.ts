@@ -184,7 +184,7 @@ export interface AppOptions {
   codec?: OpenAPIHono;
   security: ApiSecurityOptions;
   /** The web console at the site root (web/console.ts): its read model and clock; the rest is the API's own. */
-  console?: Pick<ConsoleDeps, 'db' | 'now'>;
+  console?: Pick<ConsoleDeps, 'db' | 'now' | 'staff'>;
 }
 
 const policiesByApp = new WeakMap<object, RoutePolicies>();

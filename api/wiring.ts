@@ -10,6 +10,7 @@ import { createCaseService, type CaseService } from './case-service';
 import { createReadModelRoutes } from './read-model-routes';
 import { createCodecRoutes } from './codec-routes';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createStaffConsoleDeps, type StaffConsoleDeps } from '../web/staff-deps';
 
 export interface ApiWiring {
   service: CaseService;
@@ -18,7 +19,7 @@ export interface ApiWiring {
   /** Lists, work queues, KPIs, access log and /metrics from the read model. */
   readModel: OpenAPIHono;
   /** What the web console reads besides the case service (web/console.ts). */
-  console: { db: Executor; now: () => Date };
+  console: { db: Executor; now: () => Date; staff: StaffConsoleDeps };
   /** The codec endpoint on this API's own payload codec. */
   codec: OpenAPIHono;
   client: Client;
@@ -42,5 +43,5 @@ export async function wireCaseService(opts: {
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });
   const codec = createCodecRoutes({ codec: opts.dataConverter.payloadCodecs?.[0], db: opts.db, now: clock });
-  return { service, ops, readModel, codec, console: { db: opts.db, now: clock }, client, close: () => connection.close() };
+  return { service, ops, readModel, codec, console: { db: opts.db, now: clock, staff: createStaffConsoleDeps({ client, db: opts.db, namespace: opts.namespace, now: clock }) }, client, close: () => connection.close() };
 }

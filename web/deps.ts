@@ -2,6 +2,7 @@
 import type { CaseService } from '../api/case-service';
 import type { Executor } from '../db/connection';
 import type { TokenVerifier } from '../identity/token-verifier';
+import type { StaffConsoleDeps } from './staff-deps';
 
 export interface ConsoleDeps {
   /** The API's case service: every case read and write acts as the session's principal. */
@@ -13,4 +14,6 @@ export interface ConsoleDeps {
   now: () => Date;
   /** Where sign-in starts (the identity provider's login page); undefined: sign-in is not configured. */
   signInUrl?: string;
+  /** The operator, designer and supervisor pages' services (web/staff-deps.ts); without it those pages answer 503. */
+  staff?: StaffConsoleDeps;
 }

@@ -19,6 +19,10 @@ export const NAV: NavItem[] = [
   { href: '/my/cases', label: 'navMyCases', policy: allow('citizen') },
   { href: '/my/data', label: 'navMyData', policy: allow('citizen') },
   { href: '/officer/queue', label: 'navQueue', policy: allow('officer') },
+  { href: '/operator/stuck', label: 'navStuck', policy: allow('operator') },
+  { href: '/operator/health', label: 'navHealth', policy: allow('operator') },
+  { href: '/designer', label: 'navProcedures', policy: allow('designer') },
+  { href: '/supervisor', label: 'navQuality', policy: allow('auditor', 'operator', 'officer') },
 ];
 
 export function navFor(principal: Principal | undefined): NavItem[] {

@@ -10,7 +10,7 @@ import type { RegistriesDatabase } from '../../db/registries-database';
 import type { DatabaseTarget } from '../../db/connection';
 import { openTestDatabase } from '../registries/helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
-import { createAgencyWorker, WORKFLOWS_PATH, type WorkerRole } from '../../worker/agency-worker';
+import { createAgencyWorker, WORKFLOWS_PATH, type AgencyWorkerOptions, type WorkerRole } from '../../worker/agency-worker';
 import { getCaseSnapshot } from '../../worker/case-client';
 import type { BirthApplication } from '../../procedures/birth-case';
 import type { CaseSnapshot } from '../../workflows/definitions';
@@ -35,7 +35,8 @@ export interface Harness {
   connection: NativeConnection;
   workflowBundle: { code: string };
   workers: Map<WorkerRole, { worker: Worker; running: Promise<void> }>;
-  startWorker(role: WorkerRole): Promise<void>;
+  /** Starts a worker; `overrides` replaces some of its registry adapters (a test's injected fault). */
+  startWorker(role: WorkerRole, overrides?: Pick<AgencyWorkerOptions, 'registries'>): Promise<void>;
   stopWorker(role: WorkerRole): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,8 +85,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = new Client({ connection: clientConnection, namespace: 'default', dataConverter });
   const workers: Harness['workers'] = new Map();
 
-  const startWorker = async (role: WorkerRole) => {
+  const startWorker = async (role: WorkerRole, overrides: Pick<AgencyWorkerOptions, 'registries'> = {}) => {
     const worker = await createAgencyWorker({
+      ...overrides,
       agency: role,
       connection: await connectionOf(role),
       dataConverter,

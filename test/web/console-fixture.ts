@@ -19,6 +19,7 @@ import { apiSecurity } from '../../api/security-config';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { startHarness, type Harness } from '../engine/harness';
+import { createStaffConsoleDeps } from '../../web/staff-deps';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -45,7 +46,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const api = await serveApi(service, {
     port: 0,
     readModel: createReadModelRoutes({ db }),
-    console: { db, now: () => new Date() },
+    console: { db, now: () => new Date(), staff: createStaffConsoleDeps({ client: harness.client, db }) },
     security: apiSecurity({ devIdentityProvider: idp }),
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

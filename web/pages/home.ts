@@ -12,6 +12,9 @@ import { beginSignIn, endSession, finishSignIn, startSession } from '../session'
 export function homeOf(p: Principal): string {
   if (p.kind === 'citizen') return '/my/cases';
   if (p.kind === 'officer') return '/officer/queue';
+  if (p.roles.includes('operator')) return '/operator/stuck';
+  if (p.roles.includes('designer')) return '/designer';
+  if (p.roles.includes('auditor')) return '/supervisor';
   return '/';
 }
 

@@ -6,5 +6,6 @@ import { myCasesPages } from './my-cases';
 import { myDataPages } from './my-data';
 import { officerPages } from './officer';
 import { servicesPages } from './services';
+import { STAFF_PAGES } from '../staff-pages';
 
-export const CONSOLE_PAGES: readonly PageDefinition[] = [...homePages, ...servicesPages, ...applyPages, ...myCasesPages, ...myDataPages, ...officerPages];
+export const CONSOLE_PAGES: readonly PageDefinition[] = [...homePages, ...servicesPages, ...applyPages, ...myCasesPages, ...myDataPages, ...officerPages, ...STAFF_PAGES];
