@@ -28,7 +28,7 @@ async function decide(caseId: string, agency: 'justice' | 'police', id: string, 
   await stack.service.sendEvent(officer, caseId, { type, data: {} });
 }
 
-describe('citizen journeys without JavaScript, at a phone\'s width', () => {
+describe('citizen journeys without JavaScript, at a phone\'s width', { timeout: 300_000 }, () => {
   it('applies, consents as household head, and sees the results and the data tracker', async () => {
     const page = await stack.newPage({ javaScriptEnabled: false, viewport: PHONE });
     await signIn(page, `citizen:${FIXTURE_MOTHER.personalId}`);
