@@ -36,7 +36,7 @@ export interface ReprojectReport {
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** The newest projection document a case's history holds, or null when it never projected. */
+/** The newest projection document a case's history holds (decoded: decodeHistoryEvents), or null when it never projected. */
 export function lastProjection(deps: OpsDeps, events: readonly HistoryEvent[]): CaseProjectionDocument | null {
   const converter = deps.client.options.loadedDataConverter.payloadConverter;
   let best: CaseProjectionDocument | null = null;

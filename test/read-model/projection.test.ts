@@ -59,7 +59,8 @@ async function expectProjected(caseId: string): Promise<void> {
   const seqs = await projectedTransitions(caseId);
   expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   expect(view!.seq).toBe(seqs.length);
-  const history = (await session.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory()).events ?? [];
+  const fetched = (await session.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory()).events ?? [];
+  const history = await decodeHistoryEvents(session.client.options.loadedDataConverter.payloadCodecs, fetched);
   expect(lastProjection({ client: session.client, db: db() }, history)?.seq).toBe(seqs.length);
   const rows = (await readCaseRows(db(), caseId))!;
   expect(rows.decisions.map((d) => d.type)).toEqual((workflow as CaseSnapshot).history.map((h) => h.type));

@@ -8,11 +8,14 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import protoRoot from '@temporalio/proto';
+import type { temporal as T } from '@temporalio/proto';
 import type { Keyring } from './keyring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+// The package is CommonJS without named-export hints: its default export under plain Node ESM (as ops/proto.ts).
+const temporal: typeof T = (protoRoot as unknown as { temporal: typeof T }).temporal;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
