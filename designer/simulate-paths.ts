@@ -4,12 +4,10 @@
  * 1. Simple paths (xstate/graph): every path from the start to a final state on which no state value repeats, with
  *    the events that drive it — events as their declared actors send them, service completions with sample outputs,
  *    service failures, and elapsed delays.
- * 2. Loops: simple paths cannot take a transition back into a state already visited (a supplement round trip back to
- *    the dossier check) nor a transition that stays in its state but changes the case (each party's consent, each
- *    relative's confirmation, a verification request). A second, bounded pass walks the chart with the case's data
- *    as part of the state (each state value at most twice per path) and adds, for every transition no path takes
- *    yet, the cheapest path through it: the cheapest way there, the transition, the cheapest way to an end (fewest
- *    failures and timers, then fewest steps).
+ * 2. Loops (a supplement round trip; a transition that stays in its state but changes the case: consents,
+ *    confirmations, verification requests): a bounded pass walks the chart with the case's data as part of the state
+ *    (each state value at most twice per path) and adds, for every transition no path takes yet, the cheapest path
+ *    through it (fewest failures and timers, then fewest steps). docs/authoring-procedures.md explains both passes.
  *
  * Every simulation variant of the procedure (designer/sim-inputs.ts) is walked; paths that send the same events,
  * take the same delays, fail the same service calls and end in the same state are one path. A path whose service
@@ -22,6 +20,7 @@ import { ancestry, readChart, stableJson, type ChartModel } from './chart-model'
 import { sampleOutput, simulatedEvent, simulationInput, simulationSpec, type SimulationEnv } from './sim-inputs';
 import { SIMULATED_FAILURE, type Fault } from './fault-injection';
 import { CostHeap } from './cost-heap';
+import { valueAt } from '../workflows/data-merge';
 
 export type SimStepKind = 'event' | 'timer' | 'serviceDone' | 'serviceError';
 
@@ -71,13 +70,10 @@ const COST: Record<SimStepKind, number> = { serviceDone: 1, event: 2, timer: 20,
 
 const PERSONAL_ID = /^\d{12}$/;
 
-function leafPaths(snap: AnyMachineSnapshot): string[] {
-  return (snap._nodes as any[]).filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => (n.path as string[]).join('.'));
-}
+const leafPaths = (snap: AnyMachineSnapshot): string[] =>
+  (snap._nodes as any[]).filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => (n.path as string[]).join('.'));
 
-export function valueAt(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), obj);
-}
+export { valueAt };
 
 /** Every personal ID in the case's context with the first place it occurs (document order). */
 function personalIdsIn(context: unknown): { id: string; path: string }[] {
