@@ -62,7 +62,7 @@ describe('operator console services', () => {
       },
     };
     await h.stopWorker('vss');
-    const w: Worker = await createAgencyWorker({ agency: 'vss', connection: h.connection, db: h.registries.db, registries: { socialInsurance } });
+    const w: Worker = await createAgencyWorker({ agency: 'vss', connection: h.connection, db: h.registries.db, dataConverter: h.dataConverter, registries: { socialInsurance } });
     const running = w.run();
     try {
       await startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(childName) } });
