@@ -16,6 +16,8 @@ import { Client, Connection } from '@temporalio/client';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { seedPopulation } from '../db/seed';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
+import { createDataConverter } from '../worker/codec/data-converter';
+import { createKeyring, formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { devCredential, devServerAuthArgs, workerSubject } from '../worker/dev-credentials';
 import type { WorkerRole } from '../worker/agency-worker';
 import { CASE_PREFIX } from '../ops/common';
@@ -118,7 +120,9 @@ async function main() {
     const identity = await openDevIdentityProvider({ dir: identityDir });
     const port = await freePort();
     const apiPort = await freePort();
-    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TLS: 'false', DATABASE_URL: pg.url('registries') };
+    // One payload key for every part: histories are encrypted as in production, and the checks decode them.
+    const payloadKeys = [generatePayloadKey()];
+    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TLS: 'false', DATABASE_URL: pg.url('registries'), PAYLOAD_KEYS: formatPayloadKeys(payloadKeys) };
     const key = async (subject: string) => (await devCredential(identity, subject, 'default', TTL)).apiKey;
     supervised.push({
       name: 'devserver',
@@ -194,7 +198,7 @@ async function main() {
     checks.push({ name: 'one case per application (idempotent retries)', ok: new Set(caseIds).size === caseIds.length, detail: `${caseIds.length} case ids, ${new Set(caseIds).size} distinct` });
     const db = await openRegistriesDatabase({ kind: 'postgres', url: pg.url('registries') });
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...(await devCredential(identity, 'api', 'default', TTL)) });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: createDataConverter({ keyring: createKeyring(payloadKeys) }) });
     try {
       checks.push(...(await registryChecks(db.db, closed.map((r) => r.caseId!))));
       checks.push(await projectionCheck(client, db.db, caseIds));
