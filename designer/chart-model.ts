@@ -14,6 +14,8 @@ export interface ChartTransition {
   /** For `after`: the delay name (or ms as a string); for invoke done/error: the invoke id. */
   detail?: string;
   guard: string | null;
+  /** The guard's implementation name in the setup (`isOfficerOf` for a parameterised use); null when inline or none. */
+  guardImpl?: string | null;
   actions: string[];
   /** Dotted state paths (relative to the root); empty for a targetless transition. */
   targets: string[];
@@ -43,6 +45,13 @@ const INLINE = '<inline>';
 
 /** Implementations by name; one may give a parameterised use a behaviour name (see `isOfficerOfGuard`). */
 type Implementations = Record<string, unknown>;
+
+/** The implementation a guard refers to by name: the string, or a parameterised reference's `type`. */
+function implOf(x: unknown): string | null {
+  if (typeof x === 'string') return x;
+  if (x && typeof x === 'object' && typeof (x as { type?: unknown }).type === 'string') return (x as { type: string }).type;
+  return null;
+}
 
 function nameOf(x: unknown, impls: Implementations = {}): string {
   if (x === undefined || x === null) return INLINE;
@@ -98,6 +107,7 @@ export function readChart(machine: AnyStateMachine): ChartModel {
           ...(kind === 'after' ? { detail: afterDelays.get(event) } : {}),
           ...(kind === 'invokeDone' || kind === 'invokeError' ? { detail: event.replace(/^xstate\.(done|error)\.actor\./, '') } : {}),
           guard: t.guard === undefined ? null : nameOf(t.guard, guards),
+          guardImpl: t.guard === undefined ? null : implOf(t.guard),
           actions: ((t.actions ?? []) as unknown[]).map((a) => nameOf(a)),
           targets: ((t.target ?? []) as any[]).map(pathOf),
         });
@@ -108,6 +118,7 @@ export function readChart(machine: AnyStateMachine): ChartModel {
         event: 'always',
         kind: 'always',
         guard: t.guard === undefined ? null : nameOf(t.guard, guards),
+          guardImpl: t.guard === undefined ? null : implOf(t.guard),
         actions: ((t.actions ?? []) as unknown[]).map((a) => nameOf(a)),
         targets: ((t.target ?? []) as any[]).map(pathOf),
       });

@@ -97,8 +97,9 @@ function checkGuards(def: ProcedureDefinition, model: ChartModel, out: Collector
   const implemented = new Set(Object.keys((def.machine as { implementations?: { guards?: object } }).implementations?.guards ?? {}));
   for (const s of model.states) {
     for (const t of s.transitions) {
-      const name = t.guard?.replace(/\(.*$/, '');
-      if (!name || name.startsWith('<inline>') || implemented.has(name)) continue;
+      if (!t.guard || t.guard.startsWith('<inline>')) continue;
+      const name = t.guardImpl ?? t.guard.replace(/\(.*$/, '');
+      if (implemented.has(name)) continue;
       out.add('error', 'UNKNOWN_GUARD', `guard "${name}" (on ${t.event}) is not implemented in the procedure's setup`, s.path);
     }
   }
