@@ -171,6 +171,8 @@ export interface ApiSecurityOptions {
   corsOrigins?: readonly string[];
   /** Default: 600 requests per minute per principal. */
   rateLimit?: RateLimitOptions;
+  /** Where the console sends a browser to sign in (AUTH_CONFIG `console.signInUrl`); the local provider's page by default. */
+  consoleSignInUrl?: string;
   /** The client's address, the rate-limit key of unauthenticated requests (Node: from the socket). */
   clientAddress?: (c: Context) => string;
 }
@@ -214,7 +216,7 @@ export function createApp(service: CaseService, options: AppOptions): OpenAPIHon
   policies.declare('GET', '/openapi.json', PUBLIC);
   policies.declarePrefix('/ops', OPS_POLICY);
   // The console's pages authenticate by its session cookie and apply their own declared policy (web/page.ts).
-  const web = options.console && createConsole({ ...options.console, service, verify: security.verify, signInUrl: security.devIdentityProvider ? '/auth/login' : undefined });
+  const web = options.console && createConsole({ ...options.console, service, verify: security.verify, signInUrl: security.consoleSignInUrl ?? (security.devIdentityProvider ? '/auth/login' : undefined) });
   for (const r of web?.routes ?? []) policies.declare(r.method, r.path, PUBLIC);
   app.use('*', securityHeaders());
   app.use('*', consoleCors(security.corsOrigins ?? []));

@@ -22,6 +22,7 @@ export function apiSecurity(opts: { authConfigPath?: string; devIdentityProvider
       verify: createTokenVerifier({ audience: config.audience, issuers: config.issuers, clockToleranceSeconds: config.clockToleranceSeconds }),
       corsOrigins: [...config.corsOrigins, ...(opts.corsOrigins ?? [])],
       rateLimit: { perMinute: config.rateLimitPerMinute },
+      consoleSignInUrl: config.console?.signInUrl,
     };
   }
   const idp = opts.devIdentityProvider;

@@ -28,6 +28,11 @@ export const authConfigSchema = z
     corsOrigins: z.array(z.url()).default([]),
     rateLimitPerMinute: z.number().int().positive().default(600),
     issuers: z.array(issuerSchema).min(1),
+    /**
+     * The web console's sign-in: the identity provider (or the broker in front of it) that authenticates a browser
+     * sent to `signInUrl?return_to=…&state=…&lang=…` and posts `token` and `state` back to `return_to` (form_post).
+     */
+    console: z.object({ signInUrl: z.url() }).strict().optional(),
   })
   .strict();
 

@@ -36,7 +36,9 @@ export const homePages = [
   page('GET', '/sign-in', PUBLIC, async (ctx) => {
     if (!ctx.deps.signInUrl) return errorPage(ctx, 503, ctx.t.signInTitle, ctx.t.signInNotConfigured, 'SIGN_IN_NOT_CONFIGURED');
     const { state } = beginSignIn(ctx.c, ctx.c.req.query('next') ?? '');
-    const url = `${ctx.deps.signInUrl}?${new URLSearchParams({ return_to: '/sign-in/callback', state, lang: ctx.lang })}`;
+    // A provider on another origin needs this site's full callback address; the local one takes the path.
+    const returnTo = /^https?:/.test(ctx.deps.signInUrl) ? new URL('/sign-in/callback', ctx.c.req.url).href : '/sign-in/callback';
+    const url = `${ctx.deps.signInUrl}?${new URLSearchParams({ return_to: returnTo, state, lang: ctx.lang })}`;
     return ctx.c.redirect(url, 303);
   }),
 
