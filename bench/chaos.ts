@@ -16,6 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { seedPopulation } from '../db/seed';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
+import { seededRandom } from '../domain/random';
 import { createDataConverter } from '../worker/codec/data-converter';
 import { createKeyring, formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { devCredential, devServerAuthArgs, workerSubject } from '../worker/dev-credentials';
@@ -53,17 +54,6 @@ const CONCURRENCY = num('concurrency', 1);
 const ROLES: WorkerRole[] = ['engine', 'justice', 'police', 'vss'];
 const TTL = 24 * 3600;
 
-/** Deterministic random numbers for the kill schedule (mulberry32), so a run can be repeated with --seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Supervised {
@@ -101,7 +91,7 @@ async function startWithRetry(s: Supervised): Promise<void> {
 }
 
 async function main() {
-  const rnd = random(SEED);
+  const rnd = seededRandom(SEED) // the kill schedule is repeatable with --seed;
   progress(`bench:chaos: ${CASES} birth-group cases, chaos for ${CHAOS_SECONDS} s (seed ${SEED}), at most ${TIMEOUT_SECONDS} s in all`);
   const pg = await startThrowawayPostgres();
   const identityDir = mkdtempSync(join(tmpdir(), 'chaos-identity-'));
