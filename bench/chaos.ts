@@ -91,7 +91,7 @@ async function startWithRetry(s: Supervised): Promise<void> {
 }
 
 async function main() {
-  const rnd = seededRandom(SEED) // the kill schedule is repeatable with --seed;
+  const rnd = seededRandom(SEED); // the kill schedule is repeatable with --seed
   progress(`bench:chaos: ${CASES} birth-group cases, chaos for ${CHAOS_SECONDS} s (seed ${SEED}), at most ${TIMEOUT_SECONDS} s in all`);
   const pg = await startThrowawayPostgres();
   const identityDir = mkdtempSync(join(tmpdir(), 'chaos-identity-'));
