@@ -6,8 +6,9 @@
  *    with every register write present once;
  *  - a designer opens the birth group, selects a state in the diagram and runs its simulation, with progress;
  *  - the supervisor's dashboard shows the figures of `GET /kpis` (and its CSV) after a fixture set of cases.
- * Screenshots of the main pages go to docs/screenshots/.
+ * Screenshots of the main pages go to docs/screenshots/ with `npm run screenshots`.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parsePrincipalSpec } from '../../identity/dev-identity-provider';
@@ -21,7 +22,6 @@ import { birthApplication, inState, officers, waitForCase } from '../engine/harn
 import { checkAccessibility, signIn, startConsoleStack, type ConsoleStack } from './console-fixture';
 import { expectWrittenOnce, flakySocialInsurance, insertDashboardCases } from './staff-fixtures';
 
-const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 let stack: ConsoleStack;
 
 beforeAll(async () => {
@@ -31,8 +31,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** Screenshots only when asked for (`npm run screenshots` sets CONSOLE_SCREENSHOTS): a test run leaves docs/ alone. */
 async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  const dir = process.env.CONSOLE_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
 async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
