@@ -28,6 +28,8 @@ const database = await openRegistriesDatabase(target);
 const temporal = temporalConnectionOptions(process.env);
 const wiring = await wireCaseService({
   db: database.db,
+  // The designer pages' simulations: an engine of their own, loaded when the first one starts.
+  startSimulation: async () => (await import('../designer/engine-session')).startEngineSession(),
   temporal,
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
   dataConverter: dataConverterFromEnv(env, 'The API'),

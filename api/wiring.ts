@@ -11,6 +11,7 @@ import { createReadModelRoutes } from './read-model-routes';
 import { createCodecRoutes } from './codec-routes';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createStaffConsoleDeps, type StaffConsoleDeps } from '../web/staff-deps';
+import type { EngineSession } from '../designer/engine-session';
 
 export interface ApiWiring {
   service: CaseService;
@@ -34,6 +35,8 @@ export async function wireCaseService(opts: {
   /** The payload codec every client and worker shares (worker/codec/data-converter.ts). */
   dataConverter: DataConverter;
   clock?: () => Date;
+  /** The designer pages' simulation engine (designer/engine-session.ts `startEngineSession`), given by entry points. */
+  startSimulation?: () => Promise<EngineSession>;
 }): Promise<ApiWiring> {
   const clock = opts.clock ?? (() => new Date());
   const connection = await Connection.connect(opts.temporal);
@@ -43,5 +46,5 @@ export async function wireCaseService(opts: {
   const ops = createOpsRoutes({ client, db: opts.db, namespace: opts.namespace, now: clock });
   const readModel = createReadModelRoutes({ db: opts.db, now: clock });
   const codec = createCodecRoutes({ codec: opts.dataConverter.payloadCodecs?.[0], db: opts.db, now: clock });
-  return { service, ops, readModel, codec, console: { db: opts.db, now: clock, staff: createStaffConsoleDeps({ client, db: opts.db, namespace: opts.namespace, now: clock }) }, client, close: () => connection.close() };
+  return { service, ops, readModel, codec, console: { db: opts.db, now: clock, staff: createStaffConsoleDeps({ client, db: opts.db, namespace: opts.namespace, now: clock, startSimulation: opts.startSimulation }) }, client, close: () => connection.close() };
 }

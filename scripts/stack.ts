@@ -10,6 +10,7 @@ import type { DatabaseTarget } from '../db/connection';
 import type { RegistriesDatabase } from '../db/registries-database';
 import { openSeededRegistries, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from '../api/wiring';
+import type { EngineSession } from '../designer/engine-session';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
@@ -34,6 +35,8 @@ export interface StackOptions {
    */
   identity?: DevIdentityProvider;
   /** The payload codec of every worker and the API's client (worker/codec/data-converter.ts `createDataConverter`). */
+  /** The designer pages' simulation engine (designer/engine-session.ts), given by `npm start`; none inside a simulation. */
+  startSimulation?: () => Promise<EngineSession>;
   dataConverter: DataConverter;
   /** Worker tuning, e.g. larger concurrency for benchmarks. */
   workerOptions?: Parameters<typeof createAgencyWorker>[0]['workerOptions'];
@@ -98,7 +101,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   );
   const running = Promise.all(workers.map((w) => w.run())).then(() => {});
   log(`workers polling: ${WORKER_ROLES.join(', ')}`);
-  const wiring = await wireCaseService({ db: database.db, temporal: { ...temporal, ...(await credential('api', (t) => (wiring.client.connection as Connection).setApiKey(t))) }, namespace, dataConverter: opts.dataConverter });
+  const wiring = await wireCaseService({ db: database.db, temporal: { ...temporal, ...(await credential('api', (t) => (wiring.client.connection as Connection).setApiKey(t))) }, namespace, dataConverter: opts.dataConverter, startSimulation: opts.startSimulation });
   const renewal = setInterval(() => {
     for (const renew of renewals) renew().catch((e) => log(`credential renewal failed: ${(e as Error).message}`));
   }, CREDENTIAL_RENEWAL_MS);

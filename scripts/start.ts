@@ -37,6 +37,8 @@ const dataConverter = dataConverterFromEnv(env, 'npm start', { createIfMissing: 
 const stack = await startStack({
   identity,
   dataConverter,
+  // The designer pages' simulations: an engine of their own, loaded when the first one starts.
+  startSimulation: async () => (await import('../designer/engine-session')).startEngineSession(),
   registries,
   temporal: env.TEMPORAL_ADDRESS ? temporalConnectionOptions(env) : undefined,
   devserverDb: env.DEVSERVER_DB || '.data/devserver',

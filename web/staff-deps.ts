@@ -9,6 +9,7 @@ import type { Executor } from '../db/connection';
 import type { OpsDeps } from '../ops/common';
 import { createDesignerJobs, type DesignerJobs } from './designer/simulation-jobs';
 import type { DesignerPaths } from './designer/catalog';
+import type { EngineSession } from '../designer/engine-session';
 
 export interface StaffConsoleDeps {
   ops: OpsDeps;
@@ -18,14 +19,36 @@ export interface StaffConsoleDeps {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DESIGNER_PATHS: DesignerPaths = { lockFile: `${ROOT}procedures.lock.json`, historiesDir: `${ROOT}test/fixtures/histories` };
 
-export function createStaffConsoleDeps(o: { client: Client; db: Executor; namespace?: string; now?: () => Date; designerPaths?: DesignerPaths }): StaffConsoleDeps {
+/** Simulations need an engine of their own; the entry points give `startEngineSession` (designer/engine-session.ts). */
+export class SimulationUnavailableError extends Error {
+  readonly code = 'SIMULATION_UNAVAILABLE';
+  constructor() {
+    super('This process runs no simulation engine (start the API with `npm start` or `npm run api`)');
+  }
+}
+
+export function createStaffConsoleDeps(o: {
+  client: Client;
+  db: Executor;
+  namespace?: string;
+  now?: () => Date;
+  designerPaths?: DesignerPaths;
+  /** Starts the engine a simulation runs on; injected by the entry points (the engine session itself wires an API). */
+  startSimulation?: () => Promise<EngineSession>;
+}): StaffConsoleDeps {
   const paths = o.designerPaths ?? DEFAULT_DESIGNER_PATHS;
   return {
     ops: { client: o.client, db: o.db, namespace: o.namespace, now: o.now },
     designer: {
       paths,
-      // Loaded when a simulation starts: the engine session builds a whole stack (scripts/stack.ts), which wires the API.
-      jobs: createDesignerJobs({ startSession: async () => (await import('../designer/engine-session')).startEngineSession(), historiesDir: paths.historiesDir, now: o.now }),
+      jobs: createDesignerJobs({
+        startSession: async () => {
+          if (!o.startSimulation) throw new SimulationUnavailableError();
+          return o.startSimulation();
+        },
+        historiesDir: paths.historiesDir,
+        now: o.now,
+      }),
     },
   };
 }

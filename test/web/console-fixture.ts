@@ -20,6 +20,7 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { startHarness, type Harness } from '../engine/harness';
 import { createStaffConsoleDeps } from '../../web/staff-deps';
+import { startEngineSession } from '../../designer/engine-session';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -46,7 +47,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const api = await serveApi(service, {
     port: 0,
     readModel: createReadModelRoutes({ db }),
-    console: { db, now: () => new Date(), staff: createStaffConsoleDeps({ client: harness.client, db }) },
+    console: { db, now: () => new Date(), staff: createStaffConsoleDeps({ client: harness.client, db, startSimulation: startEngineSession }) },
     security: apiSecurity({ devIdentityProvider: idp }),
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

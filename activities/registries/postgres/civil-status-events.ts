@@ -16,11 +16,15 @@ import {
 } from '../errors';
 import { findPerson, requireAlive } from './population';
 import { checkCommune, checkNotFuture, InconsistentFactError } from '../../../domain/plausibility';
-import { certificateNumberOf } from './civil-status';
 import type { CauseOfDeath, DeathRegistration, MarriageRegistration, NewDeathRegistration, NewMarriageRegistration } from '../types';
 import { writeKey } from './keys';
 
 const BOOK_PREFIX = { death: 'KT', marriage: 'KH' } as const;
+
+/** The certificate number equals the entry number ("numbered from 01"), in every register book. */
+export function certificateNumberOf(entryNumber: number): string {
+  return String(entryNumber).padStart(2, '0');
+}
 
 /** Book code of a commune's death (KT: khai tử) or marriage (KH: kết hôn) register of a year. */
 export function civilBookCode(kind: 'death' | 'marriage', communeCode: string, year: number): string {

@@ -8,16 +8,11 @@ import { findPerson } from './population';
 import { checkCommune, InconsistentFactError } from '../../../domain/plausibility';
 import type { BirthRegistration, CivilStatusRegistry } from '../types';
 import { writeKey } from './keys';
-import { createPostgresCivilStatusEvents } from './civil-status-events';
+import { certificateNumberOf, createPostgresCivilStatusEvents } from './civil-status-events';
 
 /** Book code for a commune's birth register of a year, e.g. "KS-2026-00106" (KS: khai sinh, birth). */
 export function birthBookCode(communeCode: string, year: number): string {
   return `KS-${year}-${communeCode}`;
-}
-
-/** The certificate number equals the entry number ("numbered from 01"). */
-export function certificateNumberOf(entryNumber: number): string {
-  return String(entryNumber).padStart(2, '0');
 }
 
 async function findBy(

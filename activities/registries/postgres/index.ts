@@ -37,7 +37,8 @@ export function createPostgresRegistries(db: Executor, options: PostgresRegistri
 }
 
 export type { RandomSource } from './keys';
-export { birthBookCode, certificateNumberOf, findBirthByChildId } from './civil-status';
+export { birthBookCode, findBirthByChildId } from './civil-status';
+export { certificateNumberOf } from './civil-status-events';
 export { findPerson } from './population';
 export { findHousehold, findHouseholdOf, findResidenceDeletionsOf } from './residence';
 export { civilBookCode, findCurrentMarriage, findDeathOfPerson } from './civil-status-events';
