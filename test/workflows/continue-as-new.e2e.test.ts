@@ -3,6 +3,7 @@
  * long cases to continue as new; the timeline, history, verification flag and pending chart delays carry over, and
  * the outcome is the one the case would have reached in one run.
  */
+import { decodeHistoryPayload } from '../../worker/codec/data-converter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_SINGLE_HEAD } from '../../db/seed';
 import { caseWorkflowId, getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
@@ -25,7 +26,8 @@ async function runsOf(caseId: string): Promise<{ runId: string; input: RunProced
     const handle = h.client.workflow.getHandle(caseWorkflowId(caseId), runId);
     const history = await handle.fetchHistory();
     const started = history.events![0].workflowExecutionStartedEventAttributes!;
-    const input = h.client.options.loadedDataConverter.payloadConverter.fromPayload<RunProcedureInput>(started.input!.payloads![0]);
+    // Histories hold encrypted payloads: decoded with the client's codec first.
+    const input = (await decodeHistoryPayload<RunProcedureInput>(h.client.options.loadedDataConverter, started.input!.payloads![0]))!;
     const continuedFrom = started.continuedExecutionRunId || null;
     runs.push({ runId: runId ?? (await handle.describe()).runId, input, continuedFrom });
     if (!continuedFrom) return runs;
