@@ -194,6 +194,34 @@ const enumValues: Record<Lang, Dict> = {
 /** "mother.fullName" → "mother full name": the fallback for a field without a label. */
 const humanize = (name: string) => name.replace(/\./g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
+/** What each service does, by service name (the English is the declaration's own `description`). */
+const serviceDescriptions: Record<Lang, Dict> = {
+  en: {},
+  vi: {
+    checkBirthDossier: 'Đọc thông tin cha, mẹ từ Cơ sở dữ liệu quốc gia về dân cư, kiểm tra tờ khai, xác định quê quán và quốc tịch của trẻ',
+    issuePersonalId: 'Tạo thông tin của trẻ trong Cơ sở dữ liệu quốc gia về dân cư với số định danh cá nhân 12 số',
+    registerBirth: 'Ghi vào sổ đăng ký khai sinh của xã và cấp giấy khai sinh điện tử',
+    checkResidence: 'Tìm hộ của mẹ (nếu không có thì của cha) và quan hệ của trẻ với chủ hộ',
+    registerPermanentResidence: 'Đăng ký thường trú cho trẻ là thành viên của hộ',
+    issueHealthInsuranceCard: 'Cấp mã số bảo hiểm xã hội 10 số và thẻ bảo hiểm y tế (đối tượng TE)',
+    checkDeathDossier: 'Đọc thông tin người chết và người đi khai tử từ Cơ sở dữ liệu quốc gia về dân cư; kiểm tra việc khai tử chưa được đăng ký',
+    registerDeath: 'Ghi vào sổ đăng ký khai tử của xã (số thứ tự theo năm) và cập nhật trạng thái đã chết',
+    checkResidenceDeletion: 'Tìm hộ của người chết trong Cơ sở dữ liệu cư trú',
+    deletePermanentResidence: 'Xóa đăng ký thường trú, căn cứ trích lục khai tử',
+    checkBenefitEntitlements: 'Đọc quá trình đóng và hưởng lương hưu, tính trợ cấp mai táng theo mức tham chiếu, xác định thân nhân',
+    payFuneralAllowance: 'Chi trả trợ cấp mai táng cho người đại diện',
+    paySurvivorBenefit: 'Chi trả trợ cấp tuất một lần cho người đại diện được mọi thân nhân xác nhận',
+    checkMarriageDossier: 'Đọc thông tin hai bên từ Cơ sở dữ liệu quốc gia về dân cư và tình trạng hôn nhân từ sổ đăng ký kết hôn; kiểm tra tuổi, giới tính và các trường hợp cấm kết hôn',
+    registerMarriage: 'Ghi vào sổ đăng ký kết hôn của xã (số thứ tự theo năm) và cấp giấy chứng nhận kết hôn',
+    checkJudicialRecordRequest: 'Đọc thông tin người yêu cầu từ Cơ sở dữ liệu quốc gia về dân cư và án tích từ Cơ sở dữ liệu lý lịch tư pháp',
+    issueJudicialRecordCertificate: 'Cấp phiếu lý lịch tư pháp điện tử ghi các án tích theo loại phiếu',
+    checkTaxRegistration: 'Đọc thông tin chủ hộ kinh doanh từ Cơ sở dữ liệu quốc gia về dân cư; kiểm tra chưa đăng ký hộ kinh doanh',
+    registerHouseholdBusiness: 'Đăng ký thuế hộ kinh doanh với số định danh cá nhân của chủ hộ làm mã số thuế',
+    checkUnemploymentClaim: 'Đọc thông tin người yêu cầu và quá trình làm việc, đóng bảo hiểm thất nghiệp gần nhất; kiểm tra điều kiện; đề xuất mức và thời gian hưởng',
+    decideUnemploymentBenefit: 'Ghi quyết định hưởng trợ cấp thất nghiệp (mức hưởng, số tháng)',
+  },
+};
+
 export function words(lang: Lang) {
   const pick = (d: Record<Lang, Dict>, key: string, fallback: string) => d[lang][key] ?? d.en[key] ?? fallback;
   return {
@@ -207,6 +235,7 @@ export function words(lang: Lang) {
     document: (k: string) => pick(documents, k, k),
     step: (s: string) => pick(steps, s, s),
     enumValue: (v: string) => pick(enumValues, v, v),
+    service: (name: string, fallback: string) => pick(serviceDescriptions, name, fallback),
   };
 }
 export type Words = ReturnType<typeof words>;

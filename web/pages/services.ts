@@ -37,7 +37,7 @@ function describe(ctx: PageContext, def: ProcedureDefinition) {
   const held = def.data.filter((d) => d.source.kind === 'registry');
   const registers = [...new Set(held.map((d) => (d.source.kind === 'registry' ? d.source.registry : '')))];
   return summaryList([
-    { key: t.serviceProduces, value: html`<ul class="govuk-list govuk-list--bullet">${def.services.map((s) => html`<li>${s.description}</li>`)}</ul>` },
+    { key: t.serviceProduces, value: html`<ul class="govuk-list govuk-list--bullet">${def.services.map((s) => html`<li>${w.service(s.name, s.description)}</li>`)}</ul>` },
     { key: t.serviceAgencies, value: html`<ul class="govuk-list">${def.agencies.map((a) => html`<li>${w.agency(a)}</li>`)}</ul>` },
     { key: t.serviceDeadline, value: deadlineText(t, def) },
     { key: t.serviceYouGive, value: html`<ul class="govuk-list govuk-list--bullet">${askedFields(def).map((d) => html`<li>${w.field(d.name)}${d.required ? '' : html` ${t.optional}`}</li>`)}</ul>` },
