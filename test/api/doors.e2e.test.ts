@@ -61,13 +61,27 @@ const father = { personalId: FIXTURE_FATHER.personalId };
 const justiceOfficer = { kind: 'officer', id: 'tp-01', agency: 'justice' };
 
 
+
+/** The history length once it has stopped growing (two reads 300 ms apart agree). */
+async function settledHistoryLength(workflowId: string): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const n = (await h.client.workflow.getHandle(workflowId).describe()).historyLength;
+    if (n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 describe('size limits', () => {
   it('a body over the limit answers 413 before anything is read or written; oversized fields are refused; the case stays readable', async () => {
     const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: mother, fields: childFields('Lê Thị Giới Hạn') }, MOTHER);
     expect(submitted.status).toBe(201);
     const { caseId } = submitted.body;
     await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'REFUSE_BIRTH'));
-    const historyBefore = (await h.client.workflow.getHandle(`case-${caseId}`).describe()).historyLength;
+    // The read model is written from inside the workflow task (a local activity): wait for that task's own events
+    // to land, so what follows is measured against a settled history.
+    const historyBefore = await settledHistoryLength(`case-${caseId}`);
 
     const huge = await call('POST', `/cases/${caseId}/events`, { type: 'REFUSE_BIRTH', data: { reason: 'x'.repeat(5 * 1024 * 1024) } }, JUSTICE);
     expect(huge.status).toBe(413);
