@@ -69,7 +69,7 @@ export class Engine {
   readonly logger: Logger;
   readonly signals = new Signals();
   readonly cache: RunCache;
-  readonly tasks = new TaskQueues();
+  readonly tasks: TaskQueues;
   readonly writes: WriteBatcher;
   /** Workflow pollers waiting on their queue, for sync match. */
   readonly parked = new ParkedPollers();
@@ -94,6 +94,7 @@ export class Engine {
     this.db = opts.db;
     this.cache = new RunCache(opts.runCache);
     this.clock = opts.clock;
+    this.tasks = new TaskQueues(() => this.clock.now());
     this.stickyQueues = new StickyQueues(() => this.clock.now());
     this.ids = opts.ids;
     this.logger = opts.logger;

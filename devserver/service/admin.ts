@@ -1,6 +1,6 @@
 /** ResetWorkflowExecution, DeleteWorkflowExecution, DescribeTaskQueue, ResetActivity. */
 import { InvalidArgumentError, notFound, type WorkflowServiceHandlers } from '../errors';
-import { enums, tsFromMs } from '../proto';
+import { durFromMs, enums, tsFromMs } from '../proto';
 import * as store from '../storage/store';
 import type { Executor } from '../../db/connection';
 import type { Engine } from '../engine/engine';
@@ -23,7 +23,8 @@ export function adminHandlers(engine: Engine, pollers: PollerRegistry, deleteVis
       ratePerSecond: p.ratePerSecond,
     }));
     const backlog = engine.tasks.size(nsId, kind, queue);
-    return { pollers: list, stats: { approximateBacklogCount: backlog } };
+    const ageMs = engine.tasks.oldestAgeMs(nsId, kind, queue);
+    return { pollers: list, stats: { approximateBacklogCount: backlog, approximateBacklogAge: durFromMs(ageMs) } };
   }
 
   return {

@@ -1,6 +1,6 @@
 /**
  * Operator RPCs with the real SDK: DescribeTaskQueue lists recent pollers of the workflow and activity queues
- * (and none for a queue nobody polls), ResetActivity retries a step waiting for a long backoff now, and
+ * (and none for a queue nobody polls, with its backlog and the backlog's age), ResetActivity retries a step waiting for a long backoff now, and
  * DeleteWorkflowExecution removes a run (terminating it first when it is running).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('DescribeTaskQueue', () => {
     expect(r.pollers ?? []).toEqual([]);
     expect(Number(r.stats?.approximateBacklogCount)).toBe(1);
     expect(Number(r.taskQueueStatus?.backlogCountHint)).toBe(1);
+    // The backlog's age: how long the task at its head has waited, growing while nobody polls.
+    const ageMs = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(d?.seconds ?? 0) * 1000 + (d?.nanos ?? 0) / 1e6;
+    const first = ageMs(r.stats?.approximateBacklogAge);
+    await new Promise((res) => setTimeout(res, 1100));
+    const later = await env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue }, taskQueueType: TQT.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true });
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(ageMs(later.stats?.approximateBacklogAge)).toBeGreaterThanOrEqual(first + 1000);
+    // A queue with nothing waiting has no backlog age.
+    const idle = await env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: uid('empty') }, taskQueueType: TQT.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true });
+    expect(ageMs(idle.stats?.approximateBacklogAge)).toBe(0);
   });
 
   it('enhanced mode reports pollers per task queue type', async () => {
