@@ -100,7 +100,7 @@ export const supervisorPages = [
       : html`<h2 class="govuk-heading-m">${s.overdueCaption}</h2><p class="govuk-body">${s.noOverdue}</p>`;
     const content = html`<h1 class="govuk-heading-l">${s.dashboardTitle}</h1>
 ${filterForm('/supervisor', s.filters, s.apply, fields)}
-<p class="govuk-body">${d.from ? when(ctx, d.from) : '…'} – ${d.to ? when(ctx, d.to) : '…'}</p>
+<p class="govuk-body">${d.from || d.to ? `${d.from ? when(ctx, d.from) : '…'} – ${d.to ? when(ctx, d.to) : '…'}` : s.period_all}</p>
 <div class="console-scroll" id="kpis">${kpiTable(s, d.rows, q.groupBy)}</div>
 <p class="govuk-body"><a class="govuk-link" href="/supervisor/kpis.csv${qs(linkQuery(q))}" download>${s.downloadCsv}</a></p>
 ${charts(ctx, s, d)}
