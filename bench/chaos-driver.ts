@@ -5,6 +5,7 @@
  */
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
 import type { Principal } from '../identity/claims';
+import { readJsonBody } from './http-json';
 import { birthApplication, type Family } from './birth-application';
 
 const TOKEN_TTL_SECONDS = 24 * 3600;
@@ -54,13 +55,7 @@ export class ChaosDriver {
     if (body !== undefined) h['content-type'] = 'application/json';
     try {
       const res = await fetch(this.base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
-      const text = await res.text();
-      let json: any = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        json = { raw: text.slice(0, 200) };
-      }
+      const json = await readJsonBody(res);
       if (res.status >= 500) this.fail(`${method} ${path.replace(/\/cases\/[^/]+/, '/cases/{id}')}: ${res.status} ${json?.error?.code ?? ''}`);
       return { status: res.status, json };
     } catch {

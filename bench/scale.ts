@@ -23,6 +23,7 @@
  * BENCH_SCALE_SAMPLES (50 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset).
  */
+import { readJsonBody } from './http-json';
 import { formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -97,14 +98,7 @@ class Api {
     } catch (e) {
       return { status: 0, json: { error: { code: 'NO_ANSWER', message: (e as Error).message } } };
     }
-    const text = await res.text();
-    let json: any = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = { raw: text.slice(0, 200) };
-    }
-    return { status: res.status, json };
+    return { status: res.status, json: await readJsonBody(res) };
   }
 }
 
