@@ -27,7 +27,7 @@ const sandboxRules = {
       patterns: [
         { group: ioModules, message: 'Workflow sandbox code must not do I/O: move it to an activity.' },
         {
-          group: ['**/activities/agencies/*', '**/activities/registries/*', '!**/activities/registries/types'],
+          group: ['**/activities/agencies/*', '**/activities/registries/*'],
           allowTypeImports: true,
           message: 'Workflows import activity types only (use `import type`).',
         },

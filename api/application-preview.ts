@@ -9,7 +9,7 @@
  */
 import type { Principal } from '../identity/claims';
 import { prefillFromRegistries } from '../activities/once-only/prefill';
-import type { AccessContext, Registries, RegistryName } from '../activities/registries/types';
+import type { AccessContext, Registries, RegistryName } from '../domain/registries';
 import { resolveFields, type RegistryValue } from '../domain/once-only';
 import { getProcedure, UnknownProcedureError } from '../procedures/catalog';
 import { DataAlreadyHeldApiError, InvalidInputError, ProcedureNotFoundError, RoleRequiredError, UnknownFieldApiError } from './errors';

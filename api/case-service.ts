@@ -21,7 +21,7 @@ import { caseRowsOf } from '../db/engine/case-rows';
 import { insertSubmittedCase } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
 import type { OnceOnlyResolution } from '../domain/once-only';
-import type { AccessContext, Registries } from '../activities/registries/types';
+import type { AccessContext, Registries } from '../domain/registries';
 import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';

@@ -5,7 +5,7 @@
  */
 import type { Executor } from '../db/connection';
 import { findBirthByNotice } from '../activities/registries/postgres/civil-status';
-import type { AccessContext, PersonRecord, Registries } from '../activities/registries/types';
+import type { AccessContext, PersonRecord, Registries } from '../domain/registries';
 import {
   checkAlive,
   checkBirthDates,

@@ -2,7 +2,7 @@
  * Well-known people every seeded database contains, for tests and demos. Their IDs are fixed (and valid:
  * province prefix, century/sex digit and birth year agree with the record).
  */
-import type { PersonRecord } from '../activities/registries/types';
+import type { PersonRecord } from '../domain/registries';
 
 export interface FixturePerson extends PersonRecord {
   socialInsuranceNumber: string | null;

@@ -3,7 +3,7 @@
  * `loadAgencyActivities` with inert registries and audit sink: the factories only build closures at construction
  * (no I/O), so the key set is exactly what a running worker would register.
  */
-import type { AgencyId, AuditSink, Registries } from '../activities/registries/types';
+import type { AgencyId, AuditSink, Registries } from '../domain/registries';
 import { loadAgencyActivities } from '../worker/agency-modules';
 import { WORKER_ROLES } from '../worker/agency-worker';
 

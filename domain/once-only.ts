@@ -6,7 +6,7 @@
  * Field names are dotted paths ("mother.fullName"); submitted values are a flat map keyed by those names
  * (use `flattenFields` for nested input).
  */
-import type { RegistryName } from '../activities/registries/types';
+import type { RegistryName } from './registries';
 import type { FieldDeclaration } from '../procedures/types';
 import { isCommuneCode, validatePersonalId } from './identifiers';
 

@@ -2,7 +2,7 @@
  * The claims our tokens carry and the principals they name. One module for the API, the devserver, the CLIs and the
  * local development identity provider, so every side reads a token the same way (docs/identity.md).
  */
-import type { AgencyId } from '../activities/registries/types';
+import type { AgencyId } from '../domain/registries';
 
 export const AGENCIES: readonly AgencyId[] = ['justice', 'police', 'vss', 'tax', 'labour'];
 export const STAFF_ROLES = ['operator', 'designer', 'auditor'] as const;

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { AGENCIES, API_AUDIENCE, claimsOf, STAFF_ROLES, TEMPORAL_AUDIENCE, type Principal, type StaffRole } from './claims';
-import type { AgencyId } from '../activities/registries/types';
+import type { AgencyId } from '../domain/registries';
 import type { TrustedIssuer } from './token-verifier';
 
 export const DEV_ISSUER = 'urn:once-only:dev-identity-provider';

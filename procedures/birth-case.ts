@@ -7,7 +7,7 @@ import type {
   BirthRegistration,
   HealthInsuranceCard,
   Sex,
-} from '../activities/registries/types';
+} from '../domain/registries';
 
 export const LEGAL_BASIS_GROUP = 'Decree 63/2024/ND-CP, Art. 7 and Annex (interconnected procedure group 1)';
 export const LEGAL_BASIS_CIVIL_STATUS = 'Law on Civil Status 2014, Art. 16; Decree 63/2024/ND-CP';

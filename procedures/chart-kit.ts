@@ -4,7 +4,7 @@
  * services), reading done/error events. Sandbox-safe.
  */
 import { assign, fromPromise, type AnyActorLogic } from 'xstate';
-import type { AgencyId } from '../activities/registries/types';
+import type { AgencyId } from '../domain/registries';
 import type { ProcedureEvent, ServiceDeclaration, ServiceFailure } from './types';
 
 /** Nominal length of a working day for charts run outside the runner (pure tests); the runner overrides delays. */

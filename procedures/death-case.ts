@@ -8,7 +8,7 @@ import type {
   CauseOfDeath,
   DeathRegistration,
   ResidenceDeletion,
-} from '../activities/registries/types';
+} from '../domain/registries';
 import type { Refusal } from './chart-kit';
 
 export const LEGAL_BASIS_DEATH_GROUP = 'Decree 63/2024/ND-CP, Art. 8 and Annex (interconnected procedure group 2)';

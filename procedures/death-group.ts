@@ -5,7 +5,7 @@
  * benefit. The family chooses 2, 3 or 4 procedures. A later refusal leaves the death registration standing: partial.
  */
 import { assign, setup } from 'xstate';
-import type { BenefitPayment, ResidenceDeletion } from '../activities/registries/types';
+import type { BenefitPayment, ResidenceDeletion } from '../domain/registries';
 import type { ProcedureDefinition, ProcedureEvent } from './types';
 import { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES } from './death-declarations';
 

@@ -4,7 +4,7 @@
  * allocated. The owner gives only the business's own data.
  */
 import { assign, setup } from 'xstate';
-import type { TaxRegistration } from '../activities/registries/types';
+import type { TaxRegistration } from '../domain/registries';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
 import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 

@@ -5,7 +5,7 @@
  * Type 1 omits expunged convictions; type 2 shows the full record.
  */
 import { assign, setup } from 'xstate';
-import type { Conviction, JudicialRecordCertificate } from '../activities/registries/types';
+import type { Conviction, JudicialRecordCertificate } from '../domain/registries';
 import type {
   DeadlineDeclaration,
   EventDeclaration,

@@ -5,7 +5,7 @@
  * working day, or within 5 working days when verification is needed.
  */
 import { assign, setup } from 'xstate';
-import type { MarriageRegistration } from '../activities/registries/types';
+import type { MarriageRegistration } from '../domain/registries';
 import type {
   DeadlineDeclaration,
   DelayDeclaration,

@@ -2,7 +2,7 @@
  * What a procedure is, as data. Pure types: this file runs in the Temporal workflow sandbox.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { AgencyId, RegistryName } from '../activities/registries/types';
+import type { AgencyId, RegistryName } from '../domain/registries';
 
 export type ActorKind = 'citizen' | 'officer' | 'system';
 

@@ -5,7 +5,7 @@
  * Art. 49): ≥ 12 months of contributions in the 24 months before the contract ended; filed within 3 months.
  */
 import { assign, setup } from 'xstate';
-import type { UnemploymentDecision } from '../activities/registries/types';
+import type { UnemploymentDecision } from '../domain/registries';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from './types';
 import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from './chart-kit';
 

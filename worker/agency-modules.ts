@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Executor } from '../db/connection';
-import type { AgencyId, AuditSink, Registries } from '../activities/registries/types';
+import type { AgencyId, AuditSink, Registries } from '../domain/registries';
 import type { AtomicAuditScope } from '../activities/registries/audited';
 
 /** Cryptographic floats in [0, 1) for ID serials. */

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import type { AgencyId } from '../activities/registries/types';
+import type { AgencyId } from '../domain/registries';
 import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import { loadAgencyActivities, MissingRegistriesError, type AgencyActivityOptions } from './agency-modules';
 

@@ -4,7 +4,7 @@
  */
 import { ActivityFailure, ApplicationFailure, CancelledFailure, proxyActivities } from '@temporalio/workflow';
 import { fromPromise } from 'xstate';
-import type { AgencyId } from '../activities/registries/types';
+import type { AgencyId } from '../domain/registries';
 import type { ProcedureDefinition, ServiceFailure, ServiceRequest } from '../procedures/types';
 import { WORKING_CALENDAR } from './calendar';
 import { workingDaysDelayMs } from './deadlines';

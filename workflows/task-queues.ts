@@ -1,5 +1,5 @@
 /** Task queue names. Sandbox-safe: shared by workflows, workers and clients. */
-import type { AgencyId } from '../activities/registries/types';
+import type { AgencyId } from '../domain/registries';
 
 export const ENGINE_TASK_QUEUE = 'engine';
 

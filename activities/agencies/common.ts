@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { auditRegistries, type AtomicAuditScope } from '../registries/audited';
-import type { AccessContext, AgencyId, AuditSink, Registries } from '../registries/types';
+import type { AccessContext, AgencyId, AuditSink, Registries } from '../../domain/registries';
 import type { ServiceRequest } from '../../procedures/types';
 import { FACT_RULE_CODES } from '../../domain/plausibility';
 

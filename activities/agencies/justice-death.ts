@@ -15,7 +15,7 @@ import {
 } from '../../procedures/death-case';
 import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
-import type { CivilStatusRegistry, PopulationRegistry } from '../registries/types';
+import type { CivilStatusRegistry, PopulationRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 
 export class DeceasedNotFoundError extends Error {

@@ -13,7 +13,7 @@ import {
 } from '../../procedures/marriage-registration';
 import type { ServiceRequest } from '../../procedures/types';
 import { AlreadyMarriedError, PersonNotFoundError } from '../registries/errors';
-import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../registries/types';
+import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
 import { accessContext, audited, InvalidServiceInputError, requireString, run, type AgencyDeps } from './common';
 import { yearsBetween } from './dates';
 import { onceOnlyCheck, values } from './justice-death';

@@ -15,7 +15,7 @@ import type {
 } from '../../procedures/birth-case';
 import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
-import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../registries/types';
+import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { createJusticeDeathActivities } from './justice-death';
 import { createJusticeMarriageActivities } from './justice-marriage';

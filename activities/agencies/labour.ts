@@ -13,7 +13,7 @@ import {
 } from '../../procedures/unemployment-benefit';
 import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
-import type { EmploymentRegistry, PopulationRegistry, UnemploymentDecision } from '../registries/types';
+import type { EmploymentRegistry, PopulationRegistry, UnemploymentDecision } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { onceOnlyCheck, values } from './justice-death';
 

@@ -9,7 +9,7 @@ import type {
 } from '../../procedures/death-case';
 import type { ServiceRequest } from '../../procedures/types';
 import { NoPermanentResidenceError } from '../registries/errors';
-import type { ResidenceDeletion, ResidenceRegistry } from '../registries/types';
+import type { ResidenceDeletion, ResidenceRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 
 export function createPoliceDeathActivities(deps: AgencyDeps<{ residence: ResidenceRegistry }>) {

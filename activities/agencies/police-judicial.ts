@@ -9,7 +9,7 @@ import type {
 } from '../../procedures/judicial-record-certificate';
 import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
-import type { JudicialRecordCertificate, JudicialRecordsRegistry, PopulationRegistry } from '../registries/types';
+import type { JudicialRecordCertificate, JudicialRecordsRegistry, PopulationRegistry } from '../../domain/registries';
 import { accessContext, audited, InvalidServiceInputError, requireRegistry, requireString, run, type AgencyDeps } from './common';
 import { onceOnlyCheck, values } from './justice-death';
 

@@ -9,7 +9,7 @@ import type {
   RegisterPermanentResidenceInput,
 } from '../../procedures/birth-case';
 import type { ServiceRequest } from '../../procedures/types';
-import type { Household, JudicialRecordsRegistry, PopulationRegistry, ResidenceRegistry } from '../registries/types';
+import type { Household, JudicialRecordsRegistry, PopulationRegistry, ResidenceRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { createPoliceDeathActivities } from './police-death';
 import { createPoliceJudicialActivities } from './police-judicial';

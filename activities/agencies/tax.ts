@@ -9,7 +9,7 @@ import type {
 } from '../../procedures/household-business-tax';
 import type { ServiceRequest } from '../../procedures/types';
 import { AlreadyTaxRegisteredError, PersonNotFoundError } from '../registries/errors';
-import type { PopulationRegistry, TaxRegistration, TaxRegistry } from '../registries/types';
+import type { PopulationRegistry, TaxRegistration, TaxRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { onceOnlyCheck, values } from './justice-death';
 

@@ -18,7 +18,7 @@ import type {
   CivilStatusRegistry,
   PopulationRegistry,
   SocialInsuranceRegistry,
-} from '../registries/types';
+} from '../../domain/registries';
 import { accessContext, audited, InvalidServiceInputError, requireRegistry, requireString, run, type AgencyDeps } from './common';
 
 export type VssDeathRegistries = {

@@ -4,7 +4,7 @@
  */
 import type { InsuranceCard, IssueHealthInsuranceCardInput } from '../../procedures/birth-case';
 import type { ServiceRequest } from '../../procedures/types';
-import type { CivilStatusRegistry, PopulationRegistry, SocialInsuranceRegistry } from '../registries/types';
+import type { CivilStatusRegistry, PopulationRegistry, SocialInsuranceRegistry } from '../../domain/registries';
 import { createVssDeathActivities } from './vss-death';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 

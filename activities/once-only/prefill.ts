@@ -14,7 +14,7 @@ import {
 } from '../../domain/once-only';
 import { validatePersonalId } from '../../domain/identifiers';
 import type { FieldDeclaration } from '../../procedures/types';
-import type { AccessContext, RegistryName, Registries } from '../registries/types';
+import type { AccessContext, RegistryName, Registries } from '../../domain/registries';
 
 export interface PrefillInput {
   declarations: readonly FieldDeclaration[];

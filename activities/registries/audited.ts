@@ -8,7 +8,7 @@
  * and its entry commit in one transaction: a registry write is never without its entry, nor an entry without its
  * write. A call that fails is rolled back and then recorded (outcome `error`) on its own.
  */
-import type { AccessContext, AuditEntry, AuditSink, RegistryName, Registries } from './types';
+import type { AccessContext, AuditEntry, AuditSink, RegistryName, Registries } from '../../domain/registries';
 import { registryCallErrors, registryCallSeconds } from './metrics';
 
 const PERSON_FIELDS = [

@@ -1,5 +1,5 @@
 /** Registry adapters: the contracts, the engine's Postgres implementation, and the audit wrapper. */
-export * from './types';
+export * from '../../domain/registries';
 export * from './errors';
 export { auditRegistries, createMemoryAuditSink } from './audited';
 export { createPostgresAuditSink } from './postgres/audit-sink';

@@ -4,7 +4,7 @@
  * `access` declaration, anyone who has acted on it); an officer sees cases with a step of their agency within
  * their jurisdiction; operators see every case. Anyone else gets 404, exactly as for a case that does not exist.
  */
-import type { AgencyId } from '../../activities/registries/types';
+import type { AgencyId } from '../../domain/registries';
 import type { ProcedureDefinition } from '../../procedures/types';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { hasRole, type Principal } from '../../identity/claims';

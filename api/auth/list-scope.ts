@@ -5,7 +5,7 @@
  * refused (403 with its code) rather than silently replaced, so a caller never mistakes an empty page for an answer.
  * Lists name no case the principal could not see, so nothing leaks whether one exists.
  */
-import type { AgencyId } from '../../activities/registries/types';
+import type { AgencyId } from '../../domain/registries';
 import type { Principal } from '../../identity/claims';
 import { AgencyNotPrincipalError, OutsideJurisdictionError, PersonNotPrincipalError } from '../errors';
 import { caseVisibilityFilter } from './case-access';

@@ -1,6 +1,6 @@
 /** Query module for the audit log. Functions take (db, params) so they compose inside a transaction. */
 import { and, asc, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
-import type { AccessContext, AgencyId, AuditEntry, RegistryName } from '../../activities/registries/types';
+import type { AccessContext, AgencyId, AuditEntry, RegistryName } from '../../domain/registries';
 import type { Executor } from '../connection';
 import { auditLog } from './schema';
 

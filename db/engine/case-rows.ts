@@ -3,7 +3,7 @@
  * document always gives the same rows, so writing it twice changes nothing and `reproject` can compare.
  */
 import type { AnyStateNode } from 'xstate';
-import type { AgencyId } from '../../activities/registries/types';
+import type { AgencyId } from '../../domain/registries';
 import { getProcedure } from '../../procedures/catalog';
 import type { ProcedureDefinition } from '../../procedures/types';
 import type { CaseProjectionDocument } from '../../workflows/projection';

@@ -1,7 +1,7 @@
 /**
  * The state registries the engine ships for demos and tests: population, civil status, residence, social insurance,
  * judicial records.
- * An agency may replace any of them by its own adapter (activities/registries/types.ts).
+ * An agency may replace any of them by its own adapter (domain/registries.ts).
  */
 import { sql } from 'drizzle-orm';
 import {

@@ -12,7 +12,7 @@ import { and, count, eq, like } from 'drizzle-orm';
 import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
 import { cryptoRandom } from '../../activities/registries';
 import { createPostgresSocialInsurance } from '../../activities/registries/postgres/social-insurance';
-import type { SocialInsuranceRegistry } from '../../activities/registries/types';
+import type { SocialInsuranceRegistry } from '../../domain/registries';
 import { listAudit } from '../../db/engine/audit-queries';
 import { birthRegistrations, healthInsuranceCards, householdMembers, persons } from '../../db/registries/schema';
 import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';

@@ -7,7 +7,7 @@ import {
   PersonNotFoundError,
 } from '../../activities/registries/errors';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
-import type { NewPerson, Registries } from '../../activities/registries/types';
+import type { NewPerson, Registries } from '../../domain/registries';
 import {
   birthRegistrations,
   healthInsuranceCards,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { createAuditedPostgresRegistries } from '../../activities/registries/postgres/atomic';
-import type { NewPerson, Registries } from '../../activities/registries/types';
+import type { NewPerson, Registries } from '../../domain/registries';
 import { auditRowHash, anchorClosedDays, verifyAuditChain } from '../../db/engine/audit-chain';
 import { auditAnchors, auditLog } from '../../db/engine/schema';
 import { persons } from '../../db/registries/schema';

@@ -3,7 +3,7 @@ import { auditRegistries } from '../../activities/registries/audited';
 import { PersonNotFoundError } from '../../activities/registries/errors';
 import { createPostgresAuditSink } from '../../activities/registries/postgres/audit-sink';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
-import type { Registries } from '../../activities/registries/types';
+import type { Registries } from '../../domain/registries';
 import { listAudit } from '../../db/engine/audit-queries';
 import { households, householdMembers } from '../../db/registries/schema';
 import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from './helpers';

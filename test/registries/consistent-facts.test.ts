@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
-import type { NewPerson, Registries } from '../../activities/registries/types';
+import type { NewPerson, Registries } from '../../domain/registries';
 import { persons } from '../../db/registries/schema';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER, seedPopulation } from '../../db/seed';
 import { ETHNIC_GROUPS, InconsistentFactError, isEthnicGroup, isNationality } from '../../domain/plausibility';

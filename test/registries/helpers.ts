@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import type { DatabaseTarget } from '../../db/connection';
 import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
-import type { AccessContext } from '../../activities/registries/types';
+import type { AccessContext } from '../../domain/registries';
 
 export interface TestDatabase extends RegistriesDatabase {
   label: 'pglite' | 'postgres';

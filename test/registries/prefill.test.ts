@@ -3,7 +3,7 @@ import { prefillAndResolve, prefillFromRegistries } from '../../activities/once-
 import { auditRegistries } from '../../activities/registries/audited';
 import { createPostgresAuditSink } from '../../activities/registries/postgres/audit-sink';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
-import type { Registries } from '../../activities/registries/types';
+import type { Registries } from '../../domain/registries';
 import { listAudit } from '../../db/engine/audit-queries';
 import {
   FIXTURE_FATHER,

@@ -3,7 +3,7 @@ import { and, count, eq, like } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { cryptoRandom } from '../../activities/registries';
 import { createPostgresSocialInsurance } from '../../activities/registries/postgres/social-insurance';
-import type { SocialInsuranceRegistry } from '../../activities/registries/types';
+import type { SocialInsuranceRegistry } from '../../domain/registries';
 import type { Executor } from '../../db/connection';
 import { applyCaseRows } from '../../db/engine/case-views';
 import type { CaseRows } from '../../db/engine/case-rows';

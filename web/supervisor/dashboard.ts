@@ -11,7 +11,7 @@ import { listKpiSnapshots, type KpiSnapshotRow } from '../../db/engine/kpi-snaps
 import { listCases, type CaseListItem } from '../../db/engine/case-lists';
 import { localDateOf, startOfLocalDay } from '../../domain/working-days';
 import type { Principal } from '../../identity/claims';
-import type { AgencyId } from '../../activities/registries/types';
+import type { AgencyId } from '../../domain/registries';
 
 export const PERIODS = ['today', 'last7', 'last30', 'thisYear', 'all'] as const;
 export type Period = (typeof PERIODS)[number];

@@ -10,7 +10,7 @@ import { CATALOG } from '../../procedures/catalog';
 import { KPI_GROUPS, type KpiGroup, type KpiRow } from '../../db/engine/kpis';
 import { InvalidCursorError } from '../../db/engine/case-lists';
 import { AGENCIES } from '../../workflows/task-queues';
-import type { AgencyId } from '../../activities/registries/types';
+import type { AgencyId } from '../../domain/registries';
 import { input, pagination, select, table } from '../components';
 import { layout, type Html } from '../layout';
 import { errorPage, page, type SignedInContext } from '../page';

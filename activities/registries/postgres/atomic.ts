@@ -5,7 +5,7 @@
  */
 import type { Executor } from '../../../db/connection';
 import { auditRegistries, type AtomicAuditScope } from '../audited';
-import type { Registries } from '../types';
+import type { Registries } from '../../../domain/registries';
 import { createPostgresAuditSink } from './audit-sink';
 import { createPostgresRegistries, type PostgresRegistriesOptions } from './index';
 

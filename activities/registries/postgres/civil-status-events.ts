@@ -16,7 +16,7 @@ import {
 } from '../errors';
 import { findPerson, requireAlive } from './population';
 import { checkCommune, checkNotFuture, InconsistentFactError } from '../../../domain/plausibility';
-import type { CauseOfDeath, DeathRegistration, MarriageRegistration, NewDeathRegistration, NewMarriageRegistration } from '../types';
+import type { CauseOfDeath, DeathRegistration, MarriageRegistration, NewDeathRegistration, NewMarriageRegistration } from '../../../domain/registries';
 import { writeKey } from './keys';
 
 const BOOK_PREFIX = { death: 'KT', marriage: 'KH' } as const;

@@ -6,7 +6,7 @@ import { localDateOf } from '../../../domain/working-days';
 import { BirthAlreadyRegisteredError, InvalidRegistryInputError, isUniqueViolation, PersonNotFoundError } from '../errors';
 import { findPerson } from './population';
 import { checkCommune, InconsistentFactError } from '../../../domain/plausibility';
-import type { BirthRegistration, CivilStatusRegistry } from '../types';
+import type { BirthRegistration, CivilStatusRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
 import { certificateNumberOf, createPostgresCivilStatusEvents } from './civil-status-events';
 

@@ -3,7 +3,7 @@ import type { Executor } from '../../../db/connection';
 import { employmentRecords, unemploymentDecisions } from '../../../db/registries/schema';
 import { localDateOf } from '../../../domain/working-days';
 import { BenefitAlreadyPaidError, InvalidRegistryInputError } from '../errors';
-import type { EmploymentRegistry, UnemploymentDecision } from '../types';
+import type { EmploymentRegistry, UnemploymentDecision } from '../../../domain/registries';
 import { writeKey } from './keys';
 import { requireAlive } from './population';
 

@@ -1,7 +1,7 @@
 /** The engine's own Postgres registries (PGlite or a server): one implementation of every registry contract. */
 import { randomInt } from 'node:crypto';
 import type { Executor } from '../../../db/connection';
-import type { Registries } from '../types';
+import type { Registries } from '../../../domain/registries';
 import { createPostgresCivilStatus } from './civil-status';
 import { createPostgresPopulation } from './population';
 import { createPostgresResidence } from './residence';

@@ -4,7 +4,7 @@ import { convictions, judicialRecordCertificates } from '../../../db/registries/
 import { localDateOf } from '../../../domain/working-days';
 import { InvalidRegistryInputError } from '../errors';
 import { requireAlive } from './population';
-import type { Conviction, JudicialRecordCertificate, JudicialRecordsRegistry } from '../types';
+import type { Conviction, JudicialRecordCertificate, JudicialRecordsRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
 
 export async function findConvictionsOf(db: Executor, personalId: string): Promise<Conviction[]> {

@@ -1,4 +1,4 @@
-import type { AccessContext } from '../types';
+import type { AccessContext } from '../../../domain/registries';
 
 /** The idempotency key of a write: the case, plus the operation key when a case makes several such writes. */
 export function writeKey(ctx: AccessContext): string {

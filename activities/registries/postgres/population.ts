@@ -6,7 +6,7 @@ import { isCommuneCode } from '../../../domain/provinces';
 import { checkAlive, checkBirthDates, checkCommune, checkEthnicity, checkNationality, InconsistentFactError, sameName } from '../../../domain/plausibility';
 import { localDateOf } from '../../../domain/working-days';
 import { InvalidRegistryInputError, PersonalIdAllocationError, PersonNotFoundError } from '../errors';
-import type { AccessContext, NewPerson, PersonRecord, PopulationRegistry } from '../types';
+import type { AccessContext, NewPerson, PersonRecord, PopulationRegistry } from '../../../domain/registries';
 import { writeKey, type RandomSource } from './keys';
 
 const MAX_ATTEMPTS = 20;

@@ -10,7 +10,7 @@ import {
   NoPermanentResidenceError,
 } from '../errors';
 import { requireAlive } from './population';
-import type { Household, ResidenceDeletion, ResidenceRegistry } from '../types';
+import type { Household, ResidenceDeletion, ResidenceRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
 
 export async function findHousehold(db: Executor, householdId: string): Promise<Household | null> {

@@ -14,7 +14,7 @@ import {
   isUniqueViolation,
   SocialInsuranceNumberAllocationError,
 } from '../errors';
-import type { BenefitPayment, ContributionRecord, HealthInsuranceCard, SocialInsuranceRegistry } from '../types';
+import type { BenefitPayment, ContributionRecord, HealthInsuranceCard, SocialInsuranceRegistry } from '../../../domain/registries';
 import { writeKey, type RandomSource } from './keys';
 import { requireAlive } from './population';
 

@@ -5,7 +5,7 @@ import { isCommuneCode, isProvinceCode } from '../../../domain/provinces';
 import { AlreadyTaxRegisteredError, InvalidRegistryInputError } from '../errors';
 import { requireAlive } from './population';
 import { checkCommune } from '../../../domain/plausibility';
-import type { TaxRegistration, TaxRegistry } from '../types';
+import type { TaxRegistration, TaxRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
 
 type Row = typeof taxRegistrations.$inferSelect;

@@ -1,9 +1,10 @@
 /**
- * Registry adapter contracts. An agency implements these against its real system (HTTP, SOAP, its own DB);
- * the engine ships Postgres implementations. Engine code depends only on these interfaces.
+ * The registry vocabulary: registries, their records, the adapter contracts and the access context, shared by every
+ * layer (the bottom of the project: this file imports nothing of it). An agency implements the contracts against its
+ * real system (HTTP, SOAP, its own DB); the engine ships Postgres implementations (activities/registries/postgres).
  *
  * Every call carries an AccessContext: personal data moves only for a declared purpose and legal basis,
- * and the engine's audit wrapper records each call (see ./audited.ts).
+ * and the engine's audit wrapper records each call (activities/registries/audited.ts).
  * Writes are idempotent by `ctx.caseId` + operation, because activities are retried.
  */
 
