@@ -11,7 +11,7 @@ import { computeKpis, KPI_GROUPS, kpisToCsv } from '../db/engine/kpis';
 import { listKpiSnapshots } from '../db/engine/kpi-snapshots';
 import { listAccessLog } from '../db/engine/audit-queries';
 import { CASE_VIEW_STATUSES } from '../db/engine/read-model-schema';
-import { errorSchema, personalIdSchema } from './schemas';
+import { agencyIdSchema as agency, errorSchema, personalIdSchema } from './schemas';
 import { InvalidCursorApiError, invalidInputHook } from './errors';
 import { createReadModelMetrics } from './read-model-metrics';
 import { principalOf } from './auth/route-policy';
@@ -31,7 +31,6 @@ const cursor = z.string().max(500).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned 
 const limit = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50);
 const code = (digits: number) => z.string().regex(new RegExp(`^\\d{${digits}}$`), `${digits} digits`);
 const procedureId = z.string().regex(/^[a-z0-9-]{1,80}$/);
-const agency = z.enum(['justice', 'police', 'vss', 'tax', 'labour']);
 
 const caseItem = z
   .object({

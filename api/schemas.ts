@@ -7,6 +7,11 @@ import {
   FIELD_VALUE_MAX_CHARS,
   FIELDS_MAX_COUNT,
 } from '../domain/limits';
+import type { AgencyId } from '../domain/registries';
+import { AGENCY_IDS } from '../agencies/index';
+
+/** An agency of the list (agencies/index.ts). */
+export const agencyIdSchema = z.enum(AGENCY_IDS as [AgencyId, ...AgencyId[]]);
 
 const fieldValue = z.union([z.string().max(FIELD_VALUE_MAX_CHARS), z.number(), z.boolean()]);
 /** Dotted field names as procedures declare them, e.g. "child.fullName". */

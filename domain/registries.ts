@@ -9,8 +9,14 @@
  */
 
 export type RegistryName = 'population' | 'civilStatus' | 'residence' | 'socialInsurance' | 'judicialRecords' | 'tax' | 'employment';
-/** `tax`: the tax department (local tax office); `labour`: the public employment service centre of the province. */
-export type AgencyId = 'justice' | 'police' | 'vss' | 'tax' | 'labour';
+/**
+ * Where the list of agencies (agencies/index.ts, one module each) registers itself, so that `AgencyId` follows the
+ * list while this bottom layer imports nothing of the project (declaration merging, as XState's `Register`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface AgencyRegister {}
+/** The id of an agency of the list (`justice`, `police`, `vss`, `tax`, `labour`, …). */
+export type AgencyId = AgencyRegister extends { agencies: readonly { id: infer Id extends string }[] } ? Id : string;
 export type Sex = 'male' | 'female';
 
 export interface AccessContext {

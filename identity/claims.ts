@@ -3,8 +3,10 @@
  * local development identity provider, so every side reads a token the same way (docs/identity.md).
  */
 import type { AgencyId } from '../domain/registries';
+import { AGENCY_IDS } from '../agencies/index';
 
-export const AGENCIES: readonly AgencyId[] = ['justice', 'police', 'vss', 'tax', 'labour'];
+/** The agencies whose officers may hold tokens: the agency list (agencies/index.ts). */
+export const AGENCIES: readonly AgencyId[] = AGENCY_IDS;
 export const STAFF_ROLES = ['operator', 'designer', 'auditor'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export type PrincipalKind = 'citizen' | 'officer' | 'staff';

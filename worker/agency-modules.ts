@@ -1,14 +1,15 @@
 /**
- * Per-agency loading: a worker for one agency imports only that agency's activity module and the Postgres
- * adapters of that agency's registries (dynamic imports), unless the agency brings its own adapters.
+ * Per-agency loading, driven by the agency's module (agencies/): a worker for one agency imports only that agency's
+ * activity factory and the adapters of the registries its module declares (dynamic imports), unless the agency
+ * brings its own adapters. Each activity's failures are classified retryable or not from the module's declaration.
  */
-import { randomInt } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Executor } from '../db/connection';
-import type { AgencyId, AuditSink, Registries } from '../domain/registries';
+import type { AuditSink, Registries, RegistryName } from '../domain/registries';
 import type { AtomicAuditScope } from '../activities/registries/audited';
-
-/** Cryptographic floats in [0, 1) for ID serials. */
-const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47; // randomInt needs max - min < 2^48
+import { FINAL_REGISTRY_CODES } from '../activities/registries/errors';
+import { agencyModule } from '../agencies/index';
+import type { ActivityMap, AdapterFactory, AgencyModule } from '../agencies/agency-module';
 
 export interface AgencyActivityOptions {
   /** The engine's registries database (used for the agency's Postgres adapters and audit sink when not given). */
@@ -21,71 +22,39 @@ export interface AgencyActivityOptions {
 
 export class MissingRegistriesError extends Error {
   readonly code = 'MISSING_REGISTRIES';
-  constructor(agency: AgencyId | 'engine', names: string[]) {
+  constructor(agency: string, names: string[]) {
     super(`The ${agency} worker needs the ${names.join(', ')} registries: pass \`registries\` or \`db\``);
   }
 }
 
-type ActivityMap = Record<string, (...args: any[]) => Promise<unknown>>;
+/**
+ * Conditions raised by code every agency shares that retrying cannot fix: the registers' refusals, invalid service
+ * input, a registry the worker was started without, data the state already holds (once-only), an unknown procedure.
+ * An agency adds its own in its module (`nonRetryable`).
+ */
+const SHARED_FINAL_CODES: readonly string[] = [
+  ...FINAL_REGISTRY_CODES,
+  'INVALID_SERVICE_INPUT',
+  'REGISTRY_NOT_CONFIGURED',
+  'DATA_ALREADY_HELD',
+  'UNKNOWN_FIELD',
+  'INVALID_FIELD_VALUE',
+  'MISSING_FIELDS',
+  'UNKNOWN_PROCEDURE',
+];
 
-async function auditSinkOf(opts: AgencyActivityOptions, agency: AgencyId): Promise<AuditSink> {
+async function auditSinkOf(opts: AgencyActivityOptions, agency: string): Promise<AuditSink> {
   if (opts.audit) return opts.audit;
   if (!opts.db) throw new MissingRegistriesError(agency, ['audit sink']);
   const { createPostgresAuditSink } = await import('../activities/registries/postgres/audit-sink');
   return createPostgresAuditSink(opts.db);
 }
 
-function need<K extends keyof Registries>(agency: AgencyId, registries: Partial<Registries>, names: K[]): Pick<Registries, K> {
-  const missing = names.filter((n) => !registries[n]);
-  if (missing.length > 0) throw new MissingRegistriesError(agency, missing);
-  return Object.fromEntries(names.map((n) => [n, registries[n]])) as Pick<Registries, K>;
-}
-
-/**
- * The engine's Postgres adapter of each registry, imported only when an agency's worker needs it (a worker for one
- * agency never loads another agency's registries).
- */
-type AdapterFactory<K extends keyof Registries> = (db: Executor, clock: () => Date) => Registries[K];
-const POSTGRES_ADAPTERS: { [K in keyof Registries]: () => Promise<AdapterFactory<K>> } = {
-  population: async () => {
-    const m = await import('../activities/registries/postgres/population');
-    return (db) => m.createPostgresPopulation(db, cryptoRandom);
-  },
-  civilStatus: async () => {
-    const m = await import('../activities/registries/postgres/civil-status');
-    return (db) => m.createPostgresCivilStatus(db);
-  },
-  residence: async () => {
-    const m = await import('../activities/registries/postgres/residence');
-    return (db, clock) => m.createPostgresResidence(db, clock);
-  },
-  socialInsurance: async () => {
-    const m = await import('../activities/registries/postgres/social-insurance');
-    return (db) => m.createPostgresSocialInsurance(db, cryptoRandom);
-  },
-  judicialRecords: async () => {
-    const m = await import('../activities/registries/postgres/judicial-records');
-    return (db) => m.createPostgresJudicialRecords(db);
-  },
-  tax: async () => {
-    const m = await import('../activities/registries/postgres/tax');
-    return (db) => m.createPostgresTax(db);
-  },
-  employment: async () => {
-    const m = await import('../activities/registries/postgres/employment');
-    return (db) => m.createPostgresEmployment(db);
-  },
-};
-
-/** The agency's own adapters where given, else (with a database) the Postgres adapters of the named registries. */
-async function registriesFor(names: (keyof Registries)[], opts: AgencyActivityOptions, clock: () => Date): Promise<Partial<Registries>> {
-  return (await postgresBinding(names, opts)).bind(opts.db, clock);
-}
-
 /** Builds the named registries on an executor (the database, or a transaction); the agency's own adapters as given. */
-async function postgresBinding(names: (keyof Registries)[], opts: AgencyActivityOptions) {
-  const factories = new Map<keyof Registries, AdapterFactory<keyof Registries>>();
-  for (const name of names) if (!opts.registries?.[name] && opts.db) factories.set(name, (await POSTGRES_ADAPTERS[name]()) as AdapterFactory<keyof Registries>);
+async function postgresBinding(module: AgencyModule, names: RegistryName[], opts: AgencyActivityOptions) {
+  const adapters = { ...module.registries.optional, ...module.registries.required };
+  const factories = new Map<RegistryName, AdapterFactory>();
+  for (const name of names) if (!opts.registries?.[name] && opts.db) factories.set(name, (await adapters[name]!()) as AdapterFactory);
   return {
     bind(db: Executor | undefined, clock: () => Date): Partial<Registries> {
       const registries: Partial<Registries> = { ...opts.registries };
@@ -100,58 +69,48 @@ async function postgresBinding(names: (keyof Registries)[], opts: AgencyActivity
  * with its audit entry (the Postgres adapters are bound to it). An agency's own audit sink or adapters cannot join
  * that transaction (and, on an embedded database, would wait for it): their calls are audited one after the other.
  */
-async function atomicScopeOf(names: (keyof Registries)[], opts: AgencyActivityOptions, clock: () => Date): Promise<AtomicAuditScope | undefined> {
+async function atomicScopeOf(module: AgencyModule, names: RegistryName[], opts: AgencyActivityOptions, clock: () => Date): Promise<AtomicAuditScope | undefined> {
   if (opts.audit || !opts.db || names.some((n) => opts.registries?.[n])) return undefined;
-  const binding = await postgresBinding(names, opts);
+  const binding = await postgresBinding(module, names, opts);
   const { postgresAtomicScope } = await import('../activities/registries/postgres/atomic');
   return postgresAtomicScope(opts.db, (tx) => binding.bind(tx, clock));
 }
 
-export async function loadAgencyActivities(agency: AgencyId, opts: AgencyActivityOptions): Promise<ActivityMap> {
+/** Each activity's coded failure is final when its code is one of the shared or the agency's declared conditions. */
+function withRetryPolicy(activities: ActivityMap, finalCodes: ReadonlySet<string>): ActivityMap {
+  const classify = (err: unknown) => {
+    if (!(err instanceof ApplicationFailure) || err.nonRetryable || !err.type || !finalCodes.has(err.type)) return err;
+    return ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true, details: err.details ?? undefined, cause: err.cause });
+  };
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await fn(...args);
+        } catch (err) {
+          throw classify(err);
+        }
+      },
+    ]),
+  );
+}
+
+/**
+ * The activities of `agency` (an id of the agency list, or a module not in it, e.g. a test's fixture agency), on
+ * the registries its module declares: required ones must be there, optional ones may be missing.
+ */
+export async function loadAgencyActivities(agency: string | AgencyModule, opts: AgencyActivityOptions): Promise<ActivityMap> {
+  const module = typeof agency === 'string' ? agencyModule(agency) : agency;
   const clock = opts.clock ?? (() => new Date());
-  const audit = await auditSinkOf(opts, agency);
-  switch (agency) {
-    case 'justice': {
-      const { createJusticeActivities } = await import('../activities/agencies/justice');
-      const registries = await registriesFor(['population', 'civilStatus'], opts, clock);
-      const atomic = await atomicScopeOf(['population', 'civilStatus'], opts, clock);
-      return createJusticeActivities({ registries: need(agency, registries, ['population', 'civilStatus']), audit, clock, atomic });
-    }
-    case 'police': {
-      const { createPoliceActivities } = await import('../activities/agencies/police');
-      const registries = await registriesFor(['residence', 'population', 'judicialRecords'], opts, clock);
-      const atomic = await atomicScopeOf(['residence', 'population', 'judicialRecords'], opts, clock);
-      // Population and judicial records serve the judicial record certificate only: optional for a worker.
-      return createPoliceActivities({
-        registries: { ...need(agency, registries, ['residence']), population: registries.population, judicialRecords: registries.judicialRecords },
-        audit,
-        clock,
-        atomic,
-      });
-    }
-    case 'vss': {
-      const { createVssActivities } = await import('../activities/agencies/vss');
-      const registries = await registriesFor(['socialInsurance', 'population', 'civilStatus'], opts, clock);
-      const atomic = await atomicScopeOf(['socialInsurance', 'population', 'civilStatus'], opts, clock);
-      // Population and civil status are read by the death group's benefits only: optional for a worker.
-      return createVssActivities({
-        registries: { ...need(agency, registries, ['socialInsurance']), population: registries.population, civilStatus: registries.civilStatus },
-        audit,
-        clock,
-        atomic,
-      });
-    }
-    case 'tax': {
-      const { createTaxActivities } = await import('../activities/agencies/tax');
-      const registries = await registriesFor(['tax', 'population'], opts, clock);
-      const atomic = await atomicScopeOf(['tax', 'population'], opts, clock);
-      return createTaxActivities({ registries: need(agency, registries, ['tax', 'population']), audit, clock, atomic });
-    }
-    case 'labour': {
-      const { createLabourActivities } = await import('../activities/agencies/labour');
-      const registries = await registriesFor(['employment', 'population'], opts, clock);
-      const atomic = await atomicScopeOf(['employment', 'population'], opts, clock);
-      return createLabourActivities({ registries: need(agency, registries, ['employment', 'population']), audit, clock, atomic });
-    }
-  }
+  const audit = await auditSinkOf(opts, module.id);
+  const required = Object.keys(module.registries.required) as RegistryName[];
+  const names = [...required, ...(Object.keys(module.registries.optional) as RegistryName[]).filter((n) => !required.includes(n))];
+  const registries = (await postgresBinding(module, names, opts)).bind(opts.db, clock);
+  const missing = required.filter((n) => !registries[n]);
+  if (missing.length > 0) throw new MissingRegistriesError(module.id, missing);
+  const atomic = await atomicScopeOf(module, names, opts, clock);
+  const create = await module.activities();
+  const given = Object.fromEntries(names.map((n) => [n, registries[n]])) as Partial<Registries>;
+  return withRetryPolicy(create({ registries: given, audit, clock, atomic }), new Set([...SHARED_FINAL_CODES, ...module.nonRetryable]));
 }

@@ -6,16 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { AgencyId } from '../domain/registries';
-import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
+import { AGENCIES, AGENCY_IDS } from '../agencies/index';
+import type { AgencyModule } from '../agencies/agency-module';
+import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import { loadAgencyActivities, MissingRegistriesError, type AgencyActivityOptions } from './agency-modules';
 
 export type WorkerRole = AgencyId | 'engine';
-export const WORKER_ROLES: readonly WorkerRole[] = ['engine', 'justice', 'police', 'vss', 'tax', 'labour'];
+/** The engine's worker and one per agency of the list (agencies/index.ts). */
+export const WORKER_ROLES: readonly WorkerRole[] = ['engine', ...AGENCY_IDS];
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface AgencyWorkerOptions extends AgencyActivityOptions {
-  agency: WorkerRole;
+  /** A worker role, or an agency module not in the list (a test's fixture agency). */
+  agency: WorkerRole | AgencyModule;
   connection: NativeConnection;
   /** The payload codec every client and worker shares (worker/codec/data-converter.ts `createDataConverter`). */
   dataConverter: DataConverter;
@@ -34,11 +38,16 @@ export class UnknownWorkerRoleError extends Error {
   }
 }
 
-export function taskQueueOf(role: WorkerRole): string {
-  return role === 'engine' ? ENGINE_TASK_QUEUE : agencyTaskQueue(role);
+export function taskQueueOf(role: WorkerRole | AgencyModule): string {
+  if (typeof role !== 'string') return role.taskQueue;
+  if (role === 'engine') return ENGINE_TASK_QUEUE;
+  const agency = AGENCIES.find((a) => a.id === role);
+  if (!agency) throw new UnknownWorkerRoleError(role);
+  return agency.taskQueue;
 }
 
 export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Worker> {
+  if (typeof opts.agency === 'string' && !(WORKER_ROLES as readonly string[]).includes(opts.agency)) throw new UnknownWorkerRoleError(opts.agency);
   const base = {
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
@@ -57,7 +66,6 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     });
   }
-  if (!(WORKER_ROLES as readonly string[]).includes(opts.agency)) throw new UnknownWorkerRoleError(opts.agency);
   const activities = await loadAgencyActivities(opts.agency, opts);
   return Worker.create({ ...base, activities });
 }

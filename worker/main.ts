@@ -1,5 +1,5 @@
 /**
- * Entry point: `npm run worker -- --agency <justice|police|vss|engine|all>`.
+ * Entry point: `npm run worker -- --agency <role[,role…]|all>`: `engine` or an agency of the list (agencies/index.ts).
  * Env: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), DATABASE_URL (else PGlite dir
  * .data/registries), TEMPORAL_API_KEY, TEMPORAL_TLS (true to use TLS with system roots), TEMPORAL_TLS_CERT /
  * TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path), TEMPORAL_TLS_SERVER_NAME,

@@ -1,10 +1,10 @@
-/** Task queue names. Sandbox-safe: shared by workflows, workers and clients. */
-import type { AgencyId } from '../domain/registries';
-
+/**
+ * Task queue names: one pure rule, sandbox-safe, shared by the workflows (which schedule a service on its agency's
+ * queue), the agency modules (agencies/) and the workers. The list of agencies is agencies/index.ts (not imported
+ * here: it names the activity code, which the workflow bundle must not contain).
+ */
 export const ENGINE_TASK_QUEUE = 'engine';
 
-export const AGENCIES: readonly AgencyId[] = ['justice', 'police', 'vss', 'tax', 'labour'];
-
-export function agencyTaskQueue(agency: AgencyId): string {
+export function agencyTaskQueue(agency: string): string {
   return `agency-${agency}`;
 }

@@ -6,7 +6,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { auditRegistries, type AtomicAuditScope } from '../registries/audited';
 import type { AccessContext, AgencyId, AuditSink, Registries } from '../../domain/registries';
 import type { ServiceRequest } from '../../procedures/types';
-import { FACT_RULE_CODES } from '../../domain/plausibility';
 
 export interface AgencyDeps<R extends Partial<Registries>> {
   /** Only the registries this agency holds or may read. */
@@ -47,41 +46,15 @@ export function accessContext(
   };
 }
 
-/** Conditions where retrying cannot help: the case must take another path (refusal, rejection). */
-const NON_RETRYABLE = new Set([
-  'PERSON_NOT_FOUND',
-  'BIRTH_ALREADY_REGISTERED',
-  'HOUSEHOLD_NOT_FOUND',
-  'ALREADY_PERMANENT_RESIDENT',
-  'INVALID_REGISTRY_INPUT',
-  'DATA_ALREADY_HELD',
-  'UNKNOWN_FIELD',
-  'INVALID_FIELD_VALUE',
-  'MISSING_FIELDS',
-  'MOTHER_NOT_FOUND',
-  'FATHER_NOT_FOUND',
-  'APPLICANT_NOT_A_PARENT',
-  'INVALID_SERVICE_INPUT',
-  'UNKNOWN_PROCEDURE',
-  'ALREADY_DECEASED',
-  'DEATH_ALREADY_REGISTERED',
-  'NO_PERMANENT_RESIDENCE',
-  'BENEFIT_ALREADY_PAID',
-  'NOT_ENTITLED',
-  'ALREADY_MARRIED',
-  'MARRIAGE_NOT_ALLOWED',
-  'ALREADY_TAX_REGISTERED',
-  'REGISTRY_NOT_CONFIGURED',
-  // An inconsistent fact (domain/plausibility.ts) stays inconsistent however often it is retried.
-  ...FACT_RULE_CODES,
-]);
-
-/** Domain errors (with a stable `code`) become ApplicationFailures of that type; others stay retryable. */
+/**
+ * Domain errors (with a stable `code`) become ApplicationFailures of that type. Which are final is the agency's
+ * declaration (agencies/<id>.ts `nonRetryable`, applied by worker/agency-modules.ts); other errors stay retryable.
+ */
 export function toFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   const code = (err as { code?: unknown })?.code;
   if (err instanceof Error && typeof code === 'string') {
-    return ApplicationFailure.create({ type: code, message: err.message, nonRetryable: NON_RETRYABLE.has(code), cause: err });
+    return ApplicationFailure.create({ type: code, message: err.message, cause: err });
   }
   return err;
 }

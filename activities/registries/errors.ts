@@ -1,4 +1,5 @@
 /** Errors the registry adapters raise. Each condition has one class with a stable `code`. */
+import { FACT_RULE_CODES } from '../../domain/plausibility';
 
 export abstract class RegistryError extends Error {
   abstract readonly code: string;
@@ -96,6 +97,25 @@ export class AlreadyTaxRegisteredError extends RegistryError {
 export class InvalidRegistryInputError extends RegistryError {
   readonly code = 'INVALID_REGISTRY_INPUT';
 }
+
+/**
+ * The registers' refusals: retrying cannot fix them, the case takes another path. Every registry condition but the
+ * allocation failures (a free number may be found on the next attempt); an inconsistent fact (domain/plausibility.ts)
+ * stays inconsistent however often it is retried.
+ */
+export const FINAL_REGISTRY_CODES: readonly string[] = [
+  'PERSON_NOT_FOUND',
+  'BIRTH_ALREADY_REGISTERED',
+  'HOUSEHOLD_NOT_FOUND',
+  'ALREADY_PERMANENT_RESIDENT',
+  'DEATH_ALREADY_REGISTERED',
+  'ALREADY_MARRIED',
+  'NO_PERMANENT_RESIDENCE',
+  'BENEFIT_ALREADY_PAID',
+  'ALREADY_TAX_REGISTERED',
+  'INVALID_REGISTRY_INPUT',
+  ...FACT_RULE_CODES,
+];
 
 /** Postgres unique violation (SQLSTATE 23505), through drizzle's wrapper if any. */
 export function isUniqueViolation(e: unknown): boolean {

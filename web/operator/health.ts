@@ -6,7 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { temporal as proto } from '../../ops/proto';
 import { isUnimplemented, listCases, nowOf, nsOf, tsToIso, type OpsDeps } from '../../ops/common';
-import { AGENCIES, agencyTaskQueue, ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
+import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
+import { AGENCY_IDS as AGENCIES } from '../../agencies/index';
 
 export interface QueueHealth {
   queue: string;

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { allow } from '../../api/auth/route-policy';
 import { CATALOG } from '../../procedures/catalog';
 import type { StuckReason, StuckKind } from '../../ops/stuck';
-import { AGENCIES } from '../../workflows/task-queues';
+import { AGENCY_IDS as AGENCIES } from '../../agencies/index';
 import { pagination, select, table, tag } from '../components';
 import { layout, type Html } from '../layout';
 import { page, type SignedInContext } from '../page';

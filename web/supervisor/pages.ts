@@ -9,7 +9,7 @@ import { allow } from '../../api/auth/route-policy';
 import { CATALOG } from '../../procedures/catalog';
 import { KPI_GROUPS, type KpiGroup, type KpiRow } from '../../db/engine/kpis';
 import { InvalidCursorError } from '../../db/engine/case-lists';
-import { AGENCIES } from '../../workflows/task-queues';
+import { AGENCY_IDS as AGENCIES } from '../../agencies/index';
 import type { AgencyId } from '../../domain/registries';
 import { input, pagination, select, table } from '../components';
 import { layout, type Html } from '../layout';
