@@ -11,29 +11,88 @@
 import type { AccessContext, AuditEntry, AuditSink, RegistryName, Registries } from '../../domain/registries';
 import { registryCallErrors, registryCallSeconds } from './metrics';
 
-const PERSON_FIELDS = [
-  'personalId',
-  'fullName',
-  'dateOfBirth',
-  'sex',
-  'ethnicity',
-  'nationality',
-  'homeTown',
-  'placeOfBirth',
-  'fatherId',
-  'motherId',
-  'deceased',
-];
-const BIRTH_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'childId', 'registeredAt', 'communeCode'];
-const HOUSEHOLD_FIELDS = ['householdId', 'headId', 'address', 'members'];
-const CARD_FIELDS = ['cardNumber', 'socialInsuranceNumber', 'personalId', 'validFrom', 'validTo', 'beneficiaryGroup'];
-const DEATH_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'deceasedId', 'dateOfDeath', 'placeOfDeath', 'cause', 'registeredAt'];
-const MARRIAGE_FIELDS = ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'partyAId', 'partyBId', 'registeredAt'];
-const CONTRIBUTION_FIELDS = ['compulsoryMonths', 'averageMonthlySalary', 'pensioner', 'pensionSince'];
-const PAYMENT_FIELDS = ['paymentRef', 'kind', 'subjectId', 'beneficiaryId', 'amount', 'paidAt'];
-const TAX_FIELDS = ['taxCode', 'ownerId', 'businessName', 'businessLine', 'communeCode', 'startDate'];
-const EMPLOYMENT_FIELDS = ['lastEmployer', 'contractEndedAt', 'unemploymentInsuranceMonths', 'averageMonthlySalary'];
-const CONVICTION_FIELDS = ['judgmentRef', 'court', 'date', 'offence', 'sentence', 'expunged'];
+/**
+ * What the audit needs to know of each registry, declared once per registry (not per method): every method of an
+ * adapter is wrapped. A method named `get…` or `find…` reads: its subject is the id it is given, its fields those
+ * the caller asked for (`ctx.fields`) or else the attributes of the record it names. Any other method writes: its
+ * fields are the keys of its input, its subject the first of `subjects` in the input (or the `personalId` of what
+ * it created); a write given an id alone sets `setsById`.
+ */
+interface RegistryAudit {
+  /** Attributes of each kind of record the registry returns, by the word its reads name it with (`findDeathOf`: Death). */
+  records: Record<string, readonly string[]>;
+  /** Input attributes that name whose data a write moves, in order of preference. */
+  subjects: readonly string[];
+  setsById?: readonly string[];
+}
+
+const PERSON = ['personalId', 'fullName', 'dateOfBirth', 'sex', 'ethnicity', 'nationality', 'homeTown', 'placeOfBirth', 'fatherId', 'motherId', 'deceased'];
+const REGISTRY_AUDIT: { readonly [K in RegistryName]: RegistryAudit } = {
+  // A search by parent (findChildrenOf): the subject is the parent; the fields are those of the children returned.
+  population: { records: { Person: PERSON }, subjects: [], setsById: ['deceased'] },
+  civilStatus: {
+    records: {
+      Birth: ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'childId', 'registeredAt', 'communeCode'],
+      Death: ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'deceasedId', 'dateOfDeath', 'placeOfDeath', 'cause', 'registeredAt'],
+      Marriage: ['registerBook', 'year', 'entryNumber', 'certificateNumber', 'partyAId', 'partyBId', 'registeredAt'],
+    },
+    subjects: ['childId', 'deceasedId', 'partyAId'],
+  },
+  residence: { records: { Household: ['householdId', 'headId', 'address', 'members'] }, subjects: ['personalId'] },
+  socialInsurance: {
+    records: {
+      Card: ['cardNumber', 'socialInsuranceNumber', 'personalId', 'validFrom', 'validTo', 'beneficiaryGroup'],
+      Contribution: ['compulsoryMonths', 'averageMonthlySalary', 'pensioner', 'pensionSince'],
+      Payment: ['paymentRef', 'kind', 'subjectId', 'beneficiaryId', 'amount', 'paidAt'],
+    },
+    subjects: ['personalId', 'beneficiaryId'],
+  },
+  judicialRecords: { records: { Conviction: ['judgmentRef', 'court', 'date', 'offence', 'sentence', 'expunged'] }, subjects: ['personalId'] },
+  tax: { records: { HouseholdBusiness: ['taxCode', 'ownerId', 'businessName', 'businessLine', 'communeCode', 'startDate'] }, subjects: ['ownerId'] },
+  employment: { records: { Employment: ['lastEmployer', 'contractEndedAt', 'unemploymentInsuranceMonths', 'averageMonthlySalary'] }, subjects: ['personalId'] },
+};
+
+export class UndeclaredRecordError extends Error {
+  readonly code = 'UNDECLARED_RECORD';
+  constructor(registry: string, operation: string) {
+    super(`${registry}.${operation} reads a record the audit does not know: name it after one of the records declared for ${registry}`);
+  }
+}
+
+/** Attributes a read returns: the registry's one kind of record, or the one its name says. */
+function recordFields(registry: RegistryName, operation: string): readonly string[] {
+  const records = Object.entries(REGISTRY_AUDIT[registry].records);
+  if (records.length === 1) return records[0][1];
+  const named = records.find(([word]) => operation.includes(word));
+  if (!named) throw new UndeclaredRecordError(registry, operation);
+  return named[1];
+}
+
+interface CallAudit {
+  kind: 'read' | 'write';
+  fields: readonly string[];
+  subjectBefore: string | null;
+  subjectAfter(result: unknown): string | null;
+}
+
+function callAudit(registry: RegistryName, operation: string, ctx: AccessContext, arg: unknown): CallAudit {
+  const declared = REGISTRY_AUDIT[registry];
+  if (/^(get|find)[A-Z]/.test(operation)) {
+    const subject = typeof arg === 'string' ? arg : null;
+    return { kind: 'read', fields: ctx.fields ?? recordFields(registry, operation), subjectBefore: subject, subjectAfter: () => subject };
+  }
+  if (typeof arg === 'string') return { kind: 'write', fields: declared.setsById ?? [], subjectBefore: arg, subjectAfter: () => arg };
+  const input = (arg ?? {}) as Record<string, unknown>;
+  const key = declared.subjects.find((k) => typeof input[k] === 'string');
+  const before = key ? (input[key] as string) : null;
+  return {
+    kind: 'write',
+    fields: Object.keys(input),
+    subjectBefore: before,
+    // A write that creates the person (population.createPerson): the subject is the one created.
+    subjectAfter: (result) => before ?? ((result as { personalId?: unknown }).personalId as string | undefined) ?? null,
+  };
+}
 
 /** Runs a registry call and its audit entry in one transaction, with registries and a sink bound to it. */
 export interface AtomicAuditScope {
@@ -41,172 +100,53 @@ export interface AtomicAuditScope {
 }
 
 export function auditRegistries(registries: Registries, sink: AuditSink, clock: () => Date, atomic?: AtomicAuditScope): Registries {
-  async function audited<T>(
-    ctx: AccessContext,
-    registry: RegistryName,
-    operation: string,
-    kind: 'read' | 'write',
-    fields: readonly string[],
-    subjectBefore: string | null,
-    run: (r: Registries) => Promise<T>,
-    subjectAfter?: (result: T) => string | null,
-  ): Promise<T> {
+  async function audited(ctx: AccessContext, registry: RegistryName, operation: string, arg: unknown): Promise<unknown> {
+    const call = callAudit(registry, operation, ctx, arg);
     const entry = (outcome: AuditEntry['outcome'], subjectId: string | null): AuditEntry => ({
       at: clock().toISOString(),
       registry,
       operation,
-      kind,
+      kind: call.kind,
       subjectId,
-      fields: [...fields],
+      fields: [...call.fields],
       outcome,
       ctx: stripCtx(ctx),
     });
     const callAndRecord = async (r: Registries, s: AuditSink) => {
-      const result = await run(r);
-      const subject = result != null && subjectAfter ? subjectAfter(result) : subjectBefore;
-      await s.record(entry(result == null ? 'not_found' : 'ok', subject));
+      const adapter = r[registry] as unknown as Record<string, (ctx: AccessContext, arg: unknown) => Promise<unknown>>;
+      const result = await adapter[operation](ctx, arg);
+      await s.record(entry(result == null ? 'not_found' : 'ok', result == null ? call.subjectBefore : call.subjectAfter(result)));
       return result;
     };
-    let result: T;
+    let result: unknown;
     const stopTimer = registryCallSeconds.startTimer({ registry, operation });
     try {
       result = atomic ? await atomic.run(callAndRecord) : await callAndRecord(registries, sink);
     } catch (e) {
       stopTimer({ outcome: 'error' });
       registryCallErrors.inc({ registry, operation });
-      await sink.record(entry('error', subjectBefore));
+      await sink.record(entry('error', call.subjectBefore));
       throw e;
     }
     stopTimer({ outcome: result == null ? 'not_found' : 'ok' });
     return result;
   }
 
-  const readFields = (ctx: AccessContext, all: string[]) => ctx.fields ?? all;
-
-  return {
-    population: {
-      getPerson: (ctx, personalId) =>
-        audited(ctx, 'population', 'getPerson', 'read', readFields(ctx, PERSON_FIELDS), personalId, (r) =>
-          r.population.getPerson(ctx, personalId),
-        ),
-      createPerson: (ctx, person) =>
-        audited(
-          ctx,
-          'population',
-          'createPerson',
-          'write',
-          Object.keys(person),
-          null,
-          (r) => r.population.createPerson(ctx, person),
-          (p) => p.personalId,
-        ),
-      markDeceased: (ctx, personalId) =>
-        audited(ctx, 'population', 'markDeceased', 'write', ['deceased'], personalId, (r) =>
-          r.population.markDeceased(ctx, personalId),
-        ),
-      // A search by parent: the subject is the parent; the fields are those of the children returned.
-      findChildrenOf: (ctx, personalId) =>
-        audited(ctx, 'population', 'findChildrenOf', 'read', readFields(ctx, PERSON_FIELDS), personalId, (r) =>
-          r.population.findChildrenOf(ctx, personalId),
-        ),
-    },
-    civilStatus: {
-      registerBirth: (ctx, input) =>
-        audited(ctx, 'civilStatus', 'registerBirth', 'write', Object.keys(input), input.childId, (r) =>
-          r.civilStatus.registerBirth(ctx, input),
-        ),
-      findBirthByChild: (ctx, childId) =>
-        audited(ctx, 'civilStatus', 'findBirthByChild', 'read', readFields(ctx, BIRTH_FIELDS), childId, (r) =>
-          r.civilStatus.findBirthByChild(ctx, childId),
-        ),
-      registerDeath: (ctx, input) =>
-        audited(ctx, 'civilStatus', 'registerDeath', 'write', Object.keys(input), input.deceasedId, (r) =>
-          r.civilStatus.registerDeath(ctx, input),
-        ),
-      findDeathOf: (ctx, personalId) =>
-        audited(ctx, 'civilStatus', 'findDeathOf', 'read', readFields(ctx, DEATH_FIELDS), personalId, (r) =>
-          r.civilStatus.findDeathOf(ctx, personalId),
-        ),
-      registerMarriage: (ctx, input) =>
-        audited(ctx, 'civilStatus', 'registerMarriage', 'write', Object.keys(input), input.partyAId, (r) =>
-          r.civilStatus.registerMarriage(ctx, input),
-        ),
-      findCurrentMarriageOf: (ctx, personalId) =>
-        audited(ctx, 'civilStatus', 'findCurrentMarriageOf', 'read', readFields(ctx, MARRIAGE_FIELDS), personalId, (r) =>
-          r.civilStatus.findCurrentMarriageOf(ctx, personalId),
-        ),
-      findMarriagesOf: (ctx, personalId) =>
-        audited(ctx, 'civilStatus', 'findMarriagesOf', 'read', readFields(ctx, MARRIAGE_FIELDS), personalId, (r) =>
-          r.civilStatus.findMarriagesOf(ctx, personalId),
-        ),
-    },
-    residence: {
-      getHouseholdOf: (ctx, personalId) =>
-        audited(ctx, 'residence', 'getHouseholdOf', 'read', readFields(ctx, HOUSEHOLD_FIELDS), personalId, (r) =>
-          r.residence.getHouseholdOf(ctx, personalId),
-        ),
-      addPermanentMember: (ctx, input) =>
-        audited(ctx, 'residence', 'addPermanentMember', 'write', Object.keys(input), input.personalId, (r) =>
-          r.residence.addPermanentMember(ctx, input),
-        ),
-      deletePermanentResidence: (ctx, input) =>
-        audited(ctx, 'residence', 'deletePermanentResidence', 'write', Object.keys(input), input.personalId, (r) =>
-          r.residence.deletePermanentResidence(ctx, input),
-        ),
-    },
-    socialInsurance: {
-      getCardOf: (ctx, personalId) =>
-        audited(ctx, 'socialInsurance', 'getCardOf', 'read', readFields(ctx, CARD_FIELDS), personalId, (r) =>
-          r.socialInsurance.getCardOf(ctx, personalId),
-        ),
-      issueHealthInsuranceCard: (ctx, input) =>
-        audited(ctx, 'socialInsurance', 'issueHealthInsuranceCard', 'write', Object.keys(input), input.personalId, (r) =>
-          r.socialInsurance.issueHealthInsuranceCard(ctx, input),
-        ),
-      getContributionRecord: (ctx, personalId) =>
-        audited(ctx, 'socialInsurance', 'getContributionRecord', 'read', readFields(ctx, CONTRIBUTION_FIELDS), personalId, (r) =>
-          r.socialInsurance.getContributionRecord(ctx, personalId),
-        ),
-      payBenefit: (ctx, input) =>
-        audited(ctx, 'socialInsurance', 'payBenefit', 'write', Object.keys(input), input.beneficiaryId, (r) =>
-          r.socialInsurance.payBenefit(ctx, input),
-        ),
-      findBenefitPayments: (ctx, subjectId) =>
-        audited(ctx, 'socialInsurance', 'findBenefitPayments', 'read', readFields(ctx, PAYMENT_FIELDS), subjectId, (r) =>
-          r.socialInsurance.findBenefitPayments(ctx, subjectId),
-        ),
-    },
-    judicialRecords: {
-      getConvictionsOf: (ctx, personalId) =>
-        audited(ctx, 'judicialRecords', 'getConvictionsOf', 'read', readFields(ctx, CONVICTION_FIELDS), personalId, (r) =>
-          r.judicialRecords.getConvictionsOf(ctx, personalId),
-        ),
-      issueCertificate: (ctx, input) =>
-        audited(ctx, 'judicialRecords', 'issueCertificate', 'write', Object.keys(input), input.personalId, (r) =>
-          r.judicialRecords.issueCertificate(ctx, input),
-        ),
-    },
-    tax: {
-      findHouseholdBusinessOf: (ctx, ownerId) =>
-        audited(ctx, 'tax', 'findHouseholdBusinessOf', 'read', readFields(ctx, TAX_FIELDS), ownerId, (r) =>
-          r.tax.findHouseholdBusinessOf(ctx, ownerId),
-        ),
-      registerHouseholdBusiness: (ctx, input) =>
-        audited(ctx, 'tax', 'registerHouseholdBusiness', 'write', Object.keys(input), input.ownerId, (r) =>
-          r.tax.registerHouseholdBusiness(ctx, input),
-        ),
-    },
-    employment: {
-      getEmploymentRecord: (ctx, personalId) =>
-        audited(ctx, 'employment', 'getEmploymentRecord', 'read', readFields(ctx, EMPLOYMENT_FIELDS), personalId, (r) =>
-          r.employment.getEmploymentRecord(ctx, personalId),
-        ),
-      decideUnemploymentBenefit: (ctx, input) =>
-        audited(ctx, 'employment', 'decideUnemploymentBenefit', 'write', Object.keys(input), input.personalId, (r) =>
-          r.employment.decideUnemploymentBenefit(ctx, input),
-        ),
-    },
-  };
+  // Every method of every adapter given, wrapped on access: no method can move data unaudited.
+  const wrap = (registry: RegistryName, adapter: object) =>
+    new Proxy(adapter, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        return (ctx: AccessContext, arg: unknown) => audited(ctx, registry, prop, arg);
+      },
+    });
+  const out: Partial<Registries> = {};
+  for (const name of Object.keys(REGISTRY_AUDIT) as RegistryName[]) {
+    const adapter = registries[name];
+    if (adapter) Object.assign(out, { [name]: wrap(name, adapter) });
+  }
+  return out as Registries;
 }
 
 /** The audit keeps the context's accountability fields only. */
