@@ -4,6 +4,7 @@
  * declaration's own text, so a new procedure is readable at once and translated here when it is published.
  */
 import type { Lang } from './index';
+import { AGENCIES } from '../../agencies/index';
 
 type Dict = Record<string, string>;
 
@@ -30,9 +31,10 @@ const registers: Record<Lang, Dict> = {
   },
 };
 
+/** Each agency's names are its module's (agencies/); the platform's operators are no agency. */
 const agencies: Record<Lang, Dict> = {
-  en: { justice: 'Commune People\'s Committee (civil status)', police: 'Public Security (residence)', vss: 'Vietnam Social Security', tax: 'Tax department', labour: 'Employment service centre', platform: 'Platform operators' },
-  vi: { justice: 'UBND cấp xã (hộ tịch)', police: 'Công an (cư trú)', vss: 'Bảo hiểm xã hội Việt Nam', tax: 'Cơ quan thuế', labour: 'Trung tâm dịch vụ việc làm', platform: 'Bộ phận vận hành' },
+  en: { ...Object.fromEntries(AGENCIES.map((a) => [a.id, a.names.en])), platform: 'Platform operators' },
+  vi: { ...Object.fromEntries(AGENCIES.map((a) => [a.id, a.names.vi])), platform: 'Bộ phận vận hành' },
 };
 
 const titles: Record<Lang, Dict> = {
