@@ -46,13 +46,7 @@ export function createJusticeDeathActivities(deps: AgencyDeps<{ population: Popu
         const applicantId = requireString(app.applicant?.personalId, 'applicant.personalId');
         if (deceasedId === applicantId) throw new InvalidDeathDeclarationError('the declarant cannot be the deceased');
         const dateOfDeath = requireString(app.death?.dateOfDeath, 'death.dateOfDeath');
-        const check = await checkStepData({
-          request,
-          ctx: accessContext('justice', request),
-          registries,
-          application: app,
-          registry: 'population',
-          keyFields: ['deceased.personalId', 'applicant.personalId'],
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['deceased.personalId', 'applicant.personalId'], {
           needs: { 'deceased.personalId': ['deceased'] },
         });
         const deceased = check.record('deceased.personalId') as Partial<PersonRecord> | null | undefined;

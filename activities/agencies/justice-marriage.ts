@@ -42,13 +42,7 @@ export function createJusticeMarriageActivities(deps: AgencyDeps<{ population: P
         if (aId === bId) throw new InvalidServiceInputError('the two parties must differ');
         // The conditions of the law need each party's parents (relatives) and whether they are alive.
         const relatives = ['fatherId', 'motherId', 'deceased'];
-        const check = await checkStepData({
-          request,
-          ctx: accessContext('justice', request),
-          registries,
-          application: app,
-          registry: 'population',
-          keyFields: ['partyA.personalId', 'partyB.personalId'],
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['partyA.personalId', 'partyB.personalId'], {
           needs: { 'partyA.personalId': relatives, 'partyB.personalId': relatives },
         });
         const party = (keyField: string, id: string): PersonRecord => {

@@ -60,14 +60,7 @@ export function createJusticeActivities(deps: JusticeDeps) {
 
         // Once-only, from the declarations: the parents' records (carried by the case, or read once here).
         // Fields other agencies resolve later (household, card) are not this check's business.
-        const check = await checkStepData({
-          request,
-          ctx: accessContext('justice', request),
-          registries,
-          application: app,
-          registry: 'population',
-          keyFields: ['mother.personalId', 'father.personalId'],
-        });
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['mother.personalId', 'father.personalId']);
         const mother = check.record('mother.personalId') as Partial<PersonRecord> | null | undefined;
         if (!mother) throw new MotherNotFoundError(motherId);
         const father = fatherId ? (check.record('father.personalId') as Partial<PersonRecord> | null | undefined) : null;

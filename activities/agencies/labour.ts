@@ -34,14 +34,7 @@ export function createLabourActivities(deps: AgencyDeps<{ employment: Employment
       return run(async () => {
         const app = request.input.application;
         const id = requireString(app?.applicant?.personalId, 'applicant.personalId');
-        const check = await checkStepData({
-          request,
-          ctx: accessContext('labour', request),
-          registries,
-          application: app,
-          registry: 'population',
-          keyFields: ['applicant.personalId'],
-        });
+        const check = await checkStepData(request, accessContext('labour', request), registries, ['applicant.personalId']);
         if (!check.record('applicant.personalId')) throw new PersonNotFoundError(id);
         const record = await employment.getEmploymentRecord(accessContext('labour', request), id);
         if (!record) throw new NotEntitledToUnemploymentError(`no employment with unemployment insurance recorded for ${id}`);

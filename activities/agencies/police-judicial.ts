@@ -26,14 +26,7 @@ export function createPoliceJudicialActivities(
         const id = requireString(app?.applicant?.personalId, 'applicant.personalId');
         if (app.certificateType !== '1' && app.certificateType !== '2') throw new InvalidServiceInputError('certificateType must be "1" or "2"');
         requireString(app.purposeOfRequest, 'purposeOfRequest');
-        const check = await checkStepData({
-          request,
-          ctx: accessContext('police', request),
-          registries: { population: population() },
-          application: app,
-          registry: 'population',
-          keyFields: ['applicant.personalId'],
-        });
+        const check = await checkStepData(request, accessContext('police', request), { population: population() }, ['applicant.personalId']);
         const person = check.record('applicant.personalId');
         if (!person) throw new PersonNotFoundError(id);
         const all = await judicialRecords().getConvictionsOf(accessContext('police', request), id);

@@ -23,15 +23,8 @@ export function createTaxActivities(deps: AgencyDeps<TaxRegistries>) {
       return run(async () => {
         const app = request.input.application;
         const ownerId = requireString(app?.applicant?.personalId, 'applicant.personalId');
-        const check = await checkStepData({
-          request,
-          ctx: accessContext('tax', request),
-          registries,
-          application: app,
-          registry: 'population',
-          keyFields: ['applicant.personalId'],
-          needs: { 'applicant.personalId': ['deceased'] }, // the dead register no business
-        });
+        // The dead register no business.
+        const check = await checkStepData(request, accessContext('tax', request), registries, ['applicant.personalId'], { needs: { 'applicant.personalId': ['deceased'] } });
         const owner = check.record('applicant.personalId');
         if (!owner || owner.deceased) throw new PersonNotFoundError(ownerId);
         if (await tax.findHouseholdBusinessOf(accessContext('tax', request, { fields: ['taxCode'] }), ownerId)) {

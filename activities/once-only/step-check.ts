@@ -19,35 +19,35 @@ export interface StepCheck {
   assert(): { reusedFields: string[]; collectedFields: string[] };
 }
 
-export async function checkStepData(opts: {
-  request: ServiceRequest;
-  /** The step's access context (agency, purpose, legal basis, actor). */
-  ctx: AccessContext;
-  /** The agency's audited registries. */
-  registries: Partial<Registries>;
-  /** The case's application (nested, as the chart holds it). */
-  application: unknown;
-  /** The registry and the key fields whose fields this step resolves (fields other steps read are not its business). */
-  registry: RegistryName;
-  keyFields: readonly string[];
-  /** By key field: attributes of that record the step's own rules use beyond the declared ones (e.g. `deceased`). */
-  needs?: Readonly<Record<string, readonly string[]>>;
-}): Promise<StepCheck> {
-  const { request, registry, keyFields } = opts;
+/**
+ * `request`'s application (`input.application`, nested as the chart holds it) checked with the step's access context
+ * and the agency's audited registries. `keyFields`: the keys whose `registry` fields this step resolves (fields other
+ * steps read are not its business); `needs`, by key field: attributes the step's own rules use beyond the declared
+ * ones (e.g. `deceased`).
+ */
+export async function checkStepData(
+  request: ServiceRequest,
+  ctx: AccessContext,
+  registries: Partial<Registries>,
+  keyFields: readonly string[],
+  opts: { registry?: RegistryName; needs?: Readonly<Record<string, readonly string[]>> } = {},
+): Promise<StepCheck> {
+  const registry = opts.registry ?? 'population';
+  const application = (request.input as { application?: unknown } | undefined)?.application;
   const declarations = getProcedure(request.access.procedureId, request.access.procedureVersion).data.filter(
     (d) => d.source.kind !== 'registry' || (d.source.registry === registry && keyFields.includes(d.source.keyField)),
   );
   const keys: Record<string, string> = {};
   for (const k of keyFields) {
-    const v = getPath(opts.application, k);
+    const v = getPath(application, k);
     if (typeof v === 'string' && v !== '') keys[k] = v;
   }
   const needs = Object.entries(opts.needs ?? {}).map(([keyField, attributes]) => ({ registry, keyField, attributes }));
   const prefill = await prefillFromRegistries({
     declarations,
     keys,
-    registries: opts.registries,
-    ctx: opts.ctx,
+    registries,
+    ctx,
     needs,
     held: request.held,
   });
@@ -55,7 +55,7 @@ export async function checkStepData(opts: {
     declarations,
     registryValues: prefill.values,
     stepOutputs: {},
-    submitted: (opts.application ?? {}) as Record<string, unknown>,
+    submitted: (application ?? {}) as Record<string, unknown>,
   });
   return {
     resolution,
