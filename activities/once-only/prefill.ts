@@ -10,8 +10,8 @@
  */
 import { getPath } from '../../domain/data-paths';
 import type { FieldDeclaration } from '../../domain/field-declarations';
-import { validatePersonalId } from '../../domain/identifiers';
 import {
+  checkFieldValue,
   plannedRegistryReads,
   resolveFields,
   type OnceOnlyResolution,
@@ -66,13 +66,12 @@ export async function prefillFromRegistries(input: PrefillInput): Promise<Prefil
   const known: Record<string, string> = {};
   const invalidKeys: PrefillResult['invalidKeys'] = [];
   for (const [k, v] of Object.entries(input.keys)) {
-    // Keys declared as personal IDs are checked before any registry sees them.
-    if (byName.get(k)?.type === 'personalId') {
-      const r = validatePersonalId(v);
-      if (!r.ok) {
-        invalidKeys.push({ keyField: k, keyValue: v, reason: r.message });
-        continue;
-      }
+    // Keys declared as personal IDs are checked (by the resolver's rule) before any registry sees them.
+    const decl = byName.get(k);
+    const problem = decl?.type === 'personalId' ? checkFieldValue(decl, v) : null;
+    if (problem) {
+      invalidKeys.push({ keyField: k, keyValue: v, reason: problem });
+      continue;
     }
     known[k] = v;
   }
