@@ -30,6 +30,17 @@ export function setPath(target: Node, path: string, value: unknown): void {
   node[parts[parts.length - 1]] = value;
 }
 
+/** The last name of a path ("child.dateOfBirth" → "dateOfBirth"). */
+export function pathLeaf(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+/** The path of a sibling field ("registration.communeCode", "provinceCode" → "registration.provinceCode"). */
+export function siblingPath(path: string, name: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? name : `${path.slice(0, dot)}.${name}`;
+}
+
 /** A copy of `data` with `path` set (the objects along the path are copied; `data` is not changed). */
 export function withPath<T extends Node>(data: T, path: string, value: unknown): T {
   const [head, ...rest] = path.split('.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flattenPaths, getPath, mergePaths, nestPaths, setPath, withPath } from '../../domain/data-paths';
+import { flattenPaths, getPath, mergePaths, nestPaths, pathLeaf, setPath, siblingPath, withPath } from '../../domain/data-paths';
 
 describe('data paths (one module for dotted field names)', () => {
   it('flattens nested input to dotted names', () => {
@@ -29,5 +29,12 @@ describe('data paths (one module for dotted field names)', () => {
     expect(withPath(app, 'child.fullName', 'B')).toEqual({ child: { fullName: 'B', sex: 'male' } });
     expect(mergePaths(app, { 'father.personalId': '1' })).toEqual({ child: { fullName: 'A', sex: 'male' }, father: { personalId: '1' } });
     expect(app).toEqual({ child: { fullName: 'A', sex: 'male' } });
+  });
+
+  it('names a path\'s last part and its siblings', () => {
+    expect(pathLeaf('child.dateOfBirth')).toBe('dateOfBirth');
+    expect(pathLeaf('medicalBirthNoticeNo')).toBe('medicalBirthNoticeNo');
+    expect(siblingPath('registration.communeCode', 'provinceCode')).toBe('registration.provinceCode');
+    expect(siblingPath('communeCode', 'provinceCode')).toBe('provinceCode');
   });
 });
