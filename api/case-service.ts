@@ -21,8 +21,9 @@ import { caseRowsOf } from '../db/engine/case-rows';
 import { insertSubmittedCase } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
 import type { OnceOnlyResolution } from '../domain/once-only';
-import type { AccessContext, Registries } from '../domain/registries';
-import { prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
+import type { AccessContext, PersonRecord, Registries } from '../domain/registries';
+import { nestPaths } from '../domain/data-paths';
+import { APPLICANT_NEEDS, prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
 import type { CaseSnapshot } from '../workflows/definitions';
@@ -151,18 +152,6 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url')
 function submissionKeys(procedureId: string, submitted: Record<string, unknown>, idempotencyKey?: string): { keyHash: string; bodyHash: string } {
   const bodyHash = sha256(`body:${procedureId}:${JSON.stringify(Object.keys(submitted).sort().map((k) => [k, submitted[k]]))}`);
   return { keyHash: idempotencyKey ? sha256(`key:${procedureId}:${idempotencyKey}`) : bodyHash, bodyHash };
-}
-
-/** { "child.fullName": "An" } → { child: { fullName: "An" } } */
-export function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(flat)) {
-    const parts = name.split('.');
-    let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-    node[parts[parts.length - 1]] = value;
-  }
-  return out;
 }
 
 /** A key that finds no record means the citizen gave a wrong ID: the held data can't be asked for instead. */
@@ -319,24 +308,21 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         procedureVersion: def.version,
         caseId,
         agency: def.agencies[0],
-        purpose: `receive an application for ${def.title} and reuse the data the state holds`,
+        purpose: `receive an application for ${def.title}: identify the applicant and reuse the data the state holds`,
         legalBasis: 'Decree 47/2020/ND-CP, Art. 9 (once-only); ' + def.legalBasis[0],
         actor: `citizen:${principal.personalId}`,
       };
-      const applicant = await deps.registries.population.getPerson(
-        { ...ctx, purpose: 'identify the applicant' },
-        body.applicant.personalId,
-      );
+      // One read per record: the applicant's record (identity, alive) is the one the declarations read too.
+      const keyFields = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys: keyFields, registries: deps.registries, ctx, submitted, needs: [APPLICANT_NEEDS] });
+      const applicant = prefill.recordOf('population', 'applicant.personalId') as PersonRecord | null | undefined;
       if (!applicant) throw new ApplicantNotFoundError(body.applicant.personalId);
       const given = body.applicant.fullName;
       if (given !== undefined && given.trim().normalize('NFC') !== applicant.fullName.normalize('NFC')) throw new ApplicantNameMismatchError();
-
-      const keyFields = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys: keyFields, registries: deps.registries, ctx, submitted });
       refuseIfPrefillFailed(def, prefill);
       refuseIfNotOk(resolution);
       const values = Object.fromEntries(resolution.resolved.map((f) => [f.field, f.value]));
-      await refusedFact(() => checkApplicationFacts({ def, values, applicant, registries: deps.registries, db: deps.db, ctx, now: clock() }));
+      await refusedFact(() => checkApplicationFacts({ def, values, applicant: { ...applicant, personalId: body.applicant.personalId }, registries: deps.registries, db: deps.db, ctx, now: clock() }));
 
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));
       // Only what the applicant can give is asked for; a registry field whose key is still missing is read by the
@@ -346,7 +332,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const receivedAt = clock().toISOString();
       caseId = (await keyed(() => claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt }))).caseId;
       const provenance = provenanceOf(resolution);
-      const input = { application: unflatten(citizenValues) };
+      const input = { application: nestPaths(citizenValues) };
       const started = await startCase(deps.client, {
         caseId,
         procedureId: def.id,
@@ -356,6 +342,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         missingFields: missing,
         channel: body.channel,
         provenance,
+        held: prefill.records,
       });
       if (!started.alreadyExisted) {
         // Visible at once: the workflow's first projection (transition 1) replaces this row.

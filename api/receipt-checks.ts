@@ -17,12 +17,11 @@ import {
   sameName,
 } from '../domain/plausibility';
 import { isProvinceCode } from '../domain/provinces';
+import { pathLeaf, siblingPath } from '../domain/data-paths';
 import { localDateOf } from '../domain/working-days';
 import type { ProcedureDefinition } from '../procedures/types';
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-const last = (field: string) => field.slice(field.lastIndexOf('.') + 1);
-const prefixOf = (field: string) => (field.includes('.') ? field.slice(0, field.lastIndexOf('.') + 1) : '');
 
 /**
  * Checks an application's values (what the applicant gave and what the registries gave) before a case starts.
@@ -43,9 +42,9 @@ export async function checkApplicationFacts(opts: {
   for (const decl of def.data) {
     const v = values[decl.name];
     if (!str(v) || decl.source.kind !== 'citizen') continue;
-    const name = last(decl.name);
+    const name = pathLeaf(decl.name);
     if (decl.type === 'communeCode') {
-      const province = `${prefixOf(decl.name)}provinceCode`;
+      const province = siblingPath(decl.name, 'provinceCode');
       const p = values[province];
       checkCommune(decl.name, v, str(p) ? province : undefined, str(p) ? p : undefined);
     } else if (name === 'provinceCode' && !isProvinceCode(v)) {

@@ -20,7 +20,7 @@ import { ancestry, readChart, stableJson, type ChartModel } from './chart-model'
 import { sampleOutput, simulatedEvent, simulationInput, simulationSpec, type SimulationEnv } from './sim-inputs';
 import { SIMULATED_FAILURE, type Fault } from './fault-injection';
 import { CostHeap } from './cost-heap';
-import { valueAt } from '../workflows/data-merge';
+import { getPath as valueAt } from '../domain/data-paths';
 
 export type SimStepKind = 'event' | 'timer' | 'serviceDone' | 'serviceError';
 

@@ -3,11 +3,12 @@
  * a registry, an earlier step of the same case, or the citizen. A citizen may not send data the state already
  * holds (Decree 47/2020 Art. 9) unless the declaration lets them verify or update it.
  *
- * Field names are dotted paths ("mother.fullName"); submitted values are a flat map keyed by those names
- * (use `flattenFields` for nested input).
+ * Field names are dotted paths ("mother.fullName") into the case's data (domain/data-paths.ts); what the citizen
+ * sent may be the nested application or a flat map of those names.
  */
 import type { RegistryName } from './registries';
-import type { FieldDeclaration } from '../procedures/types';
+import { flattenPaths } from './data-paths';
+import type { FieldDeclaration } from './field-declarations';
 import { isCommuneCode, validatePersonalId } from './identifiers';
 
 export type FieldSourceKind = 'registry' | 'step' | 'citizen';
@@ -23,8 +24,20 @@ export interface ResolveInput {
   registryValues: Readonly<Record<string, RegistryValue>>;
   /** Outputs of earlier steps: step → output name → value. */
   stepOutputs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** What the citizen sent, by field name. */
+  /** What the citizen sent: the application (nested) or a flat map by field name. */
   submitted: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One registry record as read (and audited) for a case: only the attributes the read named are kept. The reads made
+ * when the application is received travel with the case, so a step does not read (and audit) the same record again.
+ */
+export interface RegistryRecordRead {
+  registry: RegistryName;
+  keyValue: string;
+  attributes: string[];
+  /** Null when the registry holds no record for the key. */
+  record: Record<string, unknown> | null;
 }
 
 export interface ResolvedField {
@@ -155,7 +168,8 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export function resolveFields(input: ResolveInput): OnceOnlyResolution {
-  const { declarations, registryValues, stepOutputs, submitted } = input;
+  const { declarations, registryValues, stepOutputs } = input;
+  const submitted = flattenPaths(input.submitted);
   const out: OnceOnlyResolution = {
     resolved: [],
     missing: [],
@@ -265,6 +279,14 @@ export function assertResolution(r: OnceOnlyResolution, opts: { includeMissing?:
   if (first) throw first;
 }
 
+/** The fields the state gave (reused) and those the citizen gave (collected), for the case's data-reuse figures. */
+export function dataReuse(r: OnceOnlyResolution): { reusedFields: string[]; collectedFields: string[] } {
+  return {
+    reusedFields: r.resolved.filter((f) => f.source !== 'citizen').map((f) => f.field),
+    collectedFields: r.resolved.filter((f) => f.source === 'citizen').map((f) => f.field),
+  };
+}
+
 /** The resolved values as a flat map field → value. */
 export function resolvedValues(r: OnceOnlyResolution): Record<string, unknown> {
   return Object.fromEntries(r.resolved.map((f) => [f.field, f.value]));
@@ -303,15 +325,4 @@ export function plannedRegistryReads(
     read.fields.push(d.name);
   }
   return [...reads.values()];
-}
-
-/** Flattens nested input ({ mother: { personalId } }) to dotted names ({ "mother.personalId" }). */
-export function flattenFields(obj: Readonly<Record<string, unknown>>, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const name = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenFields(v as Record<string, unknown>, name));
-    else out[name] = v;
-  }
-  return out;
 }

@@ -6,6 +6,7 @@
 import { assign, setup } from 'xstate';
 import type { ProcedureEvent } from './types';
 import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, placeholder, sharedActions } from './chart-kit';
+import { getPath, withPath } from '../domain/data-paths';
 import {
   initialBirthContext,
   type BirthCaseContext,
@@ -30,19 +31,6 @@ export const HEAD_CONSENT_WINDOW_WORKING_DAYS = 7;
 
 type Ev = ProcedureEvent;
 
-function valueAtPath(obj: Record<string, unknown>, path: string): unknown {
-  let node: unknown = obj;
-  for (const p of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
-  return node;
-}
-
-/** A copy of `obj` with `path` set to `value` (the input is not changed). */
-function withValueAtPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const [head, ...rest] = path.split('.');
-  if (rest.length === 0) return { ...obj, [head]: value };
-  const child = obj[head] && typeof obj[head] === 'object' ? (obj[head] as Record<string, unknown>) : {};
-  return { ...obj, [head]: withValueAtPath(child, rest.join('.'), value) };
-}
 export const birthGroupSetup = setup({
   types: {
     context: {} as BirthCaseContext,
@@ -102,8 +90,8 @@ export const birthGroupSetup = setup({
       let application = context.application as unknown as Record<string, unknown>;
       const corrections: FieldCorrection[] = [];
       for (const [field, to] of Object.entries(given)) {
-        corrections.push({ field, from: valueAtPath(application, field) ?? null, to });
-        application = withValueAtPath(application, field, to);
+        corrections.push({ field, from: getPath(application, field) ?? null, to });
+        application = withPath(application, field, to);
       }
       return {
         application: application as unknown as BirthCaseContext['application'],

@@ -2,31 +2,13 @@
  * What a procedure is, as data. Pure types: this file runs in the Temporal workflow sandbox.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { AgencyId, RegistryName } from '../domain/registries';
+import type { AgencyId } from '../domain/registries';
+import type { FieldDeclaration } from '../domain/field-declarations';
+import type { RegistryRecordRead } from '../domain/once-only';
+
+export type { FieldDeclaration, FieldSource } from '../domain/field-declarations';
 
 export type ActorKind = 'citizen' | 'officer' | 'system';
-
-/** Where one data field comes from. */
-export type FieldSource =
-  /** Held by the state: read from a registry by a key that is itself a field. */
-  | { kind: 'registry'; registry: RegistryName; keyField: string; attribute: string }
-  /** Output of an earlier step of the same case. */
-  | { kind: 'step'; step: string; output: string }
-  /** Only the citizen can give it (e.g. the newborn's name). */
-  | { kind: 'citizen' };
-
-export interface FieldDeclaration {
-  /** Dotted path, e.g. "mother.fullName", "child.name". */
-  name: string;
-  type: 'string' | 'date' | 'enum' | 'personalId' | 'communeCode' | 'boolean';
-  enumValues?: readonly string[];
-  required: boolean;
-  source: FieldSource;
-  purpose: string;
-  legalBasis: string;
-  /** A field the state holds may be sent by the citizen only to verify or update it. */
-  mode?: 'collect' | 'verify' | 'update';
-}
 
 export interface DeadlineDeclaration {
   /** Step name the deadline applies to, or "total" for the whole case. */
@@ -146,6 +128,8 @@ export interface ServiceRequest<I = unknown> {
     decidedBy?: string;
   };
   input: I;
+  /** Registry records read (and audited) when the application was received: a step does not read them again. */
+  held?: readonly RegistryRecordRead[];
 }
 
 /** A service failure as the chart sees it (the runner maps Temporal failures to this). */

@@ -42,12 +42,4 @@ export function displayValue(v: unknown): string {
   return String(v);
 }
 
-/** A value at a dotted path of an object ("child.fullName"). */
-export function valueAt(root: unknown, path: string): unknown {
-  let node = root;
-  for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
+

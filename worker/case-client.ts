@@ -13,6 +13,7 @@ import {
 } from '@temporalio/client';
 import { getProcedure } from '../procedures/catalog';
 import type { ProcedureEvent } from '../procedures/types';
+import type { RegistryRecordRead } from '../domain/once-only';
 import {
   EVENT_NOT_ACCEPTED,
   MESSAGE_TOO_LARGE,
@@ -69,6 +70,8 @@ export interface StartCaseArgs {
   /** How the dossier arrived and where each field came from: carried into the read model. */
   channel?: string;
   provenance?: FieldProvenance[];
+  /** Registry records the API read when it received the application: the case's steps do not read them again. */
+  held?: RegistryRecordRead[];
 }
 
 export interface StartedCase {
@@ -94,6 +97,7 @@ export async function startCase(client: Client, args: StartCaseArgs): Promise<St
     missingFields: args.missingFields ?? [],
     ...(args.channel !== undefined ? { channel: args.channel } : {}),
     ...(args.provenance !== undefined ? { provenance: args.provenance } : {}),
+    ...(args.held?.length ? { held: args.held } : {}),
   };
   try {
     await client.workflow.start<typeof runProcedure>(RUN_PROCEDURE_WORKFLOW, {

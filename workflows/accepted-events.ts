@@ -7,7 +7,7 @@ import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import type { ProcedureDefinition } from '../procedures/types';
 import type { AcceptedEventInfo } from './definitions';
 import { leafPaths } from './case-timeline';
-import { valueAt } from './data-merge';
+import { getPath } from '../domain/data-paths';
 
 /** The root and every active state node of an active snapshot. */
 export function activeStateNodes(snap: AnyMachineSnapshot): AnyStateNode[] {
@@ -36,7 +36,7 @@ export function acceptedEvents(def: ProcedureDefinition, snap: AnyMachineSnapsho
   return def.events
     .filter((e) => types.has(e.type))
     .map((e) => {
-      const actorId = e.actorIdFrom ? valueAt(snap.context, e.actorIdFrom) : undefined;
+      const actorId = e.actorIdFrom ? getPath(snap.context, e.actorIdFrom) : undefined;
       return {
         type: e.type,
         actor: e.actor,

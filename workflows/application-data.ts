@@ -12,7 +12,7 @@ import { delayMs } from './chart-services';
 import { enterPhase, leavePhase } from './case-timeline';
 import { MESSAGE_TOO_LARGE } from './definitions';
 import { oversizeRefusal } from './event-validation';
-import { setPath } from './data-merge';
+import { setPath } from '../domain/data-paths';
 
 export const DATA_NOT_ACCEPTED = 'DATA_NOT_ACCEPTED';
 export type { ProvideDataRequest } from './applicant-data-rules';

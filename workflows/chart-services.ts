@@ -5,6 +5,7 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure, proxyActivities } from '@temporalio/workflow';
 import { fromPromise } from 'xstate';
 import type { AgencyId } from '../domain/registries';
+import type { RegistryRecordRead } from '../domain/once-only';
 import type { ProcedureDefinition, ServiceFailure, ServiceRequest } from '../procedures/types';
 import { WORKING_CALENDAR } from './calendar';
 import { workingDaysDelayMs } from './deadlines';
@@ -20,8 +21,11 @@ export function toServiceFailure(err: unknown): ServiceFailure {
   return { code: 'SERVICE_FAILED', message: err instanceof Error ? err.message : String(err) };
 }
 
-/** The service actors of a procedure; `decidedBy` names whose accepted event led to the call ("system" if none). */
-export function serviceActors(def: ProcedureDefinition, caseId: string, decidedBy: () => string) {
+/**
+ * The service actors of a procedure; `decidedBy` names whose accepted event led to the call ("system" if none);
+ * `held`, the registry records read when the application was received, goes with each request.
+ */
+export function serviceActors(def: ProcedureDefinition, caseId: string, decidedBy: () => string, held?: readonly RegistryRecordRead[]) {
   const proxies = new Map<AgencyId, Record<string, ServiceFn>>();
   for (const agency of def.agencies) {
     proxies.set(
@@ -53,6 +57,7 @@ export function serviceActors(def: ProcedureDefinition, caseId: string, decidedB
             ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
           },
           input,
+          ...(held?.length ? { held } : {}),
         };
         try {
           return await call(request);

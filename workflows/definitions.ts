@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProcedureEvent } from '../procedures/types';
 import type { CaseStatusName } from '../domain/case-vocabulary';
+import type { RegistryRecordRead } from '../domain/once-only';
 
 export const RUN_PROCEDURE_WORKFLOW = 'runProcedure';
 
@@ -77,6 +78,8 @@ export interface RunProcedureInput {
   channel?: string;
   /** Where each field came from (once-only resolution at submission), for the read model's data provenance. */
   provenance?: FieldProvenance[];
+  /** Registry records read when the application was received (domain/once-only.ts): handed to every step. */
+  held?: RegistryRecordRead[];
   /** Set by the runner itself when the case continues as new: the state it carries over (never by clients). */
   resume?: CaseResume;
 }

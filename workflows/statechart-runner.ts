@@ -28,7 +28,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   const rec = resume?.record ?? emptyCaseRecord(args.caseId, args.receivedAt, args.input, [...(args.missingFields ?? [])]);
   const overrides = args.options?.delayOverridesMs;
   const machine = def.machine.provide({
-    actors: serviceActors(def, args.caseId, () => rec.lastActor),
+    actors: serviceActors(def, args.caseId, () => rec.lastActor, args.held),
     delays: chartDelays(def, overrides),
   } as never);
   let actor: ReturnType<typeof createActor<typeof machine>> | null = null;

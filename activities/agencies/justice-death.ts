@@ -3,7 +3,6 @@
  * database (once-only: the deceased's data is read, never asked for), records the death in the commune's death
  * register and marks the person deceased in the population database.
  */
-import { flattenFields, resolutionErrors, resolveFields, type RegistryValue } from '../../domain/once-only';
 import { daysBetween } from './dates';
 import { localDateOf } from '../../domain/working-days';
 import {
@@ -13,9 +12,9 @@ import {
   type DeathDossierCheck,
   type RegisterDeathInput,
 } from '../../procedures/death-case';
-import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
-import type { CivilStatusRegistry, PopulationRegistry } from '../../domain/registries';
+import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
+import { checkStepData } from '../once-only/step-check';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 
 export class DeceasedNotFoundError extends Error {
@@ -36,35 +35,9 @@ export class InvalidDeathDeclarationError extends Error {
   readonly code = 'INVALID_SERVICE_INPUT';
 }
 
-const DECEASED_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'nationality', 'ethnicity', 'deceased'] as const;
-
-/** Once-only check of a declaration against the procedure's field declarations: what was reused vs collected. */
-export function onceOnlyCheck(
-  request: ServiceRequest,
-  application: Record<string, unknown>,
-  registryValues: Record<string, RegistryValue>,
-  keyFields: readonly string[],
-) {
-  const declarations = getProcedure(request.access.procedureId, request.access.procedureVersion).data.filter(
-    (d) => d.source.kind !== 'registry' || keyFields.includes(d.source.keyField),
-  );
-  const resolution = resolveFields({ declarations, registryValues, stepOutputs: {}, submitted: flattenFields(application) });
-  const [problem] = resolutionErrors(resolution);
-  if (problem) throw problem;
-  return {
-    resolution,
-    reusedFields: resolution.resolved.filter((r) => r.source !== 'citizen').map((r) => r.field),
-    collectedFields: resolution.resolved.filter((r) => r.source === 'citizen').map((r) => r.field),
-  };
-}
-
-export function values(prefix: string, record: Record<string, unknown> | null, fields: readonly string[]): Record<string, RegistryValue> {
-  if (!record) return {};
-  return Object.fromEntries(fields.map((f) => [`${prefix}.${f}`, { value: record[f], registry: 'population' as const }]));
-}
-
 export function createJusticeDeathActivities(deps: AgencyDeps<{ population: PopulationRegistry; civilStatus: CivilStatusRegistry }>) {
-  const { population, civilStatus } = audited(deps);
+  const registries = audited(deps);
+  const { population, civilStatus } = registries;
   return {
     async checkDeathDossier(request: ServiceRequest<CheckDeathDossierInput>): Promise<DeathDossierCheck> {
       return run(async () => {
@@ -73,32 +46,26 @@ export function createJusticeDeathActivities(deps: AgencyDeps<{ population: Popu
         const applicantId = requireString(app.applicant?.personalId, 'applicant.personalId');
         if (deceasedId === applicantId) throw new InvalidDeathDeclarationError('the declarant cannot be the deceased');
         const dateOfDeath = requireString(app.death?.dateOfDeath, 'death.dateOfDeath');
-        const ctx = accessContext('justice', request, { fields: DECEASED_FIELDS });
-        const deceased = await population.getPerson(ctx, deceasedId);
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['deceased.personalId', 'applicant.personalId'], {
+          needs: { 'deceased.personalId': ['deceased'] },
+        });
+        const deceased = check.record('deceased.personalId') as Partial<PersonRecord> | null | undefined;
         if (!deceased) throw new DeceasedNotFoundError(deceasedId);
         if (deceased.deceased) throw new AlreadyDeceasedError(deceasedId);
         if (await civilStatus.findDeathOf(accessContext('justice', request, { fields: ['certificateNumber'] }), deceasedId)) {
           throw new AlreadyDeceasedError(deceasedId);
         }
-        const applicant = await population.getPerson(accessContext('justice', request, { fields: ['fullName'] }), applicantId);
-        if (!applicant) throw new DeceasedNotFoundError(applicantId);
+        if (!check.record('applicant.personalId')) throw new DeceasedNotFoundError(applicantId);
         const today = localDateOf(deps.clock());
-        if (dateOfDeath > today || dateOfDeath < deceased.dateOfBirth) {
+        if (dateOfDeath > today || dateOfDeath < deceased.dateOfBirth!) {
           throw new InvalidDeathDeclarationError(`date of death ${dateOfDeath} is not possible`);
         }
-        const { reusedFields, collectedFields, resolution } = onceOnlyCheck(
-          request,
-          app as unknown as Record<string, unknown>,
-          {
-            ...values('deceased', deceased as unknown as Record<string, unknown>, ['fullName', 'dateOfBirth', 'sex', 'nationality', 'ethnicity']),
-            ...values('applicant', applicant as unknown as Record<string, unknown>, ['fullName']),
-          },
-          ['deceased.personalId', 'applicant.personalId'],
-        );
+        const { reusedFields, collectedFields } = check.assert();
+        const { resolution } = check;
         const late = daysBetween(dateOfDeath, today) > DEATH_REGISTRATION_PERIOD_DAYS;
         return {
           deceasedId,
-          deceasedName: deceased.fullName,
+          deceasedName: deceased.fullName!,
           late,
           verificationNeeded: late || resolution.mismatches.length > 0,
           reusedFields,

@@ -16,13 +16,11 @@ import { AlreadyMarriedError, PersonNotFoundError } from '../registries/errors';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
 import { accessContext, audited, InvalidServiceInputError, requireString, run, type AgencyDeps } from './common';
 import { yearsBetween } from './dates';
-import { onceOnlyCheck, values } from './justice-death';
+import { checkStepData } from '../once-only/step-check';
 
 export class MarriageNotAllowedError extends Error {
   readonly code = 'MARRIAGE_NOT_ALLOWED';
 }
-
-const PARTY_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'ethnicity', 'nationality', 'homeTown'] as const;
 
 function directRelatives(a: PersonRecord, b: PersonRecord): boolean {
   const parentsOf = (p: PersonRecord) => [p.fatherId, p.motherId].filter((x): x is string => !!x);
@@ -31,7 +29,8 @@ function directRelatives(a: PersonRecord, b: PersonRecord): boolean {
 }
 
 export function createJusticeMarriageActivities(deps: AgencyDeps<{ population: PopulationRegistry; civilStatus: CivilStatusRegistry }>) {
-  const { population, civilStatus } = audited(deps);
+  const registries = audited(deps);
+  const { civilStatus } = registries;
   return {
     async checkMarriageDossier(request: ServiceRequest<CheckMarriageDossierInput>): Promise<MarriageDossierCheck> {
       return run(async () => {
@@ -41,11 +40,18 @@ export function createJusticeMarriageActivities(deps: AgencyDeps<{ population: P
         const applicantId = requireString(app.applicant?.personalId, 'applicant.personalId');
         if (applicantId !== aId && applicantId !== bId) throw new InvalidServiceInputError('the applicant must be one of the parties');
         if (aId === bId) throw new InvalidServiceInputError('the two parties must differ');
-        const ctx = accessContext('justice', request, { fields: [...PARTY_FIELDS, 'fatherId', 'motherId', 'deceased'] });
-        const a = await population.getPerson(ctx, aId);
-        if (!a) throw new PersonNotFoundError(aId);
-        const b = await population.getPerson(ctx, bId);
-        if (!b) throw new PersonNotFoundError(bId);
+        // The conditions of the law need each party's parents (relatives) and whether they are alive.
+        const relatives = ['fatherId', 'motherId', 'deceased'];
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['partyA.personalId', 'partyB.personalId'], {
+          needs: { 'partyA.personalId': relatives, 'partyB.personalId': relatives },
+        });
+        const party = (keyField: string, id: string): PersonRecord => {
+          const record = check.record(keyField);
+          if (!record) throw new PersonNotFoundError(id);
+          return { ...record, personalId: id } as PersonRecord;
+        };
+        const a = party('partyA.personalId', aId);
+        const b = party('partyB.personalId', bId);
         const today = localDateOf(deps.clock());
         for (const p of [a, b]) {
           if (p.deceased) throw new MarriageNotAllowedError(`${p.personalId} is recorded as deceased`);
@@ -60,15 +66,8 @@ export function createJusticeMarriageActivities(deps: AgencyDeps<{ population: P
         for (const p of [a, b]) {
           if (await civilStatus.findCurrentMarriageOf(statusCtx, p.personalId)) throw new AlreadyMarriedError(p.personalId);
         }
-        const { reusedFields, collectedFields, resolution } = onceOnlyCheck(
-          request,
-          app as unknown as Record<string, unknown>,
-          {
-            ...values('partyA', a as unknown as Record<string, unknown>, PARTY_FIELDS),
-            ...values('partyB', b as unknown as Record<string, unknown>, PARTY_FIELDS),
-          },
-          ['partyA.personalId', 'partyB.personalId'],
-        );
+        const { reusedFields, collectedFields } = check.assert();
+        const { resolution } = check;
         return {
           partyA: { personalId: aId, fullName: a.fullName, age: yearsBetween(a.dateOfBirth, today) },
           partyB: { personalId: bId, fullName: b.fullName, age: yearsBetween(b.dateOfBirth, today) },

@@ -4,7 +4,6 @@
  * the birth in the commune's register book.
  */
 import { personalIdProvincePrefix } from '../../domain/identifiers';
-import { flattenFields, resolutionErrors, resolveFields, type RegistryValue } from '../../domain/once-only';
 import type {
   BirthCertificate,
   BirthDossierCheck,
@@ -13,9 +12,9 @@ import type {
   IssuePersonalIdInput,
   RegisterBirthInput,
 } from '../../procedures/birth-case';
-import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
+import { checkStepData } from '../once-only/step-check';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
 import { createJusticeDeathActivities } from './justice-death';
 import { createJusticeMarriageActivities } from './justice-marriage';
@@ -44,18 +43,9 @@ export class ApplicantNotAParentError extends Error {
   }
 }
 
-const PARENT_FIELDS = ['fullName', 'dateOfBirth', 'ethnicity', 'nationality', 'homeTown'] as const;
-const PARENT_KEYS = ['mother.personalId', 'father.personalId'];
-
-function registryValuesOf(prefix: string, person: PersonRecord | null): Record<string, RegistryValue> {
-  if (!person) return {};
-  return Object.fromEntries(
-    PARENT_FIELDS.map((f) => [`${prefix}.${f}`, { value: person[f], registry: 'population' as const }]),
-  );
-}
-
 export function createJusticeActivities(deps: JusticeDeps) {
-  const { population, civilStatus } = audited(deps);
+  const registries = audited(deps);
+  const { population, civilStatus } = registries;
 
   return {
     ...createJusticeDeathActivities(deps),
@@ -68,41 +58,30 @@ export function createJusticeActivities(deps: JusticeDeps) {
         const applicantId = requireString(app.applicant?.personalId, 'applicant.personalId');
         if (applicantId !== motherId && applicantId !== fatherId) throw new ApplicantNotAParentError(applicantId);
 
-        const ctx = accessContext('justice', request, { fields: PARENT_FIELDS });
-        const mother = await population.getPerson(ctx, motherId);
-        if (!mother) throw new MotherNotFoundError(motherId);
-        const father = fatherId ? await population.getPerson(ctx, fatherId) : null;
-        if (fatherId && !father) throw new FatherNotFoundError(fatherId);
-
-        // Once-only: the application may hold only what the citizen alone can give.
+        // Once-only, from the declarations: the parents' records (carried by the case, or read once here).
         // Fields other agencies resolve later (household, card) are not this check's business.
-        const declarations = getProcedure(request.access.procedureId, request.access.procedureVersion).data.filter(
-          (d) =>
-            d.source.kind !== 'registry' ||
-            (d.source.registry === 'population' && PARENT_KEYS.includes(d.source.keyField)),
-        );
-        const submitted = flattenFields(app as unknown as Record<string, unknown>);
-        const resolution = resolveFields({
-          declarations,
-          registryValues: { ...registryValuesOf('mother', mother), ...registryValuesOf('father', father) },
-          stepOutputs: {},
-          submitted,
-        });
-        const [problem] = resolutionErrors(resolution);
-        if (problem) throw problem;
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['mother.personalId', 'father.personalId']);
+        const mother = check.record('mother.personalId') as Partial<PersonRecord> | null | undefined;
+        if (!mother) throw new MotherNotFoundError(motherId);
+        const father = fatherId ? (check.record('father.personalId') as Partial<PersonRecord> | null | undefined) : null;
+        if (fatherId && !father) throw new FatherNotFoundError(fatherId);
+        // The application may hold only what the citizen alone can give.
+        const { reusedFields, collectedFields } = check.assert();
+        const { resolution } = check;
 
         const homeTown = father?.homeTown ?? mother.homeTown;
         const nationality = mother.nationality === 'VN' || father?.nationality === 'VN' ? 'VN' : mother.nationality;
         return {
           complete: resolution.missing.length === 0,
           missing: resolution.missing.map((d) => d.name),
-          verificationNeeded: resolution.mismatches.length > 0 || mother.deceased,
-          homeTown,
-          nationality,
+          // Known when the mother's record was read with it (she applied): the dead cannot apply.
+          verificationNeeded: resolution.mismatches.length > 0 || mother.deceased === true,
+          homeTown: homeTown!,
+          nationality: nationality!,
           motherId,
           fatherId,
-          reusedFields: resolution.resolved.filter((r) => r.source !== 'citizen').map((r) => r.field),
-          collectedFields: resolution.resolved.filter((r) => r.source === 'citizen').map((r) => r.field),
+          reusedFields,
+          collectedFields,
         };
       });
     },

@@ -15,7 +15,7 @@ import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
 import type { EmploymentRegistry, PopulationRegistry, UnemploymentDecision } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
-import { onceOnlyCheck, values } from './justice-death';
+import { checkStepData } from '../once-only/step-check';
 
 export class NotEntitledToUnemploymentError extends Error {
   readonly code = 'NOT_ENTITLED';
@@ -27,14 +27,15 @@ function addMonths(date: string, months: number): string {
 }
 
 export function createLabourActivities(deps: AgencyDeps<{ employment: EmploymentRegistry; population: PopulationRegistry }>) {
-  const { employment, population } = audited(deps);
+  const registries = audited(deps);
+  const { employment } = registries;
   return {
     async checkUnemploymentClaim(request: ServiceRequest<CheckUnemploymentClaimInput>): Promise<UnemploymentCheck> {
       return run(async () => {
         const app = request.input.application;
         const id = requireString(app?.applicant?.personalId, 'applicant.personalId');
-        const person = await population.getPerson(accessContext('labour', request, { fields: ['fullName', 'dateOfBirth'] }), id);
-        if (!person) throw new PersonNotFoundError(id);
+        const check = await checkStepData(request, accessContext('labour', request), registries, ['applicant.personalId']);
+        if (!check.record('applicant.personalId')) throw new PersonNotFoundError(id);
         const record = await employment.getEmploymentRecord(accessContext('labour', request), id);
         if (!record) throw new NotEntitledToUnemploymentError(`no employment with unemployment insurance recorded for ${id}`);
         if (record.unemploymentInsuranceMonths < MIN_CONTRIBUTION_MONTHS) {
@@ -46,12 +47,7 @@ export function createLabourActivities(deps: AgencyDeps<{ employment: Employment
         if (today > addMonths(record.contractEndedAt, FILING_WINDOW_MONTHS)) {
           throw new NotEntitledToUnemploymentError(`filed more than ${FILING_WINDOW_MONTHS} months after the contract ended (${record.contractEndedAt})`);
         }
-        const { reusedFields, collectedFields } = onceOnlyCheck(
-          request,
-          app as unknown as Record<string, unknown>,
-          values('applicant', person as unknown as Record<string, unknown>, ['fullName', 'dateOfBirth']),
-          ['applicant.personalId'],
-        );
+        const { reusedFields, collectedFields } = check.assert();
         return {
           personalId: id,
           contractEndedAt: record.contractEndedAt,

@@ -11,9 +11,7 @@ import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
 import type { JudicialRecordCertificate, JudicialRecordsRegistry, PopulationRegistry } from '../../domain/registries';
 import { accessContext, audited, InvalidServiceInputError, requireRegistry, requireString, run, type AgencyDeps } from './common';
-import { onceOnlyCheck, values } from './justice-death';
-
-const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'placeOfBirth', 'nationality'] as const;
+import { checkStepData } from '../once-only/step-check';
 
 export function createPoliceJudicialActivities(
   deps: AgencyDeps<{ population?: PopulationRegistry; judicialRecords?: JudicialRecordsRegistry }>,
@@ -28,19 +26,15 @@ export function createPoliceJudicialActivities(
         const id = requireString(app?.applicant?.personalId, 'applicant.personalId');
         if (app.certificateType !== '1' && app.certificateType !== '2') throw new InvalidServiceInputError('certificateType must be "1" or "2"');
         requireString(app.purposeOfRequest, 'purposeOfRequest');
-        const person = await population().getPerson(accessContext('police', request, { fields: IDENTITY_FIELDS }), id);
+        const check = await checkStepData(request, accessContext('police', request), { population: population() }, ['applicant.personalId']);
+        const person = check.record('applicant.personalId');
         if (!person) throw new PersonNotFoundError(id);
         const all = await judicialRecords().getConvictionsOf(accessContext('police', request), id);
         const shown = app.certificateType === '1' ? all.filter((c) => !c.expunged) : all;
-        const { reusedFields, collectedFields } = onceOnlyCheck(
-          request,
-          app as unknown as Record<string, unknown>,
-          values('applicant', person as unknown as Record<string, unknown>, IDENTITY_FIELDS),
-          ['applicant.personalId'],
-        );
+        const { reusedFields, collectedFields } = check.assert();
         return {
           personalId: id,
-          fullName: person.fullName,
+          fullName: person.fullName as string,
           convictions: shown,
           hasConvictions: shown.length > 0,
           reusedFields: [...reusedFields, 'convictions'],

@@ -11,29 +11,27 @@ import type { ServiceRequest } from '../../procedures/types';
 import { AlreadyTaxRegisteredError, PersonNotFoundError } from '../registries/errors';
 import type { PopulationRegistry, TaxRegistration, TaxRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
-import { onceOnlyCheck, values } from './justice-death';
+import { checkStepData } from '../once-only/step-check';
 
 export type TaxRegistries = { tax: TaxRegistry; population: PopulationRegistry };
 
 export function createTaxActivities(deps: AgencyDeps<TaxRegistries>) {
-  const { tax, population } = audited(deps);
+  const registries = audited(deps);
+  const { tax } = registries;
   return {
     async checkTaxRegistration(request: ServiceRequest<CheckTaxRegistrationInput>): Promise<TaxRegistrationCheck> {
       return run(async () => {
         const app = request.input.application;
         const ownerId = requireString(app?.applicant?.personalId, 'applicant.personalId');
-        const owner = await population.getPerson(accessContext('tax', request, { fields: ['fullName', 'dateOfBirth', 'nationality', 'deceased'] }), ownerId);
+        // The dead register no business.
+        const check = await checkStepData(request, accessContext('tax', request), registries, ['applicant.personalId'], { needs: { 'applicant.personalId': ['deceased'] } });
+        const owner = check.record('applicant.personalId');
         if (!owner || owner.deceased) throw new PersonNotFoundError(ownerId);
         if (await tax.findHouseholdBusinessOf(accessContext('tax', request, { fields: ['taxCode'] }), ownerId)) {
           throw new AlreadyTaxRegisteredError(ownerId);
         }
-        const { reusedFields, collectedFields } = onceOnlyCheck(
-          request,
-          app as unknown as Record<string, unknown>,
-          values('applicant', owner as unknown as Record<string, unknown>, ['fullName', 'dateOfBirth', 'nationality']),
-          ['applicant.personalId'],
-        );
-        return { ownerId, ownerName: owner.fullName, reusedFields, collectedFields };
+        const { reusedFields, collectedFields } = check.assert();
+        return { ownerId, ownerName: owner.fullName as string, reusedFields, collectedFields };
       });
     },
 

@@ -1,27 +1,42 @@
 /**
  * Once-only prefill: reads the registries for every registry-sourced field whose key is known and returns the
- * values for the pure resolver (domain/once-only.ts). Runs in activities or the API, never in workflows.
+ * values for the pure resolver (domain/once-only.ts). The API (at submission and in the preview) and every agency's
+ * check step use it: one declaration-driven reader, no field lists of its own. Runs in activities or the API, never
+ * in workflows.
  *
- * Pass audited registries (auditRegistries): each read is logged with the declared purpose, legal basis and only
- * the attributes the procedure declared (ctx.fields), and only those attributes are kept.
+ * Pass audited registries: each read is logged with the declared purpose, legal basis and only the attributes the
+ * procedure declared (plus those the caller `needs` for its own rules), and only those attributes are kept. A record
+ * the case already carries (`held`: read when the application was received) is not read again.
  */
+import { getPath } from '../../domain/data-paths';
+import type { FieldDeclaration } from '../../domain/field-declarations';
 import {
+  checkFieldValue,
   plannedRegistryReads,
   resolveFields,
   type OnceOnlyResolution,
-  type PlannedRead,
+  type RegistryRecordRead,
   type RegistryValue,
 } from '../../domain/once-only';
-import { validatePersonalId } from '../../domain/identifiers';
-import type { FieldDeclaration } from '../../procedures/types';
 import type { AccessContext, RegistryName, Registries } from '../../domain/registries';
+import { readRecords, recordOf, type RecordRequest } from './registry-reads';
+
+/** Attributes a caller's own rules need from the record a key field points at (e.g. the applicant's `deceased`). */
+export interface RecordNeed {
+  registry: RegistryName;
+  keyField: string;
+  attributes: readonly string[];
+}
 
 export interface PrefillInput {
   declarations: readonly FieldDeclaration[];
   /** Key fields the citizen gave, by field name, e.g. { "mother.personalId": "036196023456" }. */
   keys: Readonly<Record<string, string>>;
-  registries: Registries;
+  registries: Partial<Registries>;
   ctx: AccessContext;
+  needs?: readonly RecordNeed[];
+  /** Records the case already carries (read and audited earlier): not read again. */
+  held?: readonly RegistryRecordRead[];
 }
 
 export interface PrefillResult {
@@ -33,77 +48,80 @@ export interface PrefillResult {
   invalidKeys: { keyField: string; keyValue: string; reason: string }[];
   /** Registry calls made. */
   reads: number;
+  /** Every record used, read now or held (to carry with the case). */
+  records: RegistryRecordRead[];
+  /** The record each key field (of a declaration or a need) points at: null when the registry has none. */
+  recordOf(registry: RegistryName, keyField: string): Record<string, unknown> | null | undefined;
 }
+
+/** What receiving an application needs of the applicant's record: who they are, and that they are alive. */
+export const APPLICANT_NEEDS: RecordNeed = { registry: 'population', keyField: 'applicant.personalId', attributes: ['fullName', 'deceased'] };
 
 /** Registry values can key further reads (the household head's ID → the head's name): at most this many rounds. */
 const MAX_ROUNDS = 3;
 
-async function readRecord(registries: Registries, ctx: AccessContext, read: PlannedRead): Promise<unknown> {
-  const c: AccessContext = { ...ctx, fields: read.attributes };
-  switch (read.registry) {
-    case 'population':
-      return registries.population.getPerson(c, read.keyValue);
-    case 'civilStatus':
-      return registries.civilStatus.findBirthByChild(c, read.keyValue);
-    case 'residence':
-      return registries.residence.getHouseholdOf(c, read.keyValue);
-    case 'socialInsurance':
-      return registries.socialInsurance.getCardOf(c, read.keyValue);
-  }
-}
-
-/** Reads a dotted attribute ("address.communeCode") from a record. */
-export function attributeOf(record: unknown, attribute: string): unknown {
-  let cur: unknown = record;
-  for (const part of attribute.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
 export async function prefillFromRegistries(input: PrefillInput): Promise<PrefillResult> {
   const { declarations, registries, ctx } = input;
   const byName = new Map(declarations.map((d) => [d.name, d]));
-  const result: PrefillResult = { values: {}, notFound: [], invalidKeys: [], reads: 0 };
   const known: Record<string, string> = {};
+  const invalidKeys: PrefillResult['invalidKeys'] = [];
   for (const [k, v] of Object.entries(input.keys)) {
-    // Keys declared as personal IDs are checked before any registry sees them.
-    if (byName.get(k)?.type === 'personalId') {
-      const r = validatePersonalId(v);
-      if (!r.ok) {
-        result.invalidKeys.push({ keyField: k, keyValue: v, reason: r.message });
-        continue;
-      }
+    // Keys declared as personal IDs are checked (by the resolver's rule) before any registry sees them.
+    const decl = byName.get(k);
+    const problem = decl?.type === 'personalId' ? checkFieldValue(decl, v) : null;
+    if (problem) {
+      invalidKeys.push({ keyField: k, keyValue: v, reason: problem });
+      continue;
     }
     known[k] = v;
   }
+  const used = new Map<string, RegistryRecordRead>();
+  const result: PrefillResult = {
+    values: {},
+    notFound: [],
+    invalidKeys,
+    reads: 0,
+    records: [],
+    recordOf: (registry, keyField) => {
+      const key = known[keyField];
+      return key === undefined ? undefined : (used.get(`${registry}\u0000${key}`)?.record ?? undefined);
+    },
+  };
 
   const done = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const reads = plannedRegistryReads(declarations, known).filter((r) => !done.has(`${r.registry}:${r.keyField}`));
-    if (reads.length === 0) break;
-    const records = await Promise.all(reads.map((r) => readRecord(registries, ctx, r)));
-    result.reads += reads.length;
-    reads.forEach((read, i) => {
+    const needs = (input.needs ?? []).filter((n) => typeof known[n.keyField] === 'string' && !done.has(`${n.registry}:${n.keyField}`));
+    if (reads.length === 0 && needs.length === 0) break;
+    const requests: RecordRequest[] = [
+      ...reads.map((r) => ({ registry: r.registry, keyValue: r.keyValue, attributes: r.attributes })),
+      ...needs.map((n) => ({ registry: n.registry, keyValue: known[n.keyField], attributes: n.attributes })),
+    ];
+    const { records, made } = await readRecords({ requests, registries, ctx, held: input.held });
+    result.reads += made.length;
+    for (const r of records.values()) used.set(`${r.registry}\u0000${r.keyValue}`, r);
+    for (const n of needs) done.add(`${n.registry}:${n.keyField}`);
+    for (const read of reads) {
       done.add(`${read.registry}:${read.keyField}`);
-      const record = records[i];
-      if (record === null || record === undefined) {
+      const record = recordOf(records, read.registry, read.keyValue)?.record;
+      if (!record) {
         result.notFound.push({ registry: read.registry, keyField: read.keyField, keyValue: read.keyValue, fields: read.fields });
-        return;
+        continue;
       }
       read.fields.forEach((field, j) => {
-        const value = attributeOf(record, read.attributes[j]);
+        const value = getPath(record, read.attributes[j]);
         if (value === undefined || value === null) return;
         result.values[field] = { value, registry: read.registry };
         if (typeof value === 'string' && !(field in known)) known[field] = value;
       });
-    });
+    }
   }
+  result.records = [...used.values()];
   return result;
 }
 
 export interface PrefillAndResolveInput extends PrefillInput {
+  /** What the citizen sent: the application (nested) or a flat map by field name. */
   submitted: Readonly<Record<string, unknown>>;
   stepOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

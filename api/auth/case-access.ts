@@ -8,6 +8,7 @@ import type { AgencyId } from '../../domain/registries';
 import type { ProcedureDefinition } from '../../procedures/types';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { hasRole, type Principal } from '../../identity/claims';
+import { getPath } from '../../domain/data-paths';
 
 export interface CaseFacts {
   caseId: string;
@@ -19,18 +20,9 @@ export interface CaseFacts {
   jurisdiction: { province?: string; commune?: string };
 }
 
-function valueAt(root: unknown, path: string): unknown {
-  let node = root;
-  for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
 /** While a case waits for the applicant's data its context is `{ input }`: paths are read in both shapes. */
 function read(snapshot: CaseSnapshot, path: string): unknown {
-  return valueAt(snapshot.context, path) ?? valueAt(snapshot.context, `input.${path}`);
+  return getPath(snapshot.context, path) ?? getPath(snapshot.context, `input.${path}`);
 }
 
 const personalIds = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

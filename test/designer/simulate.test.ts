@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, createCatalog, getProcedure } from '../../procedures/catalog';
 import type { ProcedureDefinition } from '../../procedures/types';
-import { flattenFields } from '../../domain/once-only';
+import { flattenPaths as flattenFields } from '../../domain/data-paths';
 import { scratchDatabaseTarget } from '../registries/helpers';
 import { simulateCatalog, startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { hasSimulationInput, simulationApplication, simulationSpec } from '../../designer/sim-inputs';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   assertResolution,
   DataAlreadyHeldError,
-  flattenFields,
   MissingFieldsError,
   plannedRegistryReads,
   resolutionErrors,
@@ -10,7 +9,7 @@ import {
   resolveFields,
   UnknownFieldError,
 } from '../../domain/once-only';
-import type { FieldDeclaration } from '../../procedures/types';
+import type { FieldDeclaration } from '../../domain/field-declarations';
 
 const basis = { purpose: 'register the birth', legalBasis: 'Decree 63/2024' };
 const decls: FieldDeclaration[] = [
@@ -134,9 +133,5 @@ describe('once-only resolver', () => {
     ]);
     expect(plannedRegistryReads(decls, {})).toEqual([]);
     expect(plannedRegistryReads(decls, { 'father.personalId': '001094012345' }).map((p) => p.fields)).toEqual([['father.fullName']]);
-  });
-
-  it('flattens nested input to dotted names', () => {
-    expect(flattenFields({ mother: { personalId: '1', address: { street: 's' } }, x: [1] })).toEqual({ 'mother.personalId': '1', 'mother.address.street': 's', x: [1] });
   });
 });

@@ -7,7 +7,8 @@ import { acceptedEvents, activeStateNodes, handledEventTypes } from '../../workf
 import { dataLapseReason, dataRefusal, dataWindowWorkingDays } from '../../workflows/applicant-data-rules';
 import { emptyTimeline, enterPhase, leafPaths, leavePhase, recordSnapshot } from '../../workflows/case-timeline';
 import { caseResult, caseView, emptyCaseRecord } from '../../workflows/case-view';
-import { chartInputWith, mergeFields, valueAt } from '../../workflows/data-merge';
+import { chartInputWith } from '../../workflows/data-merge';
+import { getPath as valueAt, mergePaths as mergeFields } from '../../domain/data-paths';
 import { recordAcceptedEvent } from '../../workflows/event-validation';
 import { ev, input } from '../procedures/fixtures';
 

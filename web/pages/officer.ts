@@ -16,7 +16,8 @@ import { button, errorSummary, input, notificationBanner, pagination, select, ta
 import { caseSummary, caseTitle, eventsFor, historyTable, resultsPart, stepsTable, type CaseView } from '../case-parts';
 import { eventBodyOf, eventForms } from '../event-forms';
 import { fieldErrorsOf, isApiError } from '../api-errors';
-import { deadlineTag, displayValue, formatInstant, valueAt } from '../format';
+import { deadlineTag, displayValue, formatInstant } from '../format';
+import { getPath as valueAt } from '../../domain/data-paths';
 import { words } from '../i18n/procedure-text';
 import { layout } from '../layout';
 import { page, type SignedInContext } from '../page';
