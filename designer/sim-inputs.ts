@@ -5,12 +5,12 @@
  * the pure walk (the real engine's services produce their own, and the cast is chosen so they agree).
  */
 import type { EventDeclaration, ProcedureDefinition, ProcedureEvent } from '../procedures/types';
-import type { BirthApplication } from '../procedures/birth-case';
-import type { DeathApplication, DeathSelection } from '../procedures/death-case';
-import type { MarriageApplication } from '../procedures/marriage-registration';
-import type { JudicialRecordApplication } from '../procedures/judicial-record-certificate';
-import type { HouseholdBusinessApplication } from '../procedures/household-business-tax';
-import type { UnemploymentApplication } from '../procedures/unemployment-benefit';
+import type { BirthApplication } from '../procedures/birth-group/case';
+import type { DeathApplication, DeathSelection } from '../procedures/death-group/case';
+import type { MarriageApplication } from '../procedures/marriage-registration/procedure';
+import type { JudicialRecordApplication } from '../procedures/judicial-record-certificate/procedure';
+import type { HouseholdBusinessApplication } from '../procedures/household-business-tax-registration/procedure';
+import type { UnemploymentApplication } from '../procedures/unemployment-benefit/procedure';
 import type { Executor } from '../db/connection';
 import { employmentRecords } from '../db/registries/schema';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER, type FixturePerson } from '../db/seed-fixtures';

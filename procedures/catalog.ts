@@ -3,15 +3,15 @@
  * so old versions stay here as long as cases may run on them. Sandbox-safe.
  */
 import type { ProcedureDefinition } from './types';
-import { birthGroupV1, birthGroupV2Draft } from './birth-group';
-import { birthRegistrationV1 } from './birth-registration';
-import { permanentResidenceV1 } from './permanent-residence';
-import { healthInsuranceCardV1 } from './health-insurance-card';
-import { deathGroupV1 } from './death-group';
-import { marriageRegistrationV1 } from './marriage-registration';
-import { judicialRecordCertificateV1 } from './judicial-record-certificate';
-import { householdBusinessTaxV1 } from './household-business-tax';
-import { unemploymentBenefitV1 } from './unemployment-benefit';
+import { birthGroupV1, birthGroupV2Draft } from './birth-group/procedure';
+import { birthRegistrationV1 } from './birth-registration/procedure';
+import { permanentResidenceV1 } from './permanent-residence/procedure';
+import { healthInsuranceCardV1 } from './health-insurance-card/procedure';
+import { deathGroupV1 } from './death-group/procedure';
+import { marriageRegistrationV1 } from './marriage-registration/procedure';
+import { judicialRecordCertificateV1 } from './judicial-record-certificate/procedure';
+import { householdBusinessTaxV1 } from './household-business-tax-registration/procedure';
+import { unemploymentBenefitV1 } from './unemployment-benefit/procedure';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';

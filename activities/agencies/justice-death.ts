@@ -12,7 +12,7 @@ import {
   type DeathCertificate,
   type DeathDossierCheck,
   type RegisterDeathInput,
-} from '../../procedures/death-case';
+} from '../../procedures/death-group/case';
 import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PopulationRegistry } from '../registries/types';

@@ -12,7 +12,7 @@ import type {
   IssuedPersonalId,
   IssuePersonalIdInput,
   RegisterBirthInput,
-} from '../../procedures/birth-case';
+} from '../../procedures/birth-group/case';
 import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../registries/types';
