@@ -28,6 +28,7 @@ import {
   residenceStates,
 } from '../permanent-residence/procedure';
 import { HEALTH_INSURANCE_FIELDS, HEALTH_INSURANCE_SERVICES, insuranceStates } from '../health-insurance-card/procedure';
+import { birthSimulation } from './simulation';
 
 export const BIRTH_GROUP_DEADLINES: readonly DeadlineDeclaration[] = [
   { step: 'total', workingDays: 3, workingDaysWithVerification: 5, legalBasis: LEGAL_BASIS_GROUP },
@@ -94,6 +95,7 @@ export const birthGroupV1: ProcedureDefinition = {
     failed: 'failed',
   },
   machine: birthGroupMachine,
+  simulation: birthSimulation('newChild'),
   results: birthCaseResults,
 };
 

@@ -20,6 +20,7 @@ import {
 } from '../birth-group/case';
 import { birthGroupSetup, initialBirthContext, SUPPLEMENT_WINDOW_WORKING_DAYS } from '../birth-group/setup';
 import { officerDecision } from '../chart-kit';
+import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the birth of a child and issue the personal ID number';
 
@@ -275,5 +276,6 @@ export const birthRegistrationV1: ProcedureDefinition = {
     failed: 'failed',
   },
   machine: birthRegistrationMachine,
+  simulation: birthSimulation('newChild'),
   results: birthCaseResults,
 };

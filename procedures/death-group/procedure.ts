@@ -29,6 +29,7 @@ import {
   type PayBenefitInput,
   type ResidenceCheck,
 } from './case';
+import { DEATH_GROUP_SIMULATION } from './simulation';
 
 type Ev = ProcedureEvent;
 const FOLLOW_UP_STEPS = ['residence', 'funeral', 'survivor'];
@@ -288,5 +289,6 @@ export const deathGroupV1: ProcedureDefinition = {
     failed: 'failed',
   },
   machine: deathGroupMachine,
+  simulation: DEATH_GROUP_SIMULATION,
   results: deathCaseResults,
 };

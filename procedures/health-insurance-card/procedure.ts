@@ -5,6 +5,7 @@
 import type { DeadlineDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
 import { birthCaseResults, LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, type BirthCaseContext } from '../birth-group/case';
 import { birthGroupSetup, initialBirthContext } from '../birth-group/setup';
+import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'issue the state-funded health-insurance card of a child under 6';
 
@@ -101,5 +102,6 @@ export const healthInsuranceCardV1: ProcedureDefinition = {
   services: HEALTH_INSURANCE_SERVICES,
   outcomes: { issued: 'completed', failed: 'failed' },
   machine: healthInsuranceCardMachine,
+  simulation: birthSimulation('registeredChild'),
   results: birthCaseResults,
 };

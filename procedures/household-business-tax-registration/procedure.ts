@@ -7,6 +7,7 @@ import { assign, setup } from 'xstate';
 import type { TaxRegistration } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
 import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
 export const LEGAL_BASIS_ONCE_ONLY_TAX = 'Decree 47/2020/ND-CP, Art. 9';
@@ -139,6 +140,7 @@ export const householdBusinessTaxV1: ProcedureDefinition = {
   services: TAX_SERVICES,
   outcomes: { registered: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' },
   machine: householdBusinessTaxMachine,
+  simulation: HOUSEHOLD_BUSINESS_TAX_SIMULATION,
   results: (c: TaxCaseContext) => ({
     taxRegistration: c.registration ?? null,
     refusals: c.refusals,

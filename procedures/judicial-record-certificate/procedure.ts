@@ -15,6 +15,7 @@ import type {
   ServiceDeclaration,
 } from '../types';
 import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { JUDICIAL_RECORD_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
 export const LEGAL_BASIS_ONCE_ONLY_JR = 'Decree 47/2020/ND-CP, Art. 9; Decision 06/QD-TTg (population data replaces identity documents)';
@@ -180,6 +181,7 @@ export const judicialRecordCertificateV1: ProcedureDefinition = {
   services: JUDICIAL_RECORD_SERVICES,
   outcomes: { issued: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' },
   machine: judicialRecordMachine,
+  simulation: JUDICIAL_RECORD_SIMULATION,
   results: (c: JudicialRecordContext) => ({
     certificate: c.certificate ?? null,
     refusals: c.refusals,

@@ -16,6 +16,7 @@ import type {
   ServiceDeclaration,
 } from '../types';
 import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { MARRIAGE_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
 export const LEGAL_BASIS_MARRIAGE_CONDITIONS = 'Law on Marriage and Family 2014, Art. 5(2) and 8 (age, consent, prohibited cases)';
@@ -293,5 +294,6 @@ export const marriageRegistrationV1: ProcedureDefinition = {
   services: MARRIAGE_SERVICES,
   outcomes: { registered: 'completed', rejected: 'rejected', refused: 'refused', withdrawn: 'withdrawn' },
   machine: marriageMachine,
+  simulation: MARRIAGE_SIMULATION,
   results: marriageResults,
 };

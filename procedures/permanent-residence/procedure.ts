@@ -19,6 +19,7 @@ import {
 } from '../birth-group/case';
 import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext } from '../birth-group/setup';
 import { officerDecision } from '../chart-kit';
+import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
 
@@ -222,5 +223,6 @@ export const permanentResidenceV1: ProcedureDefinition = {
   services: PERMANENT_RESIDENCE_SERVICES,
   outcomes: { registered: 'completed', refused: 'refused' },
   machine: permanentResidenceMachine,
+  simulation: birthSimulation('registeredChild'),
   results: birthCaseResults,
 };

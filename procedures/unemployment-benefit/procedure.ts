@@ -8,6 +8,7 @@ import { assign, setup } from 'xstate';
 import type { UnemploymentDecision } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
 import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { UNEMPLOYMENT_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
 export const LEGAL_BASIS_ONCE_ONLY_UB = 'Decree 47/2020/ND-CP, Art. 9';
@@ -150,6 +151,7 @@ export const unemploymentBenefitV1: ProcedureDefinition = {
   services: UNEMPLOYMENT_SERVICES,
   outcomes: { granted: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' },
   machine: unemploymentMachine,
+  simulation: UNEMPLOYMENT_SIMULATION,
   results: (c: UnemploymentContext) => ({
     decision: c.decision ?? null,
     refusals: c.refusals,
