@@ -4,6 +4,7 @@
  * as parallel regions. A later refusal leaves the birth registration standing: the outcome is a partial completion.
  */
 import type { DeadlineDeclaration, ProcedureDefinition } from '../types';
+import type { SenderRule } from '../chart-kit';
 import {
   birthCaseResults,
   LEGAL_BASIS_CIVIL_STATUS,
@@ -43,7 +44,9 @@ export const BIRTH_GROUP_DEADLINES: readonly DeadlineDeclaration[] = [
   { step: 'insurance', statePath: 'services.insurance', workingDays: 2, legalBasis: LEGAL_BASIS_GROUP },
 ];
 
-export const birthGroupMachine = birthGroupSetup.createMachine({
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated them as guards). */
+const birthGroupChart = (senders: SenderRule) =>
+  birthGroupSetup.createMachine({
   id: 'birthGroup',
   context: ({ input }) => initialBirthContext(input),
   initial: 'birth',
@@ -53,11 +56,11 @@ export const birthGroupMachine = birthGroupSetup.createMachine({
       rejected: '#birthGroup.rejected',
       refused: '#birthGroup.refused',
       failed: '#birthGroup.failed',
-    }),
+    }, senders),
     services: {
       type: 'parallel',
       states: {
-        residence: residenceStates(),
+        residence: residenceStates(senders),
         insurance: insuranceStates(),
       },
       onDone: [{ guard: 'followUpRefused', target: 'partiallyCompleted' }, { target: 'completed' }],
@@ -74,6 +77,9 @@ export const birthGroupMachine = birthGroupSetup.createMachine({
     failed: { type: 'final' },
   },
 });
+
+/** Version 1's chart (frozen for the cases running on it). */
+export const birthGroupMachine = birthGroupChart('inChart');
 
 export const birthGroupV1: ProcedureDefinition = {
   id: 'birth-group',
@@ -123,3 +129,6 @@ export const birthGroupV2Draft: ProcedureDefinition = {
       : d,
   ),
 };
+
+/** Version 3: version 1's deadlines; who may send each event is checked by the runner, from the declarations. */
+export const birthGroupV3: ProcedureDefinition = { ...birthGroupV1, version: 3, status: 'draft', machine: birthGroupChart('byRunner') };

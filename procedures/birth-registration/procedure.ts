@@ -19,7 +19,7 @@ import {
   LEGAL_BASIS_ONCE_ONLY,
 } from '../birth-group/case';
 import { birthGroupSetup, initialBirthContext, SUPPLEMENT_WINDOW_WORKING_DAYS } from '../birth-group/setup';
-import { officerDecision } from '../chart-kit';
+import { officerDecision, officerGuard, senderGuard, type SenderRule } from '../chart-kit';
 import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the birth of a child and issue the personal ID number';
@@ -165,8 +165,11 @@ export interface BirthTargets {
   failed: string;
 }
 
-/** The birth step's states, to be placed under a compound state of a chart built with `birthGroupSetup`. */
-export function birthStates(t: BirthTargets) {
+/**
+ * The birth step's states, to be placed under a compound state of a chart built with `birthGroupSetup`. `senders`:
+ * who checks who may send its events (SenderRule: v1 restated the officer's and the applicant's as guards).
+ */
+export function birthStates(t: BirthTargets, senders: SenderRule) {
   return {
     initial: 'checking' as const,
     states: {
@@ -185,16 +188,17 @@ export function birthStates(t: BirthTargets) {
         verify: 'REQUIRE_VERIFICATION',
         more: {
           REQUEST_SUPPLEMENT: {
-            guard: { type: 'isOfficerOf' as const, params: { agency: 'justice' as const, requires: 'missing' as const } },
+            ...officerGuard(senders, 'justice', 'missing'),
             target: 'awaitingSupplement',
             actions: 'recordSupplementRequest' as const,
           },
         },
         refuse: ['REFUSE_BIRTH', t.refused, 'birth'],
+        senders,
       }),
       awaitingSupplement: {
         on: {
-          SUPPLEMENT: { guard: 'isApplicant' as const, target: 'checking', actions: 'recordSupplement' as const },
+          SUPPLEMENT: { ...senderGuard(senders, 'isApplicant' as const), target: 'checking', actions: 'recordSupplement' as const },
         },
         after: {
           supplementWindow: {
@@ -239,7 +243,8 @@ export function birthStates(t: BirthTargets) {
   };
 }
 
-export const birthRegistrationMachine = birthGroupSetup.createMachine({
+const birthRegistrationChart = (senders: SenderRule) =>
+  birthGroupSetup.createMachine({
   id: 'birthRegistration',
   context: ({ input }) => initialBirthContext(input),
   initial: 'birth',
@@ -249,13 +254,16 @@ export const birthRegistrationMachine = birthGroupSetup.createMachine({
       rejected: '#birthRegistration.rejected',
       refused: '#birthRegistration.refused',
       failed: '#birthRegistration.failed',
-    }),
+    }, senders),
     registered: { type: 'final' },
     rejected: { type: 'final' },
     refused: { type: 'final' },
     failed: { type: 'final' },
   },
 });
+
+/** Version 1's chart (frozen for the cases running on it). */
+export const birthRegistrationMachine = birthRegistrationChart('inChart');
 
 export const birthRegistrationV1: ProcedureDefinition = {
   id: 'birth-registration',
@@ -279,3 +287,6 @@ export const birthRegistrationV1: ProcedureDefinition = {
   simulation: birthSimulation('newChild'),
   results: birthCaseResults,
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
+export const birthRegistrationV2: ProcedureDefinition = { ...birthRegistrationV1, version: 2, status: 'draft', machine: birthRegistrationChart('byRunner') };

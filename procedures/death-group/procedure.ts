@@ -10,7 +10,7 @@ import type { ProcedureDefinition, ProcedureEvent } from '../types';
 import { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES } from './declarations';
 
 export { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES };
-import { actorLabel, isCitizen, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision } from '../chart-kit';
+import { actorLabel, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision } from '../chart-kit';
 import {
   CONFIRMATION_WINDOW_WORKING_DAYS,
   deathCaseResults,
@@ -51,7 +51,6 @@ export const deathGroupSetup = setup({
     allRelativesConfirmed: ({ context }) =>
       (context.entitlements?.survivor.mustConfirm ?? []).every((id) => context.confirmations.some((c) => c.relativeId === id)),
     followUpRefused: ({ context }) => context.refusals.some((r) => FOLLOW_UP_STEPS.includes(r.step)),
-    isDeclarant: ({ context, event }) => isCitizen(event, context.application.applicant.personalId),
   },
   actions: {
     ...sharedActions<DeathCaseContext>(),
@@ -105,7 +104,9 @@ const payInput = ({ context }: Ctx): PayBenefitInput => ({
   dateOfDeath: context.application.death.dateOfDeath,
 });
 
-export const deathGroupMachine = deathGroupSetup.createMachine({
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated the officers' as guards). */
+const deathGroupChart = (senders: SenderRule) =>
+  deathGroupSetup.createMachine({
   id: 'deathGroup',
   context: ({ input }) => initialDeathContext(input),
   initial: 'death',
@@ -122,7 +123,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
             onError: { target: '#deathGroup.rejected', actions: { type: 'recordServiceRefusal', params: { step: 'death' } } },
           },
         },
-        awaitingOfficer: officerDecision({ agency: 'justice', approve: ['APPROVE_DEATH', 'registering'], refuse: ['REFUSE_DEATH', '#deathGroup.refused', 'death'] }),
+        awaitingOfficer: officerDecision({ agency: 'justice', approve: ['APPROVE_DEATH', 'registering'], refuse: ['REFUSE_DEATH', '#deathGroup.refused', 'death'], senders }),
         registering: {
           invoke: {
             id: 'registerDeath',
@@ -149,7 +150,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 onError: { target: 'refused', actions: { type: 'recordServiceRefusal', params: { step: 'residence' } } },
               },
             },
-            awaitingOfficer: officerDecision({ agency: 'police', approve: ['APPROVE_RESIDENCE_DELETION', 'deleting'], refuse: ['REFUSE_RESIDENCE_DELETION', 'refused', 'residence'] }),
+            awaitingOfficer: officerDecision({ agency: 'police', approve: ['APPROVE_RESIDENCE_DELETION', 'deleting'], refuse: ['REFUSE_RESIDENCE_DELETION', 'refused', 'residence'], senders }),
             deleting: {
               invoke: {
                 id: 'deletePermanentResidence',
@@ -184,7 +185,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 onError: { target: 'ineligible', actions: { type: 'recordServiceRefusal', params: { step: 'funeral' } } },
               },
             },
-            awaitingFuneralDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_FUNERAL_ALLOWANCE', 'payingFuneral'], refuse: ['REFUSE_FUNERAL_ALLOWANCE', 'refused', 'funeral'] }),
+            awaitingFuneralDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_FUNERAL_ALLOWANCE', 'payingFuneral'], refuse: ['REFUSE_FUNERAL_ALLOWANCE', 'refused', 'funeral'], senders }),
             payingFuneral: {
               invoke: {
                 id: 'payFuneralAllowance',
@@ -222,7 +223,7 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
                 },
               },
             },
-            awaitingSurvivorDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_SURVIVOR_BENEFIT', 'payingSurvivor'], refuse: ['REFUSE_SURVIVOR_BENEFIT', 'survivorRefused', 'survivor'] }),
+            awaitingSurvivorDecision: officerDecision({ agency: 'vss', approve: ['APPROVE_SURVIVOR_BENEFIT', 'payingSurvivor'], refuse: ['REFUSE_SURVIVOR_BENEFIT', 'survivorRefused', 'survivor'], senders }),
             payingSurvivor: {
               invoke: {
                 id: 'paySurvivorBenefit',
@@ -259,6 +260,9 @@ export const deathGroupMachine = deathGroupSetup.createMachine({
   },
 });
 
+/** Version 1's chart (frozen for the cases running on it). */
+export const deathGroupMachine = deathGroupChart('inChart');
+
 export const deathGroupV1: ProcedureDefinition = {
   id: 'death-group',
   version: 1,
@@ -292,3 +296,6 @@ export const deathGroupV1: ProcedureDefinition = {
   simulation: DEATH_GROUP_SIMULATION,
   results: deathCaseResults,
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
+export const deathGroupV2: ProcedureDefinition = { ...deathGroupV1, version: 2, status: 'draft', machine: deathGroupChart('byRunner') };

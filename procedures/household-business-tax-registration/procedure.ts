@@ -6,7 +6,7 @@
 import { assign, setup } from 'xstate';
 import type { TaxRegistration } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
 import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
@@ -107,24 +107,24 @@ export const taxSetup = setup({
   },
 });
 
-const serviceStep = serviceStepOf<TaxCaseContext>();
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+function householdBusinessTaxChart(senders: SenderRule) {
+  return taxSetup.createMachine({
+    id: 'householdBusinessTax',
+    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
+    initial: 'checking',
+    states: checkDecideActStates<TaxCaseContext, 'storeRegistration'>({
+      check: { service: 'checkTaxRegistration', input: ({ context }) => ({ application: context.application }) },
+      decide: { agency: 'tax', approve: 'APPROVE_TAX_REGISTRATION', refuse: 'REFUSE_TAX_REGISTRATION' },
+      act: { state: 'registering', service: 'registerHouseholdBusiness', input: ({ context }) => ({ application: context.application }), store: 'storeRegistration' },
+      done: 'registered',
+      senders,
+    }),
+  });
+}
 
-export const householdBusinessTaxMachine = taxSetup.createMachine({
-  id: 'householdBusinessTax',
-  context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
-  initial: 'checking',
-  states: {
-    checking: serviceStep('checkTaxRegistration', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
-    awaitingOfficer: officerDecision({ agency: 'tax', approve: ['APPROVE_TAX_REGISTRATION', 'registering'], refuse: ['REFUSE_TAX_REGISTRATION', 'refused'] }),
-    registering: serviceStep('registerHouseholdBusiness', ({ context }) => ({ application: context.application }), { target: 'registered', actions: 'storeRegistration' }, { target: 'failed', actions: 'recordServiceRefusal' }),
-    /** Registered; the tax code (the owner's personal ID) is confirmed. */
-    registered: { type: 'final' },
-    /** Unknown owner, or a household business already registered. */
-    rejected: { type: 'final' },
-    refused: { type: 'final' },
-    failed: { type: 'final' },
-  },
-});
+/** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
+export const householdBusinessTaxMachine = householdBusinessTaxChart('inChart');
 
 export const householdBusinessTaxV1: ProcedureDefinition = {
   id: 'household-business-tax-registration',
@@ -138,12 +138,15 @@ export const householdBusinessTaxV1: ProcedureDefinition = {
   delays: [],
   events: TAX_EVENTS,
   services: TAX_SERVICES,
-  outcomes: { registered: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' },
+  outcomes: decisionOutcomes('registered'),
   machine: householdBusinessTaxMachine,
   simulation: HOUSEHOLD_BUSINESS_TAX_SIMULATION,
   results: (c: TaxCaseContext) => ({
     taxRegistration: c.registration ?? null,
     refusals: c.refusals,
-    dataReuse: c.check ? { reusedFields: c.check.reusedFields, collectedFields: c.check.collectedFields } : null,
+    dataReuse: dataReuseOf(c.check),
   }),
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
+export const householdBusinessTaxV2: ProcedureDefinition = { ...householdBusinessTaxV1, version: 2, status: 'draft', machine: householdBusinessTaxChart('byRunner') };

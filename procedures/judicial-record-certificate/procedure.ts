@@ -14,7 +14,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from '../types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
 import { JUDICIAL_RECORD_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
@@ -142,31 +142,25 @@ export const judicialRecordSetup = setup({
   },
 });
 
-const serviceStep = serviceStepOf<JudicialRecordContext>();
-
-export const judicialRecordMachine = judicialRecordSetup.createMachine({
-  id: 'judicialRecordCertificate',
-  context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [], verificationNeeded: false }),
-  initial: 'checking',
-  states: {
-    checking: serviceStep('checkJudicialRecordRequest', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
-    awaitingOfficer: officerDecision({
-      agency: 'police',
-      approve: ['APPROVE_CERTIFICATE', 'issuing'],
-      verify: 'REQUIRE_VERIFICATION',
-      refuse: ['REFUSE_CERTIFICATE', 'refused'],
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+function judicialRecordChart(senders: SenderRule) {
+  return judicialRecordSetup.createMachine({
+    id: 'judicialRecordCertificate',
+    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [], verificationNeeded: false }),
+    initial: 'checking',
+    states: checkDecideActStates<JudicialRecordContext, 'storeCertificate'>({
+      check: { service: 'checkJudicialRecordRequest', input: ({ context }) => ({ application: context.application }) },
+      decide: { agency: 'police', approve: 'APPROVE_CERTIFICATE', verify: 'REQUIRE_VERIFICATION', refuse: 'REFUSE_CERTIFICATE' },
+      // The certificate is issued (with or without convictions).
+      act: { state: 'issuing', service: 'issueJudicialRecordCertificate', input: ({ context }) => ({ application: context.application, check: context.check! }), store: 'storeCertificate' },
+      done: 'issued',
+      senders,
     }),
-    issuing: serviceStep('issueJudicialRecordCertificate', ({ context }) => ({ application: context.application, check: context.check! }), { target: 'issued', actions: 'storeCertificate' }, { target: 'failed', actions: 'recordServiceRefusal' }),
-    /** The certificate is issued (with or without convictions). */
-    issued: { type: 'final' },
-    /** The applicant is not in the population database, or the request is invalid. */
-    rejected: { type: 'final' },
-    /** The officer refused, stating reasons. */
-    refused: { type: 'final' },
-    /** The registry write failed in a way retrying cannot fix. */
-    failed: { type: 'final' },
-  },
-});
+  });
+}
+
+/** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
+export const judicialRecordMachine = judicialRecordChart('inChart');
 
 export const judicialRecordCertificateV1: ProcedureDefinition = {
   id: 'judicial-record-certificate',
@@ -179,12 +173,15 @@ export const judicialRecordCertificateV1: ProcedureDefinition = {
   delays: [],
   events: JUDICIAL_RECORD_EVENTS,
   services: JUDICIAL_RECORD_SERVICES,
-  outcomes: { issued: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' },
+  outcomes: decisionOutcomes('issued'),
   machine: judicialRecordMachine,
   simulation: JUDICIAL_RECORD_SIMULATION,
   results: (c: JudicialRecordContext) => ({
     certificate: c.certificate ?? null,
     refusals: c.refusals,
-    dataReuse: c.check ? { reusedFields: c.check.reusedFields, collectedFields: c.check.collectedFields } : null,
+    dataReuse: dataReuseOf(c.check),
   }),
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
+export const judicialRecordCertificateV2: ProcedureDefinition = { ...judicialRecordCertificateV1, version: 2, status: 'draft', machine: judicialRecordChart('byRunner') };

@@ -15,7 +15,7 @@ import type {
   ProcedureEvent,
   ServiceDeclaration,
 } from '../types';
-import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
 import { MARRIAGE_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
@@ -221,7 +221,9 @@ export const marriageSetup = setup({
 
 const serviceStep = serviceStepOf<MarriageCaseContext>();
 
-export const marriageMachine = marriageSetup.createMachine({
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated the officer's as guards). */
+const marriageChart = (senders: SenderRule) =>
+  marriageSetup.createMachine({
   id: 'marriageRegistration',
   context: ({ input }) => ({
     caseId: input.caseId,
@@ -246,6 +248,7 @@ export const marriageMachine = marriageSetup.createMachine({
       approve: ['APPROVE_MARRIAGE', 'registering'],
       verify: 'REQUIRE_VERIFICATION',
       refuse: ['REFUSE_MARRIAGE', 'refused'],
+      senders,
     }),
     registering: {
       invoke: {
@@ -268,12 +271,15 @@ export const marriageMachine = marriageSetup.createMachine({
   },
 });
 
+/** Version 1's chart (frozen for the cases running on it). */
+export const marriageMachine = marriageChart('inChart');
+
 export function marriageResults(c: MarriageCaseContext): Record<string, unknown> {
   return {
     marriageCertificate: c.certificate ?? null,
     consents: c.consents,
     refusals: c.refusals,
-    dataReuse: c.check ? { reusedFields: c.check.reusedFields, collectedFields: c.check.collectedFields } : null,
+    dataReuse: dataReuseOf(c.check),
   };
 }
 
@@ -297,3 +303,6 @@ export const marriageRegistrationV1: ProcedureDefinition = {
   simulation: MARRIAGE_SIMULATION,
   results: marriageResults,
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
+export const marriageRegistrationV2: ProcedureDefinition = { ...marriageRegistrationV1, version: 2, status: 'draft', machine: marriageChart('byRunner') };

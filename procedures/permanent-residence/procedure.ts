@@ -18,7 +18,7 @@ import {
   type BirthCaseContext,
 } from '../birth-group/case';
 import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext } from '../birth-group/setup';
-import { officerDecision } from '../chart-kit';
+import { officerDecision, senderGuard, type SenderRule } from '../chart-kit';
 import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
@@ -129,8 +129,11 @@ export const PERMANENT_RESIDENCE_DELAYS: readonly DelayDeclaration[] = [
   },
 ];
 
-/** The residence step's states; `registered` and `refused` are final within the step. */
-export function residenceStates() {
+/**
+ * The residence step's states; `registered` and `refused` are final within the step. `senders`: who checks who may
+ * send its events (SenderRule: v1 restated the head's and the officer's as guards).
+ */
+export function residenceStates(senders: SenderRule) {
   return {
     initial: 'checking' as const,
     states: {
@@ -149,9 +152,9 @@ export function residenceStates() {
       },
       awaitingHeadConsent: {
         on: {
-          HEAD_CONSENT: { guard: 'isHouseholdHead' as const, target: 'awaitingOfficer', actions: 'recordHeadConsent' as const },
+          HEAD_CONSENT: { ...senderGuard(senders, 'isHouseholdHead' as const), target: 'awaitingOfficer', actions: 'recordHeadConsent' as const },
           HEAD_DECLINE: {
-            guard: 'isHouseholdHead' as const,
+            ...senderGuard(senders, 'isHouseholdHead' as const),
             target: 'refused',
             actions: {
               type: 'recordRefusal' as const,
@@ -174,6 +177,7 @@ export function residenceStates() {
         approve: ['APPROVE_RESIDENCE', 'registering'],
         verify: 'REQUIRE_RESIDENCE_VERIFICATION',
         refuse: ['REFUSE_RESIDENCE', 'refused', 'residence'],
+        senders,
       }),
       registering: {
         invoke: {
@@ -194,19 +198,23 @@ export function residenceStates() {
   };
 }
 
-export const permanentResidenceMachine = birthGroupSetup.createMachine({
+const permanentResidenceChart = (senders: SenderRule) =>
+  birthGroupSetup.createMachine({
   id: 'permanentResidence',
   context: ({ input }) => initialBirthContext(input),
   initial: 'residence',
   states: {
     residence: {
-      ...residenceStates(),
+      ...residenceStates(senders),
       onDone: [{ guard: 'followUpRefused', target: 'refused' }, { target: 'registered' }],
     },
     registered: { type: 'final' },
     refused: { type: 'final' },
   },
 });
+
+/** Version 1's chart (frozen for the cases running on it). */
+export const permanentResidenceMachine = permanentResidenceChart('inChart');
 
 export const permanentResidenceV1: ProcedureDefinition = {
   id: 'permanent-residence',
@@ -226,3 +234,6 @@ export const permanentResidenceV1: ProcedureDefinition = {
   simulation: birthSimulation('registeredChild'),
   results: birthCaseResults,
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
+export const permanentResidenceV2: ProcedureDefinition = { ...permanentResidenceV1, version: 2, status: 'draft', machine: permanentResidenceChart('byRunner') };

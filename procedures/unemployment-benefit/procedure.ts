@@ -7,7 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { UnemploymentDecision } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
-import { isOfficerOfGuard, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
 import { UNEMPLOYMENT_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
@@ -118,24 +118,24 @@ export const unemploymentSetup = setup({
   },
 });
 
-const serviceStep = serviceStepOf<UnemploymentContext>();
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+function unemploymentChart(senders: SenderRule) {
+  return unemploymentSetup.createMachine({
+    id: 'unemploymentBenefit',
+    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
+    initial: 'checking',
+    states: checkDecideActStates<UnemploymentContext, 'storeDecision'>({
+      check: { service: 'checkUnemploymentClaim', input: ({ context }) => ({ application: context.application }) },
+      decide: { agency: 'labour', approve: 'APPROVE_UNEMPLOYMENT_BENEFIT', refuse: 'REFUSE_UNEMPLOYMENT_BENEFIT' },
+      act: { state: 'deciding', service: 'decideUnemploymentBenefit', input: ({ context }) => ({ application: context.application, check: context.check! }), store: 'storeDecision' },
+      done: 'granted',
+      senders,
+    }),
+  });
+}
 
-export const unemploymentMachine = unemploymentSetup.createMachine({
-  id: 'unemploymentBenefit',
-  context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
-  initial: 'checking',
-  states: {
-    checking: serviceStep('checkUnemploymentClaim', ({ context }) => ({ application: context.application }), { target: 'awaitingOfficer', actions: 'storeCheck' }, { target: 'rejected', actions: 'recordServiceRefusal' }),
-    awaitingOfficer: officerDecision({ agency: 'labour', approve: ['APPROVE_UNEMPLOYMENT_BENEFIT', 'deciding'], refuse: ['REFUSE_UNEMPLOYMENT_BENEFIT', 'refused'] }),
-    deciding: serviceStep('decideUnemploymentBenefit', ({ context }) => ({ application: context.application, check: context.check! }), { target: 'granted', actions: 'storeDecision' }, { target: 'failed', actions: 'recordServiceRefusal' }),
-    /** The decision grants the benefit (amount and months). */
-    granted: { type: 'final' },
-    /** The conditions are not met (contributions, filing window) or no employment record. */
-    rejected: { type: 'final' },
-    refused: { type: 'final' },
-    failed: { type: 'final' },
-  },
-});
+/** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
+export const unemploymentMachine = unemploymentChart('inChart');
 
 export const unemploymentBenefitV1: ProcedureDefinition = {
   id: 'unemployment-benefit',
@@ -149,12 +149,15 @@ export const unemploymentBenefitV1: ProcedureDefinition = {
   delays: [],
   events: UNEMPLOYMENT_EVENTS,
   services: UNEMPLOYMENT_SERVICES,
-  outcomes: { granted: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' },
+  outcomes: decisionOutcomes('granted'),
   machine: unemploymentMachine,
   simulation: UNEMPLOYMENT_SIMULATION,
   results: (c: UnemploymentContext) => ({
     decision: c.decision ?? null,
     refusals: c.refusals,
-    dataReuse: c.check ? { reusedFields: c.check.reusedFields, collectedFields: c.check.collectedFields } : null,
+    dataReuse: dataReuseOf(c.check),
   }),
 };
+
+/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
+export const unemploymentBenefitV2: ProcedureDefinition = { ...unemploymentBenefitV1, version: 2, status: 'draft', machine: unemploymentChart('byRunner') };

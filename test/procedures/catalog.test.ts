@@ -22,7 +22,7 @@ describe('procedure catalog', () => {
     const draft = getProcedure('birth-group', 2);
     expect(draft.status).toBe('draft');
     expect(draft.deadlines.find((d) => d.step === 'total')).toMatchObject({ workingDays: 9, workingDaysWithVerification: 12 });
-    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2], current: 1, drafts: [2] });
+    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2, 3], current: 1, drafts: [2, 3] });
   });
 
   it('lists the four procedures of the first slice', () => {
