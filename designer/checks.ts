@@ -16,6 +16,8 @@ import {
   type ChartModel,
 } from './chart-model';
 import { finishableLeaves } from './finishable';
+import { AWAITING_DATA, DATA_WINDOW_DELAY, hasApplicantDataPhase, procedureChart } from './applicant-data-phase';
+import { dataWindowWorkingDays } from '../workflows/applicant-data-rules';
 
 export type Severity = 'error' | 'warning';
 
@@ -59,7 +61,9 @@ class Collector {
 export function checkProcedure(def: ProcedureDefinition, ctx: CheckContext): Problem[] {
   const model = readChart(def.machine);
   const out = new Collector(def);
-  checkStructure(model, out);
+  // The structure as cases run it: with the generated applicant-data phase ahead of the chart.
+  checkStructure(procedureChart(def), out);
+  checkApplicantDataPhase(def, out);
   checkGuards(def, model, out);
   checkServices(def, model, ctx, out);
   checkEvents(def, model, out);
@@ -90,6 +94,17 @@ function checkStructure(model: ChartModel, out: Collector) {
     if (out.problems.some((p) => p.code === 'NO_WAY_OUT' && p.state === s.path)) continue;
     out.add('error', 'NO_PATH_TO_FINAL', 'no path from here reaches a final state (a cycle with no exit): a case would never end', s.path);
   }
+}
+
+/** The applicant-data phase waits for the procedure's declared window: an empty one would reject every such case at once. */
+function checkApplicantDataPhase(def: ProcedureDefinition, out: Collector) {
+  if (!hasApplicantDataPhase(def) || dataWindowWorkingDays(def) > 0) return;
+  out.add(
+    'error',
+    'DATA_WINDOW_EMPTY',
+    `the applicant-data phase waits ${dataWindowWorkingDays(def)} working days (delay ${DATA_WINDOW_DELAY}): a case missing citizen data would lapse at once`,
+    AWAITING_DATA,
+  );
 }
 
 /** Guards named in the chart must be implemented in its setup (XState would throw when the case gets there). */

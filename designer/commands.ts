@@ -49,8 +49,8 @@ export async function cmdCheck(io: Io, paths: Paths, only?: string, catalog: Cat
   return hasErrors(problems) ? 1 : 0;
 }
 
-export function cmdDiagram(io: Io, id: string, format: string, version?: number, outFile?: string): number {
-  const text = renderDiagram(getProcedure(id, version), format);
+export function cmdDiagram(io: Io, id: string, format: string, version?: number, outFile?: string, catalog: Catalog = CATALOG): number {
+  const text = renderDiagram(getProcedure(id, version, catalog), format);
   if (outFile) {
     writeFileSync(outFile, text);
     io.err(`wrote ${outFile}`);
@@ -67,8 +67,8 @@ export function cmdLock(io: Io, paths: Paths, catalog: Catalog = CATALOG, only?:
 }
 
 /** Prints the pure paths, with the failures each would inject on the engine. */
-export function printPaths(io: Io, id: string, version?: number, maxPaths?: number): number {
-  const def = getProcedure(id, version);
+export function printPaths(io: Io, id: string, version?: number, maxPaths?: number, catalog: Catalog = CATALOG): number {
+  const def = getProcedure(id, version, catalog);
   const paths = generatePaths(def, { maxPaths });
   const variants = simulationSpec(def).variants.length;
   io.out(`${def.id} v${def.version}: ${paths.length} path(s)`);

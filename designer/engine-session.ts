@@ -110,7 +110,7 @@ export async function simulateCatalog(
     for (const def of versions.values()) {
       if (opts.version !== undefined && def.version !== opts.version) continue;
       if (!hasSimulationInput(def)) {
-        opts.onProgress?.(`${id} v${def.version}: skipped, NO_SIMULATION_INPUT (add one to designer/sim-inputs.ts or declare \`simulation\`)`);
+        opts.onProgress?.(`${id} v${def.version}: skipped, NO_SIMULATION_INPUT (declare \`simulation\` in procedures/${id}/)`);
         continue;
       }
       reports.push(await simulateOnEngine(session.client, def, { ...session.simulation, ...opts }));

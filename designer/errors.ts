@@ -28,7 +28,7 @@ export class InvalidLockFileError extends DesignerError {
 
 export class NoSimulationInputError extends DesignerError {
   constructor(procedureId: string) {
-    super('NO_SIMULATION_INPUT', `No simulation input for procedure "${procedureId}": add one to designer/sim-inputs.ts`);
+    super('NO_SIMULATION_INPUT', `No simulation input for procedure "${procedureId}": declare \`simulation\` in its folder (procedures/${procedureId}/simulation.ts)`);
   }
 }
 

@@ -7,21 +7,13 @@
 import { describeSeed, type FixturePerson } from '../db/seed';
 import { simulationFamilies } from '../db/seed-simulation';
 import { DesignerError } from './errors';
+import type { PoolName } from '../procedures/types';
 
 /** A few people who appear together in one case (a family, a couple…), by role. */
 export type CastUnit = Record<string, FixturePerson>;
 /** The units a path's case is about, by the role the procedure's input builder names. */
 export type Cast = Record<string, CastUnit>;
-
-/**
- * What each pool holds, in seed order:
- * - `family`: a simulation family (deceased-to-be pensioner, spouse, declarant son, sibling): db/seed-simulation.ts;
- * - `household`: two members of a generated household (`deceased`, `declarant`: the head);
- * - `couple`: an unrelated man (≥ 21) and woman (≥ 19) of the generated population who live alone or with their
- *   parents (the seed registers no marriages for generated people);
- * - `adult`: one generated adult (≥ 22), `person`.
- */
-export type PoolName = 'family' | 'household' | 'couple' | 'adult';
+export type { PoolName };
 
 export interface SeedShape {
   /** Generated people in the seed (the `people` option of seedPopulation). */
@@ -40,6 +32,7 @@ const related = (a: FixturePerson, b: FixturePerson) => {
   return parents(a).includes(b.personalId) || parents(b).includes(a.personalId) || parents(a).some((id) => parents(b).includes(id));
 };
 
+/** What each pool holds, in seed order (procedures/types.ts `PoolName`; the simulation families: db/seed-simulation.ts). */
 function buildPools(shape: SeedShape): Record<PoolName, CastUnit[]> {
   const seed = describeSeed({ people: shape.people });
   const generatedIds = new Set(seed.generated.persons.map((p) => p.personalId));

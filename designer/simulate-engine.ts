@@ -6,7 +6,11 @@
  * chart predicted.
  */
 import type { Client } from '@temporalio/client';
-import type { ProcedureDefinition, ProcedureEvent } from '../procedures/types';
+import type { ProcedureDefinition, ProcedureEvent, SimulationRegistryRows } from '../procedures/types';
+import { is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import * as registrySchema from '../db/registries/schema';
+import { localDateOf } from '../domain/working-days';
 import { getProcedure } from '../procedures/catalog';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../worker/case-client';
 import type { CaseSnapshot } from '../workflows/definitions';
@@ -108,6 +112,15 @@ function delayOverrides(def: ProcedureDefinition, model: ChartModel, path: SimPa
   return Object.fromEntries(def.delays.map((d) => [d.name, !taken.has(d.name) ? 3_600_000 : contested.has(d.name) ? Math.max(3_000, 5 * timerMs) : timerMs]));
 }
 
+/** Writes a variant's registry rows (table: an export of db/registries/schema); rows already there are kept. */
+async function writeRegistryRows(db: Executor, rows: SimulationRegistryRows): Promise<void> {
+  for (const [name, values] of Object.entries(rows)) {
+    const table = (registrySchema as Record<string, unknown>)[name];
+    if (!is(table, PgTable)) throw new DesignerError('SIMULATION_SETUP', `"${name}" is not a registry table (db/registries/schema.ts)`);
+    if (values.length > 0) await db.insert(table).values(values as never).onConflictDoNothing();
+  }
+}
+
 const caseIdOf = (def: ProcedureDefinition, path: SimPath, tag: string) => `sim-${tag}-${def.id}-v${def.version}-p${path.index}`;
 
 /**
@@ -117,9 +130,9 @@ const caseIdOf = (def: ProcedureDefinition, path: SimPath, tag: string) => `sim-
 export async function preparePath(def: ProcedureDefinition, path: SimPath, opts: EngineOptions, people: PeopleAllocator): Promise<Record<string, unknown>> {
   const variant = simulationSpec(def).variants[path.variant];
   const cast = people.cast(variant.cast ?? {});
-  if (variant.prepare) {
+  if (variant.registryRows) {
     if (!opts.registries) throw new DesignerError('SIMULATION_SETUP', `${def.id} (${variant.name}) writes registry data before its cases: pass \`registries\``);
-    await variant.prepare(opts.registries, cast);
+    await writeRegistryRows(opts.registries, variant.registryRows(cast, (days) => localDateOf(new Date(Date.now() - days * 86_400_000))));
   }
   return variant.input(`${opts.tag}-${def.id}-${def.version}-${path.index}`, { ...opts.env, cast });
 }

@@ -3,15 +3,15 @@
  * so old versions stay here as long as cases may run on them. Sandbox-safe.
  */
 import type { ProcedureDefinition } from './types';
-import { birthGroupV1, birthGroupV2Draft } from './birth-group';
-import { birthRegistrationV1 } from './birth-registration';
-import { permanentResidenceV1 } from './permanent-residence';
-import { healthInsuranceCardV1 } from './health-insurance-card';
-import { deathGroupV1 } from './death-group';
-import { marriageRegistrationV1 } from './marriage-registration';
-import { judicialRecordCertificateV1 } from './judicial-record-certificate';
-import { householdBusinessTaxV1 } from './household-business-tax';
-import { unemploymentBenefitV1 } from './unemployment-benefit';
+import { birthGroupV1, birthGroupV2Draft, birthGroupV3 } from './birth-group/procedure';
+import { birthRegistrationV1, birthRegistrationV2 } from './birth-registration/procedure';
+import { permanentResidenceV1, permanentResidenceV2 } from './permanent-residence/procedure';
+import { healthInsuranceCardV1 } from './health-insurance-card/procedure';
+import { deathGroupV1, deathGroupV2 } from './death-group/procedure';
+import { marriageRegistrationV1, marriageRegistrationV2 } from './marriage-registration/procedure';
+import { judicialRecordCertificateV1, judicialRecordCertificateV2 } from './judicial-record-certificate/procedure';
+import { householdBusinessTaxV1, householdBusinessTaxV2 } from './household-business-tax-registration/procedure';
+import { unemploymentBenefitV1, unemploymentBenefitV2 } from './unemployment-benefit/procedure';
 
 export class UnknownProcedureError extends Error {
   readonly code = 'UNKNOWN_PROCEDURE';
@@ -36,14 +36,22 @@ export function createCatalog(definitions: readonly ProcedureDefinition[]): Cata
 export const CATALOG: Catalog = createCatalog([
   birthGroupV1,
   birthGroupV2Draft,
+  birthGroupV3,
   birthRegistrationV1,
+  birthRegistrationV2,
   permanentResidenceV1,
+  permanentResidenceV2,
   healthInsuranceCardV1,
   deathGroupV1,
+  deathGroupV2,
   marriageRegistrationV1,
+  marriageRegistrationV2,
   judicialRecordCertificateV1,
+  judicialRecordCertificateV2,
   householdBusinessTaxV1,
+  householdBusinessTaxV2,
   unemploymentBenefitV1,
+  unemploymentBenefitV2,
 ]);
 
 const isActive = (d: ProcedureDefinition) => (d.status ?? 'active') === 'active';

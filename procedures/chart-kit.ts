@@ -130,17 +130,34 @@ export function refusalFromFailure(step: string, event: unknown): Refusal {
   return { step, reason: f.message, code: f.code, by: 'system' };
 }
 
-type OfficerTransition = {
-  guard: { type: 'isOfficerOf'; params: OfficerGuardParams };
+/**
+ * Who checks who may send an event. The runner always does, from the event declarations (actor, agency, required
+ * fields, `actorIdFrom`: workflows/event-validation.ts). Version 1 charts restated it as guards (`inChart`); they are
+ * frozen, for the cases running on them. Later versions leave it to the runner alone (`byRunner`, the default).
+ */
+export type SenderRule = 'inChart' | 'byRunner';
+
+/** The named guard a v1 chart restated a sender rule with; nothing for later versions. */
+export function senderGuard<const G>(senders: SenderRule, guard: G): { guard: G } | Record<never, never> {
+  return senders === 'inChart' ? { guard } : {};
+}
+
+type OfficerGuard = { guard: { type: 'isOfficerOf'; params: OfficerGuardParams } } | Record<never, never>;
+type OfficerTransition = OfficerGuard & {
   target?: string;
   actions?: 'markVerificationNeeded' | 'recordRefusal' | { type: 'recordRefusal'; params: { step: string } };
 };
+
+/** The officer guard of a v1 chart (`senders: 'inChart'`), or nothing. */
+export function officerGuard(senders: SenderRule, agency: AgencyId, requires?: OfficerGuardParams['requires']): OfficerGuard {
+  return senderGuard(senders, { type: 'isOfficerOf' as const, params: requires ? { agency, requires } : { agency } });
+}
 
 /**
  * The "check → officer decides → act" step's waiting state: an officer of `agency` approves (to `approve[1]`),
  * may require verification (`verify`: the longer deadline applies), or refuses with reasons (to `refuse[1]`, the
  * refusal recorded for step `refuse[2]`, else the procedure's default step). `more` adds other events of the state
- * (e.g. a supplement request), between verification and refusal.
+ * (e.g. a supplement request), between verification and refusal. `senders`: see SenderRule.
  */
 export function officerDecision<M extends Record<string, object> = Record<never, never>>(o: {
   agency: AgencyId;
@@ -148,16 +165,17 @@ export function officerDecision<M extends Record<string, object> = Record<never,
   verify?: string;
   more?: M;
   refuse: readonly [event: string, target: string, step?: string];
+  senders?: SenderRule;
 }): { on: Record<string, OfficerTransition> & M } {
-  const by = (requires?: 'reason') => ({ type: 'isOfficerOf' as const, params: requires ? { agency: o.agency, requires } : { agency: o.agency } });
+  const senders = o.senders ?? 'byRunner';
   const [refuseEvent, refuseTarget, step] = o.refuse;
   return {
     on: {
-      [o.approve[0]]: { guard: by(), target: o.approve[1] },
-      ...(o.verify ? { [o.verify]: { guard: by(), actions: 'markVerificationNeeded' as const } } : {}),
+      [o.approve[0]]: { ...officerGuard(senders, o.agency), target: o.approve[1] },
+      ...(o.verify ? { [o.verify]: { ...officerGuard(senders, o.agency), actions: 'markVerificationNeeded' as const } } : {}),
       ...o.more,
       [refuseEvent]: {
-        guard: by('reason'),
+        ...officerGuard(senders, o.agency, 'reason'),
         target: refuseTarget,
         actions: step ? { type: 'recordRefusal' as const, params: { step } } : ('recordRefusal' as const),
       },
@@ -174,4 +192,49 @@ export function serviceStepOf<C>() {
   return <const S extends string, const D extends object, const E extends object>(src: S, input: (args: { context: C }) => unknown, onDone: D, onError: E) => ({
     invoke: { id: src, src, input, onDone, onError },
   });
+}
+
+/**
+ * The states of a procedure that is one "check → officer decides → act" step: `checking` invokes the check service
+ * (its output stored by the chart's `storeCheck`; a failure rejects the case), `awaitingOfficer` waits for the officer
+ * of `agency`, the act state (`act.state`) invokes the act service (stored by `act.store`) and ends in `done`;
+ * `rejected`, `refused` and `failed` are the other ends. Outcomes: `decisionOutcomes(done)`.
+ */
+export function checkDecideActStates<C, const Store extends string = string>(o: {
+  check: { service: string; input: (args: { context: C }) => unknown };
+  decide: { agency: AgencyId; approve: string; verify?: string; refuse: string };
+  act: { state: string; service: string; input: (args: { context: C }) => unknown; store: Store };
+  done: string;
+  senders: SenderRule;
+}) {
+  const serviceStep = serviceStepOf<C>();
+  const final = { type: 'final' as const };
+  return {
+    checking: serviceStep(o.check.service, o.check.input, { target: 'awaitingOfficer', actions: 'storeCheck' as const }, { target: 'rejected', actions: 'recordServiceRefusal' as const }),
+    awaitingOfficer: officerDecision({
+      agency: o.decide.agency,
+      approve: [o.decide.approve, o.act.state],
+      ...(o.decide.verify ? { verify: o.decide.verify } : {}),
+      refuse: [o.decide.refuse, 'refused'],
+      senders: o.senders,
+    }),
+    [o.act.state]: serviceStep(o.act.service, o.act.input, { target: o.done, actions: o.act.store }, { target: 'failed', actions: 'recordServiceRefusal' as const }),
+    [o.done]: final,
+    /** The check found the case cannot proceed (unknown applicant, conditions not met). */
+    rejected: final,
+    /** The officer refused, stating reasons. */
+    refused: final,
+    /** The registry write failed in a way retrying cannot fix. */
+    failed: final,
+  };
+}
+
+/** The outcomes of a check → decide → act procedure whose success ends in `done`. */
+export function decisionOutcomes(done: string): Record<string, string> {
+  return { [done]: 'completed', rejected: 'rejected', refused: 'refused', failed: 'failed' };
+}
+
+/** Which fields of the case were read from registries and which the applicant gave, from the check's output. */
+export function dataReuseOf(check: { reusedFields: string[]; collectedFields: string[] } | undefined) {
+  return check ? { reusedFields: check.reusedFields, collectedFields: check.collectedFields } : null;
 }

@@ -2,7 +2,7 @@
  * What a procedure is, as data. Pure types: this file runs in the Temporal workflow sandbox.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { AgencyId } from '../domain/registries';
+import type { AgencyId, PersonRecord, RegistryName } from '../domain/registries';
 import type { FieldDeclaration } from '../domain/field-declarations';
 import type { RegistryRecordRead } from '../domain/once-only';
 
@@ -78,13 +78,10 @@ export interface ProcedureDefinition {
    */
   access?: CaseAccessDeclaration;
   /**
-   * Synthetic data for `npm run procedures -- simulate` (docs/authoring-procedures.md): the chart input (without the
-   * case id) built on seeded fixture people, and sample outputs of the services for the pure path walk.
+   * Synthetic data for `npm run procedures -- simulate` and the designer's pages (docs/authoring-procedures.md): the
+   * chart input of each way of filling a case, built on seeded people. Never read by the runner.
    */
-  simulation?: {
-    input: (tag: string, env: { childId?: string }) => Record<string, unknown>;
-    sampleOutputs?: Record<string, unknown>;
-  };
+  simulation?: ProcedureSimulation;
 }
 
 /** Context paths (dotted, into the chart context) the API reads to decide who may see a case. */
@@ -136,4 +133,47 @@ export interface ServiceRequest<I = unknown> {
 export interface ServiceFailure {
   code: string;
   message: string;
+}
+
+/**
+ * Seeded people a simulated case is about, by pool (designer/sim-people.ts reads them from the seed's description):
+ * `family` a simulation family (`deceased`, `spouse`, `declarant`, `sibling`); `household` two members of a generated
+ * household (`declarant`: the head, `deceased`); `couple` an unrelated unmarried `man` and `woman`; `adult` one `person`.
+ */
+export type PoolName = 'family' | 'household' | 'couple' | 'adult';
+/** A few people who appear together in one case (a family, a couple…), by role. */
+export type CastUnit = Record<string, PersonRecord>;
+/** The units a path's case is about, by the role the variant names. */
+export type Cast = Record<string, CastUnit>;
+
+/** Data prepared for a simulated case: a child registered earlier (follow-up procedures); the people it is about. */
+export interface SimulationEnv {
+  childId?: string;
+  /** One unit of seeded people per role the variant names (distinct per path on the engine). */
+  cast?: Cast;
+}
+
+/** Registry rows no seed can hold, by table (an export of db/registries/schema), written before a path's case starts. */
+export type SimulationRegistryRows = Readonly<Record<string, readonly Record<string, unknown>[]>>;
+
+/**
+ * One way of filling a procedure's case: its input, the people it is about, the sample service outputs the pure walk
+ * assumes (the real people must make the real services answer alike), and registry data to write first.
+ */
+export interface SimulationVariant {
+  name: string;
+  /** Role → pool: each path on the engine gets its own unit of each role. */
+  cast?: Readonly<Record<string, PoolName>>;
+  /** The chart input without the case id; `tag` makes its own identifiers distinct per path. */
+  input: (tag: string, env: SimulationEnv & { cast: Cast }) => Record<string, unknown>;
+  /** Overrides of the procedure's sample outputs for this variant. */
+  sampleOutputs?: Record<string, unknown>;
+  /** Registry rows to write first (e.g. a contract that ended last month); `daysAgo(n)` is the local date n days back. */
+  registryRows?: (cast: Cast, daysAgo: (days: number) => string) => SimulationRegistryRows;
+}
+
+/** A procedure's simulation data: its variants, and the outputs of its services the pure walk feeds to the chart. */
+export interface ProcedureSimulation {
+  variants: readonly SimulationVariant[];
+  sampleOutputs?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import type { EventDeclaration, ProcedureDefinition, ProcedureEvent } from '../p
 import type { SendEventRequest } from './definitions';
 import { CASE_MESSAGE_MAX_BYTES, jsonSizeBytes } from '../domain/limits';
 import { checkFieldValue } from '../domain/once-only';
+import { getPath } from '../domain/data-paths';
 
 /** Who holds a declared field, when it is not the applicant's to give (a registry or a step of the case). */
 function holderOf(def: ProcedureDefinition, name: string): string | null {
@@ -44,7 +45,10 @@ export function oversizeRefusal(request: unknown): string | null {
   return size > CASE_MESSAGE_MAX_BYTES ? `the message is ${size} bytes; a case accepts at most ${CASE_MESSAGE_MAX_BYTES}` : null;
 }
 
-/** Why an event is not accepted, or null when it is. Pure: runs in update validators. */
+/**
+ * Why an event is not accepted, or null when it is. Pure: runs in update validators. Who may send an event is its
+ * declaration's (actor kind, agency, required fields, `actorIdFrom`), enforced here once for every chart.
+ */
 export function eventRefusalReason(
   def: ProcedureDefinition,
   snapshot: AnyMachineSnapshot,
@@ -74,6 +78,10 @@ export function eventRefusalReason(
   if (snapshot.status !== 'active') return 'the case is closed';
   if (!snapshot.can(event as ProcedureEvent)) {
     return `"${event.type}" from ${actor.kind}:${actor.id} is not accepted in state ${JSON.stringify(snapshot.value)}`;
+  }
+  // The one person the declaration names (e.g. the household head): charts do not restate it (from v2 on).
+  if (decl.actorIdFrom && actor.id !== getPath(snapshot.context, decl.actorIdFrom)) {
+    return `"${event.type}" is sent only by the person at ${decl.actorIdFrom} of the case, not ${actor.kind}:${actor.id}`;
   }
   return null;
 }

@@ -11,7 +11,7 @@ import {
   type DeathCertificate,
   type DeathDossierCheck,
   type RegisterDeathInput,
-} from '../../procedures/death-case';
+} from '../../procedures/death-group/case';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
 import { checkStepData } from '../once-only/step-check';

@@ -10,7 +10,7 @@ import {
   type MarriageCertificate,
   type MarriageDossierCheck,
   type RegisterMarriageInput,
-} from '../../procedures/marriage-registration';
+} from '../../procedures/marriage-registration/procedure';
 import type { ServiceRequest } from '../../procedures/types';
 import { AlreadyMarriedError, PersonNotFoundError } from '../registries/errors';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';

@@ -11,7 +11,7 @@ import type {
   IssuedPersonalId,
   IssuePersonalIdInput,
   RegisterBirthInput,
-} from '../../procedures/birth-case';
+} from '../../procedures/birth-group/case';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
 import { checkStepData } from '../once-only/step-check';

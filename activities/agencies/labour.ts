@@ -10,7 +10,7 @@ import {
   type CheckUnemploymentClaimInput,
   type DecideUnemploymentBenefitInput,
   type UnemploymentCheck,
-} from '../../procedures/unemployment-benefit';
+} from '../../procedures/unemployment-benefit/procedure';
 import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
 import type { EmploymentRegistry, PopulationRegistry, UnemploymentDecision } from '../../domain/registries';

@@ -6,7 +6,7 @@ import type {
   CheckResidenceDeletionInput,
   DeletePermanentResidenceInput,
   ResidenceCheck,
-} from '../../procedures/death-case';
+} from '../../procedures/death-group/case';
 import type { ServiceRequest } from '../../procedures/types';
 import { NoPermanentResidenceError } from '../registries/errors';
 import type { ResidenceDeletion, ResidenceRegistry } from '../../domain/registries';

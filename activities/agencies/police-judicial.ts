@@ -6,7 +6,7 @@ import type {
   CheckJudicialRecordInput,
   IssueJudicialRecordInput,
   JudicialRecordCheck,
-} from '../../procedures/judicial-record-certificate';
+} from '../../procedures/judicial-record-certificate/procedure';
 import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
 import type { JudicialRecordCertificate, JudicialRecordsRegistry, PopulationRegistry } from '../../domain/registries';

@@ -7,7 +7,7 @@ import type {
   HouseholdCheck,
   HouseholdMembership,
   RegisterPermanentResidenceInput,
-} from '../../procedures/birth-case';
+} from '../../procedures/birth-group/case';
 import type { ServiceRequest } from '../../procedures/types';
 import type { Household, JudicialRecordsRegistry, PopulationRegistry, ResidenceRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';

@@ -6,7 +6,7 @@ import type {
   CheckTaxRegistrationInput,
   RegisterHouseholdBusinessInput,
   TaxRegistrationCheck,
-} from '../../procedures/household-business-tax';
+} from '../../procedures/household-business-tax-registration/procedure';
 import type { ServiceRequest } from '../../procedures/types';
 import { AlreadyTaxRegisteredError, PersonNotFoundError } from '../registries/errors';
 import type { PopulationRegistry, TaxRegistration, TaxRegistry } from '../../domain/registries';

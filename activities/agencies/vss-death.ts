@@ -11,7 +11,7 @@ import {
   type CheckBenefitEntitlementsInput,
   type PayBenefitInput,
   type Relative,
-} from '../../procedures/death-case';
+} from '../../procedures/death-group/case';
 import type { ServiceRequest } from '../../procedures/types';
 import type {
   BenefitPayment,

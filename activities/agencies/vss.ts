@@ -2,7 +2,7 @@
  * Vietnam Social Security (agency `vss`): allocates the child's 10-digit social-insurance number and issues the
  * state-funded health-insurance card (beneficiary group TE, children under 6).
  */
-import type { InsuranceCard, IssueHealthInsuranceCardInput } from '../../procedures/birth-case';
+import type { InsuranceCard, IssueHealthInsuranceCardInput } from '../../procedures/birth-group/case';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PopulationRegistry, SocialInsuranceRegistry } from '../../domain/registries';
 import { createVssDeathActivities } from './vss-death';

@@ -6,6 +6,8 @@ import { readChart } from '../../designer/chart-model';
 import { printPaths } from '../../designer/commands';
 import { renderDiagram } from '../../designer/diagram';
 import { fingerprint } from '../../designer/fingerprint';
+import { checkProcedure } from '../../designer/checks';
+import { loadAgencyServices } from '../../designer/agency-services';
 
 const judicial = getProcedure('judicial-record-certificate');
 const withWindow = (days: number) => ({
@@ -33,6 +35,14 @@ describe('applicant-data phase in the chart model', () => {
     expect(mermaid).toContain('applicantData --> checking : provideData by the applicant');
     expect(renderDiagram(judicial, 'mermaid')).toContain('after supplementWindow (7 working days)');
     expect(renderDiagram(withWindow(12), 'svg')).toContain('awaitingData');
+  });
+
+  it('the checks see the phase: its states are part of the structure, and an empty window is an error', async () => {
+    const agencyServices = await loadAgencyServices();
+    expect(checkProcedure(withWindow(12), { agencyServices })).toEqual([]);
+    expect(checkProcedure(withWindow(0), { agencyServices })).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'DATA_WINDOW_EMPTY', state: AWAITING_DATA, message: expect.stringContaining('waits 0 working days') }),
+    ]);
   });
 
   it('`paths` states what happens before the chart starts', () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { getSimplePaths } from 'xstate/graph';
 import type { AnyMachineSnapshot } from 'xstate';
 import { CATALOG, createCatalog, getProcedure, listProcedures, UnknownProcedureError } from '../../procedures/catalog';
-import { birthGroupV1 } from '../../procedures/birth-group';
-import { allEvents, input, CHILD } from './fixtures';
+import { birthGroupV1 } from '../../procedures/birth-group/procedure';
+import { allEvents, input, CHILD } from './birth-group/fixtures';
 
 const serializeState = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
 
@@ -22,11 +22,11 @@ describe('procedure catalog', () => {
     const draft = getProcedure('birth-group', 2);
     expect(draft.status).toBe('draft');
     expect(draft.deadlines.find((d) => d.step === 'total')).toMatchObject({ workingDays: 9, workingDaysWithVerification: 12 });
-    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2], current: 1, drafts: [2] });
+    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2, 3], current: 1, drafts: [2, 3] });
   });
 
   it('lists the four procedures of the first slice', () => {
-    // Later procedures (death group, marriage, …) are tested in test/catalog.
+    // Later procedures (death group, marriage, …) are tested in their folders, test/procedures/<procedure-id>/.
     expect(listProcedures().map((p) => p.id).sort()).toEqual(expect.arrayContaining([
       'birth-group',
       'birth-registration',

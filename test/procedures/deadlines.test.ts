@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSteps, workingDaysDelayMs } from '../../workflows/deadlines';
 import { WORKING_CALENDAR } from '../../workflows/calendar';
-import { BIRTH_GROUP_DEADLINES } from '../../procedures/birth-group';
+import { BIRTH_GROUP_DEADLINES } from '../../procedures/birth-group/procedure';
 import type { TimelineEntry } from '../../workflows/definitions';
 
 const cal = WORKING_CALENDAR;

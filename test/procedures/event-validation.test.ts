@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { birthGroupMachine, birthGroupV1 } from '../../procedures/birth-group';
+import { birthGroupMachine, birthGroupV1 } from '../../procedures/birth-group/procedure';
 import { eventRefusalReason } from '../../workflows/event-validation';
-import { ev, input } from './fixtures';
+import { ev, input } from './birth-group/fixtures';
 
 const [initial] = initialTransition(birthGroupMachine, input);
 const awaitingOfficer = getNextSnapshot(birthGroupMachine, initial, ev.checked);

@@ -13,7 +13,7 @@ import { getProcedure } from '../../procedures/catalog';
 import { scratchDatabaseTarget } from '../registries/helpers';
 import { startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { simulateOnEngine } from '../../designer/simulate-engine';
-import { simulationApplication } from '../../designer/sim-inputs';
+import { simulationApplication } from '../../procedures/birth-group/simulation';
 import { getCaseView, readCaseRows } from '../../db/engine/case-views';
 import { caseWorkflowId, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
 import { createAgencyWorker } from '../../worker/agency-worker';

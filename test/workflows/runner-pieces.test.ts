@@ -1,8 +1,8 @@
 /** The runner's pure pieces, without Temporal: timeline, accepted events, case view, data merging, event acceptance. */
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { birthGroupMachine, birthGroupV1 } from '../../procedures/birth-group';
-import { judicialRecordCertificateV1 } from '../../procedures/judicial-record-certificate';
+import { birthGroupMachine, birthGroupV1 } from '../../procedures/birth-group/procedure';
+import { judicialRecordCertificateV1 } from '../../procedures/judicial-record-certificate/procedure';
 import { acceptedEvents, activeStateNodes, handledEventTypes } from '../../workflows/accepted-events';
 import { dataLapseReason, dataRefusal, dataWindowWorkingDays } from '../../workflows/applicant-data-rules';
 import { emptyTimeline, enterPhase, leafPaths, leavePhase, recordSnapshot } from '../../workflows/case-timeline';
@@ -10,7 +10,7 @@ import { caseResult, caseView, emptyCaseRecord } from '../../workflows/case-view
 import { chartInputWith } from '../../workflows/data-merge';
 import { getPath as valueAt, mergePaths as mergeFields } from '../../domain/data-paths';
 import { recordAcceptedEvent } from '../../workflows/event-validation';
-import { ev, input } from '../procedures/fixtures';
+import { ev, input } from '../procedures/birth-group/fixtures';
 
 const [initial] = initialTransition(birthGroupMachine, input);
 const awaitingOfficer = getNextSnapshot(birthGroupMachine, initial, ev.checked);

@@ -1,0 +1,152 @@
+/**
+ * First tax registration of a household business (tax department, agency `tax`). The owner's identity comes from
+ * the population database; since 1 July 2025 the tax code is the owner's personal ID number, so no new number is
+ * allocated. The owner gives only the business's own data.
+ */
+import { assign, setup } from 'xstate';
+import type { TaxRegistration } from '../../domain/registries';
+import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
+import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
+import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
+
+export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
+export const LEGAL_BASIS_ONCE_ONLY_TAX = 'Decree 47/2020/ND-CP, Art. 9';
+
+export interface HouseholdBusinessApplication {
+  applicant: { personalId: string };
+  business: { name: string; line: string; communeCode: string; provinceCode: string; startDate: string };
+}
+
+export interface TaxRegistrationCheck {
+  ownerId: string;
+  ownerName: string;
+  reusedFields: string[];
+  collectedFields: string[];
+}
+
+export interface TaxCaseContext {
+  caseId: string;
+  application: HouseholdBusinessApplication;
+  check?: TaxRegistrationCheck;
+  registration?: TaxRegistration;
+  refusals: Refusal[];
+}
+
+export interface TaxCaseInput {
+  caseId: string;
+  application: HouseholdBusinessApplication;
+}
+export interface CheckTaxRegistrationInput {
+  application: HouseholdBusinessApplication;
+}
+export interface RegisterHouseholdBusinessInput {
+  application: HouseholdBusinessApplication;
+}
+
+const purpose = 'register a household business for tax for the first time';
+const citizen = (name: string, type: FieldDeclaration['type'], p = purpose): FieldDeclaration => ({
+  name,
+  type,
+  required: true,
+  source: { kind: 'citizen' },
+  purpose: p,
+  legalBasis: LEGAL_BASIS_TAX_REGISTRATION,
+});
+
+export const TAX_FIELDS: readonly FieldDeclaration[] = [
+  { ...citizen('applicant.personalId', 'personalId', 'identify the owner (VNeID); also the tax code'), mode: 'verify' },
+  citizen('business.name', 'string'),
+  citizen('business.line', 'string'),
+  citizen('business.communeCode', 'communeCode'),
+  citizen('business.provinceCode', 'string'),
+  citizen('business.startDate', 'date'),
+  ...(['fullName', 'dateOfBirth', 'nationality'] as const).map(
+    (attribute): FieldDeclaration => ({
+      name: `applicant.${attribute}`,
+      type: attribute === 'dateOfBirth' ? 'date' : 'string',
+      required: true,
+      source: { kind: 'registry', registry: 'population', keyField: 'applicant.personalId', attribute },
+      purpose,
+      legalBasis: LEGAL_BASIS_ONCE_ONLY_TAX,
+    }),
+  ),
+  {
+    name: 'taxCode',
+    type: 'string',
+    required: false,
+    source: { kind: 'step', step: 'registerHouseholdBusiness', output: 'taxCode' },
+    purpose,
+    legalBasis: LEGAL_BASIS_TAX_REGISTRATION,
+  },
+];
+
+export const TAX_SERVICES: readonly ServiceDeclaration[] = [
+  { name: 'checkTaxRegistration', agency: 'tax', description: 'Reads the owner from the population database; checks no household business is registered yet', purpose, legalBasis: LEGAL_BASIS_TAX_REGISTRATION },
+  { name: 'registerHouseholdBusiness', agency: 'tax', description: 'Registers the household business with the owner\'s personal ID as tax code', purpose, legalBasis: LEGAL_BASIS_TAX_REGISTRATION },
+];
+
+export const TAX_EVENTS: readonly EventDeclaration[] = [
+  { type: 'APPROVE_TAX_REGISTRATION', actor: 'officer', agency: 'tax', description: 'The tax officer accepts the registration' },
+  { type: 'REFUSE_TAX_REGISTRATION', actor: 'officer', agency: 'tax', description: 'The tax officer refuses, stating the reasons', requiredFields: ['reason'] },
+];
+
+export const TAX_DEADLINES: readonly DeadlineDeclaration[] = [
+  { step: 'total', workingDays: 3, legalBasis: `${LEGAL_BASIS_TAX_REGISTRATION}: Art. 34 (3 working days)` },
+  { step: 'decision', statePath: 'awaitingOfficer', workingDays: 3, legalBasis: 'Law on Tax Administration 2019, Art. 34' },
+];
+
+type Ev = ProcedureEvent;
+export const taxSetup = setup({
+  types: { context: {} as TaxCaseContext, events: {} as Ev, input: {} as TaxCaseInput },
+  actors: servicePlaceholders(TAX_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
+  actions: {
+    ...sharedActions<TaxCaseContext>('tax'),
+    storeCheck: assign({ check: ({ event }) => outputOf<TaxRegistrationCheck>(event) }),
+    storeRegistration: assign({ registration: ({ event }) => outputOf<TaxRegistration>(event) }),
+  },
+});
+
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+function householdBusinessTaxChart(senders: SenderRule) {
+  return taxSetup.createMachine({
+    id: 'householdBusinessTax',
+    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
+    initial: 'checking',
+    states: checkDecideActStates<TaxCaseContext, 'storeRegistration'>({
+      check: { service: 'checkTaxRegistration', input: ({ context }) => ({ application: context.application }) },
+      decide: { agency: 'tax', approve: 'APPROVE_TAX_REGISTRATION', refuse: 'REFUSE_TAX_REGISTRATION' },
+      act: { state: 'registering', service: 'registerHouseholdBusiness', input: ({ context }) => ({ application: context.application }), store: 'storeRegistration' },
+      done: 'registered',
+      senders,
+    }),
+  });
+}
+
+/** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
+export const householdBusinessTaxMachine = householdBusinessTaxChart('inChart');
+
+export const householdBusinessTaxV1: ProcedureDefinition = {
+  id: 'household-business-tax-registration',
+  version: 1,
+  title: 'First tax registration of a household business',
+  legalBasis: [LEGAL_BASIS_TAX_REGISTRATION, LEGAL_BASIS_ONCE_ONLY_TAX],
+  agencies: ['tax'],
+  access: { jurisdiction: { province: 'application.business.provinceCode', commune: 'application.business.communeCode' } },
+  data: TAX_FIELDS,
+  deadlines: TAX_DEADLINES,
+  delays: [],
+  events: TAX_EVENTS,
+  services: TAX_SERVICES,
+  outcomes: decisionOutcomes('registered'),
+  machine: householdBusinessTaxMachine,
+  simulation: HOUSEHOLD_BUSINESS_TAX_SIMULATION,
+  results: (c: TaxCaseContext) => ({
+    taxRegistration: c.registration ?? null,
+    refusals: c.refusals,
+    dataReuse: dataReuseOf(c.check),
+  }),
+};
+
+/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
+export const householdBusinessTaxV2: ProcedureDefinition = { ...householdBusinessTaxV1, version: 2, status: 'draft', machine: householdBusinessTaxChart('byRunner') };

@@ -1,0 +1,163 @@
+/**
+ * Unemployment benefit (agency `labour`: the provincial public employment service centre, which receives the
+ * dossier and proposes the decision; VSS pays). The claimant gives only what no registry holds; the last employment
+ * and unemployment-insurance contributions come from the contribution data. Conditions (Law on Employment 2013,
+ * Art. 49): ≥ 12 months of contributions in the 24 months before the contract ended; filed within 3 months.
+ */
+import { assign, setup } from 'xstate';
+import type { UnemploymentDecision } from '../../domain/registries';
+import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
+import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
+import { UNEMPLOYMENT_SIMULATION } from './simulation';
+
+export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
+export const LEGAL_BASIS_ONCE_ONLY_UB = 'Decree 47/2020/ND-CP, Art. 9';
+/** Configuration: region I minimum wage (Decree 74/2024/ND-CP, from 2024-07-01); the benefit is capped at 5×. */
+export const REGIONAL_MINIMUM_WAGE = 4_960_000;
+export const BENEFIT_RATE = 0.6;
+export const MIN_CONTRIBUTION_MONTHS = 12;
+export const FILING_WINDOW_MONTHS = 3;
+
+/** 60% of the average salary, at most 5 × the regional minimum wage; 3 months for 12–36 months of contributions, +1 per further 12, at most 12. */
+export function unemploymentBenefitFor(contributionMonths: number, averageMonthlySalary: number): { monthlyAmount: number; months: number; basis: string } {
+  const monthlyAmount = Math.min(Math.round(BENEFIT_RATE * averageMonthlySalary), 5 * REGIONAL_MINIMUM_WAGE);
+  const months = Math.min(12, 3 + Math.max(0, Math.floor((contributionMonths - 36) / 12)));
+  return {
+    monthlyAmount,
+    months,
+    basis: `min(60% × ${averageMonthlySalary}, 5 × ${REGIONAL_MINIMUM_WAGE}) VND for ${months} months (${contributionMonths} months of contributions)`,
+  };
+}
+
+export interface UnemploymentApplication {
+  applicant: { personalId: string };
+  /** Where the claimant will receive the benefit and report monthly (only the claimant can say). */
+  claim: { provinceCode: string; bankAccount: string };
+}
+
+export interface UnemploymentCheck {
+  personalId: string;
+  contractEndedAt: string;
+  contributionMonths: number;
+  proposal: { monthlyAmount: number; months: number; basis: string };
+  reusedFields: string[];
+  collectedFields: string[];
+}
+
+export interface UnemploymentContext {
+  caseId: string;
+  application: UnemploymentApplication;
+  check?: UnemploymentCheck;
+  decision?: UnemploymentDecision;
+  refusals: Refusal[];
+}
+
+export interface UnemploymentInput {
+  caseId: string;
+  application: UnemploymentApplication;
+}
+export interface CheckUnemploymentClaimInput {
+  application: UnemploymentApplication;
+}
+export interface DecideUnemploymentBenefitInput {
+  application: UnemploymentApplication;
+  check: UnemploymentCheck;
+}
+
+const purpose = 'decide an unemployment benefit claim';
+const citizen = (name: string, type: FieldDeclaration['type'], p = purpose): FieldDeclaration => ({
+  name, type, required: true, source: { kind: 'citizen' }, purpose: p, legalBasis: LEGAL_BASIS_UNEMPLOYMENT,
+});
+const step = (name: string, output: string): FieldDeclaration => ({
+  name, type: 'string', required: false, source: { kind: 'step', step: 'checkUnemploymentClaim', output }, purpose, legalBasis: LEGAL_BASIS_UNEMPLOYMENT,
+});
+
+export const UNEMPLOYMENT_FIELDS: readonly FieldDeclaration[] = [
+  { ...citizen('applicant.personalId', 'personalId', 'identify the claimant (VNeID)'), mode: 'verify' },
+  citizen('claim.provinceCode', 'string', 'the province where the claimant receives the benefit'),
+  citizen('claim.bankAccount', 'string', 'where the benefit is paid'),
+  ...(['fullName', 'dateOfBirth'] as const).map(
+    (attribute): FieldDeclaration => ({
+      name: `applicant.${attribute}`,
+      type: attribute === 'dateOfBirth' ? 'date' : 'string',
+      required: true,
+      source: { kind: 'registry', registry: 'population', keyField: 'applicant.personalId', attribute },
+      purpose,
+      legalBasis: LEGAL_BASIS_ONCE_ONLY_UB,
+    }),
+  ),
+  // Read by the check from the contribution data (never declared by the claimant).
+  step('employment.contractEndedAt', 'contractEndedAt'),
+  step('employment.contributionMonths', 'contributionMonths'),
+];
+
+export const UNEMPLOYMENT_SERVICES: readonly ServiceDeclaration[] = [
+  { name: 'checkUnemploymentClaim', agency: 'labour', description: 'Reads the claimant and the last employment with its contributions; checks the conditions; proposes amount and duration', purpose, legalBasis: LEGAL_BASIS_UNEMPLOYMENT },
+  { name: 'decideUnemploymentBenefit', agency: 'labour', description: 'Records the decision granting the benefit (amount, months)', purpose, legalBasis: LEGAL_BASIS_UNEMPLOYMENT },
+];
+
+export const UNEMPLOYMENT_EVENTS: readonly EventDeclaration[] = [
+  { type: 'APPROVE_UNEMPLOYMENT_BENEFIT', actor: 'officer', agency: 'labour', description: 'The employment service centre proposes the decision and it is signed' },
+  { type: 'REFUSE_UNEMPLOYMENT_BENEFIT', actor: 'officer', agency: 'labour', description: 'The claim is refused, stating the reasons (e.g. the claimant found a job)', requiredFields: ['reason'] },
+];
+
+export const UNEMPLOYMENT_DEADLINES: readonly DeadlineDeclaration[] = [
+  { step: 'total', workingDays: 20, legalBasis: `${LEGAL_BASIS_UNEMPLOYMENT}: 20 working days from a complete dossier` },
+  { step: 'decision', statePath: 'awaitingOfficer', workingDays: 20, legalBasis: 'Decree 28/2015/ND-CP, Art. 18' },
+];
+
+type Ev = ProcedureEvent;
+export const unemploymentSetup = setup({
+  types: { context: {} as UnemploymentContext, events: {} as Ev, input: {} as UnemploymentInput },
+  actors: servicePlaceholders(UNEMPLOYMENT_SERVICES),
+  guards: { isOfficerOf: isOfficerOfGuard },
+  actions: {
+    ...sharedActions<UnemploymentContext>('unemployment'),
+    storeCheck: assign({ check: ({ event }) => outputOf<UnemploymentCheck>(event) }),
+    storeDecision: assign({ decision: ({ event }) => outputOf<UnemploymentDecision>(event) }),
+  },
+});
+
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+function unemploymentChart(senders: SenderRule) {
+  return unemploymentSetup.createMachine({
+    id: 'unemploymentBenefit',
+    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
+    initial: 'checking',
+    states: checkDecideActStates<UnemploymentContext, 'storeDecision'>({
+      check: { service: 'checkUnemploymentClaim', input: ({ context }) => ({ application: context.application }) },
+      decide: { agency: 'labour', approve: 'APPROVE_UNEMPLOYMENT_BENEFIT', refuse: 'REFUSE_UNEMPLOYMENT_BENEFIT' },
+      act: { state: 'deciding', service: 'decideUnemploymentBenefit', input: ({ context }) => ({ application: context.application, check: context.check! }), store: 'storeDecision' },
+      done: 'granted',
+      senders,
+    }),
+  });
+}
+
+/** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
+export const unemploymentMachine = unemploymentChart('inChart');
+
+export const unemploymentBenefitV1: ProcedureDefinition = {
+  id: 'unemployment-benefit',
+  version: 1,
+  title: 'Unemployment benefit',
+  legalBasis: [LEGAL_BASIS_UNEMPLOYMENT, LEGAL_BASIS_ONCE_ONLY_UB],
+  agencies: ['labour'],
+  access: { jurisdiction: { province: 'application.claim.provinceCode' } },
+  data: UNEMPLOYMENT_FIELDS,
+  deadlines: UNEMPLOYMENT_DEADLINES,
+  delays: [],
+  events: UNEMPLOYMENT_EVENTS,
+  services: UNEMPLOYMENT_SERVICES,
+  outcomes: decisionOutcomes('granted'),
+  machine: unemploymentMachine,
+  simulation: UNEMPLOYMENT_SIMULATION,
+  results: (c: UnemploymentContext) => ({
+    decision: c.decision ?? null,
+    refusals: c.refusals,
+    dataReuse: dataReuseOf(c.check),
+  }),
+};
+
+/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
+export const unemploymentBenefitV2: ProcedureDefinition = { ...unemploymentBenefitV1, version: 2, status: 'draft', machine: unemploymentChart('byRunner') };
