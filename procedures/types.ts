@@ -2,7 +2,7 @@
  * What a procedure is, as data. Pure types: this file runs in the Temporal workflow sandbox.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { AgencyId, PersonRecord, RegistryName } from '../domain/registries';
+import type { AgencyId, PersonRecord } from '../domain/registries';
 import type { FieldDeclaration } from '../domain/field-declarations';
 import type { RegistryRecordRead } from '../domain/once-only';
 
