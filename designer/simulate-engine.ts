@@ -8,7 +8,7 @@
 import type { Client } from '@temporalio/client';
 import type { ProcedureDefinition, ProcedureEvent } from '../procedures/types';
 import { getProcedure } from '../procedures/catalog';
-import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../worker/case-client';
+import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../workflows/case-client';
 import type { CaseSnapshot } from '../workflows/definitions';
 import type { Executor } from '../db/connection';
 import { ancestry, readChart, type ChartModel } from './chart-model';

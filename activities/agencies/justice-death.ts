@@ -16,12 +16,13 @@ import {
 import { getProcedure } from '../../procedures/catalog';
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PopulationRegistry } from '../registries/types';
-import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+import { accessContext, audited, InvalidServiceInputError, requireString, run, type AgencyDeps } from './common';
+import { PersonNotFoundError } from '../registries/errors';
 
-export class DeceasedNotFoundError extends Error {
-  readonly code = 'PERSON_NOT_FOUND';
-  constructor(readonly personalId: string) {
-    super(`The deceased ${personalId} is not in the population database`);
+export class DeceasedNotFoundError extends PersonNotFoundError {
+  constructor(personalId: string) {
+    super(personalId);
+    this.message = `The deceased ${personalId} is not in the population database`;
   }
 }
 
@@ -32,9 +33,7 @@ export class AlreadyDeceasedError extends Error {
   }
 }
 
-export class InvalidDeathDeclarationError extends Error {
-  readonly code = 'INVALID_SERVICE_INPUT';
-}
+export class InvalidDeathDeclarationError extends InvalidServiceInputError {}
 
 const DECEASED_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'nationality', 'ethnicity', 'deceased'] as const;
 

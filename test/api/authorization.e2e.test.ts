@@ -16,7 +16,7 @@ import { createReadModelRoutes } from '../../api/read-model-routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { getCaseSnapshot } from '../../worker/case-client';
+import { getCaseSnapshot } from '../../workflows/case-client';
 import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../engine/harness';
 

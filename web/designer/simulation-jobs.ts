@@ -6,6 +6,7 @@
  * check runs the version's committed histories against the current workflow code. One job runs at a time (the
  * others wait): each is minutes of CPU on a small machine. Jobs live in the server's memory.
  */
+import { NoSimulationInputError } from '../../designer/errors';
 import { randomUUID } from 'node:crypto';
 import { getProcedure } from '../../procedures/catalog';
 import { isWithin, readChart } from '../../designer/chart-model';
@@ -59,12 +60,7 @@ export interface DesignerJobsOptions {
   now?: () => Date;
 }
 
-export class NoSimulationInputError extends Error {
-  readonly code = 'NO_SIMULATION_INPUT';
-  constructor(id: string, version: number) {
-    super(`${id} v${version} declares no simulation input`);
-  }
-}
+export { NoSimulationInputError };
 
 /** Paths through a state: one of its steps happens there or the path ends in it. */
 export function pathsThrough(paths: SimPath[], state: string | null): SimPath[] {
@@ -130,7 +126,7 @@ export function createDesignerJobs(opts: DesignerJobsOptions) {
 
   function start(kind: DesignerJob['kind'], p: { procedureId: string; version?: number; state?: string | null; startedBy: string }): DesignerJob {
     const def = getProcedure(p.procedureId, p.version); // unknown → UnknownProcedureError
-    if (kind === 'simulation' && !hasSimulationInput(def)) throw new NoSimulationInputError(def.id, def.version);
+    if (kind === 'simulation' && !hasSimulationInput(def)) throw new NoSimulationInputError(def.id);
     const job: DesignerJob = {
       id: randomUUID(),
       kind,
