@@ -26,7 +26,6 @@ import { prefillAndResolve, type PrefillResult } from '../activities/once-only/p
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
 import type { CaseSnapshot } from '../workflows/definitions';
-import { DIAGRAM_CONTENT_TYPES, renderDiagram, type DiagramFormat } from '../designer/diagram';
 import { DataNotAcceptedError, getCaseSnapshot, provideCaseData, sendEvent, startCase } from '../workflows/case-client';
 import {
   ActorNotAllowedError,
@@ -43,6 +42,7 @@ import {
   InvalidInputError,
   ProcedureNotFoundError,
   RegistryRecordNotFoundError,
+  ServiceUnavailableError,
 } from './errors';
 import type { ProvideData, SendEvent, SubmitApplication } from './schemas';
 import { previewApplication, type ApplicationPreview } from './application-preview';
@@ -87,6 +87,14 @@ export interface CaseService {
   previewApplication(principal: Principal, body: { procedureId: string; fields: Record<string, unknown> }): Promise<ApplicationPreview>;
 }
 
+export type DiagramFormat = 'mermaid' | 'svg';
+
+/** Renders a procedure's chart (designer/diagram.ts satisfies it); given by the composition root. */
+export interface DiagramRenderer {
+  renderDiagram(def: ProcedureDefinition, format: DiagramFormat): string;
+  DIAGRAM_CONTENT_TYPES: Record<DiagramFormat, string>;
+}
+
 export interface CaseServiceDeps {
   client: Client;
   /** Registries + engine database (case records, audit log). */
@@ -96,6 +104,8 @@ export interface CaseServiceDeps {
   clock?: () => Date;
   /** New case ids: random, never derived from the application (default: a random UUID). */
   newCaseId?: () => string;
+  /** Procedure diagrams (GET /procedures/{id}/diagram); without it that route answers 503 SERVICE_UNAVAILABLE. */
+  diagram?: DiagramRenderer;
 }
 
 /** An inconsistent fact becomes a 422 with the rule's code, naming the field. */
@@ -275,7 +285,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
 
     describeProcedure: (id) => describeProcedureDefinition(procedureOrThrow(id)),
 
-    diagram: (id, format) => ({ body: renderDiagram(procedureOrThrow(id), format), contentType: DIAGRAM_CONTENT_TYPES[format] }),
+    diagram(id, format) {
+      const def = procedureOrThrow(id);
+      if (!deps.diagram) throw new ServiceUnavailableError('This API serves no procedure diagrams.');
+      return { body: deps.diagram.renderDiagram(def, format), contentType: deps.diagram.DIAGRAM_CONTENT_TYPES[format] };
+    },
 
     async submitApplication(principal, body, idempotencyKey) {
       if (principal.kind !== 'citizen') throw new RoleRequiredError(['citizen']);

@@ -10,7 +10,10 @@ import { NoSimulationInputError } from '../../designer/errors';
 import { randomUUID } from 'node:crypto';
 import { getProcedure } from '../../procedures/catalog';
 import { isWithin, readChart } from '../../designer/chart-model';
-import type { EngineSession } from '../../designer/engine-session';
+import type { PeopleAllocator } from '../../designer/sim-people';
+import type { FaultPlan } from '../../designer/fault-injection';
+import type { Client } from '@temporalio/client';
+import type { Executor } from '../../db/connection';
 import { loadHistoryFixtures, replayHistories, type ReplayOutcome } from '../../designer/replay';
 import { prepareEnv, preparePath, runPathOnEngine, type EngineRun } from '../../designer/simulate-engine';
 import { describePath, generatePaths, type SimPath } from '../../designer/simulate-paths';
@@ -51,9 +54,19 @@ export interface DesignerJob {
   error?: string;
 }
 
+/**
+ * What a simulation runs on: an engine of its own with its shared resources (designer/engine-session.ts
+ * `EngineSession` is one; named here so the console and the composition root need not import the session).
+ */
+export interface SimulationSession {
+  client: Client;
+  simulation: { people: PeopleAllocator; faults: FaultPlan; registries: Executor };
+  close(): Promise<void>;
+}
+
 export interface DesignerJobsOptions {
   /** Starts the engine a simulation runs on (designer/engine-session.ts `startEngineSession` in production). */
-  startSession: () => Promise<EngineSession>;
+  startSession: () => Promise<SimulationSession>;
   historiesDir: string;
   /** Most paths one simulation runs (default 12). */
   maxPaths?: number;
