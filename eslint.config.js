@@ -64,7 +64,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
-  { files: ['workflows/**/*.ts', 'procedures/**/*.ts', 'domain/**/*.ts'], rules: sandboxRules },
+  // workflows/case-client.ts is the Node-side client beside the workflows (never imported by them, not bundled).
+  { files: ['workflows/**/*.ts', 'procedures/**/*.ts', 'domain/**/*.ts'], ignores: ['workflows/case-client.ts'], rules: sandboxRules },
   // The devserver is typed with @temporalio/proto's message types; `any` only at the wire decoder (proto.ts).
   {
     files: ['devserver/**/*.ts'],

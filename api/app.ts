@@ -9,7 +9,8 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { HTTP_BODY_MAX_BYTES } from '../domain/limits';
-import { ApiError, invalidInputHook, PayloadTooLargeError } from './errors';
+import { invalidInputHook, PayloadTooLargeError } from './errors';
+import { CodedError, httpStatusOf } from '../domain/error-codes';
 import type { CaseService } from './case-service';
 import type { TokenVerifier } from '../identity/token-verifier';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
@@ -150,8 +151,9 @@ const codecAccess: Record<keyof typeof codecRoutes, RoutePolicy> = {
 const OPS_POLICY = allow('operator');
 
 function errorResponse(c: Context, err: unknown) {
-  if (err instanceof ApiError) {
-    return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
+  // The one place a code becomes an HTTP status (domain/error-codes.ts), whichever layer raised it.
+  if (err instanceof CodedError) {
+    return c.json({ error: { code: err.code, message: err.message, details: err.details } }, httpStatusOf(err.code));
   }
   if (err instanceof HTTPException && err.status < 500) {
     // Raised by Hono itself, e.g. a body that is not JSON.

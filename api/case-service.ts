@@ -12,7 +12,7 @@ import { hasRole, type Principal } from '../identity/claims';
 import type { EventActor } from '../procedures/types';
 import { createCaseGuard } from './auth/case-guard';
 import { getCaseRecord, recordCaseReceived } from '../db/engine/case-records';
-import { claimApplicationKey, findApplicationKey, IdempotencyKeyReusedError } from '../db/engine/application-keys';
+import { claimApplicationKey, findApplicationKey } from '../db/engine/application-keys';
 import { InconsistentFactError } from '../domain/plausibility';
 import { checkApplicationFacts, checkCitizenAlive } from './receipt-checks';
 import { listCaseDocuments } from '../db/registries/case-documents';
@@ -27,39 +27,23 @@ import { APPLICANT_NEEDS, prefillAndResolve, type PrefillResult } from '../activ
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
 import type { CaseSnapshot } from '../workflows/definitions';
-import { DIAGRAM_CONTENT_TYPES, renderDiagram, type DiagramFormat } from '../designer/diagram';
-import {
-  CaseClosedError as CaseClientClosedError,
-  CaseNotFoundError as CaseClientNotFoundError,
-  DataNotAcceptedError,
-  EventNotAcceptedError as CaseClientEventNotAcceptedError,
-  getCaseSnapshot,
-  MessageTooLargeError,
-  provideCaseData,
-  sendEvent,
-  startCase,
-} from '../worker/case-client';
+import { DataNotAcceptedError, getCaseSnapshot, provideCaseData, sendEvent, startCase } from '../workflows/case-client';
 import {
   ActorNotAllowedError,
-  type ApiError,
+  ApiError,
   ApplicantNameMismatchError,
   ApplicantNotFoundError,
   ApplicantNotPrincipalError,
   BodyActorRefusedError,
   RoleRequiredError,
-  CaseClosedApiError,
-  IdempotencyKeyReusedApiError,
   InconsistentFactApiError,
   CaseNotAwaitingDataError,
   FieldNotMissingError,
   CaseNotFoundError,
-  DataAlreadyHeldApiError,
-  EventNotAcceptedError,
   InvalidInputError,
-  PayloadTooLargeError,
   ProcedureNotFoundError,
   RegistryRecordNotFoundError,
-  UnknownFieldApiError,
+  ServiceUnavailableError,
 } from './errors';
 import type { ProvideData, SendEvent, SubmitApplication } from './schemas';
 import { previewApplication, type ApplicationPreview } from './application-preview';
@@ -104,6 +88,14 @@ export interface CaseService {
   previewApplication(principal: Principal, body: { procedureId: string; fields: Record<string, unknown> }): Promise<ApplicationPreview>;
 }
 
+export type DiagramFormat = 'mermaid' | 'svg';
+
+/** Renders a procedure's chart (designer/diagram.ts satisfies it); given by the composition root. */
+export interface DiagramRenderer {
+  renderDiagram(def: ProcedureDefinition, format: DiagramFormat): string;
+  DIAGRAM_CONTENT_TYPES: Record<DiagramFormat, string>;
+}
+
 export interface CaseServiceDeps {
   client: Client;
   /** Registries + engine database (case records, audit log). */
@@ -113,15 +105,8 @@ export interface CaseServiceDeps {
   clock?: () => Date;
   /** New case ids: random, never derived from the application (default: a random UUID). */
   newCaseId?: () => string;
-}
-
-async function keyed<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (e instanceof IdempotencyKeyReusedError) throw new IdempotencyKeyReusedApiError(e.message);
-    throw e;
-  }
+  /** Procedure diagrams (GET /procedures/{id}/diagram); without it that route answers 503 SERVICE_UNAVAILABLE. */
+  diagram?: DiagramRenderer;
 }
 
 /** An inconsistent fact becomes a 422 with the rule's code, naming the field. */
@@ -174,13 +159,14 @@ function refuseIfPrefillFailed(def: ProcedureDefinition, prefill: PrefillResult)
 function refuseIfNotOk(r: OnceOnlyResolution): void {
   if (r.refused.length > 0) {
     const list = r.refused.map((f) => `${f.field} (held by ${f.registry ? `the ${f.registry} registry` : `step ${f.step}`})`);
-    throw new DataAlreadyHeldApiError(
+    throw new ApiError(
+      'DATA_ALREADY_HELD',
       `The state already holds ${list.join(', ')}; it must not be collected again (once-only rule, Decree 47/2020 Art. 9).`,
       r.refused,
     );
   }
   if (r.unknown.length > 0) {
-    throw new UnknownFieldApiError(`Not fields of this procedure: ${r.unknown.join(', ')}.`, r.unknown);
+    throw new ApiError('UNKNOWN_FIELD', `Not fields of this procedure: ${r.unknown.join(', ')}.`, r.unknown);
   }
   if (r.invalid.length > 0) {
     throw new InvalidInputError(`Invalid values: ${r.invalid.map((i) => `${i.field}: ${i.reason}`).join('; ')}.`, r.invalid);
@@ -192,9 +178,8 @@ function dataRefusalError(e: DataNotAcceptedError): ApiError {
   const details = { caseId: e.caseId, reason: e.reason };
   switch (e.reason) {
     case 'DATA_ALREADY_HELD':
-      return new DataAlreadyHeldApiError(e.message, details);
     case 'UNKNOWN_FIELD':
-      return new UnknownFieldApiError(e.message, details);
+      return new ApiError(e.reason, e.message, details);
     case 'ACTOR_NOT_ALLOWED':
       return new ActorNotAllowedError(e.message, details);
     case 'FIELD_NOT_MISSING':
@@ -266,11 +251,9 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     try {
       return await run();
     } catch (e) {
-      if (e instanceof CaseClientNotFoundError) throw new CaseNotFoundError(caseId);
-      if (e instanceof CaseClientEventNotAcceptedError) throw new EventNotAcceptedError(e.message, { caseId, eventType: e.eventType });
+      // The case client's other refusals (CASE_NOT_FOUND, EVENT_NOT_ACCEPTED, PAYLOAD_TOO_LARGE, CASE_CLOSED) are
+      // answered as they are; applicant data refused by the case has its reason as the code.
       if (e instanceof DataNotAcceptedError) throw dataRefusalError(e);
-      if (e instanceof MessageTooLargeError) throw new PayloadTooLargeError(e.message, { caseId });
-      if (e instanceof CaseClientClosedError) throw new CaseClosedApiError(caseId);
       throw e;
     }
   }
@@ -291,7 +274,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
 
     describeProcedure: (id) => describeProcedureDefinition(procedureOrThrow(id)),
 
-    diagram: (id, format) => ({ body: renderDiagram(procedureOrThrow(id), format), contentType: DIAGRAM_CONTENT_TYPES[format] }),
+    diagram(id, format) {
+      const def = procedureOrThrow(id);
+      if (!deps.diagram) throw new ServiceUnavailableError('This API serves no procedure diagrams.');
+      return { body: deps.diagram.renderDiagram(def, format), contentType: deps.diagram.DIAGRAM_CONTENT_TYPES[format] };
+    },
 
     async submitApplication(principal, body, idempotencyKey) {
       if (principal.kind !== 'citizen') throw new RoleRequiredError(['citizen']);
@@ -302,7 +289,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       // claimed below once the application is known to be acceptable.
       const principalId = principal.personalId;
       const keys = submissionKeys(def.id, submitted, idempotencyKey);
-      let caseId = (await keyed(() => findApplicationKey(deps.db, { principalId, ...keys }))) ?? newCaseId();
+      let caseId = (await findApplicationKey(deps.db, { principalId, ...keys })) ?? newCaseId();
       const ctx: AccessContext = {
         procedureId: def.id,
         procedureVersion: def.version,
@@ -330,7 +317,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const askable = resolution.missing.filter((d) => d.source.kind === 'citizen');
       const missing = askable.map((d) => d.name);
       const receivedAt = clock().toISOString();
-      caseId = (await keyed(() => claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt }))).caseId;
+      caseId = (await claimApplicationKey(deps.db, { principalId, ...keys, newCaseId: caseId, at: receivedAt })).caseId;
       const provenance = provenanceOf(resolution);
       const input = { application: nestPaths(citizenValues) };
       const started = await startCase(deps.client, {

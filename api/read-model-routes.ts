@@ -6,13 +6,13 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Executor } from '../db/connection';
-import { InvalidCursorError, listCases, listPersonCases, listWorkQueue, MAX_PAGE_SIZE } from '../db/engine/case-lists';
+import { listCases, listPersonCases, listWorkQueue, MAX_PAGE_SIZE } from '../db/engine/case-lists';
 import { computeKpis, KPI_GROUPS, kpisToCsv } from '../db/engine/kpis';
 import { listKpiSnapshots } from '../db/engine/kpi-snapshots';
 import { listAccessLog } from '../db/engine/audit-queries';
 import { CASE_VIEW_STATUSES } from '../db/engine/read-model-schema';
 import { agencyIdSchema as agency, errorSchema, personalIdSchema } from './schemas';
-import { InvalidCursorApiError, invalidInputHook } from './errors';
+import { invalidInputHook } from './errors';
 import { createReadModelMetrics } from './read-model-metrics';
 import { principalOf } from './auth/route-policy';
 import { pinCaseSearch, pinJurisdiction, pinKpiAgency, requireOwnAgency, requireSelfOrStaff } from './auth/list-scope';
@@ -193,15 +193,6 @@ export interface ReadModelRouteDeps {
   now?: () => Date;
 }
 
-async function withCursor<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (e instanceof InvalidCursorError) throw new InvalidCursorApiError(e.message);
-    throw e;
-  }
-}
-
 export function createReadModelRoutes(deps: ReadModelRouteDeps): OpenAPIHono {
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({ defaultHook: invalidInputHook });
@@ -210,22 +201,20 @@ export function createReadModelRoutes(deps: ReadModelRouteDeps): OpenAPIHono {
   app.openapi(readModelRoutes.searchCases, async (c) => {
     const { overdue, ...q } = c.req.valid('query');
     const scoped = pinCaseSearch(principalOf(c), q);
-    const result = await withCursor(() =>
-      listCases(deps.db, { ...scoped, ...(overdue === undefined ? {} : { overdue: overdue === 'true' }), now: now() }),
-    );
+    const result = await listCases(deps.db, { ...scoped, ...(overdue === undefined ? {} : { overdue: overdue === 'true' }), now: now() });
     return c.json(result, 200);
   });
   app.openapi(readModelRoutes.personCases, async (c) => {
     const { personalId } = c.req.valid('param');
     requireSelfOrStaff(principalOf(c), personalId);
-    return c.json(await withCursor(() => listPersonCases(deps.db, { personalId, ...c.req.valid('query'), now: now() })), 200);
+    return c.json(await listPersonCases(deps.db, { personalId, ...c.req.valid('query'), now: now() }), 200);
   });
   app.openapi(readModelRoutes.workQueue, async (c) => {
     const { agency: id } = c.req.valid('param');
     const principal = principalOf(c);
     requireOwnAgency(principal, id);
     const q = pinJurisdiction(principal, c.req.valid('query'));
-    return c.json(await withCursor(() => listWorkQueue(deps.db, { agency: id, ...q, now: now() })), 200);
+    return c.json(await listWorkQueue(deps.db, { agency: id, ...q, now: now() }), 200);
   });
   app.openapi(readModelRoutes.kpis, async (c) => {
     const { format, ...q } = c.req.valid('query');

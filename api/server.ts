@@ -1,4 +1,4 @@
-/** Serves the HTTP API on Node; used by api/main.ts and the all-in-one start. */
+/** Serves the HTTP API on Node; used by scripts/api.ts and the all-in-one start. */
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';

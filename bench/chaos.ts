@@ -22,7 +22,7 @@ import { createKeyring, formatPayloadKeys, generatePayloadKey } from '../worker/
 import { devCredential, devServerAuthArgs, workerSubject } from '../worker/dev-credentials';
 import type { WorkerRole } from '../worker/agency-worker';
 import { CASE_PREFIX } from '../ops/common';
-import { freePort } from '../test/devserver/helpers';
+import { freePort } from '../devserver/harness/free-port';
 import { pickFamilies } from './birth-application';
 import { ChaosDriver, type CaseResult } from './chaos-driver';
 import { projectionCheck, registryChecks, type CheckResult } from './chaos-checks';
@@ -126,7 +126,7 @@ async function main() {
       supervised.push({ name: `worker ${role}`, start: () => spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }), kills: 0, restarts: 0, crashes: 0 });
     }
     const apiEnv = { ...env, TEMPORAL_API_KEY: await key('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
-    supervised.push({ name: 'API', start: () => spawnService({ name: 'API', script: 'api/main.ts', env: apiEnv, readyText: 'API ready at' }), kills: 0, restarts: 0, crashes: 0 });
+    supervised.push({ name: 'API', start: () => spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at' }), kills: 0, restarts: 0, crashes: 0 });
     for (const s of supervised) await startWithRetry(s);
     progress(`started ${supervised.map((s) => s.name).join(', ')}, each in its own process`);
 

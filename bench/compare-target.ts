@@ -9,11 +9,11 @@
  *
  * Every workflow's result is checked; a wrong or missing one fails the batch.
  */
+import { HARNESS_WORKFLOWS_PATH } from '../devserver/harness/workflows-path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import * as activities from '../test/devserver/activities';
+import * as activities from '../devserver/harness/activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { ProtocolWorker } from './protocol-worker';
 import { expectedThreeActivities, runThreeActivities, SDK_WORKER_TUNING } from './three-activities';
@@ -66,7 +66,7 @@ async function sdkContender(address: string): Promise<Contender> {
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
   const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../test/devserver/workflows/index.ts', import.meta.url)),
+    workflowsPath: HARNESS_WORKFLOWS_PATH,
     logger: new DefaultLogger('ERROR'),
   });
   const nativeConnection = await NativeConnection.connect({ address });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../test/devserver/helpers';
+import { freePort } from '../devserver/harness/free-port';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

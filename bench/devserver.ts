@@ -22,10 +22,10 @@
  * BENCH_PROTOCOL_POLLERS (default 32: the protocol worker's workflow task pollers, and as many activity pollers;
  * on 2 cores, in paired runs on Postgres, 32 gave ~116 wf/s, 16 ~112, 8 ~104; the spread between runs is ±15).
  */
+import { HARNESS_WORKFLOWS_PATH } from '../devserver/harness/workflows-path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
@@ -36,7 +36,7 @@ import { pct, postgresCpu, postgresCpuSince, selfCpuSeconds, timeAtWorker, tsMs 
 import { runThreeActivities, SDK_WORKER_TUNING } from './three-activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { measureUpdateLatency, type UpdateLatency } from './update-latency';
-import * as activities from '../test/devserver/activities';
+import * as activities from '../devserver/harness/activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
 const LONG_ACTIVITIES = Number(process.env.BENCH_LONG_ACTIVITIES ?? 170);
@@ -165,7 +165,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
   /** The Postgres database the devserver uses (null: PGlite, in the devserver process). */
   const pgDb = target === 'postgres' ? decodeURIComponent(new URL(db).pathname.slice(1)) : null;
   const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../test/devserver/workflows/index.ts', import.meta.url)),
+    workflowsPath: HARNESS_WORKFLOWS_PATH,
     logger: new DefaultLogger('ERROR'),
   });
   const nativeConnection = await NativeConnection.connect({ address: server.address });

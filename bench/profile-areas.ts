@@ -17,7 +17,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
 const meta = files.map((f) => {
   const text = readFileSync(join(dir, f), 'utf8');
   const start = Number(/"startTime":(\d+)/.exec(text)?.[1] ?? 0);
-  const script = ['devserver/main.ts', 'worker/main.ts', 'api/main.ts', 'bench/'].find((s) => text.includes(s)) ?? '?';
+  const script = ['devserver/main.ts', 'worker/main.ts', 'scripts/api.ts', 'bench/'].find((s) => text.includes(s)) ?? '?';
   return { f, start, script };
 });
 const t0 = Math.min(...meta.map((m) => m.start));

@@ -3,7 +3,7 @@
  * its calls go through bench/lean-grpc-client.ts on node:http2), so a benchmark can measure what the devserver
  * sustains when the worker costs next to nothing.
  *
- * It runs the workflow type `threeActivities` with the semantics of test/devserver/workflows: three sequential
+ * It runs the workflow type `threeActivities` with the semantics of devserver/harness/workflows: three sequential
  * `echo` activities with inputs `${x}-0`, `${x}-1`, `${x}-2`, then completes with the array of their results.
  * Every workflow task schedules the next activity or completes the workflow. Like the SDK it asks for sticky
  * execution and polls its sticky queue: there the server sends only the new events, so the run's state is

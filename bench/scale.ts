@@ -37,7 +37,7 @@ import { WORKER_ROLES } from '../worker/agency-worker';
 import { devCredential, devServerAuthArgs, workerSubject } from '../worker/dev-credentials';
 import { openDevIdentityProvider, type DevIdentityProvider } from '../identity/dev-identity-provider';
 import type { Principal } from '../identity/claims';
-import { freePort } from '../test/devserver/helpers';
+import { freePort } from '../devserver/harness/free-port';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
 import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure';
 import { fmt, machineLine, markdownTable, phaseProgress, progress } from './report';
@@ -249,7 +249,7 @@ async function main() {
     }
     const apiPort = await freePort();
     const apiEnv = { ...env, TEMPORAL_API_KEY: await credential('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
-    services.push(await spawnService({ name: 'API', script: 'api/main.ts', env: apiEnv, readyText: 'API ready at' }));
+    services.push(await spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at' }));
     const api = new Api(`http://127.0.0.1:${apiPort}`);
     progress(`devserver (authentication on), ${WORKER_ROLES.length} workers (each with its own credential) and the API started, each in its own process`);
     const officerToken = await tokens.of(JUSTICE_OFFICER);

@@ -1,6 +1,6 @@
 /**
  * The benchmarks' workflow: `threeActivities(x)` runs three sequential `echo` activities on `${x}-0`, `${x}-1`,
- * `${x}-2` and returns their results (test/devserver/workflows for the SDK, bench/protocol-worker.ts, and the
+ * `${x}-2` and returns their results (devserver/harness/workflows for the SDK, bench/protocol-worker.ts, and the
  * DBOS twin in bench/compare-dbos.ts). Here: the expected result, and a start-and-wait through the lean client.
  */
 import { randomUUID } from 'node:crypto';

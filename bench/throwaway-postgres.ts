@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../test/devserver/helpers';
+import { freePort } from '../devserver/harness/free-port';
 
 export interface ThrowawayPostgres {
   /** postgres://postgres@127.0.0.1:<port>/<db> */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import * as activities from '../test/devserver/activities';
+import * as activities from '../devserver/harness/activities';
 import { pct as percentile } from './measure';
 
 export interface UpdateLatency {

@@ -38,8 +38,4 @@ export class SimulationMismatchError extends DesignerError {
   }
 }
 
-export class UsageError extends DesignerError {
-  constructor(message: string) {
-    super('USAGE', message);
-  }
-}
+export { UsageError } from '../domain/error-codes';

@@ -12,7 +12,7 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import * as registrySchema from '../db/registries/schema';
 import { localDateOf } from '../domain/working-days';
 import { getProcedure } from '../procedures/catalog';
-import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../worker/case-client';
+import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../workflows/case-client';
 import type { CaseSnapshot } from '../workflows/definitions';
 import type { Executor } from '../db/connection';
 import { ancestry, readChart, type ChartModel } from './chart-model';

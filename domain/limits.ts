@@ -4,6 +4,7 @@
  * (the workflow's update validators, so nothing oversized enters a history). The devserver refuses gRPC messages
  * over 4 MiB (devserver/index.ts, as a Temporal frontend). Pure constants (the workflow sandbox imports them).
  */
+import { CodedError } from './error-codes';
 
 /** Largest HTTP request body the API reads (413 PAYLOAD_TOO_LARGE beyond). */
 export const HTTP_BODY_MAX_BYTES = 64 * 1024;
@@ -34,4 +35,11 @@ export function jsonSizeBytes(value: unknown): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/** A request body, event or data update beyond these limits; nothing was written. */
+export class PayloadTooLargeError extends CodedError {
+  constructor(message: string, details?: unknown) {
+    super('PAYLOAD_TOO_LARGE', message, details);
+  }
 }

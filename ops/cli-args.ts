@@ -4,6 +4,7 @@
  * option, is a positional (case ids may start with `-`).
  */
 import { parseArgs } from 'node:util';
+import { UsageError } from '../domain/error-codes';
 
 export const OPTIONS = {
   procedure: { type: 'string' },
@@ -66,9 +67,7 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = Object.fro
   Object.entries(OWN_OPTIONS).map(([command, names]) => [command, [...names, 'token']]),
 );
 
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+export { UsageError };
 
 export class UnknownOptionError extends Error {
   readonly code = 'UNKNOWN_OPTION';

@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from './proto';
 import Long from 'long';
 import type { ProcedureEvent } from '../procedures/types';
-import { sendEvent } from '../worker/case-client';
+import { sendEvent } from '../workflows/case-client';
 import { recordOperatorAction, requireActor, type Operator } from './audit';
 import {
   caseRef,

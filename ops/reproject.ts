@@ -11,7 +11,7 @@ import { applyCaseRows, readCaseRows } from '../db/engine/case-views';
 import type { CaseProjectionDocument } from '../workflows/projection';
 import { PROJECT_CASE_ACTIVITY } from '../workflows/projection';
 import { snapshotQuery, type RunProcedureInput } from '../workflows/definitions';
-import { caseWorkflowId } from '../worker/case-client';
+import { caseWorkflowId } from '../workflows/case-client';
 import { recordOperatorAction, requireActor, type Operator } from './audit';
 import { CASE_PREFIX, caseIdOf, nowOf, OpsError, type OpsDeps } from './common';
 

@@ -9,8 +9,8 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import type { DatabaseTarget } from '../db/connection';
 import type { RegistriesDatabase } from '../db/registries-database';
 import { openSeededRegistries, type SeedResult } from '../db/seed';
-import { wireCaseService, type ApiWiring } from '../api/wiring';
-import type { EngineSession } from '../designer/engine-session';
+import { wireCaseService, type ApiWiring } from './api-wiring';
+import type { SimulationSession } from '../web/designer/simulation-jobs';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
 import type { TemporalConnectionOptions } from '../worker/temporal-connection';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
@@ -36,7 +36,7 @@ export interface StackOptions {
   identity?: DevIdentityProvider;
   /** The payload codec of every worker and the API's client (worker/codec/data-converter.ts `createDataConverter`). */
   /** The designer pages' simulation engine (designer/engine-session.ts), given by `npm start`; none inside a simulation. */
-  startSimulation?: () => Promise<EngineSession>;
+  startSimulation?: () => Promise<SimulationSession>;
   dataConverter: DataConverter;
   /** Worker tuning, e.g. larger concurrency for benchmarks. */
   workerOptions?: Parameters<typeof createAgencyWorker>[0]['workerOptions'];

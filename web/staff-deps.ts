@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/connection';
 import type { OpsDeps } from '../ops/common';
-import { createDesignerJobs, type DesignerJobs } from './designer/simulation-jobs';
+import { createDesignerJobs, type DesignerJobs, type SimulationSession } from './designer/simulation-jobs';
 import type { DesignerPaths } from './designer/catalog';
-import type { EngineSession } from '../designer/engine-session';
 
 export interface StaffConsoleDeps {
   ops: OpsDeps;
@@ -34,7 +33,7 @@ export function createStaffConsoleDeps(o: {
   now?: () => Date;
   designerPaths?: DesignerPaths;
   /** Starts the engine a simulation runs on; injected by the entry points (the engine session itself wires an API). */
-  startSimulation?: () => Promise<EngineSession>;
+  startSimulation?: () => Promise<SimulationSession>;
 }): StaffConsoleDeps {
   const paths = o.designerPaths ?? DEFAULT_DESIGNER_PATHS;
   return {

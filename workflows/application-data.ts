@@ -11,10 +11,11 @@ import type { CaseRecord } from './case-view';
 import { delayMs } from './chart-services';
 import { enterPhase, leavePhase } from './case-timeline';
 import { MESSAGE_TOO_LARGE } from './definitions';
+import type { ErrorCode } from '../domain/error-codes';
 import { oversizeRefusal } from './event-validation';
 import { setPath } from '../domain/data-paths';
 
-export const DATA_NOT_ACCEPTED = 'DATA_NOT_ACCEPTED';
+export const DATA_NOT_ACCEPTED = 'DATA_NOT_ACCEPTED' satisfies ErrorCode;
 export type { ProvideDataRequest } from './applicant-data-rules';
 export { dataRefusal, dataWindowWorkingDays, dataLapseReason, DEFAULT_DATA_WINDOW_WORKING_DAYS } from './applicant-data-rules';
 

@@ -5,15 +5,16 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProcedureEvent } from '../procedures/types';
 import type { CaseStatusName } from '../domain/case-vocabulary';
 import type { RegistryRecordRead } from '../domain/once-only';
+import type { ErrorCode } from '../domain/error-codes';
 
 export const RUN_PROCEDURE_WORKFLOW = 'runProcedure';
 
 /** Error type of an event the case refuses (unknown, wrong actor, bad shape, or not accepted in this state). */
-export const EVENT_NOT_ACCEPTED = 'EVENT_NOT_ACCEPTED';
+export const EVENT_NOT_ACCEPTED = 'EVENT_NOT_ACCEPTED' satisfies ErrorCode;
 /** Error type of an event or data update larger than CASE_MESSAGE_MAX_BYTES: refused before it enters the history. */
-export const MESSAGE_TOO_LARGE = 'PAYLOAD_TOO_LARGE';
+export const MESSAGE_TOO_LARGE = 'PAYLOAD_TOO_LARGE' satisfies ErrorCode;
 /** Error type of an event or data sent to a closed case. */
-export const CASE_CLOSED = 'CASE_CLOSED';
+export const CASE_CLOSED = 'CASE_CLOSED' satisfies ErrorCode;
 
 export interface RunProcedureOptions {
   /**

@@ -72,6 +72,11 @@ export class InvalidServiceInputError extends Error {
   readonly code = 'INVALID_SERVICE_INPUT';
 }
 
+/** The person is not entitled to the benefit asked for (any agency's benefit). */
+export class NotEntitledError extends Error {
+  readonly code = 'NOT_ENTITLED';
+}
+
 export function requireString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidServiceInputError(`"${name}" is required`);
   return value;

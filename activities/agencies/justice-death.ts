@@ -15,12 +15,13 @@ import {
 import type { ServiceRequest } from '../../procedures/types';
 import type { CivilStatusRegistry, PersonRecord, PopulationRegistry } from '../../domain/registries';
 import { checkStepData } from '../once-only/step-check';
-import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+import { accessContext, audited, InvalidServiceInputError, requireString, run, type AgencyDeps } from './common';
+import { PersonNotFoundError } from '../registries/errors';
 
-export class DeceasedNotFoundError extends Error {
-  readonly code = 'PERSON_NOT_FOUND';
-  constructor(readonly personalId: string) {
-    super(`The deceased ${personalId} is not in the population database`);
+export class DeceasedNotFoundError extends PersonNotFoundError {
+  constructor(personalId: string) {
+    super(personalId);
+    this.message = `The deceased ${personalId} is not in the population database`;
   }
 }
 
@@ -31,9 +32,7 @@ export class AlreadyDeceasedError extends Error {
   }
 }
 
-export class InvalidDeathDeclarationError extends Error {
-  readonly code = 'INVALID_SERVICE_INPUT';
-}
+export class InvalidDeathDeclarationError extends InvalidServiceInputError {}
 
 export function createJusticeDeathActivities(deps: AgencyDeps<{ population: PopulationRegistry; civilStatus: CivilStatusRegistry }>) {
   const registries = audited(deps);

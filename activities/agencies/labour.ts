@@ -14,12 +14,10 @@ import {
 import type { ServiceRequest } from '../../procedures/types';
 import { PersonNotFoundError } from '../registries/errors';
 import type { EmploymentRegistry, PopulationRegistry, UnemploymentDecision } from '../../domain/registries';
-import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+import { accessContext, audited, NotEntitledError, requireString, run, type AgencyDeps } from './common';
 import { checkStepData } from '../once-only/step-check';
 
-export class NotEntitledToUnemploymentError extends Error {
-  readonly code = 'NOT_ENTITLED';
-}
+export class NotEntitledToUnemploymentError extends NotEntitledError {}
 
 function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number);

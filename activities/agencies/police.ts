@@ -11,6 +11,7 @@ import type {
 import type { ServiceRequest } from '../../procedures/types';
 import type { Household, JudicialRecordsRegistry, PopulationRegistry, ResidenceRegistry } from '../../domain/registries';
 import { accessContext, audited, requireString, run, type AgencyDeps } from './common';
+import { HouseholdNotFoundError } from '../registries/errors';
 import { createPoliceDeathActivities } from './police-death';
 import { createPoliceJudicialActivities } from './police-judicial';
 
@@ -22,10 +23,10 @@ export type PoliceRegistries = {
 };
 export type PoliceDeps = AgencyDeps<PoliceRegistries>;
 
-export class ParentHouseholdNotFoundError extends Error {
-  readonly code = 'HOUSEHOLD_NOT_FOUND';
+export class ParentHouseholdNotFoundError extends HouseholdNotFoundError {
   constructor(readonly parentIds: string[]) {
-    super(`No household with a permanent residence for the parents (${parentIds.join(', ')})`);
+    super(parentIds.join(', '));
+    this.message = `No household with a permanent residence for the parents (${parentIds.join(', ')})`;
   }
 }
 

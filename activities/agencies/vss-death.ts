@@ -19,7 +19,7 @@ import type {
   PopulationRegistry,
   SocialInsuranceRegistry,
 } from '../../domain/registries';
-import { accessContext, audited, InvalidServiceInputError, requireRegistry, requireString, run, type AgencyDeps } from './common';
+import { accessContext, audited, InvalidServiceInputError, NotEntitledError, requireRegistry, requireString, run, type AgencyDeps } from './common';
 
 export type VssDeathRegistries = {
   socialInsurance: SocialInsuranceRegistry;
@@ -27,9 +27,7 @@ export type VssDeathRegistries = {
   civilStatus?: CivilStatusRegistry;
 };
 
-export class NotEntitledError extends Error {
-  readonly code = 'NOT_ENTITLED';
-}
+export { NotEntitledError };
 
 export function createVssDeathActivities(deps: AgencyDeps<VssDeathRegistries>) {
   const registries = audited(deps);

@@ -1,12 +1,12 @@
 /** The principal-scoped idempotency keys of submissions (see `applicationKeys` in ./schema.ts). */
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../connection';
+import { CodedError } from '../../domain/error-codes';
 import { applicationKeys } from './schema';
 
-export class IdempotencyKeyReusedError extends Error {
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+export class IdempotencyKeyReusedError extends CodedError {
   constructor() {
-    super('This Idempotency-Key was already used for another application; use a new key for a new application.');
+    super('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for another application; use a new key for a new application.');
   }
 }
 

@@ -5,14 +5,14 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../connection';
+import { CodedError } from '../../domain/error-codes';
 import type { CaseViewStatus } from './read-model-schema';
 
 export const MAX_PAGE_SIZE = 200;
 
-export class InvalidCursorError extends Error {
-  readonly code = 'INVALID_CURSOR';
+export class InvalidCursorError extends CodedError {
   constructor() {
-    super('The cursor is not one this list returned.');
+    super('INVALID_CURSOR', 'The cursor is not one this list returned.');
   }
 }
 

@@ -7,7 +7,7 @@ import type { RunContext, Work } from './context';
 import { createRun, requestCancelRun, signalRun, terminateRun } from './lifecycle';
 import { scheduleWorkflowTask } from './workflow-task';
 import * as store from '../storage/store';
-import type { Engine } from './engine';
+import type { IdGenerator } from '../clock';
 import type { temporal } from '@temporalio/proto';
 
 type StartChild = temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes;
@@ -18,11 +18,17 @@ import type { TrackedEntity } from './state-machine';
 import { childMachine, externalCancelMachine, externalSignalMachine, type ExternalStatus } from './entity-machines';
 
  
+/** What child and external-workflow commands ask of the engine (engine.ts `Engine` is one). */
+export interface ChildCommandHost {
+  namespace(name: string | null | undefined): Promise<{ id: string }>;
+  readonly ids: IdGenerator;
+}
+
 const ET = enums.EventType;
 const ST = enums.WorkflowExecutionStatus;
 const RUNNING = ST.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
-export async function startChildCommand(engine: Engine, ctx: RunContext, a: StartChild, completedId: number): Promise<void> {
+export async function startChildCommand(engine: ChildCommandHost, ctx: RunContext, a: StartChild, completedId: number): Promise<void> {
   const s = ctx.state;
   const workflowId = a.workflowId ?? '';
   const nsName = a.namespace || s.namespace;
@@ -114,7 +120,7 @@ export async function startChildCommand(engine: Engine, ctx: RunContext, a: Star
   s.children[initiatedId] = child;
 }
 
-async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec: temporal.api.common.v1.IWorkflowExecution | null | undefined): Promise<RunContext | null> {
+async function findTarget(engine: ChildCommandHost, ctx: RunContext, nsName: string, exec: temporal.api.common.v1.IWorkflowExecution | null | undefined): Promise<RunContext | null> {
   const ns = await engine.namespace(nsName).catch(() => null);
   if (!ns) return null;
   const runId = exec?.runId || (await store.getCurrentRun(ctx.tx, ns.id, exec?.workflowId ?? ''));
@@ -124,7 +130,7 @@ async function findTarget(engine: Engine, ctx: RunContext, nsName: string, exec:
   return target;
 }
 
-export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: SignalExternal, completedId: number): Promise<void> {
+export async function signalExternalCommand(engine: ChildCommandHost, ctx: RunContext, a: SignalExternal, completedId: number): Promise<void> {
   const nsName = a.namespace || ctx.state.namespace;
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'signalExternalWorkflowExecutionInitiatedEventAttributes', {
     workflowTaskCompletedEventId: completedId,
@@ -163,7 +169,7 @@ export async function signalExternalCommand(engine: Engine, ctx: RunContext, a: 
   });
 }
 
-export async function cancelExternalCommand(engine: Engine, ctx: RunContext, a: CancelExternal, completedId: number): Promise<void> {
+export async function cancelExternalCommand(engine: ChildCommandHost, ctx: RunContext, a: CancelExternal, completedId: number): Promise<void> {
   const nsName = a.namespace || ctx.state.namespace;
   const exec = { workflowId: a.workflowId, runId: a.runId };
   const initiatedId = ctx.addEvent(ET.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'requestCancelExternalWorkflowExecutionInitiatedEventAttributes', {

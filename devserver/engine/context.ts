@@ -12,8 +12,7 @@ import type { BufferedEvent, RunState } from './state';
 import { notFound } from '../errors';
 import type { RunCache } from './run-cache';
 import type { StickyQueues } from './sticky-queues';
-import type { HistoryLimits } from './history-limits';
-import type { MatchedTask, PollerSlot } from './sync-match';
+import type { MatchedTask, PollerSlot } from './poller-slot';
 import { applyWrite, type RunWrite, type TaskKey, type WriteBatcher } from '../storage/apply-writes';
 
 /** The claimed task row was already gone (stale in-memory queue entry): nothing was written. */
@@ -215,7 +214,12 @@ export interface WorkHost {
   readonly cache: RunCache;
   readonly writes: WriteBatcher;
   readonly stickyQueues: StickyQueues;
-  readonly historyLimits: HistoryLimits;
+  readonly historyLimits: HistoryLimitsHost;
+}
+
+/** What a unit of work asks of the history limits (history-limits.ts `HistoryLimits` is the one). */
+export interface HistoryLimitsHost {
+  startedAttributes(s: RunState): { historySizeBytes: number; suggestContinueAsNew: boolean; suggestContinueAsNewReasons: number[] };
 }
 
 export class Work {

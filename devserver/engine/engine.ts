@@ -13,7 +13,7 @@ import { Work, type RunContext } from './context';
 import type { RunState } from './state';
 import type { VisibilityDocumenter } from '../visibility-adapter';
 import { propagateClosures } from './children';
-import { RunCache, type RunCacheLimits } from './run-cache';
+import { RetryTransaction, RunCache, type RunCacheLimits } from './run-cache';
 import { TaskQueues } from './task-queues';
 import { WriteBatcher } from '../storage/apply-writes';
 import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
@@ -57,10 +57,6 @@ export interface Namespace {
 }
 
 const RETRYABLE_PG = new Set(['40001', '40P01', '23505']);
-
-export class RetryTransaction extends Error {
-  readonly code = 'RETRY_TRANSACTION';
-}
 
 export class Engine {
   readonly db: Executor;

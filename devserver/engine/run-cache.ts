@@ -16,7 +16,8 @@ type HistoryEvent = temporal.api.history.v1.HistoryEvent;
 
  
 
-export class LockTimeout extends Error {
+/** The run is busy past the timeout: the transaction is retried. */
+export class RetryTransaction extends Error {
   readonly code = 'RETRY_TRANSACTION';
 }
 
@@ -108,7 +109,7 @@ export class RunCache {
     return e.list.slice(fromId - e.firstId, toId - e.firstId);
   }
 
-  /** Acquires the run's mutex; with `timeoutMs`, gives up (LockTimeout → transaction retried) to avoid deadlocks. */
+  /** Acquires the run's mutex; with `timeoutMs`, gives up (RetryTransaction → transaction retried) to avoid deadlocks. */
   async lock(runId: string, timeoutMs?: number): Promise<() => void> {
     for (;;) {
       const held = this.locks.get(runId);
@@ -121,7 +122,7 @@ export class RunCache {
           new Promise<boolean>((r) => (t = setTimeout(() => r(true), timeoutMs))),
         ]);
         clearTimeout(t);
-        if (timedOut) throw new LockTimeout(`run ${runId} is busy`);
+        if (timedOut) throw new RetryTransaction(`run ${runId} is busy`);
       }
     }
     let release!: () => void;

@@ -20,7 +20,7 @@ import {
 } from '../engine/activities';
 import type { RunContext, Work } from '../engine/context';
 import type { QueuedTask } from '../engine/task-queues';
-import type { MatchedTask, PollerSlot } from '../engine/sync-match';
+import type { MatchedTask, PollerSlot } from '../engine/poller-slot';
 import { loadTarget } from './executions';
 
  

@@ -8,7 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/work
 import { fileURLToPath } from 'node:url';
 import { listAudit } from '../../db/engine/audit-queries';
 import { FIXTURE_MOTHER } from '../../db/seed';
-import { getCaseResult, startCase } from '../../worker/case-client';
+import { getCaseResult, startCase } from '../../workflows/case-client';
 import { createAgencyWorker, WORKER_ROLES, type AgencyWorkerOptions } from '../../worker/agency-worker';
 import { loadAgencyActivities } from '../../worker/agency-modules';
 import { createMemoryAuditSink } from '../../activities/registries/audited';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import * as diagram from '../../designer/diagram';
 import { createCaseService } from '../../api/case-service';
 import { createOpsRoutes } from '../../ops/routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   h = await startHarness({ identity: idp });
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   for (const who of [MOTHER, FATHER, HEAD, JUSTICE, POLICE, OPERATOR, AUDITOR, 'citizen:001099999999']) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
-  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), {
+  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries, diagram }), {
     ops: createOpsRoutes({ client: h.client, db: h.registries.db }),
     security: apiSecurity({ devIdentityProvider: idp }),
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, routePoliciesOf } from '../../api/app';
+import * as diagram from '../../designer/diagram';
 import { createCaseService, type CaseService } from '../../api/case-service';
 import { apiSecurity } from '../../api/security-config';
 import { createOpsRoutes } from '../../ops/routes';
@@ -16,7 +17,7 @@ import { createReadModelRoutes } from '../../api/read-model-routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { getCaseSnapshot } from '../../worker/case-client';
+import { getCaseSnapshot } from '../../workflows/case-client';
 import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../engine/harness';
 
@@ -66,7 +67,7 @@ beforeAll(async () => {
   h = await startHarness({ identity: idp });
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
   for (const who of PRINCIPALS) if (who !== NONE) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
-  service = createCaseService({ client: h.client, db: h.registries.db, registries });
+  service = createCaseService({ client: h.client, db: h.registries.db, registries, diagram });
   app = createApp(service, {
     ops: createOpsRoutes({ client: h.client, db: h.registries.db }),
     readModel: createReadModelRoutes({ db: h.registries.db }),

@@ -17,7 +17,7 @@ import { fetchLiveHistories, replayHistories } from '../../designer/replay';
 import { simulateOnEngine, type EngineRun } from '../../designer/simulate-engine';
 import { FaultPlan, SIMULATED_FAILURE, type Fault } from '../../designer/fault-injection';
 import { PeopleAllocator, pureCast } from '../../designer/sim-people';
-import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
+import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import { goodDefinition } from './faulty';
 
 let session: EngineSession;

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityNotFoundError } from '@temporalio/client';
 import protoRoot from '@temporalio/proto';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { startEnv, uid, waitFor, type TestEnv } from './helpers';
-import type { FailureSummary } from './workflows';
+import type { FailureSummary } from '../../devserver/harness/workflows';
 
  
 const proto = protoRoot as any;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminatedFailure, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import protoRoot from '@temporalio/proto';
-import { calls } from './activities';
+import { calls } from '../../devserver/harness/activities';
 import { grpcCode, startEnv, uid, type TestEnv } from './helpers';
 
 const ET = protoRoot.temporal.api.enums.v1.EventType;

@@ -13,9 +13,9 @@ import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstEx
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import * as store from '../../devserver/storage/store';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { eventIds, freshDatabase, installRuntime, uid, waitFor, workflowBundle } from './helpers';
-import { doneSignal, incrementUpdate, valueQuery } from './workflows';
+import { doneSignal, incrementUpdate, valueQuery } from '../../devserver/harness/workflows';
 
 const quietLogger = { info() {}, warn() {}, error: (m: string, e?: unknown) => console.error(`[devserver] ${m}`, e ?? '') };
 const cleanups: (() => Promise<void> | void)[] = [];

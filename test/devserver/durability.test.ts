@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import protoRoot from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { eventIds, freePort, freshDatabase, installRuntime, uid, workflowBundle } from './helpers';
 
  

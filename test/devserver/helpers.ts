@@ -4,15 +4,15 @@
  * devserver's default poll window and the SDK's default worker options, as in production.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../devserver/index';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+import { HARNESS_WORKFLOWS_PATH } from '../../devserver/harness/workflows-path';
+
+export const WORKFLOWS_PATH = HARNESS_WORKFLOWS_PATH;
 
 let runtimeInstalled = false;
 export function installRuntime() {
@@ -120,17 +120,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now (for a devserver in a child process). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort } from '../../devserver/harness/free-port';
 
 /** The gRPC status code and details a call ended with (0 when it succeeded). */
 export async function grpcCode(p: Promise<unknown>): Promise<{ code: number; details: string }> {

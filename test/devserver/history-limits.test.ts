@@ -9,7 +9,7 @@ import protoRoot from '@temporalio/proto';
 import { parseDynamicConfig } from '../../devserver/dynamic-config';
 import { HistoryLimits } from '../../devserver/engine/history-limits';
 import { startEnv, uid, type TestEnv } from './helpers';
-import type { GrowthReport } from './workflows/limits';
+import type { GrowthReport } from '../../devserver/harness/workflows/limits';
 
 const ET = protoRoot.temporal.api.enums.v1.EventType;
 const REASON = protoRoot.temporal.api.enums.v1.SuggestContinueAsNewReason;

@@ -19,7 +19,7 @@ import { loadCertificateIdentities, parseCertificateIdentities } from '../../dev
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { devServerAuth } from '../../worker/dev-credentials';
 import { temporalConnectionOptions } from '../../worker/temporal-connection';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { freshDatabase, grpcCode, installRuntime, uid, workflowBundle } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ds-mtls-'));

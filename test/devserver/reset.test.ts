@@ -13,7 +13,7 @@ import { TerminatedFailure } from '@temporalio/common';
 import protoRoot from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer } from '../../devserver/index';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { eventIds, freshDatabase, installRuntime, startEnv, uid, waitFor, workflowBundle, type TestEnv } from './helpers';
 
 const proto = protoRoot as any;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { startEnv, uid, workflowBundle, type TestEnv } from './helpers';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 
 let env: TestEnv;
 beforeAll(async () => {

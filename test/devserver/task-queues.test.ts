@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import protoRoot from '@temporalio/proto';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { startEnv, uid, waitFor, type TestEnv } from './helpers';
 
 const proto = protoRoot as any;

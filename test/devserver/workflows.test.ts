@@ -14,7 +14,7 @@ import {
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import protoRoot from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import * as activities from './activities';
+import * as activities from '../../devserver/harness/activities';
 import { eventIds, startEnv, uid, waitFor, workflowBundle, type TestEnv } from './helpers';
 
  

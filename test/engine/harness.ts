@@ -11,7 +11,7 @@ import type { DatabaseTarget } from '../../db/connection';
 import { openTestDatabase } from '../registries/helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { createAgencyWorker, WORKFLOWS_PATH, type AgencyWorkerOptions, type WorkerRole } from '../../worker/agency-worker';
-import { getCaseSnapshot } from '../../worker/case-client';
+import { getCaseSnapshot } from '../../workflows/case-client';
 import type { BirthApplication } from '../../procedures/birth-group/case';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { mkdtempSync } from 'node:fs';

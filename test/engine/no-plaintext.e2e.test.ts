@@ -18,7 +18,7 @@ import { createAuditedPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { auditLog } from '../../db/engine/schema';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
-import { caseWorkflowId, getCaseResult, sendEvent, startCase } from '../../worker/case-client';
+import { caseWorkflowId, getCaseResult, sendEvent, startCase } from '../../workflows/case-client';
 import { isEncryptedPayload } from '../../worker/codec/encryption-codec';
 import { payloadFromJson, payloadToJson } from '../../worker/codec/remote-codec';
 import { scratchDatabaseTarget } from '../registries/helpers';

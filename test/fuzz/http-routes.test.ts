@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, routePoliciesOf } from '../../api/app';
+import * as diagram from '../../designer/diagram';
 import { createCaseService } from '../../api/case-service';
 import { apiSecurity } from '../../api/security-config';
 import { createOpsRoutes } from '../../ops/routes';
@@ -70,7 +71,7 @@ beforeAll(async () => {
   idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
   h = await startHarness({ identity: idp });
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
-  const service = createCaseService({ client: h.client, db: h.registries.db, registries });
+  const service = createCaseService({ client: h.client, db: h.registries.db, registries, diagram });
   app = createApp(service, {
     ops: createOpsRoutes({ client: h.client, db: h.registries.db }),
     readModel: createReadModelRoutes({ db: h.registries.db }),

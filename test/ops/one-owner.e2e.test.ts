@@ -18,7 +18,7 @@ import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/regist
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { listOperatorActions } from '../../ops/audit';
 import { createOpsRoutes } from '../../ops/routes';
-import { startCase } from '../../worker/case-client';
+import { startCase } from '../../workflows/case-client';
 import { birthApplication, inState, startHarness, waitForCase, type Harness } from '../engine/harness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

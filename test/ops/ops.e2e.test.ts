@@ -18,7 +18,7 @@ import { birthRegistrations, healthInsuranceCards, householdMembers, persons } f
 import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
 import { createAgencyWorker } from '../../worker/agency-worker';
-import { EventNotAcceptedError, getCaseResult, getCaseSnapshot, sendEvent, signalEvent, startCase } from '../../worker/case-client';
+import { EventNotAcceptedError, getCaseResult, getCaseSnapshot, sendEvent, signalEvent, startCase } from '../../workflows/case-client';
 import { listOperatorActions, ReasonRequiredError } from '../../ops/audit';
 import { caseRef, listCases, type OpsDeps } from '../../ops/common';
 import { explainCase, formatExplanation } from '../../ops/explain';

@@ -15,7 +15,7 @@ import { startEngineSession, type EngineSession } from '../../designer/engine-se
 import { simulateOnEngine } from '../../designer/simulate-engine';
 import { simulationApplication } from '../../procedures/birth-group/simulation';
 import { getCaseView, readCaseRows } from '../../db/engine/case-views';
-import { caseWorkflowId, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
+import { caseWorkflowId, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import { createAgencyWorker } from '../../worker/agency-worker';
 import { lastProjection } from '../../ops/reproject';
 import type { CaseProjectionDocument } from '../../workflows/projection';

@@ -19,7 +19,7 @@ import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db
 import { listAudit } from '../../db/engine/audit-queries';
 import { readCaseRows } from '../../db/engine/case-views';
 import { getCaseRecord } from '../../db/engine/case-records';
-import { getCaseSnapshot } from '../../worker/case-client';
+import { getCaseSnapshot } from '../../workflows/case-client';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { runCommand } from '../../ops/main';
 import { reproject } from '../../ops/reproject';

@@ -14,7 +14,7 @@ import { listAudit } from '../../db/engine/audit-queries';
 import { birthRegistrations, healthInsuranceCards, householdMembers, persons } from '../../db/registries/schema';
 import { FIXTURE_HOUSEHOLD_HEAD } from '../../db/seed';
 import { createAgencyWorker } from '../../worker/agency-worker';
-import { getCaseResult, sendEvent, startCase } from '../../worker/case-client';
+import { getCaseResult, sendEvent, startCase } from '../../workflows/case-client';
 import { listOperatorActions } from '../../ops/audit';
 import type { OpsDeps } from '../../ops/common';
 import { listStuck } from '../../web/operator/stuck-list';

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { parsePrincipalSpec } from '../../identity/dev-identity-provider';
 import { FIXTURE_HOUSEHOLD_HEAD } from '../../db/seed';
 import { listOperatorActions } from '../../ops/audit';
-import { getCaseResult, sendEvent, startCase } from '../../worker/case-client';
+import { getCaseResult, sendEvent, startCase } from '../../workflows/case-client';
 import { takeKpiSnapshot } from '../../db/engine/kpi-snapshots';
 import { localDateOf } from '../../domain/working-days';
 import { listStuck } from '../../web/operator/stuck-list';

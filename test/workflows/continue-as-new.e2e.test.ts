@@ -6,7 +6,7 @@
 import { decodeHistoryPayload } from '../../worker/codec/data-converter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_SINGLE_HEAD } from '../../db/seed';
-import { caseWorkflowId, getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../worker/case-client';
+import { caseWorkflowId, getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import type { RunProcedureInput } from '../../workflows/definitions';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../engine/harness';
 

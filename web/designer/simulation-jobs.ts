@@ -6,10 +6,14 @@
  * check runs the version's committed histories against the current workflow code. One job runs at a time (the
  * others wait): each is minutes of CPU on a small machine. Jobs live in the server's memory.
  */
+import { NoSimulationInputError } from '../../designer/errors';
 import { randomUUID } from 'node:crypto';
 import { getProcedure } from '../../procedures/catalog';
 import { isWithin, readChart } from '../../designer/chart-model';
-import type { EngineSession } from '../../designer/engine-session';
+import type { PeopleAllocator } from '../../designer/sim-people';
+import type { FaultPlan } from '../../designer/fault-injection';
+import type { Client } from '@temporalio/client';
+import type { Executor } from '../../db/connection';
 import { loadHistoryFixtures, replayHistories, type ReplayOutcome } from '../../designer/replay';
 import { prepareEnv, preparePath, runPathOnEngine, type EngineRun } from '../../designer/simulate-engine';
 import { describePath, generatePaths, type SimPath } from '../../designer/simulate-paths';
@@ -50,21 +54,26 @@ export interface DesignerJob {
   error?: string;
 }
 
+/**
+ * What a simulation runs on: an engine of its own with its shared resources (designer/engine-session.ts
+ * `EngineSession` is one; named here so the console and the composition root need not import the session).
+ */
+export interface SimulationSession {
+  client: Client;
+  simulation: { people: PeopleAllocator; faults: FaultPlan; registries: Executor };
+  close(): Promise<void>;
+}
+
 export interface DesignerJobsOptions {
   /** Starts the engine a simulation runs on (designer/engine-session.ts `startEngineSession` in production). */
-  startSession: () => Promise<EngineSession>;
+  startSession: () => Promise<SimulationSession>;
   historiesDir: string;
   /** Most paths one simulation runs (default 12). */
   maxPaths?: number;
   now?: () => Date;
 }
 
-export class NoSimulationInputError extends Error {
-  readonly code = 'NO_SIMULATION_INPUT';
-  constructor(id: string, version: number) {
-    super(`${id} v${version} declares no simulation input`);
-  }
-}
+export { NoSimulationInputError };
 
 /** Paths through a state: one of its steps happens there or the path ends in it. */
 export function pathsThrough(paths: SimPath[], state: string | null): SimPath[] {
@@ -130,7 +139,7 @@ export function createDesignerJobs(opts: DesignerJobsOptions) {
 
   function start(kind: DesignerJob['kind'], p: { procedureId: string; version?: number; state?: string | null; startedBy: string }): DesignerJob {
     const def = getProcedure(p.procedureId, p.version); // unknown → UnknownProcedureError
-    if (kind === 'simulation' && !hasSimulationInput(def)) throw new NoSimulationInputError(def.id, def.version);
+    if (kind === 'simulation' && !hasSimulationInput(def)) throw new NoSimulationInputError(def.id);
     const job: DesignerJob = {
       id: randomUUID(),
       kind,

@@ -6,9 +6,8 @@
 import { html } from 'hono/html';
 import { allow } from '../../api/auth/route-policy';
 import { requireSelfOrStaff } from '../../api/auth/list-scope';
-import { InvalidCursorApiError } from '../../api/errors';
 import { provideDataSchema } from '../../api/schemas';
-import { InvalidCursorError, listPersonCases } from '../../db/engine/case-lists';
+import { listPersonCases } from '../../db/engine/case-lists';
 import { getProcedure } from '../../procedures/catalog';
 import { button, csrfField, errorSummary, input, notificationBanner, pagination, table, type FieldError } from '../components';
 import { caseSummary, caseTitle, eventsFor, historyTable, resultsPart, stepsTable, type CaseView } from '../case-parts';
@@ -78,9 +77,7 @@ export const myCasesPages = [
     const personalId = me(ctx);
     requireSelfOrStaff(ctx.principal, personalId);
     const cursor = ctx.c.req.query('cursor');
-    const list = await listPersonCases(ctx.deps.db, { personalId, cursor, limit: PAGE_SIZE, now: ctx.deps.now() }).catch((e) => {
-      throw e instanceof InvalidCursorError ? new InvalidCursorApiError(e.message) : e;
-    });
+    const list = await listPersonCases(ctx.deps.db, { personalId, cursor, limit: PAGE_SIZE, now: ctx.deps.now() });
     const now = ctx.deps.now();
     const rows = list.items.map((c) => {
       const def = getProcedure(c.procedureId, c.procedureVersion);

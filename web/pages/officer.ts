@@ -7,8 +7,8 @@
 import { html } from 'hono/html';
 import { allow } from '../../api/auth/route-policy';
 import { pinJurisdiction, requireOwnAgency } from '../../api/auth/list-scope';
-import { InvalidCursorApiError, OutsideJurisdictionError } from '../../api/errors';
-import { InvalidCursorError, listWorkQueue } from '../../db/engine/case-lists';
+import { OutsideJurisdictionError } from '../../api/errors';
+import { listWorkQueue } from '../../db/engine/case-lists';
 import { readCaseRows } from '../../db/engine/case-views';
 import type { OfficerPrincipal } from '../../identity/claims';
 import { getProcedure } from '../../procedures/catalog';
@@ -33,9 +33,7 @@ function queueOf(ctx: SignedInContext, q: { procedureId?: string; communeCode?: 
   requireOwnAgency(officer, officer.agency);
   const { cursor, limit, ...filters } = q;
   const pinned = pinJurisdiction(officer, filters);
-  return listWorkQueue(ctx.deps.db, { agency: officer.agency, ...pinned, cursor, limit: limit ?? PAGE_SIZE, now: ctx.deps.now() }).catch((e) => {
-    throw e instanceof InvalidCursorError ? new InvalidCursorApiError(e.message) : e;
-  });
+  return listWorkQueue(ctx.deps.db, { agency: officer.agency, ...pinned, cursor, limit: limit ?? PAGE_SIZE, now: ctx.deps.now() });
 }
 
 function decidedBanner(ctx: SignedInContext, more: boolean) {

@@ -5,6 +5,7 @@
  * cases past their legal deadline now (paged on the server). An officer sees their own agency's figures, as in the
  * API.
  */
+import { AgencyNotPrincipalError } from '../../api/errors';
 import type { Executor } from '../../db/connection';
 import { computeKpis, kpisToCsv, type KpiGroup, type KpiRow } from '../../db/engine/kpis';
 import { listKpiSnapshots, type KpiSnapshotRow } from '../../db/engine/kpi-snapshots';
@@ -38,12 +39,8 @@ export interface Dashboard {
   overdue: { items: CaseListItem[]; nextCursor: string | null };
 }
 
-export class AgencyScopeError extends Error {
-  readonly code = 'AGENCY_NOT_PRINCIPAL';
-  constructor(agency: string) {
-    super(`indicators of ${agency} are not the officer's agency's`);
-  }
-}
+/** Another agency's indicators: the API's refusal for it, one class. */
+export { AgencyNotPrincipalError as AgencyScopeError };
 
 /** [from, to) of a period, local days (UTC+7) as the snapshots count them. */
 export function periodBounds(period: Period, now: Date): { from?: string; to?: string; fromDay?: string; toDay: string } {
@@ -57,7 +54,7 @@ export function periodBounds(period: Period, now: Date): { from?: string; to?: s
 /** The officer's indicators are their agency's (GET /kpis pins them the same way). */
 export function scopedQuery(principal: Principal, q: DashboardQuery): DashboardQuery {
   if (principal.kind !== 'officer') return q;
-  if (q.agency !== undefined && q.agency !== principal.agency) throw new AgencyScopeError(q.agency);
+  if (q.agency !== undefined && q.agency !== principal.agency) throw new AgencyNotPrincipalError(q.agency);
   return { ...q, agency: principal.agency };
 }
 

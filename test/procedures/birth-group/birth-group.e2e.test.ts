@@ -14,7 +14,7 @@ import {
   startCase,
   DataNotAcceptedError,
   EventNotAcceptedError,
-} from '../../../worker/case-client';
+} from '../../../workflows/case-client';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
 
 let h: Harness;

@@ -4,7 +4,7 @@ import { listAudit } from '../../../db/engine/audit-queries';
 import { taxRegistrations } from '../../../db/registries/schema';
 import { UNMARRIED_WOMAN, UNMARRIED_WOMAN_2, type FixturePerson } from '../../../db/seed';
 import { householdBusinessTaxV1, type HouseholdBusinessApplication } from '../../../procedures/household-business-tax-registration/procedure';
-import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../../worker/case-client';
+import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
 import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
 
 let h: Harness;

@@ -12,7 +12,7 @@ import {
   type FixturePerson,
 } from '../../../db/seed';
 import { marriageRegistrationV1, type MarriageApplication } from '../../../procedures/marriage-registration/procedure';
-import { getCaseResult, getCaseSnapshot, sendEvent, startCase, EventNotAcceptedError } from '../../../worker/case-client';
+import { getCaseResult, getCaseSnapshot, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
 import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
 
 let h: Harness;

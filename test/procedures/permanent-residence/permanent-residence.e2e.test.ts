@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../db/engine/audit-queries';
 import { FIXTURE_HOUSEHOLD_HANOI, FIXTURE_HOUSEHOLD_HEAD } from '../../../db/seed';
 import { findHouseholdOf } from '../../../activities/registries/postgres/residence';
-import { getCaseResult, sendEvent, startCase } from '../../../worker/case-client';
+import { getCaseResult, sendEvent, startCase } from '../../../workflows/case-client';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
 
 let h: Harness;

@@ -5,7 +5,7 @@ import { employmentRecords, unemploymentDecisions } from '../../../db/registries
 import { catalogFixtureEmployment, CONVICTED, DEATH_WORKER_SON, UNMARRIED_MAN_2, type FixturePerson } from '../../../db/seed';
 import { localDateOf } from '../../../domain/working-days';
 import { unemploymentBenefitV1, type UnemploymentApplication } from '../../../procedures/unemployment-benefit/procedure';
-import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../../worker/case-client';
+import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
 import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
 
 let h: Harness;

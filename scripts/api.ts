@@ -7,11 +7,11 @@
  */
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
-import { serveApi } from './server';
-import { wireCaseService } from './wiring';
+import { serveApi } from '../api/server';
+import { wireCaseService } from './api-wiring';
 import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
-import { apiSecurity } from './security-config';
+import { apiSecurity } from '../api/security-config';
 import { dataConverterFromEnv } from '../worker/codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
 

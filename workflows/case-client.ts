@@ -1,8 +1,13 @@
 /**
  * Client helpers for the API: start a case (idempotent per case id), send officer/citizen events (updates),
  * read a case's snapshot (query) and its result. Case workflow id = `case-<caseId>`.
+ * Node-side client code beside the workflows it drives (never imported by them: not part of the workflow bundle).
+ * A refusal by the case becomes one error of the code table (domain/error-codes.ts) here, once: the API answers it
+ * as it is.
  */
-import { decodeHistoryPayload } from './codec/data-converter';
+import { decodeHistoryPayload } from '../worker/codec/data-converter';
+import { CodedError } from '../domain/error-codes';
+import { PayloadTooLargeError } from '../domain/limits';
 import {
   ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
@@ -27,30 +32,29 @@ import {
   type FieldProvenance,
   type RunProcedureInput,
   type RunProcedureOptions,
-} from '../workflows/definitions';
-import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
-import { DATA_NOT_ACCEPTED, provideDataUpdate, type ProvideDataRequest, type ProvideDataResult } from '../workflows/application-data';
-import type { runProcedure } from '../workflows/statechart-runner';
+} from './definitions';
+import { ENGINE_TASK_QUEUE } from './task-queues';
+import { DATA_NOT_ACCEPTED, provideDataUpdate, type ProvideDataRequest, type ProvideDataResult } from './application-data';
+import type { runProcedure } from './statechart-runner';
 
 export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export class CaseNotFoundError extends Error {
-  readonly code = 'CASE_NOT_FOUND';
+export class CaseNotFoundError extends CodedError {
   constructor(readonly caseId: string) {
-    super(`No case ${caseId}`);
+    super('CASE_NOT_FOUND', `No case "${caseId}".`);
   }
 }
 
-export class EventNotAcceptedError extends Error {
-  readonly code = EVENT_NOT_ACCEPTED;
+/** The case refused the event (unknown, wrong actor, bad shape, or not accepted in its state); nothing changed. */
+export class EventNotAcceptedError extends CodedError {
   constructor(
     readonly caseId: string,
     readonly eventType: string,
     reason: string,
   ) {
-    super(reason);
+    super(EVENT_NOT_ACCEPTED, reason, { caseId, eventType });
   }
 }
 
@@ -132,27 +136,18 @@ function handleOf(client: Client, caseId: string): WorkflowHandle<typeof runProc
 }
 
 /** The case refused a message larger than it accepts (domain/limits.ts); nothing entered its history. */
-export class MessageTooLargeError extends Error {
-  readonly code = MESSAGE_TOO_LARGE;
-  constructor(
-    readonly caseId: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { PayloadTooLargeError as MessageTooLargeError };
 
 /** The case is closed (a final state, or its run ended): it accepts no event and no data. */
-export class CaseClosedError extends Error {
-  readonly code = CASE_CLOSED;
+export class CaseClosedError extends CodedError {
   constructor(readonly caseId: string) {
-    super(`Case ${caseId} is closed: it accepts no event or data.`);
+    super(CASE_CLOSED, `Case ${caseId} is closed: it accepts no event or data.`, { caseId });
   }
 }
 
 function rethrowTooLarge(caseId: string, err: unknown): void {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    if (err.cause.type === MESSAGE_TOO_LARGE) throw new MessageTooLargeError(caseId, err.cause.message);
+    if (err.cause.type === MESSAGE_TOO_LARGE) throw new PayloadTooLargeError(err.cause.message, { caseId });
     if (err.cause.type === CASE_CLOSED) throw new CaseClosedError(caseId);
   }
 }
