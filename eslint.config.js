@@ -31,6 +31,11 @@ const sandboxRules = {
           allowTypeImports: true,
           message: 'Workflows import activity types only (use `import type`).',
         },
+        {
+          group: ['**/agencies/*', '!**/activities/agencies/*'],
+          allowTypeImports: true,
+          message: 'The agency list names activity code: derive a queue name with agencyTaskQueue (workflows/task-queues.ts).',
+        },
         { group: ['**/db/*', '**/api/*', '**/worker/*', '**/devserver/*'], message: 'Not sandbox-safe.' },
       ],
     },
