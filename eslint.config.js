@@ -31,6 +31,11 @@ const sandboxRules = {
           allowTypeImports: true,
           message: 'Workflows import activity types only (use `import type`).',
         },
+        {
+          group: ['**/agencies/*', '!**/activities/agencies/*'],
+          allowTypeImports: true,
+          message: 'The agency list names activity code: derive a queue name with agencyTaskQueue (workflows/task-queues.ts).',
+        },
         // db/seed-fixtures is data only (the well-known seeded people a procedure's simulation data names).
         { group: ['**/db/*', '!**/db/seed-fixtures', '**/api/*', '**/worker/*', '**/devserver/*'], message: 'Not sandbox-safe.' },
       ],

@@ -31,6 +31,14 @@ describe('determinism boundary lint', () => {
     ).toContain('no-restricted-imports');
   });
 
+  it('keeps the agency list (which names activity code) out of workflow code, its types allowed', async () => {
+    expect(await ruleIds(`import { AGENCIES } from '../agencies/index';\nexport const a = AGENCIES;\n`, 'workflows/x.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(`import type { AgencyModule } from '../agencies/agency-module';\nexport type A = AgencyModule;\n`, 'workflows/x.ts')).not.toContain(
+      'no-restricted-imports',
+    );
+    expect(await ruleIds(`import { agencyTaskQueue } from './task-queues';\nexport const q = agencyTaskQueue('tax');\n`, 'workflows/x.ts')).toEqual([]);
+  });
+
   it('rejects wall-clock time, randomness and env access in pure procedure and domain code', async () => {
     expect(await ruleIds(`export const t = Date.now();\n`, 'procedures/x.ts')).toContain('no-restricted-syntax');
     expect(await ruleIds(`export const t = new Date();\n`, 'domain/x.ts')).toContain('no-restricted-syntax');
