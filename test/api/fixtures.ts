@@ -17,3 +17,10 @@ export function childFields(name: string, extra: Record<string, unknown> = {}) {
     ...extra,
   };
 }
+
+/** The README's example application (the seed's fixture family). */
+export const readmeApplication = {
+  procedureId: 'birth-group',
+  applicant: { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOTHER.fullName },
+  fields: { ...childFields('Nguyễn Minh An'), medicalBirthNoticeNo: 'CS-0001' },
+};

@@ -14,69 +14,35 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { listAudit } from '../../db/engine/audit-queries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { startHarness, type Harness } from '../engine/harness';
+import { readmeApplication } from './fixtures';
 import { apiSecurity } from '../../api/security-config';
-import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
+import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
+import { apiCaller } from './helpers';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
-const tokens: Record<string, string> = {};
+let idp: DevIdentityProvider;
 const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
 const HEAD = `citizen:${FIXTURE_HOUSEHOLD_HEAD.personalId}`;
 const JUSTICE = 'officer:justice:tp-01';
 const POLICE = 'officer:police:ca-07';
 
 beforeAll(async () => {
-  const idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
+  idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
   h = await startHarness({ identity: idp });
   const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
-  for (const who of [MOTHER, HEAD, JUSTICE, POLICE]) tokens[who] = await idp.apiToken(parsePrincipalSpec(who));
   app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), { security: apiSecurity({ devIdentityProvider: idp }) });
 });
 afterAll(async () => h?.close());
 
-async function call(method: string, path: string, as: string, body?: unknown) {
-  const res = await app.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function waitFor(caseId: string, as: string, predicate: (c: any) => boolean, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  let last: any;
-  while (Date.now() < until) {
-    last = await call('GET', `/cases/${caseId}`, as);
-    if (last.status === 200 && predicate(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
-}
-
-/** The README's example, as it is written there. */
-const README_APPLICATION = {
-  procedureId: 'birth-group',
-  applicant: { personalId: '036196023456', fullName: 'Trần Thị Bình' },
-  fields: {
-    'mother.personalId': '036196023456',
-    'father.personalId': '001094012345',
-    'child.fullName': 'Nguyễn Minh An',
-    'child.dateOfBirth': '2026-11-20',
-    'child.sex': 'male',
-    'child.placeOfBirth': '00004',
-    'child.ethnicity': 'Kinh',
-    medicalBirthNoticeNo: 'CS-0001',
-    'registration.communeCode': '00004',
-    'registration.provinceCode': '01',
-  },
-};
+const { call, waitFor } = apiCaller(() => app, () => idp, MOTHER);
 
 describe('once-only reads, counted', () => {
   it("the README's birth: each parent's population record is read and audited once before the officer sees the case", async () => {
     // The README names the seed's fixture family.
     expect([FIXTURE_MOTHER.personalId, FIXTURE_MOTHER.fullName, FIXTURE_FATHER.personalId]).toEqual(['036196023456', 'Trần Thị Bình', '001094012345']);
-    const submitted = await call('POST', '/applications', MOTHER, README_APPLICATION);
+    expect(readmeApplication.fields).toMatchObject({ 'child.fullName': 'Nguyễn Minh An', medicalBirthNoticeNo: 'CS-0001', 'registration.communeCode': '00004' });
+    const submitted = await call('POST', '/applications', readmeApplication, MOTHER);
     expect(submitted.status).toBe(201);
     expect(submitted.body.missing).toEqual([]);
     expect(submitted.body.prefilled).toEqual(expect.arrayContaining([
@@ -86,7 +52,10 @@ describe('once-only reads, counted', () => {
     const { caseId } = submitted.body;
 
     // The officer sees the case: the dossier was checked (derived home town and nationality), the decision is theirs.
-    const seen = await waitFor(caseId, JUSTICE, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+    const officerView = await call('GET', `/cases/${caseId}`, undefined, JUSTICE);
+    expect(officerView.status).toBe(200);
+    const seen = officerView.body;
     expect(seen.activeStates).toContain('birth.awaitingOfficer');
     expect(seen.context.check).toMatchObject({ complete: true, homeTown: FIXTURE_FATHER.homeTown, nationality: 'VN', motherId: FIXTURE_MOTHER.personalId });
     expect(seen.context.check.reusedFields).toEqual(expect.arrayContaining(['mother.fullName', 'mother.nationality', 'father.fullName', 'father.homeTown']));
@@ -103,12 +72,12 @@ describe('once-only reads, counted', () => {
     expect(motherReads[0].ctx.purpose).toMatch(/identify the applicant and reuse the data the state holds/);
 
     // The rest of the README's example: the case completes, and no step reads the parents again.
-    expect((await call('POST', `/cases/${caseId}/events`, JUSTICE, { type: 'APPROVE_BIRTH' })).status).toBe(200);
-    await waitFor(caseId, MOTHER, (c) => c.acceptedEvents.some((e: any) => e.type === 'HEAD_CONSENT'));
-    expect((await call('POST', `/cases/${caseId}/events`, HEAD, { type: 'HEAD_CONSENT' })).status).toBe(200);
-    await waitFor(caseId, MOTHER, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_RESIDENCE'));
-    expect((await call('POST', `/cases/${caseId}/events`, POLICE, { type: 'APPROVE_RESIDENCE' })).status).toBe(200);
-    const done = await waitFor(caseId, MOTHER, (c) => c.status === 'closed');
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_BIRTH' }, JUSTICE)).status).toBe(200);
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'HEAD_CONSENT'));
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'HEAD_CONSENT' }, HEAD)).status).toBe(200);
+    await waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_RESIDENCE'));
+    expect((await call('POST', `/cases/${caseId}/events`, { type: 'APPROVE_RESIDENCE' }, POLICE)).status).toBe(200);
+    const done = await waitFor(caseId, (c) => c.status === 'closed');
     expect(done.outcome.name).toBe('completed');
     expect(await personReads(FIXTURE_MOTHER.personalId)).toHaveLength(1);
     expect(await personReads(FIXTURE_FATHER.personalId)).toHaveLength(1);

@@ -27,6 +27,7 @@ import { listKpiSnapshots } from '../../db/engine/kpi-snapshots';
 import { KPI_SNAPSHOT_WORKFLOW } from '../../workflows/kpi-snapshot';
 import { ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
 import { startHarness, type Harness } from '../engine/harness';
+import { readmeApplication } from '../api/fixtures';
 import { apiSecurity } from '../../api/security-config';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
 
@@ -65,24 +66,6 @@ async function call(method: string, path: string, as: string, body?: unknown) {
   return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text } as { status: number; body: any };
 }
 
-
-/** The README's example application. */
-const readmeApplication = {
-  procedureId: 'birth-group',
-  applicant: { personalId: FIXTURE_MOTHER.personalId, fullName: FIXTURE_MOTHER.fullName },
-  fields: {
-    'mother.personalId': FIXTURE_MOTHER.personalId,
-    'father.personalId': FIXTURE_FATHER.personalId,
-    'child.fullName': 'Nguyễn Minh An',
-    'child.dateOfBirth': '2026-11-20',
-    'child.sex': 'male',
-    'child.placeOfBirth': '00004',
-    'child.ethnicity': 'Kinh',
-    medicalBirthNoticeNo: 'CS-0001',
-    'registration.communeCode': '00004',
-    'registration.provinceCode': '01',
-  },
-};
 
 /** The projection (GET /cases/{id}, as the applicant: not a logged view) without its transition stamp. */
 async function projected(caseId: string) {
