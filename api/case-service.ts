@@ -20,10 +20,10 @@ import type { CaseStatusName } from '../domain/case-vocabulary';
 import { caseRowsOf } from '../db/engine/case-rows';
 import { insertSubmittedCase } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
-import type { OnceOnlyResolution } from '../domain/once-only';
+import { resolvedValues, type OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, PersonRecord, Registries } from '../domain/registries';
 import { nestPaths } from '../domain/data-paths';
-import { APPLICANT_NEEDS, prefillAndResolve, type PrefillResult } from '../activities/once-only/prefill';
+import { prefillAndResolve, receiptNeeds, type PrefillResult } from '../activities/once-only/prefill';
 import { CATALOG, getProcedure, listProcedures, UnknownProcedureError } from '../procedures/catalog';
 import type { ProcedureDefinition } from '../procedures/types';
 import type { CaseSnapshot } from '../workflows/definitions';
@@ -301,14 +301,14 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       };
       // One read per record: the applicant's record (identity, alive) is the one the declarations read too.
       const keyFields = Object.fromEntries(Object.entries(submitted).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys: keyFields, registries: deps.registries, ctx, submitted, needs: [APPLICANT_NEEDS] });
+      const { prefill, resolution } = await prefillAndResolve({ declarations: def.data, keys: keyFields, registries: deps.registries, ctx, submitted, needs: receiptNeeds(def.data) });
       const applicant = prefill.recordOf('population', 'applicant.personalId') as PersonRecord | null | undefined;
       if (!applicant) throw new ApplicantNotFoundError(body.applicant.personalId);
       const given = body.applicant.fullName;
       if (given !== undefined && given.trim().normalize('NFC') !== applicant.fullName.normalize('NFC')) throw new ApplicantNameMismatchError();
       refuseIfPrefillFailed(def, prefill);
       refuseIfNotOk(resolution);
-      const values = Object.fromEntries(resolution.resolved.map((f) => [f.field, f.value]));
+      const values = resolvedValues(resolution);
       await refusedFact(() => checkApplicationFacts({ def, values, applicant: { ...applicant, personalId: body.applicant.personalId }, registries: deps.registries, db: deps.db, ctx, now: clock() }));
 
       const citizenValues = Object.fromEntries(resolution.resolved.filter((f) => f.source === 'citizen').map((f) => [f.field, f.value]));

@@ -74,7 +74,7 @@ export function createJusticeActivities(deps: JusticeDeps) {
         return {
           complete: resolution.missing.length === 0,
           missing: resolution.missing.map((d) => d.name),
-          // Known when the mother's record was read with it (she applied): the dead cannot apply.
+          // Known when the application was received (every person it names is read with `deceased`).
           verificationNeeded: resolution.mismatches.length > 0 || mother.deceased === true,
           homeTown: homeTown!,
           nationality: nationality!,

@@ -54,8 +54,19 @@ export interface PrefillResult {
   recordOf(registry: RegistryName, keyField: string): Record<string, unknown> | null | undefined;
 }
 
-/** What receiving an application needs of the applicant's record: who they are, and that they are alive. */
-export const APPLICANT_NEEDS: RecordNeed = { registry: 'population', keyField: 'applicant.personalId', attributes: ['fullName', 'deceased'] };
+/**
+ * What receiving an application needs of the records beyond the declarations: the applicant's identity, and whether
+ * each person the application names is alive (the dead cannot act; the steps that get these records must know).
+ */
+export function receiptNeeds(declarations: readonly FieldDeclaration[]): RecordNeed[] {
+  const people = new Set(['applicant.personalId']);
+  for (const d of declarations) if (d.source.kind === 'registry' && d.source.registry === 'population') people.add(d.source.keyField);
+  return [...people].map((keyField) => ({
+    registry: 'population' as const,
+    keyField,
+    attributes: keyField === 'applicant.personalId' ? ['fullName', 'deceased'] : ['deceased'],
+  }));
+}
 
 /** Registry values can key further reads (the household head's ID → the head's name): at most this many rounds. */
 const MAX_ROUNDS = 3;

@@ -14,7 +14,9 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { listAudit } from '../../db/engine/audit-queries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { startHarness, type Harness } from '../engine/harness';
-import { readmeApplication } from './fixtures';
+import { childFields, readmeApplication } from './fixtures';
+import { persons } from '../../db/registries/schema';
+import { eq } from 'drizzle-orm';
 import { apiSecurity } from '../../api/security-config';
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { apiCaller } from './helpers';
@@ -23,6 +25,7 @@ let h: Harness;
 let app: ReturnType<typeof createApp>;
 let idp: DevIdentityProvider;
 const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
+const FATHER = `citizen:${FIXTURE_FATHER.personalId}`;
 const HEAD = `citizen:${FIXTURE_HOUSEHOLD_HEAD.personalId}`;
 const JUSTICE = 'officer:justice:tp-01';
 const POLICE = 'officer:police:ca-07';
@@ -36,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const { call, waitFor } = apiCaller(() => app, () => idp, MOTHER);
+const asFather = apiCaller(() => app, () => idp, FATHER);
 
 describe('once-only reads, counted', () => {
   it("the README's birth: each parent's population record is read and audited once before the officer sees the case", async () => {
@@ -66,9 +70,9 @@ describe('once-only reads, counted', () => {
     const fatherReads = await personReads(FIXTURE_FATHER.personalId);
     expect(motherReads).toHaveLength(1);
     expect(fatherReads).toHaveLength(1);
-    // The one read of the mother (the applicant) names every attribute used: the declared ones and the applicant's checks.
+    // Each one read names every attribute used: the declared ones, and whether the person is alive.
     expect(motherReads[0].fields).toEqual(['fullName', 'dateOfBirth', 'ethnicity', 'nationality', 'homeTown', 'deceased']);
-    expect(fatherReads[0].fields).toEqual(['fullName', 'dateOfBirth', 'nationality', 'homeTown']);
+    expect(fatherReads[0].fields).toEqual(['fullName', 'dateOfBirth', 'nationality', 'homeTown', 'deceased']);
     expect(motherReads[0].ctx.purpose).toMatch(/identify the applicant and reuse the data the state holds/);
 
     // The rest of the README's example: the case completes, and no step reads the parents again.
@@ -81,5 +85,21 @@ describe('once-only reads, counted', () => {
     expect(done.outcome.name).toBe('completed');
     expect(await personReads(FIXTURE_MOTHER.personalId)).toHaveLength(1);
     expect(await personReads(FIXTURE_FATHER.personalId)).toHaveLength(1);
+  });
+
+  it('the check step knows, without reading again, that the mother is recorded as deceased (verification needed)', async () => {
+    await h.registries.db.update(persons).set({ deceased: true }).where(eq(persons.personalId, FIXTURE_MOTHER.personalId));
+    try {
+      const father = { personalId: FIXTURE_FATHER.personalId, fullName: FIXTURE_FATHER.fullName };
+      const submitted = await call('POST', '/applications', { procedureId: 'birth-group', applicant: father, fields: childFields('Nguyễn Minh Phúc') }, FATHER);
+      expect(submitted.status).toBe(201);
+      const { caseId } = submitted.body;
+      const seen = await asFather.waitFor(caseId, (c) => c.acceptedEvents.some((e: any) => e.type === 'APPROVE_BIRTH'));
+      expect(seen.context.check.verificationNeeded).toBe(true);
+      const motherReads = (await listAudit(h.registries.db, { caseId })).filter((a) => a.operation === 'getPerson' && a.subjectId === FIXTURE_MOTHER.personalId);
+      expect(motherReads.map((a) => a.fields)).toEqual([['fullName', 'dateOfBirth', 'ethnicity', 'nationality', 'homeTown', 'deceased']]);
+    } finally {
+      await h.registries.db.update(persons).set({ deceased: false }).where(eq(persons.personalId, FIXTURE_MOTHER.personalId));
+    }
   });
 });

@@ -107,4 +107,26 @@ describe('once-only prefill', () => {
     expect(resolution.missing.map((d) => d.name)).toEqual(['father.fullName', 'father.socialInsuranceNumber']);
     expect(resolution.counts.reused).toBe(7);
   });
+
+  it('reads a record once however many key fields point at it, and not at all when the case carries it', async () => {
+    const ctx = testCtx('prefill-4');
+    const withApplicant = [...decls, { name: 'applicant.personalId', type: 'personalId' as const, required: true, source: { kind: 'citizen' as const }, ...basis }];
+    const keys = { 'mother.personalId': FIXTURE_MOTHER.personalId, 'applicant.personalId': FIXTURE_MOTHER.personalId };
+    const needs = [{ registry: 'population' as const, keyField: 'applicant.personalId', attributes: ['fullName', 'deceased'] }];
+    const first = await prefillFromRegistries({ declarations: withApplicant, keys, registries, ctx, needs });
+    const motherReads = (await listAudit(t.db, { caseId: 'prefill-4' })).filter((a) => a.operation === 'getPerson' && a.subjectId === FIXTURE_MOTHER.personalId);
+    expect(motherReads.map((a) => a.fields)).toEqual([['fullName', 'dateOfBirth', 'homeTown', 'deceased']]);
+    expect(first.recordOf('population', 'applicant.personalId')).toEqual({ fullName: FIXTURE_MOTHER.fullName, dateOfBirth: FIXTURE_MOTHER.dateOfBirth, homeTown: FIXTURE_MOTHER.homeTown, deceased: false });
+
+    // A later step with the records carried: the same values, no registry call, no audit entry.
+    const later = await prefillFromRegistries({ declarations: withApplicant, keys, registries, ctx: testCtx('prefill-5'), needs, held: first.records });
+    expect(later.reads).toBe(0);
+    expect(later.values).toEqual(first.values);
+    expect(await listAudit(t.db, { caseId: 'prefill-5' })).toEqual([]);
+    // A carried record without an attribute the step needs is read again (once).
+    const partial = first.records.map((r) => (r.registry === 'population' && r.keyValue === FIXTURE_MOTHER.personalId ? { ...r, attributes: ['fullName'] } : r));
+    const again = await prefillFromRegistries({ declarations: withApplicant, keys, registries, ctx: testCtx('prefill-6'), needs, held: partial });
+    expect(again.reads).toBe(1);
+    expect((await listAudit(t.db, { caseId: 'prefill-6' })).map((a) => `${a.registry}.${a.operation}:${a.subjectId}`)).toEqual([`population.getPerson:${FIXTURE_MOTHER.personalId}`]);
+  });
 });
