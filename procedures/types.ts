@@ -61,6 +61,7 @@ export interface ProcedureDefinition {
   status?: 'active' | 'draft';
   title: string;
   legalBasis: string[];
+  /** The agencies that act; the first receives the dossier (its check step is given the records read at receipt). */
   agencies: AgencyId[];
   data: readonly FieldDeclaration[];
   deadlines: readonly DeadlineDeclaration[];

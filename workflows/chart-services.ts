@@ -10,6 +10,7 @@ import type { ProcedureDefinition, ServiceFailure, ServiceRequest } from '../pro
 import { WORKING_CALENDAR } from './calendar';
 import { workingDaysDelayMs } from './deadlines';
 import { agencyTaskQueue } from './task-queues';
+import { heldRecordsFor } from './data-merge';
 
 type ServiceFn = (request: ServiceRequest) => Promise<unknown>;
 
@@ -23,7 +24,7 @@ export function toServiceFailure(err: unknown): ServiceFailure {
 
 /**
  * The service actors of a procedure; `decidedBy` names whose accepted event led to the call ("system" if none);
- * `held`, the registry records read when the application was received, goes with each request.
+ * `held`, the registry records read when the application was received, goes with the receiving agency's requests.
  */
 export function serviceActors(def: ProcedureDefinition, caseId: string, decidedBy: () => string, held?: readonly RegistryRecordRead[]) {
   const proxies = new Map<AgencyId, Record<string, ServiceFn>>();
@@ -45,6 +46,7 @@ export function serviceActors(def: ProcedureDefinition, caseId: string, decidedB
       fromPromise<unknown, unknown>(async ({ input }) => {
         const call = proxies.get(s.agency)![s.name];
         const lastActor = decidedBy();
+        const carried = heldRecordsFor(def, s, held);
         const request: ServiceRequest = {
           access: {
             procedureId: def.id,
@@ -57,7 +59,7 @@ export function serviceActors(def: ProcedureDefinition, caseId: string, decidedB
             ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
           },
           input,
-          ...(held?.length ? { held } : {}),
+          ...(carried ? { held: carried } : {}),
         };
         try {
           return await call(request);

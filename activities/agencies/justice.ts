@@ -60,7 +60,10 @@ export function createJusticeActivities(deps: JusticeDeps) {
 
         // Once-only, from the declarations: the parents' records (carried by the case, or read once here).
         // Fields other agencies resolve later (household, card) are not this check's business.
-        const check = await checkStepData(request, accessContext('justice', request), registries, ['mother.personalId', 'father.personalId']);
+        // `deceased`: the dead cannot apply, so a deceased mother's dossier needs verification (audited as read).
+        const check = await checkStepData(request, accessContext('justice', request), registries, ['mother.personalId', 'father.personalId'], {
+          needs: { 'mother.personalId': ['deceased'] },
+        });
         const mother = check.record('mother.personalId') as Partial<PersonRecord> | null | undefined;
         if (!mother) throw new MotherNotFoundError(motherId);
         const father = fatherId ? (check.record('father.personalId') as Partial<PersonRecord> | null | undefined) : null;
@@ -74,7 +77,7 @@ export function createJusticeActivities(deps: JusticeDeps) {
         return {
           complete: resolution.missing.length === 0,
           missing: resolution.missing.map((d) => d.name),
-          // Known when the application was received (every person it names is read with `deceased`).
+          // Read with the mother's record, at receipt or here.
           verificationNeeded: resolution.mismatches.length > 0 || mother.deceased === true,
           homeTown: homeTown!,
           nationality: nationality!,

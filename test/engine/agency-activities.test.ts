@@ -50,7 +50,8 @@ describe('agency activities', () => {
       ['population', 'getPerson', FIXTURE_MOTHER.personalId, 'justice'],
       ['population', 'getPerson', FIXTURE_FATHER.personalId, 'justice'],
     ]);
-    expect(reads[0].fields).toEqual(['fullName', 'dateOfBirth', 'ethnicity', 'nationality', 'homeTown']);
+    // The declared attributes, and `deceased`, which the check uses (a deceased mother's dossier needs verification).
+    expect(reads[0].fields).toEqual(['fullName', 'dateOfBirth', 'ethnicity', 'nationality', 'homeTown', 'deceased']);
   });
 
   it('refuses, without retry, an application that re-sends data the state holds (once-only)', async () => {

@@ -7,7 +7,7 @@ import { acceptedEvents, activeStateNodes, handledEventTypes } from '../../workf
 import { dataLapseReason, dataRefusal, dataWindowWorkingDays } from '../../workflows/applicant-data-rules';
 import { emptyTimeline, enterPhase, leafPaths, leavePhase, recordSnapshot } from '../../workflows/case-timeline';
 import { caseResult, caseView, emptyCaseRecord } from '../../workflows/case-view';
-import { chartInputWith } from '../../workflows/data-merge';
+import { chartInputWith, heldRecordsFor } from '../../workflows/data-merge';
 import { getPath as valueAt, mergePaths as mergeFields } from '../../domain/data-paths';
 import { recordAcceptedEvent } from '../../workflows/event-validation';
 import { ev, input } from '../procedures/birth-group/fixtures';
@@ -130,5 +130,23 @@ describe('case view and result', () => {
     expect(view.acceptedEvents.map((e) => e.type)).toContain('APPROVE_BIRTH');
     expect(view.steps.length).toBe(birthGroupV1.deadlines.length);
     expect(caseView(birthGroupV1, rec, awaitingOfficer, true).status).toBe('failed');
+  });
+});
+
+describe('records read at receipt', () => {
+  const held = [{ registry: 'population' as const, keyValue: '001190000001', attributes: ['fullName'], record: { fullName: 'Nguyễn Thị Lan' } }];
+  it("go to the receiving agency's services only (data minimisation)", () => {
+    const justiceService = birthGroupV1.services.find((s) => s.agency === 'justice')!;
+    const vssService = birthGroupV1.services.find((s) => s.agency === 'vss')!;
+    const policeService = birthGroupV1.services.find((s) => s.agency === 'police')!;
+    expect(birthGroupV1.agencies[0]).toBe('justice');
+    expect(heldRecordsFor(birthGroupV1, justiceService, held)).toEqual(held);
+    expect(heldRecordsFor(birthGroupV1, vssService, held)).toBeUndefined();
+    expect(heldRecordsFor(birthGroupV1, policeService, held)).toBeUndefined();
+  });
+  it('are absent when nothing was read', () => {
+    const justiceService = birthGroupV1.services.find((s) => s.agency === 'justice')!;
+    expect(heldRecordsFor(birthGroupV1, justiceService, [])).toBeUndefined();
+    expect(heldRecordsFor(birthGroupV1, justiceService, undefined)).toBeUndefined();
   });
 });
