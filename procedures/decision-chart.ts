@@ -6,7 +6,7 @@
  */
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import type { ProcedureEvent, ServiceDeclaration } from './types';
-import { checkDecideActStates, isOfficerOfGuard, outputOf, servicePlaceholders, sharedActions, type SenderRule } from './chart-kit';
+import { checkDecideActStates, dataReuseOf, isOfficerOfGuard, outputOf, servicePlaceholders, sharedActions, type SenderRule } from './chart-kit';
 
 type Steps<C> = Parameters<typeof checkDecideActStates<C>>[0];
 
@@ -40,4 +40,16 @@ export function checkDecideActChart<C>(o: {
       initial: 'checking',
       states: checkDecideActStates<C>({ ...o.steps, act: { ...o.steps.act, store }, senders }) as any,
     });
+}
+
+/**
+ * The results of a check → decide → act case: what the act produced (context field `actOutput`, handed back as
+ * `resultName`), the refusals, and which fields were read from registries rather than asked for.
+ */
+export function decisionResults(resultName: string, actOutput: string) {
+  return (c: { refusals: unknown[]; check?: { reusedFields: string[]; collectedFields: string[] } } & Record<string, unknown>) => ({
+    [resultName]: c[actOutput] ?? null,
+    refusals: c.refusals,
+    dataReuse: dataReuseOf(c.check),
+  });
 }

@@ -5,8 +5,8 @@
  */
 import type { TaxRegistration } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { dataReuseOf, decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
-import { checkDecideActChart } from '../decision-chart';
+import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
@@ -127,11 +127,7 @@ export const householdBusinessTaxV1: ProcedureDefinition = {
   outcomes: decisionOutcomes('registered'),
   machine: householdBusinessTaxMachine,
   simulation: HOUSEHOLD_BUSINESS_TAX_SIMULATION,
-  results: (c: TaxCaseContext) => ({
-    taxRegistration: c.registration ?? null,
-    refusals: c.refusals,
-    dataReuse: dataReuseOf(c.check),
-  }),
+  results: decisionResults('taxRegistration', 'registration'),
 };
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */

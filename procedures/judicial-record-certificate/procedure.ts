@@ -6,8 +6,8 @@
  */
 import type { Conviction, JudicialRecordCertificate } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { dataReuseOf, decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
-import { checkDecideActChart } from '../decision-chart';
+import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { JUDICIAL_RECORD_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
@@ -155,11 +155,7 @@ export const judicialRecordCertificateV1: ProcedureDefinition = {
   outcomes: decisionOutcomes('issued'),
   machine: judicialRecordMachine,
   simulation: JUDICIAL_RECORD_SIMULATION,
-  results: (c: JudicialRecordContext) => ({
-    certificate: c.certificate ?? null,
-    refusals: c.refusals,
-    dataReuse: dataReuseOf(c.check),
-  }),
+  results: decisionResults('certificate', 'certificate'),
 };
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */

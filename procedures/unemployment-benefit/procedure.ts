@@ -6,8 +6,8 @@
  */
 import type { UnemploymentDecision } from '../../activities/registries/types';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { dataReuseOf, decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
-import { checkDecideActChart } from '../decision-chart';
+import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { UNEMPLOYMENT_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
@@ -138,11 +138,7 @@ export const unemploymentBenefitV1: ProcedureDefinition = {
   outcomes: decisionOutcomes('granted'),
   machine: unemploymentMachine,
   simulation: UNEMPLOYMENT_SIMULATION,
-  results: (c: UnemploymentContext) => ({
-    decision: c.decision ?? null,
-    refusals: c.refusals,
-    dataReuse: dataReuseOf(c.check),
-  }),
+  results: decisionResults('decision', 'decision'),
 };
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
