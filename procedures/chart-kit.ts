@@ -3,9 +3,9 @@
  * verification actions, service placeholders derived from the service declarations (the runner provides the real
  * services), reading done/error events. Sandbox-safe.
  */
-import { assign, fromPromise, type AnyActorLogic } from 'xstate';
+import { assign, fromPromise, type AnyActorLogic, type AnyStateMachine } from 'xstate';
 import type { AgencyId } from '../domain/registries';
-import type { ProcedureEvent, ServiceDeclaration, ServiceFailure } from './types';
+import type { ProcedureDefinition, ProcedureEvent, ServiceDeclaration, ServiceFailure } from './types';
 
 /** Nominal length of a working day for charts run outside the runner (pure tests); the runner overrides delays. */
 export const NOMINAL_WORKING_DAY_MS = 24 * 60 * 60 * 1000;
@@ -238,3 +238,41 @@ export function decisionOutcomes(done: string): Record<string, string> {
 export function dataReuseOf(check: { reusedFields: string[]; collectedFields: string[] } | undefined) {
   return check ? { reusedFields: check.reusedFields, collectedFields: check.collectedFields } : null;
 }
+
+/**
+ * A later version whose chart restates no sender rule (`byRunner`): the same declarations under a new number, a
+ * draft until it is promoted (`status` is not fingerprinted, so promoting it is not a behaviour change).
+ */
+export function runnerCheckedVersion(def: ProcedureDefinition, version: number, machine: AnyStateMachine): ProcedureDefinition {
+  return { ...def, version, status: 'draft', machine };
+}
+
+/**
+ * The top-level ends of an interconnected group (birth, death): its follow-up procedures' region is done (`onDone`:
+ * partially completed when one was refused, else completed), or the first procedure ended the case.
+ */
+export function groupEnds() {
+  const final = { type: 'final' as const };
+  return {
+    /** Every procedure of the group completed. */
+    completed: final,
+    /** The first procedure's registration stands; a later one was refused or not due: the refusals state the reasons. */
+    partiallyCompleted: final,
+    /** The dossier could not be checked or completed (unknown person, not supplemented in time…). Nothing was registered. */
+    rejected: final,
+    /** The officer refused the first procedure, stating reasons. Nothing was registered. */
+    refused: final,
+    /** A registry write failed in a way retrying cannot fix: needs an officer's attention. */
+    failed: final,
+  };
+}
+
+/** `onDone` of a group's follow-up region (the chart's `followUpRefused` guard), and the group's outcomes. */
+export const GROUP_FOLLOW_UPS_DONE = [{ guard: 'followUpRefused' as const, target: 'partiallyCompleted' }, { target: 'completed' }];
+export const GROUP_OUTCOMES: Record<string, string> = {
+  completed: 'completed',
+  partiallyCompleted: 'partiallyCompleted',
+  rejected: 'rejected',
+  refused: 'refused',
+  failed: 'failed',
+};

@@ -2,12 +2,7 @@
  * The case data shared by the birth group's procedures: what the citizen gives, what each service returns,
  * and the chart context. Pure types and helpers (workflow sandbox).
  */
-import type {
-  Address,
-  BirthRegistration,
-  HealthInsuranceCard,
-  Sex,
-} from '../../domain/registries';
+import type { Address, BirthRegistration, HealthInsuranceCard, Sex } from '../../domain/registries';
 
 export const LEGAL_BASIS_GROUP = 'Decree 63/2024/ND-CP, Art. 7 and Annex (interconnected procedure group 1)';
 export const LEGAL_BASIS_CIVIL_STATUS = 'Law on Civil Status 2014, Art. 16; Decree 63/2024/ND-CP';

@@ -4,30 +4,11 @@
  * as parallel regions. A later refusal leaves the birth registration standing: the outcome is a partial completion.
  */
 import type { DeadlineDeclaration, ProcedureDefinition } from '../types';
-import type { SenderRule } from '../chart-kit';
-import {
-  birthCaseResults,
-  LEGAL_BASIS_CIVIL_STATUS,
-  LEGAL_BASIS_GROUP,
-  LEGAL_BASIS_INSURANCE,
-  LEGAL_BASIS_ONCE_ONLY,
-  LEGAL_BASIS_RESIDENCE,
-} from './case';
+import { GROUP_FOLLOW_UPS_DONE, GROUP_OUTCOMES, groupEnds, type SenderRule, runnerCheckedVersion } from '../chart-kit';
+import { birthCaseResults, LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, LEGAL_BASIS_ONCE_ONLY, LEGAL_BASIS_RESIDENCE } from './case';
 import { birthGroupSetup, initialBirthContext } from './setup';
-import {
-  BIRTH_REGISTRATION_DELAYS,
-  BIRTH_REGISTRATION_EVENTS,
-  BIRTH_REGISTRATION_FIELDS,
-  BIRTH_REGISTRATION_SERVICES,
-  birthStates,
-} from '../birth-registration/procedure';
-import {
-  PERMANENT_RESIDENCE_DELAYS,
-  PERMANENT_RESIDENCE_EVENTS,
-  PERMANENT_RESIDENCE_FIELDS,
-  PERMANENT_RESIDENCE_SERVICES,
-  residenceStates,
-} from '../permanent-residence/procedure';
+import { BIRTH_REGISTRATION_DELAYS, BIRTH_REGISTRATION_EVENTS, BIRTH_REGISTRATION_FIELDS, BIRTH_REGISTRATION_SERVICES, birthStates } from '../birth-registration/procedure';
+import { PERMANENT_RESIDENCE_DELAYS, PERMANENT_RESIDENCE_EVENTS, PERMANENT_RESIDENCE_FIELDS, PERMANENT_RESIDENCE_SERVICES, residenceStates } from '../permanent-residence/procedure';
 import { HEALTH_INSURANCE_FIELDS, HEALTH_INSURANCE_SERVICES, insuranceStates } from '../health-insurance-card/procedure';
 import { birthSimulation } from './simulation';
 
@@ -63,18 +44,9 @@ const birthGroupChart = (senders: SenderRule) =>
         residence: residenceStates(senders),
         insurance: insuranceStates(),
       },
-      onDone: [{ guard: 'followUpRefused', target: 'partiallyCompleted' }, { target: 'completed' }],
+      onDone: GROUP_FOLLOW_UPS_DONE,
     },
-    /** Birth registered, residence registered, insurance card issued. */
-    completed: { type: 'final' },
-    /** The birth registration stands; residence (or the card) was refused: the refusal states its reasons. */
-    partiallyCompleted: { type: 'final' },
-    /** The dossier was not completed (not supplemented in time, or the parents could not be found). */
-    rejected: { type: 'final' },
-    /** The civil-status officer refused the birth registration, stating reasons. Nothing was registered. */
-    refused: { type: 'final' },
-    /** A registry write failed in a way retrying cannot fix: needs an officer's attention. */
-    failed: { type: 'final' },
+    ...groupEnds(),
   },
 });
 
@@ -93,13 +65,7 @@ export const birthGroupV1: ProcedureDefinition = {
   delays: [...BIRTH_REGISTRATION_DELAYS, ...PERMANENT_RESIDENCE_DELAYS],
   events: [...BIRTH_REGISTRATION_EVENTS, ...PERMANENT_RESIDENCE_EVENTS],
   services: [...BIRTH_REGISTRATION_SERVICES, ...PERMANENT_RESIDENCE_SERVICES, ...HEALTH_INSURANCE_SERVICES],
-  outcomes: {
-    completed: 'completed',
-    partiallyCompleted: 'partiallyCompleted',
-    rejected: 'rejected',
-    refused: 'refused',
-    failed: 'failed',
-  },
+  outcomes: GROUP_OUTCOMES,
   machine: birthGroupMachine,
   simulation: birthSimulation('newChild'),
   results: birthCaseResults,
@@ -131,4 +97,4 @@ export const birthGroupV2Draft: ProcedureDefinition = {
 };
 
 /** Version 3: version 1's deadlines; who may send each event is checked by the runner, from the declarations. */
-export const birthGroupV3: ProcedureDefinition = { ...birthGroupV1, version: 3, status: 'draft', machine: birthGroupChart('byRunner') };
+export const birthGroupV3: ProcedureDefinition = runnerCheckedVersion(birthGroupV1, 3, birthGroupChart('byRunner'));

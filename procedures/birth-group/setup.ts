@@ -7,24 +7,7 @@ import { assign, setup } from 'xstate';
 import type { ProcedureEvent } from '../types';
 import { actorLabel, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, placeholder, sharedActions } from '../chart-kit';
 import { getPath, withPath } from '../../domain/data-paths';
-import {
-  initialBirthContext,
-  type BirthCaseContext,
-  type BirthCaseInput,
-  type BirthCertificate,
-  type BirthDossierCheck,
-  type FieldCorrection,
-  type CheckBirthDossierInput,
-  type CheckResidenceInput,
-  type HouseholdCheck,
-  type HouseholdMembership,
-  type InsuranceCard,
-  type IssueHealthInsuranceCardInput,
-  type IssuedPersonalId,
-  type IssuePersonalIdInput,
-  type RegisterBirthInput,
-  type RegisterPermanentResidenceInput,
-} from './case';
+import { initialBirthContext, type BirthCaseContext, type BirthCaseInput, type BirthCertificate, type BirthDossierCheck, type FieldCorrection, type CheckBirthDossierInput, type CheckResidenceInput, type HouseholdCheck, type HouseholdMembership, type InsuranceCard, type IssueHealthInsuranceCardInput, type IssuedPersonalId, type IssuePersonalIdInput, type RegisterBirthInput, type RegisterPermanentResidenceInput } from './case';
 
 export const SUPPLEMENT_WINDOW_WORKING_DAYS = 7;
 export const HEAD_CONSENT_WINDOW_WORKING_DAYS = 7;

@@ -3,23 +3,11 @@
  * database, lets the civil-status officer approve, ask for a supplement or refuse, then issues the child's
  * personal ID and records the birth in the register book.
  */
-import type {
-  DeadlineDeclaration,
-  DelayDeclaration,
-  EventDeclaration,
-  FieldDeclaration,
-  ProcedureDefinition,
-  ServiceDeclaration,
-} from '../types';
+import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
 import type { BirthCaseContext } from '../birth-group/case';
-import {
-  birthCaseResults,
-  LEGAL_BASIS_CIVIL_STATUS,
-  LEGAL_BASIS_GROUP,
-  LEGAL_BASIS_ONCE_ONLY,
-} from '../birth-group/case';
+import { birthCaseResults, LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_GROUP, LEGAL_BASIS_ONCE_ONLY } from '../birth-group/case';
 import { birthGroupSetup, initialBirthContext, SUPPLEMENT_WINDOW_WORKING_DAYS } from '../birth-group/setup';
-import { officerDecision, officerGuard, senderGuard, type SenderRule } from '../chart-kit';
+import { officerDecision, officerGuard, senderGuard, type SenderRule, runnerCheckedVersion } from '../chart-kit';
 import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the birth of a child and issue the personal ID number';
@@ -288,5 +276,5 @@ export const birthRegistrationV1: ProcedureDefinition = {
   results: birthCaseResults,
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
-export const birthRegistrationV2: ProcedureDefinition = { ...birthRegistrationV1, version: 2, status: 'draft', machine: birthRegistrationChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const birthRegistrationV2: ProcedureDefinition = runnerCheckedVersion(birthRegistrationV1, 2, birthRegistrationChart('byRunner'));

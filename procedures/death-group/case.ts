@@ -3,12 +3,7 @@
  * survivor benefit). The case data, the service contracts and the configuration (reference levels, deadlines the
  * law does not fix for the group). Pure types and helpers (workflow sandbox).
  */
-import type {
-  BenefitPayment,
-  CauseOfDeath,
-  DeathRegistration,
-  ResidenceDeletion,
-} from '../../domain/registries';
+import type { BenefitPayment, CauseOfDeath, DeathRegistration, ResidenceDeletion } from '../../domain/registries';
 import type { Refusal } from '../chart-kit';
 
 export const LEGAL_BASIS_DEATH_GROUP = 'Decree 63/2024/ND-CP, Art. 8 and Annex (interconnected procedure group 2)';

@@ -1,16 +1,6 @@
 /** The death group's declarations: its data, services, events (and who may send them), deadlines and delays. */
 import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ServiceDeclaration } from '../types';
-import {
-  CONFIGURATION_NOTE,
-  CONFIRMATION_WINDOW_WORKING_DAYS,
-  DEATH_SELECTIONS,
-  LEGAL_BASIS_DEATH_GROUP,
-  LEGAL_BASIS_DEATH_REGISTRATION,
-  LEGAL_BASIS_FUNERAL_ALLOWANCE,
-  LEGAL_BASIS_ONCE_ONLY_DEATH,
-  LEGAL_BASIS_RESIDENCE_DELETION,
-  LEGAL_BASIS_SURVIVOR_BENEFIT,
-} from './case';
+import { CONFIGURATION_NOTE, CONFIRMATION_WINDOW_WORKING_DAYS, DEATH_SELECTIONS, LEGAL_BASIS_DEATH_GROUP, LEGAL_BASIS_DEATH_REGISTRATION, LEGAL_BASIS_FUNERAL_ALLOWANCE, LEGAL_BASIS_ONCE_ONLY_DEATH, LEGAL_BASIS_RESIDENCE_DELETION, LEGAL_BASIS_SURVIVOR_BENEFIT } from './case';
 
 const purposeDeath = 'register a death and record it in the population database';
 const purposeResidence = 'delete the permanent residence of a deceased person';

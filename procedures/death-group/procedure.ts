@@ -10,25 +10,8 @@ import type { ProcedureDefinition, ProcedureEvent } from '../types';
 import { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES } from './declarations';
 
 export { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES };
-import { actorLabel, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision } from '../chart-kit';
-import {
-  CONFIRMATION_WINDOW_WORKING_DAYS,
-  deathCaseResults,
-  initialDeathContext,
-  LEGAL_BASIS_DEATH_GROUP,
-  LEGAL_BASIS_DEATH_REGISTRATION,
-  LEGAL_BASIS_FUNERAL_ALLOWANCE,
-  LEGAL_BASIS_ONCE_ONLY_DEATH,
-  LEGAL_BASIS_RESIDENCE_DELETION,
-  LEGAL_BASIS_SURVIVOR_BENEFIT,
-  type BenefitEntitlements,
-  type DeathCaseContext,
-  type DeathCaseInput,
-  type DeathCertificate,
-  type DeathDossierCheck,
-  type PayBenefitInput,
-  type ResidenceCheck,
-} from './case';
+import { actorLabel, GROUP_FOLLOW_UPS_DONE, GROUP_OUTCOMES, groupEnds, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision, runnerCheckedVersion } from '../chart-kit';
+import { CONFIRMATION_WINDOW_WORKING_DAYS, deathCaseResults, initialDeathContext, LEGAL_BASIS_DEATH_GROUP, LEGAL_BASIS_DEATH_REGISTRATION, LEGAL_BASIS_FUNERAL_ALLOWANCE, LEGAL_BASIS_ONCE_ONLY_DEATH, LEGAL_BASIS_RESIDENCE_DELETION, LEGAL_BASIS_SURVIVOR_BENEFIT, type BenefitEntitlements, type DeathCaseContext, type DeathCaseInput, type DeathCertificate, type DeathDossierCheck, type PayBenefitInput, type ResidenceCheck } from './case';
 import { DEATH_GROUP_SIMULATION } from './simulation';
 
 type Ev = ProcedureEvent;
@@ -245,18 +228,9 @@ const deathGroupChart = (senders: SenderRule) =>
           },
         },
       },
-      onDone: [{ guard: 'followUpRefused', target: 'partiallyCompleted' }, { target: 'completed' }],
+      onDone: GROUP_FOLLOW_UPS_DONE,
     },
-    /** Death registered, residence deleted, and every allowance the family chose paid. */
-    completed: { type: 'final' },
-    /** The death registration stands; a later procedure was refused or not due: the refusals state the reasons. */
-    partiallyCompleted: { type: 'final' },
-    /** The dossier could not be checked (unknown person, already dead in the register…). Nothing was registered. */
-    rejected: { type: 'final' },
-    /** The civil-status officer refused the death registration, stating reasons. */
-    refused: { type: 'final' },
-    /** A registry write failed in a way retrying cannot fix: needs an officer's attention. */
-    failed: { type: 'final' },
+    ...groupEnds(),
   },
 });
 
@@ -285,17 +259,11 @@ export const deathGroupV1: ProcedureDefinition = {
   delays: DEATH_GROUP_DELAYS,
   events: DEATH_GROUP_EVENTS,
   services: DEATH_GROUP_SERVICES,
-  outcomes: {
-    completed: 'completed',
-    partiallyCompleted: 'partiallyCompleted',
-    rejected: 'rejected',
-    refused: 'refused',
-    failed: 'failed',
-  },
+  outcomes: GROUP_OUTCOMES,
   machine: deathGroupMachine,
   simulation: DEATH_GROUP_SIMULATION,
   results: deathCaseResults,
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
-export const deathGroupV2: ProcedureDefinition = { ...deathGroupV1, version: 2, status: 'draft', machine: deathGroupChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const deathGroupV2: ProcedureDefinition = runnerCheckedVersion(deathGroupV1, 2, deathGroupChart('byRunner'));

@@ -3,10 +3,10 @@
  * the population database; since 1 July 2025 the tax code is the owner's personal ID number, so no new number is
  * allocated. The owner gives only the business's own data.
  */
-import { assign, setup } from 'xstate';
 import type { TaxRegistration } from '../../domain/registries';
-import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
-import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
+import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
+import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
@@ -95,33 +95,19 @@ export const TAX_DEADLINES: readonly DeadlineDeclaration[] = [
   { step: 'decision', statePath: 'awaitingOfficer', workingDays: 3, legalBasis: 'Law on Tax Administration 2019, Art. 34' },
 ];
 
-type Ev = ProcedureEvent;
-export const taxSetup = setup({
-  types: { context: {} as TaxCaseContext, events: {} as Ev, input: {} as TaxCaseInput },
-  actors: servicePlaceholders(TAX_SERVICES),
-  guards: { isOfficerOf: isOfficerOfGuard },
-  actions: {
-    ...sharedActions<TaxCaseContext>('tax'),
-    storeCheck: assign({ check: ({ event }) => outputOf<TaxRegistrationCheck>(event) }),
-    storeRegistration: assign({ registration: ({ event }) => outputOf<TaxRegistration>(event) }),
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+const householdBusinessTaxChart = checkDecideActChart<TaxCaseContext>({
+  id: 'householdBusinessTax',
+  services: TAX_SERVICES,
+  refusalStep: 'tax',
+  actOutput: 'registration',
+  steps: {
+    check: { service: 'checkTaxRegistration', input: ({ context }) => ({ application: context.application }) },
+    decide: { agency: 'tax', approve: 'APPROVE_TAX_REGISTRATION', refuse: 'REFUSE_TAX_REGISTRATION' },
+    act: { state: 'registering', service: 'registerHouseholdBusiness', input: ({ context }) => ({ application: context.application }) },
+    done: 'registered',
   },
 });
-
-/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
-function householdBusinessTaxChart(senders: SenderRule) {
-  return taxSetup.createMachine({
-    id: 'householdBusinessTax',
-    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
-    initial: 'checking',
-    states: checkDecideActStates<TaxCaseContext, 'storeRegistration'>({
-      check: { service: 'checkTaxRegistration', input: ({ context }) => ({ application: context.application }) },
-      decide: { agency: 'tax', approve: 'APPROVE_TAX_REGISTRATION', refuse: 'REFUSE_TAX_REGISTRATION' },
-      act: { state: 'registering', service: 'registerHouseholdBusiness', input: ({ context }) => ({ application: context.application }), store: 'storeRegistration' },
-      done: 'registered',
-      senders,
-    }),
-  });
-}
 
 /** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
 export const householdBusinessTaxMachine = householdBusinessTaxChart('inChart');
@@ -141,12 +127,8 @@ export const householdBusinessTaxV1: ProcedureDefinition = {
   outcomes: decisionOutcomes('registered'),
   machine: householdBusinessTaxMachine,
   simulation: HOUSEHOLD_BUSINESS_TAX_SIMULATION,
-  results: (c: TaxCaseContext) => ({
-    taxRegistration: c.registration ?? null,
-    refusals: c.refusals,
-    dataReuse: dataReuseOf(c.check),
-  }),
+  results: decisionResults('taxRegistration', 'registration'),
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
-export const householdBusinessTaxV2: ProcedureDefinition = { ...householdBusinessTaxV1, version: 2, status: 'draft', machine: householdBusinessTaxChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const householdBusinessTaxV2: ProcedureDefinition = runnerCheckedVersion(householdBusinessTaxV1, 2, householdBusinessTaxChart('byRunner'));

@@ -4,17 +4,10 @@
  * records database (once-only); the officer approves (or refuses with reasons) and the certificate is issued.
  * Type 1 omits expunged convictions; type 2 shows the full record.
  */
-import { assign, setup } from 'xstate';
 import type { Conviction, JudicialRecordCertificate } from '../../domain/registries';
-import type {
-  DeadlineDeclaration,
-  EventDeclaration,
-  FieldDeclaration,
-  ProcedureDefinition,
-  ProcedureEvent,
-  ServiceDeclaration,
-} from '../types';
-import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
+import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
+import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { JUDICIAL_RECORD_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
@@ -129,35 +122,21 @@ export const JUDICIAL_RECORD_DEADLINES: readonly DeadlineDeclaration[] = [
   },
 ];
 
-type Ev = ProcedureEvent;
-
-export const judicialRecordSetup = setup({
-  types: { context: {} as JudicialRecordContext, events: {} as Ev, input: {} as JudicialRecordInput },
-  actors: servicePlaceholders(JUDICIAL_RECORD_SERVICES),
-  guards: { isOfficerOf: isOfficerOfGuard },
-  actions: {
-    ...sharedActions<JudicialRecordContext>('certificate'),
-    storeCheck: assign({ check: ({ event }) => outputOf<JudicialRecordCheck>(event) }),
-    storeCertificate: assign({ certificate: ({ event }) => outputOf<JudicialRecordCertificate>(event) }),
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+const judicialRecordChart = checkDecideActChart<JudicialRecordContext>({
+  id: 'judicialRecordCertificate',
+  services: JUDICIAL_RECORD_SERVICES,
+  refusalStep: 'certificate',
+  actOutput: 'certificate',
+  context: { verificationNeeded: false },
+  steps: {
+    check: { service: 'checkJudicialRecordRequest', input: ({ context }) => ({ application: context.application }) },
+    decide: { agency: 'police', approve: 'APPROVE_CERTIFICATE', verify: 'REQUIRE_VERIFICATION', refuse: 'REFUSE_CERTIFICATE' },
+    // The certificate is issued (with or without convictions).
+    act: { state: 'issuing', service: 'issueJudicialRecordCertificate', input: ({ context }) => ({ application: context.application, check: context.check! }) },
+    done: 'issued',
   },
 });
-
-/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
-function judicialRecordChart(senders: SenderRule) {
-  return judicialRecordSetup.createMachine({
-    id: 'judicialRecordCertificate',
-    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [], verificationNeeded: false }),
-    initial: 'checking',
-    states: checkDecideActStates<JudicialRecordContext, 'storeCertificate'>({
-      check: { service: 'checkJudicialRecordRequest', input: ({ context }) => ({ application: context.application }) },
-      decide: { agency: 'police', approve: 'APPROVE_CERTIFICATE', verify: 'REQUIRE_VERIFICATION', refuse: 'REFUSE_CERTIFICATE' },
-      // The certificate is issued (with or without convictions).
-      act: { state: 'issuing', service: 'issueJudicialRecordCertificate', input: ({ context }) => ({ application: context.application, check: context.check! }), store: 'storeCertificate' },
-      done: 'issued',
-      senders,
-    }),
-  });
-}
 
 /** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
 export const judicialRecordMachine = judicialRecordChart('inChart');
@@ -176,12 +155,8 @@ export const judicialRecordCertificateV1: ProcedureDefinition = {
   outcomes: decisionOutcomes('issued'),
   machine: judicialRecordMachine,
   simulation: JUDICIAL_RECORD_SIMULATION,
-  results: (c: JudicialRecordContext) => ({
-    certificate: c.certificate ?? null,
-    refusals: c.refusals,
-    dataReuse: dataReuseOf(c.check),
-  }),
+  results: decisionResults('certificate', 'certificate'),
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
-export const judicialRecordCertificateV2: ProcedureDefinition = { ...judicialRecordCertificateV1, version: 2, status: 'draft', machine: judicialRecordChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const judicialRecordCertificateV2: ProcedureDefinition = runnerCheckedVersion(judicialRecordCertificateV1, 2, judicialRecordChart('byRunner'));

@@ -6,16 +6,8 @@
  */
 import { assign, setup } from 'xstate';
 import type { MarriageRegistration } from '../../domain/registries';
-import type {
-  DeadlineDeclaration,
-  DelayDeclaration,
-  EventDeclaration,
-  FieldDeclaration,
-  ProcedureDefinition,
-  ProcedureEvent,
-  ServiceDeclaration,
-} from '../types';
-import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf } from '../chart-kit';
+import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
+import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf, runnerCheckedVersion } from '../chart-kit';
 import { MARRIAGE_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
@@ -304,5 +296,5 @@ export const marriageRegistrationV1: ProcedureDefinition = {
   results: marriageResults,
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
-export const marriageRegistrationV2: ProcedureDefinition = { ...marriageRegistrationV1, version: 2, status: 'draft', machine: marriageChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const marriageRegistrationV2: ProcedureDefinition = runnerCheckedVersion(marriageRegistrationV1, 2, marriageChart('byRunner'));

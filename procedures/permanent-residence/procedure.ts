@@ -2,23 +2,10 @@
  * Permanent residence registration of a newborn (Public Security, agency `police`): finds the household of a
  * parent, asks the household head's agreement, and the police officer approves or refuses (with reasons).
  */
-import type {
-  DeadlineDeclaration,
-  DelayDeclaration,
-  EventDeclaration,
-  FieldDeclaration,
-  ProcedureDefinition,
-  ServiceDeclaration,
-} from '../types';
-import {
-  birthCaseResults,
-  LEGAL_BASIS_GROUP,
-  LEGAL_BASIS_ONCE_ONLY,
-  LEGAL_BASIS_RESIDENCE,
-  type BirthCaseContext,
-} from '../birth-group/case';
+import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
+import { birthCaseResults, LEGAL_BASIS_GROUP, LEGAL_BASIS_ONCE_ONLY, LEGAL_BASIS_RESIDENCE, type BirthCaseContext } from '../birth-group/case';
 import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext } from '../birth-group/setup';
-import { officerDecision, senderGuard, type SenderRule } from '../chart-kit';
+import { officerDecision, senderGuard, type SenderRule, runnerCheckedVersion } from '../chart-kit';
 import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
@@ -235,5 +222,5 @@ export const permanentResidenceV1: ProcedureDefinition = {
   results: birthCaseResults,
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner, from the declarations. */
-export const permanentResidenceV2: ProcedureDefinition = { ...permanentResidenceV1, version: 2, status: 'draft', machine: permanentResidenceChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const permanentResidenceV2: ProcedureDefinition = runnerCheckedVersion(permanentResidenceV1, 2, permanentResidenceChart('byRunner'));

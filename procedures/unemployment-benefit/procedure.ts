@@ -4,10 +4,10 @@
  * and unemployment-insurance contributions come from the contribution data. Conditions (Law on Employment 2013,
  * Art. 49): ≥ 12 months of contributions in the 24 months before the contract ended; filed within 3 months.
  */
-import { assign, setup } from 'xstate';
 import type { UnemploymentDecision } from '../../domain/registries';
-import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
-import { checkDecideActStates, dataReuseOf, decisionOutcomes, isOfficerOfGuard, outputOf, type Refusal, type SenderRule, servicePlaceholders, sharedActions } from '../chart-kit';
+import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
+import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { UNEMPLOYMENT_SIMULATION } from './simulation';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
@@ -106,33 +106,19 @@ export const UNEMPLOYMENT_DEADLINES: readonly DeadlineDeclaration[] = [
   { step: 'decision', statePath: 'awaitingOfficer', workingDays: 20, legalBasis: 'Decree 28/2015/ND-CP, Art. 18' },
 ];
 
-type Ev = ProcedureEvent;
-export const unemploymentSetup = setup({
-  types: { context: {} as UnemploymentContext, events: {} as Ev, input: {} as UnemploymentInput },
-  actors: servicePlaceholders(UNEMPLOYMENT_SERVICES),
-  guards: { isOfficerOf: isOfficerOfGuard },
-  actions: {
-    ...sharedActions<UnemploymentContext>('unemployment'),
-    storeCheck: assign({ check: ({ event }) => outputOf<UnemploymentCheck>(event) }),
-    storeDecision: assign({ decision: ({ event }) => outputOf<UnemploymentDecision>(event) }),
+/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
+const unemploymentChart = checkDecideActChart<UnemploymentContext>({
+  id: 'unemploymentBenefit',
+  services: UNEMPLOYMENT_SERVICES,
+  refusalStep: 'unemployment',
+  actOutput: 'decision',
+  steps: {
+    check: { service: 'checkUnemploymentClaim', input: ({ context }) => ({ application: context.application }) },
+    decide: { agency: 'labour', approve: 'APPROVE_UNEMPLOYMENT_BENEFIT', refuse: 'REFUSE_UNEMPLOYMENT_BENEFIT' },
+    act: { state: 'deciding', service: 'decideUnemploymentBenefit', input: ({ context }) => ({ application: context.application, check: context.check! }) },
+    done: 'granted',
   },
 });
-
-/** The chart; `senders`: who checks who may send its events (SenderRule: v1 restated it as guards). */
-function unemploymentChart(senders: SenderRule) {
-  return unemploymentSetup.createMachine({
-    id: 'unemploymentBenefit',
-    context: ({ input }) => ({ caseId: input.caseId, application: input.application, refusals: [] }),
-    initial: 'checking',
-    states: checkDecideActStates<UnemploymentContext, 'storeDecision'>({
-      check: { service: 'checkUnemploymentClaim', input: ({ context }) => ({ application: context.application }) },
-      decide: { agency: 'labour', approve: 'APPROVE_UNEMPLOYMENT_BENEFIT', refuse: 'REFUSE_UNEMPLOYMENT_BENEFIT' },
-      act: { state: 'deciding', service: 'decideUnemploymentBenefit', input: ({ context }) => ({ application: context.application, check: context.check! }), store: 'storeDecision' },
-      done: 'granted',
-      senders,
-    }),
-  });
-}
 
 /** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
 export const unemploymentMachine = unemploymentChart('inChart');
@@ -152,12 +138,8 @@ export const unemploymentBenefitV1: ProcedureDefinition = {
   outcomes: decisionOutcomes('granted'),
   machine: unemploymentMachine,
   simulation: UNEMPLOYMENT_SIMULATION,
-  results: (c: UnemploymentContext) => ({
-    decision: c.decision ?? null,
-    refusals: c.refusals,
-    dataReuse: dataReuseOf(c.check),
-  }),
+  results: decisionResults('decision', 'decision'),
 };
 
-/** Version 2: the same procedure; who may send each event is checked by the runner alone, from the declarations. */
-export const unemploymentBenefitV2: ProcedureDefinition = { ...unemploymentBenefitV1, version: 2, status: 'draft', machine: unemploymentChart('byRunner') };
+/** Version 2: who may send each event is checked by the runner alone, from the declarations. */
+export const unemploymentBenefitV2: ProcedureDefinition = runnerCheckedVersion(unemploymentBenefitV1, 2, unemploymentChart('byRunner'));
