@@ -3,45 +3,15 @@
  * the population database; since 1 July 2025 the tax code is the owner's personal ID number, so no new number is
  * allocated. The owner gives only the business's own data.
  */
-import type { TaxRegistration } from '../../domain/registries';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { decisionOutcomes, runnerCheckedVersion } from '../chart-kit';
 import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
+import type { TaxCaseContext } from './case';
+export type * from './case';
 
 export const LEGAL_BASIS_TAX_REGISTRATION = 'Law on Tax Administration 2019, Art. 30–34; Circular 86/2024/TT-BTC (personal ID as tax code)';
 export const LEGAL_BASIS_ONCE_ONLY_TAX = 'Decree 47/2020/ND-CP, Art. 9';
-
-export interface HouseholdBusinessApplication {
-  applicant: { personalId: string };
-  business: { name: string; line: string; communeCode: string; provinceCode: string; startDate: string };
-}
-
-export interface TaxRegistrationCheck {
-  ownerId: string;
-  ownerName: string;
-  reusedFields: string[];
-  collectedFields: string[];
-}
-
-export interface TaxCaseContext {
-  caseId: string;
-  application: HouseholdBusinessApplication;
-  check?: TaxRegistrationCheck;
-  registration?: TaxRegistration;
-  refusals: Refusal[];
-}
-
-export interface TaxCaseInput {
-  caseId: string;
-  application: HouseholdBusinessApplication;
-}
-export interface CheckTaxRegistrationInput {
-  application: HouseholdBusinessApplication;
-}
-export interface RegisterHouseholdBusinessInput {
-  application: HouseholdBusinessApplication;
-}
 
 const purpose = 'register a household business for tax for the first time';
 const citizen = (name: string, type: FieldDeclaration['type'], p = purpose): FieldDeclaration => ({

@@ -1,6 +1,6 @@
 /** Simulation data of household business tax registration (designer/sim-inputs.ts): one adult of the seed registers. */
 import type { ProcedureSimulation } from '../types';
-import type { HouseholdBusinessApplication } from './procedure';
+import type { HouseholdBusinessApplication } from './case';
 
 export const HOUSEHOLD_BUSINESS_TAX_SIMULATION: ProcedureSimulation = {
   variants: [

@@ -4,54 +4,17 @@
  * records database (once-only); the officer approves (or refuses with reasons) and the certificate is issued.
  * Type 1 omits expunged convictions; type 2 shows the full record.
  */
-import type { Conviction, JudicialRecordCertificate } from '../../domain/registries';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { decisionOutcomes, runnerCheckedVersion } from '../chart-kit';
 import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { JUDICIAL_RECORD_SIMULATION } from './simulation';
+import type { JudicialRecordContext } from './case';
+export type * from './case';
 
 export const LEGAL_BASIS_JUDICIAL_RECORDS = 'Law on Judicial Records 2009, Art. 41–48';
 export const LEGAL_BASIS_ONCE_ONLY_JR = 'Decree 47/2020/ND-CP, Art. 9; Decision 06/QD-TTg (population data replaces identity documents)';
 /** Art. 48: 10 days, 15 when verification is needed. Declared in working days as configuration. */
 export const JUDICIAL_RECORD_DEADLINE = { workingDays: 10, withVerification: 15 };
-
-export interface JudicialRecordApplication {
-  applicant: { personalId: string };
-  certificateType: '1' | '2';
-  /** Why the certificate is asked for (e.g. employment): only the applicant can say. */
-  purposeOfRequest: string;
-}
-
-export interface JudicialRecordCheck {
-  personalId: string;
-  fullName: string;
-  /** What the certificate will show: for type 1, unexpunged convictions only. */
-  convictions: Conviction[];
-  hasConvictions: boolean;
-  reusedFields: string[];
-  collectedFields: string[];
-}
-
-export interface JudicialRecordContext {
-  caseId: string;
-  application: JudicialRecordApplication;
-  check?: JudicialRecordCheck;
-  certificate?: JudicialRecordCertificate;
-  refusals: Refusal[];
-  verificationNeeded: boolean;
-}
-
-export interface JudicialRecordInput {
-  caseId: string;
-  application: JudicialRecordApplication;
-}
-export interface CheckJudicialRecordInput {
-  application: JudicialRecordApplication;
-}
-export interface IssueJudicialRecordInput {
-  application: JudicialRecordApplication;
-  check: JudicialRecordCheck;
-}
 
 const purpose = 'issue a judicial record certificate';
 

@@ -1,6 +1,6 @@
 /** Simulation data of the judicial record certificate (designer/sim-inputs.ts): one adult of the seed asks for it. */
 import type { ProcedureSimulation } from '../types';
-import type { JudicialRecordApplication } from './procedure';
+import type { JudicialRecordApplication } from './case';
 
 export const JUDICIAL_RECORD_SIMULATION: ProcedureSimulation = {
   variants: [

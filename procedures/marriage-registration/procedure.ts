@@ -5,10 +5,11 @@
  * working day, or within 5 working days when verification is needed.
  */
 import { assign, setup } from 'xstate';
-import type { MarriageRegistration } from '../../domain/registries';
 import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
-import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, type Refusal, servicePlaceholders, sharedActions, officerDecision, serviceStepOf, runnerCheckedVersion } from '../chart-kit';
+import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision, serviceStepOf, runnerCheckedVersion } from '../chart-kit';
 import { MARRIAGE_SIMULATION } from './simulation';
+import type { MarriageDossierCheck, MarriageCertificate, MarriageCaseContext, MarriageCaseInput } from './case';
+export type * from './case';
 
 export const LEGAL_BASIS_MARRIAGE = 'Law on Civil Status 2014, Art. 17–18; Law on Marriage and Family 2014, Art. 8';
 export const LEGAL_BASIS_MARRIAGE_CONDITIONS = 'Law on Marriage and Family 2014, Art. 5(2) and 8 (age, consent, prohibited cases)';
@@ -17,47 +18,6 @@ export const LEGAL_BASIS_ONCE_ONLY_MARRIAGE = 'Decree 47/2020/ND-CP, Art. 9; Dec
 export const MARRIAGE_MIN_AGE = { male: 20, female: 18 } as const;
 /** Both parties consent within this window (configuration: the law requires presence, not a period). */
 export const CONSENT_WINDOW_WORKING_DAYS = 7;
-
-export interface MarriageApplication {
-  /** The party who files (VNeID); the other party consents separately. */
-  applicant: { personalId: string };
-  partyA: { personalId: string };
-  partyB: { personalId: string };
-  /** The commune where either party resides (competent commune). */
-  registration: { communeCode: string; provinceCode: string };
-}
-
-export interface MarriageDossierCheck {
-  partyA: { personalId: string; fullName: string; age: number };
-  partyB: { personalId: string; fullName: string; age: number };
-  verificationNeeded: boolean;
-  reusedFields: string[];
-  collectedFields: string[];
-}
-
-export type MarriageCertificate = MarriageRegistration;
-
-export interface MarriageCaseContext {
-  caseId: string;
-  application: MarriageApplication;
-  check?: MarriageDossierCheck;
-  consents: { partyId: string; at: string | null }[];
-  certificate?: MarriageCertificate;
-  refusals: Refusal[];
-  verificationNeeded: boolean;
-}
-
-export interface MarriageCaseInput {
-  caseId: string;
-  application: MarriageApplication;
-}
-
-export interface CheckMarriageDossierInput {
-  application: MarriageApplication;
-}
-export interface RegisterMarriageInput {
-  application: MarriageApplication;
-}
 
 const purpose = 'register a marriage';
 

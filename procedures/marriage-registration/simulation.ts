@@ -1,6 +1,6 @@
 /** Simulation data of marriage registration (designer/sim-inputs.ts): an unrelated unmarried couple of the seed. */
 import type { ProcedureSimulation } from '../types';
-import type { MarriageApplication } from './procedure';
+import type { MarriageApplication } from './case';
 
 export const MARRIAGE_SIMULATION: ProcedureSimulation = {
   variants: [

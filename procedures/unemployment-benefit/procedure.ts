@@ -4,11 +4,12 @@
  * and unemployment-insurance contributions come from the contribution data. Conditions (Law on Employment 2013,
  * Art. 49): ≥ 12 months of contributions in the 24 months before the contract ended; filed within 3 months.
  */
-import type { UnemploymentDecision } from '../../domain/registries';
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { decisionOutcomes, type Refusal, runnerCheckedVersion } from '../chart-kit';
+import { decisionOutcomes, runnerCheckedVersion } from '../chart-kit';
 import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { UNEMPLOYMENT_SIMULATION } from './simulation';
+import type { UnemploymentContext } from './case';
+export type * from './case';
 
 export const LEGAL_BASIS_UNEMPLOYMENT = 'Law on Employment 2013, Art. 46–50; Decree 28/2015/ND-CP, Art. 16–18';
 export const LEGAL_BASIS_ONCE_ONLY_UB = 'Decree 47/2020/ND-CP, Art. 9';
@@ -27,41 +28,6 @@ export function unemploymentBenefitFor(contributionMonths: number, averageMonthl
     months,
     basis: `min(60% × ${averageMonthlySalary}, 5 × ${REGIONAL_MINIMUM_WAGE}) VND for ${months} months (${contributionMonths} months of contributions)`,
   };
-}
-
-export interface UnemploymentApplication {
-  applicant: { personalId: string };
-  /** Where the claimant will receive the benefit and report monthly (only the claimant can say). */
-  claim: { provinceCode: string; bankAccount: string };
-}
-
-export interface UnemploymentCheck {
-  personalId: string;
-  contractEndedAt: string;
-  contributionMonths: number;
-  proposal: { monthlyAmount: number; months: number; basis: string };
-  reusedFields: string[];
-  collectedFields: string[];
-}
-
-export interface UnemploymentContext {
-  caseId: string;
-  application: UnemploymentApplication;
-  check?: UnemploymentCheck;
-  decision?: UnemploymentDecision;
-  refusals: Refusal[];
-}
-
-export interface UnemploymentInput {
-  caseId: string;
-  application: UnemploymentApplication;
-}
-export interface CheckUnemploymentClaimInput {
-  application: UnemploymentApplication;
-}
-export interface DecideUnemploymentBenefitInput {
-  application: UnemploymentApplication;
-  check: UnemploymentCheck;
 }
 
 const purpose = 'decide an unemployment benefit claim';

@@ -1,6 +1,6 @@
 /** Simulation data of the unemployment benefit (designer/sim-inputs.ts): one adult of the seed whose contract ended. */
 import type { ProcedureSimulation } from '../types';
-import type { UnemploymentApplication } from './procedure';
+import type { UnemploymentApplication } from './case';
 
 export const UNEMPLOYMENT_SIMULATION: ProcedureSimulation = {
   variants: [

@@ -9,16 +9,11 @@ import type { JudicialRecordCheck } from '../../../procedures/judicial-record-ce
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../../../procedures/types';
 import { isOfficerOfGuard, officerDecision, outputOf, servicePlaceholders, serviceStepOf, sharedActions, type Refusal } from '../../../procedures/chart-kit';
 import { VOLUNTEER_CLEARANCE_SIMULATION } from './simulation';
+import type { VolunteerClearanceApplication } from './case';
+export type * from './case';
 
 const LEGAL_BASIS = 'Test Act on volunteer posts, Art. 3';
 const purpose = 'clear a volunteer for a post with children';
-
-export interface VolunteerClearanceApplication {
-  applicant: { personalId: string };
-  certificateType: '1' | '2';
-  purposeOfRequest: string;
-  post: string;
-}
 
 interface Context {
   caseId: string;

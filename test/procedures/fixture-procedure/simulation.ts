@@ -1,6 +1,6 @@
 /** Simulation data of the fixture procedure: one adult of the seed volunteers; sample outputs for the pure walk. */
 import type { ProcedureSimulation } from '../../../procedures/types';
-import type { VolunteerClearanceApplication } from './procedure';
+import type { VolunteerClearanceApplication } from './case';
 
 export const VOLUNTEER_CLEARANCE_SIMULATION: ProcedureSimulation = {
   variants: [
