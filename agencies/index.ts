@@ -39,3 +39,8 @@ export function agencyModule(id: string, agencies: readonly AgencyModule[] = AGE
   if (!found) throw new UnknownAgencyError(id, agencies);
   return found;
 }
+
+/** The agency whose services run on task queue `queue`, if any (the engine's queue, or an unknown one, names none). */
+export function agencyOfTaskQueue(queue: string, agencies: readonly AgencyModule[] = AGENCIES): AgencyModule | undefined {
+  return agencies.find((a) => a.taskQueue === queue);
+}

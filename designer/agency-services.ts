@@ -1,18 +1,15 @@
 /**
- * Which activities each agency's worker registers. Derived from the real factories through
- * `loadAgencyActivities` with inert registries and audit sink: the factories only build closures at construction
- * (no I/O), so the key set is exactly what a running worker would register.
+ * Which activities each agency's worker registers. Derived from the agency modules (agencies/index.ts): each
+ * module's activity factory runs through `loadAgencyActivities` on inert stand-ins for the registries the module
+ * declares and for the audit sink. The factories only build closures at construction (no I/O), so the key set is
+ * exactly what a running worker would register.
  */
-import type { AgencyId, AuditSink, Registries } from '../domain/registries';
+import type { AuditSink, Registries } from '../domain/registries';
+import { AGENCIES } from '../agencies/index';
+import type { AgencyModule } from '../agencies/agency-module';
 import { loadAgencyActivities } from '../worker/agency-modules';
-import { WORKER_ROLES } from '../worker/agency-worker';
-
-/** The agencies that have a worker (the worker roles besides the engine): a service of any other has no one to run it. */
-export const ALL_AGENCIES = WORKER_ROLES.filter((r): r is AgencyId => r !== 'engine');
 
 export type AgencyServices = ReadonlyMap<string, ReadonlySet<string>>;
-
-const inertAudit: AuditSink = inert('audit');
 
 class InertDependencyError extends Error {
   readonly code = 'INERT_DEPENDENCY';
@@ -35,32 +32,25 @@ function inert(name: string): any {
   );
 }
 
-/** Registries known to agency modules; one added later is learnt from the module's MissingRegistriesError. */
-const KNOWN_REGISTRIES = ['population', 'civilStatus', 'residence', 'socialInsurance', 'judicialRecords'];
-const inertRegistries = (names: Iterable<string>) => Object.fromEntries([...names].map((n) => [n, inert(n)])) as unknown as Registries;
+/** The activities the worker of `agency` registers, in the order its factory declares them. */
+export async function agencyActivityNames(agency: AgencyModule): Promise<string[]> {
+  const names = [...Object.keys(agency.registries.required), ...Object.keys(agency.registries.optional)];
+  const registries = Object.fromEntries(names.map((n) => [n, inert(n)])) as unknown as Partial<Registries>;
+  const activities = await loadAgencyActivities(agency, { registries, audit: inert('audit') as AuditSink, clock: () => new Date(0) });
+  return Object.keys(activities);
+}
 
-async function activityNamesOf(agency: AgencyId): Promise<Set<string>> {
-  const names = new Set(KNOWN_REGISTRIES);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const activities = await loadAgencyActivities(agency, { registries: inertRegistries(names), audit: inertAudit, clock: () => new Date(0) });
-      return new Set(Object.keys(activities));
-    } catch (err) {
-      const missing = (err as { code?: string }).code === 'MISSING_REGISTRIES' ? /needs the (.+) registries/.exec((err as Error).message) : null;
-      if (!missing || attempt >= 3) throw err;
-      for (const n of missing[1].split(', ')) names.add(n);
-    }
-  }
+async function servicesOf(agencies: readonly AgencyModule[]): Promise<AgencyServices> {
+  const out = new Map<string, ReadonlySet<string>>();
+  for (const agency of agencies) out.set(agency.id, new Set(await agencyActivityNames(agency)));
+  return out;
 }
 
 let cached: Promise<AgencyServices> | null = null;
 
-/** Activity names registered by each agency's worker. */
-export function loadAgencyServices(): Promise<AgencyServices> {
-  cached ??= (async () => {
-    const out = new Map<string, ReadonlySet<string>>();
-    for (const agency of ALL_AGENCIES) out.set(agency, await activityNamesOf(agency));
-    return out;
-  })();
+/** Activity names registered by each agency's worker: of the agency list, or of `agencies` (e.g. with a test's fixture agency). */
+export function loadAgencyServices(agencies?: readonly AgencyModule[]): Promise<AgencyServices> {
+  if (agencies) return servicesOf(agencies);
+  cached ??= servicesOf(AGENCIES);
   return cached;
 }

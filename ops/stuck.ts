@@ -7,6 +7,7 @@
  */
 import { temporal as proto } from './proto';
 import { snapshotQuery, type CaseSnapshot } from '../workflows/definitions';
+import { agencyOfTaskQueue } from '../agencies/index';
 import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import {
   definitionOf,
@@ -82,11 +83,6 @@ export interface StuckOptions extends CaseFilter {
 
 const TQ = proto.api.enums.v1.TaskQueueType;
 const PAS = proto.api.enums.v1.PendingActivityState;
-
-function agencyOfQueue(queue: string): string | null {
-  if (queue === ENGINE_TASK_QUEUE) return null;
-  return queue.startsWith('agency-') ? queue.slice('agency-'.length) : null;
-}
 
 /** Pollers of a queue: live ones (polled within the staleness window), and when any was last seen. */
 type PollerState = { live: number; lastSeen: string | null } | { unsupported: true };
@@ -183,7 +179,7 @@ export async function inspectCase(
     // activityOptions is reported by recent servers; else the queue follows from the procedure's service declaration.
     const declared = def?.services.find((s) => s.name === a.activityType?.name);
     const taskQueue = a.activityOptions?.taskQueue?.name || (declared ? agencyTaskQueue(declared.agency) : '');
-    const agency = agencyOfQueue(taskQueue);
+    const agency = agencyOfTaskQueue(taskQueue)?.id ?? null;
     const attempts = a.attempt ?? 1;
     if (attempts >= threshold) {
       const nextAttemptAt = a.nextAttemptScheduleTime

@@ -6,8 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { temporal as proto } from '../../ops/proto';
 import { isUnimplemented, listCases, nowOf, nsOf, tsToIso, type OpsDeps } from '../../ops/common';
-import { agencyTaskQueue, ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
-import { AGENCY_IDS as AGENCIES } from '../../agencies/index';
+import { ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
+import { AGENCIES, agencyOfTaskQueue } from '../../agencies/index';
 
 export interface QueueHealth {
   queue: string;
@@ -64,7 +64,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value?: T; ms: number;
 }
 
 async function describeQueue(deps: OpsDeps, queue: string, type: 'workflow' | 'activity', now: number): Promise<QueueHealth> {
-  const agency = queue === ENGINE_TASK_QUEUE ? null : queue.replace(/^agency-/, '');
+  const agency = agencyOfTaskQueue(queue)?.id ?? null;
   const base: QueueHealth = { queue, agency, type, pollers: [], livePollers: 0, backlog: null, oldestTaskAgeMs: null, oldestTaskSource: null };
   try {
     const res = await deps.client.workflowService.describeTaskQueue({
@@ -140,7 +140,7 @@ async function schedules(deps: OpsDeps): Promise<SystemHealth['schedules']> {
 
 export async function systemHealth(deps: OpsDeps): Promise<SystemHealth> {
   const now = nowOf(deps).getTime();
-  const wanted: [string, 'workflow' | 'activity'][] = [[ENGINE_TASK_QUEUE, 'workflow'], ...AGENCIES.map((a): [string, 'activity'] => [agencyTaskQueue(a), 'activity'])];
+  const wanted: [string, 'workflow' | 'activity'][] = [[ENGINE_TASK_QUEUE, 'workflow'], ...AGENCIES.map((a): [string, 'activity'] => [a.taskQueue, 'activity'])];
   const queues = await Promise.all(wanted.map(([q, t]) => describeQueue(deps, q, t, now)));
   if (queues.some((q) => q.oldestTaskSource === null && (q.backlog ?? 1) > 0)) {
     const fallback = await oldestFromOpenCases(deps, now).catch(() => new Map<string, number>());
