@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AGENCIES, API_AUDIENCE } from './claims';
+import { AGENCY_IDS } from '../agencies/index';
+import { API_AUDIENCE } from './claims';
 import { MAX_CLOCK_TOLERANCE_SECONDS, type TrustedIssuer } from './token-verifier';
 
 const issuerSchema = z
@@ -14,7 +15,7 @@ const issuerSchema = z
     jwksUrl: z.url().optional(),
     jwksFile: z.string().min(1).optional(),
     accepts: z.array(z.enum(['citizen', 'officer', 'staff'])).min(1),
-    agency: z.enum(AGENCIES as [string, ...string[]]).optional(),
+    agency: z.enum(AGENCY_IDS as [string, ...string[]]).optional(),
     personalIdClaim: z.string().min(1).optional(),
   })
   .strict()

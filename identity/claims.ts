@@ -3,10 +3,8 @@
  * local development identity provider, so every side reads a token the same way (docs/identity.md).
  */
 import type { AgencyId } from '../domain/registries';
-import { AGENCY_IDS } from '../agencies/index';
+import { isAgencyId } from '../agencies/index';
 
-/** The agencies whose officers may hold tokens: the agency list (agencies/index.ts). */
-export const AGENCIES: readonly AgencyId[] = AGENCY_IDS;
 export const STAFF_ROLES = ['operator', 'designer', 'auditor'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export type PrincipalKind = 'citizen' | 'officer' | 'staff';
@@ -84,13 +82,13 @@ export function principalFromClaims(claims: Record<string, unknown>, scope: Issu
   if (!STAFF_ID.test(sub)) throw new InvalidClaimsError('the token has no valid subject (sub)');
   if (declared === 'officer') {
     const agency = claims.agency ?? scope.agency;
-    if (typeof agency !== 'string' || !(AGENCIES as readonly string[]).includes(agency)) throw new InvalidClaimsError('an officer token needs a known agency');
+    if (!isAgencyId(agency)) throw new InvalidClaimsError('an officer token needs a known agency');
     if (scope.agency && agency !== scope.agency) throw new InvalidClaimsError(`this issuer vouches only for officers of ${scope.agency}`);
     const province = claims.province;
     const commune = claims.commune;
     if (typeof province !== 'string' || !/^(\d{2}|\*)$/.test(province)) throw new InvalidClaimsError('an officer token needs a jurisdiction: province (2 digits, or * for national)');
     if (commune !== undefined && (typeof commune !== 'string' || !/^\d{5}$/.test(commune))) throw new InvalidClaimsError('commune must be a 5-digit code');
-    return { kind: 'officer', id: sub, agency: agency as AgencyId, jurisdiction: { province, ...(commune ? { commune } : {}) } };
+    return { kind: 'officer', id: sub, agency, jurisdiction: { province, ...(commune ? { commune } : {}) } };
   }
   const roles = claims.roles;
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (STAFF_ROLES as readonly unknown[]).includes(r))) {

@@ -9,7 +9,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
-import { AGENCIES, API_AUDIENCE, claimsOf, STAFF_ROLES, TEMPORAL_AUDIENCE, type Principal, type StaffRole } from './claims';
+import { AGENCY_IDS, isAgencyId } from '../agencies/index';
+import { API_AUDIENCE, claimsOf, STAFF_ROLES, TEMPORAL_AUDIENCE, type Principal, type StaffRole } from './claims';
 import type { AgencyId } from '../domain/registries';
 import type { TrustedIssuer } from './token-verifier';
 
@@ -33,7 +34,7 @@ export class UnknownIdentityError extends Error {
 export function parsePrincipalSpec(spec: string): Principal {
   const [kind, ...rest] = spec.split(':');
   if (kind === 'citizen' && rest.length === 1 && /^\d{12}$/.test(rest[0])) return { kind: 'citizen', personalId: rest[0] };
-  if (kind === 'officer' && rest.length >= 2 && rest.length <= 4 && (AGENCIES as readonly string[]).includes(rest[0]) && rest[1]) {
+  if (kind === 'officer' && rest.length >= 2 && rest.length <= 4 && isAgencyId(rest[0]) && rest[1]) {
     const [agency, id, province, commune] = rest;
     const jurisdiction = province ? { province, ...(commune ? { commune } : {}) } : (DEV_OFFICER_JURISDICTION[id] ?? { province: '01' });
     return { kind: 'officer', agency: agency as AgencyId, id, jurisdiction };
@@ -42,7 +43,7 @@ export function parsePrincipalSpec(spec: string): Principal {
     return { kind: 'staff', id: rest[0], roles: [kind as StaffRole] };
   }
   throw new UnknownIdentityError(
-    `Unknown identity "${spec}": use citizen:<12-digit personal ID>, officer:<${AGENCIES.join('|')}>:<id>[:<province>[:<commune>]], operator:<id>, designer:<id> or auditor:<id>`,
+    `Unknown identity "${spec}": use citizen:<12-digit personal ID>, officer:<${AGENCY_IDS.join('|')}>:<id>[:<province>[:<commune>]], operator:<id>, designer:<id> or auditor:<id>`,
   );
 }
 

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { allow } from '../../api/auth/route-policy';
 import { CATALOG } from '../../procedures/catalog';
 import type { StuckReason, StuckKind } from '../../ops/stuck';
-import { AGENCY_IDS as AGENCIES } from '../../agencies/index';
+import { AGENCY_IDS, isAgencyId } from '../../agencies/index';
 import { pagination, select, table, tag } from '../components';
 import { layout, type Html } from '../layout';
 import { page, type SignedInContext } from '../page';
@@ -38,7 +38,7 @@ export function stuckFilterFields(ctx: SignedInContext, q: Record<string, string
   const s = st(ctx);
   const fields = [
     select({ name: 'procedure', label: s.procedure, value: q.procedure, items: [option('', s.any), ...[...CATALOG.keys()].sort().map((id) => option(id, id))] }),
-    select({ name: 'agency', label: s.agency, value: q.agency, items: [option('', s.any), ...AGENCIES.map((a) => option(a, a))] }),
+    select({ name: 'agency', label: s.agency, value: q.agency, items: [option('', s.any), ...AGENCY_IDS.map((a) => option(a, a))] }),
     select({ name: 'kind', label: s.reason, value: q.kind, items: [option('', s.any), ...STUCK_KINDS.map((k) => option(k, s[`kind_${k}`]))] }),
   ];
   if (withAge) fields.push(select({ name: 'age', label: s.age, value: q.age, items: [option('', s.any), ...(Object.keys(AGE_FILTERS) as AgeFilter[]).map((a) => option(a, s[`age_${a}`]))] }));
@@ -50,7 +50,7 @@ export function stuckQuery(ctx: SignedInContext): { procedure: string; agency: s
   const q = ctx.c.req.query();
   return {
     procedure: CATALOG.has(q.procedure ?? '') ? q.procedure : '',
-    agency: (AGENCIES as readonly string[]).includes(q.agency ?? '') ? q.agency : '',
+    agency: isAgencyId(q.agency) ? q.agency : '',
     kind: (STUCK_KINDS as readonly string[]).includes(q.kind ?? '') ? q.kind : '',
     age: Object.hasOwn(AGE_FILTERS, q.age ?? '') ? q.age : '',
   };

@@ -9,8 +9,7 @@ import { allow } from '../../api/auth/route-policy';
 import { CATALOG } from '../../procedures/catalog';
 import { KPI_GROUPS, type KpiGroup, type KpiRow } from '../../db/engine/kpis';
 import { InvalidCursorError } from '../../db/engine/case-lists';
-import { AGENCY_IDS as AGENCIES } from '../../agencies/index';
-import type { AgencyId } from '../../domain/registries';
+import { AGENCY_IDS, isAgencyId } from '../../agencies/index';
 import { input, pagination, select, table } from '../components';
 import { layout, type Html } from '../layout';
 import { errorPage, page, type SignedInContext } from '../page';
@@ -27,7 +26,7 @@ const RATES = new Set<string>(['onTimeRate', 'onlineShare', 'reuseRate', 'popula
 function queryOf(ctx: SignedInContext): DashboardQuery {
   const q = ctx.c.req.query();
   return {
-    agency: (AGENCIES as readonly string[]).includes(q.agency ?? '') ? (q.agency as AgencyId) : undefined,
+    agency: isAgencyId(q.agency) ? q.agency : undefined,
     procedureId: CATALOG.has(q.procedure ?? '') ? q.procedure : undefined,
     provinceCode: /^\d{2}$/.test(q.province ?? '') ? q.province : undefined,
     period: (PERIODS as readonly string[]).includes(q.period ?? '') ? (q.period as Period) : 'last30',
@@ -86,7 +85,7 @@ export const supervisorPages = [
     const opt = (value: string, text: string) => ({ value, text });
     const fields = [
       select({ name: 'period', label: s.period, value: q.period, items: PERIODS.map((p) => opt(p, s[`period_${p}`])) }),
-      select({ name: 'agency', label: s.agency, value: q.agency ?? '', items: [opt('', s.any), ...AGENCIES.map((a) => opt(a, a))] }),
+      select({ name: 'agency', label: s.agency, value: q.agency ?? '', items: [opt('', s.any), ...AGENCY_IDS.map((a) => opt(a, a))] }),
       select({ name: 'procedure', label: s.procedure, value: q.procedureId ?? '', items: [opt('', s.any), ...[...CATALOG.keys()].sort().map((id) => opt(id, id))] }),
       input({ name: 'province', label: s.province, value: q.provinceCode ?? '', width: 'govuk-input--width-10', inputmode: 'numeric' }),
       select({ name: 'groupBy', label: s.groupBy, value: q.groupBy ?? '', items: [opt('', s.group_none), ...KPI_GROUPS.map((g) => opt(g, s[`group_${g}`]))] }),
