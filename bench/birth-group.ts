@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Principal } from '../identity/claims';
+import type { AgencyId } from '../domain/registries';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
@@ -49,7 +50,7 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
   const t0 = performance.now();
   // Every call acts as a verified principal: the applicant, and officers with a national jurisdiction.
   const applicant: Principal = { kind: 'citizen', personalId: f.motherId };
-  const officer = (agency: 'justice' | 'police'): Principal => ({ kind: 'officer', id: `bench-${agency}`, agency, jurisdiction: { province: '*' } });
+  const officer = (agency: AgencyId): Principal => ({ kind: 'officer', id: `bench-${agency}`, agency, jurisdiction: { province: '*' } });
   const { caseId } = await service.submitApplication(applicant, birthApplication(f, i, String(Date.now())));
   const sent = new Set<string>();
   for (;;) {

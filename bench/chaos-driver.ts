@@ -5,6 +5,7 @@
  */
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
 import type { Principal } from '../identity/claims';
+import type { AgencyId } from '../domain/registries';
 import { readJsonBody } from './http-json';
 import { birthApplication, type Family } from './birth-application';
 
@@ -68,7 +69,7 @@ export class ChaosDriver {
   async drive(family: Family, index: number, tag: string, deadline: number): Promise<CaseResult> {
     const t0 = Date.now();
     const applicant: Principal = { kind: 'citizen', personalId: family.motherId };
-    const officer = (agency: 'justice' | 'police'): Principal => ({ kind: 'officer', id: `chaos-${agency}`, agency, jurisdiction: { province: '*' } });
+    const officer = (agency: AgencyId): Principal => ({ kind: 'officer', id: `chaos-${agency}`, agency, jurisdiction: { province: '*' } });
     let caseId: string | null = null;
     while (!caseId && Date.now() < deadline) {
       const r = await this.request('POST', '/applications', applicant, birthApplication(family, index, tag), { 'idempotency-key': `chaos-${tag}-${index}` });

@@ -22,6 +22,7 @@ import { createKeyring, formatPayloadKeys, generatePayloadKey } from '../worker/
 import { devCredential, devServerAuthArgs, workerSubject } from '../worker/dev-credentials';
 import type { WorkerRole } from '../worker/agency-worker';
 import { CASE_PREFIX } from '../ops/common';
+import { getProcedure } from '../procedures/catalog';
 import { freePort } from '../devserver/harness/free-port';
 import { pickFamilies } from './birth-application';
 import { ChaosDriver, type CaseResult } from './chaos-driver';
@@ -51,7 +52,7 @@ const TIMEOUT_SECONDS = num('timeout', CHAOS_SECONDS);
 const SEED = num('seed', 0);
 const CONCURRENCY = num('concurrency', 1);
 /** The roles a birth-group case needs: the workflow worker and the agencies of its steps. */
-const ROLES: WorkerRole[] = ['engine', 'justice', 'police', 'vss'];
+const ROLES: WorkerRole[] = ['engine', ...getProcedure('birth-group').agencies];
 const TTL = 24 * 3600;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
