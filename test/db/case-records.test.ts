@@ -10,7 +10,7 @@ import {
   settleCase,
   updateCaseProgress,
 } from '../../db/engine/case-records';
-import { openTestDatabase, type TestDatabase } from './helpers';
+import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import { getProcedure } from '../../procedures/catalog';
-import { scratchDatabaseTarget } from '../registries/helpers';
+import { scratchDatabaseTarget } from '../support/registry-helpers';
 import { startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { simulateOnEngine } from '../../designer/simulate-engine';
 import { simulationApplication } from '../../procedures/birth-group/simulation';

@@ -20,9 +20,9 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { HTTP_BODY_MAX_BYTES } from '../../domain/limits';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { childFields } from '../api/fixtures';
-import { startHarness, type Harness } from '../engine/harness';
-import { fuzzParams, within } from './fuzz-config';
+import { childFields } from './fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { fuzzParams, within } from '../support/fuzz-config';
 import { requestArbitrary, type FuzzRequest, type RouteSpec } from './http-arbitraries';
 
 const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
