@@ -106,7 +106,6 @@ export const ERROR_CODES = {
   REGISTRY_RECORD_NOT_FOUND: e(422, 'a key the applicant gave finds no record in a registry'),
   IDEMPOTENCY_KEY_REUSED: e(422, 'an idempotency key used before with another application'),
   PAYLOAD_UNDECODABLE: e(422, 'a payload encrypted with a key this server does not hold, or altered'),
-  INVALID_SATISFACTION: e(422, 'a satisfaction rating outside 1–5'),
   NOT_ELIGIBLE: e(422, 'the applicant is not eligible for this step'),
   CONSENT_WITHDRAWN: e(422, 'a party withdrew their consent'),
   REPRESENTATIVE_NOT_CONFIRMED: e(422, 'the representative was not confirmed'),
