@@ -153,6 +153,7 @@ export const ERROR_CODES = {
   SERVICE_NOT_PROVIDED: e(500, 'a chart invokes a service the procedure does not provide'),
   REGISTRY_NOT_CONFIGURED: e(500, 'an agency service needs a registry its worker was not given'),
   MISSING_REGISTRIES: e(500, 'an agency module needs registries that were not given'),
+  UNDECLARED_RECORD: e(500, 'a registry adapter method reads a record its registry does not declare to the audit'),
   INERT_DEPENDENCY: e(500, 'a simulation reached a dependency it replaces by an inert one'),
   UNKNOWN_WORKER_ROLE: e(500, 'a worker role that is not an agency or the engine'),
   AUTH_NOT_CONFIGURED: e(500, 'the API was started without trusted issuers'),
