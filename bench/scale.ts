@@ -40,7 +40,8 @@ import type { Principal } from '../identity/claims';
 import { freePort } from '../devserver/harness/free-port';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
 import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure';
-import { fmt, machineLine, markdownTable, phaseProgress, progress } from './report';
+import { fmt, phaseProgress, progress } from './report';
+import { report, type SizeFigures } from './scale-report';
 import { spawnService, type ServiceProcess } from './services';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -189,22 +190,6 @@ async function findQueuePath(api: Api): Promise<{ path: string | null; note: str
   return { path: null, note: 'the API has no work-queue (list) route yet: page latency not measured' };
 }
 
-interface SizeFigures {
-  size: number;
-  openSeconds: number;
-  openedNow: number;
-  /** CPU ms per case opened, by process (and Postgres: both databases' backends and its shared processes). */
-  cpuPerCase: Record<string, number>;
-  rss: Record<string, number>;
-  decision: number[];
-  getCase: number[];
-  page: number[];
-  stopMs: number;
-  readyMs: number;
-  backMs: number;
-  devserverRssAfterRestart: number;
-}
-
 async function main() {
   const stamp = `${Date.now()}`;
   const names = { registries: `bench_scale_${stamp}_registries`, devserver: `bench_scale_${stamp}_devserver` };
@@ -331,7 +316,7 @@ async function main() {
       progress(`${size}: devserver stopped in ${fmt(stopMs / 1000, 2)} s, ready ${fmt(readyMs / 1000, 2)} s after its start, a case read again after ${fmt(backMs / 1000, 2)} s`);
       results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
     }
-    report(results, queue);
+    report(results, queue, { samples: SAMPLES, errors });
   } finally {
     for (const s of services.reverse()) await s.stop(10_000);
     await devserver?.stop(10_000);
@@ -339,61 +324,6 @@ async function main() {
     await admin.end();
     rmSync(identityDir, { recursive: true, force: true });
   }
-}
-
-/** "120 (engine 50, devserver 30)": the total and the two largest processes. */
-function cpuCell(cpu: Record<string, number>): string {
-  const sorted = Object.entries(cpu).sort((a, b) => b[1] - a[1]);
-  const total = sorted.reduce((a, [, v]) => a + v, 0);
-  return `${fmt(total, 0)} (${sorted
-    .slice(0, 2)
-    .map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`)
-    .join(', ')})`;
-}
-
-function report(results: SizeFigures[], queue: { path: string | null; note: string }) {
-  const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
-  const workers = WORKER_ROLES.map((r) => `worker ${r}`);
-  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
-  const rows = results.map((r) => [
-    String(r.size),
-    `${r.openedNow} in ${fmt(r.openSeconds, 0)} s (${fmt(r.openedNow / r.openSeconds)}/s)`,
-    cpuCell(r.cpuPerCase),
-    fmt(r.rss.devserver, 0),
-    ...workers.map((w) => fmt(r.rss[w], 0)),
-    fmt(r.rss.API, 0),
-    lat(r.decision),
-    lat(r.getCase),
-    queue.path ? lat(r.page) : 'no route',
-    `${fmt(r.readyMs / 1000, 2)} / ${fmt(r.backMs / 1000, 2)}`,
-    fmt(r.devserverRssAfterRestart, 0),
-  ]);
-  console.log(`\n### bench:scale — ${machineLine(`birth-group cases waiting for the justice officer, Postgres; ${SAMPLES} samples per latency`)}\n`);
-  console.log(markdownTable(header, rows));
-  console.log('(RSS MB per process: the devserver, each worker role — engine is the workflow worker —, the API.)');
-  if (!queue.path) console.log(`Work-queue page: ${queue.note}.`);
-
-  const first = results[0];
-  const last = results[results.length - 1];
-  if (results.length > 1) {
-    const ratio = (a: number[], b: number[]) => pct(b, 99) / pct(a, 99);
-    const grow = (last.rss.devserver - first.rss.devserver) / (last.size - first.size);
-    console.log(`\nGoals (issue 18), from ${first.size} to ${last.size} open cases:`);
-    const d = ratio(first.decision, last.decision);
-    console.log(`- decision latency flat (p99 ratio ≤ 1.5): ${d <= 1.5 ? 'MET' : 'NOT met'} (${fmt(d, 2)}×)`);
-    if (queue.path) {
-      const q = ratio(first.page, last.page);
-      console.log(`- work-queue page latency flat (p99 ratio ≤ 1.5): ${q <= 1.5 ? 'MET' : 'NOT met'} (${fmt(q, 2)}×)`);
-    } else console.log('- work-queue page latency: not measured (no list route)');
-    console.log(
-      `- devserver memory bounded: ${fmt(first.rss.devserver, 0)} → ${fmt(last.rss.devserver, 0)} MB, ${fmt(grow * 1024, 1)} KB per further open case` +
-        ` (engine worker ${fmt(first.rss['worker engine'], 0)} → ${fmt(last.rss['worker engine'], 0)} MB, ${fmt(((last.rss['worker engine'] - first.rss['worker engine']) / (last.size - first.size)) * 1024, 1)} KB per case)`,
-    );
-  }
-  console.log(`- restart ready ≤ 30 s at ${last.size} open: ${last.backMs <= 30_000 ? 'MET' : 'NOT met'} (${fmt(last.backMs / 1000, 2)} s until a case is read again)`);
-  console.log(`- no error: ${errors.size === 0 ? 'MET' : 'NOT met'}`);
-  for (const [what, n] of errors) console.log(`    ${n} × ${what}`);
-  console.log('\n(Figures are noisy on a shared machine: re-take them on a quiet one before comparing with docs/performance.md.)');
 }
 
 await main();

@@ -58,34 +58,26 @@ async function audited(
   run: () => Promise<Record<string, unknown> | void>,
 ): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
+  const record = (details: Record<string, unknown>, outcome: 'ok' | 'error') =>
+    recordOperatorAction(deps.db, {
+      operator: ctx.operator,
+      action,
+      reason: ctx.reason,
+      caseId: ref.caseId,
+      procedureId: ref.procedureId,
+      procedureVersion: ref.procedureVersion,
+      details,
+      outcome,
+      at: nowOf(deps).toISOString(),
+    });
   try {
     const extra = (await run()) ?? {};
     const all = { ...detail, ...extra, runId: ref.runId };
-    await recordOperatorAction(deps.db, {
-      operator: ctx.operator,
-      action,
-      reason: ctx.reason,
-      caseId: ref.caseId,
-      procedureId: ref.procedureId,
-      procedureVersion: ref.procedureVersion,
-      details: all,
-      outcome: 'ok',
-      at: nowOf(deps).toISOString(),
-    });
+    await record(all, 'ok');
     return { caseId: ref.caseId, action, ok: true, detail: all };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await recordOperatorAction(deps.db, {
-      operator: ctx.operator,
-      action,
-      reason: ctx.reason,
-      caseId: ref.caseId,
-      procedureId: ref.procedureId,
-      procedureVersion: ref.procedureVersion,
-      details: { ...detail, runId: ref.runId, error: message },
-      outcome: 'error',
-      at: nowOf(deps).toISOString(),
-    });
+    await record({ ...detail, runId: ref.runId, error: message }, 'error');
     throw err;
   }
 }
@@ -279,28 +271,32 @@ function runningOrThrow(ref: CaseRef, action: string): void {
   if (ref.status !== 'RUNNING') throw new OpsError('CASE_NOT_RUNNING', `case ${ref.caseId} is ${ref.status.toLowerCase()}: nothing to ${action}`);
 }
 
-export async function cancelCase(deps: OpsDeps, caseId: string, ctx: ActionContext, opts: { dryRun?: boolean } = {}): Promise<ActionResult> {
+/** Ends a running case (cancel or terminate), audited; with `dryRun`, says what it would do. */
+async function endCase(
+  deps: OpsDeps,
+  caseId: string,
+  ctx: ActionContext,
+  opts: { dryRun?: boolean },
+  action: 'cancel' | 'terminate',
+  end: (ref: CaseRef) => Promise<unknown>,
+): Promise<ActionResult> {
   requireActor(ctx.operator, ctx.reason);
   const ref = await caseRef(deps, caseId);
   if (opts.dryRun) {
-    runningOrThrow(ref, 'cancel');
-    return wouldDo(ref, 'cancel', {});
+    runningOrThrow(ref, action);
+    return wouldDo(ref, action, {});
   }
-  return audited(deps, ref, 'cancel', ctx, {}, async () => {
-    await deps.client.workflow.getHandle(ref.workflowId, ref.runId).cancel();
+  return audited(deps, ref, action, ctx, {}, async () => {
+    await end(ref);
   });
 }
 
+export async function cancelCase(deps: OpsDeps, caseId: string, ctx: ActionContext, opts: { dryRun?: boolean } = {}): Promise<ActionResult> {
+  return endCase(deps, caseId, ctx, opts, 'cancel', (ref) => deps.client.workflow.getHandle(ref.workflowId, ref.runId).cancel());
+}
+
 export async function terminateCase(deps: OpsDeps, caseId: string, ctx: ActionContext, opts: { dryRun?: boolean } = {}): Promise<ActionResult> {
-  requireActor(ctx.operator, ctx.reason);
-  const ref = await caseRef(deps, caseId);
-  if (opts.dryRun) {
-    runningOrThrow(ref, 'terminate');
-    return wouldDo(ref, 'terminate', {});
-  }
-  return audited(deps, ref, 'terminate', ctx, {}, async () => {
-    await deps.client.workflow.getHandle(ref.workflowId, ref.runId).terminate(`${ctx.operator.id}: ${ctx.reason}`);
-  });
+  return endCase(deps, caseId, ctx, opts, 'terminate', (ref) => deps.client.workflow.getHandle(ref.workflowId, ref.runId).terminate(`${ctx.operator.id}: ${ctx.reason}`));
 }
 
 /** Sends an officer/citizen event on behalf of its actor (validated by the case like any other). */

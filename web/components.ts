@@ -44,7 +44,11 @@ export interface InputOptions {
   inputmode?: 'numeric';
 }
 
-export function input(o: InputOptions): Html {
+/** A labelled form group around one control: its hint, its error, and the ids the control refers to. */
+function formGroup(
+  o: { name: string; label: string; hint?: string; errors?: readonly FieldError[] },
+  control: (c: { id: string; error: boolean; describedBy: string }) => Html,
+): Html {
   const id = fieldId(o.name);
   const e = errorOf(o.errors, o.name);
   const describedBy = [o.hint ? `${id}-hint` : '', e ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -52,20 +56,24 @@ export function input(o: InputOptions): Html {
   <label class="govuk-label" for="${id}">${o.label}</label>
   ${o.hint ? html`<div id="${id}-hint" class="govuk-hint">${o.hint}</div>` : ''}
   ${errorMessage(id, e)}
-  <input class="govuk-input ${o.width ?? ''}${e ? ' govuk-input--error' : ''}" id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.inputmode ? html` inputmode="${o.inputmode}"` : ''} spellcheck="false">
+  ${control({ id, error: Boolean(e), describedBy })}
 </div>`;
 }
 
+export function input(o: InputOptions): Html {
+  return formGroup(
+    o,
+    ({ id, error, describedBy }) =>
+      html`<input class="govuk-input ${o.width ?? ''}${error ? ' govuk-input--error' : ''}" id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.inputmode ? html` inputmode="${o.inputmode}"` : ''} spellcheck="false">`,
+  );
+}
+
 export function textarea(o: { name: string; label: string; hint?: string; value?: string; errors?: readonly FieldError[] }): Html {
-  const id = fieldId(o.name);
-  const e = errorOf(o.errors, o.name);
-  const describedBy = [o.hint ? `${id}-hint` : '', e ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return html`<div class="govuk-form-group${e ? ' govuk-form-group--error' : ''}">
-  <label class="govuk-label" for="${id}">${o.label}</label>
-  ${o.hint ? html`<div id="${id}-hint" class="govuk-hint">${o.hint}</div>` : ''}
-  ${errorMessage(id, e)}
-  <textarea class="govuk-textarea${e ? ' govuk-textarea--error' : ''}" id="${id}" name="${o.name}" rows="4"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${o.value ?? ''}</textarea>
-</div>`;
+  return formGroup(
+    o,
+    ({ id, error, describedBy }) =>
+      html`<textarea class="govuk-textarea${error ? ' govuk-textarea--error' : ''}" id="${id}" name="${o.name}" rows="4"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${o.value ?? ''}</textarea>`,
+  );
 }
 
 /** Radios in a fieldset (the legend names the question). */

@@ -12,13 +12,6 @@ export function formatInstant(iso: string | null | undefined, lang: Lang): strin
   return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: TZ, dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
-export function formatDay(iso: string | null | undefined, lang: Lang): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: TZ, dateStyle: 'medium' }).format(d);
-}
-
 const dayOf = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(d);
 
 /** Overdue (red), due today (yellow) or on time (green) for an open step or case; done steps say whether they were on time. */

@@ -1,12 +1,14 @@
 /**
  * The engine worker's read-model activities: `projectCase` (a local activity of the case workflow, once per
- * transition) writes the case's projection; `takeKpiSnapshot` (the daily schedule) keeps the indicators' history.
+ * transition) writes the case's projection and its service-quality record — opened by the case's first projection,
+ * so no crash can separate a started case from its record; `takeKpiSnapshot` (the daily schedule) keeps the
+ * indicators' history.
  */
 import type { Executor } from '../../db/connection';
 import { caseRowsOf } from '../../db/engine/case-rows';
 import { applyCaseRows } from '../../db/engine/case-views';
-import { CaseRecordNotFoundError, settleCase, updateCaseProgress } from '../../db/engine/case-records';
-import type { CaseStatus } from '../../db/engine/schema';
+import { CaseRecordNotFoundError, recordCaseReceived, settleCase, updateCaseProgress } from '../../db/engine/case-records';
+import { CASE_CHANNELS, type CaseChannel, type CaseStatus } from '../../db/engine/schema';
 import { takeKpiSnapshot, type KpiSnapshotResult } from '../../db/engine/kpi-snapshots';
 import type { CaseProjectionDocument, ProjectionActivities } from '../../workflows/projection';
 
@@ -29,6 +31,8 @@ export function createReadModelActivities(deps: ReadModelActivityDeps): Projecti
     async projectCase(doc: CaseProjectionDocument) {
       const rows = caseRowsOf(doc);
       const now = clock().toISOString();
+      // Idempotent, and before the rows: a retried first projection still opens the record.
+      if (doc.seq === 1) await openCaseRecord(deps.db, rows.view);
       const { applied } = await applyCaseRows(deps.db, rows, now);
       if (applied) await keepCaseRecord(deps.db, rows.view, now);
       return doc;
@@ -37,18 +41,43 @@ export function createReadModelActivities(deps: ReadModelActivityDeps): Projecti
   };
 }
 
+type CaseView = ReturnType<typeof caseRowsOf>['view'];
+
+/** A case started by a client other than the API (no channel) is recorded as received through the API channel. */
+const channelOf = (c: string | null | undefined): CaseChannel => (CASE_CHANNELS as readonly string[]).includes(c ?? '') ? (c as CaseChannel) : 'api';
+
+/** Opens the case's service-quality record (a second call keeps the first): received, with the once-only counts. */
+async function openCaseRecord(db: Executor, v: CaseView): Promise<void> {
+  await recordCaseReceived(db, {
+    caseId: v.caseId,
+    procedureId: v.procedureId,
+    procedureVersion: v.procedureVersion,
+    applicantId: v.applicantId ?? null,
+    channel: channelOf(v.channel),
+    receivedAt: v.receivedAt,
+    deadlineAt: v.deadlineAt ?? null,
+    fieldsReused: v.fieldsReused ?? 0,
+    fieldsCollected: v.fieldsCollected ?? 0,
+  });
+}
+
 /** The per-dossier service-quality record (case_records) follows the case: progress, then its one settlement. */
-async function keepCaseRecord(db: Executor, v: ReturnType<typeof caseRowsOf>['view'], now: string): Promise<void> {
+async function keepCaseRecord(db: Executor, v: CaseView, now: string): Promise<void> {
   const status = caseRecordStatusOf(v.status, v.outcome ?? null);
-  try {
+  const progress = async () => {
     if (v.status === 'closed' && v.settledAt) {
       await updateCaseProgress(db, { caseId: v.caseId, at: v.settledAt, deadlineAt: v.deadlineAt ?? null });
       await settleCase(db, { caseId: v.caseId, settledAt: v.settledAt, status: status as 'settled', electronicResult: v.electronicResult ?? false });
     } else {
       await updateCaseProgress(db, { caseId: v.caseId, at: now, status, deadlineAt: v.deadlineAt ?? null });
     }
+  };
+  try {
+    await progress();
   } catch (e) {
-    // Cases started outside the API (simulations, tests) have no service-quality record.
     if (!(e instanceof CaseRecordNotFoundError)) throw e;
+    // A case whose first projection predates the record (started before the projection opened it): open it now.
+    await openCaseRecord(db, v);
+    await progress();
   }
 }

@@ -92,14 +92,3 @@ export async function readCaseRows(db: Executor, caseId: string): Promise<(CaseR
   }
   return { view: rest, ...children, projectedAt };
 }
-
-/** Every projected case id (for `reproject --all`), in pages. */
-export async function listProjectedCaseIds(db: Executor, params: { after?: string; limit: number }): Promise<string[]> {
-  const rows = await db
-    .select({ caseId: caseViews.caseId })
-    .from(caseViews)
-    .where(params.after === undefined ? undefined : sql`${caseViews.caseId} > ${params.after}`)
-    .orderBy(caseViews.caseId)
-    .limit(params.limit);
-  return rows.map((r) => r.caseId);
-}

@@ -9,39 +9,18 @@ import type { temporal } from '@temporalio/proto';
 
 type IPayloads = temporal.api.common.v1.IPayloads;
 type IFailure = temporal.api.failure.v1.IFailure;
-import type { ActivityState, RetryPolicyState } from './state';
+import type { ActivityState } from './state';
 import { scheduleWorkflowTask } from './workflow-task';
 import { activityTimeouts } from './activity-timeouts';
 import { activityMachine } from './entity-machines';
 import { encodeToken } from './tokens';
+import { nextBackoffMs, normalizeRetryPolicy, retryDecision, retryPolicyProto } from './activity-retry';
 
- 
 const ET = enums.EventType;
 const RS = enums.RetryState;
 const TT = enums.TimeoutType;
 
-export function normalizeRetryPolicy(rp: temporal.api.common.v1.IRetryPolicy | null | undefined): RetryPolicyState {
-  const initialIntervalMs = msFromDur(rp?.initialInterval) || 1000;
-  const backoffCoefficient = rp?.backoffCoefficient && rp.backoffCoefficient >= 1 ? rp.backoffCoefficient : 2;
-  const maximumIntervalMs = msFromDur(rp?.maximumInterval) || initialIntervalMs * 100;
-  return {
-    initialIntervalMs,
-    backoffCoefficient,
-    maximumIntervalMs,
-    maximumAttempts: rp?.maximumAttempts ?? 0,
-    nonRetryableErrorTypes: [...(rp?.nonRetryableErrorTypes ?? [])],
-  };
-}
 
-export function retryPolicyProto(r: RetryPolicyState) {
-  return {
-    initialInterval: durFromMs(r.initialIntervalMs),
-    backoffCoefficient: r.backoffCoefficient,
-    maximumInterval: durFromMs(r.maximumIntervalMs),
-    maximumAttempts: r.maximumAttempts,
-    nonRetryableErrorTypes: r.nonRetryableErrorTypes,
-  };
-}
 
 /**
  * ScheduleActivityTask command. With `eager` (the worker asked for eager execution on its own task queue)
@@ -253,25 +232,7 @@ export function cancelActivity(ctx: RunContext, act: ActivityState, details: IPa
   finish(ctx, act, 'cancel');
 }
 
-function nextBackoffMs(act: ActivityState): number {
-  const r = act.retry;
-  const ms = r.initialIntervalMs * Math.pow(r.backoffCoefficient, act.attempt - 1);
-  return Math.min(ms, r.maximumIntervalMs > 0 ? r.maximumIntervalMs : ms);
-}
 
-/** Decides whether the failed attempt is retried; returns the RetryState when it is final. */
-function retryDecision(ctx: RunContext, act: ActivityState, failure: IFailure | null): number | null {
-  const info = failure?.applicationFailureInfo;
-  // As Temporal's isRetryable: a non-retryable server failure (e.g. an oversized result) is final too.
-  if (info?.nonRetryable || failure?.serverFailureInfo?.nonRetryable) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
-  if (info?.type && act.retry.nonRetryableErrorTypes.includes(info.type)) return RS.RETRY_STATE_NON_RETRYABLE_FAILURE;
-  if (act.retry.maximumAttempts > 0 && act.attempt >= act.retry.maximumAttempts) return RS.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
-  let backoff = nextBackoffMs(act);
-  const nextDelay = info?.nextRetryDelay ? msFromDur(info.nextRetryDelay) : 0;
-  if (nextDelay > 0) backoff = nextDelay;
-  if (act.scheduleToCloseMs > 0 && ctx.now + backoff >= act.scheduledTime + act.scheduleToCloseMs) return RS.RETRY_STATE_TIMEOUT;
-  return null;
-}
 
 function scheduleRetry(ctx: RunContext, act: ActivityState, failure: IFailure): void {
   let backoff = nextBackoffMs(act);
@@ -294,7 +255,7 @@ function scheduleRetry(ctx: RunContext, act: ActivityState, failure: IFailure): 
 export function failActivity(ctx: RunContext, act: ActivityState, failure: IFailure | null | undefined, identity: string, lastHeartbeatDetails?: IPayloads | null): void {
   if (lastHeartbeatDetails) act.heartbeatDetails = encodeB64(Payloads, lastHeartbeatDetails);
   // An attempt stopped by ResetActivity is retried as attempt 1 whatever the retry policy says of it.
-  const final = act.resetRequested ? null : retryDecision(ctx, act, failure ?? null);
+  const final = act.resetRequested ? null : retryDecision(ctx.now, act, failure ?? null);
   if (final == null) {
     scheduleRetry(ctx, act, failure ?? {});
     return;
@@ -341,7 +302,7 @@ export function activityTimeoutFired(ctx: RunContext, sched: number, att: number
   };
   const retryable = type === TT.TIMEOUT_TYPE_START_TO_CLOSE || type === TT.TIMEOUT_TYPE_HEARTBEAT;
   if (retryable) {
-    const final = retryDecision(ctx, act, null);
+    const final = retryDecision(ctx.now, act, null);
     if (final == null) {
       scheduleRetry(ctx, act, failure);
       return;
@@ -397,35 +358,5 @@ export function requestCancelActivity(ctx: RunContext, sched: number, wftComplet
   }
 }
 
-export function pendingActivityInfo(act: ActivityState, now: number) {
-  const PS = enums.PendingActivityState;
-  return {
-    activityId: act.activityId,
-    activityType: { name: act.activityType },
-    state: act.cancelRequested
-      ? PS.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-      : act.state === 'started'
-        ? PS.PENDING_ACTIVITY_STATE_STARTED
-        : PS.PENDING_ACTIVITY_STATE_SCHEDULED,
-    heartbeatDetails: decodeB64(Payloads, act.heartbeatDetails),
-    lastHeartbeatTime: act.lastHeartbeatTime ? tsFromMs(act.lastHeartbeatTime) : null,
-    lastStartedTime: act.startedTime ? tsFromMs(act.startedTime) : null,
-    attempt: act.attempt,
-    maximumAttempts: act.retry.maximumAttempts,
-    scheduledTime: tsFromMs(act.currentAttemptScheduledTime),
-    expirationTime: act.scheduleToCloseMs ? tsFromMs(act.scheduledTime + act.scheduleToCloseMs) : null,
-    lastFailure: decodeB64(Failure, act.lastFailure),
-    lastWorkerIdentity: act.lastStartedIdentity ?? '',
-    currentRetryInterval: act.state === 'backoff' ? durFromMs(Math.max(0, act.currentAttemptScheduledTime - now)) : null,
-    activityOptions: {
-      taskQueue: { name: act.taskQueue },
-      scheduleToCloseTimeout: durFromMs(act.scheduleToCloseMs),
-      scheduleToStartTimeout: durFromMs(act.scheduleToStartMs),
-      startToCloseTimeout: durFromMs(act.startToCloseMs),
-      heartbeatTimeout: durFromMs(act.heartbeatMs),
-      retryPolicy: retryPolicyProto(act.retry),
-    },
-  };
-}
 
 export { toNum };

@@ -1,6 +1,7 @@
 /**
  * RespondWorkflowTaskCompleted: the workflow task's commands (and protocol messages) become history events.
  */
+import { stickyQueueOf } from './sticky-queues';
 import { encodeB64, enums, Memo, SearchAttributes, decodeB64, msFromDur, type TemporalTypes } from '../proto';
 import type { RunContext } from './context';
 import { closeRun, createRun } from './lifecycle';
@@ -81,10 +82,7 @@ export async function completeWorkflowTask(
   ctx.cancelDeadlines('wft');
   s.wft = null;
   s.wftAttempt = 1;
-  const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
-  s.sticky = stickyName
-    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes!.scheduleToStartTimeout) || 5000 }
-    : null;
+  s.sticky = stickyQueueOf(req);
 
   const messages = new Map<string | null | undefined, TemporalTypes.api.protocol.v1.IMessage>();
   for (const m of req.messages ?? []) messages.set(m.id, m);

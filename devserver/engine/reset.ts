@@ -12,7 +12,8 @@ import * as store from '../storage/store';
 import type { DecodedEvent, RunContext, Work } from './context';
 import type { Engine, Namespace } from './engine';
 import type { ActivityState, ResetPoint, RunState } from './state';
-import { normalizeRetryPolicy, redispatchActivity } from './activities';
+import { redispatchActivity } from './activities';
+import { normalizeRetryPolicy } from './activity-retry';
 import { terminateRun } from './lifecycle';
 import { scheduleWorkflowTask } from './workflow-task';
 

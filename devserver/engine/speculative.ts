@@ -3,7 +3,8 @@
  * but rejections, its WorkflowTaskScheduled/Started events are dropped again, so a rejected update leaves no
  * trace in history. The worker is told where its history now ends (resetHistoryEventId).
  */
-import { enums, msFromDur } from '../proto';
+import { stickyQueueOf } from './sticky-queues';
+import { enums } from '../proto';
 import * as store from '../storage/store';
 import type { RunContext } from './context';
 import { handleProtocolMessage } from './updates';
@@ -36,10 +37,7 @@ export async function rollbackSpeculativeTask(ctx: RunContext, req: temporal.api
   workflowTaskMachine.apply(w, 'drop', w.scheduledEventId);
   s.wft = null;
   s.wftAttempt = 1;
-  const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
-  s.sticky = stickyName
-    ? { taskQueue: stickyName, scheduleToStartMs: msFromDur(req.stickyAttributes!.scheduleToStartTimeout) || 5000 }
-    : null;
+  s.sticky = stickyQueueOf(req);
   ctx.touch();
   void enums;
   return s.previousStartedEventId;

@@ -7,8 +7,16 @@
  * only a full-history replay).
  */
 import { queueKey } from '../matching';
+import { msFromDur } from '../proto';
+import type { temporal } from '@temporalio/proto';
 
 /** Temporal's stickyPollerUnavailableWindow. */
+/** The sticky queue a workflow task completion asks for (its worker's own queue), or none. */
+export function stickyQueueOf(req: { stickyAttributes?: temporal.api.taskqueue.v1.IStickyExecutionAttributes | null }): { taskQueue: string; scheduleToStartMs: number } | null {
+  const name = req.stickyAttributes?.workerTaskQueue?.name;
+  return name ? { taskQueue: name, scheduleToStartMs: msFromDur(req.stickyAttributes!.scheduleToStartTimeout) || 5000 } : null;
+}
+
 export const STICKY_POLLER_UNAVAILABLE_MS = 10_000;
 const SHUT_DOWN_KEPT = 10_000;
 

@@ -5,7 +5,7 @@ import * as store from '../storage/store';
 import type { Engine, Namespace } from '../engine/engine';
 import type { RunContext, Work } from '../engine/context';
 import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/lifecycle';
-import { pendingActivityInfo } from '../engine/activities';
+import { pendingActivityInfo } from '../engine/activity-info';
 import { resetPointsProto } from '../engine/reset';
 import { cronBackoffMs, cronSpec } from '../engine/cron';
 

@@ -31,42 +31,11 @@ export async function loadExecution(tx: Executor, runId: string, forUpdate: bool
   return r ? { runId: r.runId, version: r.version, state: r.state as unknown as RunState } : null;
 }
 
-export async function insertExecution(tx: Executor, state: RunState): Promise<void> {
-  await tx.insert(dsExecutions).values({
-    runId: state.runId,
-    namespaceId: state.namespaceId,
-    workflowId: state.workflowId,
-    version: 1,
-    nextEventId: state.nextEventId,
-    status: state.status,
-    state: state as unknown as Record<string, unknown>,
-  });
-}
-
-export async function updateExecution(tx: Executor, state: RunState, version: number): Promise<void> {
-  const res = await tx
-    .update(dsExecutions)
-    .set({
-      version: version + 1,
-      nextEventId: state.nextEventId,
-      status: state.status,
-      state: state as unknown as Record<string, unknown>,
-    })
-    .where(and(eq(dsExecutions.runId, state.runId), eq(dsExecutions.version, version)))
-    .returning({ v: dsExecutions.version });
-  if (res.length !== 1) throw new ConcurrentUpdateError(state.runId);
-}
-
 export class ConcurrentUpdateError extends Error {
   readonly code = 'CONCURRENT_UPDATE';
   constructor(runId: string) {
     super(`run ${runId} was updated concurrently`);
   }
-}
-
-export async function insertEvents(tx: Executor, runId: string, events: { eventId: number; data: Uint8Array }[]) {
-  if (events.length === 0) return;
-  await tx.insert(dsHistoryEvents).values(events.map((e) => ({ runId, eventId: e.eventId, data: e.data })));
 }
 
 /** Encoded events with fromId <= event_id < toId, ascending, at most `limit`. */
@@ -96,48 +65,14 @@ export interface TaskInsert {
   visibleAt: Date;
 }
 
-export async function insertTasks(tx: Executor, tasks: TaskInsert[]) {
-  if (tasks.length === 0) return;
-  await tx.insert(dsTasks).values(tasks);
-}
-
 export interface TaskRow extends TaskInsert {
   id: number;
-}
-
-/** Takes the oldest visible task of a queue; SKIP LOCKED so concurrent pollers never wait on each other. */
-export async function claimTask(
-  tx: Executor,
-  namespaceId: string,
-  kind: string,
-  taskQueue: string,
-  now: Date,
-): Promise<TaskRow | null> {
-  const rows = await tx
-    .delete(dsTasks)
-    .where(
-      eq(
-        dsTasks.id,
-        sql`(select ${dsTasks.id} from ${dsTasks} where ${dsTasks.namespaceId} = ${namespaceId} and ${dsTasks.kind} = ${kind} and ${dsTasks.taskQueue} = ${taskQueue} and ${dsTasks.visibleAt} <= ${now.toISOString()} order by ${dsTasks.visibleAt}, ${dsTasks.id} limit 1 for update skip locked)`,
-      ),
-    )
-    .returning();
-  const r = rows[0];
-  return r ? { ...r, kind: r.kind as 'workflow' | 'activity' } : null;
 }
 
 export async function deleteTasksOf(tx: Executor, runId: string, kind: string, scheduledEventId: number) {
   await tx
     .delete(dsTasks)
     .where(and(eq(dsTasks.runId, runId), eq(dsTasks.kind, kind), eq(dsTasks.scheduledEventId, scheduledEventId)));
-}
-
-export async function moveTasks(tx: Executor, namespaceId: string, fromQueue: string, toQueue: string) {
-  return tx
-    .update(dsTasks)
-    .set({ taskQueue: toQueue })
-    .where(and(eq(dsTasks.namespaceId, namespaceId), eq(dsTasks.taskQueue, fromQueue)))
-    .returning({ runId: dsTasks.runId, scheduledEventId: dsTasks.scheduledEventId });
 }
 
 export interface DeadlineInsert {
@@ -149,11 +84,6 @@ export interface DeadlineInsert {
 }
 export interface DeadlineRow extends DeadlineInsert {
   id: number;
-}
-
-export async function insertDeadlines(tx: Executor, ds: DeadlineInsert[]) {
-  if (ds.length === 0) return;
-  await tx.insert(dsDeadlines).values(ds);
 }
 
 export async function dueDeadlines(db: Executor, now: Date, limit: number): Promise<DeadlineRow[]> {
@@ -267,12 +197,6 @@ export async function listQueueTasks(db: Executor, namespaceId: string, kind: st
     .select({ runId: dsTasks.runId, scheduledEventId: dsTasks.scheduledEventId })
     .from(dsTasks)
     .where(and(eq(dsTasks.namespaceId, namespaceId), eq(dsTasks.kind, kind), eq(dsTasks.taskQueue, taskQueue)));
-}
-
-/** Drops a run's deadlines of the given entities (all of them when `entities` is null). */
-export async function deleteDeadlinesOfEntities(tx: Executor, runId: string, entities: string[] | null) {
-  if (entities === null) await tx.delete(dsDeadlines).where(eq(dsDeadlines.runId, runId));
-  else await tx.delete(dsDeadlines).where(and(eq(dsDeadlines.runId, runId), inArray(dsDeadlines.entity, entities)));
 }
 
 export async function deleteTaskByKey(

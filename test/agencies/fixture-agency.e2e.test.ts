@@ -12,7 +12,7 @@ import { getCaseResult, startCase } from '../../workflows/case-client';
 import { createAgencyWorker, WORKER_ROLES, type AgencyWorkerOptions } from '../../worker/agency-worker';
 import { loadAgencyActivities } from '../../worker/agency-modules';
 import { createMemoryAuditSink } from '../../activities/registries/audited';
-import { startHarness, type Harness } from '../engine/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { library } from './fixture-agency';
 import { addFixtureProcedure, libraryCardV1 } from './fixture-procedure';
 

@@ -19,7 +19,7 @@ import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { getCaseSnapshot } from '../../workflows/case-client';
 import { childFields } from './fixtures';
-import { startHarness, type Harness } from '../engine/harness';
+import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 let idp: DevIdentityProvider;

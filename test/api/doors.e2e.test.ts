@@ -16,7 +16,7 @@ import { persons } from '../../db/registries/schema';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { HTTP_BODY_MAX_BYTES, CASE_MESSAGE_MAX_BYTES, EVENT_TEXT_MAX_CHARS } from '../../domain/limits';
 import { MessageTooLargeError, sendEvent } from '../../workflows/case-client';
-import { startHarness, type Harness } from '../engine/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { apiCaller } from './helpers';
 
 let h: Harness;

@@ -13,7 +13,7 @@ import { createCaseService } from '../../api/case-service';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { listAudit } from '../../db/engine/audit-queries';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
-import { startHarness, type Harness } from '../engine/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { childFields, readmeApplication } from './fixtures';
 import { persons } from '../../db/registries/schema';
 import { eq } from 'drizzle-orm';

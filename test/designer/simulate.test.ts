@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, createCatalog, getProcedure } from '../../procedures/catalog';
 import type { ProcedureDefinition } from '../../procedures/types';
 import { flattenPaths as flattenFields } from '../../domain/data-paths';
-import { scratchDatabaseTarget } from '../registries/helpers';
+import { scratchDatabaseTarget } from '../support/registry-helpers';
 import { simulateCatalog, startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { hasSimulationInput, simulationSpec } from '../../designer/sim-inputs';
 import { simulationApplication } from '../../procedures/birth-group/simulation';

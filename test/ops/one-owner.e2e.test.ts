@@ -19,7 +19,7 @@ import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider }
 import { listOperatorActions } from '../../ops/audit';
 import { createOpsRoutes } from '../../ops/routes';
 import { startCase } from '../../workflows/case-client';
-import { birthApplication, inState, startHarness, waitForCase, type Harness } from '../engine/harness';
+import { birthApplication, inState, startHarness, waitForCase, type Harness } from '../support/harness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);

@@ -27,7 +27,7 @@ import { exportHistory, replayCases, replayFile } from '../../ops/replay';
 import { findStuck, type StuckCase, type StuckOptions } from '../../ops/stuck';
 import { runCommand } from '../../ops/main';
 import { createOpsRoutes } from '../../ops/routes';
-import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../engine/harness';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
 
 const INCOMPATIBLE = fileURLToPath(new URL('./fixtures/incompatible-workflows.ts', import.meta.url));
 const operator = { id: 'ops.le.thi.hoa', agency: 'justice' };

@@ -1,6 +1,6 @@
 /**
  * The web console in a real browser, reusable by every browser test: the whole stack in-process (devserver with
- * authentication, SDK workers, registries on PGlite or DATABASE_URL's Postgres — test/engine/harness.ts), the API
+ * authentication, SDK workers, registries on PGlite or DATABASE_URL's Postgres — test/support/harness.ts), the API
  * with the console served over HTTP on a random port, and Debian's Chromium driven by playwright-core
  * (CHROMIUM_PATH, else /usr/bin/chromium). `signIn` goes through the local identity provider's login page like a
  * person would; `checkAccessibility` runs axe-core on the page (WCAG 2.1 A/AA) and fails on serious or critical
@@ -18,7 +18,7 @@ import { createReadModelRoutes } from '../../api/read-model-routes';
 import { apiSecurity } from '../../api/security-config';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { startHarness, type Harness } from '../engine/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { createStaffConsoleDeps } from '../../web/staff-deps';
 import { startEngineSession } from '../../designer/engine-session';
 

@@ -23,7 +23,7 @@ import { runBulkAction, runCaseAction } from '../../web/operator/actions';
 import { ConsoleInputError } from '../../web/operator/console-input';
 import { resetPlan } from '../../web/operator/reset-plan';
 import { systemHealth } from '../../web/operator/health';
-import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../engine/harness';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
 
 const operator = { id: 'op-web-01' };
 const head = { kind: 'citizen' as const, id: FIXTURE_HOUSEHOLD_HEAD.personalId };

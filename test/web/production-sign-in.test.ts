@@ -15,7 +15,7 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { FIXTURE_MOTHER } from '../../db/seed';
 import { readAuthConfig } from '../../identity/auth-config';
 import { DEV_ISSUER, openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { openTestDatabase, type TestDatabase } from '../registries/helpers';
+import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
 const SIGN_IN_URL = 'https://sso.example.gov.vn/authorize';
 let db: TestDatabase;

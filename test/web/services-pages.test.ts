@@ -10,7 +10,7 @@ import { apiSecurity } from '../../api/security-config';
 import { createAuditedPostgresRegistries } from '../../activities/registries';
 import { openDevIdentityProvider } from '../../identity/dev-identity-provider';
 import { getProcedure } from '../../procedures/catalog';
-import { openTestDatabase, type TestDatabase } from '../registries/helpers';
+import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -18,7 +18,7 @@ import { getCaseResult, sendEvent, startCase } from '../../workflows/case-client
 import { takeKpiSnapshot } from '../../db/engine/kpi-snapshots';
 import { localDateOf } from '../../domain/working-days';
 import { listStuck } from '../../web/operator/stuck-list';
-import { birthApplication, inState, officers, waitForCase } from '../engine/harness';
+import { birthApplication, inState, officers, waitForCase } from '../support/harness';
 import { checkAccessibility, signIn, startConsoleStack, type ConsoleStack } from './console-fixture';
 import { expectWrittenOnce, flakySocialInsurance, insertDashboardCases } from './staff-fixtures';
 

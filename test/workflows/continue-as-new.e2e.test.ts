@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_SINGLE_HEAD } from '../../db/seed';
 import { caseWorkflowId, getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import type { RunProcedureInput } from '../../workflows/definitions';
-import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../engine/harness';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { allow, PUBLIC } from '../../api/auth/route-policy';
 import { authenticate } from '../../api/auth/route-policy';
 import type { Principal } from '../../identity/claims';
-import { button, csrfField, notificationBanner } from '../components';
+import { notificationBanner } from '../components';
 import { layout } from '../layout';
 import { errorPage, page } from '../page';
 import { beginSignIn, endSession, finishSignIn, startSession } from '../session';
@@ -66,6 +66,3 @@ export const homePages = [
   }),
 ];
 
-/** A one-button form posting to `action` with the session's CSRF token (used by several pages). */
-export const postButton = (ctx: { session?: import('../session').Session }, action: string, text: string) =>
-  html`<form method="post" action="${action}" novalidate>${csrfField(ctx.session)}${button(text)}</form>`;

@@ -15,7 +15,7 @@ import {
   DataNotAcceptedError,
   EventNotAcceptedError,
 } from '../../../workflows/case-client';
-import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

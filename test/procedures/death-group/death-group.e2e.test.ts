@@ -27,7 +27,7 @@ import { localDateOf } from '../../../domain/working-days';
 import { deathGroupV1 } from '../../../procedures/death-group/procedure';
 import { funeralAllowanceFor, survivorOneTimeFor, type DeathApplication, type DeathSelection } from '../../../procedures/death-group/case';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
-import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { taxRegistrations } from '../../../db/registries/schema';
 import { UNMARRIED_WOMAN, UNMARRIED_WOMAN_2, type FixturePerson } from '../../../db/seed';
 import { householdBusinessTaxV1, type HouseholdBusinessApplication } from '../../../procedures/household-business-tax-registration/procedure';
 import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
-import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

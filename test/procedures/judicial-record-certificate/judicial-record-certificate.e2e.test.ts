@@ -5,7 +5,7 @@ import { judicialRecordCertificates } from '../../../db/registries/schema';
 import { CONVICTED, CONVICTION_EXPUNGED, FIXTURE_SINGLE_HEAD, type FixturePerson } from '../../../db/seed';
 import { judicialRecordCertificateV1, type JudicialRecordApplication } from '../../../procedures/judicial-record-certificate/procedure';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
-import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import {
 } from '../../../db/seed';
 import { marriageRegistrationV1, type MarriageApplication } from '../../../procedures/marriage-registration/procedure';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
-import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

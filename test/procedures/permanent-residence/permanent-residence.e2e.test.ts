@@ -4,7 +4,7 @@ import { listAudit } from '../../../db/engine/audit-queries';
 import { FIXTURE_HOUSEHOLD_HANOI, FIXTURE_HOUSEHOLD_HEAD } from '../../../db/seed';
 import { findHouseholdOf } from '../../../activities/registries/postgres/residence';
 import { getCaseResult, sendEvent, startCase } from '../../../workflows/case-client';
-import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { catalogFixtureEmployment, CONVICTED, DEATH_WORKER_SON, UNMARRIED_MAN_2,
 import { localDateOf } from '../../../domain/working-days';
 import { unemploymentBenefitV1, type UnemploymentApplication } from '../../../procedures/unemployment-benefit/procedure';
 import { getCaseResult, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
-import { inState, officers, startHarness, waitForCase, type Harness } from '../../engine/harness';
+import { inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

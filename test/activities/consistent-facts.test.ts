@@ -10,7 +10,7 @@ import type { NewPerson, Registries } from '../../domain/registries';
 import { persons } from '../../db/registries/schema';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HANOI, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER, seedPopulation } from '../../db/seed';
 import { ETHNIC_GROUPS, InconsistentFactError, isEthnicGroup, isNationality } from '../../domain/plausibility';
-import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from './helpers';
+import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from '../support/registry-helpers';
 
 const NOW = new Date('2026-06-15T03:00:00Z'); // 10:00 in Vietnam
 let t: TestDatabase;

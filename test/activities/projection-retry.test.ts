@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCaseRows, getCaseView } from '../../db/engine/case-views';
 import type { CaseRows } from '../../db/engine/case-rows';
-import { openTestDatabase, type TestDatabase } from '../registries/helpers';
+import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -21,8 +21,8 @@ import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-
 import { caseWorkflowId, getCaseResult, sendEvent, startCase } from '../../workflows/case-client';
 import { isEncryptedPayload } from '../../worker/codec/encryption-codec';
 import { payloadFromJson, payloadToJson } from '../../worker/codec/remote-codec';
-import { scratchDatabaseTarget } from '../registries/helpers';
-import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from './harness';
+import { scratchDatabaseTarget } from '../support/registry-helpers';
+import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
 
 let h: Harness;
 let dropDevserverDb: () => Promise<void> = async () => {};

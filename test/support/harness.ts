@@ -8,7 +8,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Work
 import { startDevServer, type DevServer } from '../../devserver/index';
 import type { RegistriesDatabase } from '../../db/registries-database';
 import type { DatabaseTarget } from '../../db/connection';
-import { openTestDatabase } from '../registries/helpers';
+import { openTestDatabase } from './registry-helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { createAgencyWorker, WORKFLOWS_PATH, type AgencyWorkerOptions, type WorkerRole } from '../../worker/agency-worker';
 import { getCaseSnapshot } from '../../workflows/case-client';

@@ -13,7 +13,7 @@ import { persons } from '../../db/registries/schema';
 import { recordOperatorAction } from '../../ops/audit';
 import { runCommand } from '../../ops/main';
 import type { Client } from '@temporalio/client';
-import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from './helpers';
+import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 let reg: Registries;

@@ -1,11 +1,11 @@
 /**
- * Counterexamples the gRPC fuzzer (test/fuzz/grpc-server.test.ts) found, kept as named regressions, through the
+ * Counterexamples the gRPC fuzzer (test/devserver/grpc-server.fuzz.test.ts) found, kept as named regressions, through the
  * SDK's own client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../devserver/index';
-import { freshDatabase, grpcCode } from '../devserver/helpers';
+import { freshDatabase, grpcCode } from './helpers';
 
 const INVALID_ARGUMENT = 3;
 const NOT_FOUND = 5;

@@ -26,8 +26,8 @@ import { reproject } from '../../ops/reproject';
 import { listKpiSnapshots } from '../../db/engine/kpi-snapshots';
 import { KPI_SNAPSHOT_WORKFLOW } from '../../workflows/kpi-snapshot';
 import { ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
-import { startHarness, type Harness } from '../engine/harness';
-import { readmeApplication } from '../api/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { readmeApplication } from './fixtures';
 import { apiSecurity } from '../../api/security-config';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
 

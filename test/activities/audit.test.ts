@@ -6,7 +6,7 @@ import { createPostgresRegistries } from '../../activities/registries/postgres/i
 import type { Registries } from '../../domain/registries';
 import { listAudit } from '../../db/engine/audit-queries';
 import { households, householdMembers } from '../../db/registries/schema';
-import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from './helpers';
+import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 let reg: Registries;

@@ -13,8 +13,8 @@ import { Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import { google, serviceMethods } from '../../devserver/proto';
 import { Status } from '../../devserver/transport/grpc-wire';
-import { freshDatabase } from '../devserver/helpers';
-import { fuzzParams, within } from './fuzz-config';
+import { freshDatabase } from './helpers';
+import { fuzzParams, within } from '../support/fuzz-config';
 import { frame, rawCall, type RawAnswer } from './grpc-raw-client';
 import { messageArbitrary } from './proto-arbitrary';
 

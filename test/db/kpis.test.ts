@@ -8,7 +8,7 @@ import type { CaseRows } from '../../db/engine/case-rows';
 import { computeKpis, kpisToCsv } from '../../db/engine/kpis';
 import { listKpiSnapshots, takeKpiSnapshot } from '../../db/engine/kpi-snapshots';
 import { listCases, listWorkQueue } from '../../db/engine/case-lists';
-import { openTestDatabase, type TestDatabase } from '../registries/helpers';
+import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 

@@ -9,7 +9,7 @@ import { applyCaseRows } from '../../db/engine/case-views';
 import { ensureKpiSnapshotSchedule, KPI_SCHEDULE_ID } from '../../worker/kpi-schedule';
 import { KPI_SNAPSHOT_WORKFLOW, previousLocalDay } from '../../workflows/kpi-snapshot';
 import { ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
-import { startHarness, type Harness } from '../engine/harness';
+import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {

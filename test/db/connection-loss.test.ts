@@ -11,7 +11,7 @@ import { isConnectionLoss } from '../../db/connection-loss';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../bench/throwaway-postgres';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHILD = 'test/reliability/connection-loss-child.ts';
+const CHILD = 'test/db/connection-loss-child.ts';
 
 function run(arg: string): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

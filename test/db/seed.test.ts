@@ -18,7 +18,7 @@ import {
   seedPopulation,
 } from '../../db/seed';
 import { validatePersonalId, validateSocialInsuranceNumber } from '../../domain/identifiers';
-import { openTestDatabase, testCtx, type TestDatabase } from './helpers';
+import { openTestDatabase, testCtx, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 beforeAll(async () => {

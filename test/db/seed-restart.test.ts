@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DatabaseTarget } from '../../db/connection';
 import { householdMembers, persons } from '../../db/registries/schema';
 import { FIXTURE_GRANDMOTHER, openSeededRegistries, seedPopulation } from '../../db/seed';
-import { openTestDatabase } from './helpers';
+import { openTestDatabase } from '../support/registry-helpers';
 
 /** A target that survives a close/reopen: a PGlite directory, or a scratch database on the Postgres server. */
 async function persistentTarget(): Promise<{ target: DatabaseTarget; cleanup: () => Promise<void> }> {

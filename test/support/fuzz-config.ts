@@ -1,6 +1,6 @@
 /**
  * Shared settings of the property-based (fuzz) suites: a fixed default seed so `npm test` is reproducible, and a
- * bounded number of runs; `FUZZ_RUNS=5000 FUZZ_SEED=123 npx vitest run test/fuzz` runs longer or elsewhere.
+ * bounded number of runs; `FUZZ_RUNS=5000 FUZZ_SEED=123 npx vitest run fuzz` runs longer or elsewhere.
  * A failing run prints its seed and counterexample: keep it as a named regression case in the suite.
  */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 19_2026);

@@ -2,7 +2,8 @@
  * The projection against the workflow itself, on the real engine (devserver, SDK workers, registries on PGlite or
  * DATABASE_URL's Postgres): after every simulated birth-group path the read model equals the workflow's own state,
  * with each transition projected exactly once; a crash between a transition and its projection (the projection
- * step dies before or after its write) loses nothing and duplicates nothing.
+ * step dies before or after its write) loses nothing and duplicates nothing; the case's service-quality record is
+ * opened by the workflow's own first projection, whoever started the case.
  */
 import { decodeHistoryEvents } from '../../worker/codec/history-decoding';
 import { isDeepStrictEqual } from 'node:util';
@@ -10,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import { getProcedure } from '../../procedures/catalog';
-import { scratchDatabaseTarget } from '../registries/helpers';
+import { scratchDatabaseTarget } from '../support/registry-helpers';
 import { startEngineSession, type EngineSession } from '../../designer/engine-session';
 import { simulateOnEngine } from '../../designer/simulate-engine';
 import { simulationApplication } from '../../procedures/birth-group/simulation';
 import { getCaseView, readCaseRows } from '../../db/engine/case-views';
+import { getCaseRecord } from '../../db/engine/case-records';
 import { caseWorkflowId, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import { createAgencyWorker } from '../../worker/agency-worker';
 import { lastProjection } from '../../ops/reproject';
@@ -78,6 +80,33 @@ describe('projection of simulated cases', () => {
       expect((await getCaseView(db(), run.caseId))!.outcome).toBe(run.path.outcome);
     }
   }, 300_000);
+});
+
+describe('the service-quality record of a case', () => {
+  it('is opened by the workflow itself: a case started directly with the client (no API) has its record, settled when it closes', async () => {
+    const caseId = 'record-without-api';
+    expect(await getCaseRecord(db(), caseId)).toBeNull();
+    await startCase(session.client, { caseId, procedureId: 'birth-group', input: { application: simulationApplication(caseId) } });
+    const awaiting = (s: CaseSnapshot) => s.acceptedEvents.some((e) => e.type === 'APPROVE_BIRTH');
+    for (let i = 0; i < 200 && !awaiting(await getCaseSnapshot(session.client, caseId)); i++) await new Promise((r) => setTimeout(r, 100));
+    await expectProjected(caseId);
+    const view = (await getCaseView(db(), caseId))!;
+    expect(await getCaseRecord(db(), caseId)).toMatchObject({
+      caseId,
+      procedureId: 'birth-group',
+      procedureVersion: view.procedureVersion,
+      channel: 'api',
+      receivedAt: new Date(view.receivedAt).toISOString(),
+      status: 'in_progress',
+      settledAt: null,
+    });
+
+    await sendEvent(session.client, caseId, { type: 'REFUSE_BIRTH', reason: 'test', actor: { kind: 'officer', id: 'tp-1', agency: 'justice' } });
+    for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'closed'; i++) await new Promise((r) => setTimeout(r, 100));
+    await expectProjected(caseId);
+    const settled = (await getCaseView(db(), caseId))!;
+    expect(await getCaseRecord(db(), caseId)).toMatchObject({ status: 'rejected', settledAt: new Date(settled.settledAt!).toISOString() });
+  });
 });
 
 describe('a crash between a transition and its projection', () => {

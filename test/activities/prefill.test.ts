@@ -13,7 +13,7 @@ import {
   seedPopulation,
 } from '../../db/seed';
 import type { FieldDeclaration } from '../../procedures/types';
-import { openTestDatabase, testCtx, type TestDatabase } from './helpers';
+import { openTestDatabase, testCtx, type TestDatabase } from '../support/registry-helpers';
 
 const basis = { purpose: 'register the birth and residence of a child', legalBasis: 'Decree 63/2024' };
 const reg = (name: string, registry: any, keyField: string, attribute: string, type: FieldDeclaration['type'] = 'string'): FieldDeclaration => ({

@@ -17,7 +17,7 @@ import {
   socialInsuranceNumbers,
 } from '../../db/registries/schema';
 import { validatePersonalId, validateSocialInsuranceNumber } from '../../domain/identifiers';
-import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from './helpers';
+import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from '../support/registry-helpers';
 
 const NOW = new Date('2026-03-10T02:00:00Z');
 

@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import type { DatabaseTarget } from '../../db/connection';
 import { openRegistriesDatabase, REGISTRIES_MIGRATIONS_FOLDER, REGISTRIES_MIGRATIONS_TABLE } from '../../db/registries-database';
-import { openTestDatabase } from './helpers';
+import { openTestDatabase } from '../support/registry-helpers';
 
 const rowsOf = (r: any): any[] => (Array.isArray(r) ? r : r.rows);
 

@@ -1,6 +1,6 @@
 /**
  * Fuzzing the procedure checks (designer/checks.ts, `npm run procedures -- check`): real catalog procedures with
- * one to three random defects injected (test/fuzz/procedure-defects.ts) — the checks never throw and name every
+ * one to three random defects injected (test/designer/procedure-defects.ts) — the checks never throw and name every
  * injected defect, with its state.
  */
 import fc from 'fast-check';
@@ -10,7 +10,7 @@ import { loadAgencyServices, type AgencyServices } from '../../designer/agency-s
 import { checkProcedure } from '../../designer/checks';
 import { readChart } from '../../designer/chart-model';
 import type { ProcedureDefinition } from '../../procedures/types';
-import { fuzzParams } from './fuzz-config';
+import { fuzzParams } from '../support/fuzz-config';
 import { DEFECTS, type Injected } from './procedure-defects';
 
 let agencyServices: AgencyServices;

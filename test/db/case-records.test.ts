@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CaseRecordNotFoundError,
   getCaseRecord,
-  InvalidSatisfactionError,
-  listCaseRecords,
   recordCaseReceived,
-  recordSatisfaction,
-  serviceQualitySummary,
   settleCase,
   updateCaseProgress,
 } from '../../db/engine/case-records';
-import { openTestDatabase, type TestDatabase } from './helpers';
+import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -53,23 +48,7 @@ describe('case records', () => {
     expect(late.onTime).toBe(false);
   });
 
-  it('records satisfaction from 1 to 5 and summarises the service-quality measures', async () => {
-    await recordSatisfaction(t.db, { caseId: 'c-2', score: 5, at: '2026-03-13T00:00:00.000Z' });
-    await recordSatisfaction(t.db, { caseId: 'c-3', score: 2, at: '2026-03-13T00:00:00.000Z' });
-    await expect(recordSatisfaction(t.db, { caseId: 'c-3', score: 6, at: 'x' })).rejects.toBeInstanceOf(InvalidSatisfactionError);
-    await expect(recordSatisfaction(t.db, { caseId: 'nope', score: 3, at: '2026-03-13T00:00:00.000Z' })).rejects.toBeInstanceOf(CaseRecordNotFoundError);
-    const s = await serviceQualitySummary(t.db, { procedureId: 'birth-group' });
-    expect(s).toEqual({
-      total: 3,
-      settled: 2,
-      settledOnTime: 1,
-      onTimeShare: 0.5,
-      electronicResultShare: 0.5,
-      reuseShare: 19 / 26,
-      averageSatisfaction: 3.5,
-      satisfactionResponses: 2,
-    });
-    expect((await listCaseRecords(t.db, { status: 'settled' })).map((r) => r.caseId)).toEqual(['c-2', 'c-3']);
+  it('finds no record for an unknown case', async () => {
     expect(await getCaseRecord(t.db, 'nope')).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 /**
- * A child process for test/reliability/connection-loss.test.ts: with the entry points' handler installed, it keeps
+ * A child process for test/db/connection-loss.test.ts: with the entry points' handler installed, it keeps
  * queries in flight on a Postgres pool (or raises the error named by argv[2]) and prints what it sees.
  */
 import postgres from 'postgres';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RegistriesDatabase } from '../../db/registries-database';
-import { openTestDatabase } from '../registries/helpers';
+import { openTestDatabase } from '../support/registry-helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER, FIXTURE_SINGLE_HEAD, FIXTURE_GRANDMOTHER } from '../../db/seed';
 import { createMemoryAuditSink } from '../../activities/registries/audited';
 import { loadAgencyActivities } from '../../worker/agency-modules';
 import { relationOfChildToHead } from '../../activities/agencies/police';
 import type { ServiceRequest } from '../../procedures/types';
-import { birthApplication } from './harness';
+import { birthApplication } from '../support/harness';
 
 let db: RegistriesDatabase;
 const audit = createMemoryAuditSink();
