@@ -21,6 +21,7 @@ import { sampleOutput, simulatedEvent, simulationInput, simulationSpec, type Sim
 import { SIMULATED_FAILURE, type Fault } from './fault-injection';
 import { CostHeap } from './cost-heap';
 import { getPath as valueAt } from '../domain/data-paths';
+import { activeStateNodes } from '../workflows/accepted-events';
 
 export type SimStepKind = 'event' | 'timer' | 'serviceDone' | 'serviceError';
 
@@ -70,8 +71,10 @@ const COST: Record<SimStepKind, number> = { serviceDone: 1, event: 2, timer: 20,
 
 const PERSONAL_ID = /^\d{12}$/;
 
+/** The active state nodes in document order, through public XState APIs only. */
+const activeNodes = (snap: AnyMachineSnapshot) => activeStateNodes(snap).sort((a, b) => a.order - b.order);
 const leafPaths = (snap: AnyMachineSnapshot): string[] =>
-  (snap._nodes as any[]).filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => (n.path as string[]).join('.'));
+  activeNodes(snap).filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.'));
 
 export { valueAt };
 
@@ -95,8 +98,8 @@ function candidates(def: ProcedureDefinition, model: ChartModel, snap: AnyMachin
   const at = leafPaths(snap);
   const out: SimStep[] = [];
   const seen = new Set<string>();
-  for (const node of snap._nodes as any[]) {
-    const state = model.byPath.get((node.path as string[]).join('.'));
+  for (const node of activeNodes(snap)) {
+    const state = model.byPath.get(node.path.join('.'));
     for (const t of state?.transitions ?? []) {
       const key = `${t.kind}|${t.event}|${t.detail ?? ''}`;
       if (seen.has(key)) continue;
