@@ -240,11 +240,12 @@ export function dataReuseOf(check: { reusedFields: string[]; collectedFields: st
 }
 
 /**
- * A later version whose chart restates no sender rule (`byRunner`): the same declarations under a new number, a
- * draft until it is promoted (`status` is not fingerprinted, so promoting it is not a behaviour change).
+ * A later version whose chart restates no sender rule (`byRunner`): the same declarations under a new number,
+ * active, so new cases start on it; `def` stays for the cases running on it. (It was a draft first: `status` is not
+ * fingerprinted, so promoting it was not a behaviour change.)
  */
 export function runnerCheckedVersion(def: ProcedureDefinition, version: number, machine: AnyStateMachine): ProcedureDefinition {
-  return { ...def, version, status: 'draft', machine };
+  return { ...def, version, status: 'active', machine };
 }
 
 /**

@@ -8,6 +8,7 @@ import { fingerprint } from '../../designer/fingerprint';
 import { LockConflictError } from '../../designer/errors';
 import { cmdCheck, cmdLock } from '../../designer/commands';
 import { goodDefinition, permitSetup } from './faulty';
+import { newestActiveVersion } from '../procedures/catalog-versions';
 
 const changedMachine = () =>
   permitSetup.createMachine({
@@ -106,7 +107,8 @@ describe('versions', () => {
     expect(getProcedure('permit', undefined, catalog).version).toBe(2);
     expect(getProcedure('permit', 1, catalog)).toBe(v1); // a running v1 case keeps v1
     expect(getProcedure('permit', 3, catalog).status).toBe('draft');
-    expect(getProcedure('birth-group').version).toBe(1);
+    expect(getProcedure('birth-group').version).toBe(newestActiveVersion('birth-group'));
     expect(getProcedure('birth-group', 2).status).toBe('draft');
+    expect(getProcedure('birth-group').version).not.toBe(2); // the draft amendment is not in force
   });
 });

@@ -19,6 +19,7 @@ import { FaultPlan, SIMULATED_FAILURE, type Fault } from '../../designer/fault-i
 import { PeopleAllocator, pureCast } from '../../designer/sim-people';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import { goodDefinition } from './faulty';
+import { newestActiveVersion } from '../procedures/catalog-versions';
 
 let session: EngineSession;
 let dropScratch = async () => {};
@@ -200,10 +201,12 @@ describe('every path through the real engine', () => {
 
 describe('versions on the engine', () => {
   it('new cases get the newest active version; a case started on a draft keeps it to the end', async () => {
-    expect(getProcedure('birth-group').version).toBe(1);
+    const current = newestActiveVersion('birth-group');
+    expect(getProcedure('birth-group').version).toBe(current);
+    expect(getProcedure('birth-group', 2).status).toBe('draft');
     const newest = await startCase(session.client, { caseId: 'ver-newest', procedureId: 'birth-group', input: { application: simulationApplication('ver-newest') } });
     const draft = await startCase(session.client, { caseId: 'ver-draft', procedureId: 'birth-group', procedureVersion: 2, input: { application: simulationApplication('ver-draft') } });
-    expect([newest.procedureVersion, draft.procedureVersion]).toEqual([1, 2]);
+    expect([newest.procedureVersion, draft.procedureVersion]).toEqual([current, 2]);
     for (const c of [newest, draft]) {
       for (let i = 0; ; i++) {
         const snap = await getCaseSnapshot(session.client, c.caseId).catch(() => null);

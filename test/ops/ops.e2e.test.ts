@@ -28,6 +28,7 @@ import { findStuck, type StuckCase, type StuckOptions } from '../../ops/stuck';
 import { runCommand } from '../../ops/main';
 import { createOpsRoutes } from '../../ops/routes';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
+import { newestActiveVersion } from '../procedures/catalog-versions';
 
 const INCOMPATIBLE = fileURLToPath(new URL('./fixtures/incompatible-workflows.ts', import.meta.url));
 const operator = { id: 'ops.le.thi.hoa', agency: 'justice' };
@@ -126,7 +127,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
       expect(await stuckCase(caseId, { attemptThreshold: 3, agency: 'vss' })).toBeDefined();
       expect(await stuckCase(caseId, { attemptThreshold: 3, agency: 'police' })).toBeUndefined();
       expect(await stuckCase(caseId, { attemptThreshold: 3, procedureId: 'birth-registration' })).toBeUndefined();
-      expect(await stuckCase(caseId, { attemptThreshold: 3, procedureId: 'birth-group', procedureVersion: 1 })).toBeDefined();
+      expect(await stuckCase(caseId, { attemptThreshold: 3, procedureId: 'birth-group', procedureVersion: newestActiveVersion('birth-group') })).toBeDefined();
       expect(await stuckCase(caseId, { attemptThreshold: 3, olderThanMs: 3_600_000 })).toBeUndefined();
 
       // Explain: states, events, registry calls (failed ones too), the retrying step.
@@ -139,7 +140,7 @@ describe('ops: stuck cases found, explained and repaired', () => {
       expect(texts.some((t) => /^activity registry service issueHealthInsuranceCard scheduled on agency-vss/.test(t))).toBe(true);
       expect(texts.some((t) => /^failure issueHealthInsuranceCard retrying .*VSS registry unavailable/.test(t))).toBe(true);
       expect(x.stuck.map((r) => r.kind)).toContain('activityRetrying');
-      expect(formatExplanation(x)).toMatch(/birth-group v1/);
+      expect(formatExplanation(x)).toMatch(`birth-group v${newestActiveVersion('birth-group')}`);
 
       // Repair: the registry is back; retry the step now.
       outage.broken = false;
@@ -526,7 +527,7 @@ describe('ops CLI and read-only routes', () => {
 
     const stuck = await capture(['stuck', '--procedure', 'birth-group', '--kind', 'pastDeadline', '--query', `WorkflowId = 'case-${caseId}'`]);
     expect(stuck.code).toBe(2);
-    expect(stuck.out).toMatch(new RegExp(`${caseId}\\s+birth-group v1`));
+    expect(stuck.out).toMatch(new RegExp(`${caseId}\\s+birth-group v${newestActiveVersion('birth-group')}\\b`));
     expect(stuck.out).toMatch(/step total past its legal deadline .* awaiting APPROVE_BIRTH by officer@justice/);
     const json = JSON.parse((await capture(['stuck', '--json', '--agency', 'justice', '--query', `WorkflowId = 'case-${caseId}'`])).out);
     expect(json).toEqual([expect.objectContaining({ caseId, reasons: expect.arrayContaining([expect.objectContaining({ kind: 'pastDeadline' })]) })]);

@@ -18,11 +18,15 @@ describe('procedure catalog', () => {
   });
 
   it('new cases get the newest active version; drafts run only when asked for', () => {
-    expect(getProcedure('birth-group').version).toBe(1);
+    // v3 (v1's deadlines, sender rules checked by the runner) is current; v2, the draft amendment, is not in force.
+    const current = getProcedure('birth-group');
+    expect(current.version).toBe(3);
+    expect(current.status).toBe('active');
+    expect(current.deadlines).toEqual(birthGroupV1.deadlines);
     const draft = getProcedure('birth-group', 2);
     expect(draft.status).toBe('draft');
     expect(draft.deadlines.find((d) => d.step === 'total')).toMatchObject({ workingDays: 9, workingDaysWithVerification: 12 });
-    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2, 3], current: 1, drafts: [2, 3] });
+    expect(listProcedures().find((p) => p.id === 'birth-group')).toMatchObject({ versions: [1, 2, 3], current: 3, drafts: [2] });
   });
 
   it('lists the four procedures of the first slice', () => {

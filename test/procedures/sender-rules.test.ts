@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition, type AnyMachineSnapshot } from 'xstate';
-import { CATALOG } from '../../procedures/catalog';
+import { CATALOG, getProcedure } from '../../procedures/catalog';
 import type { ProcedureDefinition, ProcedureEvent } from '../../procedures/types';
 import { readChart } from '../../designer/chart-model';
 import { generatePaths } from '../../designer/simulate-paths';
@@ -40,6 +40,16 @@ describe('who may send an event: declared once, enforced by the runner', () => {
     // The frozen v1 charts still do (their fingerprints are locked).
     const v1 = definitions.find((d) => d.id === 'judicial-record-certificate' && d.version === 1)!;
     expect(readChart(v1.machine).states.flatMap((s) => s.transitions.map((t) => t.guard))).toContain('isPoliceOfficerWithReason');
+  });
+
+  it('new cases start on those versions (the newest active ones); v1 stays for the cases running on it', () => {
+    for (const id of CATALOG.keys()) {
+      const current = getProcedure(id);
+      const guards = readChart(current.machine).states.flatMap((s) => s.transitions.map((t) => t.guard).filter((g): g is string => !!g));
+      expect({ id, senderGuards: guards.filter((g) => SENDER_GUARDS.test(g)) }).toEqual({ id, senderGuards: [] });
+      expect(current.version === 1 || byRunner.includes(current), `${id} v${current.version}`).toBe(true);
+      expect(getProcedure(id, 1).version).toBe(1);
+    }
   });
 
   it.each(definitions.map((d) => [`${d.id} v${d.version}`, d] as const))('%s: each event on each path is taken from its declared sender only', (_name, def) => {
