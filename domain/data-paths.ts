@@ -49,13 +49,6 @@ export function withPath<T extends Node>(data: T, path: string, value: unknown):
   return { ...data, [head]: withPath(child, rest.join('.'), value) };
 }
 
-/** A deep copy of `data` with each dotted name of `fields` set. */
-export function mergePaths(data: Node, fields: Readonly<Node>): Node {
-  const copy = JSON.parse(JSON.stringify(data)) as Node;
-  for (const [path, value] of Object.entries(fields)) setPath(copy, path, value);
-  return copy;
-}
-
 /** { "child.fullName": "An" } → { child: { fullName: "An" } } */
 export function nestPaths(flat: Readonly<Node>): Node {
   const out: Node = {};

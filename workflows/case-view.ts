@@ -9,6 +9,7 @@ import { acceptedEvents } from './accepted-events';
 import { computeSteps } from './deadlines';
 import type { CaseRecord, CaseResult, CaseSnapshot, StepStatus } from './definitions';
 import { dataLapseReason } from './applicant-data-rules';
+import { emptyTimeline } from './case-timeline';
 
 export type { CaseRecord } from './definitions';
 
@@ -18,7 +19,7 @@ export function emptyCaseRecord(caseId: string, receivedAt: string, input: Recor
     receivedAt,
     input,
     missingFields,
-    timeline: { entries: [], active: [], doneAt: null },
+    timeline: emptyTimeline(),
     rejectedEvents: [],
     history: [],
     dossierCompleteAt: null,

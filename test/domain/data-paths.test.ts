@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flattenPaths, getPath, mergePaths, nestPaths, pathLeaf, setPath, siblingPath, withPath } from '../../domain/data-paths';
+import { flattenPaths, getPath, nestPaths, pathLeaf, setPath, siblingPath, withPath } from '../../domain/data-paths';
 
 describe('data paths (one module for dotted field names)', () => {
   it('flattens nested input to dotted names', () => {
@@ -21,13 +21,13 @@ describe('data paths (one module for dotted field names)', () => {
     expect(getPath(null, 'a')).toBeUndefined();
   });
 
-  it('sets in place, in a copy, or merges into a deep copy, never changing the original of a copy', () => {
+  it('sets in place or in a copy, never changing the original of a copy', () => {
     const target: Record<string, unknown> = { child: 'x' };
     setPath(target, 'child.fullName', 'B');
     expect(target).toEqual({ child: { fullName: 'B' } });
     const app = { child: { fullName: 'A', sex: 'male' } };
     expect(withPath(app, 'child.fullName', 'B')).toEqual({ child: { fullName: 'B', sex: 'male' } });
-    expect(mergePaths(app, { 'father.personalId': '1' })).toEqual({ child: { fullName: 'A', sex: 'male' }, father: { personalId: '1' } });
+    expect(withPath(app, 'father.personalId', '1')).toEqual({ child: { fullName: 'A', sex: 'male' }, father: { personalId: '1' } });
     expect(app).toEqual({ child: { fullName: 'A', sex: 'male' } });
   });
 

@@ -8,7 +8,7 @@ import { dataLapseReason, dataRefusal, dataWindowWorkingDays } from '../../workf
 import { emptyTimeline, enterPhase, leafPaths, leavePhase, recordSnapshot } from '../../workflows/case-timeline';
 import { caseResult, caseView, emptyCaseRecord } from '../../workflows/case-view';
 import { chartInputWith, heldRecordsFor } from '../../workflows/data-merge';
-import { getPath as valueAt, mergePaths as mergeFields } from '../../domain/data-paths';
+import { getPath as valueAt, withPath } from '../../domain/data-paths';
 import { recordAcceptedEvent } from '../../workflows/event-validation';
 import { ev, input } from '../procedures/birth-group/fixtures';
 
@@ -64,7 +64,7 @@ describe('accepted events (public XState APIs)', () => {
 describe('data merging', () => {
   it('reads and sets dotted paths without changing the original', () => {
     const app = { child: { fullName: 'A' } };
-    const merged = mergeFields(app, { 'child.fullName': 'B', 'father.personalId': '1' });
+    const merged = withPath(withPath(app, 'child.fullName', 'B'), 'father.personalId', '1');
     expect(app.child.fullName).toBe('A');
     expect(valueAt(merged, 'child.fullName')).toBe('B');
     expect(valueAt(merged, 'father.personalId')).toBe('1');
