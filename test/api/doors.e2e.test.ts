@@ -2,38 +2,23 @@
  * The API's doors: size limits (nothing oversized is written), unknown fields, idempotency per principal with
  * random case ids, one status/outcome vocabulary and 409 CASE_CLOSED. Real devserver, SDK workers, registries.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { apiSecurity } from '../../api/security-config';
-import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { createCaseService } from '../../api/case-service';
-import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
+import type { createApp } from '../../api/app';
+import type { DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { eq } from 'drizzle-orm';
 import { persons } from '../../db/registries/schema';
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { HTTP_BODY_MAX_BYTES, CASE_MESSAGE_MAX_BYTES, EVENT_TEXT_MAX_CHARS } from '../../domain/limits';
 import { MessageTooLargeError, sendEvent } from '../../workflows/case-client';
-import { startHarness, type Harness } from '../support/harness';
-import { apiCaller } from './helpers';
+import type { Harness } from '../support/harness';
+import { apiCaller, startApiStack, MOTHER, FATHER, HEAD, JUSTICE } from './helpers';
 
 let h: Harness;
 let idp: DevIdentityProvider;
 let app: ReturnType<typeof createApp>;
 
-/** Who calls: every request carries the bearer token of one of these (the principal comes from the token only). */
-const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
-const FATHER = `citizen:${FIXTURE_FATHER.personalId}`;
-const HEAD = `citizen:${FIXTURE_HOUSEHOLD_HEAD.personalId}`;
-const JUSTICE = 'officer:justice:tp-01';
-
 beforeAll(async () => {
-  idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
-  h = await startHarness({ identity: idp });
-  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
-  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), { security: apiSecurity({ devIdentityProvider: idp }) });
+  ({ h, idp, app } = await startApiStack());
 });
 afterAll(async () => h?.close());
 

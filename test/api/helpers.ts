@@ -1,6 +1,36 @@
 /** Calling the API app in tests: JSON requests with a principal's bearer token, and polling a case until it matches. */
-import type { createApp } from '../../api/app';
-import { parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../api/app';
+import { createCaseService } from '../../api/case-service';
+import { apiSecurity } from '../../api/security-config';
+import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
+import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
+import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
+import { startHarness, type Harness } from '../support/harness';
+
+/** The README's family and the officers who act on its case, as principal specs (`npm run token -- --as`). */
+export const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
+export const FATHER = `citizen:${FIXTURE_FATHER.personalId}`;
+export const HEAD = `citizen:${FIXTURE_HOUSEHOLD_HEAD.personalId}`;
+export const JUSTICE = 'officer:justice:tp-01';
+export const POLICE = 'officer:police:ca-07';
+
+export interface ApiStack {
+  h: Harness;
+  idp: DevIdentityProvider;
+  app: ReturnType<typeof createApp>;
+}
+
+/** The whole stack (devserver, SDK workers, registries) behind the API app, trusting a local identity provider. */
+export async function startApiStack(): Promise<ApiStack> {
+  const idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
+  const h = await startHarness({ identity: idp });
+  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
+  const app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), { security: apiSecurity({ devIdentityProvider: idp }) });
+  return { h, idp, app };
+}
 
 /**
  * `as` names the caller by principal spec (`citizen:<personalId>`, `officer:<agency>:<id>`, `operator:<id>`, as

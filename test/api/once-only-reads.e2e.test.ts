@@ -4,37 +4,23 @@
  * received; the justice step that checks the dossier uses those reads, so before the officer sees the case each
  * parent's record has been read exactly once.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { createCaseService } from '../../api/case-service';
-import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
+import type { createApp } from '../../api/app';
 import { listAudit } from '../../db/engine/audit-queries';
-import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
-import { startHarness, type Harness } from '../support/harness';
+import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
+import type { Harness } from '../support/harness';
 import { childFields, readmeApplication } from './fixtures';
 import { persons } from '../../db/registries/schema';
 import { eq } from 'drizzle-orm';
-import { apiSecurity } from '../../api/security-config';
-import { openDevIdentityProvider, type DevIdentityProvider } from '../../identity/dev-identity-provider';
-import { apiCaller } from './helpers';
+import type { DevIdentityProvider } from '../../identity/dev-identity-provider';
+import { apiCaller, startApiStack, MOTHER, FATHER, HEAD, JUSTICE, POLICE } from './helpers';
 
 let h: Harness;
-let app: ReturnType<typeof createApp>;
 let idp: DevIdentityProvider;
-const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
-const FATHER = `citizen:${FIXTURE_FATHER.personalId}`;
-const HEAD = `citizen:${FIXTURE_HOUSEHOLD_HEAD.personalId}`;
-const JUSTICE = 'officer:justice:tp-01';
-const POLICE = 'officer:police:ca-07';
+let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  idp = await openDevIdentityProvider({ dir: mkdtempSync(join(tmpdir(), 'idp-')) });
-  h = await startHarness({ identity: idp });
-  const registries = auditRegistries(createPostgresRegistries(h.registries.db), createPostgresAuditSink(h.registries.db), () => new Date());
-  app = createApp(createCaseService({ client: h.client, db: h.registries.db, registries }), { security: apiSecurity({ devIdentityProvider: idp }) });
+  ({ h, idp, app } = await startApiStack());
 });
 afterAll(async () => h?.close());
 
