@@ -19,7 +19,7 @@ import {
   type RegistryValue,
 } from '../../domain/once-only';
 import type { AccessContext, RegistryName, Registries } from '../../domain/registries';
-import { readRecords, recordOf, type RecordRequest } from './registry-reads';
+import { readRecords, recordKey, recordOf, type RecordRequest } from './registry-reads';
 
 /** Attributes a caller's own rules need from the record a key field points at (e.g. the applicant's `deceased`). */
 export interface RecordNeed {
@@ -95,7 +95,7 @@ export async function prefillFromRegistries(input: PrefillInput): Promise<Prefil
     records: [],
     recordOf: (registry, keyField) => {
       const key = known[keyField];
-      return key === undefined ? undefined : (used.get(`${registry}\u0000${key}`)?.record ?? undefined);
+      return key === undefined ? undefined : (used.get(recordKey(registry, key))?.record ?? undefined);
     },
   };
 
@@ -110,7 +110,7 @@ export async function prefillFromRegistries(input: PrefillInput): Promise<Prefil
     ];
     const { records, made } = await readRecords({ requests, registries, ctx, held: input.held });
     result.reads += made.length;
-    for (const r of records.values()) used.set(`${r.registry}\u0000${r.keyValue}`, r);
+    for (const r of records.values()) used.set(recordKey(r.registry, r.keyValue), r);
     for (const n of needs) done.add(`${n.registry}:${n.keyField}`);
     for (const read of reads) {
       done.add(`${read.registry}:${read.keyField}`);

@@ -39,7 +39,8 @@ export function pickAttributes(record: unknown, attributes: readonly string[]): 
   return out;
 }
 
-const recordKey = (registry: string, keyValue: string) => `${registry}\u0000${keyValue}`;
+/** The key of one registry record in the maps of records read. */
+export const recordKey = (registry: string, keyValue: string) => `${registry}\u0000${keyValue}`;
 
 /**
  * The records asked for: each from `held` when a read there covers its attributes, else read once (requests for the
