@@ -33,7 +33,9 @@ export async function spawnService(opts: {
   timeoutMs?: number;
 }): Promise<ServiceProcess> {
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', opts.script, ...(opts.args ?? [])], {
+  // BENCH_PROFILE_DIR: every service writes a V8 CPU profile there when it exits (read with bench/profile-areas.ts).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', opts.script, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

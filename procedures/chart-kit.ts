@@ -240,12 +240,38 @@ export function dataReuseOf(check: { reusedFields: string[]; collectedFields: st
 }
 
 /**
+ * A definition whose chart is built on its first use. The workflow sandbox evaluates the whole catalog for every
+ * workflow it starts or replays; building every version's machine there cost about a third of the engine worker's
+ * workflow CPU (bench:scale profile), where a case needs only its own.
+ */
+export function withChart(def: Omit<ProcedureDefinition, 'machine'>, build: () => AnyStateMachine): ProcedureDefinition {
+  let machine: AnyStateMachine | undefined;
+  return Object.defineProperty({ ...def }, 'machine', { enumerable: true, get: () => (machine ??= build()) }) as ProcedureDefinition;
+}
+
+/**
+ * Another version of `def`: its declarations with `changes`, and its chart (shared, still built on first use) unless
+ * `build` gives another. Copies property descriptors: a spread would build the chart now.
+ */
+export function versionOf(
+  def: ProcedureDefinition,
+  changes: Partial<Omit<ProcedureDefinition, 'machine'>> & { version: number },
+  build?: () => AnyStateMachine,
+): ProcedureDefinition {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(def)) as ProcedureDefinition;
+  Object.assign(copy, changes);
+  if (!build) return copy;
+  const { machine: _shared, ...rest } = Object.getOwnPropertyDescriptors(copy);
+  return withChart(Object.defineProperties({}, rest) as Omit<ProcedureDefinition, 'machine'>, build);
+}
+
+/**
  * A later version whose chart restates no sender rule (`byRunner`): the same declarations under a new number,
  * active, so new cases start on it; `def` stays for the cases running on it. (It was a draft first: `status` is not
  * fingerprinted, so promoting it was not a behaviour change.)
  */
-export function runnerCheckedVersion(def: ProcedureDefinition, version: number, machine: AnyStateMachine): ProcedureDefinition {
-  return { ...def, version, status: 'active', machine };
+export function runnerCheckedVersion(def: ProcedureDefinition, version: number, build: () => AnyStateMachine): ProcedureDefinition {
+  return versionOf(def, { version, status: 'active' }, build);
 }
 
 /**

@@ -4,7 +4,7 @@
  * as parallel regions. A later refusal leaves the birth registration standing: the outcome is a partial completion.
  */
 import type { DeadlineDeclaration, ProcedureDefinition } from '../types';
-import { GROUP_FOLLOW_UPS_DONE, GROUP_OUTCOMES, groupEnds, type SenderRule, runnerCheckedVersion } from '../chart-kit';
+import { GROUP_FOLLOW_UPS_DONE, GROUP_OUTCOMES, groupEnds, type SenderRule, runnerCheckedVersion, versionOf, withChart } from '../chart-kit';
 import { birthCaseResults, LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, LEGAL_BASIS_ONCE_ONLY, LEGAL_BASIS_RESIDENCE } from './case';
 import { birthGroupSetup, initialBirthContext } from './setup';
 import { BIRTH_REGISTRATION_DELAYS, BIRTH_REGISTRATION_EVENTS, BIRTH_REGISTRATION_FIELDS, BIRTH_REGISTRATION_SERVICES, birthStates } from '../birth-registration/procedure';
@@ -51,9 +51,8 @@ const birthGroupChart = (senders: SenderRule) =>
 });
 
 /** Version 1's chart (frozen for the cases running on it). */
-export const birthGroupMachine = birthGroupChart('inChart');
 
-export const birthGroupV1: ProcedureDefinition = {
+export const birthGroupV1: ProcedureDefinition = withChart({
   id: 'birth-group',
   version: 1,
   title: 'Birth registration, permanent residence and health-insurance card for a child under 6',
@@ -66,10 +65,9 @@ export const birthGroupV1: ProcedureDefinition = {
   events: [...BIRTH_REGISTRATION_EVENTS, ...PERMANENT_RESIDENCE_EVENTS],
   services: [...BIRTH_REGISTRATION_SERVICES, ...PERMANENT_RESIDENCE_SERVICES, ...HEALTH_INSURANCE_SERVICES],
   outcomes: GROUP_OUTCOMES,
-  machine: birthGroupMachine,
   simulation: birthSimulation('newChild'),
   results: birthCaseResults,
-};
+}, () => birthGroupChart('inChart'));
 
 function dedupeFields<T extends { name: string }>(fields: T[]): T[] {
   const seen = new Set<string>();
@@ -84,8 +82,7 @@ function dedupeFields<T extends { name: string }>(fields: T[]): T[] {
  * The draft amendment to Decree 63/2024 (not in force): totals of 9 working days, 12 with verification. Same chart;
  * deadlines are versioned configuration. Runs only when a case asks for version 2.
  */
-export const birthGroupV2Draft: ProcedureDefinition = {
-  ...birthGroupV1,
+export const birthGroupV2Draft: ProcedureDefinition = versionOf(birthGroupV1, {
   version: 2,
   status: 'draft',
   title: `${birthGroupV1.title} (draft amendment)`,
@@ -94,7 +91,7 @@ export const birthGroupV2Draft: ProcedureDefinition = {
       ? { ...d, workingDays: 9, workingDaysWithVerification: 12, legalBasis: 'Draft amendment to Decree 63/2024/ND-CP' }
       : d,
   ),
-};
+});
 
 /** Version 3: version 1's deadlines; who may send each event is checked by the runner, from the declarations. */
-export const birthGroupV3: ProcedureDefinition = runnerCheckedVersion(birthGroupV1, 3, birthGroupChart('byRunner'));
+export const birthGroupV3: ProcedureDefinition = runnerCheckedVersion(birthGroupV1, 3, () => birthGroupChart('byRunner'));

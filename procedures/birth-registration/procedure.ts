@@ -7,7 +7,7 @@ import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDecl
 import type { BirthCaseContext } from '../birth-group/case';
 import { birthCaseResults, LEGAL_BASIS_CIVIL_STATUS, LEGAL_BASIS_GROUP, LEGAL_BASIS_ONCE_ONLY } from '../birth-group/case';
 import { birthGroupSetup, initialBirthContext, SUPPLEMENT_WINDOW_WORKING_DAYS } from '../birth-group/setup';
-import { officerDecision, officerGuard, senderGuard, type SenderRule, runnerCheckedVersion } from '../chart-kit';
+import { officerDecision, officerGuard, senderGuard, type SenderRule, runnerCheckedVersion, withChart } from '../chart-kit';
 import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the birth of a child and issue the personal ID number';
@@ -251,9 +251,8 @@ const birthRegistrationChart = (senders: SenderRule) =>
 });
 
 /** Version 1's chart (frozen for the cases running on it). */
-export const birthRegistrationMachine = birthRegistrationChart('inChart');
 
-export const birthRegistrationV1: ProcedureDefinition = {
+export const birthRegistrationV1: ProcedureDefinition = withChart({
   id: 'birth-registration',
   version: 1,
   title: 'Birth registration',
@@ -271,10 +270,9 @@ export const birthRegistrationV1: ProcedureDefinition = {
     refused: 'refused',
     failed: 'failed',
   },
-  machine: birthRegistrationMachine,
   simulation: birthSimulation('newChild'),
   results: birthCaseResults,
-};
+}, () => birthRegistrationChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const birthRegistrationV2: ProcedureDefinition = runnerCheckedVersion(birthRegistrationV1, 2, birthRegistrationChart('byRunner'));
+export const birthRegistrationV2: ProcedureDefinition = runnerCheckedVersion(birthRegistrationV1, 2, () => birthRegistrationChart('byRunner'));

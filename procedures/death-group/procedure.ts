@@ -10,7 +10,7 @@ import type { ProcedureDefinition, ProcedureEvent } from '../types';
 import { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES } from './declarations';
 
 export { DEATH_GROUP_DEADLINES, DEATH_GROUP_DELAYS, DEATH_GROUP_EVENTS, DEATH_GROUP_FIELDS, DEATH_GROUP_SERVICES };
-import { actorLabel, GROUP_FOLLOW_UPS_DONE, GROUP_OUTCOMES, groupEnds, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision, runnerCheckedVersion } from '../chart-kit';
+import { actorLabel, GROUP_FOLLOW_UPS_DONE, GROUP_OUTCOMES, groupEnds, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision, runnerCheckedVersion, withChart } from '../chart-kit';
 import { CONFIRMATION_WINDOW_WORKING_DAYS, deathCaseResults, initialDeathContext, LEGAL_BASIS_DEATH_GROUP, LEGAL_BASIS_DEATH_REGISTRATION, LEGAL_BASIS_FUNERAL_ALLOWANCE, LEGAL_BASIS_ONCE_ONLY_DEATH, LEGAL_BASIS_RESIDENCE_DELETION, LEGAL_BASIS_SURVIVOR_BENEFIT, type BenefitEntitlements, type DeathCaseContext, type DeathCaseInput, type DeathCertificate, type DeathDossierCheck, type PayBenefitInput, type ResidenceCheck } from './case';
 import { DEATH_GROUP_SIMULATION } from './simulation';
 
@@ -235,9 +235,8 @@ const deathGroupChart = (senders: SenderRule) =>
 });
 
 /** Version 1's chart (frozen for the cases running on it). */
-export const deathGroupMachine = deathGroupChart('inChart');
 
-export const deathGroupV1: ProcedureDefinition = {
+export const deathGroupV1: ProcedureDefinition = withChart({
   id: 'death-group',
   version: 1,
   title: 'Death registration, deletion of permanent residence, funeral allowance and survivor benefit (2, 3 or 4 procedures)',
@@ -260,10 +259,9 @@ export const deathGroupV1: ProcedureDefinition = {
   events: DEATH_GROUP_EVENTS,
   services: DEATH_GROUP_SERVICES,
   outcomes: GROUP_OUTCOMES,
-  machine: deathGroupMachine,
   simulation: DEATH_GROUP_SIMULATION,
   results: deathCaseResults,
-};
+}, () => deathGroupChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const deathGroupV2: ProcedureDefinition = runnerCheckedVersion(deathGroupV1, 2, deathGroupChart('byRunner'));
+export const deathGroupV2: ProcedureDefinition = runnerCheckedVersion(deathGroupV1, 2, () => deathGroupChart('byRunner'));

@@ -6,6 +6,7 @@ import type { DeadlineDeclaration, FieldDeclaration, ProcedureDefinition, Servic
 import { birthCaseResults, LEGAL_BASIS_GROUP, LEGAL_BASIS_INSURANCE, type BirthCaseContext } from '../birth-group/case';
 import { birthGroupSetup, initialBirthContext } from '../birth-group/setup';
 import { birthSimulation } from '../birth-group/simulation';
+import { withChart } from '../chart-kit';
 
 const purpose = 'issue the state-funded health-insurance card of a child under 6';
 
@@ -74,7 +75,8 @@ export function insuranceStates() {
   };
 }
 
-export const healthInsuranceCardMachine = birthGroupSetup.createMachine({
+const healthInsuranceCardChart = () =>
+  birthGroupSetup.createMachine({
   id: 'healthInsuranceCard',
   context: ({ input }) => initialBirthContext(input),
   initial: 'insurance',
@@ -88,7 +90,7 @@ export const healthInsuranceCardMachine = birthGroupSetup.createMachine({
   },
 });
 
-export const healthInsuranceCardV1: ProcedureDefinition = {
+export const healthInsuranceCardV1: ProcedureDefinition = withChart({
   id: 'health-insurance-card',
   version: 1,
   title: 'Health-insurance card for a child under 6',
@@ -101,7 +103,6 @@ export const healthInsuranceCardV1: ProcedureDefinition = {
   events: [],
   services: HEALTH_INSURANCE_SERVICES,
   outcomes: { issued: 'completed', failed: 'failed' },
-  machine: healthInsuranceCardMachine,
   simulation: birthSimulation('registeredChild'),
   results: birthCaseResults,
-};
+}, healthInsuranceCardChart);

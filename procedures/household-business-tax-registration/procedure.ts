@@ -4,7 +4,7 @@
  * allocated. The owner gives only the business's own data.
  */
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { decisionOutcomes, runnerCheckedVersion } from '../chart-kit';
+import { decisionOutcomes, runnerCheckedVersion, withChart } from '../chart-kit';
 import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { HOUSEHOLD_BUSINESS_TAX_SIMULATION } from './simulation';
 import type { TaxCaseContext } from './case';
@@ -80,9 +80,8 @@ const householdBusinessTaxChart = checkDecideActChart<TaxCaseContext>({
 });
 
 /** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
-export const householdBusinessTaxMachine = householdBusinessTaxChart('inChart');
 
-export const householdBusinessTaxV1: ProcedureDefinition = {
+export const householdBusinessTaxV1: ProcedureDefinition = withChart({
   id: 'household-business-tax-registration',
   version: 1,
   title: 'First tax registration of a household business',
@@ -95,10 +94,9 @@ export const householdBusinessTaxV1: ProcedureDefinition = {
   events: TAX_EVENTS,
   services: TAX_SERVICES,
   outcomes: decisionOutcomes('registered'),
-  machine: householdBusinessTaxMachine,
   simulation: HOUSEHOLD_BUSINESS_TAX_SIMULATION,
   results: decisionResults('taxRegistration', 'registration'),
-};
+}, () => householdBusinessTaxChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const householdBusinessTaxV2: ProcedureDefinition = runnerCheckedVersion(householdBusinessTaxV1, 2, householdBusinessTaxChart('byRunner'));
+export const householdBusinessTaxV2: ProcedureDefinition = runnerCheckedVersion(householdBusinessTaxV1, 2, () => householdBusinessTaxChart('byRunner'));

@@ -5,7 +5,7 @@
  * Type 1 omits expunged convictions; type 2 shows the full record.
  */
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { decisionOutcomes, runnerCheckedVersion } from '../chart-kit';
+import { decisionOutcomes, runnerCheckedVersion, withChart } from '../chart-kit';
 import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { JUDICIAL_RECORD_SIMULATION } from './simulation';
 import type { JudicialRecordContext } from './case';
@@ -102,9 +102,8 @@ const judicialRecordChart = checkDecideActChart<JudicialRecordContext>({
 });
 
 /** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
-export const judicialRecordMachine = judicialRecordChart('inChart');
 
-export const judicialRecordCertificateV1: ProcedureDefinition = {
+export const judicialRecordCertificateV1: ProcedureDefinition = withChart({
   id: 'judicial-record-certificate',
   version: 1,
   title: 'Judicial record certificate',
@@ -116,10 +115,9 @@ export const judicialRecordCertificateV1: ProcedureDefinition = {
   events: JUDICIAL_RECORD_EVENTS,
   services: JUDICIAL_RECORD_SERVICES,
   outcomes: decisionOutcomes('issued'),
-  machine: judicialRecordMachine,
   simulation: JUDICIAL_RECORD_SIMULATION,
   results: decisionResults('certificate', 'certificate'),
-};
+}, () => judicialRecordChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const judicialRecordCertificateV2: ProcedureDefinition = runnerCheckedVersion(judicialRecordCertificateV1, 2, judicialRecordChart('byRunner'));
+export const judicialRecordCertificateV2: ProcedureDefinition = runnerCheckedVersion(judicialRecordCertificateV1, 2, () => judicialRecordChart('byRunner'));

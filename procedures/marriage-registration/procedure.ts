@@ -6,7 +6,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ProcedureEvent, ServiceDeclaration } from '../types';
-import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision, serviceStepOf, runnerCheckedVersion } from '../chart-kit';
+import { actorLabel, dataReuseOf, type SenderRule, isOfficerOfGuard, NOMINAL_WORKING_DAY_MS, outputOf, servicePlaceholders, sharedActions, officerDecision, serviceStepOf, runnerCheckedVersion, withChart } from '../chart-kit';
 import { MARRIAGE_SIMULATION } from './simulation';
 import type { MarriageDossierCheck, MarriageCertificate, MarriageCaseContext, MarriageCaseInput } from './case';
 export type * from './case';
@@ -224,7 +224,6 @@ const marriageChart = (senders: SenderRule) =>
 });
 
 /** Version 1's chart (frozen for the cases running on it). */
-export const marriageMachine = marriageChart('inChart');
 
 export function marriageResults(c: MarriageCaseContext): Record<string, unknown> {
   return {
@@ -235,7 +234,7 @@ export function marriageResults(c: MarriageCaseContext): Record<string, unknown>
   };
 }
 
-export const marriageRegistrationV1: ProcedureDefinition = {
+export const marriageRegistrationV1: ProcedureDefinition = withChart({
   id: 'marriage-registration',
   version: 1,
   title: 'Marriage registration',
@@ -251,10 +250,9 @@ export const marriageRegistrationV1: ProcedureDefinition = {
   events: MARRIAGE_EVENTS,
   services: MARRIAGE_SERVICES,
   outcomes: { registered: 'completed', rejected: 'rejected', refused: 'refused', withdrawn: 'withdrawn' },
-  machine: marriageMachine,
   simulation: MARRIAGE_SIMULATION,
   results: marriageResults,
-};
+}, () => marriageChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const marriageRegistrationV2: ProcedureDefinition = runnerCheckedVersion(marriageRegistrationV1, 2, marriageChart('byRunner'));
+export const marriageRegistrationV2: ProcedureDefinition = runnerCheckedVersion(marriageRegistrationV1, 2, () => marriageChart('byRunner'));

@@ -5,7 +5,7 @@
 import type { DeadlineDeclaration, DelayDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
 import { birthCaseResults, LEGAL_BASIS_GROUP, LEGAL_BASIS_ONCE_ONLY, LEGAL_BASIS_RESIDENCE, type BirthCaseContext } from '../birth-group/case';
 import { birthGroupSetup, HEAD_CONSENT_WINDOW_WORKING_DAYS, initialBirthContext } from '../birth-group/setup';
-import { officerDecision, senderGuard, type SenderRule, runnerCheckedVersion } from '../chart-kit';
+import { officerDecision, senderGuard, type SenderRule, runnerCheckedVersion, withChart } from '../chart-kit';
 import { birthSimulation } from '../birth-group/simulation';
 
 const purpose = 'register the permanent residence of a newborn in a parent\'s household';
@@ -201,9 +201,8 @@ const permanentResidenceChart = (senders: SenderRule) =>
 });
 
 /** Version 1's chart (frozen for the cases running on it). */
-export const permanentResidenceMachine = permanentResidenceChart('inChart');
 
-export const permanentResidenceV1: ProcedureDefinition = {
+export const permanentResidenceV1: ProcedureDefinition = withChart({
   id: 'permanent-residence',
   version: 1,
   title: 'Permanent residence registration of a newborn',
@@ -217,10 +216,9 @@ export const permanentResidenceV1: ProcedureDefinition = {
   events: PERMANENT_RESIDENCE_EVENTS,
   services: PERMANENT_RESIDENCE_SERVICES,
   outcomes: { registered: 'completed', refused: 'refused' },
-  machine: permanentResidenceMachine,
   simulation: birthSimulation('registeredChild'),
   results: birthCaseResults,
-};
+}, () => permanentResidenceChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const permanentResidenceV2: ProcedureDefinition = runnerCheckedVersion(permanentResidenceV1, 2, permanentResidenceChart('byRunner'));
+export const permanentResidenceV2: ProcedureDefinition = runnerCheckedVersion(permanentResidenceV1, 2, () => permanentResidenceChart('byRunner'));

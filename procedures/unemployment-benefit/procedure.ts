@@ -5,7 +5,7 @@
  * Art. 49): ≥ 12 months of contributions in the 24 months before the contract ended; filed within 3 months.
  */
 import type { DeadlineDeclaration, EventDeclaration, FieldDeclaration, ProcedureDefinition, ServiceDeclaration } from '../types';
-import { decisionOutcomes, runnerCheckedVersion } from '../chart-kit';
+import { decisionOutcomes, runnerCheckedVersion, withChart } from '../chart-kit';
 import { checkDecideActChart, decisionResults } from '../decision-chart';
 import { UNEMPLOYMENT_SIMULATION } from './simulation';
 import type { UnemploymentContext } from './case';
@@ -87,9 +87,8 @@ const unemploymentChart = checkDecideActChart<UnemploymentContext>({
 });
 
 /** Version 1's chart (its officer guards restate the event declarations; frozen for the cases running on it). */
-export const unemploymentMachine = unemploymentChart('inChart');
 
-export const unemploymentBenefitV1: ProcedureDefinition = {
+export const unemploymentBenefitV1: ProcedureDefinition = withChart({
   id: 'unemployment-benefit',
   version: 1,
   title: 'Unemployment benefit',
@@ -102,10 +101,9 @@ export const unemploymentBenefitV1: ProcedureDefinition = {
   events: UNEMPLOYMENT_EVENTS,
   services: UNEMPLOYMENT_SERVICES,
   outcomes: decisionOutcomes('granted'),
-  machine: unemploymentMachine,
   simulation: UNEMPLOYMENT_SIMULATION,
   results: decisionResults('decision', 'decision'),
-};
+}, () => unemploymentChart('inChart'));
 
 /** Version 2: who may send each event is checked by the runner alone, from the declarations. */
-export const unemploymentBenefitV2: ProcedureDefinition = runnerCheckedVersion(unemploymentBenefitV1, 2, unemploymentChart('byRunner'));
+export const unemploymentBenefitV2: ProcedureDefinition = runnerCheckedVersion(unemploymentBenefitV1, 2, () => unemploymentChart('byRunner'));

@@ -1,7 +1,8 @@
 /** Each rule once in charts: one parameterised officer guard, shared actions, placeholders derived from declarations. */
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../procedures/catalog';
-import { isOfficerOfGuard, servicePlaceholders, ServiceNotProvidedError } from '../../procedures/chart-kit';
+import { isOfficerOfGuard, runnerCheckedVersion, servicePlaceholders, ServiceNotProvidedError, versionOf, withChart } from '../../procedures/chart-kit';
+import { birthGroupV1 } from '../../procedures/birth-group/procedure';
 import { readChart } from '../../designer/chart-model';
 import { createActor, toPromise } from 'xstate';
 
@@ -9,6 +10,34 @@ const definitions = [...CATALOG.values()].flatMap((versions) => [...versions.val
 const officer = (agency: string, extra: Record<string, unknown> = {}) => ({ type: 'X', actor: { kind: 'officer' as const, id: 'o-1', agency }, ...extra }) as never;
 
 describe('chart kit', () => {
+  it('a definition builds its chart on first use, once; a version that keeps the chart shares it', () => {
+    // The sandbox evaluates the catalog for every workflow: only the chart a case runs may be built there.
+    const { machine: _m, ...declarations } = Object.getOwnPropertyDescriptors(birthGroupV1);
+    const base = Object.defineProperties({}, declarations) as Parameters<typeof withChart>[0];
+    let built = 0;
+    const build = () => {
+      built += 1;
+      return birthGroupV1.machine;
+    };
+    const v1 = withChart(base, build);
+    const draft = versionOf(v1, { version: 2, status: 'draft', title: 'draft' });
+    const v3 = runnerCheckedVersion(v1, 3, build);
+    expect(built).toBe(0);
+    expect({ v1: v1.version, draft: [draft.version, draft.status, draft.title], v3: [v3.version, v3.status], id: v3.id }).toEqual({
+      v1: 1,
+      draft: [2, 'draft', 'draft'],
+      v3: [3, 'active'],
+      id: 'birth-group',
+    });
+    expect(built).toBe(0);
+    expect(draft.machine).toBe(v1.machine);
+    expect(built).toBe(1);
+    expect(v3.machine).toBe(birthGroupV1.machine);
+    void v3.machine;
+    expect(built).toBe(2);
+    expect(Object.keys(v1)).toContain('machine');
+  });
+
   it('no chart defines a per-agency officer guard: one parameterised isOfficerOf serves all', () => {
     for (const def of definitions) {
       const guards = Object.keys(def.machine.implementations.guards ?? {});

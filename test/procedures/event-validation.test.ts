@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { birthGroupMachine, birthGroupV1 } from '../../procedures/birth-group/procedure';
+import { birthGroupV1 } from '../../procedures/birth-group/procedure';
 import { eventRefusalReason } from '../../workflows/event-validation';
 import { ev, input } from './birth-group/fixtures';
+const birthGroupMachine = birthGroupV1.machine;
 
 const [initial] = initialTransition(birthGroupMachine, input);
 const awaitingOfficer = getNextSnapshot(birthGroupMachine, initial, ev.checked);

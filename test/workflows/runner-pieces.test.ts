@@ -1,7 +1,7 @@
 /** The runner's pure pieces, without Temporal: timeline, accepted events, case view, data merging, event acceptance. */
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { birthGroupMachine, birthGroupV1 } from '../../procedures/birth-group/procedure';
+import { birthGroupV1 } from '../../procedures/birth-group/procedure';
 import { judicialRecordCertificateV1 } from '../../procedures/judicial-record-certificate/procedure';
 import { acceptedEvents, activeStateNodes, handledEventTypes } from '../../workflows/accepted-events';
 import { dataLapseReason, dataRefusal, dataWindowWorkingDays } from '../../workflows/applicant-data-rules';
@@ -11,6 +11,7 @@ import { chartInputWith, heldRecordsFor } from '../../workflows/data-merge';
 import { getPath as valueAt, withPath } from '../../domain/data-paths';
 import { recordAcceptedEvent } from '../../workflows/event-validation';
 import { ev, input } from '../procedures/birth-group/fixtures';
+const birthGroupMachine = birthGroupV1.machine;
 
 const [initial] = initialTransition(birthGroupMachine, input);
 const awaitingOfficer = getNextSnapshot(birthGroupMachine, initial, ev.checked);

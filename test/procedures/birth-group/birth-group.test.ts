@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { getNextSnapshot, initialTransition, type AnyMachineSnapshot } from 'xstate';
-import { birthGroupMachine, birthGroupV1 } from '../../../procedures/birth-group/procedure';
+import { birthGroupV1 } from '../../../procedures/birth-group/procedure';
 import { after, allEvents, ev, explore, input, APPLICANT } from './fixtures';
 import type { ProcedureEvent } from '../../../procedures/types';
 
-const machine = birthGroupMachine;
+const machine = birthGroupV1.machine;
 const events = allEvents({
   supplement: 'birthGroup.birth.awaitingSupplement',
   consent: 'birthGroup.services.residence.awaitingHeadConsent',

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { deathGroupMachine, deathGroupV1 } from '../../../procedures/death-group/procedure';
+import { deathGroupV1 } from '../../../procedures/death-group/procedure';
 import { funeralAllowanceFor, survivorOneTimeFor, type DeathApplication, type DeathSelection } from '../../../procedures/death-group/case';
 import type { ProcedureEvent } from '../../../procedures/types';
 import { after, checkChart, done, failed } from '../chart-helpers';
+const deathGroupMachine = deathGroupV1.machine;
 
 const DECLARANT = '001078100003';
 const WIFE = '001152100002';
@@ -103,7 +104,7 @@ describe('death group chart', () => {
     expect(both.value).toEqual({ services: { residence: 'deleted', benefits: 'awaitingSurvivorDecision' } });
     const s = [ev.approveSurvivor, ev.survivorPaid].reduce((snap, e) => getNextSnapshot(deathGroupMachine, snap, e), both);
     expect(s.value).toBe('completed');
-    expect(s.context.confirmations.map((c) => c.relativeId)).toEqual([WIFE, DAUGHTER]);
+    expect(s.context.confirmations.map((c: { relativeId: string }) => c.relativeId)).toEqual([WIFE, DAUGHTER]);
   });
 
   it('a relative declining stops the survivor benefit; the rest stands (partial)', () => {

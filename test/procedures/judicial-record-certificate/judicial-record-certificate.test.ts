@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { judicialRecordCertificateV1, judicialRecordMachine } from '../../../procedures/judicial-record-certificate/procedure';
+import { judicialRecordCertificateV1 } from '../../../procedures/judicial-record-certificate/procedure';
 import type { ProcedureEvent } from '../../../procedures/types';
 import { checkChart, done, failed } from '../chart-helpers';
+const judicialRecordMachine = judicialRecordCertificateV1.machine;
 
 const input = { caseId: 'j-1', application: { applicant: { personalId: '001085700001' }, certificateType: '1' as const, purposeOfRequest: 'employment' } };
 const police = { kind: 'officer' as const, id: 'ca-01', agency: 'police' as const };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getNextSnapshot, initialTransition } from 'xstate';
-import { marriageMachine, marriageRegistrationV1 } from '../../../procedures/marriage-registration/procedure';
+import { marriageRegistrationV1 } from '../../../procedures/marriage-registration/procedure';
 import type { ProcedureEvent } from '../../../procedures/types';
 import { after, byValueAndContext, checkChart, done, failed } from '../chart-helpers';
+const marriageMachine = marriageRegistrationV1.machine;
 
 const A = '001098600001';
 const B = '001300600002';
