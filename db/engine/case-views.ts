@@ -1,14 +1,18 @@
 /**
  * Writing and reading one case of the read model. A projection is applied in one transaction: the case row is
  * upserted only when its transition number is newer than the stored one (a retried or late projection changes
- * nothing), then the case's child rows are replaced. Query functions take (db, params).
+ * nothing), then the kinds of child rows that changed are replaced (a digest per kind is kept on the case row: a
+ * transition typically changes its steps and work items, not its parties or fields). Query functions take (db, params).
  */
-import { eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Executor } from '../connection';
 import type { CaseRows } from './case-rows';
 import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkItems } from './read-model-schema';
 
-export type CaseViewRow = typeof caseViews.$inferSelect;
+const { childrenDigest: _digest, ...VIEW_COLUMNS } = getTableColumns(caseViews);
+/** A case's row as readers see it (the write bookkeeping left out). */
+export type CaseViewRow = Omit<typeof caseViews.$inferSelect, 'childrenDigest'>;
 
 const CHILD_TABLES = { parties: caseParties, steps: caseSteps, decisions: caseDecisions, fields: caseFields, workItems: caseWorkItems } as const;
 type ChildKey = keyof typeof CHILD_TABLES;
@@ -19,8 +23,28 @@ export interface ApplyResult {
   applied: boolean;
 }
 
-async function replaceChildren(tx: Executor, rows: CaseRows): Promise<void> {
+type ChildrenDigest = Record<ChildKey, string>;
+
+/** A short digest of each kind of child row (the rows are pure functions of the document, in a stable order). */
+function childrenDigestOf(rows: CaseRows): ChildrenDigest {
+  const out = {} as ChildrenDigest;
+  for (const key of CHILD_KEYS) out[key] = createHash('sha256').update(JSON.stringify(rows[key])).digest('base64url').slice(0, 22);
+  return out;
+}
+
+function parseDigest(stored: string | null | undefined): Partial<ChildrenDigest> {
+  if (!stored) return {};
+  try {
+    return JSON.parse(stored) as Partial<ChildrenDigest>;
+  } catch {
+    return {}; // unreadable: everything is rewritten
+  }
+}
+
+/** Replaces the case's child rows of every kind whose digest differs from the stored one (all of them when none is). */
+async function replaceChildren(tx: Executor, rows: CaseRows, stored: Partial<ChildrenDigest> = {}, digest?: ChildrenDigest): Promise<void> {
   for (const key of CHILD_KEYS) {
+    if (digest && stored[key] === digest[key]) continue;
     const table = CHILD_TABLES[key];
     await tx.delete(table).where(eq(table.caseId, rows.view.caseId));
     const values = rows[key];
@@ -37,9 +61,16 @@ async function replaceChildren(tx: Executor, rows: CaseRows): Promise<void> {
  */
 export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: { repair?: boolean } = {}): Promise<ApplyResult> {
   return db.transaction(async (tx) => {
-    const values = { ...rows.view, projectedAt };
+    // Locked: the stored digest stays the one the child rows match until this transaction ends.
+    const [stored] = await tx
+      .select({ seq: caseViews.seq, childrenDigest: caseViews.childrenDigest })
+      .from(caseViews)
+      .where(eq(caseViews.caseId, rows.view.caseId))
+      .for('update');
+    if (stored && stored.seq > rows.view.seq) return { applied: false };
+    const digest = childrenDigestOf(rows);
+    const values = { ...rows.view, projectedAt, childrenDigest: JSON.stringify(digest) };
     const { caseId: _key, ...update } = values;
-    void opts.repair;
     const newer = sql`${caseViews.seq} <= excluded.seq`;
     const written = await tx
       .insert(caseViews)
@@ -47,7 +78,8 @@ export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: s
       .onConflictDoUpdate({ target: caseViews.caseId, set: update, setWhere: newer })
       .returning({ caseId: caseViews.caseId });
     if (written.length === 0) return { applied: false };
-    await replaceChildren(tx, rows);
+    // A repair (ops reproject) rewrites every kind: what is stored may differ from what the digest says.
+    await replaceChildren(tx, rows, opts.repair || !stored ? {} : parseDigest(stored.childrenDigest), digest);
     return { applied: true };
   });
 }
@@ -57,7 +89,7 @@ export async function insertSubmittedCase(db: Executor, rows: CaseRows, projecte
   await db.transaction(async (tx) => {
     const written = await tx
       .insert(caseViews)
-      .values({ ...rows.view, projectedAt })
+      .values({ ...rows.view, projectedAt, childrenDigest: JSON.stringify(childrenDigestOf(rows)) })
       .onConflictDoNothing()
       .returning({ caseId: caseViews.caseId });
     if (written.length > 0) await replaceChildren(tx, rows);
@@ -75,7 +107,7 @@ function normalise<T extends Record<string, unknown>>(row: T): T {
 }
 
 export async function getCaseView(db: Executor, caseId: string): Promise<CaseViewRow | null> {
-  const [row] = await db.select().from(caseViews).where(eq(caseViews.caseId, caseId)).limit(1);
+  const [row] = await db.select(VIEW_COLUMNS).from(caseViews).where(eq(caseViews.caseId, caseId)).limit(1);
   return row ? normalise(row) : null;
 }
 

@@ -48,6 +48,11 @@ export const caseViews = pgTable(
     /** The case as GET /cases/{id} shows it (the workflow's own snapshot at this transition). */
     snapshot: jsonb('snapshot').notNull(),
     projectedAt: ts('projected_at').notNull(),
+    /**
+     * A digest of each kind of child row as last written (db/engine/case-views.ts): a transition rewrites only the
+     * kinds that changed. Null (rows written before it): everything is rewritten once.
+     */
+    childrenDigest: text('children_digest'),
   },
   (t) => [
     index('case_views_received_idx').on(t.receivedAt, t.caseId),

@@ -5,6 +5,7 @@
  * applied again now replaces it; an older one still never overwrites a newer. Real PGlite (or DATABASE_URL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { applyCaseRows, getCaseView } from '../../db/engine/case-views';
 import type { CaseRows } from '../../db/engine/case-rows';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
@@ -59,5 +60,34 @@ describe('a projection retried by a workflow task retry', () => {
     expect((await getCaseView(t.db, 'retried-case'))).toMatchObject({ seq: 4, settledAt: '2026-12-02T04:50:46.062Z' });
     expect((await applyCaseRows(t.db, rows(3, null), '2026-12-02T04:50:47.000Z')).applied).toBe(false);
     expect((await getCaseView(t.db, 'retried-case'))).toMatchObject({ seq: 4, status: 'closed' });
+  });
+});
+
+describe('a transition rewrites only the kinds of child rows that changed', () => {
+  const withChildren = (seq: number, step: { completedAt: string | null }): CaseRows => ({
+    ...rows(seq, null),
+    view: { ...rows(seq, null).view, caseId: 'digest-case' },
+    parties: [{ caseId: 'digest-case', personalId: '001190000001', role: 'applicant', receivedAt: '2026-12-01T00:00:00.000Z' }],
+    steps: [{ caseId: 'digest-case', step: 'birthRegistration', agency: 'justice', startedAt: '2026-12-01T00:00:00.000Z', dueAt: null, completedAt: step.completedAt, onTime: null, workingDays: 3 }],
+  });
+  const stored = async () => ({
+    parties: (await t.db.execute(sql`select role from case_parties where case_id = 'digest-case'`)) as unknown,
+    steps: (await t.db.execute(sql`select completed_at from case_steps where case_id = 'digest-case'`)) as unknown,
+  });
+  const rowsOf = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? (r as unknown[])) as Record<string, unknown>[];
+
+  it('unchanged parties are left as stored, changed steps are replaced, a repair rewrites everything', async () => {
+    await applyCaseRows(t.db, withChildren(1, { completedAt: null }), '2026-12-01T00:00:01.000Z');
+    // A stored party row changed behind the writer's back shows whether the next transition rewrote it.
+    await t.db.execute(sql`update case_parties set role = 'tampered' where case_id = 'digest-case'`);
+    await applyCaseRows(t.db, withChildren(2, { completedAt: '2026-12-01T10:00:00.000Z' }), '2026-12-01T10:00:00.000Z');
+    let now = await stored();
+    expect(rowsOf(now.parties).map((r) => r.role)).toEqual(['tampered']);
+    expect(rowsOf(now.steps).map((r) => new Date(String(r.completed_at)).toISOString())).toEqual(['2026-12-01T10:00:00.000Z']);
+    await applyCaseRows(t.db, withChildren(2, { completedAt: '2026-12-01T10:00:00.000Z' }), '2026-12-01T10:00:01.000Z', { repair: true });
+    now = await stored();
+    expect(rowsOf(now.parties).map((r) => r.role)).toEqual(['applicant']);
+    // Readers never see the bookkeeping column.
+    expect(Object.keys((await getCaseView(t.db, 'digest-case'))!)).not.toContain('childrenDigest');
   });
 });

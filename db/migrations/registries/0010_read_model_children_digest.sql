@@ -1,0 +1,1 @@
+ALTER TABLE "case_views" ADD COLUMN "children_digest" text;
