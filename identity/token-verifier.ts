@@ -63,6 +63,15 @@ export interface VerifierConfig {
   clockToleranceSeconds?: number;
   /** Injected clock (tests); defaults to the system time. */
   now?: () => Date;
+  /**
+   * How long a verified token is remembered, in seconds (default 60; 0: verify the signature on every request).
+   * A client sends the same token with every request until it expires: the signature check (ECDSA/RSA) was the
+   * largest single cost of a small API request. Expiry is still checked on every use; a key withdrawn from the
+   * issuer's JWKS stops its tokens within this time.
+   */
+  verifiedCacheSeconds?: number;
+  /** At most this many verified tokens are remembered (default 10,000; the oldest goes first). */
+  verifiedCacheSize?: number;
 }
 
 export interface VerifiedToken {
@@ -101,11 +110,47 @@ function asTokenError(err: unknown): TokenError {
   return new TokenError('TOKEN_MALFORMED', `The token could not be verified: ${(err as Error)?.message ?? String(err)}`);
 }
 
+/** Verified tokens, remembered for a short time: the claims were checked once, the time claims are checked again on each use. */
+function verifiedTokenCache(opts: { seconds: number; size: number; tolerance: number; now: () => number }) {
+  const entries = new Map<string, { verified: VerifiedToken; until: number }>();
+  return {
+    get(token: string): VerifiedToken | undefined {
+      const hit = entries.get(token);
+      if (!hit) return undefined;
+      const now = opts.now();
+      const { exp, nbf } = hit.verified.claims;
+      if (now >= hit.until) {
+        entries.delete(token);
+        return undefined;
+      }
+      if (exp !== undefined && now / 1000 >= exp + opts.tolerance) {
+        entries.delete(token);
+        throw new TokenError('TOKEN_EXPIRED', 'The token has expired.');
+      }
+      if (nbf !== undefined && now / 1000 < nbf - opts.tolerance) throw new TokenError('TOKEN_NOT_YET_VALID', 'The token is not valid yet (nbf).');
+      return hit.verified;
+    },
+    set(token: string, verified: VerifiedToken): void {
+      if (opts.seconds <= 0 || opts.size <= 0) return;
+      if (entries.size >= opts.size) entries.delete(entries.keys().next().value!);
+      entries.set(token, { verified, until: opts.now() + opts.seconds * 1000 });
+    },
+  };
+}
+
 export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
   const tolerance = Math.min(Math.max(config.clockToleranceSeconds ?? 30, 0), MAX_CLOCK_TOLERANCE_SECONDS);
   const byIssuer = new Map(config.issuers.map((i) => [i.issuer, { issuer: i, keys: keySetOf(i) }]));
+  const cache = verifiedTokenCache({
+    seconds: config.verifiedCacheSeconds ?? 60,
+    size: config.verifiedCacheSize ?? 10_000,
+    tolerance,
+    now: () => (config.now ? config.now() : new Date()).getTime(),
+  });
   return async (token) => {
     if (!token) throw new TokenError('TOKEN_MISSING', 'A bearer token is required (Authorization: Bearer <token>).');
+    const known = cache.get(token);
+    if (known) return known;
     try {
       const header = decodeProtectedHeader(token);
       if (!header.alg || !ALLOWED_ALGORITHMS.includes(header.alg)) {
@@ -122,7 +167,9 @@ export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
         requiredClaims: ['exp', 'sub'],
         ...(config.now ? { currentDate: config.now() } : {}),
       });
-      return { issuer: trusted.issuer, claims: payload };
+      const verified = { issuer: trusted.issuer, claims: payload };
+      cache.set(token, verified);
+      return verified;
     } catch (err) {
       throw asTokenError(err);
     }

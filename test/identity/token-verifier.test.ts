@@ -141,3 +141,36 @@ describe('production configuration (AUTH_CONFIG)', () => {
     expect(() => readAuthConfig(file)).toThrow(InvalidAuthConfigError);
   });
 });
+
+describe('verified tokens are remembered for a short time', () => {
+  it('the same token is verified once, its expiry still checked on every use; 0 turns the memory off', async () => {
+    let now = NOW;
+    const token = await idp.apiToken(parsePrincipalSpec('officer:justice:tp-01'));
+    const remembering = createTokenVerifier({ audience: API_AUDIENCE, issuers: [idp.trustedIssuer], now: () => now, verifiedCacheSeconds: 86_400 });
+    const first = await remembering(token);
+    expect(await remembering(token)).toBe(first); // the remembered verification, not a second one
+    now = new Date((first.claims.exp! + 3600) * 1000); // past the token's expiry, inside the memory's time
+    await expect(remembering(token)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+
+    now = NOW;
+    const forgetting = createTokenVerifier({ audience: API_AUDIENCE, issuers: [idp.trustedIssuer], now: () => now, verifiedCacheSeconds: 0 });
+    const once = await forgetting(token);
+    const again = await forgetting(token);
+    expect(again).not.toBe(once);
+    expect(again).toEqual(once);
+  });
+
+  it('a remembered token is verified again after the memory time, and the oldest goes first when full', async () => {
+    let now = NOW;
+    const tokens = [await idp.apiToken(parsePrincipalSpec('officer:justice:tp-01')), await idp.apiToken(parsePrincipalSpec('officer:police:tp-02'))];
+    const v = createTokenVerifier({ audience: API_AUDIENCE, issuers: [idp.trustedIssuer], now: () => now, verifiedCacheSeconds: 60, verifiedCacheSize: 1 });
+    const a = await v(tokens[0]);
+    expect(await v(tokens[0])).toBe(a);
+    now = new Date(NOW.getTime() + 61_000);
+    const a2 = await v(tokens[0]);
+    expect(a2).not.toBe(a);
+    const b = await v(tokens[1]); // the memory holds one: the first token goes
+    expect(await v(tokens[1])).toBe(b);
+    expect(await v(tokens[0])).not.toBe(a2);
+  });
+});
