@@ -9,6 +9,8 @@ export interface SizeFigures {
   openedNow: number;
   /** CPU ms per case opened, by process (and Postgres: both databases' backends and its shared processes). */
   cpuPerCase: Record<string, number>;
+  /** Of the API's share, the bench's own reads that follow each case to the officer step (estimated). */
+  benchReadsMs: number;
   rss: Record<string, number>;
   decision: number[];
   getCase: number[];
@@ -32,11 +34,12 @@ function cpuCell(cpu: Record<string, number>): string {
 export function report(results: SizeFigures[], queue: { path: string | null; note: string }, o: { samples: number; errors: ReadonlyMap<string, number> }) {
   const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
   const workers = WORKER_ROLES.map((r) => `worker ${r}`);
-  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
+  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'of which the bench\'s reads', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
   const rows = results.map((r) => [
     String(r.size),
     `${r.openedNow} in ${fmt(r.openSeconds, 0)} s (${fmt(r.openedNow / r.openSeconds)}/s)`,
     cpuCell(r.cpuPerCase),
+    fmt(r.benchReadsMs, 0),
     fmt(r.rss.devserver, 0),
     ...workers.map((w) => fmt(r.rss[w], 0)),
     fmt(r.rss.API, 0),

@@ -128,6 +128,7 @@ async function submitCase(api: Api, applicantToken: string, f: Family, i: number
 async function waitForOfficer(api: Api, { id, applicantToken }: OpenCase): Promise<boolean> {
   const deadline = performance.now() + OPEN_TIMEOUT_MS;
   while (performance.now() < deadline) {
+    followReads += 1;
     const c = await api.request('GET', `/cases/${id}`, applicantToken);
     if (!ok(c.status)) recordError('GET /cases/{id} while opening', errorText(c));
     else if ((c.json.acceptedEvents ?? []).some((e: { type: string }) => e.type === 'APPROVE_BIRTH')) return true;
@@ -140,6 +141,9 @@ async function waitForOfficer(api: Api, { id, applicantToken }: OpenCase): Promi
   recordError('opening', `case not waiting for the officer after ${OPEN_TIMEOUT_MS} ms`);
   return false;
 }
+
+/** The bench's own reads that follow cases to the officer step (their API CPU is reported apart). */
+let followReads = 0;
 
 /** Statuses of a case that has ended (the case service says closed/failed, the read model done/error). */
 const ENDED = new Set(['closed', 'failed', 'done', 'error']);
@@ -256,6 +260,7 @@ async function main() {
       // were retried faster than they were done.)
       const openProgress = phaseProgress(`${size}: cases submitted and waiting for the officer`, toOpen);
       const base = all.length;
+      const reads0 = followReads;
       await pool(toOpen, CONCURRENCY, async (k) => {
         const i = base + k;
         const family = families[i % families.length];
@@ -290,7 +295,17 @@ async function main() {
         return api.request('POST', `/cases/${id}/events`, officerToken, { type: 'APPROVE_BIRTH' });
       });
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
+      const apiProcess = services.find((p) => p.name === 'API')!;
+      const apiCpu0 = cpuSeconds(apiProcess.pid);
       const getCase = await sample('GET /cases/{id}', () => readCase(pick(all)));
+      // What the bench's follow-up reads cost the API, from the API's CPU per read while it samples GET /cases/{id}.
+      const apiMsPerRead = getCase.length ? ((cpuSeconds(apiProcess.pid) - apiCpu0) * 1000) / getCase.length : 0;
+      const readsPerCase = (followReads - reads0) / opened;
+      const benchReadsMs = readsPerCase * apiMsPerRead;
+      progress(
+        `${size}: the bench's follow-up reads: ${fmt(readsPerCase)} per case × ${fmt(apiMsPerRead)} ms of API CPU each = ${fmt(benchReadsMs)} ms; ` +
+          `CPU per case opened without them ${fmt(cpuTotal - benchReadsMs)} ms`,
+      );
       const page = queue.path ? await sample(`GET ${queue.path}`, () => api.request('GET', queue.path!, officerToken)) : [];
       progress(
         `${size}: decision p50 ${fmt(pct(decision, 50))} / p99 ${fmt(pct(decision, 99))} ms, GET /cases/{id} p50 ${fmt(pct(getCase, 50))} / p99 ${fmt(pct(getCase, 99))} ms` +
@@ -314,7 +329,7 @@ async function main() {
       if (!Number.isFinite(backMs)) recordError('restart', 'no case could be read 120 s after the devserver restarted');
       const devserverRssAfterRestart = rssMb(devserver.pid);
       progress(`${size}: devserver stopped in ${fmt(stopMs / 1000, 2)} s, ready ${fmt(readyMs / 1000, 2)} s after its start, a case read again after ${fmt(backMs / 1000, 2)} s`);
-      results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
+      results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, benchReadsMs, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
     }
     report(results, queue, { samples: SAMPLES, errors });
   } finally {
