@@ -13,6 +13,7 @@ import { HARNESS_WORKFLOWS_PATH } from '../devserver/harness/workflows-path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { workerGrpcCompression } from '../worker/temporal-connection';
 import * as activities from '../devserver/harness/activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { ProtocolWorker } from './protocol-worker';
@@ -69,7 +70,8 @@ async function sdkContender(address: string): Promise<Contender> {
     workflowsPath: HARNESS_WORKFLOWS_PATH,
     logger: new DefaultLogger('ERROR'),
   });
-  const nativeConnection = await NativeConnection.connect({ address });
+  // As production connects (worker/temporal-connection.ts): no request compression on loopback.
+  const nativeConnection = await NativeConnection.connect({ address, ...workerGrpcCompression({}, address) });
   const taskQueue = `compare-sdk-${randomUUID().slice(0, 6)}`;
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities, ...SDK_WORKER_TUNING });
   const connection = await Connection.connect({ address });

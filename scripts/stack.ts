@@ -12,7 +12,7 @@ import { openSeededRegistries, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from './api-wiring';
 import type { SimulationSession } from '../web/designer/simulation-jobs';
 import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
-import type { TemporalConnectionOptions } from '../worker/temporal-connection';
+import { workerGrpcCompression, type TemporalConnectionOptions } from '../worker/temporal-connection';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
 import { devCredential, devServerAuth, workerSubject } from '../worker/dev-credentials';
 
@@ -24,6 +24,8 @@ export interface StackOptions {
   registries: DatabaseTarget;
   /** A Temporal frontend to use (address, TLS, API key); when absent an embedded devserver is started on `devserverDb`. */
   temporal?: TemporalConnectionOptions;
+  /** The workers' request compression (TEMPORAL_GRPC_COMPRESSION): gzip or none; else none on loopback, gzip elsewhere. */
+  grpcCompression?: string;
   devserverDb?: string | DatabaseTarget;
   devserverPort?: number;
   namespace?: string;
@@ -87,8 +89,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return devCredential(identity, sub, namespace);
   };
   const connections = new Map<WorkerRole, NativeConnection>();
+  const compression = workerGrpcCompression({ TEMPORAL_GRPC_COMPRESSION: opts.grpcCompression }, temporal.address);
   for (const role of identity ? WORKER_ROLES : WORKER_ROLES.slice(0, 1)) {
-    const conn = await NativeConnection.connect({ ...temporal, ...(await credential(workerSubject(role), (t) => conn.setApiKey(t))) });
+    const conn = await NativeConnection.connect({ ...temporal, ...compression, ...(await credential(workerSubject(role), (t) => conn.setApiKey(t))) });
     connections.set(role, conn);
   }
   const connectionOf = (role: WorkerRole) => connections.get(role) ?? connections.get(WORKER_ROLES[0])!;

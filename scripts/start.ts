@@ -4,7 +4,8 @@
  * the engine's workflow worker, and the HTTP API. Prints the URLs.
  *
  * Env (read only here): DATABASE_URL (registries; else PGlite .data/registries), TEMPORAL_ADDRESS (a real cluster,
- * with TEMPORAL_TLS* / TEMPORAL_API_KEY: then no devserver is started), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
+ * with TEMPORAL_TLS* / TEMPORAL_API_KEY: then no devserver is started), TEMPORAL_GRPC_COMPRESSION (the workers':
+ * gzip or none; default none on loopback), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
  * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000), IDENTITY_DIR (.data/identity: the local identity provider's
  * key), AUTH_CONFIG (trust these issuers instead of the local provider, docs/identity.md), CONSOLE_ORIGIN (CORS),
  * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys; else .data/keys/payload-keys.json, created if missing).
@@ -41,6 +42,7 @@ const stack = await startStack({
   startSimulation: async () => (await import('../designer/engine-session')).startEngineSession(),
   registries,
   temporal: env.TEMPORAL_ADDRESS ? temporalConnectionOptions(env) : undefined,
+  grpcCompression: env.TEMPORAL_GRPC_COMPRESSION || undefined,
   devserverDb: env.DEVSERVER_DB || '.data/devserver',
   devserverPort: Number(env.DEVSERVER_PORT ?? 7233),
   namespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -14,7 +14,7 @@ import { ensureKpiSnapshotSchedule } from './kpi-schedule';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRole } from './agency-worker';
-import { temporalConnectionOptions } from './temporal-connection';
+import { temporalConnectionOptions, workerGrpcCompression } from './temporal-connection';
 import { dataConverterFromEnv } from './codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
 
@@ -30,7 +30,8 @@ async function main(): Promise<void> {
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const dataConverter = dataConverterFromEnv(process.env, 'A worker');
-  const connection = await NativeConnection.connect(temporalConnectionOptions(process.env));
+  const temporal = temporalConnectionOptions(process.env);
+  const connection = await NativeConnection.connect({ ...temporal, ...workerGrpcCompression(process.env, temporal.address) });
   // Every worker needs the database: agencies for their registries, the engine for the read model.
   const target = parseDatabaseTarget(process.env.DATABASE_URL, '.data/registries');
   const opened = await openRegistriesDatabase(target);

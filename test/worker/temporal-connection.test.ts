@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { temporalConnectionOptions } from '../../worker/temporal-connection';
+import { temporalConnectionOptions, workerGrpcCompression } from '../../worker/temporal-connection';
 
 describe('temporalConnectionOptions', () => {
   it('defaults to the local devserver without TLS', () => {
@@ -36,5 +36,20 @@ describe('temporalConnectionOptions', () => {
     expect(tls.clientCertPair?.key.toString()).toBe('-----key-----');
     expect(tls.serverRootCACertificate?.toString()).toBe('-----ca-----');
     expect(tls.serverNameOverride).toBe('temporal.internal');
+  });
+});
+
+describe('workerGrpcCompression', () => {
+  it('sends uncompressed requests on loopback, gzip elsewhere, or what TEMPORAL_GRPC_COMPRESSION says', () => {
+    expect(workerGrpcCompression({}, '127.0.0.1:7233')).toEqual({ grpcCompression: { codec: 'none' } });
+    expect(workerGrpcCompression({}, 'localhost:7233')).toEqual({ grpcCompression: { codec: 'none' } });
+    expect(workerGrpcCompression({}, '[::1]:7233')).toEqual({ grpcCompression: { codec: 'none' } });
+    expect(workerGrpcCompression({}, 'ns.tmprl.example:7233')).toEqual({ grpcCompression: { codec: 'gzip' } });
+    expect(workerGrpcCompression({ TEMPORAL_GRPC_COMPRESSION: 'gzip' }, '127.0.0.1:7233')).toEqual({ grpcCompression: { codec: 'gzip' } });
+    expect(workerGrpcCompression({ TEMPORAL_GRPC_COMPRESSION: 'none' }, '10.0.0.5:7233')).toEqual({ grpcCompression: { codec: 'none' } });
+  });
+
+  it('refuses an unknown compression', () => {
+    expect(() => workerGrpcCompression({ TEMPORAL_GRPC_COMPRESSION: 'zstd' }, '127.0.0.1:7233')).toThrow(expect.objectContaining({ code: 'INVALID_GRPC_COMPRESSION' }));
   });
 });
