@@ -31,10 +31,14 @@ export function createReadModelActivities(deps: ReadModelActivityDeps): Projecti
     async projectCase(doc: CaseProjectionDocument) {
       const rows = caseRowsOf(doc);
       const now = clock().toISOString();
-      // Idempotent, and before the rows: a retried first projection still opens the record.
-      if (doc.seq === 1) await openCaseRecord(deps.db, rows.view);
-      const { applied } = await applyCaseRows(deps.db, rows, now);
-      if (applied) await keepCaseRecord(deps.db, rows.view, now);
+      // The service-quality record in the projection's transaction: opened by the first transition (idempotent, so a
+      // retried first projection still opens it), then kept with every projection applied.
+      await applyCaseRows(deps.db, rows, now, {
+        alongside: async (tx, applied) => {
+          if (doc.seq === 1) await openCaseRecord(tx, rows.view);
+          if (applied) await keepCaseRecord(tx, rows.view, now);
+        },
+      });
       return doc;
     },
     takeKpiSnapshot: ({ day }) => takeKpiSnapshot(deps.db, { day, now: clock() }),

@@ -52,6 +52,13 @@ async function replaceChildren(tx: Executor, rows: CaseRows, stored: Partial<Chi
   }
 }
 
+export interface ApplyOptions {
+  /** Rewrite every kind of child row, whatever the digest says (ops reproject). */
+  repair?: boolean;
+  /** More writes in the same transaction, told whether the projection was applied (the case's service-quality record). */
+  alongside?: (tx: Executor, applied: boolean) => Promise<void>;
+}
+
 /**
  * Applies a case's rows at their transition number, never backwards. The same transition applied again replaces
  * the stored one: it comes from a workflow task retried after its first attempt died uncommitted (the projection
@@ -59,29 +66,35 @@ async function replaceChildren(tx: Executor, rows: CaseRows, stored: Partial<Chi
  * retry's — found by `npm run bench:chaos`, where the kept first attempt's settledAt then differed from the
  * history. An older transition never overwrites a newer one (`repair`, from reproject, behaves the same).
  */
-export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: { repair?: boolean } = {}): Promise<ApplyResult> {
+export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
   return db.transaction(async (tx) => {
-    // Locked: the stored digest stays the one the child rows match until this transaction ends.
-    const [stored] = await tx
-      .select({ seq: caseViews.seq, childrenDigest: caseViews.childrenDigest })
-      .from(caseViews)
-      .where(eq(caseViews.caseId, rows.view.caseId))
-      .for('update');
-    if (stored && stored.seq > rows.view.seq) return { applied: false };
-    const digest = childrenDigestOf(rows);
-    const values = { ...rows.view, projectedAt, childrenDigest: JSON.stringify(digest) };
-    const { caseId: _key, ...update } = values;
-    const newer = sql`${caseViews.seq} <= excluded.seq`;
-    const written = await tx
-      .insert(caseViews)
-      .values(values)
-      .onConflictDoUpdate({ target: caseViews.caseId, set: update, setWhere: newer })
-      .returning({ caseId: caseViews.caseId });
-    if (written.length === 0) return { applied: false };
-    // A repair (ops reproject) rewrites every kind: what is stored may differ from what the digest says.
-    await replaceChildren(tx, rows, opts.repair || !stored ? {} : parseDigest(stored.childrenDigest), digest);
-    return { applied: true };
+    const result = await applyInTransaction(tx, rows, projectedAt, opts);
+    await opts.alongside?.(tx, result.applied);
+    return result;
   });
+}
+
+async function applyInTransaction(tx: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions): Promise<ApplyResult> {
+  // Locked: the stored digest stays the one the child rows match until this transaction ends.
+  const [stored] = await tx
+    .select({ seq: caseViews.seq, childrenDigest: caseViews.childrenDigest })
+    .from(caseViews)
+    .where(eq(caseViews.caseId, rows.view.caseId))
+    .for('update');
+  if (stored && stored.seq > rows.view.seq) return { applied: false };
+  const digest = childrenDigestOf(rows);
+  const values = { ...rows.view, projectedAt, childrenDigest: JSON.stringify(digest) };
+  const { caseId: _key, ...update } = values;
+  const newer = sql`${caseViews.seq} <= excluded.seq`;
+  const written = await tx
+    .insert(caseViews)
+    .values(values)
+    .onConflictDoUpdate({ target: caseViews.caseId, set: update, setWhere: newer })
+    .returning({ caseId: caseViews.caseId });
+  if (written.length === 0) return { applied: false };
+  // A repair (ops reproject) rewrites every kind: what is stored may differ from what the digest says.
+  await replaceChildren(tx, rows, opts.repair || !stored ? {} : parseDigest(stored.childrenDigest), digest);
+  return { applied: true };
 }
 
 /** The API's row at submission (transition 0), before the workflow's first projection; never overwrites one. */
