@@ -21,7 +21,8 @@
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops two databases),
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
  * BENCH_SCALE_SAMPLES (50 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
- * "/cases?agency=justice"; found in /openapi.json when unset).
+ * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
+ * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits).
  */
 import { readJsonBody } from './http-json';
 import { formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
@@ -50,13 +51,15 @@ const flags = parseArgs({ options: { sizes: { type: 'string' } } }).values;
 const SIZES = (flags.sizes ?? process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 50);
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 50);
+// One engine (workflow) worker process per core raises the ceiling its one JS thread sets (docs/performance.md).
+const ENGINE_WORKERS = Number(process.env.BENCH_SCALE_ENGINE_WORKERS ?? 1);
 const OPEN_TIMEOUT_MS = 120_000;
 const POLL_MS = 500;
 
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || SIZES.some((n, i) => i > 0 && n <= SIZES[i - 1])) {
   throw new Error(`--sizes / BENCH_SCALE_SIZES must be increasing whole numbers ≥ 1, got "${flags.sizes ?? process.env.BENCH_SCALE_SIZES}"`);
 }
-for (const [k, v] of Object.entries({ BENCH_SCALE_CONCURRENCY: CONCURRENCY, BENCH_SCALE_SAMPLES: SAMPLES })) {
+for (const [k, v] of Object.entries({ BENCH_SCALE_CONCURRENCY: CONCURRENCY, BENCH_SCALE_SAMPLES: SAMPLES, BENCH_SCALE_ENGINE_WORKERS: ENGINE_WORKERS })) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a whole number ≥ 1, got ${process.env[k]}`);
 }
 
@@ -234,13 +237,18 @@ async function main() {
     const credential = async (subject: string) => (await devCredential(identity, subject, NAMESPACE, CREDENTIAL_TTL_SECONDS)).apiKey;
     for (const role of WORKER_ROLES) {
       const workerEnv = { ...env, TEMPORAL_API_KEY: await credential(workerSubject(role)) };
-      services.push(await spawnService({ name: `worker ${role}`, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }));
+      const copies = role === 'engine' ? ENGINE_WORKERS : 1;
+      for (let k = 0; k < copies; k++) {
+        // The first engine worker is "worker engine"; more are "worker engine 2", … (their CPU and memory apart).
+        const name = k === 0 ? `worker ${role}` : `worker ${role} ${k + 1}`;
+        services.push(await spawnService({ name, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }));
+      }
     }
     const apiPort = await freePort();
     const apiEnv = { ...env, TEMPORAL_API_KEY: await credential('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
     services.push(await spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at' }));
     const api = new Api(`http://127.0.0.1:${apiPort}`);
-    progress(`devserver (authentication on), ${WORKER_ROLES.length} workers (each with its own credential) and the API started, each in its own process`);
+    progress(`devserver (authentication on), ${WORKER_ROLES.length + ENGINE_WORKERS - 1} workers (${ENGINE_WORKERS} engine; each role with its own credential) and the API started, each in its own process`);
     const officerToken = await tokens.of(JUSTICE_OFFICER);
     const queue = await findQueuePath(api);
     progress(`work-queue page: ${queue.path ?? 'not measured'} (${queue.note})`);

@@ -77,18 +77,18 @@ export function insuranceStates() {
 
 const healthInsuranceCardChart = () =>
   birthGroupSetup.createMachine({
-  id: 'healthInsuranceCard',
-  context: ({ input }) => initialBirthContext(input),
-  initial: 'insurance',
-  states: {
-    insurance: {
-      ...insuranceStates(),
-      onDone: [{ guard: 'followUpRefused', target: 'failed' }, { target: 'issued' }],
+    id: 'healthInsuranceCard',
+    context: ({ input }) => initialBirthContext(input),
+    initial: 'insurance',
+    states: {
+      insurance: {
+        ...insuranceStates(),
+        onDone: [{ guard: 'followUpRefused', target: 'failed' }, { target: 'issued' }],
+      },
+      issued: { type: 'final' },
+      failed: { type: 'final' },
     },
-    issued: { type: 'final' },
-    failed: { type: 'final' },
-  },
-});
+  });
 
 export const healthInsuranceCardV1: ProcedureDefinition = withChart({
   id: 'health-insurance-card',
