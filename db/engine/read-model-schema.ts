@@ -1,7 +1,7 @@
 /**
  * The case read model: an event-sourced projection of every case, written by the case workflow's projection local
  * activity once per transition (docs/read-model.md). Reads (GET /cases/{id}, lists, KPIs) never touch a workflow.
- * Child rows are replaced wholesale with each newer transition of their case (`case_views.seq`).
+ * A newer transition of a case (`case_views.seq`) replaces the kinds of its child rows that changed (`children_digest`).
  */
 import { sql } from 'drizzle-orm';
 import { CASE_STATUSES, type CaseStatusName } from '../../domain/case-vocabulary';
