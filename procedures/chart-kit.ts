@@ -258,11 +258,9 @@ export function versionOf(
   changes: Partial<Omit<ProcedureDefinition, 'machine'>> & { version: number },
   build?: () => AnyStateMachine,
 ): ProcedureDefinition {
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(def)) as ProcedureDefinition;
-  Object.assign(copy, changes);
-  if (!build) return copy;
-  const { machine: _shared, ...rest } = Object.getOwnPropertyDescriptors(copy);
-  return withChart(Object.defineProperties({}, rest) as Omit<ProcedureDefinition, 'machine'>, build);
+  const { machine: shared, ...declarations } = Object.getOwnPropertyDescriptors(def);
+  const base = Object.assign(Object.defineProperties({}, declarations), changes) as Omit<ProcedureDefinition, 'machine'>;
+  return build ? withChart(base, build) : (Object.defineProperty(base, 'machine', shared) as ProcedureDefinition);
 }
 
 /**
