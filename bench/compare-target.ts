@@ -17,7 +17,7 @@ import { workerGrpcCompression } from '../worker/temporal-connection';
 import * as activities from '../devserver/harness/activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { ProtocolWorker } from './protocol-worker';
-import { expectedThreeActivities, runThreeActivities, SDK_WORKER_TUNING } from './three-activities';
+import { expectedThreeActivities, runThreeActivities, SDK_WORKER_TUNING, sdkStartMode } from './three-activities';
 import { timeAtWorker } from './measure';
 
 export type TargetName = 'dbos' | 'sdk' | 'protocol';
@@ -74,19 +74,21 @@ async function sdkContender(address: string): Promise<Contender> {
   const nativeConnection = await NativeConnection.connect({ address, ...workerGrpcCompression({}, address) });
   const taskQueue = `compare-sdk-${randomUUID().slice(0, 6)}`;
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities, ...SDK_WORKER_TUNING });
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const mode = sdkStartMode(process.env);
+  const eager = mode.eager;
+  const grpcConnection = mode.client === 'grpc-js' ? await Connection.connect({ address }) : null;
+  const client = new Client({ connection: grpcConnection ?? nativeConnection });
   const running = worker.run();
   return {
     run: async (id, x) => {
-      const handle = await client.workflow.start('threeActivities', { taskQueue, workflowId: id, args: [x] });
+      const handle = await client.workflow.start('threeActivities', { taskQueue, workflowId: id, args: [x], requestEagerStart: eager });
       check(id, x, await handle.result());
     },
     atWorker: async (id) => timeAtWorker((await client.workflow.getHandle(id).fetchHistory()).events ?? []),
     close: async () => {
       worker.shutdown();
       await running;
-      await connection.close();
+      await grpcConnection?.close();
       await nativeConnection.close();
     },
   };
@@ -98,9 +100,11 @@ async function protocolContender(address: string): Promise<Contender> {
   const worker = new ProtocolWorker({ address, taskQueue, workflowPollers: pollers, activityPollers: pollers });
   const rpc = new LeanGrpcClient(address);
   const identity = `compare-client-${process.pid}`;
+  // Eager workflow start as the SDK contender's (BENCH_COMPARE_EAGER_START, default 1): the worker is in this process.
+  const eager = sdkStartMode(process.env).eagerRequested;
   await worker.start();
   return {
-    run: (id, x) => runThreeActivities(rpc, taskQueue, id, x, identity),
+    run: (id, x) => runThreeActivities(rpc, taskQueue, id, x, identity, eager ? worker : undefined),
     close: async () => {
       await worker.stop();
       await rpc.close();

@@ -12,7 +12,9 @@
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its databases),
  * BENCH_WORKFLOWS (200), BENCH_ROUNDS (3), BENCH_SINGLE (30), BENCH_WARMUP (100 per contender, not measured),
- * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
+ * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_COMPARE_SDK_CLIENT (native: the SDK client on the worker's
+ * connection; grpc-js: its own), BENCH_COMPARE_EAGER_START (1: eager workflow start, native client only),
+ * BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
  * CPU profile of every contender and devserver process and print, per process, where its CPU went during the
  * measured batches — by package or source file —; profiling slows them, so the figures of such a run are not the
  * ones to keep).
@@ -28,6 +30,7 @@ import { spawnDevServer, type DevServerProcess } from './devserver-process';
 import { cpuSeconds, machineBusySince, machineTicks, median, pct, postgresCpu, postgresCpuSince } from './measure';
 import { fmt, machineLine, markdownTable, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
+import { sdkStartMode } from './three-activities';
 import { profileClockUs, selfTimeByArea } from './cpu-profile';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
@@ -48,10 +51,11 @@ for (const [k, v] of Object.entries({ BENCH_WORKFLOWS: WORKFLOWS, BENCH_ROUNDS: 
 const unknown = TARGETS.filter((t) => !['dbos', 'sdk', 'protocol'].includes(t));
 if (unknown.length) throw new Error(`BENCH_COMPARE_TARGETS: unknown contender(s) ${unknown.join(', ')} (known: dbos, sdk, protocol)`);
 
+const SDK_START = sdkStartMode(process.env); // validated here, before anything starts
 const TITLES: Record<TargetName, string> = {
   dbos: 'DBOS Transact',
-  sdk: 'devserver + SDK worker',
-  protocol: 'devserver + protocol worker',
+  sdk: `devserver + SDK worker (${SDK_START.label})`,
+  protocol: `devserver + protocol worker${SDK_START.eagerRequested ? ' (eager start)' : ''}`,
 };
 /** The process that runs the contender's workers and client. */
 const CLIENT_PROCESS: Record<TargetName, string> = { dbos: 'DBOS process', sdk: 'SDK worker + client', protocol: 'protocol worker + client' };

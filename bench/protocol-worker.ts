@@ -216,6 +216,11 @@ export class ProtocolWorker {
     }
   }
 
+  /** Runs a workflow task that came back in a start's answer (eager workflow start) instead of from a poll. */
+  runEagerTask(task: PollWorkflowTaskResponse): void {
+    void this.dispatch('workflow', Number.MAX_SAFE_INTEGER, () => this.workflowTask(task, false));
+  }
+
   private async workflowTask(task: PollWorkflowTaskResponse, sticky: boolean): Promise<void> {
     this.stats.workflowTasks++;
     if (sticky) this.stats.stickyTasks++;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LeanGrpcClient } from './lean-grpc-client';
-import { jsonPayload } from './protocol-worker';
+import { jsonPayload, type ProtocolWorker } from './protocol-worker';
 
 /** What `threeActivities(x)` returns, as JSON. */
 export const expectedThreeActivities = (x: string) => JSON.stringify([0, 1, 2].map((i) => `${x}-${i}`));
@@ -19,8 +19,8 @@ const utf8 = new TextDecoder();
  * Starts `threeActivities(x)` on `taskQueue` and waits for its result (long polls for the close event, as the
  * SDK client's result() does), through the lean client; throws unless it completed with the expected result.
  */
-export async function runThreeActivities(rpc: LeanGrpcClient, taskQueue: string, workflowId: string, x: string, identity: string): Promise<void> {
-  const { runId } = await rpc.call('StartWorkflowExecution', {
+export async function runThreeActivities(rpc: LeanGrpcClient, taskQueue: string, workflowId: string, x: string, identity: string, eagerTo?: ProtocolWorker): Promise<void> {
+  const { runId, eagerWorkflowTask } = await rpc.call('StartWorkflowExecution', {
     namespace: 'default',
     workflowId,
     workflowType: { name: 'threeActivities' },
@@ -28,7 +28,10 @@ export async function runThreeActivities(rpc: LeanGrpcClient, taskQueue: string,
     input: { payloads: [jsonPayload(x)] },
     requestId: randomUUID(),
     identity,
+    // Eager start: the first workflow task comes back in the answer and goes to the worker in this process.
+    requestEagerExecution: !!eagerTo,
   });
+  if (eagerTo && eagerWorkflowTask?.taskToken?.length) eagerTo.runEagerTask(eagerWorkflowTask);
   const execution = { workflowId, runId };
   for (;;) {
     const r = await rpc.call('GetWorkflowExecutionHistory', {
@@ -57,3 +60,18 @@ export const SDK_WORKER_TUNING = {
   maxConcurrentWorkflowTaskPolls: 8,
   maxConcurrentActivityTaskPolls: 8,
 } as const;
+
+/**
+ * How the SDK contender's client starts workflows: on the worker's native connection (default), which lets a start
+ * be eager — the first workflow task comes back in the start's answer and goes straight to this worker
+ * (BENCH_COMPARE_EAGER_START, default 1) —, or on its own grpc-js connection (BENCH_COMPARE_SDK_CLIENT=grpc-js,
+ * never eager), as a client in another process would. An unknown value is an error.
+ */
+export function sdkStartMode(env: NodeJS.ProcessEnv): { client: 'native' | 'grpc-js'; eager: boolean; eagerRequested: boolean; label: string } {
+  const client = env.BENCH_COMPARE_SDK_CLIENT || 'native';
+  if (client !== 'native' && client !== 'grpc-js') throw new Error(`BENCH_COMPARE_SDK_CLIENT: "${client}" is neither native nor grpc-js`);
+  const eagerRaw = env.BENCH_COMPARE_EAGER_START || '1';
+  if (eagerRaw !== '0' && eagerRaw !== '1') throw new Error(`BENCH_COMPARE_EAGER_START must be 0 or 1, got "${eagerRaw}"`);
+  const eager = client === 'native' && eagerRaw === '1';
+  return { client, eager, eagerRequested: eagerRaw === '1', label: eager ? 'eager start' : client === 'native' ? 'client on the worker connection, not eager' : 'grpc-js client' };
+}

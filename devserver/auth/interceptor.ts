@@ -139,14 +139,16 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
       workflowExecution?: { runId?: string };
       activityTasks?: { taskToken?: Uint8Array }[];
       workflowTask?: { taskToken?: Uint8Array; workflowExecution?: { runId?: string } };
+      eagerWorkflowTask?: { taskToken?: Uint8Array; workflowExecution?: { runId?: string } };
     };
-    for (const runId of [r.workflowExecution?.runId, r.workflowTask?.workflowExecution?.runId]) {
+    for (const runId of [r.workflowExecution?.runId, r.workflowTask?.workflowExecution?.runId, r.eagerWorkflowTask?.workflowExecution?.runId]) {
       if (!runId || !workflowTasks) continue;
       runQueues.set(runId, queue);
     }
     if (r.taskToken?.length) r.taskToken = binding.bind(r.taskToken, queue);
     for (const t of r.activityTasks ?? []) if (t.taskToken?.length) t.taskToken = binding.bind(t.taskToken, queue);
     if (r.workflowTask?.taskToken?.length) r.workflowTask.taskToken = binding.bind(r.workflowTask.taskToken, queue);
+    if (r.eagerWorkflowTask?.taskToken?.length) r.eagerWorkflowTask.taskToken = binding.bind(r.eagerWorkflowTask.taskToken, queue);
     return response;
   };
 
@@ -169,6 +171,15 @@ export function createAuthInterceptor(opts: DevServerAuthOptions): CallIntercept
       checkQueue(caller, bound.queue);
       req.taskToken = bound.token;
       return { request, mapResponse: bindAll(bound.queue, method.startsWith('RespondWorkflowTask')) };
+    }
+    const eager = request as { requestEagerExecution?: boolean; taskQueue?: { name?: string } };
+    if (caller.queues === null && method === 'StartWorkflowExecution' && eager.requestEagerExecution) {
+      // Eager start hands the caller the first workflow task: only to a caller that may poll its queue (a system
+      // admin; worker credentials cannot start workflows, below). For anyone else it is declined, as Temporal may
+      // decline it: the workflow starts and its task is queued.
+      if (caller.claims.system >= ROLE.admin) return { request, mapResponse: bindAll(eager.taskQueue?.name ?? '', true) };
+      eager.requestEagerExecution = false;
+      return { request };
     }
     if (caller.queues !== null && method === 'GetWorkflowExecutionHistory') {
       // The SDK pages through a run's history while it works on its workflow task.

@@ -64,23 +64,37 @@ export class ParkedPollers {
 export async function syncMatchWorkflowTasks(work: Work, parked: ParkedPollers, requestId: () => string): Promise<void> {
   for (const ctx of work.runs.values()) {
     const w = ctx.state.wft;
-    if (!w || w.state !== 'scheduled' || w.speculative) continue;
-    const i = ctx.tasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === w.scheduledEventId && t.taskQueue === w.taskQueue);
-    if (i < 0) continue; // scheduled by an earlier unit: it is in the queue already
+    if (!w || w.state !== 'scheduled' || w.speculative || queuedTaskIndex(ctx) < 0) continue; // not new in this unit: queued already
     const slot = parked.reserve(queueKey(ctx.state.namespaceId, 'workflow', w.taskQueue));
     if (!slot) continue;
     work.matched.push({ slot, task: null });
     const m = work.matched[work.matched.length - 1];
-    ctx.tasks.splice(i, 1);
-    dropDeadlinesOf(ctx, 'wft');
-    startWorkflowTask(ctx, w.scheduledEventId, slot.identity, requestId());
-    const messages = takeUpdateMessages(ctx);
-    m.task = {
-      response: await workflowTaskResponse(ctx, { messages }),
-      runId: ctx.state.runId,
-      scheduledEventId: w.scheduledEventId,
-    };
+    const sched = w.scheduledEventId;
+    m.task = { response: (await startNewWorkflowTask(ctx, slot.identity, requestId()))!, runId: ctx.state.runId, scheduledEventId: sched };
   }
+}
+
+/** This unit's queue entry of the run's scheduled workflow task, or -1 (none, or scheduled by an earlier unit). */
+function queuedTaskIndex(ctx: RunContext): number {
+  const w = ctx.state.wft;
+  if (!w || w.state !== 'scheduled') return -1;
+  return ctx.tasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === w.scheduledEventId && t.taskQueue === w.taskQueue);
+}
+
+/**
+ * Starts the workflow task this unit scheduled for `identity` instead of queueing it (sync match, eager workflow
+ * start) and returns its poll response, or null when there is none to start (no task, speculative, or scheduled
+ * by an earlier unit and so in the queue already).
+ */
+export async function startNewWorkflowTask(ctx: RunContext, identity: string, requestId: string): Promise<Record<string, unknown> | null> {
+  const w = ctx.state.wft;
+  const i = queuedTaskIndex(ctx);
+  if (!w || w.speculative || i < 0) return null;
+  ctx.tasks.splice(i, 1);
+  dropDeadlinesOf(ctx, 'wft');
+  startWorkflowTask(ctx, w.scheduledEventId, identity, requestId);
+  const messages = takeUpdateMessages(ctx);
+  return workflowTaskResponse(ctx, { messages });
 }
 
 /** New deadlines of an entity added earlier in this unit (the sticky schedule-to-start timeout) are moot. */

@@ -8,6 +8,7 @@ import { createRun, requestCancelRun, signalRun, terminateRun } from '../engine/
 import { pendingActivityInfo } from '../engine/activity-info';
 import { resetPointsProto } from '../engine/reset';
 import { cronBackoffMs, cronSpec } from '../engine/cron';
+import { startNewWorkflowTask } from '../engine/sync-match';
 
  
 const ST = enums.WorkflowExecutionStatus;
@@ -129,8 +130,17 @@ export function executionHandlers(engine: Engine): WorkflowServiceHandlers {
       validateStart(req);
       const ns = await engine.namespace(req.namespace);
       await engine.validateSearchAttributes(ns.id, req.searchAttributes);
-      const out = await engine.transact((work) => startInWork(engine, work, ns, req, false), { optimistic: true });
-      return { runId: out.runId, started: out.started };
+      const out = await engine.transact(async (work) => {
+        const o = await startInWork(engine, work, ns, req, false);
+        // Eager workflow start (as Temporal's): the new run's first workflow task is started in the same write and
+        // handed to the caller, whose in-process worker runs it (no poll, no dispatch). Declined, as by Temporal,
+        // for an existing run or a delayed first task (start delay, cron): then it is queued as usual.
+        const eagerWorkflowTask = req.requestEagerExecution && o.started && o.ctx
+          ? await startNewWorkflowTask(o.ctx, req.identity ?? '', engine.ids.requestId())
+          : null;
+        return { ...o, eagerWorkflowTask };
+      }, { optimistic: true });
+      return { runId: out.runId, started: out.started, ...(out.eagerWorkflowTask ? { eagerWorkflowTask: out.eagerWorkflowTask } : {}) };
     },
 
     async SignalWithStartWorkflowExecution(req) {

@@ -27,7 +27,7 @@ export function describeNamespaceResponse(ns: Namespace) {
       ownerEmail: c.ownerEmail ?? '',
       data: c.data ?? {},
       id: ns.id,
-      capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
+      capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
       supportsSchedules: false,
     },
     config: {
@@ -54,7 +54,7 @@ export function namespaceHandlers(engine: Engine): WorkflowServiceHandlers {
           encodedFailureAttributes: true,
           buildIdBasedVersioning: false,
           upsertMemo: true,
-          eagerWorkflowStart: false,
+          eagerWorkflowStart: true,
           sdkMetadata: true,
           countGroupByExecutionStatus: true,
           nexus: false,
