@@ -7,7 +7,7 @@
 import type { Executor } from '../../db/connection';
 import { caseRowsOf } from '../../db/engine/case-rows';
 import { applyCaseRows } from '../../db/engine/case-views';
-import { CaseRecordNotFoundError, recordCaseReceived, settleCase, updateCaseProgress } from '../../db/engine/case-records';
+import { CaseRecordNotFoundError, openCaseRecordIfAbsent, settleCase, updateCaseProgress } from '../../db/engine/case-records';
 import { CASE_CHANNELS, type CaseChannel, type CaseStatus } from '../../db/engine/schema';
 import { takeKpiSnapshot, type KpiSnapshotResult } from '../../db/engine/kpi-snapshots';
 import type { CaseProjectionDocument, ProjectionActivities } from '../../workflows/projection';
@@ -52,7 +52,7 @@ const channelOf = (c: string | null | undefined): CaseChannel => (CASE_CHANNELS 
 
 /** Opens the case's service-quality record (a second call keeps the first): received, with the once-only counts. */
 async function openCaseRecord(db: Executor, v: CaseView): Promise<void> {
-  await recordCaseReceived(db, {
+  await openCaseRecordIfAbsent(db, {
     caseId: v.caseId,
     procedureId: v.procedureId,
     procedureVersion: v.procedureVersion,

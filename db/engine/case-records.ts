@@ -37,6 +37,12 @@ export interface CaseReceived {
 
 /** Opens the record when a dossier arrives. A second call for the same case keeps the first record. */
 export async function recordCaseReceived(db: Executor, c: CaseReceived): Promise<CaseRecord> {
+  await openCaseRecordIfAbsent(db, c);
+  return getCaseRecordOrThrow(db, c.caseId);
+}
+
+/** recordCaseReceived without reading the record back (the projection's path: one statement). */
+export async function openCaseRecordIfAbsent(db: Executor, c: CaseReceived): Promise<void> {
   await db
     .insert(caseRecords)
     .values({
@@ -53,7 +59,6 @@ export async function recordCaseReceived(db: Executor, c: CaseReceived): Promise
       updatedAt: c.receivedAt,
     })
     .onConflictDoNothing();
-  return getCaseRecordOrThrow(db, c.caseId);
 }
 
 export interface CaseProgress {
