@@ -26,7 +26,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { spawnDevServer, type DevServerProcess } from './devserver-process';
+import { devServerCalls, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { cpuSeconds, machineBusySince, machineTicks, median, pct, postgresCpu, postgresCpuSince } from './measure';
 import { fmt, machineLine, markdownTable, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
@@ -86,6 +86,8 @@ interface RoundFigures {
   atWorker: number[];
   /** Share of the whole machine's CPU busy during the batch, every process counted (other users too). */
   machineBusy: number;
+  /** The devserver's calls answered during the batch, by operation (its metrics). */
+  calls: Map<string, number>;
 }
 
 function ask(child: ChildProcess, command: TargetCommand): Promise<Extract<TargetAnswer, { ok: true }>> {
@@ -109,7 +111,7 @@ async function startContender(name: TargetName, databaseUrl: string): Promise<Co
     mkdirSync(dir);
     return dir;
   };
-  const devserver = name === 'dbos' ? undefined : await spawnDevServer(databaseUrl, profileDir('devserver'));
+  const devserver = name === 'dbos' ? undefined : await spawnDevServer(databaseUrl, profileDir('devserver'), { metrics: true });
   const clientProfile = profileDir('client');
   const child = fork(fileURLToPath(new URL('./compare-target.ts', import.meta.url)), [name, devserver?.address ?? databaseUrl], {
     execArgv: ['--import', 'tsx', ...(clientProfile ? ['--cpu-prof', `--cpu-prof-dir=${clientProfile}`] : [])],
@@ -133,6 +135,7 @@ function cpuNow(c: Contender) {
 }
 
 async function round(c: Contender, r: number): Promise<RoundFigures> {
+  const callsBefore = await devServerCalls(c.devserver);
   const before = cpuNow(c);
   const ticks = machineTicks();
   const w0 = profileClockUs();
@@ -144,6 +147,7 @@ async function round(c: Contender, r: number): Promise<RoundFigures> {
     postgres: postgresCpuSince(c.database, before.postgres),
   };
   const machineBusy = machineBusySince(ticks);
+  const calls = new Map([...(await devServerCalls(c.devserver))].map(([op, n]) => [op, n - (callsBefore.get(op) ?? 0)] as const).filter(([, n]) => n > 0));
   const single = await ask(c.child, { cmd: 'sequence', prefix: `r${r}-single-${randomUUID().slice(0, 6)}`, n: SINGLE });
   const f: RoundFigures = {
     wfPerSec: WORKFLOWS / batch.seconds,
@@ -153,6 +157,7 @@ async function round(c: Contender, r: number): Promise<RoundFigures> {
     singleLatencies: single.latencies,
     atWorker: single.atWorker ?? [],
     machineBusy,
+    calls,
   };
   const perWf = (s: number) => fmt((s * 1000) / WORKFLOWS);
   progress(
@@ -179,6 +184,8 @@ interface Summary {
   coreShare: Cpu;
   /** Share of the machine's CPU busy during the batches (all processes, ours and others'). */
   machineBusy: number;
+  /** The devserver's calls per workflow during the batches, by operation (none for DBOS). */
+  callsPerWf: [string, number][];
 }
 
 function summarize(name: TargetName, rounds: RoundFigures[]): Summary {
@@ -201,7 +208,15 @@ function summarize(name: TargetName, rounds: RoundFigures[]): Summary {
     cpuMs: { client: perWf('client'), devserver: perWf('devserver'), postgres: perWf('postgres') },
     coreShare: { client: share('client'), devserver: share('devserver'), postgres: share('postgres') },
     machineBusy: rounds.reduce((a, r) => a + r.machineBusy * r.seconds, 0) / seconds,
+    callsPerWf: perWorkflowCalls(rounds, n),
   };
+}
+
+/** The devserver's calls per workflow over every round's batch, by operation, most first. */
+function perWorkflowCalls(rounds: RoundFigures[], n: number): [string, number][] {
+  const sum = new Map<string, number>();
+  for (const r of rounds) for (const [op, c] of r.calls) sum.set(op, (sum.get(op) ?? 0) + c);
+  return [...sum].map(([op, c]) => [op, c / n] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
 
 const totalCpu = (c: Cpu) => c.client + c.devserver + c.postgres;
@@ -274,6 +289,13 @@ function report(summaries: Summary[], pgVersion: string) {
 
   console.log('\nWhere each contender spends its CPU and time:');
   for (const s of summaries) console.log(`- ${TITLES[s.name]}: ${throughputHolder(s)}`);
+  for (const s of summaries.filter((t) => t.callsPerWf.length)) {
+    const total = s.callsPerWf.reduce((a, [, c]) => a + c, 0);
+    console.log(
+      `- ${TITLES[s.name]}, devserver calls per workflow (its service_requests metric): ${fmt(total, 1)} = ` +
+        `${s.callsPerWf.map(([op, c]) => `${op} ${fmt(c, 2)}`).join(', ')}; ${fmt(s.cpuMs.devserver / total, 2)} ms of devserver CPU per call`,
+    );
+  }
   const sdk = summaries.find((s) => s.name === 'sdk');
   if (sdk && Number.isFinite(sdk.atWorkerP50)) {
     console.log(

@@ -8,8 +8,17 @@ import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../devserver/harness/free-port';
+import { requestCounts } from '../devserver/metrics';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The devserver's `service_requests` per operation now (empty without metrics). */
+export async function devServerCalls(d: DevServerProcess | undefined): Promise<Map<string, number>> {
+  if (!d?.metricsUrl) return new Map();
+  const res = await fetch(d.metricsUrl);
+  if (!res.ok) throw new Error(`devserver metrics: HTTP ${res.status}`);
+  return requestCounts(await res.text());
+}
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc). */
 export function cpuSeconds(pid: number | undefined): number {
@@ -24,13 +33,20 @@ export function cpuSeconds(pid: number | undefined): number {
 export interface DevServerProcess {
   address: string;
   pid?: number;
+  /** Its Prometheus metrics (`--metrics-port`), when asked for. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
-/** Starts `devserver/main.ts` on a free port with `db`; `profileDir` records a CPU profile of it. */
-export async function spawnDevServer(db: string, profileDir?: string): Promise<DevServerProcess> {
+/**
+ * Starts `devserver/main.ts` on a free port with `db`; `profileDir` records a CPU profile of it; `metrics` serves
+ * its Prometheus metrics (calls per operation) on another free port.
+ */
+export async function spawnDevServer(db: string, profileDir?: string, opts: { metrics?: boolean } = {}): Promise<DevServerProcess> {
   const port = await freePort();
+  const metricsPort = opts.metrics ? await freePort() : undefined;
   const args = ['--import', 'tsx', 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
+  if (metricsPort) args.push('--metrics-port', String(metricsPort));
   if (profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
@@ -44,6 +60,7 @@ export async function spawnDevServer(db: string, profileDir?: string): Promise<D
   return {
     address: `127.0.0.1:${port}`,
     pid: child.pid,
+    metricsUrl: metricsPort ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -6,7 +6,8 @@
  *    [--tls-identities <file.json>]]
  *   [--tls-cert <pem> --tls-key <pem> [--tls-client-ca <pem> [--tls-require-client-cert]]]
  *   [--dynamic-config-value limit.historyCount.error=51200 …]   (as the Temporal CLI: history and blob size limits)
- * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS.
+ *   [--metrics-port 9090]   (as the Temporal CLI: Prometheus metrics at http://<host>:<port>/metrics; metrics.ts)
+ * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS, DEVSERVER_METRICS_PORT.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import type { DevServerAuthOptions } from './auth/interceptor';
 import { loadCertificateIdentities } from './auth/certificate-identities';
 import type { DevServerTlsOptions } from './transport/tls';
 import { parseDynamicConfig } from './dynamic-config';
+import { createDevServerMetrics, serveMetrics } from './metrics';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     'tls-require-client-cert': { type: 'boolean' },
     'tls-identities': { type: 'string' },
     'dynamic-config-value': { type: 'string', multiple: true },
+    'metrics-port': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -43,6 +46,11 @@ const { values } = parseArgs({
 const port = Number(values.port ?? process.env.DEVSERVER_PORT ?? 7233);
 const db = values.db ?? process.env.DEVSERVER_DB ?? process.env.DATABASE_URL ?? DEFAULT_DATA_DIR;
 const longPoll = values['long-poll-ms'] ?? process.env.DEVSERVER_LONG_POLL_MS;
+const metricsPortRaw = values['metrics-port'] ?? process.env.DEVSERVER_METRICS_PORT;
+if (metricsPortRaw !== undefined && !(/^\d+$/.test(metricsPortRaw) && Number(metricsPortRaw) >= 1 && Number(metricsPortRaw) <= 65_535)) {
+  throw new Error(`--metrics-port: "${metricsPortRaw}" is not a port number (1–65535)`);
+}
+const metrics = metricsPortRaw === undefined ? undefined : createDevServerMetrics();
 
 /** Authentication on when an issuer is given: its JWKS (URL or file), and each worker identity's task queues. */
 function authOptions(): DevServerAuthOptions | undefined {
@@ -98,7 +106,11 @@ const server = await startDevServer({
   db,
   longPollTimeoutMs: longPoll ? Number(longPoll) : undefined,
   namespaces: values.namespace?.length ? ['default', ...values.namespace] : undefined,
+  onRpc: metrics?.onRpc,
 });
+const host = values.host ?? '127.0.0.1';
+const metricsServer = metrics ? await serveMetrics(metrics, Number(metricsPortRaw), host) : undefined;
+if (metricsServer) console.log(`Temporal devserver metrics at http://${host}:${metricsPortRaw}/metrics`);
 console.log(`Temporal devserver ready at ${server.address}`);
 
 // Last line of defence: a bug in one request must not take the server down.
@@ -111,6 +123,7 @@ async function shutdown(sig: string) {
   shuttingDown = true;
   console.log(`${sig} received, stopping devserver...`);
   try {
+    metricsServer?.close();
     await server.stop();
     process.exit(0);
   } catch (e) {
