@@ -1,7 +1,8 @@
 /**
  * The benchmarks' workflow: `threeActivities(x)` runs three sequential `echo` activities on `${x}-0`, `${x}-1`,
  * `${x}-2` and returns their results (devserver/harness/workflows for the SDK, bench/protocol-worker.ts, and the
- * DBOS twin in bench/compare-dbos.ts). Here: the expected result, and a start-and-wait through the lean client.
+ * DBOS twin in bench/compare-dbos.ts). Here: the expected result, a start-and-wait through the lean client, the
+ * SDK worker's options, and how the SDK contender's client starts (eager or not).
  */
 import { randomUUID } from 'node:crypto';
 import type { LeanGrpcClient } from './lean-grpc-client';
