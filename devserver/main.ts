@@ -46,11 +46,13 @@ const { values } = parseArgs({
 const port = Number(values.port ?? process.env.DEVSERVER_PORT ?? 7233);
 const db = values.db ?? process.env.DEVSERVER_DB ?? process.env.DATABASE_URL ?? DEFAULT_DATA_DIR;
 const longPoll = values['long-poll-ms'] ?? process.env.DEVSERVER_LONG_POLL_MS;
+const host = values.host ?? '127.0.0.1';
 const metricsPortRaw = values['metrics-port'] ?? process.env.DEVSERVER_METRICS_PORT;
-if (metricsPortRaw !== undefined && !(/^\d+$/.test(metricsPortRaw) && Number(metricsPortRaw) >= 1 && Number(metricsPortRaw) <= 65_535)) {
+const metricsPort = metricsPortRaw === undefined ? undefined : Number(metricsPortRaw);
+if (metricsPortRaw !== undefined && !(/^\d+$/.test(metricsPortRaw) && metricsPort! >= 1 && metricsPort! <= 65_535)) {
   throw new Error(`--metrics-port: "${metricsPortRaw}" is not a port number (1–65535)`);
 }
-const metrics = metricsPortRaw === undefined ? undefined : createDevServerMetrics();
+const metrics = metricsPort === undefined ? undefined : createDevServerMetrics();
 
 /** Authentication on when an issuer is given: its JWKS (URL or file), and each worker identity's task queues. */
 function authOptions(): DevServerAuthOptions | undefined {
@@ -102,15 +104,14 @@ const server = await startDevServer({
   auth: authOptions(),
   tls: tlsOptions(),
   port,
-  host: values.host ?? '127.0.0.1',
+  host,
   db,
   longPollTimeoutMs: longPoll ? Number(longPoll) : undefined,
   namespaces: values.namespace?.length ? ['default', ...values.namespace] : undefined,
   onRpc: metrics?.onRpc,
 });
-const host = values.host ?? '127.0.0.1';
-const metricsServer = metrics ? await serveMetrics(metrics, Number(metricsPortRaw), host) : undefined;
-if (metricsServer) console.log(`Temporal devserver metrics at http://${host}:${metricsPortRaw}/metrics`);
+const metricsServer = metrics ? await serveMetrics(metrics, metricsPort!, host) : undefined;
+if (metricsServer) console.log(`Temporal devserver metrics at http://${host}:${metricsPort}/metrics`);
 console.log(`Temporal devserver ready at ${server.address}`);
 
 // Last line of defence: a bug in one request must not take the server down.

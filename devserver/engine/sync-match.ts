@@ -10,6 +10,7 @@
  */
 import { queueKey } from '../matching';
 import type { RunContext, Work } from './context';
+import type { WorkflowTaskState } from './state';
 import { PollerSlot } from './poller-slot';
 import { startWorkflowTask, workflowTaskResponse } from './workflow-task';
 import { takeUpdateMessages } from './updates';
@@ -63,38 +64,41 @@ export class ParkedPollers {
  */
 export async function syncMatchWorkflowTasks(work: Work, parked: ParkedPollers, requestId: () => string): Promise<void> {
   for (const ctx of work.runs.values()) {
-    const w = ctx.state.wft;
-    if (!w || w.state !== 'scheduled' || w.speculative || queuedTaskIndex(ctx) < 0) continue; // not new in this unit: queued already
-    const slot = parked.reserve(queueKey(ctx.state.namespaceId, 'workflow', w.taskQueue));
+    const task = newWorkflowTask(ctx);
+    if (!task) continue;
+    const slot = parked.reserve(queueKey(ctx.state.namespaceId, 'workflow', task.wft.taskQueue));
     if (!slot) continue;
     work.matched.push({ slot, task: null });
     const m = work.matched[work.matched.length - 1];
-    const sched = w.scheduledEventId;
-    m.task = { response: (await startNewWorkflowTask(ctx, slot.identity, requestId()))!, runId: ctx.state.runId, scheduledEventId: sched };
+    const sched = task.wft.scheduledEventId;
+    m.task = { response: await startTask(ctx, task, slot.identity, requestId()), runId: ctx.state.runId, scheduledEventId: sched };
   }
 }
 
-/** This unit's queue entry of the run's scheduled workflow task, or -1 (none, or scheduled by an earlier unit). */
-function queuedTaskIndex(ctx: RunContext): number {
-  const w = ctx.state.wft;
-  if (!w || w.state !== 'scheduled') return -1;
-  return ctx.tasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === w.scheduledEventId && t.taskQueue === w.taskQueue);
+/** The run's workflow task scheduled by this unit, with its queue entry; null if none (or speculative, or queued by an earlier unit). */
+function newWorkflowTask(ctx: RunContext): { wft: WorkflowTaskState; index: number } | null {
+  const wft = ctx.state.wft;
+  if (!wft || wft.state !== 'scheduled' || wft.speculative) return null;
+  const index = ctx.tasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === wft.scheduledEventId && t.taskQueue === wft.taskQueue);
+  return index < 0 ? null : { wft, index };
+}
+
+/** Starts it for `identity` instead of queueing it; its poll response. */
+async function startTask(ctx: RunContext, task: { wft: WorkflowTaskState; index: number }, identity: string, requestId: string) {
+  ctx.tasks.splice(task.index, 1);
+  dropDeadlinesOf(ctx, 'wft');
+  startWorkflowTask(ctx, task.wft.scheduledEventId, identity, requestId);
+  const messages = takeUpdateMessages(ctx);
+  return workflowTaskResponse(ctx, { messages });
 }
 
 /**
- * Starts the workflow task this unit scheduled for `identity` instead of queueing it (sync match, eager workflow
- * start) and returns its poll response, or null when there is none to start (no task, speculative, or scheduled
- * by an earlier unit and so in the queue already).
+ * Starts the workflow task this unit scheduled for `identity` instead of queueing it (eager workflow start, as sync
+ * match does for a parked poller) and returns its poll response, or null when there is none to start.
  */
 export async function startNewWorkflowTask(ctx: RunContext, identity: string, requestId: string): Promise<Record<string, unknown> | null> {
-  const w = ctx.state.wft;
-  const i = queuedTaskIndex(ctx);
-  if (!w || w.speculative || i < 0) return null;
-  ctx.tasks.splice(i, 1);
-  dropDeadlinesOf(ctx, 'wft');
-  startWorkflowTask(ctx, w.scheduledEventId, identity, requestId);
-  const messages = takeUpdateMessages(ctx);
-  return workflowTaskResponse(ctx, { messages });
+  const task = newWorkflowTask(ctx);
+  return task ? startTask(ctx, task, identity, requestId) : null;
 }
 
 /** New deadlines of an entity added earlier in this unit (the sticky schedule-to-start timeout) are moot. */
