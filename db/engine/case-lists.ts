@@ -181,8 +181,11 @@ export interface WorkItem {
   communeCode: string | null;
 }
 
-/** An agency's work queue: cases awaiting its action, earliest legal deadline first (no deadline last). */
-export async function listWorkQueue(db: Executor, p: WorkQueueParams): Promise<Page<WorkItem>> {
+/**
+ * The query of a work-queue page (`limit` + 1 rows: one more says there is a next page). Each filter has an index
+ * in its order (read-model-schema.ts: by agency, by agency and locality, by agency and procedure).
+ */
+export function workQueueQuery(p: Omit<WorkQueueParams, 'now'>): SQL {
   const limit = limitOf(p.limit);
   const where: SQL[] = [sql`w.agency = ${p.agency}`];
   if (p.provinceCode !== undefined) where.push(sql`w.province_code = ${p.provinceCode}`);
@@ -196,13 +199,18 @@ export async function listWorkQueue(db: Executor, p: WorkQueueParams): Promise<P
         : sql`((w.due_at, w.case_id) > (${due}::timestamptz, ${id}) or w.due_at is null)`,
     );
   }
-  const result = await db.execute(sql`
+  return sql`
     select w.case_id, w.procedure_id, w.events, w.since, w.due_at, w.province_code, w.commune_code
       from case_work_items w
      where ${sql.join(where, sql` and `)}
      order by w.due_at asc nulls last, w.case_id asc
-     limit ${limit + 1}`);
-  const rows = rowsOf(result);
+     limit ${limit + 1}`;
+}
+
+/** An agency's work queue: cases awaiting its action, earliest legal deadline first (no deadline last). */
+export async function listWorkQueue(db: Executor, p: WorkQueueParams): Promise<Page<WorkItem>> {
+  const limit = limitOf(p.limit);
+  const rows = rowsOf(await db.execute(workQueueQuery(p)));
   const now = p.now.toISOString();
   const items: WorkItem[] = rows.slice(0, limit).map((r) => {
     const dueAt = iso(r.due_at);

@@ -140,6 +140,8 @@ export const caseWorkItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.caseId, t.agency] }),
     index('case_work_items_queue_idx').on(t.agency, t.dueAt, t.caseId),
+    // A queue filtered by procedure stays an index range when that procedure is a small part of the agency's work.
+    index('case_work_items_procedure_idx').on(t.agency, t.procedureId, t.dueAt, t.caseId),
     index('case_work_items_locality_idx').on(t.agency, t.provinceCode, t.communeCode, t.dueAt, t.caseId),
   ],
 );

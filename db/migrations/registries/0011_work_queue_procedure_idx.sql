@@ -1,0 +1,1 @@
+CREATE INDEX "case_work_items_procedure_idx" ON "case_work_items" USING btree ("agency","procedure_id","due_at","case_id");
