@@ -19,28 +19,26 @@ const ioModules = [
 ];
 
 /** The Temporal sandbox boundary: code that runs inside workflows must be deterministic and I/O free. */
-const sandboxRules = {
-  'no-restricted-imports': [
-    'error',
+const sandboxImports = {
+  paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow sandbox code must not use Node built-ins.' })),
+  patterns: [
+    { group: ioModules, message: 'Workflow sandbox code must not do I/O: move it to an activity.' },
     {
-      paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow sandbox code must not use Node built-ins.' })),
-      patterns: [
-        { group: ioModules, message: 'Workflow sandbox code must not do I/O: move it to an activity.' },
-        {
-          group: ['**/activities/agencies/*', '**/activities/registries/*'],
-          allowTypeImports: true,
-          message: 'Workflows import activity types only (use `import type`).',
-        },
-        {
-          group: ['**/agencies/*', '!**/activities/agencies/*'],
-          allowTypeImports: true,
-          message: 'The agency list names activity code: derive a queue name with agencyTaskQueue (workflows/task-queues.ts).',
-        },
-        // db/seed-fixtures is data only (the well-known seeded people a procedure's simulation data names).
-        { group: ['**/db/*', '!**/db/seed-fixtures', '**/api/*', '**/worker/*', '**/devserver/*'], message: 'Not sandbox-safe.' },
-      ],
+      group: ['**/activities/agencies/*', '**/activities/registries/*'],
+      allowTypeImports: true,
+      message: 'Workflows import activity types only (use `import type`).',
     },
+    {
+      group: ['**/agencies/*', '!**/activities/agencies/*'],
+      allowTypeImports: true,
+      message: 'The agency list names activity code: derive a queue name with agencyTaskQueue (workflows/task-queues.ts).',
+    },
+    // db/seed-fixtures is data only (the well-known seeded people a procedure's simulation data names).
+    { group: ['**/db/*', '!**/db/seed-fixtures', '**/api/*', '**/worker/*', '**/devserver/*'], message: 'Not sandbox-safe.' },
   ],
+};
+const sandboxRules = {
+  'no-restricted-imports': ['error', sandboxImports],
   'no-restricted-globals': [
     'error',
     { name: 'process', message: 'No environment access inside the workflow sandbox.' },
@@ -57,6 +55,8 @@ const pureRules = {
     { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time as a parameter (determinism).' },
     { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time as a parameter (determinism).' },
     { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Take randomness as a parameter (determinism).' },
+    // The catalog's modules are evaluated once per worker thread and shared by every workflow in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES).
+    { selector: "Program > VariableDeclaration[kind='let'], Program > ExportNamedDeclaration > VariableDeclaration[kind='let']", message: 'No module-level `let`: module state is shared by every workflow of a worker thread.' },
   ],
 };
 
@@ -77,5 +77,22 @@ export default tseslint.config(
     ignores: ['devserver/proto.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
-  { files: ['procedures/**/*.ts', 'domain/**/*.ts'], rules: pureRules },
+  // The catalog (procedures/ and the domain/ it uses) is evaluated once per worker thread and shared by every workflow
+  // in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES): it reaches neither the workflow API nor the runner.
+  {
+    files: ['procedures/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      ...pureRules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: sandboxImports.paths,
+          patterns: [
+            ...sandboxImports.patterns,
+            { group: ['@temporalio/*', '**/workflows/*'], allowTypeImports: true, message: 'The catalog is shared by every workflow of a worker thread: no workflow API, no runner state.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -11,7 +11,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from './proto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../worker/agency-worker';
+import { engineBundleOptions } from '../worker/agency-worker';
 import { caseRef, listCases, type CaseFilter, type OpsDeps } from './common';
 
 export interface ExportedHistory {
@@ -89,7 +89,7 @@ export interface ReplayReport {
 
 async function bundleOf(opts: ReplayCodeOptions): Promise<{ code: string }> {
   if (opts.workflowBundle) return opts.workflowBundle;
-  return bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({ ...engineBundleOptions(opts.workflowsPath), logger: new DefaultLogger('WARN') });
 }
 
 async function replayAll(histories: HistoryAndWorkflowId[], opts: ReplayCodeOptions): Promise<ReplayReport> {

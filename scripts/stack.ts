@@ -11,7 +11,7 @@ import type { RegistriesDatabase } from '../db/registries-database';
 import { openSeededRegistries, type SeedResult } from '../db/seed';
 import { wireCaseService, type ApiWiring } from './api-wiring';
 import type { SimulationSession } from '../web/designer/simulation-jobs';
-import { createAgencyWorker, WORKER_ROLES, WORKFLOWS_PATH, type WorkerRole } from '../worker/agency-worker';
+import { createAgencyWorker, WORKER_ROLES, engineBundleOptions, type WorkerRole } from '../worker/agency-worker';
 import { workerGrpcCompression, type TemporalConnectionOptions } from '../worker/temporal-connection';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
 import { devCredential, devServerAuth, workerSubject } from '../worker/dev-credentials';
@@ -96,7 +96,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
   const connectionOf = (role: WorkerRole) => connections.get(role) ?? connections.get(WORKER_ROLES[0])!;
   log('bundling workflow code and starting workers…');
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } });
+  const workflowBundle = await bundleWorkflowCode({ ...engineBundleOptions(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } });
   const workers = await Promise.all(
     WORKER_ROLES.map((agency) =>
       createAgencyWorker({ agency, connection: connectionOf(agency), dataConverter: opts.dataConverter, namespace, db: database.db, workflowBundle, workerOptions: opts.workerOptions }),

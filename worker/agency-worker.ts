@@ -17,6 +17,21 @@ export const WORKER_ROLES: readonly WorkerRole[] = ['engine', ...AGENCY_IDS];
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/**
+ * Modules the engine's workflows share in a worker thread's reusable V8 context (the SDK's `preloadModules`): the
+ * SDK evaluates the rest of the bundle again for every workflow it runs or replays, and keeps those module instances
+ * as long as the workflow stays in its cache. These are evaluated once per thread and deep-frozen by the SDK, so only
+ * modules without per-workflow state qualify: the catalog, with what it imports (procedures/, the domain/ they use,
+ * XState: pure declarations, charts built on first use, never the workflow API, which lint enforces). XState is
+ * shared through the catalog: named on its own, webpack drops the import (the package declares no side effects).
+ */
+export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [fileURLToPath(new URL('../procedures/catalog.ts', import.meta.url))];
+
+/** Bundle options for the engine's workflows at `workflowsPath`; the shared modules only for this tree's own. */
+export function engineBundleOptions(workflowsPath = WORKFLOWS_PATH): { workflowsPath: string; preloadModules?: string[] } {
+  return workflowsPath === WORKFLOWS_PATH ? { workflowsPath, preloadModules: [...WORKFLOW_PRELOAD_MODULES] } : { workflowsPath };
+}
+
 export interface AgencyWorkerOptions extends AgencyActivityOptions {
   /** A worker role, or an agency module not in the list (a test's fixture agency). */
   agency: WorkerRole | AgencyModule;
@@ -24,7 +39,7 @@ export interface AgencyWorkerOptions extends AgencyActivityOptions {
   /** The payload codec every client and worker shares (worker/codec/data-converter.ts `createDataConverter`). */
   dataConverter: DataConverter;
   namespace?: string;
-  /** A prebuilt bundle (`bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })`); else bundled at start. */
+  /** A prebuilt bundle (`bundleWorkflowCode(engineBundleOptions())`); else bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
   /** Extra worker options (e.g. shutdownGraceTime, maxConcurrentActivityTaskExecutions). */
@@ -63,7 +78,7 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     return Worker.create({
       ...base,
       activities: createReadModelActivities({ db: opts.db, clock: opts.clock }),
-      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] } }),
     });
   }
   const activities = await loadAgencyActivities(opts.agency, opts);

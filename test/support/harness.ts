@@ -10,7 +10,7 @@ import type { RegistriesDatabase } from '../../db/registries-database';
 import type { DatabaseTarget } from '../../db/connection';
 import { openTestDatabase } from './registry-helpers';
 import { seedPopulation, FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
-import { createAgencyWorker, WORKFLOWS_PATH, type AgencyWorkerOptions, type WorkerRole } from '../../worker/agency-worker';
+import { createAgencyWorker, engineBundleOptions, type AgencyWorkerOptions, type WorkerRole } from '../../worker/agency-worker';
 import { getCaseSnapshot } from '../../workflows/case-client';
 import type { BirthApplication } from '../../procedures/birth-group/case';
 import type { CaseSnapshot } from '../../workflows/definitions';
@@ -68,7 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // In-memory PGlite, or a scratch database on DATABASE_URL's server (dropped on close).
   const registries = await openTestDatabase();
   await seedPopulation(registries.db, { people: 50 });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const workflowBundle = await bundleWorkflowCode({ ...engineBundleOptions(), logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: server.address, ...(await credential(workerSubject('engine'))) });
   const clientConnection = await Connection.connect({ address: server.address, ...(await credential('api')) });
   /** With authentication each worker role has its own connection and credential. */

@@ -46,6 +46,16 @@ describe('determinism boundary lint', () => {
     expect(await ruleIds(`export const e = process.env.X;\n`, 'workflows/x.ts')).toContain('no-restricted-globals');
   });
 
+  it('keeps the catalog, shared by every workflow of a worker thread, free of module state and of the workflow API', async () => {
+    expect(await ruleIds(`let calls = 0;\nexport const count = () => ++calls;\n`, 'procedures/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`export let current = 'a';\n`, 'domain/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`import { sleep } from '@temporalio/workflow';\nexport const s = sleep;\n`, 'procedures/x.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(`import { runProcedure } from '../workflows/statechart-runner';\nexport const r = runProcedure;\n`, 'procedures/x.ts')).toContain('no-restricted-imports');
+    // State in function scope is each call's own; workflows/ is evaluated again for every workflow.
+    expect(await ruleIds(`export function f() {\n  let n = 0;\n  return ++n;\n}\n`, 'procedures/x.ts')).toEqual([]);
+    expect(await ruleIds(`import { sleep } from '@temporalio/workflow';\nexport const s = sleep;\n`, 'workflows/x.ts')).toEqual([]);
+  });
+
   it('leaves activity and worker code free to do I/O', async () => {
     expect(await ruleIds(`import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\nexport const t = Date.now();\n`, 'activities/x.ts')).toEqual([]);
   });

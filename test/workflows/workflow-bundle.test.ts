@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../../worker/agency-worker';
+import { engineBundleOptions, WORKFLOW_PRELOAD_MODULES, WORKFLOWS_PATH } from '../../worker/agency-worker';
 
 describe('workflow bundle', () => {
   it('bundles the runner, the catalog, xstate and the holiday calendar for the sandbox', async () => {
@@ -8,5 +8,13 @@ describe('workflow bundle', () => {
     expect(code).toContain('runProcedure');
     expect(code).toContain('Hung Kings');
     expect(code).toContain('birthGroup');
+  });
+
+  it('preloads the catalog (and XState through it) once per worker thread, and only for the engine’s own workflows', async () => {
+    expect(engineBundleOptions()).toEqual({ workflowsPath: WORKFLOWS_PATH, preloadModules: [...WORKFLOW_PRELOAD_MODULES] });
+    expect(engineBundleOptions('/elsewhere/workflows.ts')).toEqual({ workflowsPath: '/elsewhere/workflows.ts' });
+    const { code } = await bundleWorkflowCode({ ...engineBundleOptions(), logger: undefined });
+    const preload = /preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    expect(preload).toMatch(/__webpack_require__\([^)]*procedures\/catalog\.ts/);
   });
 });
