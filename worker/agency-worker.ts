@@ -75,10 +75,11 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     // The read model's activities (case projections as local activities, the daily KPI snapshot) run beside the workflows.
     if (!opts.db) throw new MissingRegistriesError('engine', ['read model database']);
     const { createReadModelActivities } = await import('../activities/projection/index');
+    const { workflowsPath, preloadModules } = engineBundleOptions();
     return Worker.create({
       ...base,
       activities: createReadModelActivities({ db: opts.db, clock: opts.clock }),
-      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] } }),
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules } }),
     });
   }
   const activities = await loadAgencyActivities(opts.agency, opts);
