@@ -5,12 +5,11 @@
  */
 import { sql } from 'drizzle-orm';
 import { Gauge, Registry, register, type MetricObjectWithValues, type MetricValueWithName } from 'prom-client';
-import type { Executor } from '../db/connection';
+import { rowsOf, type Executor } from '../db/connection';
 
 /** Step durations span seconds (automated) to working weeks (officers). */
 export const STEP_SECONDS_BUCKETS = [1, 10, 60, 300, 3_600, 14_400, 86_400, 172_800, 259_200, 432_000, 864_000];
 
-const rowsOf = (result: any): any[] => (Array.isArray(result) ? result : result.rows);
 
 export interface MetricsEndpoint {
   contentType: string;

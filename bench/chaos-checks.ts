@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import type { Executor } from '../db/connection';
+import { rowsOf, type Executor } from '../db/connection';
 import { reproject } from '../ops/reproject';
 
 export interface CheckResult {
@@ -15,7 +15,6 @@ export interface CheckResult {
   detail: string;
 }
 
-const rowsOf = (r: unknown): any[] => (Array.isArray(r) ? r : (r as { rows: any[] }).rows);
 /** A text[] parameter (drizzle would expand a JS array into a row); case and personal ids hold no comma. */
 const list = (xs: readonly string[]) => sql`string_to_array(${xs.join(',')}, ',')`;
 

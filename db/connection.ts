@@ -14,6 +14,9 @@ import postgres from 'postgres';
 import { acquireDirLock, type DirLock } from './dir-lock';
 
 /** Any drizzle database or transaction: query modules take this so they compose inside a transaction. */
+/** The rows of a `db.execute` result: postgres-js answers an array, PGlite `{ rows }`. */
+export const rowsOf = (result: unknown): any[] => (Array.isArray(result) ? result : (result as { rows: any[] }).rows);
+
 export type Executor<TSchema extends Record<string, unknown> = any> = PgDatabase<PgQueryResultHKT, TSchema>;
 
 export type DatabaseTarget =

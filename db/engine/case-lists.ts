@@ -4,7 +4,7 @@
  * `provinceCode`, `communeCode`) before calling them.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../connection';
+import { rowsOf, type Executor } from '../connection';
 import { CodedError } from '../../domain/error-codes';
 import type { CaseViewStatus } from './read-model-schema';
 
@@ -53,7 +53,6 @@ export interface CaseListItem {
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-const rowsOf = (result: any): any[] => (Array.isArray(result) ? result : result.rows);
 const limitOf = (limit: number | undefined) => Math.min(Math.max(1, limit ?? 50), MAX_PAGE_SIZE);
 
 const ITEM_COLUMNS = sql`v.case_id, v.procedure_id, v.procedure_version, v.status, v.outcome, v.active_states, v.received_at,

@@ -19,6 +19,7 @@ import { createReadModelRoutes } from '../../api/read-model-routes';
 import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } from '../../activities/registries';
 import { FIXTURE_FATHER, FIXTURE_MOTHER } from '../../db/seed';
 import { HTTP_BODY_MAX_BYTES } from '../../domain/limits';
+import { rowsOf } from '../../db/connection';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../support/harness';
@@ -39,7 +40,6 @@ const tokens: Record<string, string> = {};
 const acceptedCases = new Set<string>();
 let openapi: any;
 
-const rowsOf = (r: unknown): any[] => (Array.isArray(r) ? r : (r as { rows: any[] }).rows);
 
 async function tableCounts() {
   const [row] = rowsOf(

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import type { DatabaseTarget } from '../../db/connection';
+import { rowsOf, type DatabaseTarget } from '../../db/connection';
 import { openRegistriesDatabase, REGISTRIES_MIGRATIONS_FOLDER, REGISTRIES_MIGRATIONS_TABLE } from '../../db/registries-database';
 import { openTestDatabase } from '../support/registry-helpers';
 
-const rowsOf = (r: any): any[] => (Array.isArray(r) ? r : r.rows);
 
 describe('registries migrations', () => {
   it('create every table, re-apply without effect, and enforce the ID format in SQL', async () => {

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/connection';
 import { listWorkQueue, workQueueQuery } from '../../db/engine/case-lists';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
 let t: TestDatabase;
-const rowsOf = (result: any): any[] => (Array.isArray(result) ? result : result.rows);
 
 async function planOf(query: ReturnType<typeof workQueueQuery>): Promise<string> {
   const rows = rowsOf(await t.db.execute(sql`explain ${query}`));
