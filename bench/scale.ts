@@ -44,6 +44,7 @@ import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure
 import { fmt, phaseProgress, progress } from './report';
 import { report, type SizeFigures } from './scale-report';
 import { spawnService, type ServiceProcess } from './services';
+import { heaviestReads, tableStats } from './pg-table-stats';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // `npm run bench:scale -- --sizes 1000,10000` (or BENCH_SCALE_SIZES); an unknown flag is an error.
@@ -319,11 +320,24 @@ async function main() {
       progress(`${size}: resident memory MB ${Object.entries(rss).map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`).join(', ')}`);
       progress(`${size}: ${await keepStatisticsUp(admin, Object.values(names).map(url))}`);
 
+      // What a decision costs each process and which tables it reads: if its latency grows with the open cases,
+      // these say where.
+      const dbUrls = Object.values(names).map(url);
+      const decisionCpu0 = processes.map((p) => cpuSeconds(p.pid));
+      const decisionPg0 = postgresCpu(Object.values(names));
+      const decisionTables0 = await tableStats(dbUrls);
       const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
         if (waiting.length === 0) return null;
         const { id } = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
         return api.request('POST', `/cases/${id}/events`, officerToken, { type: 'APPROVE_BIRTH' });
       });
+      // The decision starts the case's next activities; they finish within a few seconds, counted with it.
+      await sleep(3000);
+      const decisions = Math.max(1, decision.length);
+      const decisionCpu = processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - decisionCpu0[k]) * 1000) / decisions] as const);
+      decisionCpu.push(['Postgres', (postgresCpuSince(Object.values(names), decisionPg0) * 1000) / decisions]);
+      progress(`${size}: CPU per decision (and what follows it) ${decisionCpu.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
+      progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
       const apiProcess = services.find((p) => p.name === 'API')!;
       const apiCpu0 = cpuSeconds(apiProcess.pid);
