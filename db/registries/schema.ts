@@ -90,6 +90,9 @@ export const birthRegistrations = pgTable(
   (t) => [
     unique('birth_registrations_book_entry').on(t.bookId, t.entryNumber),
     check('birth_registrations_entry_positive', sql`${t.entryNumber} >= 1`),
+    // Every registration looks its medical birth notice up (one registration per notice): without this it read
+    // the whole birth register.
+    index('birth_registrations_notice_idx').on(t.medicalBirthNoticeNo),
   ],
 );
 

@@ -42,13 +42,18 @@ export function findBirthByChildId(db: Executor, childId: string): Promise<Birth
   return findBy(db, eq(birthRegistrations.childId, childId));
 }
 
-/** The registration that used a medical birth notice number, if any. */
-export async function findBirthByNotice(db: Executor, medicalBirthNoticeNo: string): Promise<{ caseId: string } | null> {
-  const [row] = await db
+/** The case of the registration that used a medical birth notice number (an index lookup: birth_registrations_notice_idx). */
+export function birthByNoticeQuery(db: Executor, medicalBirthNoticeNo: string) {
+  return db
     .select({ caseId: birthRegistrations.caseId })
     .from(birthRegistrations)
     .where(eq(birthRegistrations.medicalBirthNoticeNo, medicalBirthNoticeNo))
     .limit(1);
+}
+
+/** The registration that used a medical birth notice number, if any. */
+export async function findBirthByNotice(db: Executor, medicalBirthNoticeNo: string): Promise<{ caseId: string } | null> {
+  const [row] = await birthByNoticeQuery(db, medicalBirthNoticeNo);
   return row ?? null;
 }
 
@@ -76,11 +81,7 @@ export function createPostgresCivilStatus(db: Executor, clock: () => Date = () =
         await db.transaction(async (tx) => {
           // One registration per medical birth notice: concurrent registrations of one notice queue on this lock.
           await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`birth-notice:${input.medicalBirthNoticeNo.trim()}`}))`);
-          const [used] = await tx
-            .select({ caseId: birthRegistrations.caseId })
-            .from(birthRegistrations)
-            .where(eq(birthRegistrations.medicalBirthNoticeNo, input.medicalBirthNoticeNo.trim()))
-            .limit(1);
+          const used = await findBirthByNotice(tx, input.medicalBirthNoticeNo.trim());
           if (used?.caseId === key) return; // a concurrent retry of this case won: its registration is returned below
           const other = await findBirthByChildId(tx, input.childId);
           if (other) throw new BirthAlreadyRegisteredError(input.childId, other.caseId);

@@ -1,0 +1,1 @@
+CREATE INDEX "birth_registrations_notice_idx" ON "birth_registrations" USING btree ("medical_birth_notice_no");
