@@ -13,6 +13,8 @@ export interface SizeFigures {
   benchReadsMs: number;
   rss: Record<string, number>;
   decision: number[];
+  /** CPU ms per decision (and the activities and workflow tasks it starts), by process and Postgres. */
+  decisionCpu: Record<string, number>;
   getCase: number[];
   page: number[];
   stopMs: number;
@@ -34,7 +36,7 @@ function cpuCell(cpu: Record<string, number>): string {
 export function report(results: SizeFigures[], queue: { path: string | null; note: string }, o: { samples: number; errors: ReadonlyMap<string, number> }) {
   const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
   const workers = WORKER_ROLES.map((r) => `worker ${r}`);
-  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'of which the bench\'s reads', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
+  const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'of which the bench\'s reads', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'CPU ms per decision (largest)', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
   const rows = results.map((r) => [
     String(r.size),
     `${r.openedNow} in ${fmt(r.openSeconds, 0)} s (${fmt(r.openedNow / r.openSeconds)}/s)`,
@@ -44,6 +46,7 @@ export function report(results: SizeFigures[], queue: { path: string | null; not
     ...workers.map((w) => fmt(r.rss[w], 0)),
     fmt(r.rss.API, 0),
     lat(r.decision),
+    cpuCell(r.decisionCpu),
     lat(r.getCase),
     queue.path ? lat(r.page) : 'no route',
     `${fmt(r.readyMs / 1000, 2)} / ${fmt(r.backMs / 1000, 2)}`,

@@ -20,7 +20,7 @@
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops two databases),
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
- * BENCH_SCALE_SAMPLES (50 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
+ * BENCH_SCALE_SAMPLES (200 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
  * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits).
  */
@@ -51,7 +51,8 @@ const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/p
 const flags = parseArgs({ options: { sizes: { type: 'string' } } }).values;
 const SIZES = (flags.sizes ?? process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 50);
-const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 50);
+// 200: with 50 the p99 was the slowest of the 50, and the decision's ratio moved by half between runs of one commit.
+const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 200);
 // One engine (workflow) worker process per core raises the ceiling its one JS thread sets (docs/performance.md).
 const ENGINE_WORKERS = Number(process.env.BENCH_SCALE_ENGINE_WORKERS ?? 1);
 const OPEN_TIMEOUT_MS = 120_000;
@@ -334,9 +335,9 @@ async function main() {
       // The decision starts the case's next activities; they finish within a few seconds, counted with it.
       await sleep(3000);
       const decisions = Math.max(1, decision.length);
-      const decisionCpu = processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - decisionCpu0[k]) * 1000) / decisions] as const);
-      decisionCpu.push(['Postgres', (postgresCpuSince(Object.values(names), decisionPg0) * 1000) / decisions]);
-      progress(`${size}: CPU per decision (and what follows it) ${decisionCpu.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
+      const decisionCpu: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - decisionCpu0[k]) * 1000) / decisions]));
+      decisionCpu.Postgres = (postgresCpuSince(Object.values(names), decisionPg0) * 1000) / decisions;
+      progress(`${size}: CPU per decision (and what follows it) ${Object.entries(decisionCpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
       const apiProcess = services.find((p) => p.name === 'API')!;
@@ -373,7 +374,7 @@ async function main() {
       if (!Number.isFinite(backMs)) recordError('restart', 'no case could be read 120 s after the devserver restarted');
       const devserverRssAfterRestart = rssMb(devserver.pid);
       progress(`${size}: devserver stopped in ${fmt(stopMs / 1000, 2)} s, ready ${fmt(readyMs / 1000, 2)} s after its start, a case read again after ${fmt(backMs / 1000, 2)} s`);
-      results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, benchReadsMs, rss, decision, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
+      results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, benchReadsMs, rss, decision, decisionCpu, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
     }
     report(results, queue, { samples: SAMPLES, errors });
   } finally {
