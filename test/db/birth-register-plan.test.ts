@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../db/connection';
 import { birthByNoticeQuery, findBirthByNotice } from '../../activities/registries/postgres/civil-status';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
+import { planOf } from '../support/query-plan';
 
 let t: TestDatabase;
 const REGISTRATIONS = 20_000;
@@ -34,8 +34,7 @@ afterAll(async () => {
 
 describe('birth register lookups', () => {
   it('finds a registration by its medical birth notice through the notice index, without reading the register', async () => {
-    const rows = rowsOf(await t.db.execute(sql`explain ${birthByNoticeQuery(t.db, 'GCS-12345')}`));
-    const plan = rows.map((r) => String(Object.values(r)[0])).join('\n');
+    const plan = await planOf(t.db, birthByNoticeQuery(t.db, 'GCS-12345'));
     expect(plan).toContain('birth_registrations_notice_idx');
     expect(plan).not.toMatch(/Seq Scan/);
     expect(await findBirthByNotice(t.db, 'GCS-12345')).toEqual({ caseId: 'case-12345' });

@@ -6,16 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../db/connection';
 import { listWorkQueue, workQueueQuery } from '../../db/engine/case-lists';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
+import { planOf } from '../support/query-plan';
 
 let t: TestDatabase;
-
-async function planOf(query: ReturnType<typeof workQueueQuery>): Promise<string> {
-  const rows = rowsOf(await t.db.execute(sql`explain ${query}`));
-  return rows.map((r) => String(Object.values(r)[0])).join('\n');
-}
 
 beforeAll(async () => {
   t = await openTestDatabase();
@@ -43,7 +38,7 @@ afterAll(async () => {
 
 describe('work-queue page plans', () => {
   it('reads an agency’s page from its queue index, without sorting the queue', async () => {
-    const plan = await planOf(workQueueQuery({ agency: 'justice' }));
+    const plan = await planOf(t.db, workQueueQuery({ agency: 'justice' }));
     expect(plan).toContain('case_work_items_queue_idx');
     expect(plan).not.toMatch(/\bSort\b/);
     const page = await listWorkQueue(t.db, { agency: 'justice', limit: 3, now: new Date('2026-11-15T00:00:00Z') });
@@ -52,7 +47,7 @@ describe('work-queue page plans', () => {
   });
 
   it('reads a page filtered by a rare procedure from the procedure index, in deadline order', async () => {
-    const plan = await planOf(workQueueQuery({ agency: 'justice', procedureId: 'death-group' }));
+    const plan = await planOf(t.db, workQueueQuery({ agency: 'justice', procedureId: 'death-group' }));
     expect(plan).toContain('case_work_items_procedure_idx');
     expect(plan).not.toMatch(/\bSort\b|Seq Scan/);
     const page = await listWorkQueue(t.db, { agency: 'justice', procedureId: 'death-group', now: new Date('2026-11-15T00:00:00Z') });
