@@ -44,7 +44,7 @@ import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure
 import { fmt, phaseProgress, progress } from './report';
 import { report, type SizeFigures } from './scale-report';
 import { spawnService, type ServiceProcess } from './services';
-import { heaviestReads, tableStats } from './pg-table-stats';
+import { heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // `npm run bench:scale -- --sizes 1000,10000` (or BENCH_SCALE_SIZES); an unknown flag is an error.
@@ -200,24 +200,18 @@ async function findQueuePath(api: Api): Promise<{ path: string | null; note: str
 }
 
 /**
- * The planner's statistics, as a production server keeps them. This machine's Postgres runs with autovacuum off (set
- * up for tests), so nothing analyzes the bench's tables: at 40,000 open cases the work-queue page then sorted every
- * open work item (p50 26 ms, 0.6 ms once analyzed). With autovacuum off the bench vacuums and analyzes its
- * databases after each opening, outside the figures, as autovacuum would have by then; with it on, nothing.
+ * CPU ms per operation of every process and of Postgres (its databases' backends and shared processes) from now:
+ * call the result with how many operations were done.
  */
-async function keepStatisticsUp(admin: postgres.Sql, dbUrls: string[]): Promise<string> {
-  const [{ autovacuum }] = await admin<{ autovacuum: string }[]>`show autovacuum`;
-  if (autovacuum === 'on') return 'statistics: left to autovacuum';
-  const t0 = performance.now();
-  for (const dbUrl of dbUrls) {
-    const db = postgres(dbUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
-    try {
-      await db.unsafe('vacuum analyze');
-    } finally {
-      await db.end();
-    }
-  }
-  return `statistics: autovacuum is off on this server, so the bench vacuumed and analyzed its databases (${fmt((performance.now() - t0) / 1000)} s)`;
+function cpuMeter(processes: ServiceProcess[], databases: string[]): (operations: number) => Record<string, number> {
+  const cpu0 = processes.map((p) => cpuSeconds(p.pid));
+  const pg0 = postgresCpu(databases);
+  return (operations) => {
+    const n = Math.max(1, operations);
+    const out: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - cpu0[k]) * 1000) / n]));
+    out.Postgres = (postgresCpuSince(databases, pg0) * 1000) / n;
+    return out;
+  };
 }
 
 async function main() {
@@ -228,13 +222,15 @@ async function main() {
     u.pathname = `/${db}`;
     return u.toString();
   };
+  const databases = Object.values(names);
+  const dbUrls = databases.map(url);
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   const identityDir = mkdtempSync(join(tmpdir(), 'bench-scale-identity-'));
   const services: ServiceProcess[] = [];
   let devserver: ServiceProcess | undefined;
   const results: SizeFigures[] = [];
   try {
-    for (const db of Object.values(names)) await admin.unsafe(`create database ${db}`);
+    for (const db of databases) await admin.unsafe(`create database ${db}`);
     progress(`bench:scale: sizes ${SIZES.join(', ')} on Postgres (${names.registries}, ${names.devserver}), ${CONCURRENCY} applications in flight`);
 
     const registries = await openRegistriesDatabase({ kind: 'postgres', url: url(names.registries) });
@@ -283,8 +279,7 @@ async function main() {
       const toOpen = size - all.length;
       const opening = performance.now();
       const processes = [devserver, ...services];
-      const cpu0 = processes.map((p) => cpuSeconds(p.pid));
-      const pg0 = postgresCpu(Object.values(names));
+      const openingCpu = cpuMeter(processes, databases);
       // Closed loop: each of CONCURRENCY slots submits an application and follows its case to the officer step
       // before it submits the next, so the rate is what the engine sustains. (Submitting all first let the engine
       // worker's backlog grow past its workflow-task timeouts at 10,000 on a busy machine: tasks timed out and
@@ -306,8 +301,7 @@ async function main() {
       if (all.length === 0) throw new Error(`no case could be opened: ${[...errors].map(([what, n]) => `${n} × ${what}`).join('; ')}`);
       const openSeconds = (performance.now() - opening) / 1000;
       const opened = Math.max(1, all.length - base);
-      const cpuPerCase: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - cpu0[k]) * 1000) / opened]));
-      cpuPerCase.Postgres = (postgresCpuSince(Object.values(names), pg0) * 1000) / opened;
+      const cpuPerCase = openingCpu(opened);
       const cpuTotal = Object.values(cpuPerCase).reduce((a, b) => a + b, 0);
       progress(
         `${size}: CPU per case opened ${fmt(cpuTotal)} ms = ${Object.entries(cpuPerCase)
@@ -319,13 +313,11 @@ async function main() {
       const rss: Record<string, number> = { devserver: rssMb(devserver.pid) };
       for (const s of services) rss[s.name] = rssMb(s.pid);
       progress(`${size}: resident memory MB ${Object.entries(rss).map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`).join(', ')}`);
-      progress(`${size}: ${await keepStatisticsUp(admin, Object.values(names).map(url))}`);
+      progress(`${size}: ${await keepStatisticsUp(admin, dbUrls)}`);
 
       // What a decision costs each process and which tables it reads: if its latency grows with the open cases,
       // these say where.
-      const dbUrls = Object.values(names).map(url);
-      const decisionCpu0 = processes.map((p) => cpuSeconds(p.pid));
-      const decisionPg0 = postgresCpu(Object.values(names));
+      const decidingCpu = cpuMeter(processes, databases);
       const decisionTables0 = await tableStats(dbUrls);
       const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
         if (waiting.length === 0) return null;
@@ -335,8 +327,7 @@ async function main() {
       // The decision starts the case's next activities; they finish within a few seconds, counted with it.
       await sleep(3000);
       const decisions = Math.max(1, decision.length);
-      const decisionCpu: Record<string, number> = Object.fromEntries(processes.map((p, k) => [p.name, ((cpuSeconds(p.pid) - decisionCpu0[k]) * 1000) / decisions]));
-      decisionCpu.Postgres = (postgresCpuSince(Object.values(names), decisionPg0) * 1000) / decisions;
+      const decisionCpu = decidingCpu(decisions);
       progress(`${size}: CPU per decision (and what follows it) ${Object.entries(decisionCpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
@@ -380,7 +371,7 @@ async function main() {
   } finally {
     for (const s of services.reverse()) await s.stop(10_000);
     await devserver?.stop(10_000);
-    for (const db of Object.values(names)) await admin.unsafe(`drop database if exists ${db} with (force)`).catch(() => {});
+    for (const db of databases) await admin.unsafe(`drop database if exists ${db} with (force)`).catch(() => {});
     await admin.end();
     rmSync(identityDir, { recursive: true, force: true });
   }
