@@ -16,6 +16,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { WORKFLOWS_PATH } from '../worker/agency-worker';
 import { RUN_PROCEDURE_WORKFLOW } from '../workflows/definitions';
 import { DesignerError } from './errors';
+import { REPLAY_READ_MODEL_SINKS } from '../activities/projection/sinks';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -139,7 +140,7 @@ export async function replayHistories(
   if (byId.size !== histories.length) throw new DesignerError('DUPLICATE_WORKFLOW_ID', 'two histories share a workflow id: replay them separately');
   const outcomes: ReplayOutcome[] = [];
   const results = Worker.runReplayHistories(
-    { workflowBundle, dataConverter: opts.dataConverter },
+    { workflowBundle, dataConverter: opts.dataConverter, sinks: REPLAY_READ_MODEL_SINKS },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   for await (const r of results) {

@@ -13,6 +13,7 @@ import { temporal as proto } from './proto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { engineBundleOptions } from '../worker/agency-worker';
 import { caseRef, listCases, type CaseFilter, type OpsDeps } from './common';
+import { REPLAY_READ_MODEL_SINKS } from '../activities/projection/sinks';
 
 export interface ExportedHistory {
   caseId: string;
@@ -96,7 +97,7 @@ async function replayAll(histories: HistoryAndWorkflowId[], opts: ReplayCodeOpti
   const report: ReplayReport = { replayed: 0, failures: [] };
   if (histories.length === 0) return report;
   const workflowBundle = await bundleOf(opts);
-  for await (const r of Worker.runReplayHistories({ workflowBundle, dataConverter: opts.dataConverter }, histories)) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle, dataConverter: opts.dataConverter, sinks: REPLAY_READ_MODEL_SINKS }, histories)) {
     report.replayed++;
     if (r.error) {
       report.failures.push({

@@ -1,16 +1,16 @@
 /**
  * `npm run ops -- reproject [<caseId>..] [--all] [--dry-run]`: rebuilds the read model from workflow histories and
- * reports every difference it repaired. Each projection a case wrote is in its history (the `projectCase` local
- * activity's marker holds the document): the newest one is the case's read model. Cases started before the read model
- * (no marker) are projected from their workflow's snapshot query, which replays the history on an engine worker.
+ * reports every difference it repaired. A case's newest projection is rebuilt from its history: by the workflow's
+ * projection query, which an engine worker answers from the history (replayed when the case is not in its cache), or,
+ * for cases started before the projection became a sink, from the newest `projectCase` local activity's marker.
  */
 import { decodeHistoryEvents } from '../worker/codec/history-decoding';
 import type { temporal } from '@temporalio/proto';
+import type { PayloadConverter } from '@temporalio/common';
 import { caseRowsOf, type CaseRows } from '../db/engine/case-rows';
 import { applyCaseRows, readCaseRows } from '../db/engine/case-views';
 import type { CaseProjectionDocument } from '../workflows/projection';
-import { PROJECT_CASE_ACTIVITY } from '../workflows/projection';
-import { snapshotQuery, type RunProcedureInput } from '../workflows/definitions';
+import { PROJECT_CASE_ACTIVITY, projectionQuery } from '../workflows/projection';
 import { caseWorkflowId } from '../workflows/case-client';
 import { recordOperatorAction, requireActor, type Operator } from './audit';
 import { CASE_PREFIX, caseIdOf, nowOf, OpsError, type OpsDeps } from './common';
@@ -19,9 +19,10 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export interface CaseRepair {
   caseId: string;
-  /** Transition number of the projection rebuilt from the history (0: from the snapshot query, no marker). */
+  /** Transition number of the projection rebuilt from the history (0: a case that never projected). */
   transition: number;
-  source: 'history' | 'query';
+  /** `history`: the newest local-activity marker; `replay`: the projection query (the history replayed by the code). */
+  source: 'history' | 'replay';
   /** Each difference found, e.g. "case_views.status: active → done", "case_steps: missing residence". */
   differences: string[];
   repaired: boolean;
@@ -37,8 +38,7 @@ export interface ReprojectReport {
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** The newest projection document a case's history holds (decoded: decodeHistoryEvents), or null when it never projected. */
-export function lastProjection(deps: OpsDeps, events: readonly HistoryEvent[]): CaseProjectionDocument | null {
-  const converter = deps.client.options.loadedDataConverter.payloadConverter;
+export function lastProjection(converter: PayloadConverter, events: readonly HistoryEvent[]): CaseProjectionDocument | null {
   let best: CaseProjectionDocument | null = null;
   for (const e of events) {
     const m = e.markerRecordedEventAttributes;
@@ -58,17 +58,10 @@ async function documentOf(deps: OpsDeps, caseId: string): Promise<{ doc: CasePro
   const handle = deps.client.workflow.getHandle(caseWorkflowId(caseId));
   const history = await handle.fetchHistory();
   const events = await decodeHistoryEvents(deps.client.options.loadedDataConverter.payloadCodecs, history.events ?? []);
-  const doc = lastProjection(deps, events);
+  const doc = lastProjection(deps.client.options.loadedDataConverter.payloadConverter, events);
   if (doc) return { doc, source: 'history' };
-  const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload) throw new OpsError('CASE_NOT_FOUND', `No case ${caseId}`);
-  const input = deps.client.options.loadedDataConverter.payloadConverter.fromPayload<RunProcedureInput>(payload);
-  const application = (input.input.application ?? input.input) as { applicant?: { personalId?: string } };
-  const snapshot = await handle.query(snapshotQuery);
-  return {
-    doc: { seq: 0, applicantId: application.applicant?.personalId ?? null, channel: input.channel ?? null, provenance: input.provenance ?? [], snapshot },
-    source: 'query',
-  };
+  if (!events[0]?.workflowExecutionStartedEventAttributes) throw new OpsError('CASE_NOT_FOUND', `No case ${caseId}`);
+  return { doc: await handle.query(projectionQuery), source: 'replay' };
 }
 
 /** JSON with object keys sorted at every level (jsonb does not keep key order). */
@@ -132,7 +125,7 @@ export async function reproject(deps: OpsDeps, opts: ReprojectOptions): Promise<
       const rebuilt = caseRowsOf(doc);
       const stored = await readCaseRows(deps.db, caseId);
       report.checked++;
-      // A projection newer than the history's: its workflow task is in flight (the marker comes with its completion).
+      // A projection newer than the history's: its workflow task is in flight (written before the task completes).
       const inFlight = stored !== null && stored.view.seq > doc.seq;
       const differences = inFlight ? [] : diffCaseRows(stored, rebuilt);
       if (differences.length > 0) {

@@ -72,13 +72,15 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     ...opts.workerOptions,
   };
   if (opts.agency === 'engine') {
-    // The read model's activities (case projections as local activities, the daily KPI snapshot) run beside the workflows.
+    // The read model beside the workflows: case projections (a sink; a local activity for older cases), the daily KPI snapshot.
     if (!opts.db) throw new MissingRegistriesError('engine', ['read model database']);
     const { createReadModelActivities } = await import('../activities/projection/index');
+    const { createReadModelSinks } = await import('../activities/projection/sinks');
     const { workflowsPath, preloadModules } = engineBundleOptions();
     return Worker.create({
       ...base,
       activities: createReadModelActivities({ db: opts.db, clock: opts.clock }),
+      sinks: { ...createReadModelSinks({ db: opts.db, clock: opts.clock }), ...opts.workerOptions?.sinks },
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules } }),
     });
   }

@@ -1,19 +1,28 @@
 /**
  * Projection of a case into the read model (docs/read-model.md), sandbox side: after each transition of the case
- * (a change of its snapshot), one local activity `projectCase` carries the numbered snapshot to the database.
- * Transitions of one workflow activation are coalesced (a microtask), numbered 1, 2, … in order; the writer applies
- * a number only once and never goes back to an older one. The activity returns its document so the history's
- * marker holds it: `npm run ops -- reproject` rebuilds the read model from histories alone.
+ * (a change of its snapshot) the numbered snapshot goes to the database. Transitions of one workflow activation are
+ * coalesced (a microtask), numbered 1, 2, … in order; the writer applies a number only once and never goes back to an
+ * older one, and the same number again (a retried workflow task) replaces it.
+ *
+ * Two ways, chosen once per run by a patch marker:
+ * - `case-projection-v2` (new cases): a **sink** call. The worker writes the document after the activation and before
+ *   it completes the workflow task, so a transition is in the read model before it is in the history; nothing is
+ *   added to the history, and no activation is spent on a local activity's result. Replays do not write.
+ *   `npm run ops -- reproject` rebuilds the document with the projection query (the history replayed by the code).
+ * - `case-projection-v1` (cases started before v2): the local activity `projectCase`, whose marker holds the
+ *   document. Kept as it was so that these histories replay.
  */
-import { patched, proxyLocalActivities } from '@temporalio/workflow';
+import { defineQuery, patched, proxyLocalActivities, proxySinks, setHandler, type Sinks } from '@temporalio/workflow';
 import type { CaseSnapshot, FieldProvenance } from './definitions';
 
 /** Cases started before the read model replay without projections (committed histories stay compatible). */
 export const PROJECTION_PATCH = 'case-projection-v1';
+/** Cases started since: the projection is a sink call, not a local activity. */
+export const PROJECTION_SINK_PATCH = 'case-projection-v2';
 export const PROJECT_CASE_ACTIVITY = 'projectCase';
 
 export interface CaseProjectionDocument {
-  /** Transition number: 1, 2, … per case. */
+  /** Transition number: 1, 2, … per case (0: the case never projected). */
   seq: number;
   applicantId: string | null;
   channel: string | null;
@@ -21,8 +30,16 @@ export interface CaseProjectionDocument {
   snapshot: CaseSnapshot;
 }
 
+/** The case's last projected document, as its history gives it (replayed by the code when not cached). */
+export const projectionQuery = defineQuery<CaseProjectionDocument>('projection');
+
 export interface ProjectionActivities {
   projectCase(doc: CaseProjectionDocument): Promise<CaseProjectionDocument>;
+}
+
+/** The engine worker's sink (activities/projection/sinks.ts): writes the document, retried until written. */
+export interface ReadModelSinks extends Sinks {
+  readModel: { projectCase(doc: CaseProjectionDocument): void };
 }
 
 export interface CaseProjector {
@@ -32,18 +49,18 @@ export interface CaseProjector {
   settle(): Promise<void>;
   /** The last transition number projected (carried across continue-as-new). */
   seq(): number;
+  /** The last document projected (the projection query; `ops reproject`): seq 0 and the current snapshot if none. */
+  last(): CaseProjectionDocument;
 }
 
-export function createCaseProjector(
-  opts: Omit<CaseProjectionDocument, 'seq' | 'snapshot'> & { view: () => CaseSnapshot; firstSeq?: number },
-): CaseProjector {
-  const enabled = patched(PROJECTION_PATCH);
-  const activities = proxyLocalActivities<ProjectionActivities>({
-    startToCloseTimeout: '30 seconds',
-    // A database outage delays the projection, never loses it: retried until written.
-    retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-  });
+type ProjectorOptions = Omit<CaseProjectionDocument, 'seq' | 'snapshot'> & { view: () => CaseSnapshot; firstSeq?: number };
+
+export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
+  // Evaluated once, at the start of the run: a run keeps the way its history was written with.
+  const mode = patched(PROJECTION_SINK_PATCH) ? 'sink' : patched(PROJECTION_PATCH) ? 'local-activity' : 'none';
+  const write = mode === 'sink' ? sinkWriter() : mode === 'local-activity' ? localActivityWriter() : null;
   let seq = opts.firstSeq ?? 0;
+  let lastDoc: CaseProjectionDocument | null = null;
   let last = '';
   let queued = false;
   const pending: Promise<unknown>[] = [];
@@ -55,17 +72,19 @@ export function createCaseProjector(
     if (json === last) return;
     last = json;
     seq += 1;
-    pending.push(activities.projectCase({ seq, applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot }));
+    lastDoc = { seq, applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot };
+    const written = write!(lastDoc);
+    if (written) pending.push(written);
   };
 
-  return {
+  const projector: CaseProjector = {
     changed() {
-      if (!enabled || queued) return;
+      if (!write || queued) return;
       queued = true;
       void Promise.resolve().then(flush);
     },
     async settle() {
-      if (!enabled) return;
+      if (!write) return;
       flush();
       for (let done = 0; done < pending.length; ) {
         const batch = pending.slice(done);
@@ -74,5 +93,26 @@ export function createCaseProjector(
       }
     },
     seq: () => seq,
+    last: () => lastDoc ?? { seq, applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot: opts.view() },
   };
+  setHandler(projectionQuery, projector.last);
+  return projector;
+}
+
+/** v2: the sink call; the worker writes it before the activation completes, so nothing is awaited here. */
+function sinkWriter(): (doc: CaseProjectionDocument) => undefined {
+  const { readModel } = proxySinks<ReadModelSinks>();
+  return (doc) => {
+    readModel.projectCase(doc);
+    return undefined;
+  };
+}
+
+/** v1: one local activity per projection, retried until written (a database outage delays it, never loses it). */
+function localActivityWriter(): (doc: CaseProjectionDocument) => Promise<CaseProjectionDocument> {
+  const activities = proxyLocalActivities<ProjectionActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  });
+  return (doc) => activities.projectCase(doc);
 }

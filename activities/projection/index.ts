@@ -1,8 +1,8 @@
 /**
- * The engine worker's read-model activities: `projectCase` (a local activity of the case workflow, once per
- * transition) writes the case's projection and its service-quality record — opened by the case's first projection,
- * so no crash can separate a started case from its record; `takeKpiSnapshot` (the daily schedule) keeps the
- * indicators' history.
+ * The engine worker's read-model writes: `writeCaseProjection` (the case workflow's projection sink, sinks.ts, once
+ * per transition; the local activity `projectCase` for cases started before it) writes the case's projection and its
+ * service-quality record — opened by the case's first projection, so no crash can separate a started case from its
+ * record; `takeKpiSnapshot` (the daily schedule) keeps the indicators' history.
  */
 import type { Executor } from '../../db/connection';
 import { caseRowsOf } from '../../db/engine/case-rows';
@@ -25,20 +25,26 @@ export interface ReadModelActivityDeps {
   clock?: () => Date;
 }
 
+/** Writes one projection document and keeps the case's service-quality record, in one transaction. */
+export async function writeCaseProjection(deps: ReadModelActivityDeps, doc: CaseProjectionDocument): Promise<void> {
+  const rows = caseRowsOf(doc);
+  const now = (deps.clock ?? (() => new Date()))().toISOString();
+  // The service-quality record in the projection's transaction: opened by the first transition (idempotent, so a
+  // retried first projection still opens it), then kept with every projection applied.
+  await applyCaseRows(deps.db, rows, now, {
+    alongside: async (tx, applied) => {
+      if (doc.seq === 1) await openCaseRecord(tx, rows.view);
+      if (applied) await keepCaseRecord(tx, rows.view, now);
+    },
+  });
+}
+
 export function createReadModelActivities(deps: ReadModelActivityDeps): ProjectionActivities & { takeKpiSnapshot(args: { day: string }): Promise<KpiSnapshotResult> } {
   const clock = deps.clock ?? (() => new Date());
   return {
+    // Cases started before the projection became a sink (case-projection-v1) still call it.
     async projectCase(doc: CaseProjectionDocument) {
-      const rows = caseRowsOf(doc);
-      const now = clock().toISOString();
-      // The service-quality record in the projection's transaction: opened by the first transition (idempotent, so a
-      // retried first projection still opens it), then kept with every projection applied.
-      await applyCaseRows(deps.db, rows, now, {
-        alongside: async (tx, applied) => {
-          if (doc.seq === 1) await openCaseRecord(tx, rows.view);
-          if (applied) await keepCaseRecord(tx, rows.view, now);
-        },
-      });
+      await writeCaseProjection(deps, doc);
       return doc;
     },
     takeKpiSnapshot: ({ day }) => takeKpiSnapshot(deps.db, { day, now: clock() }),

@@ -249,7 +249,7 @@ describe('read model', () => {
     expect(lines[0]).toBe('1 case(s) checked; repaired 1');
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^  ${caseId} \\(transition \\d+, from history\\):$`)),
+        expect.stringMatching(new RegExp(`^  ${caseId} \\(transition \\d+, from replay\\):$`)),
         '      case_views.status: in_progress → closed',
         '      case_views.outcome: null → completed',
         expect.stringMatching(/^ {6}case_steps: missing .*"step":"residence"/),

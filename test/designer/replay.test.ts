@@ -4,6 +4,8 @@ import { CATALOG } from '../../procedures/catalog';
 import { quietTemporalRuntime } from '../../designer/engine-session';
 import { bundleCurrentWorkflows, loadHistoryFixture, loadHistoryFixtures, replayHistories } from '../../designer/replay';
 import { cmdReplayCheck } from '../../designer/commands';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { lastProjection } from '../../ops/reproject';
 
 const dir = new URL('../fixtures/histories', import.meta.url).pathname;
 let workflowBundle: WorkflowBundle;
@@ -42,5 +44,30 @@ describe('replay check', () => {
     expect(code).toBe(1);
     expect(lines.at(-1)).toBe('1 histories replayed: 1 incompatible');
     expect(lines[0]).toMatch(/^FAIL renamed-activity\.json \(nondeterministic\): /);
+  });
+
+  it('cases started with the local-activity projection (case-projection-v1) and with the sink (v2) replay; reproject reads a v1 history', async () => {
+    const v1 = loadHistoryFixtures(`${dir}/projection-v1`);
+    const v2 = loadHistoryFixtures(`${dir}/projection-v2`);
+    expect([v1.length, v2.length]).toEqual([2, 2]);
+    const outcomes = await replayHistories([...v1, ...v2], { workflowBundle });
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+
+    const projectCaseMarkers = (h: (typeof v1)[number]) =>
+      h.history.events!.filter((e) => {
+        const m = e.markerRecordedEventAttributes;
+        if (m?.markerName !== 'core_local_activity') return false;
+        return defaultPayloadConverter.fromPayload<{ activity_type: string }>(m.details!.data!.payloads![0]).activity_type === 'projectCase';
+      }).length;
+    const completed = v1.find((h) => h.name === 'birth-group-v3-path13.json')!;
+    const doc = lastProjection(defaultPayloadConverter, completed.history.events!)!;
+    expect(doc.seq).toBe(projectCaseMarkers(completed));
+    expect(doc.seq).toBeGreaterThanOrEqual(8);
+    expect(doc.snapshot).toMatchObject({ procedureId: 'birth-group', procedureVersion: 3, status: 'closed', outcome: 'completed' });
+    // A v2 history holds no projection: reproject asks the workflow (its projection query) instead.
+    for (const h of v2) {
+      expect(projectCaseMarkers(h)).toBe(0);
+      expect(lastProjection(defaultPayloadConverter, h.history.events!)).toBeNull();
+    }
   });
 });

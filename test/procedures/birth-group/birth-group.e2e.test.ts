@@ -17,6 +17,7 @@ import {
 } from '../../../workflows/case-client';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 import { newestActiveVersion } from '../catalog-versions';
+import { REPLAY_READ_MODEL_SINKS } from '../../../activities/projection/sinks';
 
 let h: Harness;
 beforeAll(async () => {
@@ -292,7 +293,7 @@ describe('birth group end to end', () => {
       const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
       expect(history.events?.length ?? 0).toBeGreaterThan(10);
       // Throws DeterminismViolationError if the runner, XState or the charts behaved differently on replay.
-      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter }, history, `case-${caseId}`);
+      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter, sinks: REPLAY_READ_MODEL_SINKS }, history, `case-${caseId}`);
     }
   });
 });

@@ -28,6 +28,7 @@ import { deathGroupV1 } from '../../../procedures/death-group/procedure';
 import { funeralAllowanceFor, survivorOneTimeFor, type DeathApplication, type DeathSelection } from '../../../procedures/death-group/case';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase, EventNotAcceptedError } from '../../../workflows/case-client';
 import { inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
+import { REPLAY_READ_MODEL_SINKS } from '../../../activities/projection/sinks';
 
 let h: Harness;
 beforeAll(async () => {
@@ -258,7 +259,7 @@ describe('death group end to end', () => {
   it('replays the finished death-group cases deterministically from their histories', async () => {
     for (const caseId of ['death-2', 'death-4', 'death-4-declined', 'death-ineligible']) {
       const history = await h.client.workflow.getHandle(`case-${caseId}`).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter }, history, `case-${caseId}`);
+      await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter, sinks: REPLAY_READ_MODEL_SINKS }, history, `case-${caseId}`);
     }
   });
 });
