@@ -37,9 +37,12 @@ export interface ReprojectReport {
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** The newest projection document a case's history holds (decoded: decodeHistoryEvents), or null when it never projected. */
-export function lastProjection(converter: PayloadConverter, events: readonly HistoryEvent[]): CaseProjectionDocument | null {
-  let best: CaseProjectionDocument | null = null;
+/**
+ * The projection documents a case's history holds (decoded: decodeHistoryEvents), in history order: the results of
+ * its `projectCase` local activities (cases started before the projection became a sink; none for later ones).
+ */
+export function projectionDocuments(converter: PayloadConverter, events: readonly HistoryEvent[]): CaseProjectionDocument[] {
+  const docs: CaseProjectionDocument[] = [];
   for (const e of events) {
     const m = e.markerRecordedEventAttributes;
     if (!m || m.markerName !== LOCAL_ACTIVITY_MARKER) continue;
@@ -48,9 +51,15 @@ export function lastProjection(converter: PayloadConverter, events: readonly His
     if (!data || !result) continue;
     const meta = converter.fromPayload<{ activity_type?: string; activityType?: string }>(data);
     if ((meta.activity_type ?? meta.activityType) !== PROJECT_CASE_ACTIVITY) continue;
-    const doc = converter.fromPayload<CaseProjectionDocument>(result);
-    if (!best || doc.seq > best.seq) best = doc;
+    docs.push(converter.fromPayload<CaseProjectionDocument>(result));
   }
+  return docs;
+}
+
+/** The newest projection document a case's history holds, or null when it holds none. */
+export function lastProjection(converter: PayloadConverter, events: readonly HistoryEvent[]): CaseProjectionDocument | null {
+  let best: CaseProjectionDocument | null = null;
+  for (const doc of projectionDocuments(converter, events)) if (!best || doc.seq > best.seq) best = doc;
   return best;
 }
 

@@ -59,8 +59,8 @@ export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
   // Evaluated once, at the start of the run: a run keeps the way its history was written with.
   const mode = patched(PROJECTION_SINK_PATCH) ? 'sink' : patched(PROJECTION_PATCH) ? 'local-activity' : 'none';
   const write = mode === 'sink' ? sinkWriter() : mode === 'local-activity' ? localActivityWriter() : null;
-  let seq = opts.firstSeq ?? 0;
   let lastDoc: CaseProjectionDocument | null = null;
+  const seq = () => lastDoc?.seq ?? opts.firstSeq ?? 0;
   let last = '';
   let queued = false;
   const pending: Promise<unknown>[] = [];
@@ -71,8 +71,7 @@ export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
     const json = JSON.stringify(snapshot);
     if (json === last) return;
     last = json;
-    seq += 1;
-    lastDoc = { seq, applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot };
+    lastDoc = { seq: seq() + 1, applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot };
     const written = write!(lastDoc);
     if (written) pending.push(written);
   };
@@ -92,8 +91,8 @@ export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
         done += batch.length;
       }
     },
-    seq: () => seq,
-    last: () => lastDoc ?? { seq, applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot: opts.view() },
+    seq,
+    last: () => lastDoc ?? { seq: seq(), applicantId: opts.applicantId, channel: opts.channel, provenance: opts.provenance, snapshot: opts.view() },
   };
   setHandler(projectionQuery, projector.last);
   return projector;

@@ -11,27 +11,23 @@ import type { CaseProjectionDocument, ReadModelSinks } from '../../workflows/pro
 import { writeCaseProjection, type ReadModelActivityDeps } from './index';
 
 export interface ReadModelSinkDeps extends ReadModelActivityDeps {
-  /** Backoff between attempts: initial, doubled up to the maximum (ms). */
-  retry?: { initialMs: number; maxMs: number };
-  sleep?: (ms: number) => Promise<void>;
   /** Told of each failed attempt (default: the worker runtime's logger). */
   onWriteFailed?: (doc: CaseProjectionDocument, attempt: number, error: unknown) => void;
 }
 
-const DEFAULT_RETRY = { initialMs: 200, maxMs: 30_000 };
+/** Backoff between attempts (ms): the first, doubled up to the last (the local activity's policy before). */
+const RETRY = { initialMs: 200, maxMs: 30_000 };
 
 /** Writes the document, retried with backoff until written. */
 export async function writeUntilWritten(deps: ReadModelSinkDeps, doc: CaseProjectionDocument): Promise<void> {
-  const retry = deps.retry ?? DEFAULT_RETRY;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let attempt = 1, wait = retry.initialMs; ; attempt++, wait = Math.min(wait * 2, retry.maxMs)) {
+  for (let attempt = 1, wait = RETRY.initialMs; ; attempt++, wait = Math.min(wait * 2, RETRY.maxMs)) {
     try {
       await writeCaseProjection(deps, doc);
       return;
     } catch (error) {
       if (deps.onWriteFailed) deps.onWriteFailed(doc, attempt, error);
       else Runtime.instance().logger.warn('Case projection not written; retrying', { caseId: doc.snapshot.caseId, seq: doc.seq, attempt, error });
-      await sleep(wait);
+      await new Promise<void>((r) => setTimeout(r, wait));
     }
   }
 }

@@ -19,7 +19,7 @@ import { getCaseView, readCaseRows } from '../../db/engine/case-views';
 import { getCaseRecord } from '../../db/engine/case-records';
 import { caseWorkflowId, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import { createAgencyWorker } from '../../worker/agency-worker';
-import { lastProjection } from '../../ops/reproject';
+import { lastProjection, projectionDocuments } from '../../ops/reproject';
 import { PROJECTION_SINK_PATCH, projectionQuery, type CaseProjectionDocument } from '../../workflows/projection';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { createReadModelSinks } from '../../activities/projection/sinks';
@@ -46,16 +46,14 @@ async function historyMarkers(caseId: string): Promise<{ projections: number; si
   const history = await session.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
   const events = await decodeHistoryEvents(session.client.options.loadedDataConverter.payloadCodecs, history.events ?? []);
   const converter = session.client.options.loadedDataConverter.payloadConverter;
-  let projections = 0;
   let sinkPatch = false;
   for (const e of events) {
     const m = e.markerRecordedEventAttributes;
-    if (m?.markerName === 'core_local_activity' && converter.fromPayload<{ activity_type: string }>(m.details!.data!.payloads![0]).activity_type === 'projectCase') projections++;
     const patch = m?.markerName === 'core_patch' ? Object.values(m.details ?? {}).map((p) => converter.fromPayload<{ id?: string }>(p.payloads![0])) : [];
     if (patch.some((d) => d.id === PROJECTION_SINK_PATCH)) sinkPatch = true;
   }
   expect(lastProjection(converter, events)).toBeNull();
-  return { projections, sinkPatch };
+  return { projections: projectionDocuments(converter, events).length, sinkPatch };
 }
 
 async function expectProjected(caseId: string): Promise<void> {

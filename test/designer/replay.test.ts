@@ -5,7 +5,7 @@ import { quietTemporalRuntime } from '../../designer/engine-session';
 import { bundleCurrentWorkflows, loadHistoryFixture, loadHistoryFixtures, replayHistories } from '../../designer/replay';
 import { cmdReplayCheck } from '../../designer/commands';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { lastProjection } from '../../ops/reproject';
+import { lastProjection, projectionDocuments } from '../../ops/reproject';
 
 const dir = new URL('../fixtures/histories', import.meta.url).pathname;
 let workflowBundle: WorkflowBundle;
@@ -53,12 +53,7 @@ describe('replay check', () => {
     const outcomes = await replayHistories([...v1, ...v2], { workflowBundle });
     expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
 
-    const projectCaseMarkers = (h: (typeof v1)[number]) =>
-      h.history.events!.filter((e) => {
-        const m = e.markerRecordedEventAttributes;
-        if (m?.markerName !== 'core_local_activity') return false;
-        return defaultPayloadConverter.fromPayload<{ activity_type: string }>(m.details!.data!.payloads![0]).activity_type === 'projectCase';
-      }).length;
+    const projectCaseMarkers = (h: (typeof v1)[number]) => projectionDocuments(defaultPayloadConverter, h.history.events!).length;
     const completed = v1.find((h) => h.name === 'birth-group-v3-path13.json')!;
     const doc = lastProjection(defaultPayloadConverter, completed.history.events!)!;
     expect(doc.seq).toBe(projectCaseMarkers(completed));
