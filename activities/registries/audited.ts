@@ -4,9 +4,10 @@
  * agency's own HTTP adapter. Decree 13/2023 / Law 91/2025: log every access to personal data.
  *
  * The entry is written before the result is handed back; if the audit sink fails, the call fails too (no
- * unaudited data movement). With an `atomic` scope (the engine's Postgres registries: postgres/atomic.ts) the call
+ * unaudited data movement). With an `atomic` scope (the engine's Postgres registries: postgres/atomic.ts) a write
  * and its entry commit in one transaction: a registry write is never without its entry, nor an entry without its
- * write. A call that fails is rolled back and then recorded (outcome `error`) on its own.
+ * write. A write that fails is rolled back and then recorded (outcome `error`) on its own. A read runs outside any
+ * transaction and its entry is committed before its result is returned.
  */
 import type { AccessContext, AuditEntry, AuditSink, RegistryName, Registries } from '../../domain/registries';
 import { registryCallErrors, registryCallSeconds } from './metrics';
@@ -121,7 +122,9 @@ export function auditRegistries(registries: Registries, sink: AuditSink, clock: 
     let result: unknown;
     const stopTimer = registryCallSeconds.startTimer({ registry, operation });
     try {
-      result = atomic ? await atomic.run(callAndRecord) : await callAndRecord(registries, sink);
+      // A write commits with its entry; a read needs no transaction of its own (two statements fewer per read):
+      // its entry is committed before the result is handed back, and a failed entry fails the call.
+      result = atomic && call.kind === 'write' ? await atomic.run(callAndRecord) : await callAndRecord(registries, sink);
     } catch (e) {
       stopTimer({ outcome: 'error' });
       registryCallErrors.inc({ registry, operation });

@@ -41,6 +41,10 @@ function parseDigest(stored: string | null | undefined): Partial<ChildrenDigest>
   }
 }
 
+async function insertChildren(tx: Executor, rows: CaseRows): Promise<void> {
+  for (const key of CHILD_KEYS) if (rows[key].length > 0) await tx.insert(CHILD_TABLES[key]).values(rows[key] as never);
+}
+
 /** Replaces the case's child rows of every kind whose digest differs from the stored one (all of them when none is). */
 async function replaceChildren(tx: Executor, rows: CaseRows, stored: Partial<ChildrenDigest> = {}, digest?: ChildrenDigest): Promise<void> {
   for (const key of CHILD_KEYS) {
@@ -105,7 +109,8 @@ export async function insertSubmittedCase(db: Executor, rows: CaseRows, projecte
       .values({ ...rows.view, projectedAt, childrenDigest: JSON.stringify(childrenDigestOf(rows)) })
       .onConflictDoNothing()
       .returning({ caseId: caseViews.caseId });
-    if (written.length > 0) await replaceChildren(tx, rows);
+    // A new case row has no child rows (they are only ever written with their case row): nothing to delete.
+    if (written.length > 0) await insertChildren(tx, rows);
   });
 }
 

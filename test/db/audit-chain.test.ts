@@ -102,6 +102,19 @@ describe('audit hash chain', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
+  it('hands a registry read back only once its audit entry is committed: a read whose entry fails, fails', async () => {
+    // Reads run outside a transaction (a write and its entry share one); the entry is still written before the result.
+    const { personalId } = await reg.population.createPerson(testCtx('read-entry-0'), newborn('Đỗ Thị Đọc'));
+    const caseId = 'read-entry-1';
+    await expect(reg.population.getPerson(testCtx(caseId, { procedureVersion: 2 ** 40 }), personalId)).rejects.toThrow(/insert into "audit_log"/);
+    expect(await t.db.select().from(auditLog).where(eq(auditLog.caseId, caseId))).toEqual([]);
+    const ok = 'read-entry-2';
+    expect((await reg.population.getPerson(testCtx(ok), personalId))?.fullName).toBe('Đỗ Thị Đọc');
+    const entries = await t.db.select().from(auditLog).where(eq(auditLog.caseId, ok));
+    expect(entries.map((e) => [e.operation, e.kind, e.outcome, e.subjectId])).toEqual([['getPerson', 'read', 'ok', personalId]]);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
   it('chains rows written before the migration (backfill) and anchors their closed days', async () => {
     // Rows of past days written without the chain (as before migration 0009): hash ''.
     const base = { registry: 'population', operation: 'getPerson', kind: 'read' as const, subjectId: '001099000001', fields: ['fullName'], outcome: 'ok' as const, procedureId: 'birth-group', procedureVersion: 1, agency: 'justice', purpose: 'p', legalBasis: 'lb', actor: 'system' };
