@@ -6,8 +6,8 @@
  */
 import type { Executor } from '../../db/connection';
 import { caseRowsOf } from '../../db/engine/case-rows';
-import { applyCaseRows } from '../../db/engine/case-views';
-import { CaseRecordNotFoundError, openCaseRecordIfAbsent, settleCase, updateCaseProgress } from '../../db/engine/case-records';
+import { applyCaseRows, type CaseRecordWrite } from '../../db/engine/case-views';
+import { receivedRecord } from '../../db/engine/case-records';
 import { CASE_CHANNELS, type CaseChannel, type CaseStatus } from '../../db/engine/schema';
 import { takeKpiSnapshot, type KpiSnapshotResult } from '../../db/engine/kpi-snapshots';
 import type { CaseProjectionDocument, ProjectionActivities } from '../../workflows/projection';
@@ -25,18 +25,11 @@ export interface ReadModelActivityDeps {
   clock?: () => Date;
 }
 
-/** Writes one projection document and keeps the case's service-quality record, in one transaction. */
+/** Writes one projection document and keeps the case's service-quality record, in one statement. */
 export async function writeCaseProjection(deps: ReadModelActivityDeps, doc: CaseProjectionDocument): Promise<void> {
   const rows = caseRowsOf(doc);
   const now = (deps.clock ?? (() => new Date()))().toISOString();
-  // The service-quality record in the projection's transaction: opened by the first transition (idempotent, so a
-  // retried first projection still opens it), then kept with every projection applied.
-  await applyCaseRows(deps.db, rows, now, {
-    alongside: async (tx, applied) => {
-      if (doc.seq === 1) await openCaseRecord(tx, rows.view);
-      if (applied) await keepCaseRecord(tx, rows.view, now);
-    },
-  });
+  await applyCaseRows(deps.db, rows, now, { record: caseRecordWrite(rows.view, now) });
 }
 
 export function createReadModelActivities(deps: ReadModelActivityDeps): ProjectionActivities & { takeKpiSnapshot(args: { day: string }): Promise<KpiSnapshotResult> } {
@@ -56,9 +49,14 @@ type CaseView = ReturnType<typeof caseRowsOf>['view'];
 /** A case started by a client other than the API (no channel) is recorded as received through the API channel. */
 const channelOf = (c: string | null | undefined): CaseChannel => (CASE_CHANNELS as readonly string[]).includes(c ?? '') ? (c as CaseChannel) : 'api';
 
-/** Opens the case's service-quality record (a second call keeps the first): received, with the once-only counts. */
-async function openCaseRecord(db: Executor, v: CaseView): Promise<void> {
-  await openCaseRecordIfAbsent(db, {
+/**
+ * The per-dossier service-quality record (case_records) follows the case: opened by its first transition
+ * (idempotent, so a retried first projection still opens it; a case whose first projection predates the record gets
+ * it with its next one), then progress with every projection applied, then its one settlement.
+ */
+function caseRecordWrite(v: CaseView, now: string): CaseRecordWrite {
+  const status = caseRecordStatusOf(v.status, v.outcome ?? null);
+  const open = receivedRecord({
     caseId: v.caseId,
     procedureId: v.procedureId,
     procedureVersion: v.procedureVersion,
@@ -69,25 +67,13 @@ async function openCaseRecord(db: Executor, v: CaseView): Promise<void> {
     fieldsReused: v.fieldsReused ?? 0,
     fieldsCollected: v.fieldsCollected ?? 0,
   });
-}
-
-/** The per-dossier service-quality record (case_records) follows the case: progress, then its one settlement. */
-async function keepCaseRecord(db: Executor, v: CaseView, now: string): Promise<void> {
-  const status = caseRecordStatusOf(v.status, v.outcome ?? null);
-  const progress = async () => {
-    if (v.status === 'closed' && v.settledAt) {
-      await updateCaseProgress(db, { caseId: v.caseId, at: v.settledAt, deadlineAt: v.deadlineAt ?? null });
-      await settleCase(db, { caseId: v.caseId, settledAt: v.settledAt, status: status as 'settled', electronicResult: v.electronicResult ?? false });
-    } else {
-      await updateCaseProgress(db, { caseId: v.caseId, at: now, status, deadlineAt: v.deadlineAt ?? null });
-    }
-  };
-  try {
-    await progress();
-  } catch (e) {
-    if (!(e instanceof CaseRecordNotFoundError)) throw e;
-    // A case whose first projection predates the record (started before the projection opened it): open it now.
-    await openCaseRecord(db, v);
-    await progress();
+  const deadlineAt = v.deadlineAt ?? null;
+  if (v.status === 'closed' && v.settledAt) {
+    return {
+      open,
+      progress: { at: v.settledAt, status: null, deadlineAt },
+      settle: { settledAt: v.settledAt, status, electronicResult: v.electronicResult ?? false },
+    };
   }
+  return { open, progress: { at: now, status, deadlineAt }, settle: null };
 }

@@ -5,7 +5,7 @@
  * settlement. Functions take (db, params) so they compose inside a transaction; every write is idempotent so
  * retried activities may call them again. The indicators are computed from the read model (db/engine/kpis).
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../connection';
 import { caseRecords, type CaseChannel, type CaseStatus } from './schema';
 
@@ -41,24 +41,30 @@ export async function recordCaseReceived(db: Executor, c: CaseReceived): Promise
   return getCaseRecordOrThrow(db, c.caseId);
 }
 
-/** recordCaseReceived without reading the record back (the projection's path: one statement). */
+/** The record as it is opened: received, with the once-only counts. */
+export function receivedRecord(c: CaseReceived): typeof caseRecords.$inferInsert {
+  return {
+    caseId: c.caseId,
+    procedureId: c.procedureId,
+    procedureVersion: c.procedureVersion,
+    applicantId: c.applicantId,
+    channel: c.channel,
+    status: 'received',
+    receivedAt: c.receivedAt,
+    deadlineAt: c.deadlineAt ?? null,
+    settledAt: null,
+    onTime: null,
+    fieldsReused: c.fieldsReused ?? 0,
+    fieldsCollected: c.fieldsCollected ?? 0,
+    electronicResult: false,
+    satisfaction: null,
+    updatedAt: c.receivedAt,
+  };
+}
+
+/** recordCaseReceived without reading the record back (one statement). */
 export async function openCaseRecordIfAbsent(db: Executor, c: CaseReceived): Promise<void> {
-  await db
-    .insert(caseRecords)
-    .values({
-      caseId: c.caseId,
-      procedureId: c.procedureId,
-      procedureVersion: c.procedureVersion,
-      applicantId: c.applicantId,
-      channel: c.channel,
-      status: 'received',
-      receivedAt: c.receivedAt,
-      deadlineAt: c.deadlineAt ?? null,
-      fieldsReused: c.fieldsReused ?? 0,
-      fieldsCollected: c.fieldsCollected ?? 0,
-      updatedAt: c.receivedAt,
-    })
-    .onConflictDoNothing();
+  await db.insert(caseRecords).values(receivedRecord(c)).onConflictDoNothing();
 }
 
 export interface CaseProgress {
@@ -91,19 +97,11 @@ export interface CaseSettlement {
 
 /**
  * Closes the record; the on-time flag compares the settlement with the deadline (no deadline → on time).
- * Only the first settlement counts: a retry returns the record unchanged.
+ * Only the first settlement counts: a retry returns the record unchanged. The rule is the database function
+ * `case_record_settle` (migration 0013), which the projection's write calls too.
  */
 export async function settleCase(db: Executor, s: CaseSettlement): Promise<CaseRecord> {
-  await db
-    .update(caseRecords)
-    .set({
-      settledAt: s.settledAt,
-      status: s.status,
-      electronicResult: s.electronicResult,
-      onTime: sql`(${caseRecords.deadlineAt} is null or ${s.settledAt}::timestamptz <= ${caseRecords.deadlineAt})`,
-      updatedAt: s.settledAt,
-    })
-    .where(and(eq(caseRecords.caseId, s.caseId), isNull(caseRecords.settledAt)));
+  await db.execute(sql`select case_record_settle(${s.caseId}, ${s.settledAt}::timestamptz, ${s.status}, ${s.electronicResult})`);
   return getCaseRecordOrThrow(db, s.caseId);
 }
 

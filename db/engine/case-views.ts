@@ -1,14 +1,17 @@
 /**
- * Writing and reading one case of the read model. A projection is applied in one transaction: the case row is
- * upserted only when its transition number is newer than the stored one (a retried or late projection changes
- * nothing), then the kinds of child rows that changed are replaced (a digest per kind is kept on the case row: a
- * transition typically changes its steps and work items, not its parties or fields). Query functions take (db, params).
+ * Writing and reading one case of the read model. A projection is applied in one statement, the database function
+ * `case_projection_apply` (migration 0013): the case row is replaced only when its transition number is not older
+ * than the stored one (a late projection changes nothing), then the kinds of child rows that changed are replaced
+ * (a digest per kind is kept on the case row: a transition typically changes its steps and work items, not its
+ * parties or fields), and the case's service-quality record is kept. Query functions take (db, params).
  */
 import { createHash } from 'node:crypto';
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Executor } from '../connection';
 import type { CaseRows } from './case-rows';
 import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkItems } from './read-model-schema';
+import { caseRecords } from './schema';
+import { rowByColumnName } from './column-json';
 
 const { childrenDigest: _digest, ...VIEW_COLUMNS } = getTableColumns(caseViews);
 /** A case's row as readers see it (the write bookkeeping left out). */
@@ -32,73 +35,71 @@ function childrenDigestOf(rows: CaseRows): ChildrenDigest {
   return out;
 }
 
-function parseDigest(stored: string | null | undefined): Partial<ChildrenDigest> {
-  if (!stored) return {};
-  try {
-    return JSON.parse(stored) as Partial<ChildrenDigest>;
-  } catch {
-    return {}; // unreadable: everything is rewritten
-  }
-}
-
-async function insertChildren(tx: Executor, rows: CaseRows): Promise<void> {
-  for (const key of CHILD_KEYS) if (rows[key].length > 0) await tx.insert(CHILD_TABLES[key]).values(rows[key] as never);
-}
-
-/** Replaces the case's child rows of every kind whose digest differs from the stored one (all of them when none is). */
-async function replaceChildren(tx: Executor, rows: CaseRows, stored: Partial<ChildrenDigest> = {}, digest?: ChildrenDigest): Promise<void> {
-  for (const key of CHILD_KEYS) {
-    if (digest && stored[key] === digest[key]) continue;
-    const table = CHILD_TABLES[key];
-    await tx.delete(table).where(eq(table.caseId, rows.view.caseId));
-    const values = rows[key];
-    if (values.length > 0) await tx.insert(table).values(values as never);
-  }
-}
-
 export interface ApplyOptions {
   /** Rewrite every kind of child row, whatever the digest says (ops reproject). */
   repair?: boolean;
-  /** More writes in the same transaction, told whether the projection was applied (the case's service-quality record). */
-  alongside?: (tx: Executor, applied: boolean) => Promise<void>;
+  /** The case's service-quality record, kept in the same transaction (the workflow's projection). */
+  record?: CaseRecordWrite;
 }
 
-/**
- * Applies a case's rows at their transition number, never backwards. The same transition applied again replaces
- * the stored one: it comes from a workflow task retried after its first attempt died uncommitted (the projection
- * is a local activity, and each attempt computes its document with its own time), and the history keeps the
- * retry's — found by `npm run bench:chaos`, where the kept first attempt's settledAt then differed from the
- * history. An older transition never overwrites a newer one (`repair`, from reproject, behaves the same).
- */
-export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  return db.transaction(async (tx) => {
-    const result = await applyInTransaction(tx, rows, projectedAt, opts);
-    await opts.alongside?.(tx, result.applied);
-    return result;
+/** What a projection does to the case's service-quality record (`case_projection_apply`, migration 0013). */
+export interface CaseRecordWrite {
+  /** The record as opened (by the first transition, or by the first applied one when it is missing). */
+  open: typeof caseRecords.$inferInsert;
+  /** With every projection applied. `status` null keeps the stored one. */
+  progress: { at: string; status: string | null; deadlineAt: string | null };
+  /** The one settlement, once the case is closed. */
+  settle: { settledAt: string; status: string; electronicResult: boolean } | null;
+}
+
+type ApplyStatement = { execute(params: { doc: string }): Promise<{ applied: unknown }[]> };
+const applyStatements = new WeakMap<Executor, ApplyStatement>();
+
+/** The projection's one statement, built once per executor (a named prepared statement, as devserver's writes). */
+function applyStatement(db: Executor): ApplyStatement {
+  let statement = applyStatements.get(db);
+  if (!statement) {
+    statement = db
+      .select({ applied: sql<unknown>`case_projection_apply(${sql.placeholder('doc')}::jsonb)` })
+      .from(sql`(select 1) as one`)
+      .prepare('case_projection_apply') as ApplyStatement;
+    applyStatements.set(db, statement);
+  }
+  return statement;
+}
+
+/** The document `case_projection_apply` reads: rows keyed by column name. */
+function applyDocument(rows: CaseRows, projectedAt: string, opts: ApplyOptions): string {
+  const digest = childrenDigestOf(rows);
+  const children: Record<string, unknown[]> = {};
+  for (const key of CHILD_KEYS) children[key] = (rows[key] as Record<string, unknown>[]).map((r) => rowByColumnName(CHILD_TABLES[key], r));
+  const record = opts.record && {
+    open: rowByColumnName(caseRecords, opts.record.open),
+    progress: { at: opts.record.progress.at, status: opts.record.progress.status, deadline_at: opts.record.progress.deadlineAt },
+    settle: opts.record.settle && { settled_at: opts.record.settle.settledAt, status: opts.record.settle.status, electronic_result: opts.record.settle.electronicResult },
+  };
+  return JSON.stringify({
+    case_id: rows.view.caseId,
+    seq: rows.view.seq,
+    view: rowByColumnName(caseViews, { ...rows.view, projectedAt, childrenDigest: JSON.stringify(digest) }),
+    digest,
+    children,
+    repair: opts.repair ?? false,
+    record: record ?? null,
   });
 }
 
-async function applyInTransaction(tx: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions): Promise<ApplyResult> {
-  // Locked: the stored digest stays the one the child rows match until this transaction ends.
-  const [stored] = await tx
-    .select({ seq: caseViews.seq, childrenDigest: caseViews.childrenDigest })
-    .from(caseViews)
-    .where(eq(caseViews.caseId, rows.view.caseId))
-    .for('update');
-  if (stored && stored.seq > rows.view.seq) return { applied: false };
-  const digest = childrenDigestOf(rows);
-  const values = { ...rows.view, projectedAt, childrenDigest: JSON.stringify(digest) };
-  const { caseId: _key, ...update } = values;
-  const newer = sql`${caseViews.seq} <= excluded.seq`;
-  const written = await tx
-    .insert(caseViews)
-    .values(values)
-    .onConflictDoUpdate({ target: caseViews.caseId, set: update, setWhere: newer })
-    .returning({ caseId: caseViews.caseId });
-  if (written.length === 0) return { applied: false };
-  // A repair (ops reproject) rewrites every kind: what is stored may differ from what the digest says.
-  await replaceChildren(tx, rows, opts.repair || !stored ? {} : parseDigest(stored.childrenDigest), digest);
-  return { applied: true };
+/**
+ * Applies a case's rows at their transition number, never backwards, with the kinds of child rows that changed and
+ * the service-quality record, in one statement (`case_projection_apply`, migration 0013). The same transition
+ * applied again replaces the stored one: it comes from a workflow task retried after its first attempt died
+ * uncommitted, each attempt computing its document with its own time, and the history keeps the retry's — found
+ * by `npm run bench:chaos`, where the kept first attempt's settledAt then differed from the history. An older
+ * transition never overwrites a newer one (`repair`, from reproject, behaves the same).
+ */
+export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  const [row] = await applyStatement(db).execute({ doc: applyDocument(rows, projectedAt, opts) });
+  return { applied: row?.applied === true || row?.applied === 't' };
 }
 
 /** The API's row at submission (transition 0), before the workflow's first projection; never overwrites one. */
@@ -110,7 +111,9 @@ export async function insertSubmittedCase(db: Executor, rows: CaseRows, projecte
       .onConflictDoNothing()
       .returning({ caseId: caseViews.caseId });
     // A new case row has no child rows (they are only ever written with their case row): nothing to delete.
-    if (written.length > 0) await insertChildren(tx, rows);
+    if (written.length > 0) {
+      for (const key of CHILD_KEYS) if (rows[key].length > 0) await tx.insert(CHILD_TABLES[key]).values(rows[key] as never);
+    }
   });
 }
 

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { applyCaseRows, getCaseView } from '../../db/engine/case-views';
+import { applyCaseRows, getCaseView, type CaseRecordWrite } from '../../db/engine/case-views';
+import { getCaseRecord, receivedRecord } from '../../db/engine/case-records';
 import type { CaseRows } from '../../db/engine/case-rows';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
@@ -89,5 +90,30 @@ describe('a transition rewrites only the kinds of child rows that changed', () =
     expect(rowsOf(now.parties).map((r) => r.role)).toEqual(['applicant']);
     // Readers never see the bookkeeping column.
     expect(Object.keys((await getCaseView(t.db, 'digest-case'))!)).not.toContain('childrenDigest');
+  });
+});
+
+describe('the service-quality record, kept by the same statement as the projection', () => {
+  const at = (seq: number, settledAt: string | null): CaseRows => ({ ...rows(seq, settledAt), view: { ...rows(seq, settledAt).view, caseId: 'record-case' } });
+  const record = (now: string, settledAt: string | null, status: string): CaseRecordWrite => ({
+    open: receivedRecord({ caseId: 'record-case', procedureId: 'birth-group', procedureVersion: 1, applicantId: null, channel: 'portal', receivedAt: '2026-12-01T00:00:00.000Z', deadlineAt: '2026-12-05T16:59:59.999Z' }),
+    progress: { at: settledAt ?? now, status: settledAt ? null : status, deadlineAt: '2026-12-05T16:59:59.999Z' },
+    settle: settledAt ? { settledAt, status, electronicResult: true } : null,
+  });
+
+  it('opens a missing record with the first transition applied, never moves it back, and settles it once', async () => {
+    // A case whose first projection predates the record: its next transition opens it.
+    expect(await getCaseRecord(t.db, 'record-case')).toBeNull();
+    await applyCaseRows(t.db, at(2, null), '2026-12-02T01:00:00.000Z', { record: record('2026-12-02T01:00:00.000Z', null, 'in_progress') });
+    expect(await getCaseRecord(t.db, 'record-case')).toMatchObject({ status: 'in_progress', updatedAt: '2026-12-02T01:00:00.000Z', settledAt: null, electronicResult: false });
+    // A late, older transition is not applied: the record does not move either.
+    const late = await applyCaseRows(t.db, at(1, null), '2026-12-02T02:00:00.000Z', { record: record('2026-12-02T02:00:00.000Z', null, 'supplement_requested') });
+    expect(late.applied).toBe(false);
+    expect(await getCaseRecord(t.db, 'record-case')).toMatchObject({ status: 'in_progress', updatedAt: '2026-12-02T01:00:00.000Z' });
+    // Closed before the deadline: settled on time; the same transition again (a retried task, its own time) keeps the first settlement.
+    await applyCaseRows(t.db, at(3, '2026-12-03T10:00:00.000Z'), '2026-12-03T10:00:00.000Z', { record: record('2026-12-03T10:00:00.000Z', '2026-12-03T10:00:00.000Z', 'settled') });
+    await applyCaseRows(t.db, at(3, '2026-12-06T10:00:00.000Z'), '2026-12-06T10:00:00.000Z', { record: record('2026-12-06T10:00:00.000Z', '2026-12-06T10:00:00.000Z', 'settled') });
+    expect(await getCaseRecord(t.db, 'record-case')).toMatchObject({ status: 'settled', settledAt: '2026-12-03T10:00:00.000Z', onTime: true, electronicResult: true });
+    expect(await getCaseView(t.db, 'record-case')).toMatchObject({ seq: 3, settledAt: '2026-12-06T10:00:00.000Z' });
   });
 });
