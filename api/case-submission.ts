@@ -12,7 +12,7 @@ import { InconsistentFactError } from '../domain/plausibility';
 import { checkApplicationFacts } from './receipt-checks';
 import type { CaseStatusName } from '../domain/case-vocabulary';
 import { caseRowsOf } from '../db/engine/case-rows';
-import { insertSubmittedCase } from '../db/engine/case-views';
+import { applyCaseRows } from '../db/engine/case-views';
 import { provenanceOf, submittedDocument } from './submitted-case';
 import { resolvedValues, type OnceOnlyResolution } from '../domain/once-only';
 import type { AccessContext, PersonRecord, Registries } from '../domain/registries';
@@ -178,9 +178,10 @@ export async function submitApplication(deps: SubmissionDeps, principal: Princip
     held: prefill.records,
   });
   if (!started.alreadyExisted) {
-    // Visible at once: the workflow's first projection (transition 1) replaces this row and opens the case's
-    // service-quality record (activities/projection), so the record never depends on this process surviving.
-    await insertSubmittedCase(
+    // Visible at once, as transition 0, which never overwrites a projection: the workflow's first one (transition 1)
+    // replaces this row and opens the case's service-quality record (activities/projection), so the record never
+    // depends on this process surviving.
+    await applyCaseRows(
       deps.db,
       caseRowsOf(submittedDocument({ caseId, def, input, receivedAt, missing, applicantId: body.applicant.personalId, channel: body.channel, provenance })),
       clock().toISOString(),

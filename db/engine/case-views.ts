@@ -102,21 +102,6 @@ export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: s
   return { applied: row?.applied === true || row?.applied === 't' };
 }
 
-/** The API's row at submission (transition 0), before the workflow's first projection; never overwrites one. */
-export async function insertSubmittedCase(db: Executor, rows: CaseRows, projectedAt: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const written = await tx
-      .insert(caseViews)
-      .values({ ...rows.view, projectedAt, childrenDigest: JSON.stringify(childrenDigestOf(rows)) })
-      .onConflictDoNothing()
-      .returning({ caseId: caseViews.caseId });
-    // A new case row has no child rows (they are only ever written with their case row): nothing to delete.
-    if (written.length > 0) {
-      for (const key of CHILD_KEYS) if (rows[key].length > 0) await tx.insert(CHILD_TABLES[key]).values(rows[key] as never);
-    }
-  });
-}
-
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const TIMESTAMPS = new Set(['receivedAt', 'dossierCompleteAt', 'settledAt', 'deadlineAt', 'projectedAt', 'startedAt', 'dueAt', 'completedAt', 'at', 'since']);
 

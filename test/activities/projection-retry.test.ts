@@ -117,3 +117,16 @@ describe('the service-quality record, kept by the same statement as the projecti
     expect(await getCaseView(t.db, 'record-case')).toMatchObject({ seq: 3, settledAt: '2026-12-06T10:00:00.000Z' });
   });
 });
+
+describe("the API's row at submission (transition 0)", () => {
+  const at = (seq: number): CaseRows => ({ ...rows(seq, null), view: { ...rows(seq, null).view, caseId: 'submitted-case', snapshot: { seq } } });
+
+  it('is written when the case has no row, and never overwrites the workflow’s projection', async () => {
+    expect((await applyCaseRows(t.db, at(0), '2026-12-01T00:00:00.000Z')).applied).toBe(true);
+    expect(await getCaseView(t.db, 'submitted-case')).toMatchObject({ seq: 0 });
+    expect((await applyCaseRows(t.db, at(1), '2026-12-01T00:00:01.000Z')).applied).toBe(true);
+    // A slow submission's row arriving after the first projection changes nothing.
+    expect((await applyCaseRows(t.db, at(0), '2026-12-01T00:00:02.000Z')).applied).toBe(false);
+    expect(await getCaseView(t.db, 'submitted-case')).toMatchObject({ seq: 1, snapshot: { seq: 1 }, projectedAt: '2026-12-01T00:00:01.000Z' });
+  });
+});
