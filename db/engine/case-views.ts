@@ -6,12 +6,13 @@
  * parties or fields), and the case's service-quality record is kept. Query functions take (db, params).
  */
 import { createHash } from 'node:crypto';
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import type { Executor } from '../connection';
 import type { CaseRows } from './case-rows';
 import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkItems } from './read-model-schema';
 import { caseRecords } from './schema';
 import { rowByColumnName } from './column-json';
+import { jsonFunctionCall } from '../json-function-call';
 
 const { childrenDigest: _digest, ...VIEW_COLUMNS } = getTableColumns(caseViews);
 /** A case's row as readers see it (the write bookkeeping left out). */
@@ -52,21 +53,7 @@ export interface CaseRecordWrite {
   settle: { settledAt: string; status: string; electronicResult: boolean } | null;
 }
 
-type ApplyStatement = { execute(params: { doc: string }): Promise<{ applied: unknown }[]> };
-const applyStatements = new WeakMap<Executor, ApplyStatement>();
-
-/** The projection's one statement, built once per executor (a named prepared statement, as devserver's writes). */
-function applyStatement(db: Executor): ApplyStatement {
-  let statement = applyStatements.get(db);
-  if (!statement) {
-    statement = db
-      .select({ applied: sql<unknown>`case_projection_apply(${sql.placeholder('doc')}::jsonb)` })
-      .from(sql`(select 1) as one`)
-      .prepare('case_projection_apply') as ApplyStatement;
-    applyStatements.set(db, statement);
-  }
-  return statement;
-}
+const callProjectionApply = jsonFunctionCall('case_projection_apply');
 
 /** The document `case_projection_apply` reads: rows keyed by column name. */
 function applyDocument(rows: CaseRows, projectedAt: string, opts: ApplyOptions): string {
@@ -98,8 +85,8 @@ function applyDocument(rows: CaseRows, projectedAt: string, opts: ApplyOptions):
  * transition never overwrites a newer one (`repair`, from reproject, behaves the same).
  */
 export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  const [row] = await applyStatement(db).execute({ doc: applyDocument(rows, projectedAt, opts) });
-  return { applied: row?.applied === true || row?.applied === 't' };
+  const applied = await callProjectionApply(db, applyDocument(rows, projectedAt, opts));
+  return { applied: applied === true || applied === 't' };
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());

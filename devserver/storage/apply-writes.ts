@@ -8,8 +8,8 @@
  * next batch, one statement, one round trip and one commit for all of them. Unloaded, a write goes out at
  * once; under load, batches grow by themselves.
  */
-import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/connection';
+import { jsonFunctionCall } from '../../db/json-function-call';
 import type { RunState } from '../engine/state';
 import type { DeadlineInsert, TaskInsert } from './store';
 
@@ -93,30 +93,11 @@ function outcomeOf(r: unknown): WriteOutcome {
   throw new WriteFailedError(e?.error ?? 'XX000', e?.message ?? 'no result for this write');
 }
 
-type ApplyStatement = { execute(params: { docs: string }): Promise<{ r: unknown }[]> };
-const applyStatements = new WeakMap<Executor, ApplyStatement>();
-
-/**
- * The write statement of an executor, built once: a named prepared statement (postgres.js parses it once per
- * connection and then sends one message per batch; unprepared, every call costs a describe round trip), and
- * drizzle does not rebuild the query text on every call.
- */
-function applyStatement(db: Executor): ApplyStatement {
-  let statement = applyStatements.get(db);
-  if (!statement) {
-    statement = db
-      .select({ r: sql<unknown>`ds_apply_writes(${sql.placeholder('docs')}::jsonb)` })
-      .from(sql`(select 1) as one`)
-      .prepare('ds_apply_writes') as ApplyStatement;
-    applyStatements.set(db, statement);
-  }
-  return statement;
-}
+const callApplyWrites = jsonFunctionCall('ds_apply_writes');
 
 /** Applies encoded writes in one statement; a write the database refused rejects with `WriteFailedError`. */
 export async function applyWrites(db: Executor, docs: string[]): Promise<PromiseSettledResult<WriteOutcome>[]> {
-  const rows = await applyStatement(db).execute({ docs: `[${docs.join(',')}]` });
-  let results = rows[0]?.r;
+  let results = await callApplyWrites(db, `[${docs.join(',')}]`);
   if (typeof results === 'string') results = JSON.parse(results);
   const list = Array.isArray(results) ? results : [];
   return docs.map((_, i) => {

@@ -20,6 +20,7 @@ EXCEPTION WHEN others THEN
   RETURN '{}'::jsonb;
 END $$;
 --> statement-breakpoint
+-- One static branch per kind of child row below, not dynamic SQL: each keeps its cached plan.
 -- doc: { case_id, seq, view: case_views row, digest: {kind: text}, children: {kind: rows}, repair, record }
 -- (rows keyed by column name). Returns whether the projection was applied: an older transition never
 -- overwrites a newer one; the same transition again replaces it (a retried workflow task's own projection).
