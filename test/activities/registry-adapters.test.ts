@@ -7,6 +7,7 @@ import {
   PersonNotFoundError,
 } from '../../activities/registries/errors';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
+import { findHousehold } from '../../activities/registries/postgres/residence';
 import type { NewPerson, Registries } from '../../domain/registries';
 import {
   birthRegistrations,
@@ -187,6 +188,20 @@ describe('residence and social insurance', () => {
       reg.residence.addPermanentMember(testCtx('res-4'), { ...input, personalId: '001226000001' }),
     ).rejects.toBeInstanceOf(PersonNotFoundError);
     expect(await reg.residence.getHouseholdOf(testCtx('res-1'), '001099000000')).toBeNull();
+  });
+
+  it("reads a person's household with its members by date of arrival, and a household without members", async () => {
+    const hh = await reg.residence.getHouseholdOf(testCtx('res-read'), headId);
+    expect(hh).toMatchObject({ householdId: 'HH-T1', headId, address: { provinceCode: '01', communeCode: '00004', street: '12 Phố Quán Thánh' } });
+    expect(hh!.members[0]).toEqual({ personalId: headId, relationToHead: 'head', since: '2010-01-01' });
+    expect(hh!.members.map((m) => m.since)).toEqual([...hh!.members.map((m) => m.since)].sort());
+    expect(await findHousehold(t.db, 'HH-T2')).toEqual({
+      householdId: 'HH-T2',
+      headId,
+      address: { provinceCode: '01', communeCode: '00070', street: '3 Hàng Bạc' },
+      members: [],
+    });
+    expect(await findHousehold(t.db, 'HH-NONE')).toBeNull();
   });
 
   it('issues a health-insurance card once per case, allocating one social-insurance number', async () => {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
 import { householdMembers, households, residenceDeletions } from '../../../db/registries/schema';
 import { localDateOf } from '../../../domain/working-days';
@@ -13,29 +13,31 @@ import { requireAlive } from './population';
 import type { Household, ResidenceDeletion, ResidenceRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
 
-export async function findHousehold(db: Executor, householdId: string): Promise<Household | null> {
-  const [h] = await db.select().from(households).where(eq(households.householdId, householdId)).limit(1);
-  if (!h) return null;
-  const members = await db
-    .select()
-    .from(householdMembers)
-    .where(eq(householdMembers.householdId, householdId))
+/** A household and its members in one statement (one snapshot, one round trip). */
+async function householdWhere(db: Executor, which: SQL): Promise<Household | null> {
+  const rows = await db
+    .select({ h: households, m: householdMembers })
+    .from(households)
+    .leftJoin(householdMembers, eq(householdMembers.householdId, households.householdId))
+    .where(which)
     .orderBy(asc(householdMembers.since), asc(householdMembers.personalId));
+  if (rows.length === 0) return null;
+  const h = rows[0].h;
   return {
     householdId: h.householdId,
     headId: h.headId,
     address: { provinceCode: h.provinceCode, communeCode: h.communeCode, street: h.street },
-    members: members.map((m) => ({ personalId: m.personalId, relationToHead: m.relationToHead, since: m.since })),
+    members: rows.flatMap(({ m }) => (m ? [{ personalId: m.personalId, relationToHead: m.relationToHead, since: m.since }] : [])),
   };
 }
 
-export async function findHouseholdOf(db: Executor, personalId: string): Promise<Household | null> {
-  const [m] = await db
-    .select({ householdId: householdMembers.householdId })
-    .from(householdMembers)
-    .where(eq(householdMembers.personalId, personalId))
-    .limit(1);
-  return m ? findHousehold(db, m.householdId) : null;
+export function findHousehold(db: Executor, householdId: string): Promise<Household | null> {
+  return householdWhere(db, eq(households.householdId, householdId));
+}
+
+export function findHouseholdOf(db: Executor, personalId: string): Promise<Household | null> {
+  const memberOf = db.select({ householdId: householdMembers.householdId }).from(householdMembers).where(eq(householdMembers.personalId, personalId)).limit(1);
+  return householdWhere(db, inArray(households.householdId, memberOf));
 }
 
 type DeletionRow = typeof residenceDeletions.$inferSelect;
