@@ -41,8 +41,11 @@ export async function recordCaseReceived(db: Executor, c: CaseReceived): Promise
   return getCaseRecordOrThrow(db, c.caseId);
 }
 
-/** The record as it is opened: received, with the once-only counts. */
-export function receivedRecord(c: CaseReceived): typeof caseRecords.$inferInsert {
+/**
+ * The record as it is opened: received, with the once-only counts. Every column is given: the projection's database
+ * function inserts the row whole.
+ */
+export function receivedRecord(c: CaseReceived): CaseRecord {
   return {
     caseId: c.caseId,
     procedureId: c.procedureId,

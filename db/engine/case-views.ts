@@ -45,8 +45,11 @@ export interface ApplyOptions {
 
 /** What a projection does to the case's service-quality record (`case_projection_apply`, migration 0013). */
 export interface CaseRecordWrite {
-  /** The record as opened (by the first transition, or by the first applied one when it is missing). */
-  open: typeof caseRecords.$inferInsert;
+  /**
+   * The record as opened (by the first transition, or by the first applied one when it is missing): every column,
+   * as the function inserts the row whole (a column left out would be null, not its default).
+   */
+  open: typeof caseRecords.$inferSelect;
   /** With every projection applied. `status` null keeps the stored one. */
   progress: { at: string; status: string | null; deadlineAt: string | null };
   /** The one settlement, once the case is closed. */
