@@ -1,9 +1,10 @@
 /**
  * Per-dossier service-quality records (Decision 766/QD-TTg): received/settled timestamps, deadline, on-time flag,
  * channel, fields re-used vs collected, electronic result (satisfaction: a column no door fills yet). Written by
- * the case workflow's projection (activities/projection): opened by its first transition, then progress and the one
- * settlement. Functions take (db, params) so they compose inside a transaction; every write is idempotent so
- * retried activities may call them again. The indicators are computed from the read model (db/engine/kpis).
+ * the case workflow's projection (activities/projection) with its read-model row, in the database function
+ * `case_projection_apply` (migration 0013): opened by its first transition, then progress and the one settlement.
+ * Functions take (db, params) so they compose inside a transaction; every write is idempotent so retried callers
+ * may call them again. The indicators are computed from the read model (db/engine/kpis).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../connection';
@@ -68,27 +69,6 @@ export function receivedRecord(c: CaseReceived): CaseRecord {
 /** recordCaseReceived without reading the record back (one statement). */
 export async function openCaseRecordIfAbsent(db: Executor, c: CaseReceived): Promise<void> {
   await db.insert(caseRecords).values(receivedRecord(c)).onConflictDoNothing();
-}
-
-export interface CaseProgress {
-  caseId: string;
-  at: string;
-  status?: CaseStatus;
-  deadlineAt?: string | null;
-  fieldsReused?: number;
-  fieldsCollected?: number;
-}
-
-/** Status, deadline (e.g. extended when verification is needed) and once-only counts. Absolute values: idempotent. */
-export async function updateCaseProgress(db: Executor, p: CaseProgress): Promise<CaseRecord> {
-  const set: Partial<typeof caseRecords.$inferInsert> = { updatedAt: p.at };
-  if (p.status !== undefined) set.status = p.status;
-  if (p.deadlineAt !== undefined) set.deadlineAt = p.deadlineAt;
-  if (p.fieldsReused !== undefined) set.fieldsReused = p.fieldsReused;
-  if (p.fieldsCollected !== undefined) set.fieldsCollected = p.fieldsCollected;
-  const [row] = await db.update(caseRecords).set(set).where(eq(caseRecords.caseId, p.caseId)).returning();
-  if (!row) throw new CaseRecordNotFoundError(p.caseId);
-  return normalise(row);
 }
 
 export interface CaseSettlement {

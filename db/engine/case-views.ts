@@ -89,7 +89,7 @@ function applyDocument(rows: CaseRows, projectedAt: string, opts: ApplyOptions):
  */
 export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const applied = await callProjectionApply(db, applyDocument(rows, projectedAt, opts));
-  return { applied: applied === true || applied === 't' };
+  return { applied: applied === true };
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());

@@ -3,7 +3,6 @@ import {
   getCaseRecord,
   recordCaseReceived,
   settleCase,
-  updateCaseProgress,
 } from '../../db/engine/case-records';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 
@@ -35,8 +34,7 @@ describe('case records', () => {
   });
 
   it('settles on time or late against the deadline, once', async () => {
-    await recordCaseReceived(t.db, received('c-2'));
-    await updateCaseProgress(t.db, { caseId: 'c-2', at: '2026-03-09T04:00:00.000Z', status: 'in_progress', fieldsReused: 10, fieldsCollected: 3 });
+    await recordCaseReceived(t.db, received('c-2', { fieldsReused: 10, fieldsCollected: 3 }));
     const onTime = await settleCase(t.db, { caseId: 'c-2', settledAt: '2026-03-12T16:00:00.000Z', status: 'settled', electronicResult: true });
     expect(onTime).toMatchObject({ status: 'settled', onTime: true, electronicResult: true, fieldsReused: 10 });
     // A retried settle changes nothing.
