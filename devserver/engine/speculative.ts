@@ -14,7 +14,8 @@ import type { temporal } from '@temporalio/proto';
 
  
 
-function isRejection(m: temporal.api.protocol.v1.IMessage): boolean {
+/** An update rejection (a task answered with nothing else may be rolled back: see rollbackSpeculativeTask). */
+export function isRejection(m: temporal.api.protocol.v1.IMessage): boolean {
   return String(m?.body?.type_url ?? '').endsWith('temporal.api.update.v1.Rejection');
 }
 

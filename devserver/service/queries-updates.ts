@@ -70,7 +70,8 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
         if (ctx.state.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) throw notFound('workflow execution already completed');
         admitUpdate(ctx, updateId, req.request!);
         return ctx.state.runId;
-      });
+        // Only the run changes (its version is checked when it is written): no transaction of its own.
+      }, { optimistic: true });
       const wanted = req.waitPolicy?.lifecycleStage || UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED;
       const { s, st } = await waitForStage(runId, updateId, wanted, signal);
       return {

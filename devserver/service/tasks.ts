@@ -9,7 +9,7 @@ import { decodeToken, encodeToken } from '../engine/tokens';
 import { failWorkflowTask, startWorkflowTask, stickyTimeout, workflowTaskResponse } from '../engine/workflow-task';
 import { completeWorkflowTask } from '../engine/commands';
 import { takeUpdateMessages } from '../engine/updates';
-import { rollbackSpeculativeTask } from '../engine/speculative';
+import { isRejection, rollbackSpeculativeTask } from '../engine/speculative';
 import {
   cancelActivity,
   completeActivity,
@@ -39,8 +39,15 @@ const SIMPLE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
   CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
 ]);
-const isSimpleCompletion = (req: WorkflowRequest<'RespondWorkflowTaskCompleted'>) =>
-  (req.messages ?? []).length === 0 && (req.commands ?? []).every((c) => SIMPLE_COMMANDS.has(c.commandType ?? 0));
+/**
+ * A completion that only touches its run commits optimistically (one version-checked statement, no transaction).
+ * Update messages (acceptances, responses) only change the run; a task answered with nothing but rejections may be
+ * a speculative task rolled back (speculative.ts deletes its events directly), so it keeps a transaction.
+ */
+const isSimpleCompletion = (req: WorkflowRequest<'RespondWorkflowTaskCompleted'>) => {
+  const messages = req.messages ?? [];
+  return (messages.length === 0 || !messages.every(isRejection)) && (req.commands ?? []).every((c) => SIMPLE_COMMANDS.has(c.commandType ?? 0));
+};
 const QRT = enums.QueryResultType;
 
 /** A workflow poller parks while it waits so a newly scheduled task can be started for it directly. */

@@ -83,4 +83,20 @@ describe('updates', () => {
     await h.signal('done');
     expect(await h.result()).toBe(6);
   });
+
+  it('an update admitted and its acceptance and result commit through the group commit: no transaction of their own', async () => {
+    const h = await env.client.workflow.start('updatable', { taskQueue: env.taskQueue, workflowId: uid('group') });
+    expect(await h.executeUpdate('increment', { args: [1] })).toBe(1);
+    const engine = env.server.engine;
+    const before = engine.writes.stats.writes;
+    expect(await h.executeUpdate('increment', { args: [2] })).toBe(3);
+    // The admission (UpdateWorkflowExecution, with the task it schedules handed to the waiting worker) and the task's
+    // completion carrying the acceptance and the response: each a version-checked write of the run alone, through
+    // the group commit (in a transaction of their own they would not be counted here).
+    expect(engine.writes.stats.writes - before).toBe(2);
+    const t = types((await h.fetchHistory()).events);
+    expect(t.filter((x) => x === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).length).toBe(2);
+    await h.signal('done');
+    expect(await h.result()).toBe(3);
+  });
 });
