@@ -14,8 +14,11 @@
  * The automated officers read each case's status from the read model (GET /cases/{id}: no workflow query).
  * Last, the read model's list and KPI latency at READ_MODEL_CASES (100,000) projected cases, seeded in bulk
  * (bench/read-model.ts), on Postgres when reachable, else PGlite.
- * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), READ_MODEL_CASES,
- * SEED_PEOPLE (10,000 people in the registries).
+ * The measured batch runs on warm code: a first batch of the same size goes before it (WARMUP_BATCHES), because in
+ * the first batch of a fresh process V8 is still compiling the hot code (a quarter of the CPU per case on
+ * 2026-12-04); both are printed. The CPU of this process is also split by thread (bench/measure.ts threadCpu).
+ * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), WARMUP_BATCHES (1; 0: one
+ * case only), READ_MODEL_CASES, SEED_PEOPLE (10,000 people in the registries).
  */
 import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +33,7 @@ import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
 import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
+import { threadCpu } from './measure';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
@@ -37,6 +41,8 @@ import { benchReadModel } from './read-model';
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
+const WARMUP_BATCHES = Number(process.env.WARMUP_BATCHES ?? 1);
+if (!Number.isInteger(WARMUP_BATCHES) || WARMUP_BATCHES < 0) throw new Error(`WARMUP_BATCHES must be a whole number ≥ 0, not "${process.env.WARMUP_BATCHES}"`);
 const SEED_PEOPLE = Number(process.env.SEED_PEOPLE ?? 10_000);
 const log = (m: string) => console.log(`  ${m}`);
 
@@ -72,6 +78,39 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
   }
 }
 
+/** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
+async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, round: number, label: string): Promise<void> {
+  const selfCpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
+  const serverCpu0 = cpuSeconds(devserver?.pid);
+  const t0 = performance.now();
+  const results = await Promise.all(families.map((f, i) => runCase(service, f, round * CASES + i)));
+  const seconds = (performance.now() - t0) / 1000;
+  const self = process.cpuUsage(selfCpu0);
+  const threads1 = threadCpu();
+  const ms = results.map((r) => r.ms);
+  const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.outcome]: (a[r.outcome] ?? 0) + 1 }), {});
+  const selfCpu = (self.user + self.system) / 1e6;
+  const serverCpu = devserver ? cpuSeconds(devserver.pid) - serverCpu0 : 0;
+  const perCase = (cpuSec: number) => `${((1000 * cpuSec) / CASES).toFixed(1)} ms`;
+  const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
+  if (round !== 0) {
+    log(`${label}: ${(CASES / seconds).toFixed(1)} cases/s, CPU per case ${perCase(selfCpu + serverCpu)}, outcomes ${JSON.stringify(outcomes)}`);
+    return;
+  }
+  log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
+  log(`throughput: ${(CASES / seconds).toFixed(1)} cases/s (${seconds.toFixed(2)} s for all)`);
+  log(`submission-to-completion latency: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
+  log('each case: 5 activities on 3 agency queues, 3 human decisions (sent as soon as the case accepts them), ~10 workflow tasks');
+  log(`CPU while the cases ran: this process ${share(selfCpu)}` + (devserver ? `, devserver process ${share(serverCpu)}` : ' (devserver included)'));
+  log(`CPU per case: ${perCase(selfCpu + serverCpu)} (${label}; status read from the read model, no workflow query)`);
+  log(
+    `  this process by thread, per case: main JavaScript thread ${perCase(threads1.main - threads0.main)}, ` +
+      `workflow thread and V8 helpers ${perCase(threads1.others - threads0.others)}, SDK core ${perCase(threads1.sdkCore - threads0.sdkCore)}` +
+      (devserver ? `; devserver ${perCase(serverCpu)}` : ''),
+  );
+}
+
 async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string, separate = false): Promise<void> {
   console.log(`\n== ${label}`);
   let devserver: DevServerProcess | null = null;
@@ -89,28 +128,10 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
   try {
     const families = await pickFamilies(stack.database.db, CASES);
     if (families.length < CASES) throw new Error(`only ${families.length} mothers in households in the seed`);
-    // Warm-up: one case through every worker (bundles, caches, connections).
+    // Warm-up: one case through every worker (bundles, caches, connections), then whole batches (JIT).
     await runCase(stack.wiring.service, families[0], -1);
-    const selfCpu0 = process.cpuUsage();
-    const serverCpu0 = cpuSeconds(devserver?.pid);
-    const t0 = performance.now();
-    const results = await Promise.all(families.map((f, i) => runCase(stack.wiring.service, f, i)));
-    const seconds = (performance.now() - t0) / 1000;
-    const self = process.cpuUsage(selfCpu0);
-    const ms = results.map((r) => r.ms);
-    const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.outcome]: (a[r.outcome] ?? 0) + 1 }), {});
-    log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
-    log(`throughput: ${(CASES / seconds).toFixed(1)} cases/s (${seconds.toFixed(2)} s for all)`);
-    log(`submission-to-completion latency: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
-    log('each case: 5 activities on 3 agency queues, 3 human decisions (sent as soon as the case accepts them), ~10 workflow tasks');
-    const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
-    const selfCpu = (self.user + self.system) / 1e6;
-    const serverCpu = devserver ? cpuSeconds(devserver.pid) - serverCpu0 : 0;
-    log(
-      `CPU while the cases ran: this process ${share(selfCpu)}` +
-        (devserver ? `, devserver process ${share(serverCpu)}` : ' (devserver included)'),
-    );
-    log(`CPU per case: ${((1000 * (selfCpu + serverCpu)) / CASES).toFixed(1)} ms (status read from the read model, no workflow query)`);
+    for (let b = 1; b <= WARMUP_BATCHES; b++) await batch(stack.wiring.service, families, devserver, b, `warm-up batch ${b} (V8 still compiling)`);
+    await batch(stack.wiring.service, families, devserver, 0, 'measured batch');
   } finally {
     await stack.close();
     await devserver?.stop();
