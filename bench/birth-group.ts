@@ -14,11 +14,13 @@
  * The automated officers read each case's status from the read model (GET /cases/{id}: no workflow query).
  * Last, the read model's list and KPI latency at READ_MODEL_CASES (100,000) projected cases, seeded in bulk
  * (bench/read-model.ts), on Postgres when reachable, else PGlite.
- * The measured batch runs on warm code: a first batch of the same size goes before it (WARMUP_BATCHES), because in
- * the first batch of a fresh process V8 is still compiling the hot code (a quarter of the CPU per case on
- * 2026-12-04); both are printed. The CPU of this process is also split by thread (bench/measure.ts threadCpu).
- * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), WARMUP_BATCHES (1; 0: one
- * case only), READ_MODEL_CASES, SEED_PEOPLE (10,000 people in the registries).
+ * The measured batch runs on warm code: WARMUP_CASES go before it, in batches of CASES, each printed, because a
+ * fresh process's V8 is still compiling hot code for hundreds of cases (on 2026-12-04 a case cost 100 ms in the
+ * first batch of 100 and 62 ms from the sixth on, steady). The CPU of this process is also split by thread
+ * (bench/measure.ts threadCpu), and on Postgres the server's CPU for the two databases is counted too.
+ * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), WARMUP_CASES (600; 0: one
+ * case only), BENCH_RUNS (which runs, in order: pglite,postgres,apart,read-model — all by default), READ_MODEL_CASES,
+ * SEED_PEOPLE (10,000 people in the registries).
  */
 import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +35,7 @@ import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
 import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
-import { threadCpu } from './measure';
+import { databaseOf, postgresCpu, postgresCpuSince, threadCpu } from './measure';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
@@ -41,10 +43,14 @@ import { benchReadModel } from './read-model';
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
-const WARMUP_BATCHES = Number(process.env.WARMUP_BATCHES ?? 1);
-if (!Number.isInteger(WARMUP_BATCHES) || WARMUP_BATCHES < 0) throw new Error(`WARMUP_BATCHES must be a whole number ≥ 0, not "${process.env.WARMUP_BATCHES}"`);
+const WARMUP_CASES = Number(process.env.WARMUP_CASES ?? 600);
+if (!Number.isInteger(WARMUP_CASES) || WARMUP_CASES < 0) throw new Error(`WARMUP_CASES must be a whole number ≥ 0, not "${process.env.WARMUP_CASES}"`);
+const WARMUP_BATCHES = Math.ceil(WARMUP_CASES / CASES);
 const SEED_PEOPLE = Number(process.env.SEED_PEOPLE ?? 10_000);
 const log = (m: string) => console.log(`  ${m}`);
+const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
+const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').map((r) => r.trim()));
+for (const r of RUNS) if (!(RUN_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_RUNS: no run "${r}" (runs: ${RUN_NAMES.join(', ')})`);
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,7 +85,8 @@ async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms
 }
 
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
-async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, round: number, label: string): Promise<void> {
+async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<void> {
+  const pg0 = postgresCpu(databases);
   const selfCpu0 = process.cpuUsage();
   const threads0 = threadCpu();
   const serverCpu0 = cpuSeconds(devserver?.pid);
@@ -92,10 +99,12 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.outcome]: (a[r.outcome] ?? 0) + 1 }), {});
   const selfCpu = (self.user + self.system) / 1e6;
   const serverCpu = devserver ? cpuSeconds(devserver.pid) - serverCpu0 : 0;
+  const pgCpu = databases.length ? postgresCpuSince(databases, pg0) : 0;
   const perCase = (cpuSec: number) => `${((1000 * cpuSec) / CASES).toFixed(1)} ms`;
   const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
   if (round !== 0) {
-    log(`${label}: ${(CASES / seconds).toFixed(1)} cases/s, CPU per case ${perCase(selfCpu + serverCpu)}, outcomes ${JSON.stringify(outcomes)}`);
+    const all = databases.length ? `, with Postgres ${perCase(selfCpu + serverCpu + pgCpu)}` : '';
+    log(`${label}: ${(CASES / seconds).toFixed(1)} cases/s, CPU per case ${perCase(selfCpu + serverCpu)}${all}, outcomes ${JSON.stringify(outcomes)}`);
     return;
   }
   log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
@@ -109,6 +118,9 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
       `workflow thread and V8 helpers ${perCase(threads1.others - threads0.others)}, SDK core ${perCase(threads1.sdkCore - threads0.sdkCore)}` +
       (devserver ? `; devserver ${perCase(serverCpu)}` : ''),
   );
+  if (databases.length) {
+    log(`  Postgres for these databases: ${perCase(pgCpu)} per case, ${share(pgCpu)}; everything: ${perCase(selfCpu + serverCpu + pgCpu)} per case`);
+  }
 }
 
 async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string, separate = false): Promise<void> {
@@ -130,8 +142,9 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     if (families.length < CASES) throw new Error(`only ${families.length} mothers in households in the seed`);
     // Warm-up: one case through every worker (bundles, caches, connections), then whole batches (JIT).
     await runCase(stack.wiring.service, families[0], -1);
-    for (let b = 1; b <= WARMUP_BATCHES; b++) await batch(stack.wiring.service, families, devserver, b, `warm-up batch ${b} (V8 still compiling)`);
-    await batch(stack.wiring.service, families, devserver, 0, 'measured batch');
+    const databases = [registries, devserverDb].flatMap((t) => (typeof t !== 'string' && t.kind === 'postgres' ? [databaseOf(t.url)] : []));
+    for (let b = 1; b <= WARMUP_BATCHES; b++) await batch(stack.wiring.service, families, devserver, databases, b, `warm-up batch ${b} of ${WARMUP_BATCHES}`);
+    await batch(stack.wiring.service, families, devserver, databases, 0, `after ${WARMUP_BATCHES * CASES} warm-up cases`);
   } finally {
     await stack.close();
     await devserver?.stop();
@@ -173,28 +186,24 @@ async function benchReadModelOn(target: DatabaseTarget | null): Promise<void> {
   }
 }
 
-console.log(`birth-group benchmark: ${CASES} cases, decisions automated`);
-await benchOn('PGlite (embedded, in memory)', { kind: 'pglite-memory' }, ':memory:');
-const pg = await postgresTarget();
-if (pg) {
+console.log(`birth-group benchmark: ${CASES} cases, decisions automated, ${WARMUP_BATCHES * CASES} warm-up cases per run`);
+if (RUNS.has('pglite')) await benchOn('PGlite (embedded, in memory)', { kind: 'pglite-memory' }, ':memory:');
+for (const [run, label, separate] of [['postgres', 'Postgres (durable)', false], ['apart', 'Postgres, devserver in its own process', true]] as const) {
+  if (!RUNS.has(run)) continue;
+  const pg = await postgresTarget();
+  if (!pg) break;
   try {
-    await benchOn('Postgres (durable)', pg[0], pg[1]);
+    await benchOn(label, pg[0], pg[1], separate);
   } finally {
     await dropScratch(pg);
   }
-  const apart = await postgresTarget();
-  if (apart) {
-    try {
-      await benchOn('Postgres, devserver in its own process', apart[0], apart[1], true);
-    } finally {
-      await dropScratch(apart);
-    }
-  }
 }
-const scratch = await postgresTarget();
-try {
-  await benchReadModelOn(scratch?.[0] ?? null);
-} finally {
-  if (scratch) await dropScratch(scratch);
+if (RUNS.has('read-model')) {
+  const scratch = await postgresTarget();
+  try {
+    await benchReadModelOn(scratch?.[0] ?? null);
+  } finally {
+    if (scratch) await dropScratch(scratch);
+  }
 }
 process.exit(0);
