@@ -12,6 +12,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { acquireDirLock, type DirLock } from './dir-lock';
+import { preparingSql } from './prepared-statements';
 
 /** Any drizzle database or transaction: query modules take this so they compose inside a transaction. */
 /** The rows of a `db.execute` result: postgres-js answers an array, PGlite `{ rows }`. */
@@ -74,7 +75,8 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
       max: options.maxConnections ?? 10,
       onnotice: options.onNotice ?? (() => {}),
     });
-    const db = drizzlePostgres(sql, { schema });
+    // Repeated queries become server-side prepared statements (db/prepared-statements.ts).
+    const db = drizzlePostgres(preparingSql(sql).sql, { schema });
     return {
       db: db as unknown as Executor<TSchema>,
       target,
