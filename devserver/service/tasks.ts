@@ -38,6 +38,8 @@ const SIMPLE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_RECORD_MARKER,
   CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
   CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
+  // Points at an update message (an acceptance or a response): handled on the run alone (updates.ts).
+  CT.COMMAND_TYPE_PROTOCOL_MESSAGE,
 ]);
 /**
  * A completion that only touches its run commits optimistically (one version-checked statement, no transaction).
