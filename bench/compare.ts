@@ -11,7 +11,8 @@
  * Markdown table for docs/performance.md.
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its databases),
- * BENCH_WORKFLOWS (200), BENCH_ROUNDS (3), BENCH_SINGLE (30), BENCH_WARMUP (100 per contender, not measured),
+ * BENCH_WORKFLOWS (200), BENCH_ROUNDS (3), BENCH_SINGLE (30), BENCH_WARMUP (1,500 per contender, not measured:
+ * with 100 the SDK worker and the devserver were still JIT-compiling hot code in the measured rounds),
  * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_COMPARE_SDK_CLIENT (native: the SDK client on the worker's
  * connection; grpc-js: its own), BENCH_COMPARE_EAGER_START (1: eager workflow start, native client only),
  * BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
@@ -36,7 +37,7 @@ import { profileClockUs, selfTimeByArea } from './cpu-profile';
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 30);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1500);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGETS = (process.env.BENCH_COMPARE_TARGETS ?? 'dbos,sdk,protocol').split(',') as TargetName[];
 const CORES = cpus().length;
