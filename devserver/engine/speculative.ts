@@ -14,9 +14,17 @@ import type { temporal } from '@temporalio/proto';
 
  
 
-/** An update rejection (a task answered with nothing else may be rolled back: see rollbackSpeculativeTask). */
-export function isRejection(m: temporal.api.protocol.v1.IMessage): boolean {
+function isRejection(m: temporal.api.protocol.v1.IMessage): boolean {
   return String(m?.body?.type_url ?? '').endsWith('temporal.api.update.v1.Rejection');
+}
+
+/**
+ * A completion that answers with nothing but update rejections (no command, no new task asked for): the only one
+ * that may roll a speculative task back, which deletes rows directly and so needs a transaction.
+ */
+export function answersOnlyRejections(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): boolean {
+  const messages = req.messages ?? [];
+  return (req.commands ?? []).length === 0 && !req.forceCreateNewWorkflowTask && messages.length > 0 && messages.every(isRejection);
 }
 
 /** Returns the event id to reset the worker to, or 0 when the task is completed normally. */
@@ -24,9 +32,7 @@ export async function rollbackSpeculativeTask(ctx: RunContext, req: temporal.api
   const s = ctx.state;
   const w = s.wft!;
   const messages = req.messages ?? [];
-  if (!w.speculative) return 0;
-  if ((req.commands ?? []).length > 0 || req.forceCreateNewWorkflowTask) return 0;
-  if (messages.length === 0 || !messages.every(isRejection)) return 0;
+  if (!w.speculative || !answersOnlyRejections(req)) return 0;
   if (s.buffered.length > 0) return 0;
   if (s.nextEventId !== w.startedEventId + 1 || w.scheduledEventId !== w.startedEventId - 1) return 0;
   for (const m of messages) handleProtocolMessage(engine ?? { logger: console }, ctx, m, 0);

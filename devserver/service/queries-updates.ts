@@ -63,6 +63,7 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
       const updateId = req.request?.meta?.updateId;
       if (!updateId) throw new InvalidArgumentError('Update ID is not set on request.');
       if (!req.request?.input?.name) throw new InvalidArgumentError('Update name is not set on request.');
+      // Only the run changes (its version is checked when it is written): no transaction of its own.
       const runId = await engine.transact(async (work) => {
         const ctx = await loadTarget(work, ns, req.workflowExecution);
         if (req.firstExecutionRunId && ctx.state.firstRunId !== req.firstExecutionRunId) throw notFound('workflow execution not found');
@@ -70,7 +71,6 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
         if (ctx.state.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) throw notFound('workflow execution already completed');
         admitUpdate(ctx, updateId, req.request!);
         return ctx.state.runId;
-        // Only the run changes (its version is checked when it is written): no transaction of its own.
       }, { optimistic: true });
       const wanted = req.waitPolicy?.lifecycleStage || UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED;
       const { s, st } = await waitForStage(runId, updateId, wanted, signal);

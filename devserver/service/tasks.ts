@@ -9,7 +9,7 @@ import { decodeToken, encodeToken } from '../engine/tokens';
 import { failWorkflowTask, startWorkflowTask, stickyTimeout, workflowTaskResponse } from '../engine/workflow-task';
 import { completeWorkflowTask } from '../engine/commands';
 import { takeUpdateMessages } from '../engine/updates';
-import { isRejection, rollbackSpeculativeTask } from '../engine/speculative';
+import { answersOnlyRejections, rollbackSpeculativeTask } from '../engine/speculative';
 import {
   cancelActivity,
   completeActivity,
@@ -42,14 +42,12 @@ const SIMPLE_COMMANDS = new Set<number>([
   CT.COMMAND_TYPE_PROTOCOL_MESSAGE,
 ]);
 /**
- * A completion that only touches its run commits optimistically (one version-checked statement, no transaction).
- * Update messages (acceptances, responses) only change the run; a task answered with nothing but rejections may be
- * a speculative task rolled back (speculative.ts deletes its events directly), so it keeps a transaction.
+ * A completion that only touches its run commits optimistically (one version-checked statement, no transaction):
+ * simple commands, update messages (acceptances, responses) and their protocol-message commands. One that answers
+ * only with rejections may roll a speculative task back (speculative.ts deletes its events directly): a transaction.
  */
-const isSimpleCompletion = (req: WorkflowRequest<'RespondWorkflowTaskCompleted'>) => {
-  const messages = req.messages ?? [];
-  return (messages.length === 0 || !messages.every(isRejection)) && (req.commands ?? []).every((c) => SIMPLE_COMMANDS.has(c.commandType ?? 0));
-};
+const isSimpleCompletion = (req: WorkflowRequest<'RespondWorkflowTaskCompleted'>) =>
+  !answersOnlyRejections(req) && (req.commands ?? []).every((c) => SIMPLE_COMMANDS.has(c.commandType ?? 0));
 const QRT = enums.QueryResultType;
 
 /** A workflow poller parks while it waits so a newly scheduled task can be started for it directly. */
