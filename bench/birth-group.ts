@@ -35,7 +35,7 @@ import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
 import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
-import { databaseOf, postgresCpu, postgresCpuSince, threadCpu } from './measure';
+import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './measure';
 import { birthApplication, pickFamilies, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
@@ -51,11 +51,6 @@ const log = (m: string) => console.log(`  ${m}`);
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').map((r) => r.trim()));
 for (const r of RUNS) if (!(RUN_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_RUNS: no run "${r}" (runs: ${RUN_NAMES.join(', ')})`);
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 /** Drives one case to its end as the officers and the household head would, returning its latency. */
 async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms: number; outcome: string }> {
@@ -109,7 +104,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   }
   log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
   log(`throughput: ${(CASES / seconds).toFixed(1)} cases/s (${seconds.toFixed(2)} s for all)`);
-  log(`submission-to-completion latency: p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
+  log(`submission-to-completion latency: p50 ${pct(ms, 50).toFixed(0)} ms, p99 ${pct(ms, 99).toFixed(0)} ms`);
   log('each case: 5 activities on 3 agency queues, 3 human decisions (sent as soon as the case accepts them), ~10 workflow tasks');
   log(`CPU while the cases ran: this process ${share(selfCpu)}` + (devserver ? `, devserver process ${share(serverCpu)}` : ' (devserver included)'));
   log(`CPU per case: ${perCase(selfCpu + serverCpu)} (${label}; status read from the read model, no workflow query)`);

@@ -4,7 +4,7 @@
  * its worker according to its history.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpuSeconds } from './devserver-process';
+import { cpuSeconds, statCpuSeconds } from './devserver-process';
 
 export { cpuSeconds };
 
@@ -125,8 +125,7 @@ export function threadCpu(): { main: number; sdkCore: number; others: number } {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(f[11]) + Number(f[12])) / 100;
+      const seconds = statCpuSeconds(stat);
       if (Number(tid) === process.pid) out.main += seconds;
       else if (name.startsWith('tokio-runtime')) out.sdkCore += seconds;
       else out.others += seconds;
