@@ -54,27 +54,28 @@ export function preparingSql(pool: Sql, options: PreparedStatementOptions = {}):
   };
 
   type Callback = (s: Sql) => unknown;
-  const wrap = (target: Sql): Sql =>
-    new Proxy(target, {
+  const wrap = (target: Sql): Sql => {
+    // Made once per pool or transaction handle, not on every query.
+    const unsafe = (text: string, args?: unknown[], opts?: Record<string, unknown>) =>
+      // A query without parameters goes by the simple protocol (possibly several statements): left as it is.
+      Array.isArray(args) && args.length > 0 && shouldPrepare(text)
+        ? target.unsafe(text, args as never, { ...opts, prepare: true })
+        : target.unsafe(text, args as never, opts);
+    // The callback's transaction (or savepoint) handle is wrapped the same way.
+    const scoped = (method: 'begin' | 'savepoint') => (...a: unknown[]) => {
+      const callback = a.pop() as Callback;
+      const original = (target as unknown as Record<string, (...b: unknown[]) => unknown>)[method];
+      return original.call(target, ...a, (inner: Sql) => callback(wrap(inner)));
+    };
+    const own = new Map<string | symbol, unknown>([['unsafe', unsafe], ['begin', scoped('begin')], ['savepoint', scoped('savepoint')]]);
+    return new Proxy(target, {
       get(t, prop, receiver) {
+        if (own.has(prop)) return own.get(prop);
         const value = Reflect.get(t, prop, receiver);
-        if (prop === 'unsafe') {
-          return (text: string, args?: unknown[], opts?: Record<string, unknown>) =>
-            // A query without parameters goes by the simple protocol (possibly several statements): left as it is.
-            Array.isArray(args) && args.length > 0 && shouldPrepare(text)
-              ? t.unsafe(text, args as never, { ...opts, prepare: true })
-              : t.unsafe(text, args as never, opts);
-        }
-        if (prop === 'begin' || prop === 'savepoint') {
-          // The callback's transaction (or savepoint) handle is wrapped the same way.
-          return (...a: unknown[]) => {
-            const callback = a.pop() as Callback;
-            return (value as (...b: unknown[]) => unknown).call(t, ...a, (inner: Sql) => callback(wrap(inner)));
-          };
-        }
         return typeof value === 'function' ? value.bind(t) : value;
       },
     });
+  };
 
   return { sql: wrap(pool), stats: () => ({ prepared: prepared.size, counted: counts.size }) };
 }
