@@ -114,7 +114,12 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
       (devserver ? `; devserver ${perCase(serverCpu)}` : ''),
   );
   if (databases.length) {
-    log(`  Postgres for these databases: ${perCase(pgCpu)} per case, ${share(pgCpu)}; everything: ${perCase(selfCpu + serverCpu + pgCpu)} per case`);
+    // Each database's own backends (pg0 holds every process of them), the rest is the server's shared processes.
+    const byDatabase = databases.map((d) => postgresCpuSince(d, pg0, { backendsOnly: true }));
+    const names = databases.length === 2 ? ['the engine and registries', 'the devserver'] : databases;
+    const split = byDatabase.map((c, i) => `${names[i]} ${perCase(c)}`).join(', ');
+    const shared = pgCpu - byDatabase.reduce((a, b) => a + b, 0);
+    log(`  Postgres for these databases: ${perCase(pgCpu)} per case (backends of ${split}; shared processes ${perCase(shared)}), ${share(pgCpu)}; everything: ${perCase(selfCpu + serverCpu + pgCpu)} per case`);
   }
 }
 

@@ -29,10 +29,10 @@ export function rssMb(pid: number | undefined): number {
 
 /**
  * CPU seconds so far of each Postgres server process that works for `database` (or any of several): its backends
- * and the shared processes (WAL writer, checkpointer, …). Backends of other databases (other users of the server)
- * are left out.
+ * and the shared processes (WAL writer, checkpointer, …; left out with `backendsOnly`). Backends of other databases
+ * (other users of the server) are left out.
  */
-export function postgresCpu(database: string | string[]): Map<number, number> {
+export function postgresCpu(database: string | string[], opts: { backendsOnly?: boolean } = {}): Map<number, number> {
   const databases = new Set(typeof database === 'string' ? [database] : database);
   const out = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
@@ -42,7 +42,7 @@ export function postgresCpu(database: string | string[]): Map<number, number> {
       if (!cmd.startsWith('postgres')) continue;
       // A backend: "postgres: [cluster: ]user database host(port) state".
       const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmd);
-      if (backend && !databases.has(backend[1])) continue;
+      if (backend ? !databases.has(backend[1]) : opts.backendsOnly) continue;
       out.set(Number(pid), cpuSeconds(Number(pid)));
     } catch {
       /* process gone */
@@ -52,10 +52,10 @@ export function postgresCpu(database: string | string[]): Map<number, number> {
 }
 
 /** Postgres CPU seconds since `before` (backends come and go: one that exited meanwhile is lost, never negative). */
-export function postgresCpuSince(database: string | string[] | null, before: Map<number, number>): number {
+export function postgresCpuSince(database: string | string[] | null, before: Map<number, number>, opts: { backendsOnly?: boolean } = {}): number {
   if (database == null) return 0;
   let total = 0;
-  for (const [pid, cpu] of postgresCpu(database)) {
+  for (const [pid, cpu] of postgresCpu(database, opts)) {
     const d = cpu - (before.get(pid) ?? 0);
     if (Number.isFinite(d) && d > 0) total += d;
   }

@@ -80,9 +80,16 @@ export interface UpdateState {
   transitions?: string[];
   /** Rejected by the validator: kept only here (dedup + answer to pollers), never in history. */
   rejected?: boolean;
-  request: string; // b64 temporal.api.update.v1.Request
+  /**
+   * b64 temporal.api.update.v1.Request, kept until the update is accepted or rejected: from then on the request is in
+   * history (UpdateAccepted) or no longer needed, and the state is written whole with every change of the run.
+   */
+  request?: string;
   acceptedEventId?: number;
-  outcome?: string; // b64 temporal.api.update.v1.Outcome
+  /** The UpdateCompleted event: the outcome is read from it (as Temporal's mutable state keeps only the event id). */
+  completedEventId?: number;
+  /** b64 temporal.api.update.v1.Outcome of a rejection (in no event); completed updates of older states carry theirs too. */
+  outcome?: string;
   /** Admitted durably (reset reapply): its request is in history, never sent as a message. */
   admittedEventId?: number;
   /** Attempt of the workflow task the request was delivered in. */

@@ -7,7 +7,7 @@ import { decodeB64, encodeB64, enums, temporal, root } from '../proto';
 import type { RunContext } from './context';
 import type { RunState, UpdateState } from './state';
 import { updateMachine } from './entity-machines';
-import { InvalidArgumentError } from '../errors';
+import { InternalError, InvalidArgumentError } from '../errors';
 import { scheduleWorkflowTask } from './workflow-task';
 import type { Logger } from '../grpc';
 import type { temporal as Proto } from '@temporalio/proto';
@@ -65,7 +65,7 @@ export function takeUpdateMessages(ctx: RunContext): ProtocolMessage[] {
     if (u.state !== 'requested') continue;
     updateMachine.apply(u, 'send', u.updateId);
     u.sentInWftScheduledEventId = w.scheduledEventId;
-    const req = decodeB64(upd.Request, u.request);
+    const req = decodeB64(upd.Request, u.request!);
     out.push({
       id: `${u.updateId}/request`,
       protocolInstanceId: u.updateId,
@@ -101,34 +101,65 @@ export function handleProtocolMessage(engine: { logger: Logger }, ctx: RunContex
       protocolInstanceId: u.updateId,
       acceptedRequestMessageId: body.acceptedRequestMessageId,
       acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId,
-      acceptedRequest: body.acceptedRequest ?? decodeB64(upd.Request, u.request),
+      acceptedRequest: body.acceptedRequest ?? decodeB64(upd.Request, u.request!),
     });
     updateMachine.apply(u, 'accept', u.updateId);
+    delete u.request; // in the UpdateAccepted event from now on
+    delete u.sentInWftScheduledEventId;
   } else if (type === 'temporal.api.update.v1.Rejection') {
     updateMachine.apply(u, 'reject', u.updateId);
     u.rejected = true;
     u.outcome = encodeB64(upd.Outcome, { failure: body.failure });
   } else if (type === 'temporal.api.update.v1.Response') {
-    ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 'workflowExecutionUpdateCompletedEventAttributes', {
+    u.completedEventId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 'workflowExecutionUpdateCompletedEventAttributes', {
       meta: body.meta ?? { updateId: u.updateId },
       acceptedEventId: u.acceptedEventId ?? 0,
       outcome: body.outcome,
     });
     updateMachine.apply(u, 'complete', u.updateId);
-    u.outcome = encodeB64(upd.Outcome, body.outcome);
+    // The outcome stays in its event only: a run's state is written whole with each change, and a workflow that
+    // answered many updates would otherwise carry every answer in every write (a case's snapshot: ~6 KB each).
   } else {
     engine.logger.warn(`unsupported protocol message ${type}`);
   }
+  if (u.state === 'completed') compactFinished(u);
+}
+
+/**
+ * A finished update keeps what dedup and pollers need (its stage, its UpdateCompleted event or its rejection) and its
+ * last move (for an illegal-transition error): the run's state is written whole with each change of the run.
+ */
+function compactFinished(u: UpdateState): void {
+  delete u.request;
+  delete u.sentInWftScheduledEventId;
+  if (u.transitions && u.transitions.length > 1) u.transitions = u.transitions.slice(-1);
 }
 
 export const UpdateStage = enums.UpdateWorkflowExecutionLifecycleStage;
 
-/** The stage an update has reached (null = unknown update id). */
-export function updateStage(s: RunState, updateId: string): { stage: number; outcome: Proto.api.update.v1.IOutcome | null } | null {
+/**
+ * The stage an update has reached (null = unknown update id). A completed update's outcome is in its UpdateCompleted
+ * event (`completedEventId`: read it with `updateOutcome`); a rejection's, which no event holds, is in the state.
+ */
+export function updateStage(
+  s: RunState,
+  updateId: string,
+): { stage: number; outcome: Proto.api.update.v1.IOutcome | null; completedEventId?: number } | null {
   const u = s.updates[updateId];
   if (!u) return null;
-  if (u.state === 'completed')
-    return { stage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: decodeB64(upd.Outcome, u.outcome) };
+  if (u.state === 'completed') {
+    const stage = UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
+    // States written before completedEventId existed carry the outcome themselves.
+    if (u.outcome || u.completedEventId === undefined) return { stage, outcome: decodeB64(upd.Outcome, u.outcome) };
+    return { stage, outcome: null, completedEventId: u.completedEventId };
+  }
   if (u.state === 'accepted') return { stage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED, outcome: null };
   return { stage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, outcome: null };
+}
+
+/** The outcome an UpdateCompleted event holds (the event `updateStage` named). */
+export function updateOutcomeOf(event: Proto.api.history.v1.IHistoryEvent | undefined, updateId: string): Proto.api.update.v1.IOutcome {
+  const a = event?.workflowExecutionUpdateCompletedEventAttributes;
+  if (!a || a.meta?.updateId !== updateId) throw new InternalError(`the history has no UpdateCompleted event of update ${updateId} where the run's state says`);
+  return a.outcome ?? {};
 }

@@ -3,7 +3,7 @@ import { InvalidArgumentError, notFound, queryFailed, type WorkflowServiceHandle
 import { enums } from '../proto';
 import type { Engine } from '../engine/engine';
 import type { QueryManager } from '../engine/queries';
-import { admitUpdate, updateStage, UpdateStage } from '../engine/updates';
+import { admitUpdate, updateOutcomeOf, updateStage, UpdateStage } from '../engine/updates';
 import { runKey } from '../matching';
 import { loadTarget } from './executions';
 
@@ -26,6 +26,13 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
       if (remaining <= 0 || signal.aborted) return { s, st };
       await engine.signals.wait(runKey(runId), v, remaining, signal);
     }
+  }
+
+  /** The update's outcome: a completed update's is read from its UpdateCompleted event. */
+  async function outcomeOf(runId: string, updateId: string, st: NonNullable<ReturnType<typeof updateStage>>) {
+    if (st.completedEventId === undefined) return st.outcome;
+    const [event] = await engine.readEvents(engine.db, runId, st.completedEventId, st.completedEventId + 1);
+    return updateOutcomeOf(event, updateId);
   }
 
   return {
@@ -76,7 +83,7 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
       const { s, st } = await waitForStage(runId, updateId, wanted, signal);
       return {
         updateRef: { workflowExecution: { workflowId: s.workflowId, runId: s.runId }, updateId },
-        outcome: st.outcome,
+        outcome: await outcomeOf(s.runId, updateId, st),
         stage: st.stage,
       };
     },
@@ -91,7 +98,7 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
       const wanted = req.waitPolicy?.lifecycleStage || UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED;
       const { s, st } = await waitForStage(runId, ref.updateId, wanted, signal);
       return {
-        outcome: st.outcome,
+        outcome: await outcomeOf(s.runId, ref.updateId, st),
         stage: st.stage,
         updateRef: { workflowExecution: { workflowId: s.workflowId, runId: s.runId }, updateId: ref.updateId },
       };

@@ -84,6 +84,44 @@ describe('updates', () => {
     expect(await h.result()).toBe(6);
   });
 
+  it("a finished update keeps no request or outcome in the run's state: a completed one's outcome is read from its event", async () => {
+    const h = await env.client.workflow.start('updatable', { taskQueue: env.taskQueue, workflowId: uid('lean') });
+    const first = uid('u');
+    expect(await h.executeUpdate('increment', { args: [4], updateId: first })).toBe(4);
+    const rejected = uid('u');
+    await expect(h.executeUpdate('increment', { args: [-1], updateId: rejected })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    for (const n of [1, 2, 3]) await h.executeUpdate('increment', { args: [n] });
+    const engine = env.server.engine;
+    const runId = (await h.describe()).runId;
+    const state = (await engine.readRun(runId))!;
+    const entries = Object.values(state.updates);
+    expect(entries).toHaveLength(5);
+    // Every entry is finished: no request; a completed one names its UpdateCompleted event instead of copying the outcome
+    // (the run's state is written whole with each change: outcomes kept there made each write grow with every update).
+    for (const u of entries) {
+      expect(u.request).toBeUndefined();
+      expect(u.sentInWftScheduledEventId).toBeUndefined();
+      expect(u.transitions).toHaveLength(1); // the last move only, for an illegal-transition error
+    }
+    const completed = entries.filter((u) => !u.rejected);
+    expect(completed).toHaveLength(4);
+    for (const u of completed) {
+      expect(u.outcome).toBeUndefined();
+      expect(u.completedEventId).toBeGreaterThan(u.acceptedEventId!);
+    }
+    expect(state.updates[rejected].outcome).toBeTruthy();
+    // The outcomes as pollers see them, from the event cache and then from the database.
+    const results = async () => [await h.getUpdateHandle<number>(first).result(), await h.getUpdateHandle<number>(rejected).result().catch((e: WorkflowUpdateFailedError) => e.cause?.message)];
+    expect(await results()).toEqual([4, 'negative increments are rejected']);
+    engine.cache.invalidateEvents(runId);
+    engine.cache.invalidate(runId);
+    expect(await results()).toEqual([4, 'negative increments are rejected']);
+    // The same update id again is deduplicated and answered with the first outcome.
+    expect(await h.executeUpdate('increment', { args: [4], updateId: first })).toBe(4);
+    await h.signal('done');
+    expect(await h.result()).toBe(10);
+  });
+
   it('an update admitted and its acceptance and result commit through the group commit: no transaction of their own', async () => {
     const h = await env.client.workflow.start('updatable', { taskQueue: env.taskQueue, workflowId: uid('group') });
     expect(await h.executeUpdate('increment', { args: [1] })).toBe(1);
