@@ -47,7 +47,7 @@ async function auditSinkOf(opts: AgencyActivityOptions, agency: string): Promise
   if (opts.audit) return opts.audit;
   if (!opts.db) throw new MissingRegistriesError(agency, ['audit sink']);
   const { createPostgresAuditSink } = await import('../activities/registries/postgres/audit-sink');
-  return createPostgresAuditSink(opts.db);
+  return createPostgresAuditSink(opts.db, { groupCommit: true });
 }
 
 /** Builds the named registries on an executor (the database, or a transaction); the agency's own adapters as given. */

@@ -5,7 +5,17 @@ import type { Executor } from '../connection';
 import { auditLog } from './schema';
 
 export async function insertAuditEntry(db: Executor, e: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+  await insertAuditEntries(db, [e]);
+}
+
+/** Several entries in one statement, chained in the order given (the chain trigger runs per row). */
+export async function insertAuditEntries(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(entries.map(auditRow));
+}
+
+function auditRow(e: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     at: e.at,
     registry: e.registry,
     operation: e.operation,
@@ -21,7 +31,7 @@ export async function insertAuditEntry(db: Executor, e: AuditEntry): Promise<voi
     legalBasis: e.ctx.legalBasis,
     actor: e.ctx.actor,
     decidedBy: e.ctx.decidedBy ?? null,
-  });
+  };
 }
 
 export interface AuditQuery {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRegistries } from '../../activities/registries/audited';
 import { PersonNotFoundError } from '../../activities/registries/errors';
-import { createPostgresAuditSink } from '../../activities/registries/postgres/audit-sink';
+import { createPostgresAuditSink, groupCommitOf } from '../../activities/registries/postgres/audit-sink';
 import { createPostgresRegistries } from '../../activities/registries/postgres/index';
 import type { Registries } from '../../domain/registries';
 import { listAudit } from '../../db/engine/audit-queries';
+import { verifyAuditChain } from '../../db/engine/audit-chain';
 import { households, householdMembers } from '../../db/registries/schema';
 import { openTestDatabase, seededRandom, testCtx, type TestDatabase } from '../support/registry-helpers';
 
@@ -90,6 +91,47 @@ describe('audit wrapper with the Postgres sink', () => {
       ['audit-2b', 'vss', 'health-insurance card', 'system'],
     ]);
     expect(await listAudit(t.db, { subjectId: p.personalId, agency: 'vss' })).toHaveLength(1);
+  });
+
+  it('group commit: concurrent reads share statements, each hands its result back only once its entry is committed', async () => {
+    const p = await reg.population.createPerson(testCtx('audit-gc'), { ...child, fullName: 'Lê Gia Bảo' });
+    const grouped = auditRegistries(createPostgresRegistries(t.db, { random: seededRandom(5) }), createPostgresAuditSink(t.db, { groupCommit: true }), clock);
+    const group = groupCommitOf(t.db);
+    const before = { ...group.stats };
+    const reads = Array.from({ length: 40 }, (_, i) =>
+      grouped.population.getPerson({ ...testCtx(`audit-gc-${i}`), fields: ['fullName'] }, p.personalId).then(async (person) => {
+        // When the read answers, its own entry is already in the table.
+        const mine = await listAudit(t.db, { caseId: `audit-gc-${i}` });
+        return { person, mine: mine.length };
+      }),
+    );
+    const results = await Promise.all(reads);
+    for (const r of results) expect(r).toEqual({ person: expect.objectContaining({ fullName: 'Lê Gia Bảo' }), mine: 1 });
+    expect(group.stats.entries - before.entries).toBe(40);
+    // Fewer statements than entries (40 reads at once: the first goes alone, the rest wait for it and go together).
+    expect(group.stats.batches - before.batches).toBeLessThan(40);
+    // Every grouped entry is on the day's hash chain, in one unbroken chain with the others.
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('group commit: an entry the database refuses fails its own call only', async () => {
+    const sink = createPostgresAuditSink(t.db, { groupCommit: true });
+    const entry = (caseId: string, purpose: string | null) => ({
+      at: clock().toISOString(),
+      registry: 'population' as const,
+      operation: 'getPerson',
+      kind: 'read' as const,
+      subjectId: null,
+      fields: ['fullName'],
+      outcome: 'ok' as const,
+      ctx: { ...testCtx(caseId), purpose: purpose as string },
+    });
+    // Recorded in the same turn: one batch, which the database refuses whole (purpose is NOT NULL), then one by one.
+    const outcomes = await Promise.allSettled([sink.record(entry('audit-gc-ok-1', 'x')), sink.record(entry('audit-gc-bad', null)), sink.record(entry('audit-gc-ok-2', 'y'))]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await listAudit(t.db, { caseId: 'audit-gc-ok-1' })).toHaveLength(1);
+    expect(await listAudit(t.db, { caseId: 'audit-gc-ok-2' })).toHaveLength(1);
+    expect(await listAudit(t.db, { caseId: 'audit-gc-bad' })).toHaveLength(0);
   });
 
   it('fails the call when the audit cannot be written', async () => {

@@ -18,7 +18,7 @@ export function postgresAtomicScope(db: Executor, bind: (tx: Executor) => Partia
 export function createAuditedPostgresRegistries(db: Executor, clock: () => Date, options: PostgresRegistriesOptions = {}): Registries {
   return auditRegistries(
     createPostgresRegistries(db, options),
-    createPostgresAuditSink(db),
+    createPostgresAuditSink(db, { groupCommit: true }),
     clock,
     postgresAtomicScope(db, (tx) => createPostgresRegistries(tx, options)),
   );
