@@ -6,7 +6,7 @@
  */
 import type { Executor } from '../../db/connection';
 import { caseRowsOf } from '../../db/engine/case-rows';
-import { applyCaseRows, type CaseRecordWrite } from '../../db/engine/case-views';
+import { applyCaseRowsGrouped, type CaseRecordWrite } from '../../db/engine/case-views';
 import { receivedRecord } from '../../db/engine/case-records';
 import { CASE_CHANNELS, type CaseChannel, type CaseStatus } from '../../db/engine/schema';
 import { takeKpiSnapshot, type KpiSnapshotResult } from '../../db/engine/kpi-snapshots';
@@ -25,11 +25,14 @@ export interface ReadModelActivityDeps {
   clock?: () => Date;
 }
 
-/** Writes one projection document and keeps the case's service-quality record, in one statement. */
+/**
+ * Writes one projection document and keeps the case's service-quality record, in one statement, by group commit
+ * with the projections of other cases written meanwhile (`applyCaseRowsGrouped`).
+ */
 export async function writeCaseProjection(deps: ReadModelActivityDeps, doc: CaseProjectionDocument): Promise<void> {
   const rows = caseRowsOf(doc);
   const now = (deps.clock ?? (() => new Date()))().toISOString();
-  await applyCaseRows(deps.db, rows, now, { record: caseRecordWrite(rows.view, now) });
+  await applyCaseRowsGrouped(deps.db, rows, now, { record: caseRecordWrite(rows.view, now) });
 }
 
 export function createReadModelActivities(deps: ReadModelActivityDeps): ProjectionActivities & { takeKpiSnapshot(args: { day: string }): Promise<KpiSnapshotResult> } {

@@ -12,7 +12,8 @@ import type { CaseRows } from './case-rows';
 import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkItems } from './read-model-schema';
 import { caseRecords } from './schema';
 import { rowByColumnName } from './column-json';
-import { jsonFunctionCall } from '../json-function-call';
+import { jsonFunctionCall, jsonFunctionCalls } from '../json-function-call';
+import { allOrNothing, GroupCommit } from '../group-commit';
 
 const { childrenDigest: _digest, ...VIEW_COLUMNS } = getTableColumns(caseViews);
 /** A case's row as readers see it (the write bookkeeping left out). */
@@ -90,6 +91,42 @@ function applyDocument(rows: CaseRows, projectedAt: string, opts: ApplyOptions):
 export async function applyCaseRows(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const applied = await callProjectionApply(db, applyDocument(rows, projectedAt, opts));
   return { applied: applied === true };
+}
+
+const callProjectionApplyEach = jsonFunctionCalls('case_projection_apply');
+
+/** Projections of many cases in one statement: sorted by case, so two batches lock their cases in the same order. */
+async function applyDocuments(db: Executor, docs: { caseId: string; doc: string }[]): Promise<boolean[]> {
+  const order = docs.map((_, i) => i).sort((a, b) => (docs[a].caseId < docs[b].caseId ? -1 : docs[a].caseId > docs[b].caseId ? 1 : a - b));
+  const applied = await callProjectionApplyEach(
+    db,
+    order.map((i) => docs[i].doc),
+  );
+  const out: boolean[] = new Array(docs.length);
+  order.forEach((i, k) => (out[i] = applied[k] === true));
+  return out;
+}
+
+// One group commit per database handle (the engine worker's projections, which run outside any transaction).
+const projectionGroups = new WeakMap<object, GroupCommit<{ caseId: string; doc: string }, boolean>>();
+
+/**
+ * `applyCaseRows` by group commit: projections of other cases made meanwhile share its statement and commit, and it
+ * resolves once its own is committed. The same transition of a case applied twice in one batch, or an older one
+ * after a newer, changes nothing more than one after the other would: the function never goes back. A batch the
+ * database refuses is applied again document by document. Only for the database itself, never a transaction.
+ */
+export async function applyCaseRowsGrouped(db: Executor, rows: CaseRows, projectedAt: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  return { applied: await projectionGroupOf(db).submit({ caseId: rows.view.caseId, doc: applyDocument(rows, projectedAt, opts) }) };
+}
+
+export function projectionGroupOf(db: Executor): GroupCommit<{ caseId: string; doc: string }, boolean> {
+  let group = projectionGroups.get(db);
+  if (!group) {
+    group = new GroupCommit({ write: (docs) => allOrNothing(applyDocuments(db, docs)), maxBatch: 64, retryAlone: true });
+    projectionGroups.set(db, group);
+  }
+  return group;
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());

@@ -4,11 +4,11 @@
  * deadlines out, new deadlines in, and optionally the claimed task row or consumed deadline. Each write is
  * all-or-nothing on its own.
  *
- * `WriteBatcher` is the group commit: writes that arrive while a batch is in flight go out together as the
- * next batch, one statement, one round trip and one commit for all of them. Unloaded, a write goes out at
- * once; under load, batches grow by themselves.
+ * `WriteBatcher` is the group commit (db/group-commit.ts): writes that arrive while a batch is in flight go out
+ * together as the next batch, one statement, one round trip and one commit for all of them.
  */
 import type { Executor } from '../../db/connection';
+import { GroupCommit } from '../../db/group-commit';
 import { jsonFunctionCall } from '../../db/json-function-call';
 import type { RunState } from '../engine/state';
 import type { DeadlineInsert, TaskInsert } from './store';
@@ -116,63 +116,20 @@ export async function applyWrite(db: Executor, w: RunWrite): Promise<WriteOutcom
   return r.value;
 }
 
-interface Pending {
-  doc: string;
-  resolve(o: WriteOutcome): void;
-  reject(e: unknown): void;
-}
-
-/** Group commit of writes made outside a transaction (see the file comment). */
+/** Group commit of writes made outside a transaction (see the file comment): a write encoded once, at submission. */
 export class WriteBatcher {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private pumpQueued = false;
-  /** Statements sent and writes they carried (writes / batches = how much the group commit saved). */
-  readonly stats = { batches: 0, writes: 0 };
+  private readonly group: GroupCommit<string, WriteOutcome>;
 
-  constructor(
-    private readonly db: Executor,
-    /** Batches in flight at once (each on its own connection). */
-    private readonly maxInFlight: number,
-    /** Largest batch (keeps one statement's size bounded). */
-    private readonly maxBatch = 256,
-  ) {}
-
-  submit(w: RunWrite): Promise<WriteOutcome> {
-    const doc = encodeWrite(w);
-    return new Promise<WriteOutcome>((resolve, reject) => {
-      this.queue.push({ doc, resolve, reject });
-      // Writes made in the same turn of the event loop go out together.
-      if (!this.pumpQueued) {
-        this.pumpQueued = true;
-        queueMicrotask(() => {
-          this.pumpQueued = false;
-          this.pump();
-        });
-      }
-    });
+  constructor(db: Executor, maxInFlight: number, maxBatch = 256) {
+    this.group = new GroupCommit({ write: (docs) => applyWrites(db, docs), maxInFlight, maxBatch });
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.inFlight++;
-      this.stats.batches++;
-      this.stats.writes += batch.length;
-      applyWrites(
-        this.db,
-        batch.map((p) => p.doc),
-      ).then(
-        (results) => {
-          results.forEach((r, i) => (r.status === 'fulfilled' ? batch[i].resolve(r.value) : batch[i].reject(r.reason)));
-        },
-        (e) => {
-          for (const p of batch) p.reject(e);
-        },
-      ).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+  /** Statements sent and writes they carried (writes / batches = how much the group commit saved). */
+  get stats(): { batches: number; writes: number } {
+    return this.group.stats;
+  }
+
+  submit(w: RunWrite): Promise<WriteOutcome> {
+    return this.group.submit(encodeWrite(w));
   }
 }

@@ -107,7 +107,7 @@ describe('audit wrapper with the Postgres sink', () => {
     );
     const results = await Promise.all(reads);
     for (const r of results) expect(r).toEqual({ person: expect.objectContaining({ fullName: 'Lê Gia Bảo' }), mine: 1 });
-    expect(group.stats.entries - before.entries).toBe(40);
+    expect(group.stats.writes - before.writes).toBe(40);
     // Fewer statements than entries (40 reads at once: the first goes alone, the rest wait for it and go together).
     expect(group.stats.batches - before.batches).toBeLessThan(40);
     // Every grouped entry is on the day's hash chain, in one unbroken chain with the others.

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { applyCaseRows, getCaseView, type CaseRecordWrite } from '../../db/engine/case-views';
+import { applyCaseRows, applyCaseRowsGrouped, getCaseView, projectionGroupOf, type CaseRecordWrite } from '../../db/engine/case-views';
 import { getCaseRecord, receivedRecord } from '../../db/engine/case-records';
 import type { CaseRows } from '../../db/engine/case-rows';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
@@ -61,6 +61,51 @@ describe('a projection retried by a workflow task retry', () => {
     expect((await getCaseView(t.db, 'retried-case'))).toMatchObject({ seq: 4, settledAt: '2026-12-02T04:50:46.062Z' });
     expect((await applyCaseRows(t.db, rows(3, null), '2026-12-02T04:50:47.000Z')).applied).toBe(false);
     expect((await getCaseView(t.db, 'retried-case'))).toMatchObject({ seq: 4, status: 'closed' });
+  });
+});
+
+describe('projections by group commit', () => {
+  const ofCase = (caseId: string, seq: number, settledAt: string | null = null): CaseRows => {
+    const r = rows(seq, settledAt);
+    return { ...r, view: { ...r.view, caseId } };
+  };
+
+  it('projections of many cases made at once share statements; each resolves with its own result, once committed', async () => {
+    const group = projectionGroupOf(t.db);
+    const before = { ...group.stats };
+    const ids = Array.from({ length: 30 }, (_, i) => `grouped-${String(i).padStart(2, '0')}`);
+    const results = await Promise.all(
+      ids.map((id) => applyCaseRowsGrouped(t.db, ofCase(id, 1), '2026-12-02T05:00:00.000Z').then(async (r) => ({ ...r, stored: (await getCaseView(t.db, id))?.seq }))),
+    );
+    // Each one's own row is there when its promise resolves.
+    expect(results).toEqual(ids.map(() => ({ applied: true, stored: 1 })));
+    expect(group.stats.writes - before.writes).toBe(30);
+    expect(group.stats.batches - before.batches).toBeLessThan(30);
+  });
+
+  it('in one batch, a newer transition of a case wins over an older one whatever their order; each says whether it was applied', async () => {
+    const [newer, older, again] = await Promise.all([
+      applyCaseRowsGrouped(t.db, ofCase('grouped-order', 5, '2026-12-02T05:01:00.000Z'), '2026-12-02T05:01:00.000Z'),
+      applyCaseRowsGrouped(t.db, ofCase('grouped-order', 4), '2026-12-02T05:00:59.000Z'),
+      applyCaseRowsGrouped(t.db, ofCase('grouped-order', 5, '2026-12-02T05:01:00.000Z'), '2026-12-02T05:01:00.000Z'),
+    ]);
+    expect([newer.applied, older.applied, again.applied]).toEqual([true, false, true]);
+    expect(await getCaseView(t.db, 'grouped-order')).toMatchObject({ seq: 5, status: 'closed' });
+  });
+
+  it('a batch the database refuses is applied again document by document: one bad document fails its own call only', async () => {
+    const bad = ofCase('grouped-bad', 1);
+    // A transition number that is no number: the function raises, and the whole statement is rolled back.
+    (bad.view as unknown as { seq: string }).seq = 'not-a-number';
+    const outcomes = await Promise.allSettled([
+      applyCaseRowsGrouped(t.db, ofCase('grouped-ok-1', 1), '2026-12-02T05:02:00.000Z'),
+      applyCaseRowsGrouped(t.db, bad, '2026-12-02T05:02:00.000Z'),
+      applyCaseRowsGrouped(t.db, ofCase('grouped-ok-2', 1), '2026-12-02T05:02:00.000Z'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await getCaseView(t.db, 'grouped-ok-1'))?.seq).toBe(1);
+    expect((await getCaseView(t.db, 'grouped-ok-2'))?.seq).toBe(1);
+    expect(await getCaseView(t.db, 'grouped-bad')).toBeNull();
   });
 });
 

@@ -12,6 +12,7 @@
  * in that transaction at once: pass the transaction and no group commit.
  */
 import type { Executor } from '../../../db/connection';
+import { allOrNothing, GroupCommit } from '../../../db/group-commit';
 import { insertAuditEntries, insertAuditEntry } from '../../../db/engine/audit-queries';
 import type { AuditEntry, AuditSink } from '../../../domain/registries';
 
@@ -30,69 +31,18 @@ export function createPostgresAuditSink(db: Executor, opts: PostgresAuditSinkOpt
 /** Largest batch: keeps one statement's parameters well under Postgres' 65,535 (15 per entry). */
 const MAX_BATCH = 200;
 
-interface Pending {
-  entry: AuditEntry;
-  resolve(): void;
-  reject(e: unknown): void;
-}
-
-/** One batch in flight at a time: every entry takes the day's chain-head lock, so parallel batches would queue there. */
-export class AuditGroupCommit {
-  private queue: Pending[] = [];
-  private writing = false;
-  /** Statements sent and the entries they carried. */
-  readonly stats = { batches: 0, entries: 0 };
-
-  constructor(private readonly db: Executor) {}
-
-  submit(entry: AuditEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    // Entries recorded in the same turn of the event loop join the first batch.
-    await Promise.resolve();
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        this.stats.batches++;
-        this.stats.entries += batch.length;
-        try {
-          await insertAuditEntries(
-            this.db,
-            batch.map((p) => p.entry),
-          );
-          for (const p of batch) p.resolve();
-        } catch (e) {
-          if (batch.length === 1) batch[0].reject(e);
-          else await this.oneByOne(batch);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async oneByOne(batch: Pending[]): Promise<void> {
-    for (const p of batch) {
-      try {
-        await insertAuditEntry(this.db, p.entry);
-        p.resolve();
-      } catch (e) {
-        p.reject(e);
-      }
-    }
-  }
-}
-
-// One group commit per database handle: every sink on it (each agency's, the API's) shares the batches.
-const groups = new WeakMap<object, AuditGroupCommit>();
-export function groupCommitOf(db: Executor): AuditGroupCommit {
+// One group commit per database handle: every sink on it (each agency's, the API's) shares the batches. One batch in
+// flight at a time: every entry takes the day's chain-head lock, so parallel batches would only queue there.
+const groups = new WeakMap<object, GroupCommit<AuditEntry, void>>();
+export function groupCommitOf(db: Executor): GroupCommit<AuditEntry, void> {
   let g = groups.get(db);
-  if (!g) groups.set(db, (g = new AuditGroupCommit(db)));
+  if (!g) {
+    const write = async (entries: AuditEntry[]) => {
+      await insertAuditEntries(db, entries);
+      return entries.map(() => undefined);
+    };
+    g = new GroupCommit<AuditEntry, void>({ write: (entries) => allOrNothing(write(entries)), maxBatch: MAX_BATCH, retryAlone: true });
+    groups.set(db, g);
+  }
   return g;
 }
