@@ -6,13 +6,14 @@
  * parties or fields), and the case's service-quality record is kept. Query functions take (db, params).
  */
 import { createHash } from 'node:crypto';
-import { eq, getTableColumns } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Executor } from '../connection';
 import type { CaseRows } from './case-rows';
 import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkItems } from './read-model-schema';
 import { caseRecords } from './schema';
 import { rowByColumnName } from './column-json';
 import { jsonFunctionCall, jsonFunctionCalls } from '../json-function-call';
+import { preparedQuery } from '../prepared-query';
 import { allOrNothing, GroupCommit } from '../group-commit';
 
 const { childrenDigest: _digest, ...VIEW_COLUMNS } = getTableColumns(caseViews);
@@ -139,8 +140,12 @@ function normalise<T extends Record<string, unknown>>(row: T): T {
   return out as T;
 }
 
+const selectCaseView = preparedQuery((db) =>
+  db.select(VIEW_COLUMNS).from(caseViews).where(eq(caseViews.caseId, sql.placeholder('caseId'))).limit(1).prepare('case_view'),
+);
+
 export async function getCaseView(db: Executor, caseId: string): Promise<CaseViewRow | null> {
-  const [row] = await db.select(VIEW_COLUMNS).from(caseViews).where(eq(caseViews.caseId, caseId)).limit(1);
+  const [row] = await selectCaseView(db, { caseId });
   return row ? normalise(row) : null;
 }
 

@@ -1,5 +1,6 @@
-import { and, asc, eq, or } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
+import { preparedQuery } from '../../../db/prepared-query';
 import { persons } from '../../../db/registries/schema';
 import { makePersonalId, randomDigits } from '../../../domain/identifiers';
 import { isCommuneCode } from '../../../domain/provinces';
@@ -29,8 +30,10 @@ export function toPersonRecord(r: PersonRow): PersonRecord {
   };
 }
 
+const selectPerson = preparedQuery((db) => db.select().from(persons).where(eq(persons.personalId, sql.placeholder('personalId'))).limit(1).prepare('person'));
+
 export async function findPerson(db: Executor, personalId: string): Promise<PersonRecord | null> {
-  const [row] = await db.select().from(persons).where(eq(persons.personalId, personalId)).limit(1);
+  const [row] = await selectPerson(db, { personalId });
   return row ? toPersonRecord(row) : null;
 }
 

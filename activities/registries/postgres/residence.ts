@@ -1,5 +1,6 @@
-import { asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../../db/connection';
+import { preparedQuery } from '../../../db/prepared-query';
 import { householdMembers, households, residenceDeletions } from '../../../db/registries/schema';
 import { localDateOf } from '../../../domain/working-days';
 import {
@@ -14,13 +15,25 @@ import type { Household, ResidenceDeletion, ResidenceRegistry } from '../../../d
 import { writeKey } from './keys';
 
 /** A household and its members in one statement (one snapshot, one round trip). */
-async function householdWhere(db: Executor, which: SQL): Promise<Household | null> {
-  const rows = await db
+const householdQuery = (db: Executor, which: SQL) =>
+  db
     .select({ h: households, m: householdMembers })
     .from(households)
     .leftJoin(householdMembers, eq(householdMembers.householdId, households.householdId))
     .where(which)
     .orderBy(asc(householdMembers.since), asc(householdMembers.personalId));
+type HouseholdRows = Awaited<ReturnType<typeof householdQuery>>;
+
+const householdById = preparedQuery((db) => householdQuery(db, eq(households.householdId, sql.placeholder('householdId'))).prepare('household'));
+// The household of a member: the hottest read of the residence register (every case reads the applicant's).
+const householdOfMember = preparedQuery((db) =>
+  householdQuery(
+    db,
+    inArray(households.householdId, db.select({ householdId: householdMembers.householdId }).from(householdMembers).where(eq(householdMembers.personalId, sql.placeholder('personalId'))).limit(1)),
+  ).prepare('household_of'),
+);
+
+function householdOf(rows: HouseholdRows): Household | null {
   if (rows.length === 0) return null;
   const h = rows[0].h;
   return {
@@ -31,13 +44,12 @@ async function householdWhere(db: Executor, which: SQL): Promise<Household | nul
   };
 }
 
-export function findHousehold(db: Executor, householdId: string): Promise<Household | null> {
-  return householdWhere(db, eq(households.householdId, householdId));
+export async function findHousehold(db: Executor, householdId: string): Promise<Household | null> {
+  return householdOf(await householdById(db, { householdId }));
 }
 
-export function findHouseholdOf(db: Executor, personalId: string): Promise<Household | null> {
-  const memberOf = db.select({ householdId: householdMembers.householdId }).from(householdMembers).where(eq(householdMembers.personalId, personalId)).limit(1);
-  return householdWhere(db, inArray(households.householdId, memberOf));
+export async function findHouseholdOf(db: Executor, personalId: string): Promise<Household | null> {
+  return householdOf(await householdOfMember(db, { personalId }));
 }
 
 type DeletionRow = typeof residenceDeletions.$inferSelect;
