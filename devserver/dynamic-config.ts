@@ -12,6 +12,8 @@ const HISTORY_KEYS: Record<string, keyof HistoryLimitOptions> = {
   'limit.historySize.warn': 'sizeWarn',
   'limit.historyCount.error': 'countError',
   'limit.historySize.error': 'sizeError',
+  'history.maxInFlightUpdates': 'maxInFlightUpdates',
+  'history.maxTotalUpdates': 'maxTotalUpdates',
 };
 const BLOB_KEYS: Record<string, 'blobSizeLimitBytes' | 'blobSizeWarnBytes'> = {
   'limit.blobSize.error': 'blobSizeLimitBytes',

@@ -140,6 +140,31 @@ export class ScheduleAlreadyExistsError extends DevServerError {
   }
 }
 
+/**
+ * A run has as many updates in flight as `history.maxInFlightUpdates` allows: RESOURCE_EXHAUSTED (cause
+ * CONCURRENT_LIMIT), which the SDK client retries with backoff, as Temporal's update registry answers.
+ */
+export class UpdatesInFlightLimitError extends DevServerError {
+  constructor(limit: number) {
+    super(
+      GrpcStatus.RESOURCE_EXHAUSTED,
+      'UPDATES_IN_FLIGHT_LIMIT',
+      `limit on number of concurrent in-flight updates has been reached (${limit})`,
+      detail('ResourceExhaustedFailure', {
+        cause: temporal.api.enums.v1.ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_CONCURRENT_LIMIT,
+        scope: temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE,
+      }),
+    );
+  }
+}
+
+/** A run has taken `history.maxTotalUpdates` updates: FAILED_PRECONDITION (continue as new), as Temporal answers. */
+export class UpdatesTotalLimitError extends DevServerError {
+  constructor(limit: number) {
+    super(GrpcStatus.FAILED_PRECONDITION, 'UPDATES_TOTAL_LIMIT', `limit on number of total updates has been reached (${limit})`);
+  }
+}
+
 /** NOT_FOUND + NotFoundFailure (workflow execution, activity, task token, update...). */
 export function notFound(message: string): NotFoundError {
   return new NotFoundError(message, detail('NotFoundFailure', {}));

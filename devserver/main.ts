@@ -5,7 +5,7 @@
  *    so tasks handed out before a restart can then no longer be answered)
  *    [--tls-identities <file.json>]]
  *   [--tls-cert <pem> --tls-key <pem> [--tls-client-ca <pem> [--tls-require-client-cert]]]
- *   [--dynamic-config-value limit.historyCount.error=51200 …]   (as the Temporal CLI: history and blob size limits)
+ *   [--dynamic-config-value limit.historyCount.error=51200 …]   (as the Temporal CLI: history, update and blob size limits)
  *   [--metrics-port 9090]   (as the Temporal CLI: Prometheus metrics at http://<host>:<port>/metrics; metrics.ts)
  * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS, DEVSERVER_METRICS_PORT.
  */

@@ -10,12 +10,18 @@
  *    "Workflow history size exceeds limit." or "Workflow history count exceeds limit.", identity
  *    "history-service". (Temporal discards the mutation that crossed the limit before terminating; here its
  *    events stay in the history, just before the termination.)
+ * And its update limits (`history.maxInFlightUpdates`, 10; `history.maxTotalUpdates`, 2,000, rejections not
+ * counted): an update beyond them is refused at admission (UpdatesInFlightLimitError, RESOURCE_EXHAUSTED, which the
+ * client retries; UpdatesTotalLimitError, FAILED_PRECONDITION), and from 90 % of the total the workflow task started
+ * suggests continue-as-new (TOO_MANY_UPDATES). A run's state keeps an entry per update it took (deduplication by
+ * update id), written whole with each change: the limit bounds it, as Temporal's bounds its mutable state.
  */
 import type { Logger } from '../grpc';
 import { enums } from '../proto';
 import type { RunContext, Work } from './context';
 import type { RunState } from './state';
 import { terminateRun } from './lifecycle';
+import { UpdatesInFlightLimitError, UpdatesTotalLimitError } from '../errors';
 
 export interface HistoryLimitOptions {
   /** `limit.historyCount.suggestContinueAsNew` (default 4,096 events). */
@@ -30,6 +36,10 @@ export interface HistoryLimitOptions {
   countError?: number;
   /** `limit.historySize.error` (default 50 MiB): the run is terminated past it. */
   sizeError?: number;
+  /** `history.maxInFlightUpdates` (default 10): updates admitted and not completed at once. */
+  maxInFlightUpdates?: number;
+  /** `history.maxTotalUpdates` (default 2,000): updates a run takes, rejected ones not counted. */
+  maxTotalUpdates?: number;
 }
 
 export const DEFAULT_HISTORY_LIMITS: Required<HistoryLimitOptions> = {
@@ -39,7 +49,23 @@ export const DEFAULT_HISTORY_LIMITS: Required<HistoryLimitOptions> = {
   sizeWarn: 10 * 1024 * 1024,
   countError: 50 * 1024,
   sizeError: 50 * 1024 * 1024,
+  maxInFlightUpdates: 10,
+  maxTotalUpdates: 2000,
 };
+
+/** Share of `maxTotalUpdates` from which continue-as-new is suggested (Temporal's default threshold). */
+const UPDATES_SUGGEST_CONTINUE_AS_NEW = 0.9;
+
+/** A run's updates as the limits count them: in flight (not completed) and in total (rejections not counted). */
+export function updateCounts(s: RunState): { inFlight: number; total: number } {
+  let inFlight = 0;
+  let total = 0;
+  for (const u of Object.values(s.updates)) {
+    if (u.state !== 'completed') inFlight++;
+    if (!u.rejected) total++;
+  }
+  return { inFlight, total };
+}
 
 export const HISTORY_SIZE_EXCEEDS_LIMIT = 'Workflow history size exceeds limit.';
 export const HISTORY_COUNT_EXCEEDS_LIMIT = 'Workflow history count exceeds limit.';
@@ -72,7 +98,15 @@ export class HistoryLimits {
     const reasons: number[] = [];
     if (s.historySizeBytes >= this.limits.sizeSuggestContinueAsNew) reasons.push(REASON.SUGGEST_CONTINUE_AS_NEW_REASON_HISTORY_SIZE_TOO_LARGE);
     if (s.nextEventId >= this.limits.countSuggestContinueAsNew) reasons.push(REASON.SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
+    if (updateCounts(s).total >= UPDATES_SUGGEST_CONTINUE_AS_NEW * this.limits.maxTotalUpdates) reasons.push(REASON.SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_UPDATES);
     return { historySizeBytes: s.historySizeBytes, suggestContinueAsNew: reasons.length > 0, suggestContinueAsNewReasons: reasons };
+  }
+
+  /** Refuses a new update beyond the run's update limits (checked at admission, as Temporal's update registry). */
+  admitUpdate(s: RunState): void {
+    const { inFlight, total } = updateCounts(s);
+    if (inFlight >= this.limits.maxInFlightUpdates) throw new UpdatesInFlightLimitError(this.limits.maxInFlightUpdates);
+    if (total >= this.limits.maxTotalUpdates) throw new UpdatesTotalLimitError(this.limits.maxTotalUpdates);
   }
 
   /** The termination reason when a running run is past an error limit (size first, as Temporal checks it first). */

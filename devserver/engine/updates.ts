@@ -110,6 +110,7 @@ export function handleProtocolMessage(engine: { logger: Logger }, ctx: RunContex
     updateMachine.apply(u, 'reject', u.updateId);
     u.rejected = true;
     u.outcome = encodeB64(upd.Outcome, { failure: body.failure });
+    forgetOldRejections(s);
   } else if (type === 'temporal.api.update.v1.Response') {
     u.completedEventId = ctx.addEvent(ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 'workflowExecutionUpdateCompletedEventAttributes', {
       meta: body.meta ?? { updateId: u.updateId },
@@ -123,6 +124,17 @@ export function handleProtocolMessage(engine: { logger: Logger }, ctx: RunContex
     engine.logger.warn(`unsupported protocol message ${type}`);
   }
   if (u.state === 'completed') compactFinished(u);
+}
+
+/**
+ * Rejections kept per run (for deduplication and late pollers). The update limits do not count them, so a run could
+ * otherwise take rejected updates without end, each kept in a state written whole; Temporal keeps none once answered.
+ */
+export const REJECTIONS_KEPT = 100;
+
+function forgetOldRejections(s: RunState): void {
+  const rejected = Object.values(s.updates).filter((x) => x.rejected);
+  for (const old of rejected.slice(0, Math.max(0, rejected.length - REJECTIONS_KEPT))) delete s.updates[old.updateId];
 }
 
 /**

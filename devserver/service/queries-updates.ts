@@ -76,6 +76,7 @@ export function queryUpdateHandlers(engine: Engine, queries: QueryManager): Work
         if (req.firstExecutionRunId && ctx.state.firstRunId !== req.firstExecutionRunId) throw notFound('workflow execution not found');
         if (ctx.state.updates[updateId]) return ctx.state.runId; // same update id: dedup
         if (ctx.state.status !== ST.WORKFLOW_EXECUTION_STATUS_RUNNING) throw notFound('workflow execution already completed');
+        engine.historyLimits.admitUpdate(ctx.state);
         admitUpdate(ctx, updateId, req.request!);
         return ctx.state.runId;
       }, { optimistic: true });

@@ -112,6 +112,8 @@ describe('history limit configuration', () => {
       sizeWarn: 10 * 1024 * 1024,
       countError: 51_200,
       sizeError: 50 * 1024 * 1024,
+      maxInFlightUpdates: 10,
+      maxTotalUpdates: 2000,
     });
   });
 });
