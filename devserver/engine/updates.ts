@@ -130,7 +130,7 @@ export function handleProtocolMessage(engine: { logger: Logger }, ctx: RunContex
  * Rejections kept per run (for deduplication and late pollers). The update limits do not count them, so a run could
  * otherwise take rejected updates without end, each kept in a state written whole; Temporal keeps none once answered.
  */
-export const REJECTIONS_KEPT = 100;
+const REJECTIONS_KEPT = 100;
 
 function forgetOldRejections(s: RunState): void {
   const rejected = Object.values(s.updates).filter((x) => x.rejected);
@@ -151,7 +151,7 @@ export const UpdateStage = enums.UpdateWorkflowExecutionLifecycleStage;
 
 /**
  * The stage an update has reached (null = unknown update id). A completed update's outcome is in its UpdateCompleted
- * event (`completedEventId`: read it with `updateOutcome`); a rejection's, which no event holds, is in the state.
+ * event (`completedEventId`: read it with `updateOutcomeOf`); a rejection's, which no event holds, is in the state.
  */
 export function updateStage(
   s: RunState,
