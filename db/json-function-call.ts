@@ -6,23 +6,18 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from './connection';
-
-type Statement = { execute(params: { doc: string }): Promise<{ r: unknown }[]> };
-type BatchStatement = { execute(params: { docs: string }): Promise<{ r: unknown }[]> };
+import { preparedQuery } from './prepared-query';
 
 /** `fn` is a trusted function name from this repository's migrations, never input. */
 export function jsonFunctionCall(fn: string): (db: Executor, doc: string) => Promise<unknown> {
-  const statements = new WeakMap<Executor, Statement>();
+  const call = preparedQuery((db) =>
+    db
+      .select({ r: sql<unknown>`${sql.raw(fn)}(${sql.placeholder('doc')}::jsonb)` })
+      .from(sql`(select 1) as one`)
+      .prepare(fn),
+  );
   return async (db, doc) => {
-    let statement = statements.get(db);
-    if (!statement) {
-      statement = db
-        .select({ r: sql<unknown>`${sql.raw(fn)}(${sql.placeholder('doc')}::jsonb)` })
-        .from(sql`(select 1) as one`)
-        .prepare(fn) as Statement;
-      statements.set(db, statement);
-    }
-    const [row] = await statement.execute({ doc });
+    const [row] = await call(db, { doc });
     return row?.r;
   };
 }
@@ -32,18 +27,15 @@ export function jsonFunctionCall(fn: string): (db: Executor, doc: string) => Pro
  * order. `fn` is a trusted function name from this repository's migrations, never input.
  */
 export function jsonFunctionCalls(fn: string): (db: Executor, docs: readonly string[]) => Promise<unknown[]> {
-  const statements = new WeakMap<Executor, BatchStatement>();
+  const call = preparedQuery((db) =>
+    db
+      .select({ r: sql<unknown>`${sql.raw(fn)}(t.d)` })
+      .from(sql`jsonb_array_elements(${sql.placeholder('docs')}::jsonb) with ordinality as t(d, i)`)
+      .orderBy(sql`t.i`)
+      .prepare(`${fn}_each`),
+  );
   return async (db, docs) => {
-    let statement = statements.get(db);
-    if (!statement) {
-      statement = db
-        .select({ r: sql<unknown>`${sql.raw(fn)}(t.d)` })
-        .from(sql`jsonb_array_elements(${sql.placeholder('docs')}::jsonb) with ordinality as t(d, i)`)
-        .orderBy(sql`t.i`)
-        .prepare(`${fn}_each`) as BatchStatement;
-      statements.set(db, statement);
-    }
-    const rows = await statement.execute({ docs: `[${docs.join(',')}]` });
+    const rows = await call(db, { docs: `[${docs.join(',')}]` });
     if (rows.length !== docs.length) throw new Error(`${fn}: ${rows.length} results for ${docs.length} documents`);
     return rows.map((row) => row.r);
   };

@@ -13,7 +13,7 @@ import { caseDecisions, caseFields, caseParties, caseSteps, caseViews, caseWorkI
 import { caseRecords } from './schema';
 import { rowByColumnName } from './column-json';
 import { jsonFunctionCall, jsonFunctionCalls } from '../json-function-call';
-import { preparedQuery } from '../prepared-query';
+import { perExecutor, preparedQuery } from '../prepared-query';
 import { allOrNothing, GroupCommit } from '../group-commit';
 
 const { childrenDigest: _digest, ...VIEW_COLUMNS } = getTableColumns(caseViews);
@@ -108,9 +108,6 @@ async function applyDocuments(db: Executor, docs: { caseId: string; doc: string 
   return out;
 }
 
-// One group commit per database handle (the engine worker's projections, which run outside any transaction).
-const projectionGroups = new WeakMap<object, GroupCommit<{ caseId: string; doc: string }, boolean>>();
-
 /**
  * `applyCaseRows` by group commit: projections of other cases made meanwhile share its statement and commit, and it
  * resolves once its own is committed. The same transition of a case applied twice in one batch, or an older one
@@ -121,14 +118,10 @@ export async function applyCaseRowsGrouped(db: Executor, rows: CaseRows, project
   return { applied: await projectionGroupOf(db).submit({ caseId: rows.view.caseId, doc: applyDocument(rows, projectedAt, opts) }) };
 }
 
-export function projectionGroupOf(db: Executor): GroupCommit<{ caseId: string; doc: string }, boolean> {
-  let group = projectionGroups.get(db);
-  if (!group) {
-    group = new GroupCommit({ write: (docs) => allOrNothing(applyDocuments(db, docs)), maxBatch: 64, retryAlone: true });
-    projectionGroups.set(db, group);
-  }
-  return group;
-}
+// One group commit per database handle (the engine worker's projections, which run outside any transaction).
+export const projectionGroupOf = perExecutor(
+  (db) => new GroupCommit<{ caseId: string; doc: string }, boolean>({ write: (docs) => allOrNothing(applyDocuments(db, docs)), maxBatch: 64, retryAlone: true }),
+);
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const TIMESTAMPS = new Set(['receivedAt', 'dossierCompleteAt', 'settledAt', 'deadlineAt', 'projectedAt', 'startedAt', 'dueAt', 'completedAt', 'at', 'since']);

@@ -13,6 +13,7 @@
  */
 import type { Executor } from '../../../db/connection';
 import { allOrNothing, GroupCommit } from '../../../db/group-commit';
+import { perExecutor } from '../../../db/prepared-query';
 import { insertAuditEntries, insertAuditEntry } from '../../../db/engine/audit-queries';
 import type { AuditEntry, AuditSink } from '../../../domain/registries';
 
@@ -33,16 +34,11 @@ const MAX_BATCH = 200;
 
 // One group commit per database handle: every sink on it (each agency's, the API's) shares the batches. One batch in
 // flight at a time: every entry takes the day's chain-head lock, so parallel batches would only queue there.
-const groups = new WeakMap<object, GroupCommit<AuditEntry, void>>();
-export function groupCommitOf(db: Executor): GroupCommit<AuditEntry, void> {
-  let g = groups.get(db);
-  if (!g) {
-    const write = async (entries: AuditEntry[]) => {
-      await insertAuditEntries(db, entries);
-      return entries.map(() => undefined);
-    };
-    g = new GroupCommit<AuditEntry, void>({ write: (entries) => allOrNothing(write(entries)), maxBatch: MAX_BATCH, retryAlone: true });
-    groups.set(db, g);
-  }
-  return g;
-}
+export const groupCommitOf = perExecutor(
+  (db) =>
+    new GroupCommit<AuditEntry, void>({
+      write: (entries) => allOrNothing(insertAuditEntries(db, entries).then(() => entries.map(() => undefined))),
+      maxBatch: MAX_BATCH,
+      retryAlone: true,
+    }),
+);
