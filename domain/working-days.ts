@@ -40,6 +40,9 @@ export interface WorkingCalendar {
   readonly workingWeekendDays: ReadonlySet<string>;
   /** What to do for a year with no holiday data. */
   readonly outOfRange: 'error' | 'weekends-only';
+  /** The holidays and working weekend days as day numbers (days since 1970-01-01): a day's check makes no Date. */
+  readonly holidayDays: ReadonlySet<number>;
+  readonly workingWeekendDayNumbers: ReadonlySet<number>;
 }
 
 export class HolidayCalendarMissingError extends Error {
@@ -79,7 +82,14 @@ export function createCalendar(
       workingWeekendDays.add(w.date);
     }
   }
-  return { years, holidays, workingWeekendDays, outOfRange: options.outOfRange ?? 'error' };
+  return {
+    years,
+    holidays,
+    workingWeekendDays,
+    outOfRange: options.outOfRange ?? 'error',
+    holidayDays: new Set([...holidays.keys()].map(dayNumberOfIso)),
+    workingWeekendDayNumbers: new Set([...workingWeekendDays].map(dayNumberOfIso)),
+  };
 }
 
 // Days are handled as integers (days since 1970-01-01 in local time) so loops need no Date objects.
@@ -96,13 +106,27 @@ function isoOfDayNumber(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The (proleptic Gregorian) year of a day number, by arithmetic (H. Hinnant's civil_from_days). */
+function yearOfDayNumber(day: number): number {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+}
+
+// Called for every day a deadline or a delay counts (each view of a case counts its steps' deadlines): no Date,
+// no string, two set lookups.
 function isWorkingDayNumber(day: number, cal: WorkingCalendar): boolean {
-  const iso = isoOfDayNumber(day);
-  const year = Number(iso.slice(0, 4));
-  if (!cal.years.has(year) && cal.outOfRange === 'error') throw new HolidayCalendarMissingError(year);
-  if (cal.holidays.has(iso)) return false;
-  const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday
-  if (weekday === 0 || weekday === 6) return cal.workingWeekendDays.has(iso);
+  if (cal.outOfRange === 'error') {
+    const year = yearOfDayNumber(day);
+    if (!cal.years.has(year)) throw new HolidayCalendarMissingError(year);
+  }
+  if (cal.holidayDays.has(day)) return false;
+  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday
+  if (weekday === 0 || weekday === 6) return cal.workingWeekendDayNumbers.has(day);
   return true;
 }
 

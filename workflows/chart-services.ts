@@ -43,28 +43,32 @@ export function serviceActors(def: ProcedureDefinition, caseId: string, decidedB
   return Object.fromEntries(
     def.services.map((s) => [
       s.name,
-      fromPromise<unknown, unknown>(async ({ input }) => {
-        const call = proxies.get(s.agency)![s.name];
-        const lastActor = decidedBy();
-        const carried = heldRecordsFor(def, s, held);
-        const request: ServiceRequest = {
-          access: {
-            procedureId: def.id,
-            procedureVersion: def.version,
-            caseId,
-            purpose: s.purpose,
-            legalBasis: s.legalBasis,
-            // The agency's system step writes; the person whose event led here is named apart.
-            actor: `system:${s.agency}.${s.name}`,
-            ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
-          },
-          input,
-          ...(carried ? { held: carried } : {}),
-        };
+      // Not an async function: in the sandbox every promise costs a captured stack (the SDK's promise hook), and an
+      // async function with an await makes two more per call than the activity's own.
+      fromPromise<unknown, unknown>(({ input }) => {
         try {
-          return await call(request);
+          const call = proxies.get(s.agency)![s.name];
+          const lastActor = decidedBy();
+          const carried = heldRecordsFor(def, s, held);
+          const request: ServiceRequest = {
+            access: {
+              procedureId: def.id,
+              procedureVersion: def.version,
+              caseId,
+              purpose: s.purpose,
+              legalBasis: s.legalBasis,
+              // The agency's system step writes; the person whose event led here is named apart.
+              actor: `system:${s.agency}.${s.name}`,
+              ...(lastActor !== 'system' ? { decidedBy: lastActor } : {}),
+            },
+            input,
+            ...(carried ? { held: carried } : {}),
+          };
+          return call(request).then(undefined, (err: unknown) => {
+            throw toServiceFailure(err);
+          });
         } catch (err) {
-          throw toServiceFailure(err);
+          return Promise.reject(err);
         }
       }),
     ]),

@@ -64,6 +64,9 @@ export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
   let last = '';
   let queued = false;
   const pending: Promise<unknown>[] = [];
+  // One resolved promise for the whole run: each coalescing `then` then makes one promise, not two (every promise
+  // made in the sandbox costs a captured stack, the SDK's promise hook).
+  const resolved = Promise.resolve();
 
   const flush = () => {
     queued = false;
@@ -80,7 +83,7 @@ export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
     changed() {
       if (!write || queued) return;
       queued = true;
-      void Promise.resolve().then(flush);
+      void resolved.then(flush);
     },
     async settle() {
       if (!write) return;

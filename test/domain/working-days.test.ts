@@ -100,6 +100,25 @@ describe('working days', () => {
     expect(localDateOf(addWorkingDays(vn('2028-03-01T10:00:00'), 2, loose))).toBe('2028-03-03');
   });
 
+  it('judges every day from 1899 to 2101 as the civil calendar does: weekday, holiday, make-up day, year', () => {
+    // The calendar judges days by number, without Date; checked here against Date's own calendar, day by day.
+    const holidays = new Set(VN_HOLIDAYS.flatMap((y) => y.holidays.map((h) => h.date)));
+    const makeUp = new Set(VN_HOLIDAYS.flatMap((y) => (y.workingWeekendDays ?? []).map((w) => w.date)));
+    const years = new Set(VN_HOLIDAYS.map((y) => y.year));
+    const loose = createCalendar(VN_HOLIDAYS, { outOfRange: 'weekends-only' });
+    let checked = 0;
+    for (let t = Date.UTC(1899, 0, 1); t <= Date.UTC(2101, 11, 31); t += 86_400_000) {
+      const iso = new Date(t).toISOString().slice(0, 10);
+      const weekday = new Date(t).getUTCDay();
+      const expected = holidays.has(iso) ? false : weekday === 0 || weekday === 6 ? makeUp.has(iso) : true;
+      expect(isWorkingDay(iso, loose)).toBe(expected);
+      if (years.has(new Date(t).getUTCFullYear())) expect(isWorkingDay(iso, cal)).toBe(expected);
+      else expect(() => isWorkingDay(iso, cal)).toThrow(HolidayCalendarMissingError);
+      checked++;
+    }
+    expect(checked).toBe(74_144); // 203 years, 1900 and 2100 not leap years
+  });
+
   it('rejects negative or fractional day counts', () => {
     expect(() => addWorkingDays(vn('2026-03-09T10:00:00'), -1, cal)).toThrow(InvalidWorkingDaysError);
     expect(() => addWorkingDays(vn('2026-03-09T10:00:00'), 1.5, cal)).toThrow(InvalidWorkingDaysError);
