@@ -181,8 +181,8 @@ export class RunContext {
   /** The start request id recorded for this run (idempotent starts). */
   requestId?: string;
 
-  /** The written state's JSON size (after flush). */
-  stateBytes?: number;
+  /** The state as written (its JSON, after flush): what the run cache keeps. */
+  stateJson?: string;
 
   async flush(): Promise<void> {
     if (!this.dirty) return;
@@ -202,7 +202,7 @@ export class RunContext {
     };
     // Outside a transaction the write joins the group commit; inside one it runs on the transaction.
     const outcome = this.work.batched ? await this.work.host.writes.submit(write) : await applyWrite(this.tx, write);
-    this.stateBytes = write.stateBytes;
+    this.stateJson = write.stateJson;
     if (outcome === 'claim-lost') throw new ClaimLostError();
     if (outcome === 'concurrent-update') throw new store.ConcurrentUpdateError(this.state.runId);
   }
@@ -270,11 +270,11 @@ export class Work {
     // Inside a database transaction we never wait long (the connection is held): give up and retry instead.
     const wait = this.releases.length > 0 ? 250 : this.optimistic ? undefined : 300;
     this.releases.push(await cache.lock(runId, wait));
-    const cached = cache.getState(runId);
+    const cached = cache.copyState(runId);
     let state: RunState;
     let version: number;
     if (cached) {
-      state = structuredClone(cached.state);
+      state = cached.state;
       version = cached.version;
     } else {
       const row = await store.loadExecution(this.tx, runId, true);
@@ -320,7 +320,9 @@ export class Work {
     const cache = this.host.cache;
     for (const ctx of this.runs.values()) {
       if (!ctx.dirty) continue;
-      cache.setState(ctx.state.runId, ctx.state, ctx.isNew ? 1 : ctx.version + 1, ctx.stateBytes);
+      const version = ctx.isNew ? 1 : ctx.version + 1;
+      if (ctx.stateJson !== undefined) cache.setWritten(ctx.state.runId, ctx.stateJson, version);
+      else cache.setState(ctx.state.runId, ctx.state, version);
       if (ctx.eventsRewound) cache.invalidateEvents(ctx.state.runId);
       cache.appendEvents(ctx.state.runId, ctx.newEvents);
     }

@@ -39,7 +39,9 @@ export interface RunCacheLimits {
 const UNKNOWN_STATE_BYTES = 4096;
 
 export class RunCache {
-  private states: Lru<{ state: RunState; version: number }>;
+  // A state this process wrote is kept as its JSON (what the database holds): compact, and a request that mutates
+  // the run parses its own copy (cheaper than cloning an object graph); one read from the database is kept as read.
+  private states: Lru<{ version: number; json?: string; state?: RunState }>;
   private events: Lru<{ firstId: number; list: HistoryEvent[]; sizes: number[] }>;
   private locks = new Map<string, Promise<void>>();
   private readonly maxEventsPerRun: number;
@@ -67,12 +69,23 @@ export class RunCache {
     return this.states.has(runId);
   }
 
-  getState(runId: string) {
-    return this.states.get(runId);
+  /** The committed state, to read only. */
+  getState(runId: string): { state: RunState; version: number } | undefined {
+    const e = this.states.get(runId);
+    return e && { state: e.state ?? (JSON.parse(e.json!) as RunState), version: e.version };
   }
-  /** `bytes`: the state's JSON size when known (it was just written). */
-  setState(runId: string, state: RunState, version: number, bytes?: number) {
-    this.states.set(runId, { state, version }, bytes ?? UNKNOWN_STATE_BYTES);
+  /** A private copy of the committed state, for a request to mutate. */
+  copyState(runId: string): { state: RunState; version: number } | undefined {
+    const e = this.states.get(runId);
+    return e && { state: e.json !== undefined ? (JSON.parse(e.json) as RunState) : structuredClone(e.state!), version: e.version };
+  }
+  /** A state read from the database. */
+  setState(runId: string, state: RunState, version: number) {
+    this.states.set(runId, { state, version }, UNKNOWN_STATE_BYTES);
+  }
+  /** A state as this process just wrote it: its JSON text. */
+  setWritten(runId: string, json: string, version: number) {
+    this.states.set(runId, { json, version }, json.length);
   }
   invalidate(runId: string) {
     this.states.delete(runId);

@@ -39,8 +39,8 @@ export interface RunWrite {
   requestId?: string;
   /** The visibility row (visibility_executions columns) to upsert. */
   visibility?: Record<string, unknown>;
-  /** Set by encodeWrite: the state's JSON size (the run cache counts it). */
-  stateBytes?: number;
+  /** Set by encodeWrite: the state's JSON as written (the run cache keeps it). */
+  stateJson?: string;
 }
 
 /** What became of one write. */
@@ -80,7 +80,7 @@ export function encodeWrite(w: RunWrite): string {
   // The state is the bulk of the document: spliced in as already-serialized JSON.
   const head = JSON.stringify(doc);
   const state = JSON.stringify(s);
-  w.stateBytes = state.length;
+  w.stateJson = state;
   return `${head.slice(0, -1)},"state":${state}}`;
 }
 

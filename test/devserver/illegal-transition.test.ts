@@ -43,7 +43,8 @@ describe('undeclared transitions', () => {
     const cached = env.server.engine.cache.getState(h.firstExecutionRunId)!;
     const act = Object.values(cached.state.activities)[0];
     expect(act.state).toBe('scheduled');
-    act.state = 'backoff'; // broken on purpose
+    act.state = 'backoff'; // broken on purpose, in the cached committed state (what the next request starts from)
+    env.server.engine.cache.setWritten(h.firstExecutionRunId, JSON.stringify(cached.state), cached.version);
     const err = await svc
       .pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' })
       .catch((e: unknown) => e);

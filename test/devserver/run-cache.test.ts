@@ -1,0 +1,40 @@
+/**
+ * The run cache keeps a state this process wrote as its JSON text, what the database holds: a request that mutates
+ * the run parses a private copy (a failed request leaves the committed state as it was), readers get it parsed, and
+ * the cache counts its bytes. A state read from the database is kept as read and copied for a mutation.
+ */
+import { describe, expect, it } from 'vitest';
+import { RunCache } from '../../devserver/engine/run-cache';
+import type { RunState } from '../../devserver/engine/state';
+
+const state = (runId: string, nextEventId: number) =>
+  ({ runId, nextEventId, status: 'running', activities: { '5': { state: 'scheduled', attempt: 1 } } }) as unknown as RunState;
+
+describe('run cache states', () => {
+  it('a written state is kept as written; each mutation gets its own copy', () => {
+    const cache = new RunCache();
+    const json = JSON.stringify(state('r1', 7));
+    cache.setWritten('r1', json, 3);
+    expect(cache.stats()).toMatchObject({ runs: 1, stateBytes: json.length });
+
+    const mine = cache.copyState('r1')!;
+    expect(mine).toEqual({ state: JSON.parse(json), version: 3 });
+    (mine.state as unknown as { activities: Record<string, { state: string }> }).activities['5'].state = 'started';
+    mine.state.nextEventId = 99;
+    // The committed state is untouched until the request's write commits and replaces it.
+    expect(cache.getState('r1')).toEqual({ state: JSON.parse(json), version: 3 });
+    expect(cache.copyState('r1')!.state).not.toBe(cache.copyState('r1')!.state);
+  });
+
+  it('a state read from the database is copied for a mutation, never shared', () => {
+    const cache = new RunCache();
+    const read = state('r2', 4);
+    cache.setState('r2', read, 1);
+    const mine = cache.copyState('r2')!;
+    expect(mine.state).toEqual(read);
+    expect(mine.state).not.toBe(read);
+    mine.state.nextEventId = 5;
+    expect(cache.getState('r2')!.state.nextEventId).toBe(4);
+    expect(cache.copyState('missing')).toBeUndefined();
+  });
+});
