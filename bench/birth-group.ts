@@ -20,7 +20,8 @@
  * (bench/measure.ts threadCpu), and on Postgres the server's CPU for the two databases is counted too.
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), WARMUP_CASES (600; 0: one
  * case only), BENCH_RUNS (which runs, in order: pglite,postgres,apart,read-model — all by default), READ_MODEL_CASES,
- * SEED_PEOPLE (10,000 people in the registries).
+ * SEED_PEOPLE (10,000 people in the registries), BENCH_PROFILE_DIR (the devserver of the third run writes a V8 CPU
+ * profile there; profile this process with `npx tsx --cpu-prof --cpu-prof-dir=<dir> bench/birth-group.ts`).
  */
 import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,6 +48,7 @@ const WARMUP_CASES = Number(process.env.WARMUP_CASES ?? 600);
 if (!Number.isInteger(WARMUP_CASES) || WARMUP_CASES < 0) throw new Error(`WARMUP_CASES must be a whole number ≥ 0, not "${process.env.WARMUP_CASES}"`);
 const WARMUP_BATCHES = Math.ceil(WARMUP_CASES / CASES);
 const SEED_PEOPLE = Number(process.env.SEED_PEOPLE ?? 10_000);
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR || undefined;
 const log = (m: string) => console.log(`  ${m}`);
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').map((r) => r.trim()));
@@ -126,7 +128,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
 async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string, separate = false): Promise<void> {
   console.log(`\n== ${label}`);
   let devserver: DevServerProcess | null = null;
-  if (separate) devserver = await spawnDevServer(typeof devserverDb === 'string' ? devserverDb : devserverDb.kind === 'postgres' ? devserverDb.url : ':memory:');
+  if (separate) devserver = await spawnDevServer(typeof devserverDb === 'string' ? devserverDb : devserverDb.kind === 'postgres' ? devserverDb.url : ':memory:', PROFILE_DIR);
   const identityDir = mkdtempSync(join(tmpdir(), 'bench-identity-'));
   const stack = await startStack({
     identity: devserver ? undefined : await openDevIdentityProvider({ dir: identityDir }),

@@ -8,6 +8,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { createAuditedPostgresRegistries } from '../../activities/registries/postgres/atomic';
 import type { NewPerson, Registries } from '../../domain/registries';
 import { auditRowHash, anchorClosedDays, verifyAuditChain } from '../../db/engine/audit-chain';
+import { insertAuditEntries } from '../../db/engine/audit-queries';
 import { auditAnchors, auditLog } from '../../db/engine/schema';
 import { persons } from '../../db/registries/schema';
 import { recordOperatorAction } from '../../ops/audit';
@@ -106,7 +107,7 @@ describe('audit hash chain', () => {
     // Reads run outside a transaction (a write and its entry share one); the entry is still written before the result.
     const { personalId } = await reg.population.createPerson(testCtx('read-entry-0'), newborn('Đỗ Thị Đọc'));
     const caseId = 'read-entry-1';
-    await expect(reg.population.getPerson(testCtx(caseId, { procedureVersion: 2 ** 40 }), personalId)).rejects.toThrow(/insert into "audit_log"/);
+    await expect(reg.population.getPerson(testCtx(caseId, { procedureVersion: 2 ** 40 }), personalId)).rejects.toThrow(/insert into audit_log/);
     expect(await t.db.select().from(auditLog).where(eq(auditLog.caseId, caseId))).toEqual([]);
     const ok = 'read-entry-2';
     expect((await reg.population.getPerson(testCtx(ok), personalId))?.fullName).toBe('Đỗ Thị Đọc');
@@ -185,5 +186,45 @@ describe('audit hash chain', () => {
     await expect(ops('verify', '--from', '2026-13-45')).rejects.toThrow(/YYYY-MM-DD/);
     await expect(ops('verify', '--reason', 'x')).rejects.toThrow(/has no option --reason/);
     await expect(ops('verify', '--dry-run')).rejects.toThrow(/no --dry-run/);
+  });
+});
+
+describe('a batch of audit entries', () => {
+  let own: TestDatabase;
+  beforeAll(async () => {
+    own = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it('writes a batch of entries in the order given, every field as given, and chains them in that order', async () => {
+    const caseId = `batch-${Date.now()}`;
+    const entries = [0, 1, 2, 3, 4].map((k) => ({
+      at: `2026-03-10T02:00:0${k}.123Z`,
+      registry: 'population' as const,
+      operation: `op-${k}`,
+      kind: k === 4 ? ('write' as const) : ('read' as const),
+      subjectId: k === 2 ? null : `0010000000${k}`,
+      fields: k === 3 ? [] : ['fullName', `f"${k}`],
+      outcome: k === 1 ? ('not_found' as const) : ('ok' as const),
+      ctx: { ...testCtx(caseId), ...(k === 4 ? { decidedBy: 'officer:justice:j-1' } : {}) },
+    }));
+    await insertAuditEntries(own.db, entries);
+    const rows = await own.db.select().from(auditLog).where(eq(auditLog.caseId, caseId)).orderBy(asc(auditLog.id));
+    expect(rows.map((r) => r.operation)).toEqual(['op-0', 'op-1', 'op-2', 'op-3', 'op-4']);
+    for (const [k, r] of rows.entries()) {
+      const e = entries[k];
+      expect(new Date(r.at).toISOString()).toBe(e.at);
+      expect(r).toMatchObject({ registry: e.registry, kind: e.kind, subjectId: e.subjectId, fields: e.fields, outcome: e.outcome });
+      expect(r).toMatchObject({ procedureId: e.ctx.procedureId, procedureVersion: e.ctx.procedureVersion, agency: e.ctx.agency, purpose: e.ctx.purpose });
+      expect(r).toMatchObject({ legalBasis: e.ctx.legalBasis, actor: e.ctx.actor, decidedBy: e.ctx.decidedBy ?? null });
+    }
+    // Chained in the order given: each row's previous hash is the row before it (no other writer runs here).
+    for (let k = 1; k < rows.length; k++) {
+      expect(rows[k].chainSeq).toBe(rows[k - 1].chainSeq + 1);
+      expect(rows[k].prevHash).toBe(rows[k - 1].hash);
+    }
+    expect((await verifyAuditChain(own.db)).ok).toBe(true);
   });
 });
