@@ -203,12 +203,15 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       refuseBodyActor(body);
       const actor = actorOf(principal);
       const { facts } = await guard.visibleCase(principal, caseId);
-      const view = await withCase(caseId, async () => {
+      await withCase(caseId, async () => {
         await senderAlive(caseId, actor);
-        return caseView(caseId, await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor }));
+        await sendEvent(deps.client, caseId, { ...body.data, type: body.type, actor });
       });
+      // The answer is the case as the read model holds it: the case wrote this transition there before it answered
+      // the event (the update's own answer only says where the case stands).
+      const { snapshot } = await guard.visibleCase(principal, caseId);
       await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'events' });
-      return view;
+      return caseView(caseId, snapshot);
     },
 
     async getCase(principal, caseId) {

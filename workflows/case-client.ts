@@ -32,6 +32,7 @@ import {
   type FieldProvenance,
   type RunProcedureInput,
   type RunProcedureOptions,
+  type SendEventReceipt,
 } from './definitions';
 import { ENGINE_TASK_QUEUE } from './task-queues';
 import { DATA_NOT_ACCEPTED, provideDataUpdate, type ProvideDataRequest, type ProvideDataResult } from './application-data';
@@ -172,8 +173,11 @@ function rethrow(caseId: string, eventType: string, err: unknown): never {
   throw err;
 }
 
-/** Sends an officer or citizen event and waits until the case has applied it; refused events throw. */
-export async function sendEvent(client: Client, caseId: string, event: ProcedureEvent): Promise<CaseSnapshot> {
+/**
+ * Sends an officer or citizen event and waits until the case has applied it; refused events throw. The answer says
+ * where the case stands; the whole case is in the read model, written before the answer (GET /cases/{id}).
+ */
+export async function sendEvent(client: Client, caseId: string, event: ProcedureEvent): Promise<SendEventReceipt> {
   try {
     return await handleOf(client, caseId).executeUpdate(sendEventUpdate, { args: [{ event }] });
   } catch (err) {

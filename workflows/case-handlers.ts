@@ -14,6 +14,7 @@ import {
   sendEventUpdate,
   snapshotQuery,
   type CaseSnapshot,
+  type SendEventReceipt,
   type SendEventRequest,
 } from './definitions';
 import { eventRefusalReason, oversizeRefusal, recordAcceptedEvent } from './event-validation';
@@ -25,6 +26,8 @@ export interface CaseHandlerDeps {
   chart: () => AnyMachineSnapshot | null;
   send: (event: ProcedureEvent) => void;
   view: () => CaseSnapshot;
+  /** Where the case stands: the answer to an accepted event. */
+  receipt: () => SendEventReceipt;
   changed: () => void;
   now: () => string;
 }
@@ -47,7 +50,7 @@ export function registerCaseHandlers(d: CaseHandlerDeps): void {
     sendEventUpdate,
     (request) => {
       accept(request);
-      return d.view();
+      return d.receipt();
     },
     {
       validator: (request) => {

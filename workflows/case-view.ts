@@ -7,7 +7,7 @@ import type { ProcedureDefinition } from '../procedures/types';
 import { WORKING_CALENDAR } from './calendar';
 import { acceptedEvents } from './accepted-events';
 import { computeSteps } from './deadlines';
-import type { CaseRecord, CaseResult, CaseSnapshot, StepStatus } from './definitions';
+import type { CaseRecord, CaseResult, CaseSnapshot, SendEventReceipt, StepStatus } from './definitions';
 import { dataLapseReason } from './applicant-data-rules';
 import { emptyTimeline } from './case-timeline';
 
@@ -39,7 +39,13 @@ export function caseSteps(def: ProcedureDefinition, rec: CaseRecord, verificatio
   });
 }
 
-export function caseView(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMachineSnapshot | null, chartFailed: boolean): CaseSnapshot {
+/** Where the case stands (the answer to an accepted event): the view's head, without its deadlines and records. */
+export function caseReceipt(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMachineSnapshot, chartFailed: boolean): SendEventReceipt {
+  const { caseId, status, state, activeStates, outcome, acceptedEvents: accepted } = caseView(def, rec, snap, chartFailed, { head: true });
+  return { caseId, status, state, activeStates, outcome, acceptedEvents: accepted };
+}
+
+export function caseView(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMachineSnapshot | null, chartFailed: boolean, only: { head?: boolean } = {}): CaseSnapshot {
   const base = {
     caseId: rec.caseId,
     procedureId: def.id,
@@ -72,7 +78,8 @@ export function caseView(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMac
     activeStates: [...rec.timeline.active],
     outcome: finalState === null ? null : (def.outcomes[finalState] ?? finalState),
     context: snap.context,
-    steps: caseSteps(def, rec, context?.verificationNeeded === true),
+    // The deadlines are the view's costliest part (working days counted per step): a receipt has none.
+    steps: only.head ? [] : caseSteps(def, rec, context?.verificationNeeded === true),
     acceptedEvents: acceptedEvents(def, snap),
   };
 }

@@ -172,8 +172,16 @@ export interface SendEventRequest {
   event: ProcedureEvent;
 }
 
+/**
+ * The answer to an accepted event: where the case stands now, not the whole case. The whole case is the read model's
+ * (written before the answer is sent: GET /cases/{id} reads it), and an answer is kept in the history for as long as
+ * the case is: the whole snapshot was ~5 KB of personal data per event, a third of a birth case's history.
+ * (Cases whose events were answered before 2026-12-05 hold whole snapshots, a superset of this.)
+ */
+export type SendEventReceipt = Pick<CaseSnapshot, 'caseId' | 'status' | 'state' | 'activeStates' | 'outcome' | 'acceptedEvents'>;
+
 /** Officer and citizen events: validated (shape, declared actor, accepted by the current state), else refused. */
-export const sendEventUpdate = defineUpdate<CaseSnapshot, [SendEventRequest]>('sendEvent');
+export const sendEventUpdate = defineUpdate<SendEventReceipt, [SendEventRequest]>('sendEvent');
 /** Fire-and-forget variant: a refused signal is recorded in `rejectedEvents`. */
 export const eventSignal = defineSignal<[SendEventRequest]>('event');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');

@@ -10,7 +10,7 @@ import { getProcedure } from '../procedures/catalog';
 import { awaitApplicantData } from './application-data';
 import { registerCaseHandlers } from './case-handlers';
 import { recordSnapshot } from './case-timeline';
-import { caseResult, caseView, emptyCaseRecord } from './case-view';
+import { caseReceipt, caseResult, caseView, emptyCaseRecord } from './case-view';
 import { chartDelays, serviceActors } from './chart-services';
 import { applicationOf, chartInputWith } from './data-merge';
 import type { CaseResult, RunProcedureInput } from './definitions';
@@ -45,6 +45,11 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     chart: () => actor?.getSnapshot() ?? null,
     send: (event) => actor!.send(event),
     view,
+    receipt: () => {
+      if (actor) return caseReceipt(def, rec, actor.getSnapshot(), Boolean(chartError));
+      const { caseId, status, state, activeStates, outcome, acceptedEvents } = view();
+      return { caseId, status, state, activeStates, outcome, acceptedEvents };
+    },
     changed: projector.changed,
     now: nowIso,
   });

@@ -19,7 +19,8 @@ import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db
 import { listAudit } from '../../db/engine/audit-queries';
 import { readCaseRows } from '../../db/engine/case-views';
 import { getCaseRecord } from '../../db/engine/case-records';
-import { getCaseSnapshot } from '../../workflows/case-client';
+import { caseWorkflowId, getCaseSnapshot } from '../../workflows/case-client';
+import { decodeHistoryPayload } from '../../worker/codec/data-converter';
 import type { CaseSnapshot } from '../../workflows/definitions';
 import { runCommand } from '../../ops/main';
 import { reproject } from '../../ops/reproject';
@@ -107,6 +108,10 @@ describe('read model', () => {
 
     const approved = await call('POST', `/cases/${caseId}/events`, JUSTICE, { type: 'APPROVE_BIRTH' });
     expect(approved.status).toBe(200);
+    // The answer is the whole case after the event, from the read model (the update itself answers a receipt).
+    expect(approved.body).toMatchObject({ caseId, procedureId: 'birth-group', receivedAt: expect.any(String) });
+    expect(approved.body.history.map((e: any) => e.type)).toEqual(['APPROVE_BIRTH']);
+    expect(approved.body.steps.length).toBeGreaterThan(0);
     // The update returns when its workflow task completed, and the projection is written within that task.
     expect((await projected(caseId)).history.map((e: any) => e.type)).toEqual(['APPROVE_BIRTH']);
     expect(await queue('justice', JUSTICE)).not.toContain(caseId);
@@ -119,6 +124,18 @@ describe('read model', () => {
 
     expect((await call('POST', `/cases/${caseId}/events`, POLICE, { type: 'APPROVE_RESIDENCE' })).status).toBe(200);
     const done = await expectProjectionEqualsWorkflow(caseId, (s) => s.status === 'closed');
+    // What the history keeps of each answer: where the case stood, not a copy of the case (its personal data).
+    const history = await h.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+    const answers = [];
+    for (const e of history.events ?? []) {
+      const outcome = e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0];
+      if (outcome) answers.push(await decodeHistoryPayload<Record<string, unknown>>(h.client.options.loadedDataConverter, outcome));
+    }
+    expect(answers).toHaveLength(3);
+    for (const a of answers) expect(Object.keys(a!).sort()).toEqual(['acceptedEvents', 'activeStates', 'caseId', 'outcome', 'state', 'status']);
+    expect(answers.map((a) => [a!.caseId, a!.status])).toEqual([0, 1, 2].map(() => [caseId, 'in_progress']));
+    // After the head's consent the case waited for the police officer: that answer says so.
+    expect((answers[1]!.acceptedEvents as { type: string }[]).map((e) => e.type)).toContain('APPROVE_RESIDENCE');
     expect(done).toMatchObject({ status: 'closed', outcome: 'completed' });
     expect((await call('GET', `/cases/${caseId}`, MOTHER)).body.outcome).toEqual({
       name: 'completed',
