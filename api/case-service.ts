@@ -148,6 +148,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     await refusedFact(() => checkCitizenAlive(deps.registries, ctx, actor.id));
   }
 
+  const procedureOf = (snap: CaseSnapshot) => ({ id: snap.procedureId, version: snap.procedureVersion });
+
   /** The read view of a case: the snapshot, with the outcome in one shape (name + documents issued). */
   async function caseView(caseId: string, snap: CaseSnapshot): Promise<Record<string, unknown>> {
     const outcome = snap.outcome === null ? null : { name: snap.outcome, documents: await listCaseDocuments(deps.db, caseId) };
@@ -210,22 +212,22 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       // The answer is the case as the read model holds it: the case wrote this transition there before it answered
       // the event (the update's own answer only says where the case stands).
       const { snapshot } = await guard.visibleCase(principal, caseId);
-      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'events' });
+      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'events', procedure: procedureOf(snapshot) });
       return caseView(caseId, snapshot);
     },
 
     async getCase(principal, caseId) {
       // From the read model (the guard reads it too): a look at a case never wakes its workflow.
       const { snapshot, facts, projection } = await guard.visibleCase(principal, caseId);
-      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'case' });
+      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: 'case', procedure: procedureOf(snapshot) });
       return { ...(await caseView(caseId, snapshot)), projection };
     },
 
     previewApplication: (principal, body) => previewApplication({ registries: deps.registries }, principal, body),
 
     async recordCaseView(principal, caseId, view) {
-      const { facts } = await guard.visibleCase(principal, caseId);
-      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: view });
+      const { facts, snapshot } = await guard.visibleCase(principal, caseId);
+      await guard.recordView(principal, { caseId, subjectIds: facts.parties, name: view, procedure: procedureOf(snapshot) });
     },
 
     async getCaseAudit(principal, caseId) {

@@ -27,8 +27,11 @@ export interface VisibleCase {
 export interface CaseGuard {
   /** The case's snapshot and facts, or 404 when it does not exist or the principal may not see it. */
   visibleCase(principal: Principal, caseId: string): Promise<VisibleCase>;
-  /** Logs a view of the case's personal data; citizens' views of their own cases are not logged. */
-  recordView(principal: Principal, view: { caseId: string; subjectIds: Iterable<string>; name: string }): Promise<void>;
+  /**
+   * Logs a view of the case's personal data; citizens' views of their own cases are not logged. `procedure`: the
+   * case's, when the caller already read it (else the case is read for it).
+   */
+  recordView(principal: Principal, view: { caseId: string; subjectIds: Iterable<string>; name: string; procedure?: { id: string; version: number } }): Promise<void>;
 }
 
 export function createCaseGuard(deps: { client: Client; db: Executor; clock: () => Date }): CaseGuard {
@@ -44,9 +47,13 @@ export function createCaseGuard(deps: { client: Client; db: Executor; clock: () 
     },
     async recordView(principal, view) {
       if (principal.kind === 'citizen') return;
-      const row = await getCaseView(deps.db, view.caseId);
-      if (!row) throw new CaseNotFoundError(view.caseId);
-      const def = getProcedure(row.procedureId, row.procedureVersion);
+      let procedure = view.procedure;
+      if (!procedure) {
+        const row = await getCaseView(deps.db, view.caseId);
+        if (!row) throw new CaseNotFoundError(view.caseId);
+        procedure = { id: row.procedureId, version: row.procedureVersion };
+      }
+      const def = getProcedure(procedure.id, procedure.version);
       const role = principal.kind === 'officer' ? `officer of ${principal.agency}` : principal.roles.join(', ');
       await recordCaseView(deps.db, {
         at: deps.clock().toISOString(),

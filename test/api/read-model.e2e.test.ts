@@ -205,6 +205,10 @@ describe('read model', () => {
       expect.objectContaining({ kind: 'view', operation: 'events', actor: 'officer:police:ca-07', agency: 'police', caseId }),
       expect.objectContaining({ kind: 'view', operation: 'events', actor: 'officer:justice:tp-01', agency: 'justice', caseId }),
     ]);
+    // Each view names the case's procedure and its legal basis (taken from the case the view showed).
+    for (const e of ofCase.filter((x: any) => x.kind === 'view')) {
+      expect(e).toMatchObject({ procedureId: 'birth-group', legalBasis: expect.stringMatching(/\S/) });
+    }
     expect(ofCase.filter((e: any) => e.kind === 'read').length).toBeGreaterThan(0);
     for (const e of ofCase) {
       expect(e).toMatchObject({ registry: expect.any(String), agency: expect.any(String), purpose: expect.any(String), legalBasis: expect.any(String) });
