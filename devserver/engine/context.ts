@@ -211,6 +211,8 @@ export class RunContext {
 export interface WorkHost {
   readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<DecodedEvent[]>;
   visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null>;
+  /** A workflow id's current run (Engine.currentRunId). */
+  currentRunId(tx: Executor, namespaceId: string, workflowId: string): Promise<string | null>;
   readonly cache: RunCache;
   readonly writes: WriteBatcher;
   readonly stickyQueues: StickyQueues;
@@ -321,8 +323,9 @@ export class Work {
     for (const ctx of this.runs.values()) {
       if (!ctx.dirty) continue;
       const version = ctx.isNew ? 1 : ctx.version + 1;
-      if (ctx.stateJson !== undefined) cache.setWritten(ctx.state.runId, ctx.stateJson, version);
+      if (ctx.stateJson !== undefined) cache.setWritten(ctx.state.runId, ctx.stateJson, version, ctx.state);
       else cache.setState(ctx.state.runId, ctx.state, version);
+      if (ctx.currentRun) cache.noteCurrentRun(ctx.state.namespaceId, ctx.state.workflowId, ctx.state.runId);
       if (ctx.eventsRewound) cache.invalidateEvents(ctx.state.runId);
       cache.appendEvents(ctx.state.runId, ctx.newEvents);
     }

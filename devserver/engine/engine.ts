@@ -244,7 +244,19 @@ export class Engine {
 
   async resolveRunId(namespaceId: string, workflowId: string, runId?: string | null): Promise<string | null> {
     if (runId) return runId;
-    return store.getCurrentRun(this.db, namespaceId, workflowId);
+    return this.currentRunId(this.db, namespaceId, workflowId);
+  }
+
+  /**
+   * A workflow id's current run: the one the run cache knows is current and running (no statement: updates and
+   * signals name the workflow, not the run, and a case gets several), else `ds_current_runs`.
+   */
+  async currentRunId(tx: Executor, namespaceId: string, workflowId: string): Promise<string | null> {
+    const known = this.cache.runningCurrentRun(namespaceId, workflowId);
+    if (known !== undefined) return known;
+    const runId = await store.getCurrentRun(tx, namespaceId, workflowId);
+    if (runId) this.cache.noteCurrentRun(namespaceId, workflowId, runId);
+    return runId;
   }
 
   // ---------- WorkHost ----------

@@ -8,6 +8,7 @@
  * (`Work.run`, `Engine.readRun`, `Engine.readEvents`), which is always correct since the database is authoritative.
  */
 import type { temporal } from '@temporalio/proto';
+import { enums } from '../proto';
 import type { RunState } from './state';
 import { Lru } from './lru';
 
@@ -35,13 +36,29 @@ export interface RunCacheLimits {
   maxEventsPerRun?: number;
 }
 
+/** What a cached state says without being parsed. */
+interface RunHead {
+  namespaceId: string;
+  workflowId: string;
+  running: boolean;
+}
+
+function headOf(s: RunState): RunHead {
+  return { namespaceId: s.namespaceId, workflowId: s.workflowId, running: s.status === RUNNING_STATUS };
+}
+
+const RUNNING_STATUS = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+
 /** A state whose size is unknown (read from the database, not written here): counted at this size. */
 const UNKNOWN_STATE_BYTES = 4096;
 
 export class RunCache {
   // A state this process wrote is kept as its JSON (what the database holds): compact, and a request that mutates
   // the run parses its own copy (cheaper than cloning an object graph); one read from the database is kept as read.
-  private states: Lru<{ version: number; json?: string; state?: RunState }>;
+  private states: Lru<{ version: number; json?: string; state?: RunState; head: RunHead }>;
+  // Which run is a workflow id's current one, as last seen: trusted only while that run is cached and running
+  // (`runningCurrentRun`), since a workflow id has at most one running run and that run is its current one.
+  private currentRuns: Lru<string>;
   private events: Lru<{ firstId: number; list: HistoryEvent[]; sizes: number[] }>;
   private locks = new Map<string, Promise<void>>();
   private readonly maxEventsPerRun: number;
@@ -50,6 +67,7 @@ export class RunCache {
     this.states = new Lru(limits.maxRuns ?? 10_000, limits.maxStateBytes ?? 64 * 2 ** 20);
     this.events = new Lru(limits.maxEventRuns ?? 2_000, limits.maxEventBytes ?? 32 * 2 ** 20);
     this.maxEventsPerRun = limits.maxEventsPerRun ?? 400;
+    this.currentRuns = new Lru(limits.maxRuns ?? 10_000);
   }
 
   /** What the cache holds now (runs and approximate bytes), for tests and diagnostics. */
@@ -81,11 +99,22 @@ export class RunCache {
   }
   /** A state read from the database. */
   setState(runId: string, state: RunState, version: number) {
-    this.states.set(runId, { state, version }, UNKNOWN_STATE_BYTES);
+    this.states.set(runId, { state, version, head: headOf(state) }, UNKNOWN_STATE_BYTES);
   }
-  /** A state as this process just wrote it: its JSON text. */
-  setWritten(runId: string, json: string, version: number) {
-    this.states.set(runId, { json, version }, json.length);
+  /** A state as this process just wrote it: its JSON text (`state`: the same state, for its status and ids). */
+  setWritten(runId: string, json: string, version: number, state: RunState) {
+    this.states.set(runId, { json, version, head: headOf(state) }, json.length);
+  }
+
+  /** `runId` is the current run of its workflow id (the database said so, or this process made it so). */
+  noteCurrentRun(namespaceId: string, workflowId: string, runId: string) {
+    this.currentRuns.set(`${namespaceId}\n${workflowId}`, runId);
+  }
+  /** The workflow id's current run when this cache knows it for sure: the noted run, cached and still running. */
+  runningCurrentRun(namespaceId: string, workflowId: string): string | undefined {
+    const runId = this.currentRuns.get(`${namespaceId}\n${workflowId}`);
+    const head = runId === undefined ? undefined : this.states.get(runId)?.head;
+    return head && head.running && head.namespaceId === namespaceId && head.workflowId === workflowId ? runId : undefined;
   }
   invalidate(runId: string) {
     this.states.delete(runId);

@@ -23,7 +23,7 @@ function requireField(v: unknown, name: string) {
 /** Loads the run addressed by an execution (current run when runId is empty), locked, or NOT_FOUND. */
 export async function loadTarget(work: Work, ns: Namespace, exec: TemporalTypes.api.common.v1.IWorkflowExecution | null | undefined): Promise<RunContext> {
   if (!exec?.workflowId) throw new InvalidArgumentError('WorkflowId is not set on request.');
-  const runId = exec.runId || (await store.getCurrentRun(work.tx, ns.id, exec.workflowId));
+  const runId = exec.runId || (await work.host.currentRunId(work.tx, ns.id, exec.workflowId));
   if (!runId) throw notFound(`workflow not found for ID: ${exec.workflowId}`);
   const ctx = await work.tryRun(runId);
   if (!ctx || ctx.state.workflowId !== exec.workflowId || ctx.state.namespaceId !== ns.id)

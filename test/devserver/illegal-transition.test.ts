@@ -44,7 +44,7 @@ describe('undeclared transitions', () => {
     const act = Object.values(cached.state.activities)[0];
     expect(act.state).toBe('scheduled');
     act.state = 'backoff'; // broken on purpose, in the cached committed state (what the next request starts from)
-    env.server.engine.cache.setWritten(h.firstExecutionRunId, JSON.stringify(cached.state), cached.version);
+    env.server.engine.cache.setWritten(h.firstExecutionRunId, JSON.stringify(cached.state), cached.version, cached.state);
     const err = await svc
       .pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' })
       .catch((e: unknown) => e);

@@ -7,14 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { RunCache } from '../../devserver/engine/run-cache';
 import type { RunState } from '../../devserver/engine/state';
 
-const state = (runId: string, nextEventId: number) =>
-  ({ runId, nextEventId, status: 'running', activities: { '5': { state: 'scheduled', attempt: 1 } } }) as unknown as RunState;
+const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
+const COMPLETED = 2;
+const state = (runId: string, nextEventId: number, status = RUNNING, workflowId = 'wf') =>
+  ({ runId, namespaceId: 'ns', workflowId, nextEventId, status, activities: { '5': { state: 'scheduled', attempt: 1 } } }) as unknown as RunState;
 
 describe('run cache states', () => {
   it('a written state is kept as written; each mutation gets its own copy', () => {
     const cache = new RunCache();
     const json = JSON.stringify(state('r1', 7));
-    cache.setWritten('r1', json, 3);
+    cache.setWritten('r1', json, 3, state('r1', 7));
     expect(cache.stats()).toMatchObject({ runs: 1, stateBytes: json.length });
 
     const mine = cache.copyState('r1')!;
@@ -36,5 +38,31 @@ describe('run cache states', () => {
     mine.state.nextEventId = 5;
     expect(cache.getState('r2')!.state.nextEventId).toBe(4);
     expect(cache.copyState('missing')).toBeUndefined();
+  });
+
+  it('knows a workflow id\'s current run only while that run is cached and running', () => {
+    const cache = new RunCache({ maxRuns: 2 });
+    expect(cache.runningCurrentRun('ns', 'wf')).toBeUndefined();
+    // Noted but not cached: the database must say.
+    cache.noteCurrentRun('ns', 'wf', 'a');
+    expect(cache.runningCurrentRun('ns', 'wf')).toBeUndefined();
+    cache.setWritten('a', JSON.stringify(state('a', 3)), 1, state('a', 3));
+    expect(cache.runningCurrentRun('ns', 'wf')).toBe('a');
+    expect(cache.runningCurrentRun('ns', 'other')).toBeUndefined();
+    expect(cache.runningCurrentRun('ns2', 'wf')).toBeUndefined();
+    // Closed (continued as new, completed, reset): no longer trusted, whatever was noted.
+    cache.setWritten('a', JSON.stringify(state('a', 9, COMPLETED)), 2, state('a', 9, COMPLETED));
+    expect(cache.runningCurrentRun('ns', 'wf')).toBeUndefined();
+    // The next run, made current and written by this process.
+    cache.setWritten('b', JSON.stringify(state('b', 3)), 1, state('b', 3));
+    cache.noteCurrentRun('ns', 'wf', 'b');
+    expect(cache.runningCurrentRun('ns', 'wf')).toBe('b');
+    // A run noted for another workflow id than its own is never answered (a wrong note cannot misroute).
+    cache.noteCurrentRun('ns', 'wf2', 'b');
+    expect(cache.runningCurrentRun('ns', 'wf2')).toBeUndefined();
+    // Evicted from the state cache (two runs at most here): back to the database.
+    cache.setState('c', state('c', 1, RUNNING, 'wf3'), 1);
+    cache.setState('d', state('d', 1, RUNNING, 'wf4'), 1);
+    expect(cache.runningCurrentRun('ns', 'wf')).toBeUndefined();
   });
 });
