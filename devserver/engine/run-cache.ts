@@ -87,10 +87,15 @@ export class RunCache {
     return this.states.has(runId);
   }
 
-  /** The committed state, to read only. */
+  /**
+   * The committed state, to read only: parsed once and shared by readers (an update's waiters read the run after each
+   * change of it) until the next write replaces the entry.
+   */
   getState(runId: string): { state: RunState; version: number } | undefined {
     const e = this.states.get(runId);
-    return e && { state: e.state ?? (JSON.parse(e.json!) as RunState), version: e.version };
+    if (e === undefined) return undefined;
+    e.state ??= JSON.parse(e.json!) as RunState;
+    return { state: e.state, version: e.version };
   }
   /** A private copy of the committed state, for a request to mutate. */
   copyState(runId: string): { state: RunState; version: number } | undefined {

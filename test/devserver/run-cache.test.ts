@@ -26,6 +26,11 @@ describe('run cache states', () => {
     // The committed state is untouched until the request's write commits and replaces it.
     expect(cache.getState('r1')).toEqual({ state: JSON.parse(json), version: 3 });
     expect(cache.copyState('r1')!.state).not.toBe(cache.copyState('r1')!.state);
+    // Readers share one parsed state until the next write; a mutation's copy is never that one.
+    expect(cache.getState('r1')!.state).toBe(cache.getState('r1')!.state);
+    expect(cache.copyState('r1')!.state).not.toBe(cache.getState('r1')!.state);
+    cache.setWritten('r1', JSON.stringify(state('r1', 8)), 4, state('r1', 8));
+    expect(cache.getState('r1')).toMatchObject({ state: { nextEventId: 8 }, version: 4 });
   });
 
   it('a state read from the database is copied for a mutation, never shared', () => {
