@@ -41,7 +41,7 @@ export interface WorkingCalendar {
   /** What to do for a year with no holiday data. */
   readonly outOfRange: 'error' | 'weekends-only';
   /** The holidays and working weekend days as day numbers (days since 1970-01-01): a day's check makes no Date. */
-  readonly holidayDays: ReadonlySet<number>;
+  readonly holidayDayNumbers: ReadonlySet<number>;
   readonly workingWeekendDayNumbers: ReadonlySet<number>;
 }
 
@@ -87,7 +87,7 @@ export function createCalendar(
     holidays,
     workingWeekendDays,
     outOfRange: options.outOfRange ?? 'error',
-    holidayDays: new Set([...holidays.keys()].map(dayNumberOfIso)),
+    holidayDayNumbers: new Set([...holidays.keys()].map(dayNumberOfIso)),
     workingWeekendDayNumbers: new Set([...workingWeekendDays].map(dayNumberOfIso)),
   };
 }
@@ -124,7 +124,7 @@ function isWorkingDayNumber(day: number, cal: WorkingCalendar): boolean {
     const year = yearOfDayNumber(day);
     if (!cal.years.has(year)) throw new HolidayCalendarMissingError(year);
   }
-  if (cal.holidayDays.has(day)) return false;
+  if (cal.holidayDayNumbers.has(day)) return false;
   const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday
   if (weekday === 0 || weekday === 6) return cal.workingWeekendDayNumbers.has(day);
   return true;

@@ -40,7 +40,7 @@ export function caseSteps(def: ProcedureDefinition, rec: CaseRecord, verificatio
 }
 
 /** Where the case stands (the answer to an accepted event): the view's head, without its deadlines and records. */
-export function caseReceipt(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMachineSnapshot, chartFailed: boolean): SendEventReceipt {
+export function caseReceipt(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMachineSnapshot | null, chartFailed: boolean): SendEventReceipt {
   const { caseId, status, state, activeStates, outcome, acceptedEvents: accepted } = caseView(def, rec, snap, chartFailed, { head: true });
   return { caseId, status, state, activeStates, outcome, acceptedEvents: accepted };
 }
@@ -65,7 +65,7 @@ export function caseView(def: ProcedureDefinition, rec: CaseRecord, snap: AnyMac
       activeStates: lapsed ? [] : ['awaitingData'],
       outcome: lapsed ? 'rejected' : null,
       context: { input: rec.input },
-      steps: caseSteps(def, rec, false),
+      steps: only.head ? [] : caseSteps(def, rec, false),
       acceptedEvents: [],
     };
   }

@@ -45,11 +45,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
     chart: () => actor?.getSnapshot() ?? null,
     send: (event) => actor!.send(event),
     view,
-    receipt: () => {
-      if (actor) return caseReceipt(def, rec, actor.getSnapshot(), Boolean(chartError));
-      const { caseId, status, state, activeStates, outcome, acceptedEvents } = view();
-      return { caseId, status, state, activeStates, outcome, acceptedEvents };
-    },
+    receipt: () => caseReceipt(def, rec, actor?.getSnapshot() ?? null, Boolean(chartError)),
     changed: projector.changed,
     now: nowIso,
   });
