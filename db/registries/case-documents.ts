@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../connection';
+import { caseOfKey } from './schema';
 import type { DocumentKind, IssuedDocument } from '../../domain/case-vocabulary';
 
 /** Which agency issues each kind. */
@@ -22,13 +23,13 @@ export const DOCUMENT_ISSUERS: Record<DocumentKind, string> = {
   unemploymentBenefitDecision: 'labour',
 };
 
-/** SQL matching a case-key column against the case (exact, or with an operation key). */
-const ofCase = (column: string, caseId: string) =>
-  sql`(${sql.raw(column)} = ${caseId} or left(${sql.raw(column)}, ${caseId.length + 1}) = ${`${caseId}#`})`;
+/** SQL matching a case-key column against the case (exact, or with an operation key), by each register's case index. */
+const ofCase = (column: string, caseId: string) => sql`${caseOfKey(sql.raw(column))} = ${caseId}`;
 
-export async function listCaseDocuments(db: Executor, caseId: string): Promise<IssuedDocument[]> {
+/** The query of a case's documents (exported for its plan test: every register is read through its case index). */
+export function caseDocumentsQuery(caseId: string) {
   // Household membership keeps only a date: its time is that of the audited write that added it.
-  const result: any = await db.execute(sql`
+  return sql`
     select * from (
       select 'birthCertificate' as kind, k.book_code || '/' || b.certificate_number as number, b.registered_at as issued_at, b.child_id as subject_id
         from birth_registrations b join register_books k on k.id = b.book_id where ${ofCase('b.case_id', caseId)}
@@ -58,7 +59,11 @@ export async function listCaseDocuments(db: Executor, caseId: string): Promise<I
       select 'taxRegistration', t.tax_code, t.registered_at, t.owner_id from tax_registrations t where ${ofCase('t.case_id', caseId)}
       union all
       select 'unemploymentBenefitDecision', u.decision_number, u.decided_at, u.personal_id from unemployment_decisions u where ${ofCase('u.case_id', caseId)}
-    ) docs order by issued_at, kind`);
+    ) docs order by issued_at, kind`;
+}
+
+export async function listCaseDocuments(db: Executor, caseId: string): Promise<IssuedDocument[]> {
+  const result: any = await db.execute(caseDocumentsQuery(caseId));
   const rows: { kind: DocumentKind; number: string; issued_at: string | Date; subject_id: string | null }[] = Array.isArray(result) ? result : result.rows;
   return rows.map((r) => ({
     kind: r.kind,

@@ -3,7 +3,7 @@
  * judicial records.
  * An agency may replace any of them by its own adapter (domain/registries.ts).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import {
   boolean,
   char,
@@ -21,6 +21,14 @@ import {
 } from 'drizzle-orm/pg-core';
 
 // ---------------------------------------------------------------- population
+
+/**
+ * The rows a case wrote to a register, found by its case id (db/registries/case-documents.ts): a row's case key is the
+ * case id or `<caseId>#<operationKey>` (activities/registries/postgres/keys.ts), so the look-up is on the key's part
+ * before `#`. Without this index it read the whole register, the population register included.
+ */
+export const caseOfKey = (key: SQLWrapper) => sql`split_part(${key}, '#', 1)`;
+const caseKeyIndex = (table: string, key: SQLWrapper) => index(`${table}_case_idx`).on(caseOfKey(key));
 
 export const persons = pgTable(
   'persons',
@@ -47,6 +55,7 @@ export const persons = pgTable(
     check('persons_place_of_birth_format', sql`${t.placeOfBirth} ~ '^[0-9]{5}$'`),
     index('persons_father_idx').on(t.fatherId),
     index('persons_mother_idx').on(t.motherId),
+    caseKeyIndex('persons', t.createdByCaseId),
   ],
 );
 
@@ -93,6 +102,7 @@ export const birthRegistrations = pgTable(
     // Every registration looks its medical birth notice up (one registration per notice): without this it read
     // the whole birth register.
     index('birth_registrations_notice_idx').on(t.medicalBirthNoticeNo),
+    caseKeyIndex('birth_registrations', t.caseId),
   ],
 );
 
@@ -132,7 +142,7 @@ export const householdMembers = pgTable(
     headConsentRef: text('head_consent_ref'),
     addedByCaseId: text('added_by_case_id').unique(),
   },
-  (t) => [index('household_members_household_idx').on(t.householdId)],
+  (t) => [index('household_members_household_idx').on(t.householdId), caseKeyIndex('household_members', t.addedByCaseId)],
 );
 
 // ---------------------------------------------------------------- social insurance
@@ -173,6 +183,7 @@ export const healthInsuranceCards = pgTable(
     index('health_insurance_cards_person_idx').on(t.personalId, t.validTo),
     unique('health_insurance_cards_person_valid_from').on(t.personalId, t.validFrom),
     check('health_insurance_cards_validity', sql`${t.validTo} >= ${t.validFrom}`),
+    caseKeyIndex('health_insurance_cards', t.issuedByCaseId),
   ],
 );
 
@@ -203,6 +214,7 @@ export const deathRegistrations = pgTable(
   (t) => [
     unique('death_registrations_book_entry').on(t.bookId, t.entryNumber),
     check('death_registrations_entry_positive', sql`${t.entryNumber} >= 1`),
+    caseKeyIndex('death_registrations', t.caseId),
   ],
 );
 
@@ -231,6 +243,7 @@ export const marriageRegistrations = pgTable(
     index('marriage_registrations_a_idx').on(t.partyAId),
     index('marriage_registrations_b_idx').on(t.partyBId),
     check('marriage_registrations_distinct_parties', sql`${t.partyAId} <> ${t.partyBId}`),
+    caseKeyIndex('marriage_registrations', t.caseId),
   ],
 );
 
@@ -253,7 +266,7 @@ export const residenceDeletions = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'string' }).notNull(),
     caseId: text('case_id').notNull().unique(),
   },
-  (t) => [index('residence_deletions_person_idx').on(t.personalId)],
+  (t) => [index('residence_deletions_person_idx').on(t.personalId), caseKeyIndex('residence_deletions', t.caseId)],
 );
 
 // ---------------------------------------------------------------- social insurance: contributions and benefits
@@ -293,6 +306,7 @@ export const benefitPayments = pgTable(
     /** A benefit of a kind is paid once per insured person. */
     unique('benefit_payments_subject_kind').on(t.subjectId, t.kind),
     check('benefit_payments_amount_positive', sql`${t.amount} > 0`),
+    caseKeyIndex('benefit_payments', t.caseId),
   ],
 );
 
@@ -328,7 +342,7 @@ export const judicialRecordCertificates = pgTable(
     issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'string' }).notNull(),
     caseId: text('case_id').notNull().unique(),
   },
-  (t) => [index('judicial_record_certificates_person_idx').on(t.personalId)],
+  (t) => [index('judicial_record_certificates_person_idx').on(t.personalId), caseKeyIndex('judicial_record_certificates', t.caseId)],
 );
 
 // ---------------------------------------------------------------- tax
@@ -350,6 +364,7 @@ export const taxRegistrations = pgTable(
     registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'string' }).notNull(),
     caseId: text('case_id').notNull().unique(),
   },
+  (t) => [caseKeyIndex('tax_registrations', t.caseId)],
 );
 
 // ---------------------------------------------------------------- employment (unemployment insurance)
@@ -378,5 +393,5 @@ export const unemploymentDecisions = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'string' }).notNull(),
     caseId: text('case_id').notNull().unique(),
   },
-  (t) => [unique('unemployment_decisions_person_termination').on(t.personalId, t.contractEndedAt)],
+  (t) => [unique('unemployment_decisions_person_termination').on(t.personalId, t.contractEndedAt), caseKeyIndex('unemployment_decisions', t.caseId)],
 );
