@@ -76,6 +76,16 @@ describe('the population register', () => {
     expect(await t.db.select().from(persons).where(eq(persons.createdByCaseId, 'bad-0'))).toEqual([]);
   });
 
+  it('reads both parents (one statement) and names the one the register does not hold', async () => {
+    const unknown = '001199000001';
+    await expect(reg.population.createPerson(testCtx('parents-1'), child({ fatherId: unknown }))).rejects.toMatchObject({ code: 'PERSON_NOT_FOUND', personalId: unknown });
+    await expect(reg.population.createPerson(testCtx('parents-2'), child({ motherId: unknown }))).rejects.toMatchObject({ code: 'PERSON_NOT_FOUND', personalId: unknown });
+    // A father alone is checked as a parent too.
+    expect(await refusal(reg.population.createPerson(testCtx('parents-3'), child({ motherId: null, dateOfBirth: '1990-01-01' })))).toEqual({ code: 'BORN_BEFORE_PARENT', field: 'dateOfBirth' });
+    const made = await reg.population.createPerson(testCtx('parents-4'), child({ fullName: 'Nguyễn Văn Hai Cha Mẹ' }));
+    expect(made).toMatchObject({ motherId: FIXTURE_MOTHER.personalId, fatherId: FIXTURE_FATHER.personalId });
+  });
+
   it('records a child once: the same mother, date of birth and name under another case is refused with the existing record', async () => {
     const first = await reg.population.createPerson(testCtx('twice-1', { operationKey: 'child' }), child({ fullName: 'Nguyễn Minh Tâm' }));
     const e = await reg.population.createPerson(testCtx('twice-2', { operationKey: 'child' }), child({ fullName: '  nguyễn minh  tâm ' })).catch((x) => x);

@@ -37,9 +37,30 @@ export async function findPerson(db: Executor, personalId: string): Promise<Pers
   return row ? toPersonRecord(row) : null;
 }
 
+const selectTwoPersons = preparedQuery((db) =>
+  db
+    .select()
+    .from(persons)
+    .where(or(eq(persons.personalId, sql.placeholder('a')), eq(persons.personalId, sql.placeholder('b'))))
+    .prepare('two_persons'),
+);
+
+/** Two persons in one statement (a step often names two: the parents, a member and the head); null where absent. */
+export async function findTwoPersons(db: Executor, a: string, b: string | null): Promise<[PersonRecord | null, PersonRecord | null]> {
+  const rows = await selectTwoPersons(db, { a, b: b ?? a });
+  const of = (id: string | null) => {
+    const row = id === null ? undefined : rows.find((r) => r.personalId.trimEnd() === id.trimEnd());
+    return row ? toPersonRecord(row) : null;
+  };
+  return [of(a), of(b)];
+}
+
 /** The person, who must exist and be alive: the dead cannot act in any role (`field` names the role). */
 export async function requireAlive(db: Executor, field: string, personalId: string): Promise<PersonRecord> {
-  const person = await findPerson(db, personalId);
+  return checkedAlive(field, personalId, await findPerson(db, personalId));
+}
+
+export function checkedAlive(field: string, personalId: string, person: PersonRecord | null): PersonRecord {
   if (!person) throw new PersonNotFoundError(personalId);
   checkAlive(field, person);
   return person;
@@ -63,8 +84,7 @@ function checkNewPerson(p: NewPerson): number {
 
 /** Consistent facts only (domain/plausibility.ts): dates, parents, reference lists, one record per child. */
 async function checkNewPersonFacts(db: Executor, p: NewPerson, today: string): Promise<void> {
-  const mother = p.motherId ? await findPerson(db, p.motherId) : null;
-  const father = p.fatherId ? await findPerson(db, p.fatherId) : null;
+  const [mother, father] = p.motherId ? await findTwoPersons(db, p.motherId, p.fatherId) : [null, p.fatherId ? await findPerson(db, p.fatherId) : null];
   if (p.motherId && !mother) throw new PersonNotFoundError(p.motherId);
   if (p.fatherId && !father) throw new PersonNotFoundError(p.fatherId);
   checkBirthDates(today, { field: 'dateOfBirth', dateOfBirth: p.dateOfBirth }, { mother, father });

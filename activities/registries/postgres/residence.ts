@@ -10,7 +10,7 @@ import {
   isUniqueViolation,
   NoPermanentResidenceError,
 } from '../errors';
-import { requireAlive } from './population';
+import { checkedAlive, findTwoPersons } from './population';
 import type { Household, ResidenceDeletion, ResidenceRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
 
@@ -113,9 +113,10 @@ export function createPostgresResidence(db: Executor, clock: () => Date): Reside
       if (input.headConsentRef.trim() === '') throw new InvalidRegistryInputError('the head of household must agree');
       const household = await findHousehold(db, input.householdId);
       if (!household) throw new HouseholdNotFoundError(input.householdId);
-      await requireAlive(db, 'personalId', input.personalId);
+      const [member, head] = await findTwoPersons(db, input.personalId, household.headId);
+      checkedAlive('personalId', input.personalId, member);
       // The head's agreement is an act: a head recorded as deceased cannot give it.
-      await requireAlive(db, 'household.headId', household.headId);
+      checkedAlive('household.headId', household.headId, head);
       const insert = () =>
         db
           .insert(householdMembers)
