@@ -51,6 +51,8 @@ const RUNNING_STATUS = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_R
 
 /** A state whose size is unknown (read from the database, not written here): counted at this size. */
 const UNKNOWN_STATE_BYTES = 4096;
+/** A parsed state held beside its JSON (readers share it) counts this many times the JSON's length more. */
+const PARSED_STATE_FACTOR = 3;
 
 export class RunCache {
   // A state this process wrote is kept as its JSON (what the database holds): compact, and a request that mutates
@@ -94,7 +96,11 @@ export class RunCache {
   getState(runId: string): { state: RunState; version: number } | undefined {
     const e = this.states.get(runId);
     if (e === undefined) return undefined;
-    e.state ??= JSON.parse(e.json!) as RunState;
+    if (e.state === undefined) {
+      e.state = JSON.parse(e.json!) as RunState;
+      // The byte bound holds the parsed objects too, not only the texts.
+      this.states.reweigh(runId, e.json!.length * (1 + PARSED_STATE_FACTOR));
+    }
     return { state: e.state, version: e.version };
   }
   /** A private copy of the committed state, for a request to mutate. */

@@ -28,9 +28,22 @@ describe('run cache states', () => {
     expect(cache.copyState('r1')!.state).not.toBe(cache.copyState('r1')!.state);
     // Readers share one parsed state until the next write; a mutation's copy is never that one.
     expect(cache.getState('r1')!.state).toBe(cache.getState('r1')!.state);
+    // The shared parsed state counts in the cache's bytes beside its text.
+    expect(cache.stats().stateBytes).toBe(json.length * 4);
     expect(cache.copyState('r1')!.state).not.toBe(cache.getState('r1')!.state);
     cache.setWritten('r1', JSON.stringify(state('r1', 8)), 4, state('r1', 8));
     expect(cache.getState('r1')).toMatchObject({ state: { nextEventId: 8 }, version: 4 });
+  });
+
+  it('evicts by bytes counting the parsed states readers share', () => {
+    const json = JSON.stringify(state('x', 1));
+    // Room for five texts: three, then one parsed (four texts' worth) and one more.
+    const cache = new RunCache({ maxStateBytes: json.length * 5 });
+    for (const id of ['a', 'b', 'c']) cache.setWritten(id, JSON.stringify(state(id, 1)), 1, state(id, 1));
+    expect(cache.stats()).toMatchObject({ runs: 3, stateBytes: json.length * 3 });
+    cache.getState('a'); // parsed: `a` now weighs four texts and is the most recent; `b`, the oldest, goes
+    expect(cache.stats()).toMatchObject({ runs: 2, stateBytes: json.length * 5 });
+    expect(['a', 'b', 'c'].map((id) => cache.holds(id))).toEqual([true, false, true]);
   });
 
   it('a state read from the database is copied for a mutation, never shared', () => {
