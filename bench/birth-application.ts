@@ -3,6 +3,9 @@
  * age living in a household, so residence registration has a household to join) and the application body for one.
  */
 import { sql } from 'drizzle-orm';
+import type { CaseService } from '../api/case-service';
+import type { AgencyId } from '../domain/registries';
+import type { Principal } from '../identity/claims';
 
 export interface Family {
   motherId: string;
@@ -41,4 +44,33 @@ export function birthApplication(f: Family, i: number, tag: string) {
   };
   if (f.fatherId) fields['father.personalId'] = f.fatherId;
   return { procedureId: 'birth-group', channel: 'portal' as const, applicant: { personalId: f.motherId }, fields };
+}
+
+/**
+ * Drives one case to its end as the officers and the household head would (each event sent once the case accepts
+ * it, the case looked at every `pollMs`); its id, latency and outcome (or `failed`).
+ */
+export async function runBirthCase(service: CaseService, f: Family, i: number, pollMs: number): Promise<{ caseId: string; ms: number; outcome: string }> {
+  const t0 = performance.now();
+  // Every call acts as a verified principal: the applicant, and officers with a national jurisdiction.
+  const applicant: Principal = { kind: 'citizen', personalId: f.motherId };
+  const officer = (agency: AgencyId): Principal => ({ kind: 'officer', id: `bench-${agency}`, agency, jurisdiction: { province: '*' } });
+  const { caseId } = await service.submitApplication(applicant, birthApplication(f, i, String(Date.now())));
+  const sent = new Set<string>();
+  for (;;) {
+    const c: any = await service.getCase(applicant, caseId);
+    if (c.status === 'closed' || c.status === 'failed') return { caseId, ms: performance.now() - t0, outcome: c.outcome?.name ?? c.status };
+    for (const e of c.acceptedEvents as { type: string; actorId?: string }[]) {
+      const key = `${e.type}:${c.activeStates.join(',')}`;
+      if (sent.has(key)) continue;
+      let actor: Principal | null = null;
+      if (e.type === 'APPROVE_BIRTH') actor = officer('justice');
+      if (e.type === 'APPROVE_RESIDENCE') actor = officer('police');
+      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', personalId: e.actorId ?? c.context?.household?.headId };
+      if (!actor) continue;
+      sent.add(key);
+      await service.sendEvent(actor, caseId, { type: e.type, data: {} });
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }

@@ -27,8 +27,6 @@ import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Principal } from '../identity/claims';
-import type { AgencyId } from '../domain/registries';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
@@ -37,12 +35,13 @@ import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
 import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './measure';
-import { birthApplication, pickFamilies, type Family } from './birth-application';
+import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = Number(process.env.CASES ?? 100);
+// Officers look at their work lists, they are not a query storm: every case is looked at 4 times a second.
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
 const WARMUP_CASES = Number(process.env.WARMUP_CASES ?? 600);
 if (!Number.isInteger(WARMUP_CASES) || WARMUP_CASES < 0) throw new Error(`WARMUP_CASES must be a whole number ≥ 0, not "${process.env.WARMUP_CASES}"`);
@@ -54,33 +53,6 @@ const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').map((r) => r.trim()));
 for (const r of RUNS) if (!(RUN_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_RUNS: no run "${r}" (runs: ${RUN_NAMES.join(', ')})`);
 
-/** Drives one case to its end as the officers and the household head would, returning its latency. */
-async function runCase(service: CaseService, f: Family, i: number): Promise<{ ms: number; outcome: string }> {
-  const t0 = performance.now();
-  // Every call acts as a verified principal: the applicant, and officers with a national jurisdiction.
-  const applicant: Principal = { kind: 'citizen', personalId: f.motherId };
-  const officer = (agency: AgencyId): Principal => ({ kind: 'officer', id: `bench-${agency}`, agency, jurisdiction: { province: '*' } });
-  const { caseId } = await service.submitApplication(applicant, birthApplication(f, i, String(Date.now())));
-  const sent = new Set<string>();
-  for (;;) {
-    const c: any = await service.getCase(applicant, caseId);
-    if (c.status === 'closed' || c.status === 'failed') return { ms: performance.now() - t0, outcome: c.outcome?.name ?? c.status };
-    for (const e of c.acceptedEvents as { type: string; actorId?: string }[]) {
-      const key = `${e.type}:${c.activeStates.join(',')}`;
-      if (sent.has(key)) continue;
-      let actor: Principal | null = null;
-      if (e.type === 'APPROVE_BIRTH') actor = officer('justice');
-      if (e.type === 'APPROVE_RESIDENCE') actor = officer('police');
-      if (e.type === 'HEAD_CONSENT') actor = { kind: 'citizen', personalId: e.actorId ?? c.context?.household?.headId };
-      if (!actor) continue;
-      sent.add(key);
-      await service.sendEvent(actor, caseId, { type: e.type, data: {} });
-    }
-    // Officers look at their work lists, they are not a query storm: every case is looked at 4 times a second.
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
 async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<void> {
   const pg0 = postgresCpu(databases);
@@ -88,7 +60,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   const threads0 = threadCpu();
   const serverCpu0 = cpuSeconds(devserver?.pid);
   const t0 = performance.now();
-  const results = await Promise.all(families.map((f, i) => runCase(service, f, round * CASES + i)));
+  const results = await Promise.all(families.map((f, i) => runBirthCase(service, f, round * CASES + i, POLL_MS)));
   const seconds = (performance.now() - t0) / 1000;
   const self = process.cpuUsage(selfCpu0);
   const threads1 = threadCpu();
@@ -143,7 +115,7 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     const families = await pickFamilies(stack.database.db, CASES);
     if (families.length < CASES) throw new Error(`only ${families.length} mothers in households in the seed`);
     // Warm-up: one case through every worker (bundles, caches, connections), then whole batches (JIT).
-    await runCase(stack.wiring.service, families[0], -1);
+    await runBirthCase(stack.wiring.service, families[0], -1, POLL_MS);
     const databases = [registries, devserverDb].flatMap((t) => (typeof t !== 'string' && t.kind === 'postgres' ? [databaseOf(t.url)] : []));
     for (let b = 1; b <= WARMUP_BATCHES; b++) await batch(stack.wiring.service, families, devserver, databases, b, `warm-up batch ${b} of ${WARMUP_BATCHES}`);
     await batch(stack.wiring.service, families, devserver, databases, 0, `after ${WARMUP_BATCHES * CASES} warm-up cases`);

@@ -11,14 +11,12 @@
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import protoRoot, { type temporal } from '@temporalio/proto';
-import type { Principal } from '../identity/claims';
-import type { AgencyId } from '../domain/registries';
 import { startStack } from '../scripts/stack';
 import { engineBundleOptions } from '../worker/agency-worker';
 import { createDataConverter } from '../worker/codec/data-converter';
 import { createKeyring, generatePayloadKey } from '../worker/codec/keyring';
 import { caseWorkflowId } from '../workflows/case-client';
-import { birthApplication, pickFamilies } from './birth-application';
+import { pickFamilies, runBirthCase } from './birth-application';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const REPLAYS = wholeNumber('REPLAYS', 300, 1);
@@ -40,26 +38,8 @@ async function birthCaseHistory(dataConverter: ReturnType<typeof createDataConve
   const stack = await startStack({ registries: { kind: 'pglite-memory' }, devserverDb: ':memory:', dataConverter, seedPeople: 2000, log: () => {} });
   try {
     const [f] = await pickFamilies(stack.database.db, 1);
-    const service = stack.wiring.service;
-    const applicant: Principal = { kind: 'citizen', personalId: f.motherId };
-    const officer = (agency: AgencyId): Principal => ({ kind: 'officer', id: `bench-${agency}`, agency, jurisdiction: { province: '*' } });
-    const { caseId } = await service.submitApplication(applicant, birthApplication(f, 0, String(Date.now())));
-    const sent = new Set<string>();
-    for (let polls = 0; ; polls++) {
-      if (polls > 600) throw new Error(`case ${caseId} did not end within 60 s`);
-      const c = (await service.getCase(applicant, caseId)) as { status: string; activeStates: string[]; acceptedEvents: { type: string; actorId?: string }[]; context?: { household?: { headId?: string } } };
-      if (c.status === 'closed') break;
-      if (c.status === 'failed') throw new Error(`case ${caseId} failed`);
-      for (const e of c.acceptedEvents) {
-        const key = `${e.type}:${c.activeStates.join(',')}`;
-        const actor: Principal | null =
-          e.type === 'APPROVE_BIRTH' ? officer('justice') : e.type === 'APPROVE_RESIDENCE' ? officer('police') : e.type === 'HEAD_CONSENT' ? { kind: 'citizen', personalId: e.actorId ?? c.context?.household?.headId ?? '' } : null;
-        if (!actor || sent.has(key)) continue;
-        sent.add(key);
-        await service.sendEvent(actor, caseId, { type: e.type, data: {} });
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { caseId, outcome } = await runBirthCase(stack.wiring.service, f, 0, 100);
+    if (outcome === 'failed') throw new Error(`case ${caseId} failed`);
     const connection = await Connection.connect({ address: stack.temporalAddress });
     try {
       return await new Client({ connection, namespace: stack.namespace }).workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
