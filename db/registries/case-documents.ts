@@ -4,7 +4,7 @@
  * closed case's outcome and by the ops reset to see what a reset would orphan.
  */
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../connection';
+import { rowsOf, type Executor } from '../connection';
 import { caseOfKey } from './schema';
 import type { DocumentKind, IssuedDocument } from '../../domain/case-vocabulary';
 
@@ -63,8 +63,7 @@ export function caseDocumentsQuery(caseId: string) {
 }
 
 export async function listCaseDocuments(db: Executor, caseId: string): Promise<IssuedDocument[]> {
-  const result: any = await db.execute(caseDocumentsQuery(caseId));
-  const rows: { kind: DocumentKind; number: string; issued_at: string | Date; subject_id: string | null }[] = Array.isArray(result) ? result : result.rows;
+  const rows: { kind: DocumentKind; number: string; issued_at: string | Date; subject_id: string | null }[] = rowsOf(await db.execute(caseDocumentsQuery(caseId)));
   return rows.map((r) => ({
     kind: r.kind,
     number: String(r.number).trim(),

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { caseDocumentsQuery, DOCUMENT_ISSUERS, listCaseDocuments } from '../../db/registries/case-documents';
+import { rowsOf } from '../../db/connection';
 import { openTestDatabase, type TestDatabase } from '../support/registry-helpers';
 import { planOf } from '../support/query-plan';
 
@@ -41,8 +42,8 @@ describe('case documents', () => {
     expect(natural).not.toMatch(/Seq Scan on (persons|birth_registrations)/);
     // The other registers are empty here (any plan reads nothing), so their index is checked by its definition:
     // the expression the query matches on, for every case-key column the query reads.
-    const rows = await t.db.execute(sql`select tablename, indexdef from pg_indexes where indexname like '%_case_idx'`);
-    const defs = new Map((Array.isArray(rows) ? rows : (rows as { rows: { tablename: string; indexdef: string }[] }).rows).map((r: any) => [r.tablename, r.indexdef]));
+    const rows = rowsOf(await t.db.execute(sql`select tablename, indexdef from pg_indexes where indexname like '%_case_idx'`));
+    const defs = new Map(rows.map((r: { tablename: string; indexdef: string }) => [r.tablename, r.indexdef]));
     // One register per kind of document (DOCUMENT_ISSUERS): a new kind must come with its register's case index.
     const registers = ['birth_registrations', 'persons', 'household_members', 'health_insurance_cards', 'death_registrations', 'residence_deletions', 'marriage_registrations', 'benefit_payments', 'judicial_record_certificates', 'tax_registrations', 'unemployment_decisions'];
     expect(registers).toHaveLength(Object.keys(DOCUMENT_ISSUERS).length);

@@ -46,8 +46,9 @@ const selectTwoPersons = preparedQuery((db) =>
 );
 
 /** Two persons in one statement (a step often names two: the parents, a member and the head); null where absent. */
-export async function findTwoPersons(db: Executor, a: string, b: string | null): Promise<[PersonRecord | null, PersonRecord | null]> {
-  const rows = await selectTwoPersons(db, { a, b: b ?? a });
+export async function findTwoPersons(db: Executor, a: string | null, b: string | null): Promise<[PersonRecord | null, PersonRecord | null]> {
+  if (a === null && b === null) return [null, null];
+  const rows = await selectTwoPersons(db, { a: a ?? b, b: b ?? a });
   const of = (id: string | null) => {
     const row = id === null ? undefined : rows.find((r) => r.personalId.trimEnd() === id.trimEnd());
     return row ? toPersonRecord(row) : null;
@@ -84,7 +85,7 @@ function checkNewPerson(p: NewPerson): number {
 
 /** Consistent facts only (domain/plausibility.ts): dates, parents, reference lists, one record per child. */
 async function checkNewPersonFacts(db: Executor, p: NewPerson, today: string): Promise<void> {
-  const [mother, father] = p.motherId ? await findTwoPersons(db, p.motherId, p.fatherId) : [null, p.fatherId ? await findPerson(db, p.fatherId) : null];
+  const [mother, father] = await findTwoPersons(db, p.motherId, p.fatherId);
   if (p.motherId && !mother) throw new PersonNotFoundError(p.motherId);
   if (p.fatherId && !father) throw new PersonNotFoundError(p.fatherId);
   checkBirthDates(today, { field: 'dateOfBirth', dateOfBirth: p.dateOfBirth }, { mother, father });
