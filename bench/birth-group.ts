@@ -38,15 +38,16 @@ import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './mea
 import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
+import { wholeNumberEnv } from './env-options';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const CASES = Number(process.env.CASES ?? 100);
+const CASES = wholeNumberEnv(process.env, 'CASES', 100);
 // Officers look at their work lists, they are not a query storm: every case is looked at 4 times a second.
-const POLL_MS = Number(process.env.POLL_MS ?? 250);
-const WARMUP_CASES = Number(process.env.WARMUP_CASES ?? 600);
-if (!Number.isInteger(WARMUP_CASES) || WARMUP_CASES < 0) throw new Error(`WARMUP_CASES must be a whole number ≥ 0, not "${process.env.WARMUP_CASES}"`);
+const POLL_MS = wholeNumberEnv(process.env, 'POLL_MS', 250);
+const WARMUP_CASES = wholeNumberEnv(process.env, 'WARMUP_CASES', 600, 0);
 const WARMUP_BATCHES = Math.ceil(WARMUP_CASES / CASES);
-const SEED_PEOPLE = Number(process.env.SEED_PEOPLE ?? 10_000);
+const SEED_PEOPLE = wholeNumberEnv(process.env, 'SEED_PEOPLE', 10_000);
+const READ_MODEL_CASES = wholeNumberEnv(process.env, 'READ_MODEL_CASES', 100_000);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR || undefined;
 const log = (m: string) => console.log(`  ${m}`);
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
@@ -150,7 +151,7 @@ async function dropScratch(targets: DatabaseTarget[]): Promise<void> {
 }
 
 async function benchReadModelOn(target: DatabaseTarget | null): Promise<void> {
-  const n = Number(process.env.READ_MODEL_CASES ?? 100_000);
+  const n = READ_MODEL_CASES;
   console.log(`\n== read model: list and KPI latency at ${n} cases (${target ? 'Postgres' : 'PGlite, in memory'})`);
   const opened = await openRegistriesDatabase(target ?? { kind: 'pglite-memory' });
   try {

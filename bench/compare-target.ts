@@ -19,6 +19,7 @@ import { LeanGrpcClient } from './lean-grpc-client';
 import { ProtocolWorker } from './protocol-worker';
 import { expectedThreeActivities, runThreeActivities, SDK_WORKER_TUNING, sdkStartMode } from './three-activities';
 import { timeAtWorker } from './measure';
+import { wholeNumberEnv } from './env-options';
 
 export type TargetName = 'dbos' | 'sdk' | 'protocol';
 
@@ -96,7 +97,7 @@ async function sdkContender(address: string): Promise<Contender> {
 
 async function protocolContender(address: string): Promise<Contender> {
   const taskQueue = `compare-proto-${randomUUID().slice(0, 6)}`;
-  const pollers = Number(process.env.BENCH_PROTOCOL_POLLERS ?? 32);
+  const pollers = wholeNumberEnv(process.env, 'BENCH_PROTOCOL_POLLERS', 32);
   const worker = new ProtocolWorker({ address, taskQueue, workflowPollers: pollers, activityPollers: pollers });
   const rpc = new LeanGrpcClient(address);
   const identity = `compare-client-${process.pid}`;

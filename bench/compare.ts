@@ -33,11 +33,12 @@ import { fmt, machineLine, markdownTable, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
 import { sdkStartMode } from './three-activities';
 import { profileClockUs, selfTimeByArea } from './cpu-profile';
+import { wholeNumberEnv } from './env-options';
 
-const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SINGLE = Number(process.env.BENCH_SINGLE ?? 30);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 1500);
+const WORKFLOWS = wholeNumberEnv(process.env, 'BENCH_WORKFLOWS', 200);
+const ROUNDS = wholeNumberEnv(process.env, 'BENCH_ROUNDS', 3);
+const SINGLE = wholeNumberEnv(process.env, 'BENCH_SINGLE', 30);
+const WARMUP = wholeNumberEnv(process.env, 'BENCH_WARMUP', 1500, 0);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGETS = (process.env.BENCH_COMPARE_TARGETS ?? 'dbos,sdk,protocol').split(',') as TargetName[];
 const CORES = cpus().length;
@@ -46,9 +47,6 @@ if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE m
 /** Where the CPU profiles go (one folder per process), when profiling. */
 const PROFILE_ROOT = PROFILE === '1' ? mkdtempSync(join(tmpdir(), 'bench-compare-prof-')) : null;
 
-for (const [k, v] of Object.entries({ BENCH_WORKFLOWS: WORKFLOWS, BENCH_ROUNDS: ROUNDS, BENCH_SINGLE: SINGLE, BENCH_WARMUP: WARMUP })) {
-  if (!Number.isInteger(v) || v < (k === 'BENCH_WARMUP' ? 0 : 1)) throw new Error(`${k} must be a whole number ≥ ${k === 'BENCH_WARMUP' ? 0 : 1}, got ${process.env[k]}`);
-}
 const unknown = TARGETS.filter((t) => !['dbos', 'sdk', 'protocol'].includes(t));
 if (unknown.length) throw new Error(`BENCH_COMPARE_TARGETS: unknown contender(s) ${unknown.join(', ')} (known: dbos, sdk, protocol)`);
 

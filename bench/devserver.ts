@@ -37,15 +37,16 @@ import { runThreeActivities, SDK_WORKER_TUNING } from './three-activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { measureUpdateLatency, type UpdateLatency } from './update-latency';
 import * as activities from '../devserver/harness/activities';
+import { wholeNumberEnv } from './env-options';
 
-const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 200);
-const LONG_ACTIVITIES = Number(process.env.BENCH_LONG_ACTIVITIES ?? 170);
+const WORKFLOWS = wholeNumberEnv(process.env, 'BENCH_WORKFLOWS', 200);
+const LONG_ACTIVITIES = wholeNumberEnv(process.env, 'BENCH_LONG_ACTIVITIES', 170);
 /** Accepted and as many rejected updates, one at a time, on a worker with the SDK's default options. */
-const UPDATES = Number(process.env.BENCH_UPDATES ?? 50);
+const UPDATES = wholeNumberEnv(process.env, 'BENCH_UPDATES', 50);
 /** Workflows run (concurrently) before each phase's measurement, so both phases measure a warm server. */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+const WARMUP = wholeNumberEnv(process.env, 'BENCH_WARMUP', 100, 0);
 /** Workflow task pollers of the protocol worker (half on the sticky queue), and as many activity pollers. */
-const PROTOCOL_POLLERS = Number(process.env.BENCH_PROTOCOL_POLLERS ?? 32);
+const PROTOCOL_POLLERS = wholeNumberEnv(process.env, 'BENCH_PROTOCOL_POLLERS', 32);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/connection';
 import { listCases, listPersonCases, listWorkQueue } from '../db/engine/case-lists';
 import { computeKpis } from '../db/engine/kpis';
+import { wholeNumberEnv } from './env-options';
 
 const PROCEDURES = ['birth-group', 'marriage-registration', 'death-group', 'permanent-residence'];
 
@@ -83,7 +84,7 @@ const isEntry = process.argv[1] && new URL(import.meta.url).pathname === process
 if (isEntry) {
   const { openRegistriesDatabase } = await import('../db/registries-database');
   const { parseDatabaseTarget } = await import('../db/connection');
-  const n = Number(process.env.READ_MODEL_CASES ?? 100_000);
+  const n = wholeNumberEnv(process.env, 'READ_MODEL_CASES', 100_000);
   const target = parseDatabaseTarget(process.env.BENCH_DATABASE_URL ?? ':memory:', ':memory:');
   const opened = await openRegistriesDatabase(target);
   try {

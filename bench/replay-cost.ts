@@ -17,19 +17,13 @@ import { createDataConverter } from '../worker/codec/data-converter';
 import { createKeyring, generatePayloadKey } from '../worker/codec/keyring';
 import { caseWorkflowId } from '../workflows/case-client';
 import { pickFamilies, runBirthCase } from './birth-application';
+import { wholeNumberEnv } from './env-options';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const REPLAYS = wholeNumber('REPLAYS', 300, 1);
-const WARMUP = wholeNumber('WARMUP', 50, 0);
+const REPLAYS = wholeNumberEnv(process.env, 'REPLAYS', 300, 1);
+const WARMUP = wholeNumberEnv(process.env, 'WARMUP', 50, 0);
 const EventType = (protoRoot as unknown as typeof import('@temporalio/proto')).temporal.api.enums.v1.EventType;
 type History = temporal.api.history.v1.IHistory;
-
-function wholeNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, not "${raw}"`);
-  return n;
-}
 
 const log = (m: string) => console.log(`[${(performance.now() / 1000).toFixed(1).padStart(6)} s] ${m}`);
 
