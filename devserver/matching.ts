@@ -1,3 +1,5 @@
+import { Lru } from './engine/lru';
+
 /**
  * In-memory wake-ups for long polls. The database is the source of truth; these only tell a waiting poller
  * "something committed, look again". A per-key version closes the race between an empty query and starting to
@@ -10,15 +12,18 @@
  * i.e. a long poll looks again once for nothing.
  */
 export class Signals {
-  private seq = new Map<string, number>();
+  // Versions by key, the least recently notified evicted first; an evicted version raises the floor.
+  private readonly seq: Lru<number>;
   private waiters = new Map<string, Set<() => void>>();
   private counter = 0;
   private floor = 0;
 
-  constructor(private readonly maxKeys = 50_000) {}
+  constructor(maxKeys = 50_000) {
+    this.seq = new Lru<number>(maxKeys, Infinity, (_key, version) => (this.floor = version));
+  }
 
   version(key: string): number {
-    return this.seq.get(key) ?? this.floor;
+    return this.seq.peek(key) ?? this.floor;
   }
 
   /** Keys whose version is held (bounded by `maxKeys`). */
@@ -28,13 +33,7 @@ export class Signals {
 
   /** Wakes `count` waiters (all when omitted) and bumps the key's version. */
   notify(key: string, count = Infinity): void {
-    this.seq.delete(key);
     this.seq.set(key, ++this.counter);
-    if (this.seq.size > this.maxKeys) {
-      const [oldest, v] = this.seq.entries().next().value as [string, number];
-      this.seq.delete(oldest);
-      this.floor = v;
-    }
     const ws = this.waiters.get(key);
     if (!ws) return;
     let n = 0;
