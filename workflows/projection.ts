@@ -7,12 +7,12 @@
  * Two ways, chosen once per run by a patch marker:
  * - `case-projection-v2` (new cases): a **sink** call. The worker writes the document after the activation and before
  *   it completes the workflow task, so a transition is in the read model before it is in the history; nothing is
- *   added to the history, and no activation is spent on a local activity's result. Replays do not write.
+ *   added to the history, and no activation is spent on a local activity's result. Replays make no call.
  *   `npm run ops -- reproject` rebuilds the document with the projection query (the history replayed by the code).
  * - `case-projection-v1` (cases started before v2): the local activity `projectCase`, whose marker holds the
  *   document. Kept as it was so that these histories replay.
  */
-import { defineQuery, patched, proxyLocalActivities, proxySinks, setHandler, type Sinks } from '@temporalio/workflow';
+import { defineQuery, patched, proxyLocalActivities, proxySinks, setHandler, workflowInfo, type Sinks } from '@temporalio/workflow';
 import type { CaseSnapshot, FieldProvenance } from './definitions';
 
 /** Cases started before the read model replay without projections (committed histories stay compatible). */
@@ -105,7 +105,10 @@ export function createCaseProjector(opts: ProjectorOptions): CaseProjector {
 function sinkWriter(): (doc: CaseProjectionDocument) => undefined {
   const { readModel } = proxySinks<ReadModelSinks>();
   return (doc) => {
-    readModel.projectCase(doc);
+    // A replayed transition was written when it happened, and the worker drops a replayed call to this sink
+    // (callDuringReplay false): not making it spares the copy the sink proxy clones and posts to the worker's main
+    // thread for each replayed task of a case out of the worker's cache.
+    if (!workflowInfo().unsafe.isReplayingHistoryEvents) readModel.projectCase(doc);
     return undefined;
   };
 }

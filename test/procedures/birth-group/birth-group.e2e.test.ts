@@ -18,6 +18,9 @@ import {
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../../support/harness';
 import { newestActiveVersion } from '../catalog-versions';
 import { REPLAY_READ_MODEL_SINKS } from '../../../activities/projection/sinks';
+import type { InjectedSinks } from '@temporalio/worker';
+import { projectionQuery, type ReadModelSinks } from '../../../workflows/projection';
+import { getCaseView } from '../../../db/engine/case-views';
 
 let h: Harness;
 beforeAll(async () => {
@@ -295,5 +298,18 @@ describe('birth group end to end', () => {
       // Throws DeterminismViolationError if the runner, XState or the charts behaved differently on replay.
       await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter, sinks: REPLAY_READ_MODEL_SINKS }, history, `case-${caseId}`);
     }
+  });
+
+  it('a replayed case makes no projection call: its transitions were written when they happened', async () => {
+    const history = await h.client.workflow.getHandle('case-e2e-happy').fetchHistory();
+    // A sink that would take replayed calls too: the workflow itself must not make them.
+    const calls: number[] = [];
+    const sinks: InjectedSinks<ReadModelSinks> = { readModel: { projectCase: { fn: (_info, doc) => void calls.push(doc.seq), callDuringReplay: true } } };
+    await Worker.runReplayHistory({ workflowBundle: h.workflowBundle, dataConverter: h.dataConverter, sinks }, history, 'case-e2e-happy');
+    expect(calls).toEqual([]);
+    // Replay still numbers the transitions: the projection query (replayed) answers the one the read model holds.
+    const replayed = await h.client.workflow.getHandle('case-e2e-happy').query(projectionQuery);
+    expect(replayed.seq).toBeGreaterThan(3);
+    expect((await getCaseView(h.registries.db, 'e2e-happy'))?.seq).toBe(replayed.seq);
   });
 });
