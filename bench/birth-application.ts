@@ -48,9 +48,16 @@ export function birthApplication(f: Family, i: number, tag: string) {
 
 /**
  * Drives one case to its end as the officers and the household head would (each event sent once the case accepts
- * it, the case looked at every `pollMs`); its id, latency and outcome (or `failed`).
+ * it, the case looked at every `pollMs`); its id, latency, final status and outcome (or the status). Throws when it
+ * has not ended after `timeoutMs` (none by default).
  */
-export async function runBirthCase(service: CaseService, f: Family, i: number, pollMs: number): Promise<{ caseId: string; ms: number; outcome: string }> {
+export async function runBirthCase(
+  service: CaseService,
+  f: Family,
+  i: number,
+  pollMs: number,
+  timeoutMs = Infinity,
+): Promise<{ caseId: string; ms: number; status: 'closed' | 'failed'; outcome: string }> {
   const t0 = performance.now();
   // Every call acts as a verified principal: the applicant, and officers with a national jurisdiction.
   const applicant: Principal = { kind: 'citizen', personalId: f.motherId };
@@ -59,7 +66,8 @@ export async function runBirthCase(service: CaseService, f: Family, i: number, p
   const sent = new Set<string>();
   for (;;) {
     const c: any = await service.getCase(applicant, caseId);
-    if (c.status === 'closed' || c.status === 'failed') return { caseId, ms: performance.now() - t0, outcome: c.outcome?.name ?? c.status };
+    if (c.status === 'closed' || c.status === 'failed') return { caseId, ms: performance.now() - t0, status: c.status, outcome: c.outcome?.name ?? c.status };
+    if (performance.now() - t0 > timeoutMs) throw new Error(`case ${caseId} did not end within ${timeoutMs / 1000} s`);
     for (const e of c.acceptedEvents as { type: string; actorId?: string }[]) {
       const key = `${e.type}:${c.activeStates.join(',')}`;
       if (sent.has(key)) continue;

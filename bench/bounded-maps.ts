@@ -3,7 +3,7 @@
  * operation below their bound and far past it, where every operation evicts: the long-poll versions
  * (Signals.notify, 50,000 keys) and the run cache's LRU (10,000 runs). Past the bound each operation allocates an
  * entry and evicts one, a few times the cost below it; an eviction that walked the Map's deleted slots (before
- * 2026-12-06) made it 35–80 times (docs/performance.md, "The devserver's bounded maps").
+ * 2026-12-06) made it 35–80 times (docs/performance.md, "Where a decision at 100,000 open cases goes").
  */
 import { Lru } from '../devserver/engine/lru';
 import { Signals, runKey } from '../devserver/matching';

@@ -32,8 +32,8 @@ async function birthCaseHistory(dataConverter: ReturnType<typeof createDataConve
   const stack = await startStack({ registries: { kind: 'pglite-memory' }, devserverDb: ':memory:', dataConverter, seedPeople: 2000, log: () => {} });
   try {
     const [f] = await pickFamilies(stack.database.db, 1);
-    const { caseId, outcome } = await runBirthCase(stack.wiring.service, f, 0, 100);
-    if (outcome === 'failed') throw new Error(`case ${caseId} failed`);
+    const { caseId, status } = await runBirthCase(stack.wiring.service, f, 0, 100, 60_000);
+    if (status === 'failed') throw new Error(`case ${caseId} failed`);
     const connection = await Connection.connect({ address: stack.temporalAddress });
     try {
       return await new Client({ connection, namespace: stack.namespace }).workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();

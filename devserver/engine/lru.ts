@@ -5,7 +5,7 @@
  * The recency order is a linked list beside the Map, not the Map's own insertion order: finding a Map's first key
  * (`keys().next()`) walks past every slot deleted since V8 last compacted its table, and an LRU that moves each
  * touched entry to the end deletes a slot per touch, so once full every eviction cost ~20 µs instead of ~0.3
- * (measured at 50,000 entries, docs/performance.md "The devserver's bounded maps").
+ * (measured at 50,000 entries, docs/performance.md "Where a decision at 100,000 open cases goes").
  */
 interface Entry<V> {
   readonly k: string;
