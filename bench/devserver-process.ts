@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../devserver/harness/free-port';
 import { requestCounts } from '../devserver/metrics';
+import { EXIT_WITH_BENCH } from './services';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -50,10 +51,10 @@ export interface DevServerProcess {
 export async function spawnDevServer(db: string, profileDir?: string, opts: { metrics?: boolean } = {}): Promise<DevServerProcess> {
   const port = await freePort();
   const metricsPort = opts.metrics ? await freePort() : undefined;
-  const args = ['--import', 'tsx', 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
+  const args = ['--import', 'tsx', ...EXIT_WITH_BENCH, 'devserver/main.ts', '--port', String(port), '--db', db, '--long-poll-ms', '20000'];
   if (metricsPort) args.push('--metrics-port', String(metricsPort));
   if (profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Node options that tie a spawned service to the bench's life (bench/exit-with-bench.ts): with them and a piped
+ * stdin, the service shuts down when the bench goes, even if the bench was killed alone.
+ */
+export const EXIT_WITH_BENCH = ['--import', fileURLToPath(new URL('./exit-with-bench.ts', import.meta.url))];
+
 export interface ServiceProcess {
   name: string;
   pid: number | undefined;
@@ -35,10 +41,10 @@ export async function spawnService(opts: {
   const t0 = performance.now();
   // BENCH_PROFILE_DIR: every service writes a V8 CPU profile there when it exits (read with bench/profile-areas.ts).
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', opts.script, ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...EXIT_WITH_BENCH, opts.script, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let tail = '';
   let ready = false;

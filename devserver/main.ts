@@ -19,6 +19,9 @@ import { loadCertificateIdentities } from './auth/certificate-identities';
 import type { DevServerTlsOptions } from './transport/tls';
 import { parseDynamicConfig } from './dynamic-config';
 import { createDevServerMetrics, serveMetrics } from './metrics';
+import { dropOutputToClosedPipe } from '../scripts/closed-output';
+
+dropOutputToClosedPipe();
 
 const { values } = parseArgs({
   options: {

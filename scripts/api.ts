@@ -14,6 +14,9 @@ import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { apiSecurity } from '../api/security-config';
 import { dataConverterFromEnv } from '../worker/codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
+import { dropOutputToClosedPipe } from './closed-output';
+
+dropOutputToClosedPipe();
 
 const env = process.env;
 const security = apiSecurity({

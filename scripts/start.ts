@@ -18,6 +18,9 @@ import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { apiSecurity } from '../api/security-config';
 import { dataConverterFromEnv } from '../worker/codec/data-converter';
+import { dropOutputToClosedPipe } from './closed-output';
+
+dropOutputToClosedPipe();
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const env = process.env;

@@ -17,7 +17,9 @@ import { createAgencyWorker, UnknownWorkerRoleError, WORKER_ROLES, type WorkerRo
 import { temporalConnectionOptions, workerGrpcCompression } from './temporal-connection';
 import { dataConverterFromEnv } from './codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
+import { dropOutputToClosedPipe } from '../scripts/closed-output';
 
+dropOutputToClosedPipe();
 surviveConnectionLoss('worker');
 
 
