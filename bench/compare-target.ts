@@ -139,6 +139,8 @@ async function serve(contender: Contender): Promise<void> {
       send({ ok: false, error: (e as Error).stack ?? String(e) });
     }
   });
+  // The bench gone (however it went): the IPC channel closes, and this contender must not stay behind.
+  process.once('disconnect', () => void contender.close().finally(() => process.exit(0)));
   send({ ready: true });
 }
 
