@@ -18,7 +18,8 @@
  * BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
  * CPU profile of every contender and devserver process and print, per process, where its CPU went during the
  * measured batches — by package or source file —; profiling slows them, so the figures of such a run are not the
- * ones to keep).
+ * ones to keep), BENCH_PROFILE_DIR (with BENCH_COMPARE_PROFILE=1: keep the profiles there, one folder per process,
+ * for bench/profile-areas.ts; else they go to a temporary folder, removed at the end).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { devServerCalls, spawnDevServer, type DevServerProcess } from './devserver-process';
+import { devServerCounts, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { cpuSeconds, machineBusySince, machineTicks, median, pct, postgresCpu, postgresCpuSince } from './measure';
 import { fmt, machineLine, markdownTable, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
@@ -45,7 +46,8 @@ const CORES = cpus().length;
 const PROFILE = process.env.BENCH_COMPARE_PROFILE ?? '0';
 if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE must be 0 or 1, got ${PROFILE}`);
 /** Where the CPU profiles go (one folder per process), when profiling. */
-const PROFILE_ROOT = PROFILE === '1' ? mkdtempSync(join(tmpdir(), 'bench-compare-prof-')) : null;
+const KEEP_PROFILES = PROFILE === '1' && !!process.env.BENCH_PROFILE_DIR;
+const PROFILE_ROOT = PROFILE !== '1' ? null : KEEP_PROFILES ? process.env.BENCH_PROFILE_DIR! : mkdtempSync(join(tmpdir(), 'bench-compare-prof-'));
 
 const unknown = TARGETS.filter((t) => !['dbos', 'sdk', 'protocol'].includes(t));
 if (unknown.length) throw new Error(`BENCH_COMPARE_TARGETS: unknown contender(s) ${unknown.join(', ')} (known: dbos, sdk, protocol)`);
@@ -87,6 +89,9 @@ interface RoundFigures {
   machineBusy: number;
   /** The devserver's calls answered during the batch, by operation (its metrics). */
   calls: Map<string, number>;
+  /** The devserver's run writes during the batch and the commits (statements) that carried them. */
+  writes: number;
+  commits: number;
 }
 
 function ask(child: ChildProcess, command: TargetCommand): Promise<Extract<TargetAnswer, { ok: true }>> {
@@ -107,7 +112,7 @@ async function startContender(name: TargetName, databaseUrl: string): Promise<Co
   const profileDir = (process: string) => {
     if (!PROFILE_ROOT) return undefined;
     const dir = join(PROFILE_ROOT, `${name}-${process}`);
-    mkdirSync(dir);
+    mkdirSync(dir, { recursive: true });
     return dir;
   };
   const devserver = name === 'dbos' ? undefined : await spawnDevServer(databaseUrl, profileDir('devserver'), { metrics: true });
@@ -134,7 +139,7 @@ function cpuNow(c: Contender) {
 }
 
 async function round(c: Contender, r: number): Promise<RoundFigures> {
-  const callsBefore = await devServerCalls(c.devserver);
+  const countsBefore = await devServerCounts(c.devserver);
   const before = cpuNow(c);
   const ticks = machineTicks();
   const w0 = profileClockUs();
@@ -146,7 +151,8 @@ async function round(c: Contender, r: number): Promise<RoundFigures> {
     postgres: postgresCpuSince(c.database, before.postgres),
   };
   const machineBusy = machineBusySince(ticks);
-  const calls = new Map([...(await devServerCalls(c.devserver))].map(([op, n]) => [op, n - (callsBefore.get(op) ?? 0)] as const).filter(([, n]) => n > 0));
+  const counts = await devServerCounts(c.devserver);
+  const calls = new Map([...counts.calls].map(([op, n]) => [op, n - (countsBefore.calls.get(op) ?? 0)] as const).filter(([, n]) => n > 0));
   const single = await ask(c.child, { cmd: 'sequence', prefix: `r${r}-single-${randomUUID().slice(0, 6)}`, n: SINGLE });
   const f: RoundFigures = {
     wfPerSec: WORKFLOWS / batch.seconds,
@@ -157,6 +163,8 @@ async function round(c: Contender, r: number): Promise<RoundFigures> {
     atWorker: single.atWorker ?? [],
     machineBusy,
     calls,
+    writes: counts.writes - countsBefore.writes,
+    commits: counts.commits - countsBefore.commits,
   };
   const perWf = (s: number) => fmt((s * 1000) / WORKFLOWS);
   progress(
@@ -185,6 +193,9 @@ interface Summary {
   machineBusy: number;
   /** The devserver's calls per workflow during the batches, by operation (none for DBOS). */
   callsPerWf: [string, number][];
+  /** The devserver's run writes and commits per workflow during the batches (0 for DBOS). */
+  writesPerWf: number;
+  commitsPerWf: number;
 }
 
 function summarize(name: TargetName, rounds: RoundFigures[]): Summary {
@@ -208,6 +219,8 @@ function summarize(name: TargetName, rounds: RoundFigures[]): Summary {
     coreShare: { client: share('client'), devserver: share('devserver'), postgres: share('postgres') },
     machineBusy: rounds.reduce((a, r) => a + r.machineBusy * r.seconds, 0) / seconds,
     callsPerWf: perWorkflowCalls(rounds, n),
+    writesPerWf: rounds.reduce((a, r) => a + r.writes, 0) / n,
+    commitsPerWf: rounds.reduce((a, r) => a + r.commits, 0) / n,
   };
 }
 
@@ -292,7 +305,9 @@ function report(summaries: Summary[], pgVersion: string) {
     const total = s.callsPerWf.reduce((a, [, c]) => a + c, 0);
     console.log(
       `- ${TITLES[s.name]}, devserver calls per workflow (its service_requests metric): ${fmt(total, 1)} = ` +
-        `${s.callsPerWf.map(([op, c]) => `${op} ${fmt(c, 2)}`).join(', ')}; ${fmt(s.cpuMs.devserver / total, 2)} ms of devserver CPU per call`,
+        `${s.callsPerWf.map(([op, c]) => `${op} ${fmt(c, 2)}`).join(', ')}; ${fmt(s.cpuMs.devserver / total, 2)} ms of devserver CPU per call; ` +
+        `${fmt(s.writesPerWf, 1)} run writes in ${fmt(s.commitsPerWf, 2)} commits per workflow (group commit: ${fmt(s.writesPerWf / s.commitsPerWf, 1)} writes per commit; ` +
+        `${fmt(s.cpuMs.postgres / s.commitsPerWf, 2)} ms of Postgres CPU per commit)`,
     );
   }
   const sdk = summaries.find((s) => s.name === 'sdk');
@@ -373,7 +388,8 @@ async function main() {
   }
   if (PROFILE_ROOT) {
     reportProfiles(contenders);
-    rmSync(PROFILE_ROOT, { recursive: true, force: true });
+    if (KEEP_PROFILES) console.log(`CPU profiles kept in ${PROFILE_ROOT} (one folder per process)`);
+    else rmSync(PROFILE_ROOT, { recursive: true, force: true });
   }
   console.log('\n(Figures are noisy on a shared machine: re-take them on a quiet one before comparing with docs/performance.md.)');
 }

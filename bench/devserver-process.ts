@@ -8,17 +8,30 @@ import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../devserver/harness/free-port';
-import { requestCounts } from '../devserver/metrics';
+import { counterByOperation, requestCounts } from '../devserver/metrics';
 import { EXIT_WITH_BENCH } from './services';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The devserver's `service_requests` per operation now (empty without metrics). */
-export async function devServerCalls(d: DevServerProcess | undefined): Promise<Map<string, number>> {
-  if (!d?.metricsUrl) return new Map();
+/** What the devserver has counted so far (its metrics): calls by operation, run writes and the commits that carried them. */
+export interface DevServerCounts {
+  calls: Map<string, number>;
+  /** Statements that wrote runs: one commit each, however many writes its group-commit batch carried. */
+  commits: number;
+  writes: number;
+}
+
+/** The devserver's counts now (all zero without metrics). */
+export async function devServerCounts(d: DevServerProcess | undefined): Promise<DevServerCounts> {
+  if (!d?.metricsUrl) return { calls: new Map(), commits: 0, writes: 0 };
   const res = await fetch(d.metricsUrl);
   if (!res.ok) throw new Error(`devserver metrics: HTTP ${res.status}`);
-  return requestCounts(await res.text());
+  const text = await res.text();
+  return {
+    calls: requestCounts(text),
+    commits: counterByOperation(text, 'persistence_requests').get('ApplyWrites') ?? 0,
+    writes: counterByOperation(text, 'persistence_batched_writes').get('ApplyWrites') ?? 0,
+  };
 }
 
 /** CPU seconds (user + system) in the text of a /proc `stat` file, of a process or of one of its threads. */

@@ -113,6 +113,7 @@ const server = await startDevServer({
   namespaces: values.namespace?.length ? ['default', ...values.namespace] : undefined,
   onRpc: metrics?.onRpc,
 });
+metrics?.observeWrites(() => server.engine.writes.stats);
 const metricsServer = metrics ? await serveMetrics(metrics, metricsPort!, host) : undefined;
 if (metricsServer) console.log(`Temporal devserver metrics at http://${host}:${metricsPort}/metrics`);
 console.log(`Temporal devserver ready at ${server.address}`);

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics of the devserver, under the Temporal server's own names so the same dashboards read both:
- * `service_requests`, `service_errors` and `service_latency` (seconds) per gRPC `operation`, and the process's
- * own (CPU, memory, event loop). `npm run devserver -- --metrics-port 9090` serves them at /metrics, as the
+ * `service_requests`, `service_errors` and `service_latency` (seconds) per gRPC `operation`,
+ * `persistence_requests{operation="ApplyWrites"}` (the statements that wrote runs: one group-commit batch each) with
+ * `persistence_batched_writes` (the run writes they carried), and the process's own (CPU, memory, event loop). `npm run devserver -- --metrics-port 9090` serves them at /metrics, as the
  * Temporal CLI's dev server does with `--metrics-port`; a bench reads them to count the calls a workflow costs.
  */
 import { createServer, type Server } from 'node:http';
@@ -10,6 +11,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 export interface DevServerMetrics {
   /** Give it to `startDevServer({ onRpc })`: one call of `method` answered after `ms`, or failed. */
   onRpc(method: string, ms: number, ok: boolean): void;
+  /** Reads the write batcher's counts at each scrape (`server.engine.writes.stats`). */
+  observeWrites(stats: () => { batches: number; writes: number }): void;
   contentType: string;
   render(): Promise<string>;
 }
@@ -23,7 +26,26 @@ export function createDevServerMetrics(): DevServerMetrics {
   const requests = new Counter({ name: 'service_requests', help: 'gRPC calls received, by operation', labelNames: ['operation'], registers: [registry] });
   const errors = new Counter({ name: 'service_errors', help: 'gRPC calls answered with an error status, by operation', labelNames: ['operation'], registers: [registry] });
   const latency = new Histogram({ name: 'service_latency', help: 'gRPC call latency in seconds, by operation', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  let writeStats: (() => { batches: number; writes: number }) | undefined;
+  // Counted by the batcher itself; each scrape copies its totals.
+  const fromWrites = (name: string, help: string, pick: (s: { batches: number; writes: number }) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['operation'],
+      registers: [registry],
+      collect() {
+        if (!writeStats) return;
+        this.reset();
+        this.inc({ operation: 'ApplyWrites' }, pick(writeStats()));
+      },
+    });
+  fromWrites('persistence_requests', 'Statements that wrote runs (one group-commit batch each), by operation', (s) => s.batches);
+  fromWrites('persistence_batched_writes', 'Run writes those statements carried, by operation', (s) => s.writes);
   return {
+    observeWrites(stats) {
+      writeStats = stats;
+    },
     onRpc(method, ms, ok) {
       requests.inc({ operation: method });
       if (!ok) errors.inc({ operation: method });
@@ -59,9 +81,13 @@ export async function serveMetrics(metrics: DevServerMetrics, port: number, host
   return server;
 }
 
-/** `service_requests` per operation from a scrape's text (for benches: take two and subtract). */
-export function requestCounts(text: string): Map<string, number> {
+/** A counter's values per `operation` from a scrape's text (for benches: take two and subtract). */
+export function counterByOperation(text: string, name: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const m of text.matchAll(/^service_requests\{operation="([^"]+)"\} (\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/gm)) out.set(m[1], Number(m[2]));
+  const line = new RegExp(`^${name}\\{operation="([^"]+)"\\} (\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`, 'gm');
+  for (const m of text.matchAll(line)) out.set(m[1], Number(m[2]));
   return out;
 }
+
+/** `service_requests` per operation from a scrape's text. */
+export const requestCounts = (text: string): Map<string, number> => counterByOperation(text, 'service_requests');

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '@temporalio/client';
-import { devServerCalls, spawnDevServer, type DevServerProcess } from '../../bench/devserver-process';
+import { devServerCounts, spawnDevServer, type DevServerProcess } from '../../bench/devserver-process';
 import { requestCounts } from '../../devserver/metrics';
 import { grpcCode } from './helpers';
 
@@ -24,15 +24,18 @@ afterAll(async () => {
 
 describe('devserver metrics', () => {
   it('counts calls and errors per operation, with their latency', async () => {
-    const before = await devServerCalls(server);
+    const before = await devServerCounts(server);
     const svc = connection.workflowService;
     await svc.startWorkflowExecution({ namespace: 'default', workflowId: 'metrics-wf', workflowType: { name: 'x' }, taskQueue: { name: 'metrics-q' }, requestId: 'metrics-r1' });
     expect((await grpcCode(svc.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: 'no-such-workflow' } }))).code).toBe(5);
 
-    const after = await devServerCalls(server);
-    const delta = (op: string) => (after.get(op) ?? 0) - (before.get(op) ?? 0);
+    const after = await devServerCounts(server);
+    const delta = (op: string) => (after.calls.get(op) ?? 0) - (before.calls.get(op) ?? 0);
     expect(delta('StartWorkflowExecution')).toBe(1);
     expect(delta('DescribeWorkflowExecution')).toBe(1);
+    // The start wrote its run once, in one commit; the failed describe wrote nothing.
+    expect(after.writes - before.writes).toBe(1);
+    expect(after.commits - before.commits).toBe(1);
 
     const text = await (await fetch(server.metricsUrl!)).text();
     expect(text).toMatch(/^service_errors\{operation="DescribeWorkflowExecution"\} 1$/m);
@@ -57,6 +60,22 @@ describe('devserver metrics', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('--metrics-port: "abc" is not a port number');
     expect(run.stdout).not.toContain('ready at');
+  });
+
+  it('counts commits apart from the writes they carry when starts arrive together', async () => {
+    const before = await devServerCounts(server);
+    const svc = connection.workflowService;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        svc.startWorkflowExecution({ namespace: 'default', workflowId: `metrics-batch-${i}`, workflowType: { name: 'x' }, taskQueue: { name: 'metrics-q' }, requestId: `metrics-b${i}` }),
+      ),
+    );
+    const after = await devServerCounts(server);
+    expect(after.writes - before.writes).toBe(20);
+    expect(after.commits - before.commits).toBeGreaterThanOrEqual(1);
+    expect(after.commits - before.commits).toBeLessThanOrEqual(20);
+    const text = await (await fetch(server.metricsUrl!)).text();
+    expect(text).toMatch(/^persistence_requests\{operation="ApplyWrites"\} \d+$/m);
   });
 
   it('reads the counts of a scrape', () => {
