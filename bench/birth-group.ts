@@ -33,7 +33,7 @@ import postgres from 'postgres';
 import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
-import { cpuSeconds, spawnDevServer, type DevServerProcess } from './devserver-process';
+import { cpuSeconds, devServerCounts, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './measure';
 import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
@@ -60,6 +60,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   const selfCpu0 = process.cpuUsage();
   const threads0 = threadCpu();
   const serverCpu0 = cpuSeconds(devserver?.pid);
+  const counts0 = await devServerCounts(devserver ?? undefined);
   const t0 = performance.now();
   const results = await Promise.all(families.map((f, i) => runBirthCase(service, f, round * CASES + i, POLL_MS)));
   const seconds = (performance.now() - t0) / 1000;
@@ -69,6 +70,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   const outcomes = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.outcome]: (a[r.outcome] ?? 0) + 1 }), {});
   const selfCpu = (self.user + self.system) / 1e6;
   const serverCpu = devserver ? cpuSeconds(devserver.pid) - serverCpu0 : 0;
+  const counts1 = await devServerCounts(devserver ?? undefined);
   const pgCpu = databases.length ? postgresCpuSince(databases, pg0) : 0;
   const perCase = (cpuSec: number) => `${((1000 * cpuSec) / CASES).toFixed(1)} ms`;
   const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
@@ -88,6 +90,13 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
       `workflow thread and V8 helpers ${perCase(threads1.others - threads0.others)}, SDK core ${perCase(threads1.sdkCore - threads0.sdkCore)}` +
       (devserver ? `; devserver ${perCase(serverCpu)}` : ''),
   );
+  if (devserver) {
+    const calls = [...counts1.calls].reduce((a, [op, n]) => a + n - (counts0.calls.get(op) ?? 0), 0);
+    const writes = counts1.writes - counts0.writes;
+    const commits = counts1.commits - counts0.commits;
+    const each = (n: number) => (n / CASES).toFixed(1);
+    log(`  devserver per case: ${each(calls)} calls, ${each(writes)} run writes in ${each(commits)} commits (group commit: ${(writes / commits).toFixed(1)} writes per commit)`);
+  }
   if (databases.length) {
     // Each database's own backends (pg0 holds every process of them), the rest is the server's shared processes.
     const byDatabase = databases.map((d) => postgresCpuSince(d, pg0, { backendsOnly: true }));
@@ -101,7 +110,10 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
 async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string, separate = false): Promise<void> {
   console.log(`\n== ${label}`);
   let devserver: DevServerProcess | null = null;
-  if (separate) devserver = await spawnDevServer(typeof devserverDb === 'string' ? devserverDb : devserverDb.kind === 'postgres' ? devserverDb.url : ':memory:', PROFILE_DIR);
+  if (separate) {
+    const db = typeof devserverDb === 'string' ? devserverDb : devserverDb.kind === 'postgres' ? devserverDb.url : ':memory:';
+    devserver = await spawnDevServer(db, PROFILE_DIR, { metrics: true });
+  }
   const identityDir = mkdtempSync(join(tmpdir(), 'bench-identity-'));
   const stack = await startStack({
     identity: devserver ? undefined : await openDevIdentityProvider({ dir: identityDir }),
