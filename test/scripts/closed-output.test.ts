@@ -54,7 +54,7 @@ async function stopWithOutputClosed(child: ChildProcess): Promise<number | null>
 }
 
 describe('an entry point with its output pipe closed', () => {
-  it('the devserver and an agency worker still stop on SIGTERM, cleanly', async () => {
+  it('the devserver, an agency worker and the API still stop on SIGTERM, cleanly', async () => {
     const port = await freePort();
     const devserver = await start('devserver/main.ts', ['--port', String(port), '--db', ':memory:'], 'ready at', { DATABASE_URL: '' });
     const dir = mkdtempSync(join(tmpdir(), 'closed-output-'));
@@ -64,6 +64,15 @@ describe('an entry point with its output pipe closed', () => {
       DATABASE_URL: join(dir, 'registries'),
       PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]),
     });
+    const api = await start('scripts/api.ts', [], 'API ready at', {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      DATABASE_URL: join(dir, 'api-registries'),
+      PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]),
+      PORT: String(await freePort()),
+      AUTH_DEV_IDENTITY: 'true',
+      IDENTITY_DIR: join(dir, 'identity'),
+    });
+    expect(await stopWithOutputClosed(api)).toBe(0);
     expect(await stopWithOutputClosed(worker)).toBe(0);
     expect(await stopWithOutputClosed(devserver)).toBe(0);
   }, 180_000);
