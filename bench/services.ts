@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Node options that tie a spawned service to the bench's life (bench/exit-with-bench.ts): with them and a piped
+ * Node options that tie a spawned service to the bench's life (bench/exit-with-bench.mjs): with them and a piped
  * stdin, the service shuts down when the bench goes, even if the bench was killed alone.
  */
-export const EXIT_WITH_BENCH = ['--import', fileURLToPath(new URL('./exit-with-bench.ts', import.meta.url))];
+export const EXIT_WITH_BENCH = ['--import', fileURLToPath(new URL('./exit-with-bench.mjs', import.meta.url))];
 
 export interface ServiceProcess {
   name: string;

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,9 +24,12 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   }
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'exit-with-bench-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe("a bench's services", () => {
   it('shut down when the bench is killed alone (SIGKILL to its pid, not its group)', async () => {
-    const bench = spawn(process.execPath, ['--import', 'tsx', 'test/bench/fixtures/bench-that-dies.ts'], {
+    const bench = spawn(process.execPath, ['--import', 'tsx', 'test/bench/fixtures/bench-that-dies.ts', dir], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
