@@ -33,7 +33,7 @@ import postgres from 'postgres';
 import type { DatabaseTarget } from '../db/connection';
 import type { CaseService } from '../api/case-service';
 import { startStack } from '../scripts/stack';
-import { cpuSeconds, devServerCounts, spawnDevServer, type DevServerProcess } from './devserver-process';
+import { cpuSeconds, devServerCounts, devServerWork, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './measure';
 import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
@@ -90,13 +90,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
       `workflow thread and V8 helpers ${perCase(threads1.others - threads0.others)}, SDK core ${perCase(threads1.sdkCore - threads0.sdkCore)}` +
       (devserver ? `; devserver ${perCase(serverCpu)}` : ''),
   );
-  if (devserver) {
-    const calls = [...counts1.calls].reduce((a, [op, n]) => a + n - (counts0.calls.get(op) ?? 0), 0);
-    const writes = counts1.writes - counts0.writes;
-    const commits = counts1.commits - counts0.commits;
-    const each = (n: number) => (n / CASES).toFixed(1);
-    log(`  devserver per case: ${each(calls)} calls, ${each(writes)} run writes in ${each(commits)} commits (group commit: ${(writes / commits).toFixed(1)} writes per commit)`);
-  }
+  if (devserver) log(`  devserver per case: ${devServerWork(counts0, counts1, CASES)}`);
   if (databases.length) {
     // Each database's own backends (pg0 holds every process of them), the rest is the server's shared processes.
     const byDatabase = databases.map((d) => postgresCpuSince(d, pg0, { backendsOnly: true }));

@@ -22,7 +22,7 @@ export interface DevServerCounts {
 }
 
 /** The devserver's counts now (all zero without metrics). */
-export async function devServerCounts(d: DevServerProcess | undefined): Promise<DevServerCounts> {
+export async function devServerCounts(d: { metricsUrl?: string } | undefined): Promise<DevServerCounts> {
   if (!d?.metricsUrl) return { calls: new Map(), commits: 0, writes: 0 };
   const res = await fetch(d.metricsUrl);
   if (!res.ok) throw new Error(`devserver metrics: HTTP ${res.status}`);
@@ -32,6 +32,24 @@ export async function devServerCounts(d: DevServerProcess | undefined): Promise<
     commits: counterByOperation(text, 'persistence_requests').get('ApplyWrites') ?? 0,
     writes: counterByOperation(text, 'persistence_batched_writes').get('ApplyWrites') ?? 0,
   };
+}
+
+/**
+ * The devserver's work between two counts, per operation of a bench (a case, a decision): its calls by kind, most
+ * first, and its run writes with the commits that carried them.
+ */
+export function devServerWork(before: DevServerCounts, after: DevServerCounts, operations: number): string {
+  const calls = [...after.calls]
+    .map(([op, n]) => [op, (n - (before.calls.get(op) ?? 0)) / operations] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const total = calls.reduce((a, [, n]) => a + n, 0);
+  const writes = (after.writes - before.writes) / operations;
+  const commits = (after.commits - before.commits) / operations;
+  return (
+    `${total.toFixed(1)} calls (${calls.map(([op, n]) => `${op} ${n.toFixed(1)}`).join(', ') || 'none'}), ` +
+    `${writes.toFixed(1)} run writes in ${commits.toFixed(1)} commits${commits > 0 ? ` (group commit: ${(writes / commits).toFixed(1)} writes per commit)` : ''}`
+  );
 }
 
 /** CPU seconds (user + system) in the text of a /proc `stat` file, of a process or of one of its threads. */

@@ -44,6 +44,7 @@ import { cpuSeconds, pct, postgresCpu, postgresCpuSince, rssMb } from './measure
 import { fmt, phaseProgress, progress } from './report';
 import { report, type SizeFigures } from './scale-report';
 import { spawnService, type ServiceProcess } from './services';
+import { devServerCounts, devServerWork } from './devserver-process';
 import { heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
 import { wholeNumberEnv } from './env-options';
 
@@ -241,11 +242,14 @@ async function main() {
     const identity = await openDevIdentityProvider({ dir: identityDir });
     const tokens = new Tokens(identity);
     const port = await freePort();
+    // Its metrics count the calls, run writes and commits a decision costs it (the same port after a restart).
+    const metricsPort = await freePort();
+    const devserverMetrics = { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
     const startDevserver = () =>
       spawnService({
         name: 'devserver',
         script: 'devserver/main.ts',
-        args: ['--port', String(port), '--db', url(names.devserver), ...devServerAuthArgs(identity)],
+        args: ['--port', String(port), '--db', url(names.devserver), '--metrics-port', String(metricsPort), ...devServerAuthArgs(identity)],
         readyText: 'ready at',
       });
     devserver = await startDevserver();
@@ -317,6 +321,7 @@ async function main() {
       // these say where.
       const decidingCpu = cpuMeter(processes, databases);
       const decisionTables0 = await tableStats(dbUrls);
+      const decisionCounts0 = await devServerCounts(devserverMetrics);
       const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
         if (waiting.length === 0) return null;
         const { id } = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
@@ -328,6 +333,7 @@ async function main() {
       const decisionCpu = decidingCpu(decisions);
       progress(`${size}: CPU per decision (and what follows it) ${Object.entries(decisionCpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
+      progress(`${size}: devserver per decision: ${devServerWork(decisionCounts0, await devServerCounts(devserverMetrics), decisions)}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
       const apiProcess = services.find((p) => p.name === 'API')!;
       const apiCpu0 = cpuSeconds(apiProcess.pid);
