@@ -2,8 +2,9 @@
  * Prometheus metrics of the devserver, under the Temporal server's own names so the same dashboards read both:
  * `service_requests`, `service_errors` and `service_latency` (seconds) per gRPC `operation`,
  * `persistence_requests{operation="ApplyWrites"}` (the statements that wrote runs: one group-commit batch each) with
- * `persistence_batched_writes` (the run writes they carried), and the process's own (CPU, memory, event loop). `npm run devserver -- --metrics-port 9090` serves them at /metrics, as the
- * Temporal CLI's dev server does with `--metrics-port`; a bench reads them to count the calls a workflow costs.
+ * `persistence_batched_writes` (the run writes they carried), and the process's own (CPU, memory, event loop).
+ * `npm run devserver -- --metrics-port 9090` serves them at /metrics, as the Temporal CLI's dev server does with
+ * `--metrics-port`; a bench reads them to count the calls, writes and commits a workflow costs.
  */
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
