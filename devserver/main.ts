@@ -116,8 +116,6 @@ const server = await startDevServer({
 metrics?.observeWrites(() => server.engine.writes.stats);
 const metricsServer = metrics ? await serveMetrics(metrics, metricsPort!, host) : undefined;
 if (metricsServer) console.log(`Temporal devserver metrics at http://${host}:${metricsPort}/metrics`);
-console.log(`Temporal devserver ready at ${server.address}`);
-
 // Last line of defence: a bug in one request must not take the server down.
 process.on('unhandledRejection', (e) => console.error('[devserver] unhandled rejection', e));
 process.on('uncaughtException', (e) => console.error('[devserver] uncaught exception', e));
@@ -138,3 +136,5 @@ async function shutdown(sig: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Announced only once the signals are handled: stopped as soon as this line is read, it shuts down gracefully.
+console.log(`Temporal devserver ready at ${server.address}`);

@@ -39,8 +39,6 @@ const wiring = await wireCaseService({
 });
 const api = await serveApi(wiring.service, { ops: wiring.ops, readModel: wiring.readModel, codec: wiring.codec, console: wiring.console, security, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST });
 database.lock?.advertise({ apiUrl: api.url }); // the ops CLI reaches this process through the lock
-console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
-
 async function shutdown(signal: string): Promise<void> {
   console.log(`${signal}: stopping the API`);
   await api.close();
@@ -50,3 +48,6 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// Announced only once the signals are handled: a supervisor that stops it as soon as it reads this line must reach
+// the shutdown above, not the default action (the process killed mid-write).
+console.log(`API ready at ${api.url} (registries: ${describeTarget(target)}, Temporal: ${temporal.address})`);
