@@ -9,11 +9,14 @@
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+/** The write batcher's totals (`server.engine.writes.stats`): statements sent and the run writes they carried. */
+type WriteStats = { batches: number; writes: number };
+
 export interface DevServerMetrics {
   /** Give it to `startDevServer({ onRpc })`: one call of `method` answered after `ms`, or failed. */
   onRpc(method: string, ms: number, ok: boolean): void;
   /** Reads the write batcher's counts at each scrape (`server.engine.writes.stats`). */
-  observeWrites(stats: () => { batches: number; writes: number }): void;
+  observeWrites(stats: () => WriteStats): void;
   contentType: string;
   render(): Promise<string>;
 }
@@ -27,9 +30,9 @@ export function createDevServerMetrics(): DevServerMetrics {
   const requests = new Counter({ name: 'service_requests', help: 'gRPC calls received, by operation', labelNames: ['operation'], registers: [registry] });
   const errors = new Counter({ name: 'service_errors', help: 'gRPC calls answered with an error status, by operation', labelNames: ['operation'], registers: [registry] });
   const latency = new Histogram({ name: 'service_latency', help: 'gRPC call latency in seconds, by operation', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  let writeStats: (() => { batches: number; writes: number }) | undefined;
+  let writeStats: (() => WriteStats) | undefined;
   // Counted by the batcher itself; each scrape copies its totals.
-  const fromWrites = (name: string, help: string, pick: (s: { batches: number; writes: number }) => number) =>
+  const fromWrites = (name: string, help: string, pick: (s: WriteStats) => number) =>
     new Counter({
       name,
       help,
