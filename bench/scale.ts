@@ -24,7 +24,7 @@
  * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
  * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits).
  */
-import { readJsonBody } from './http-json';
+import { JsonApi as Api } from './http-json';
 import { formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -47,6 +47,7 @@ import { spawnService, type ServiceProcess } from './services';
 import { devServerCounts, devServerWork } from './devserver-process';
 import { heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
 import { wholeNumberEnv } from './env-options';
+import { pausesReport, readPauses, type RequestSpan } from './pauses';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // `npm run bench:scale -- --sizes 1000,10000` (or BENCH_SCALE_SIZES); an unknown flag is an error.
@@ -88,23 +89,6 @@ class Tokens {
     return token;
   }
   citizen = (personalId: string) => this.of({ kind: 'citizen', personalId });
-}
-
-class Api {
-  constructor(readonly base: string) {}
-  /** The answer; a request that got none (connection refused or reset) is status 0 with the reason. */
-  async request(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      return { status: 0, json: { error: { code: 'NO_ANSWER', message: (e as Error).message } } };
-    }
-    return { status: res.status, json: await readJsonBody(res) };
-  }
 }
 
 const ok = (s: number) => s >= 200 && s < 300;
@@ -162,16 +146,22 @@ async function pool(n: number, limit: number, task: (i: number) => Promise<void>
   );
 }
 
-/** Latencies (ms) of `SAMPLES` requests made one at a time; failed ones are recorded as errors and left out. */
-async function sample(what: string, make: () => Promise<{ status: number; json: any }> | null): Promise<number[]> {
+/**
+ * Latencies (ms) of `SAMPLES` requests made one at a time; failed ones are recorded as errors and left out. With
+ * `spans`, each one's start (ms since the epoch) and latency too, to lay against the services' pauses.
+ */
+async function sample(what: string, make: () => Promise<{ status: number; json: any }> | null, spans?: RequestSpan[]): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const t0 = performance.now();
     const p = make();
     if (!p) break;
     const r = await p;
-    if (ok(r.status)) out.push(performance.now() - t0);
-    else recordError(what, errorText(r));
+    const ms = performance.now() - t0;
+    if (ok(r.status)) {
+      out.push(ms);
+      spans?.push({ t: performance.timeOrigin + t0, ms });
+    } else recordError(what, errorText(r));
   }
   return out;
 }
@@ -225,6 +215,9 @@ async function main() {
   const dbUrls = databases.map(url);
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   const identityDir = mkdtempSync(join(tmpdir(), 'bench-scale-identity-'));
+  // Every thread of every service records its GCs and stalls here: a slow decision is laid against them.
+  const pausesDir = mkdtempSync(join(tmpdir(), 'bench-scale-pauses-'));
+  const pausesFile = (name: string) => join(pausesDir, `${name}.jsonl`);
   const services: ServiceProcess[] = [];
   let devserver: ServiceProcess | undefined;
   const results: SizeFigures[] = [];
@@ -251,6 +244,7 @@ async function main() {
         script: 'devserver/main.ts',
         args: ['--port', String(port), '--db', url(names.devserver), '--metrics-port', String(metricsPort), ...devServerAuthArgs(identity)],
         readyText: 'ready at',
+        pausesFile: pausesFile('devserver'),
       });
     devserver = await startDevserver();
     // Every worker and the API share one payload key (encrypted histories, as in production).
@@ -262,12 +256,12 @@ async function main() {
       for (let k = 0; k < copies; k++) {
         // The first engine worker is "worker engine"; more are "worker engine 2", … (their CPU and memory apart).
         const name = k === 0 ? `worker ${role}` : `worker ${role} ${k + 1}`;
-        services.push(await spawnService({ name, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running' }));
+        services.push(await spawnService({ name, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running', pausesFile: pausesFile(name) }));
       }
     }
     const apiPort = await freePort();
     const apiEnv = { ...env, TEMPORAL_API_KEY: await credential('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
-    services.push(await spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at' }));
+    services.push(await spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at', pausesFile: pausesFile('API') }));
     const api = new Api(`http://127.0.0.1:${apiPort}`);
     progress(`devserver (authentication on), ${WORKER_ROLES.length + ENGINE_WORKERS - 1} workers (${ENGINE_WORKERS} engine; each role with its own credential) and the API started, each in its own process`);
     const officerToken = await tokens.of(JUSTICE_OFFICER);
@@ -322,11 +316,16 @@ async function main() {
       const decidingCpu = cpuMeter(processes, databases);
       const decisionTables0 = await tableStats(dbUrls);
       const decisionCounts0 = await devServerCounts(devserverMetrics);
-      const decision = await sample('POST /cases/{id}/events APPROVE_BIRTH', () => {
-        if (waiting.length === 0) return null;
-        const { id } = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
-        return api.request('POST', `/cases/${id}/events`, officerToken, { type: 'APPROVE_BIRTH' });
-      });
+      const decisionSpans: RequestSpan[] = [];
+      const decision = await sample(
+        'POST /cases/{id}/events APPROVE_BIRTH',
+        () => {
+          if (waiting.length === 0) return null;
+          const { id } = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
+          return api.request('POST', `/cases/${id}/events`, officerToken, { type: 'APPROVE_BIRTH' });
+        },
+        decisionSpans,
+      );
       // The decision starts the case's next activities; they finish within a few seconds, counted with it.
       await sleep(3000);
       const decisions = Math.max(1, decision.length);
@@ -334,6 +333,8 @@ async function main() {
       progress(`${size}: CPU per decision (and what follows it) ${Object.entries(decisionCpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       progress(`${size}: devserver per decision: ${devServerWork(decisionCounts0, await devServerCounts(devserverMetrics), decisions)}`);
+      const pauses = [devserver, ...services].flatMap((p) => readPauses(p.name, pausesFile(p.name)));
+      for (const line of pausesReport(decisionSpans, pauses)) progress(`${size}: decisions: ${line}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
       const apiProcess = services.find((p) => p.name === 'API')!;
       const apiCpu0 = cpuSeconds(apiProcess.pid);
@@ -378,6 +379,7 @@ async function main() {
     for (const db of databases) await admin.unsafe(`drop database if exists ${db} with (force)`).catch(() => {});
     await admin.end();
     rmSync(identityDir, { recursive: true, force: true });
+    rmSync(pausesDir, { recursive: true, force: true });
   }
 }
 

@@ -13,6 +13,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export const EXIT_WITH_BENCH = ['--import', fileURLToPath(new URL('./exit-with-bench.mjs', import.meta.url))];
 
+/** The preload that records a service's pauses (bench/record-pauses.mjs), added for a service given a `pausesFile`. */
+export const RECORD_PAUSES = fileURLToPath(new URL('./record-pauses.mjs', import.meta.url));
+
 export interface ServiceProcess {
   name: string;
   pid: number | undefined;
@@ -37,13 +40,16 @@ export async function spawnService(opts: {
   env?: Record<string, string>;
   readyText: string;
   timeoutMs?: number;
+  /** Each of its threads appends the pauses it sees (GCs, stalls) to this file (bench/record-pauses.mjs, bench/pauses.ts). */
+  pausesFile?: string;
 }): Promise<ServiceProcess> {
   const t0 = performance.now();
   // BENCH_PROFILE_DIR: every service writes a V8 CPU profile there when it exits (read with bench/profile-areas.ts).
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...EXIT_WITH_BENCH, opts.script, ...(opts.args ?? [])], {
+  const pauses = opts.pausesFile ? ['--import', RECORD_PAUSES] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...EXIT_WITH_BENCH, ...pauses, opts.script, ...(opts.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...opts.env, ...(opts.pausesFile ? { BENCH_PAUSES_FILE: opts.pausesFile } : {}) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let tail = '';
