@@ -48,6 +48,7 @@ import { devServerCounts, devServerWork } from './devserver-process';
 import { heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
 import { wholeNumberEnv } from './env-options';
 import { pausesReport, readPauses, type RequestSpan } from './pauses';
+import { workerCounts, workerWork } from './worker-metrics';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // `npm run bench:scale -- --sizes 1000,10000` (or BENCH_SCALE_SIZES); an unknown flag is an error.
@@ -249,6 +250,7 @@ async function main() {
     devserver = await startDevserver();
     // Every worker and the API share one payload key (encrypted histories, as in production).
     const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_TLS: 'false', DATABASE_URL: url(names.registries), PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]) };
+    let engineMetricsUrl: string | undefined;
     const credential = async (subject: string) => (await devCredential(identity, subject, NAMESPACE, CREDENTIAL_TTL_SECONDS)).apiKey;
     for (const role of WORKER_ROLES) {
       const workerEnv = { ...env, TEMPORAL_API_KEY: await credential(workerSubject(role)) };
@@ -256,7 +258,11 @@ async function main() {
       for (let k = 0; k < copies; k++) {
         // The first engine worker is "worker engine"; more are "worker engine 2", … (their CPU and memory apart).
         const name = k === 0 ? `worker ${role}` : `worker ${role} ${k + 1}`;
-        services.push(await spawnService({ name, script: 'worker/main.ts', args: ['--agency', role], env: workerEnv, readyText: 'workers running', pausesFile: pausesFile(name) }));
+        // The first engine worker's SDK metrics say which of a decision's workflow tasks waited or ran long.
+        const metrics = role === 'engine' && k === 0 ? `127.0.0.1:${await freePort()}` : undefined;
+        if (metrics) engineMetricsUrl = `http://${metrics}/metrics`;
+        const serviceEnv = metrics ? { ...workerEnv, WORKER_METRICS_ADDRESS: metrics } : workerEnv;
+        services.push(await spawnService({ name, script: 'worker/main.ts', args: ['--agency', role], env: serviceEnv, readyText: 'workers running', pausesFile: pausesFile(name) }));
       }
     }
     const apiPort = await freePort();
@@ -316,6 +322,7 @@ async function main() {
       const decidingCpu = cpuMeter(processes, databases);
       const decisionTables0 = await tableStats(dbUrls);
       const decisionCounts0 = await devServerCounts(devserverMetrics);
+      const engineCounts0 = await workerCounts(engineMetricsUrl);
       const decisionSpans: RequestSpan[] = [];
       const decision = await sample(
         'POST /cases/{id}/events APPROVE_BIRTH',
@@ -333,6 +340,7 @@ async function main() {
       progress(`${size}: CPU per decision (and what follows it) ${Object.entries(decisionCpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       progress(`${size}: devserver per decision: ${devServerWork(decisionCounts0, await devServerCounts(devserverMetrics), decisions)}`);
+      progress(`${size}: engine worker per decision: ${workerWork(engineCounts0, await workerCounts(engineMetricsUrl), decisions)}`);
       const pauses = [devserver, ...services].flatMap((p) => readPauses(p.name, pausesFile(p.name)));
       for (const line of pausesReport(decisionSpans, pauses)) progress(`${size}: decisions: ${line}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);

@@ -3,11 +3,12 @@
  * Env: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), DATABASE_URL (else PGlite dir
  * .data/registries), TEMPORAL_API_KEY, TEMPORAL_TLS (true to use TLS with system roots), TEMPORAL_TLS_CERT /
  * TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path), TEMPORAL_TLS_SERVER_NAME,
- * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys, docs/encryption.md; else .data/keys/payload-keys.json).
+ * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys, docs/encryption.md; else .data/keys/payload-keys.json),
+ * WORKER_METRICS_ADDRESS (host:port: serve the SDK's Prometheus metrics there; off when unset).
  * Shuts down gracefully on SIGINT/SIGTERM (the SDK stops polling and lets running tasks finish).
  */
 import { parseArgs } from 'node:util';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { ensureKpiSnapshotSchedule } from './kpi-schedule';
@@ -18,6 +19,7 @@ import { temporalConnectionOptions, workerGrpcCompression } from './temporal-con
 import { dataConverterFromEnv } from './codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
 import { dropOutputToClosedPipe } from '../scripts/closed-output';
+import { workerMetricsAddress, workerMetricsRuntimeOptions } from './worker-metrics';
 
 dropOutputToClosedPipe();
 surviveConnectionLoss('worker');
@@ -31,6 +33,9 @@ async function main(): Promise<void> {
   for (const r of roles) if (!WORKER_ROLES.includes(r)) throw new UnknownWorkerRoleError(r);
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  // Before the first connection: the SDK's runtime is made once, with it.
+  const metricsAddress = workerMetricsAddress(process.env);
+  if (metricsAddress) Runtime.install(workerMetricsRuntimeOptions(metricsAddress));
   const dataConverter = dataConverterFromEnv(process.env, 'A worker');
   const temporal = temporalConnectionOptions(process.env);
   const connection = await NativeConnection.connect({ ...temporal, ...workerGrpcCompression(process.env, temporal.address) });
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
   console.log(`registries: ${describeTarget(target)}`);
   const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, dataConverter, namespace, db })));
   if (roles.includes('engine')) await ensureSchedule(namespace, dataConverter);
+  if (metricsAddress) console.log(`worker metrics (Prometheus) at http://${metricsAddress}/metrics`);
   console.log(`workers running: ${roles.join(', ')} (namespace ${namespace}); Ctrl-C to stop`);
   try {
     // The SDK runtime installs SIGINT/SIGTERM handlers that shut every worker down; run() resolves then.

@@ -1,0 +1,74 @@
+/**
+ * WORKER_METRICS_ADDRESS: a worker serves the SDK core's Prometheus metrics there (the real entry point against a
+ * real devserver), and a malformed address stops it at start with the variable named.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../devserver/harness/free-port';
+import { formatPayloadKeys, generatePayloadKey } from '../../worker/codec/keyring';
+import { InvalidWorkerMetricsAddressError, workerMetricsAddress } from '../../worker/worker-metrics';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'worker-metrics-'));
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(script: string, args: string[], readyText: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  children.push(child);
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} not ready: ${out}`)), 90_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(readyText)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
+  });
+  return { child, output: () => out };
+}
+
+describe('WORKER_METRICS_ADDRESS', () => {
+  it('accepts host:port and nothing else', () => {
+    expect(workerMetricsAddress({})).toBeUndefined();
+    expect(workerMetricsAddress({ WORKER_METRICS_ADDRESS: '' })).toBeUndefined();
+    expect(workerMetricsAddress({ WORKER_METRICS_ADDRESS: '127.0.0.1:9464' })).toBe('127.0.0.1:9464');
+    expect(workerMetricsAddress({ WORKER_METRICS_ADDRESS: '[::1]:9464' })).toBe('[::1]:9464');
+    for (const bad of ['9464', 'localhost', '127.0.0.1:0', '127.0.0.1:70000', 'http://127.0.0.1:9464', '127.0.0.1:94x']) {
+      expect(() => workerMetricsAddress({ WORKER_METRICS_ADDRESS: bad }), bad).toThrow(InvalidWorkerMetricsAddressError);
+    }
+  });
+
+  it("makes a worker serve the SDK's Prometheus metrics there; a malformed one stops it at start", async () => {
+    const port = await freePort();
+    await start('devserver/main.ts', ['--port', String(port), '--db', ':memory:'], 'ready at', { DATABASE_URL: '' });
+    const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: join(dir, 'registries'), PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]) };
+    const metricsAddress = `127.0.0.1:${await freePort()}`;
+    const worker = await start('worker/main.ts', ['--agency', 'police'], 'workers running', { ...env, WORKER_METRICS_ADDRESS: metricsAddress });
+    expect(worker.output()).toContain(`worker metrics (Prometheus) at http://${metricsAddress}/metrics`);
+    const res = await fetch(`http://${metricsAddress}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^temporal_worker_task_slots_available\{[^}]*task_queue="agency-police"[^}]*\} \d+/m);
+
+    const failed = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--agency', 'police'], { cwd: ROOT, env: { ...process.env, ...env, WORKER_METRICS_ADDRESS: 'localhost' } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
+      );
+    });
+    expect(failed.code).toBe(1);
+    expect(failed.out).toContain('WORKER_METRICS_ADDRESS must be host:port');
+  }, 180_000);
+});
