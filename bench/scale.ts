@@ -66,8 +66,12 @@ if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || SIZES.some((n, i) => i >
   throw new Error(`--sizes / BENCH_SCALE_SIZES must be increasing whole numbers ≥ 1, got "${flags.sizes ?? process.env.BENCH_SCALE_SIZES}"`);
 }
 
-/** The officer who decides: justice, national jurisdiction (sees every birth-group case). */
-const JUSTICE_OFFICER: Principal = { kind: 'officer', id: 'bench-justice', agency: 'justice', jurisdiction: { province: '*' } };
+/**
+ * The officers who decide and read their work queue, in turn: justice, national jurisdiction (each sees every
+ * birth-group case). Several, as an office has: one alone would meet the API's per-principal rate limit when many
+ * samples are taken.
+ */
+const JUSTICE_OFFICERS: Principal[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'officer', id: `bench-justice-${i + 1}`, agency: 'justice', jurisdiction: { province: '*' } }));
 const NAMESPACE = 'default';
 /** The spawned processes cannot renew their credentials: every token lasts longer than the longest run. */
 const CREDENTIAL_TTL_SECONDS = 24 * 3600;
@@ -270,7 +274,9 @@ async function main() {
     services.push(await spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at', pausesFile: pausesFile('API') }));
     const api = new Api(`http://127.0.0.1:${apiPort}`);
     progress(`devserver (authentication on), ${WORKER_ROLES.length + ENGINE_WORKERS - 1} workers (${ENGINE_WORKERS} engine; each role with its own credential) and the API started, each in its own process`);
-    const officerToken = await tokens.of(JUSTICE_OFFICER);
+    const officerTokens = await Promise.all(JUSTICE_OFFICERS.map((o) => tokens.of(o)));
+    let turn = 0;
+    const officerToken = () => officerTokens[turn++ % officerTokens.length];
     const queue = await findQueuePath(api);
     progress(`work-queue page: ${queue.path ?? 'not measured'} (${queue.note})`);
 
@@ -329,7 +335,7 @@ async function main() {
         () => {
           if (waiting.length === 0) return null;
           const { id } = waiting.splice(Math.floor(Math.random() * waiting.length), 1)[0];
-          return api.request('POST', `/cases/${id}/events`, officerToken, { type: 'APPROVE_BIRTH' });
+          return api.request('POST', `/cases/${id}/events`, officerToken(), { type: 'APPROVE_BIRTH' });
         },
         decisionSpans,
       );
@@ -355,7 +361,7 @@ async function main() {
         `${size}: the bench's follow-up reads: ${fmt(readsPerCase)} per case × ${fmt(apiMsPerRead)} ms of API CPU each = ${fmt(benchReadsMs)} ms; ` +
           `CPU per case opened without them ${fmt(cpuTotal - benchReadsMs)} ms`,
       );
-      const page = queue.path ? await sample(`GET ${queue.path}`, () => api.request('GET', queue.path!, officerToken)) : [];
+      const page = queue.path ? await sample(`GET ${queue.path}`, () => api.request('GET', queue.path!, officerToken())) : [];
       progress(
         `${size}: decision p50 ${fmt(pct(decision, 50))} / p99 ${fmt(pct(decision, 99))} ms, GET /cases/{id} p50 ${fmt(pct(getCase, 50))} / p99 ${fmt(pct(getCase, 99))} ms` +
           (queue.path ? `, page p50 ${fmt(pct(page, 50))} / p99 ${fmt(pct(page, 99))} ms` : ''),

@@ -35,7 +35,7 @@ describe("the engine worker's metrics per decision", () => {
     const after = parseWorkerMetrics(scrape(600, 4, 110));
     const line = workerWork(before, after, 100);
     expect(line).toBe(
-      '5.0 workflow tasks (sticky cache 4.0 hits, 1.0 misses, 0.0 forced evictions, 1.0 replays); tasks executing > 50 / 100 / 200 ms: 0.04 / 0.04 / 0.00; ' +
+      '5.0 workflow tasks (sticky cache 4.0 hits, 1.0 misses: replayed first, 0.0 forced evictions); tasks executing > 50 / 100 / 200 ms: 0.04 / 0.04 / 0.00; ' +
         'replaying > 20 / 50 / 100 ms: 0.00 / 0.00 / 0.00; waiting to start > 100 / 500 ms: 0.00 / 0.00',
     );
   });
