@@ -35,6 +35,36 @@ export async function keepStatisticsUp(admin: postgres.Sql, dbUrls: string[]): P
   return `statistics: autovacuum is off on this server, so the bench vacuumed and analyzed its databases (${fmt((performance.now() - t0) / 1000)} s)`;
 }
 
+/**
+ * Writes the dirty pages the opening and the vacuum left out to disk now (CHECKPOINT), so the checkpoint they would
+ * trigger does not fall into the samples that follow. At 100,000 open cases one did (its write phase from the
+ * vacuum to 30 s into the decisions), and two of the slowest decisions had no paused process to blame; at 1,000 the
+ * opening leaves too little to trigger one. Needs a superuser (or pg_checkpoint); without, it says so.
+ */
+export async function checkpointNow(admin: postgres.Sql): Promise<string> {
+  const t0 = performance.now();
+  try {
+    await admin.unsafe('checkpoint');
+  } catch (e) {
+    return `checkpoint: not allowed (${(e as Error).message}); a checkpoint may fall into the samples`;
+  }
+  return `checkpoint: the opening's writes flushed before sampling (${fmt((performance.now() - t0) / 1000)} s)`;
+}
+
+/** Checkpoints the server has begun so far (timed and requested), or null when its statistics cannot be read. */
+export async function checkpointsSoFar(admin: postgres.Sql): Promise<number | null> {
+  // Postgres 17 moved them from pg_stat_bgwriter to pg_stat_checkpointer.
+  for (const query of ['select num_timed + num_requested as n from pg_stat_checkpointer', 'select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter']) {
+    try {
+      const [row] = await admin.unsafe<{ n: string }[]>(query);
+      return Number(row.n);
+    } catch {
+      // The other version's view.
+    }
+  }
+  return null;
+}
+
 type TableReads = { seqScans: number; seqRows: number; idxScans: number; idxRows: number; deadRows: number };
 export type TableStats = Map<string, TableReads>;
 

@@ -25,6 +25,7 @@
  * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits).
  */
 import { JsonApi as Api } from './http-json';
+import { findQueuePath } from './work-queue-path';
 import { formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -45,7 +46,7 @@ import { fmt, phaseProgress, progress } from './report';
 import { report, type SizeFigures } from './scale-report';
 import { spawnService, type ServiceProcess } from './services';
 import { devServerCounts, devServerWork } from './devserver-process';
-import { heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
+import { checkpointNow, checkpointsSoFar, heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
 import { wholeNumberEnv } from './env-options';
 import { pausesReport, readPauses, type RequestSpan } from './pauses';
 import { workerCounts, workerWork } from './worker-metrics';
@@ -173,26 +174,6 @@ async function sample(what: string, make: () => Promise<{ status: number; json: 
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 
-/** The work-queue route: BENCH_SCALE_QUEUE_PATH, or a GET list route of /openapi.json with the parameters it needs. */
-async function findQueuePath(api: Api): Promise<{ path: string | null; note: string }> {
-  if (process.env.BENCH_SCALE_QUEUE_PATH) return { path: process.env.BENCH_SCALE_QUEUE_PATH, note: 'BENCH_SCALE_QUEUE_PATH' };
-  const spec = await api.request('GET', '/openapi.json', null);
-  const paths: Record<string, any> = spec.json?.paths ?? {};
-  const known: Record<string, string> = { agency: 'justice', procedureId: 'birth-group', procedure: 'birth-group', limit: '50', pageSize: '50' };
-  // An agency's work queue first (the officer's page), else a case list.
-  const entries = Object.entries(paths).sort(([a], [b]) => Number(/work-queue/.test(b)) - Number(/work-queue/.test(a)));
-  for (const [template, ops] of entries) {
-    const path = template.replace('{agency}', 'justice');
-    if (path.includes('{') || !ops.get || !/queue|work|inbox|^\/cases$/.test(path)) continue;
-    const params: { name: string; in: string; required?: boolean }[] = (ops.get.parameters ?? []).filter((p: any) => p.in === 'query');
-    const missing = params.filter((p) => p.required && !(p.name in known));
-    if (missing.length) return { path: null, note: `${path} needs ${missing.map((p) => p.name).join(', ')}; set BENCH_SCALE_QUEUE_PATH` };
-    const query = params.filter((p) => p.name in known).map((p) => `${p.name}=${encodeURIComponent(known[p.name])}`);
-    return { path: query.length ? `${path}?${query.join('&')}` : path, note: 'from /openapi.json' };
-  }
-  return { path: null, note: 'the API has no work-queue (list) route yet: page latency not measured' };
-}
-
 /**
  * CPU ms per operation of every process and of Postgres (its databases' backends and shared processes) from now:
  * call the result with how many operations were done.
@@ -277,7 +258,7 @@ async function main() {
     const officerTokens = await Promise.all(JUSTICE_OFFICERS.map((o) => tokens.of(o)));
     let turn = 0;
     const officerToken = () => officerTokens[turn++ % officerTokens.length];
-    const queue = await findQueuePath(api);
+    const queue = await findQueuePath(api, process.env.BENCH_SCALE_QUEUE_PATH);
     progress(`work-queue page: ${queue.path ?? 'not measured'} (${queue.note})`);
 
     const tag = randomUUID().slice(0, 8);
@@ -322,6 +303,7 @@ async function main() {
       for (const s of services) rss[s.name] = rssMb(s.pid);
       progress(`${size}: resident memory MB ${Object.entries(rss).map(([k, v]) => `${k.replace(/^worker /, '')} ${fmt(v, 0)}`).join(', ')}`);
       progress(`${size}: ${await keepStatisticsUp(admin, dbUrls)}`);
+      progress(`${size}: ${await checkpointNow(admin)}`);
 
       // What a decision costs each process and which tables it reads: if its latency grows with the open cases,
       // these say where.
@@ -329,6 +311,7 @@ async function main() {
       const decisionTables0 = await tableStats(dbUrls);
       const decisionCounts0 = await devServerCounts(devserverMetrics);
       const engineCounts0 = await workerCounts(engineMetricsUrl);
+      const checkpoints0 = await checkpointsSoFar(admin);
       const decisionSpans: RequestSpan[] = [];
       const decision = await sample(
         'POST /cases/{id}/events APPROVE_BIRTH',
@@ -349,6 +332,8 @@ async function main() {
       progress(`${size}: engine worker per decision: ${workerWork(engineCounts0, await workerCounts(engineMetricsUrl), decisions)}`);
       const pauses = [devserver, ...services].flatMap((p) => readPauses(p.name, pausesFile(p.name)));
       for (const line of pausesReport(decisionSpans, pauses)) progress(`${size}: decisions: ${line}`);
+      const checkpoints = checkpoints0 === null ? null : ((await checkpointsSoFar(admin)) ?? checkpoints0) - checkpoints0;
+      progress(`${size}: Postgres checkpoints begun while the decisions were sampled: ${checkpoints ?? 'unknown'}`);
       const readCase = ({ id, applicantToken }: OpenCase) => api.request('GET', `/cases/${id}`, applicantToken);
       const apiProcess = services.find((p) => p.name === 'API')!;
       const apiCpu0 = cpuSeconds(apiProcess.pid);

@@ -4,7 +4,8 @@
  * .data/registries), TEMPORAL_API_KEY, TEMPORAL_TLS (true to use TLS with system roots), TEMPORAL_TLS_CERT /
  * TEMPORAL_TLS_KEY (mTLS client certificate paths), TEMPORAL_TLS_CA (server CA path), TEMPORAL_TLS_SERVER_NAME,
  * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys, docs/encryption.md; else .data/keys/payload-keys.json),
- * WORKER_METRICS_ADDRESS (host:port: serve the SDK's Prometheus metrics there; off when unset).
+ * WORKER_METRICS_ADDRESS (host:port: serve the SDK's Prometheus metrics there; off when unset),
+ * WORKER_MAX_CACHED_WORKFLOWS (the engine worker's workflow cache; the SDK's default when unset).
  * Shuts down gracefully on SIGINT/SIGTERM (the SDK stops polling and lets running tasks finish).
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ import { dataConverterFromEnv } from './codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
 import { dropOutputToClosedPipe } from '../scripts/closed-output';
 import { workerMetricsAddress, workerMetricsRuntimeOptions } from './worker-metrics';
+import { workflowCacheSize } from './workflow-cache';
 
 dropOutputToClosedPipe();
 surviveConnectionLoss('worker');
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   for (const r of roles) if (!WORKER_ROLES.includes(r)) throw new UnknownWorkerRoleError(r);
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  const maxCachedWorkflows = workflowCacheSize(process.env);
   // Before the first connection: the SDK's runtime is made once, with it.
   const metricsAddress = workerMetricsAddress(process.env);
   if (metricsAddress) Runtime.install(workerMetricsRuntimeOptions(metricsAddress));
@@ -45,8 +48,10 @@ async function main(): Promise<void> {
   const db = opened.db;
   const close = () => opened.close();
   console.log(`registries: ${describeTarget(target)}`);
-  const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, dataConverter, namespace, db })));
+  const workerOptions = maxCachedWorkflows === undefined ? undefined : { maxCachedWorkflows };
+  const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, dataConverter, namespace, db, workerOptions })));
   if (roles.includes('engine')) await ensureSchedule(namespace, dataConverter);
+  if (maxCachedWorkflows !== undefined && roles.includes('engine')) console.log(`workflow cache: ${maxCachedWorkflows} workflows`);
   if (metricsAddress) console.log(`worker metrics (Prometheus) at http://${metricsAddress}/metrics`);
   console.log(`workers running: ${roles.join(', ')} (namespace ${namespace}); Ctrl-C to stop`);
   try {

@@ -1,6 +1,7 @@
 /**
- * WORKER_METRICS_ADDRESS: a worker serves the SDK core's Prometheus metrics there (the real entry point against a
- * real devserver), and a malformed address stops it at start with the variable named.
+ * A worker's environment, through the real entry point against a real devserver: WORKER_METRICS_ADDRESS makes it
+ * serve the SDK core's Prometheus metrics there, WORKER_MAX_CACHED_WORKFLOWS sizes the engine's workflow cache, and a
+ * malformed value of either stops it at start with the variable named.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../devserver/harness/free-port';
 import { formatPayloadKeys, generatePayloadKey } from '../../worker/codec/keyring';
 import { InvalidWorkerMetricsAddressError, workerMetricsAddress } from '../../worker/worker-metrics';
+import { InvalidWorkflowCacheSizeError, workflowCacheSize } from '../../worker/workflow-cache';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
@@ -40,8 +42,18 @@ async function start(script: string, args: string[], readyText: string, env: Rec
   return { child, output: () => out };
 }
 
-describe('WORKER_METRICS_ADDRESS', () => {
-  it('accepts host:port and nothing else', () => {
+describe("a worker's metrics and workflow cache", () => {
+  it('WORKER_MAX_CACHED_WORKFLOWS: 0 or a whole number ≥ 2, unset for the SDK default', () => {
+    expect(workflowCacheSize({})).toBeUndefined();
+    expect(workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: ' ' })).toBeUndefined();
+    expect(workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: '0' })).toBe(0);
+    expect(workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: '500' })).toBe(500);
+    for (const bad of ['1', '-2', '2.5', 'many', '1e3']) {
+      expect(() => workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(InvalidWorkflowCacheSizeError);
+    }
+  });
+
+  it('WORKER_METRICS_ADDRESS: host:port and nothing else', () => {
     expect(workerMetricsAddress({})).toBeUndefined();
     expect(workerMetricsAddress({ WORKER_METRICS_ADDRESS: '' })).toBeUndefined();
     expect(workerMetricsAddress({ WORKER_METRICS_ADDRESS: '127.0.0.1:9464' })).toBe('127.0.0.1:9464');
@@ -51,24 +63,30 @@ describe('WORKER_METRICS_ADDRESS', () => {
     }
   });
 
-  it("makes a worker serve the SDK's Prometheus metrics there; a malformed one stops it at start", async () => {
+  it("makes the engine worker serve the SDK's Prometheus metrics there, with the cache size asked; a malformed value stops a worker at start", async () => {
     const port = await freePort();
     await start('devserver/main.ts', ['--port', String(port), '--db', ':memory:'], 'ready at', { DATABASE_URL: '' });
     const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: join(dir, 'registries'), PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]) };
     const metricsAddress = `127.0.0.1:${await freePort()}`;
-    const worker = await start('worker/main.ts', ['--agency', 'police'], 'workers running', { ...env, WORKER_METRICS_ADDRESS: metricsAddress });
+    const worker = await start('worker/main.ts', ['--agency', 'engine'], 'workers running', { ...env, WORKER_METRICS_ADDRESS: metricsAddress, WORKER_MAX_CACHED_WORKFLOWS: '50' });
+    expect(worker.output()).toContain('workflow cache: 50 workflows');
     expect(worker.output()).toContain(`worker metrics (Prometheus) at http://${metricsAddress}/metrics`);
     const res = await fetch(`http://${metricsAddress}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/^temporal_worker_task_slots_available\{[^}]*task_queue="agency-police"[^}]*\} \d+/m);
+    expect(text).toMatch(/^temporal_worker_task_slots_available\{[^}]*task_queue="engine"[^}]*worker_type="WorkflowWorker"[^}]*\} \d+/m);
 
-    const failed = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--agency', 'police'], { cwd: ROOT, env: { ...process.env, ...env, WORKER_METRICS_ADDRESS: 'localhost' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
-      );
-    });
-    expect(failed.code).toBe(1);
-    expect(failed.out).toContain('WORKER_METRICS_ADDRESS must be host:port');
+    const fails = (extra: Record<string, string>) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--agency', 'police'], { cwd: ROOT, env: { ...process.env, ...env, ...extra } }, (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
+        );
+      });
+    const badAddress = await fails({ WORKER_METRICS_ADDRESS: 'localhost' });
+    expect(badAddress.code).toBe(1);
+    expect(badAddress.out).toContain('WORKER_METRICS_ADDRESS must be host:port');
+    const badCache = await fails({ WORKER_MAX_CACHED_WORKFLOWS: '1' });
+    expect(badCache.code).toBe(1);
+    expect(badCache.out).toContain('WORKER_MAX_CACHED_WORKFLOWS must be 0');
   }, 180_000);
 });
