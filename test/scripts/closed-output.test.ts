@@ -3,43 +3,25 @@
  * scripts/closed-output.ts, the devserver's shutdown line failed with EPIPE, the handler reporting that failure
  * failed the same way, and the process spun at full CPU for ever. Real entry points, real processes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../devserver/harness/free-port';
 import { formatPayloadKeys, generatePayloadKey } from '../../worker/codec/keyring';
+import { entryPoints } from '../support/entry-points';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const children: ChildProcess[] = [];
+const processes = entryPoints();
 const dirs: string[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  processes.stopAll();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** Starts `script` with its stdout and stderr piped here; resolves once it printed `readyText`. */
-async function start(script: string, args: string[], readyText: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready: ${out}`)), 90_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(readyText)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
-  });
-  return child;
-}
+const start = async (script: string, args: string[], readyText: string, env: Record<string, string> = {}): Promise<ChildProcess> =>
+  (await processes.start(script, args, readyText, env)).child;
 
 /** Closes the pipes' reading ends, as a reader that has gone, then SIGTERM: resolves with the exit code. */
 async function stopWithOutputClosed(child: ChildProcess): Promise<number | null> {

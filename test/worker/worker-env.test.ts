@@ -3,44 +3,26 @@
  * serve the SDK core's Prometheus metrics there, WORKER_MAX_CACHED_WORKFLOWS sizes the engine's workflow cache, and a
  * malformed value of either stops it at start with the variable named.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../devserver/harness/free-port';
+import { entryPoints } from '../support/entry-points';
 import { formatPayloadKeys, generatePayloadKey } from '../../worker/codec/keyring';
 import { InvalidWorkerMetricsAddressError, workerMetricsAddress } from '../../worker/worker-metrics';
 import { InvalidWorkflowCacheSizeError, workflowCacheSize } from '../../worker/workflow-cache';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const children: ChildProcess[] = [];
+const processes = entryPoints();
+const start = processes.start;
 const dir = mkdtempSync(join(tmpdir(), 'worker-metrics-'));
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  processes.stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function start(script: string, args: string[], readyText: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready: ${out}`)), 90_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(readyText)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
-  });
-  return { child, output: () => out };
-}
 
 describe("a worker's metrics and workflow cache", () => {
   it('WORKER_MAX_CACHED_WORKFLOWS: 0 or a whole number ≥ 2, unset for the SDK default', () => {
