@@ -16,13 +16,16 @@
  * resident memory of every process, the p50/p99 latency of an officer's decision on a random waiting case
  * (POST /cases/{id}/events APPROVE_BIRTH), of GET /cases/{id} and of a work-queue page (when the API has a list
  * route), and the time the devserver takes to come back after a restart with all of them open (ready, then a
- * random case read through the API again). Progress lines while opening; a Markdown table at the end.
+ * random case read through the API again). Progress lines while opening; a Markdown table at the end. Where a
+ * decision's time goes: the devserver's and the engine worker's metrics per decision, and each of the slowest
+ * decisions laid against the GCs and stalls every thread of every service recorded (bench/pauses.ts).
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops two databases),
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
  * BENCH_SCALE_SAMPLES (200 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
- * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits).
+ * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits); the services inherit the
+ * rest, e.g. WORKER_MAX_CACHED_WORKFLOWS (the engine's workflow cache).
  */
 import { JsonApi as Api } from './http-json';
 import { findQueuePath } from './work-queue-path';
