@@ -48,6 +48,12 @@ const sandboxRules = {
   ],
 };
 
+// The bundle's modules are evaluated once per worker thread and shared by every workflow in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES).
+const noModuleState = {
+  selector: "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+  message: 'No module-level `let` or `var`: module state is shared by every workflow of a worker thread.',
+};
+
 /** Pure domain/procedure code additionally takes time and randomness as inputs, so it is testable and replayable anywhere. */
 const pureRules = {
   'no-restricted-syntax': [
@@ -55,8 +61,7 @@ const pureRules = {
     { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time as a parameter (determinism).' },
     { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time as a parameter (determinism).' },
     { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Take randomness as a parameter (determinism).' },
-    // The catalog's modules are evaluated once per worker thread and shared by every workflow in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES).
-    { selector: "Program > VariableDeclaration[kind='let'], Program > ExportNamedDeclaration > VariableDeclaration[kind='let']", message: 'No module-level `let`: module state is shared by every workflow of a worker thread.' },
+    noModuleState,
   ],
 };
 
@@ -71,14 +76,15 @@ export default tseslint.config(
   },
   // workflows/case-client.ts is the Node-side client beside the workflows (never imported by them, not bundled).
   { files: ['workflows/**/*.ts', 'procedures/**/*.ts', 'domain/**/*.ts'], ignores: ['workflows/case-client.ts'], rules: sandboxRules },
+  { files: ['workflows/**/*.ts'], ignores: ['workflows/case-client.ts'], rules: { 'no-restricted-syntax': ['error', noModuleState] } },
   // The devserver is typed with @temporalio/proto's message types; `any` only at the wire decoder (proto.ts).
   {
     files: ['devserver/**/*.ts'],
     ignores: ['devserver/proto.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
-  // The catalog (procedures/ and the domain/ it uses) is evaluated once per worker thread and shared by every workflow
-  // in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES): it reaches neither the workflow API nor the runner.
+  // The catalog (procedures/ and the domain/ it uses) is pure: it reaches neither the workflow API nor the runner, so it
+  // serves the API and the designer as it serves the workflows.
   {
     files: ['procedures/**/*.ts', 'domain/**/*.ts'],
     rules: {

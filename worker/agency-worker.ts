@@ -19,13 +19,15 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 
 /**
  * Modules the engine's workflows share in a worker thread's reusable V8 context (the SDK's `preloadModules`): the
- * SDK evaluates the rest of the bundle again for every workflow it runs or replays, and keeps those module instances
- * as long as the workflow stays in its cache. These are evaluated once per thread and deep-frozen by the SDK, so only
- * modules without per-workflow state qualify: the catalog, with what it imports (procedures/, the domain/ they use,
- * XState: pure declarations, charts built on first use, never the workflow API, which lint enforces). XState is
- * shared through the catalog: named on its own, webpack drops the import (the package declares no side effects).
+ * SDK would otherwise evaluate every module a workflow imports again for each workflow it runs or replays, and keep
+ * those instances as long as the workflow stays in its cache. Preloaded modules
+ * are evaluated once per thread and deep-frozen by the SDK, so only modules without per-workflow state qualify: the
+ * whole workflow tree qualifies, because lint keeps module-level `let` out of workflows/, procedures/ and domain/,
+ * its module-level values are read-only tables and definitions, and the workflow API it calls finds the running
+ * workflow at each call (the SDK shares those modules itself). The entry brings the rest: the runner, the catalog,
+ * XState (named on its own, webpack would drop the import: the package declares no side effects).
  */
-export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [fileURLToPath(new URL('../procedures/catalog.ts', import.meta.url))];
+export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [WORKFLOWS_PATH];
 
 /** Bundle options for the engine's workflows at `workflowsPath`; the shared modules only for this tree's own. */
 export function engineBundleOptions(workflowsPath = WORKFLOWS_PATH): { workflowsPath: string; preloadModules?: string[] } {

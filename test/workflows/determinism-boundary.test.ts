@@ -51,8 +51,14 @@ describe('determinism boundary lint', () => {
     expect(await ruleIds(`export let current = 'a';\n`, 'domain/x.ts')).toContain('no-restricted-syntax');
     expect(await ruleIds(`import { sleep } from '@temporalio/workflow';\nexport const s = sleep;\n`, 'procedures/x.ts')).toContain('no-restricted-imports');
     expect(await ruleIds(`import { runProcedure } from '../workflows/statechart-runner';\nexport const r = runProcedure;\n`, 'procedures/x.ts')).toContain('no-restricted-imports');
-    // State in function scope is each call's own; workflows/ is evaluated again for every workflow.
+    // State in function scope is each call's own.
     expect(await ruleIds(`export function f() {\n  let n = 0;\n  return ++n;\n}\n`, 'procedures/x.ts')).toEqual([]);
+  });
+
+  it('keeps the runner, shared by every workflow of a worker thread too, free of module state; the workflow API it may call', async () => {
+    expect(await ruleIds(`let current = null;\nexport const set = (x) => (current = x);\nexport const get = () => current;\n`, 'workflows/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`export var seen = 0;\n`, 'workflows/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(`export function f() {\n  let n = 0;\n  return ++n;\n}\n`, 'workflows/x.ts')).toEqual([]);
     expect(await ruleIds(`import { sleep } from '@temporalio/workflow';\nexport const s = sleep;\n`, 'workflows/x.ts')).toEqual([]);
   });
 

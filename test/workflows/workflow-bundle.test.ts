@@ -10,11 +10,13 @@ describe('workflow bundle', () => {
     expect(code).toContain('birthGroup');
   });
 
-  it('preloads the catalog (and XState through it) once per worker thread, and only for the engine’s own workflows', async () => {
+  it('preloads the whole workflow tree once per worker thread, only for the engine’s own workflows, so no module is evaluated per workflow', async () => {
     expect(engineBundleOptions()).toEqual({ workflowsPath: WORKFLOWS_PATH, preloadModules: [...WORKFLOW_PRELOAD_MODULES] });
     expect(engineBundleOptions('/elsewhere/workflows.ts')).toEqual({ workflowsPath: '/elsewhere/workflows.ts' });
     const { code } = await bundleWorkflowCode({ ...engineBundleOptions(), logger: undefined });
     const preload = /preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
-    expect(preload).toMatch(/__webpack_require__\([^)]*procedures\/catalog\.ts/);
+    expect(preload).toMatch(/__webpack_require__\([^)]*workflows\/index\.ts/);
+    const importWorkflows = /importWorkflows = function importWorkflows\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    expect(importWorkflows).toMatch(/__webpack_require__\([^)]*workflows\/index\.ts/);
   });
 });
