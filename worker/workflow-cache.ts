@@ -1,9 +1,10 @@
 /**
  * The engine worker's workflow cache (the SDK's sticky cache: `maxCachedWorkflows`). A cached case answers its next
  * workflow task at once; an evicted one is replayed from its history first (a waiting birth case: ~12 events, 2
- * workflow tasks). Every cached case costs the worker's workflow thread ~450 KB of heap that each of its major
- * garbage collections marks. WORKER_MAX_CACHED_WORKFLOWS sets it; unset, the SDK sizes it from the heap limit
- * (about 2,300 on a 4 GB heap). Called by entry points only, with `process.env`.
+ * workflow tasks). Every cached case holds heap in the worker's workflow thread that each of its major garbage
+ * collections marks: about 0.5 MB of the worker's resident memory per cached case in bench:scale (docs/performance.md).
+ * WORKER_MAX_CACHED_WORKFLOWS sets it; unset, the SDK sizes it from the heap limit (about 2,300 on a 4 GB heap).
+ * Called by entry points only, with `process.env`.
  */
 
 export class InvalidWorkflowCacheSizeError extends Error {
