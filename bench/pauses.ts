@@ -66,12 +66,13 @@ export function pausesReport(requests: RequestSpan[], pauses: Pause[], atLeast =
   for (const p of within) {
     const name = threadName(p);
     const s = byThread.get(name) ?? { stalls: 0, stallMs: 0, gcs: 0, gcMs: 0, longest: 0 };
-    if (p.kind === 'stall') {
-      s.stalls += 1;
-      s.stallMs += p.ms;
-    } else {
+    // A GC is "gc:major", "gc:minor", …; a stall or a wait (a probe's slow commit) is time the thread stood still.
+    if (p.kind.startsWith('gc')) {
       s.gcs += 1;
       s.gcMs += p.ms;
+    } else {
+      s.stalls += 1;
+      s.stallMs += p.ms;
     }
     s.longest = Math.max(s.longest, p.ms);
     byThread.set(name, s);

@@ -18,7 +18,8 @@
  * route), and the time the devserver takes to come back after a restart with all of them open (ready, then a
  * random case read through the API again). Progress lines while opening; a Markdown table at the end. Where a
  * decision's time goes: the devserver's and the engine worker's metrics per decision, and each of the slowest
- * decisions laid against the GCs and stalls every thread of every service recorded (bench/pauses.ts).
+ * decisions laid against the GCs and stalls every thread of every service recorded (bench/pauses.ts) and against
+ * Postgres's slow commits (a probe commits a row every 50 ms while the decisions are sampled: bench/commit-probe.ts).
  *
  * Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops two databases),
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
@@ -52,6 +53,7 @@ import { devServerCounts, devServerWork } from './devserver-process';
 import { checkpointNow, checkpointsSoFar, heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
 import { wholeNumberEnv } from './env-options';
 import { pausesReport, readPauses, type RequestSpan } from './pauses';
+import { startCommitProbe } from './commit-probe';
 import { workerCounts, workerWork } from './worker-metrics';
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -315,6 +317,7 @@ async function main() {
       const decisionCounts0 = await devServerCounts(devserverMetrics);
       const engineCounts0 = await workerCounts(engineMetricsUrl);
       const checkpoints0 = await checkpointsSoFar(admin);
+      const commitProbe = await startCommitProbe(url(names.devserver));
       const decisionSpans: RequestSpan[] = [];
       const decision = await sample(
         'POST /cases/{id}/events APPROVE_BIRTH',
@@ -326,6 +329,7 @@ async function main() {
         decisionSpans,
       );
       // The decision starts the case's next activities; they finish within a few seconds, counted with it.
+      const commits = await commitProbe.stop();
       await sleep(3000);
       const decisions = Math.max(1, decision.length);
       const decisionCpu = decidingCpu(decisions);
@@ -333,7 +337,8 @@ async function main() {
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       progress(`${size}: devserver per decision: ${devServerWork(decisionCounts0, await devServerCounts(devserverMetrics), decisions)}`);
       progress(`${size}: engine worker per decision: ${workerWork(engineCounts0, await workerCounts(engineMetricsUrl), decisions)}`);
-      const pauses = [devserver, ...services].flatMap((p) => readPauses(p.name, pausesFile(p.name)));
+      progress(`${size}: ${commits.summary}`);
+      const pauses = [...[devserver, ...services].flatMap((p) => readPauses(p.name, pausesFile(p.name))), ...commits.pauses];
       for (const line of pausesReport(decisionSpans, pauses)) progress(`${size}: decisions: ${line}`);
       const checkpoints = checkpoints0 === null ? null : ((await checkpointsSoFar(admin)) ?? checkpoints0) - checkpoints0;
       progress(`${size}: Postgres checkpoints begun while the decisions were sampled: ${checkpoints ?? 'unknown'}`);
