@@ -65,6 +65,38 @@ export async function checkpointsSoFar(admin: postgres.Sql): Promise<number | nu
   return null;
 }
 
+/**
+ * The server's WAL so far (pg_stat_wal, Postgres 14+), or null where it cannot be read. Backends report to it at most
+ * once a second (when idle): read it a second after the work it should count.
+ */
+export interface WalSoFar {
+  records: number;
+  /** Full-page images: the first change to a page after a checkpoint logs the whole page. */
+  fullPages: number;
+  bytes: number;
+}
+
+export async function walSoFar(admin: postgres.Sql): Promise<WalSoFar | null> {
+  try {
+    const [row] = await admin.unsafe<{ records: string; fpi: string; bytes: string }[]>('select wal_records as records, wal_fpi as fpi, wal_bytes as bytes from pg_stat_wal');
+    return { records: Number(row.records), fullPages: Number(row.fpi), bytes: Number(row.bytes) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The WAL written per operation between two readings (the whole server's: the bench's databases and its probe): a
+ * commit waits for its share to reach the disk, and full-page images are most of the bytes right after a checkpoint.
+ */
+export function walPerOperation(before: WalSoFar | null, after: WalSoFar | null, operations: number): string {
+  if (!before || !after) return 'WAL: unknown (pg_stat_wal cannot be read)';
+  const n = Math.max(1, operations);
+  const records = after.records - before.records;
+  const fullPages = after.fullPages - before.fullPages;
+  return `WAL per decision: ${fmt(records / n, 1)} records, ${fmt(fullPages / n, 1)} full-page images, ${fmt((after.bytes - before.bytes) / n / 1024, 1)} KB`;
+}
+
 type TableReads = { seqScans: number; seqRows: number; idxScans: number; idxRows: number; deadRows: number };
 export type TableStats = Map<string, TableReads>;
 

@@ -50,7 +50,7 @@ import { fmt, phaseProgress, progress } from './report';
 import { report, type SizeFigures } from './scale-report';
 import { spawnService, type ServiceProcess } from './services';
 import { devServerCounts, devServerWork } from './devserver-process';
-import { checkpointNow, checkpointsSoFar, heaviestReads, keepStatisticsUp, tableStats } from './pg-table-stats';
+import { checkpointNow, checkpointsSoFar, heaviestReads, keepStatisticsUp, tableStats, walPerOperation, walSoFar } from './pg-table-stats';
 import { wholeNumberEnv } from './env-options';
 import { pausesReport, readPauses, type RequestSpan } from './pauses';
 import { startCommitProbe } from './commit-probe';
@@ -317,6 +317,7 @@ async function main() {
       const decisionCounts0 = await devServerCounts(devserverMetrics);
       const engineCounts0 = await workerCounts(engineMetricsUrl);
       const checkpoints0 = await checkpointsSoFar(admin);
+      const wal0 = await walSoFar(admin);
       const commitProbe = await startCommitProbe(url(names.devserver));
       const decisionSpans: RequestSpan[] = [];
       const decision = await sample(
@@ -331,13 +332,15 @@ async function main() {
       // The decision starts the case's next activities; they finish within a few seconds, counted with it.
       const commits = await commitProbe.stop();
       await sleep(3000);
+      // After the pause: the backends report their WAL to pg_stat_wal at most once a second.
+      const wal = await walSoFar(admin);
       const decisions = Math.max(1, decision.length);
       const decisionCpu = decidingCpu(decisions);
       progress(`${size}: CPU per decision (and what follows it) ${Object.entries(decisionCpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms`);
       progress(`${size}: tables read per decision: ${heaviestReads(decisionTables0, await tableStats(dbUrls), decisions)}`);
       progress(`${size}: devserver per decision: ${devServerWork(decisionCounts0, await devServerCounts(devserverMetrics), decisions)}`);
       progress(`${size}: engine worker per decision: ${workerWork(engineCounts0, await workerCounts(engineMetricsUrl), decisions)}`);
-      progress(`${size}: ${commits.summary}`);
+      progress(`${size}: ${commits.summary}; ${walPerOperation(wal0, wal, decision.length)}`);
       const pauses = [...[devserver, ...services].flatMap((p) => readPauses(p.name, pausesFile(p.name))), ...commits.pauses];
       for (const line of pausesReport(decisionSpans, pauses)) progress(`${size}: decisions: ${line}`);
       const checkpoints = checkpoints0 === null ? null : ((await checkpointsSoFar(admin)) ?? checkpoints0) - checkpoints0;
