@@ -37,6 +37,13 @@ const sandboxImports = {
     { group: ['**/db/*', '!**/db/seed-fixtures', '**/api/*', '**/worker/*', '**/devserver/*'], message: 'Not sandbox-safe.' },
   ],
 };
+
+// The bundle's modules are evaluated once per worker thread and shared by every workflow in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES).
+const noModuleState = {
+  selector: "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+  message: 'No module-level `let` or `var`: module state is shared by every workflow of a worker thread.',
+};
+
 const sandboxRules = {
   'no-restricted-imports': ['error', sandboxImports],
   'no-restricted-globals': [
@@ -46,12 +53,7 @@ const sandboxRules = {
     { name: 'fetch', message: 'No network I/O inside the workflow sandbox.' },
     { name: 'setInterval', message: 'Use Temporal timers (sleep) inside workflows.' },
   ],
-};
-
-// The bundle's modules are evaluated once per worker thread and shared by every workflow in it (worker/agency-worker.ts WORKFLOW_PRELOAD_MODULES).
-const noModuleState = {
-  selector: "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
-  message: 'No module-level `let` or `var`: module state is shared by every workflow of a worker thread.',
+  'no-restricted-syntax': ['error', noModuleState],
 };
 
 /** Pure domain/procedure code additionally takes time and randomness as inputs, so it is testable and replayable anywhere. */
@@ -76,7 +78,6 @@ export default tseslint.config(
   },
   // workflows/case-client.ts is the Node-side client beside the workflows (never imported by them, not bundled).
   { files: ['workflows/**/*.ts', 'procedures/**/*.ts', 'domain/**/*.ts'], ignores: ['workflows/case-client.ts'], rules: sandboxRules },
-  { files: ['workflows/**/*.ts'], ignores: ['workflows/case-client.ts'], rules: { 'no-restricted-syntax': ['error', noModuleState] } },
   // The devserver is typed with @temporalio/proto's message types; `any` only at the wire decoder (proto.ts).
   {
     files: ['devserver/**/*.ts'],

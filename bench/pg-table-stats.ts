@@ -65,10 +65,7 @@ export async function checkpointsSoFar(admin: postgres.Sql): Promise<number | nu
   return null;
 }
 
-/**
- * The server's WAL so far (pg_stat_wal, Postgres 14+), or null where it cannot be read. Backends report to it at most
- * once a second (when idle): read it a second after the work it should count.
- */
+/** The server's WAL counters at one moment (pg_stat_wal). */
 export interface WalSoFar {
   records: number;
   /** Full-page images: the first change to a page after a checkpoint logs the whole page. */
@@ -76,6 +73,10 @@ export interface WalSoFar {
   bytes: number;
 }
 
+/**
+ * The server's WAL so far (pg_stat_wal, Postgres 14+), or null where it cannot be read. Backends report to it at most
+ * once a second (when idle): read it a second after the work it should count.
+ */
 export async function walSoFar(admin: postgres.Sql): Promise<WalSoFar | null> {
   try {
     const [row] = await admin.unsafe<{ records: string; fpi: string; bytes: string }[]>('select wal_records as records, wal_fpi as fpi, wal_bytes as bytes from pg_stat_wal');
