@@ -14,6 +14,8 @@ export interface Pause {
   kind: string;
   t: number;
   ms: number;
+  /** What was seen beside it (a slow commit: the kernel's writeback), printed after it. */
+  note?: string;
 }
 
 /** A sampled request: when it began (ms since the epoch) and how long it took. */
@@ -95,7 +97,7 @@ export function pausesReport(requests: RequestSpan[], pauses: Pause[], atLeast =
       .filter((h) => h.ms > 0)
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 4);
-    const during = hits.length ? hits.map(({ p, ms }) => `${threadName(p)} ${p.kind} ${fmt(ms, 0)} ms`).join(', ') : 'no pause of any service';
+    const during = hits.length ? hits.map(({ p, ms }) => `${threadName(p)} ${p.kind} ${fmt(ms, 0)} ms${p.note ? ` (${p.note})` : ''}`).join(', ') : 'no pause of any service';
     lines.push(`  ${fmt(r.ms, 1)} ms at +${fmt((r.t - from) / 1000, 1)} s: ${during}`);
   }
   return lines;
