@@ -3,6 +3,7 @@
  * the officers and the household head would, through any failure — a request that got no answer or a 5xx is
  * retried (an application with the same Idempotency-Key, so a retry never opens a second case).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DevIdentityProvider } from '../identity/dev-identity-provider';
 import type { Principal } from '../identity/claims';
 import type { AgencyId } from '../domain/registries';
@@ -28,7 +29,6 @@ export interface CaseResult {
   ms: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ChaosDriver {
   readonly stats: DriverStats = { retries: 0, failures: new Map() };

@@ -7,6 +7,7 @@
  * record written twice, no audit row lost, the read model equal to the workflows, and the counts of kills,
  * restarts and retries. Exit status 1 when a check fails.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,6 @@ const CONCURRENCY = num('concurrency', 1);
 const ROLES: WorkerRole[] = ['engine', ...getProcedure('birth-group').agencies];
 const TTL = 24 * 3600;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Supervised {
   name: string;

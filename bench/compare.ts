@@ -28,6 +28,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { withDatabaseName } from '../db/connection';
 import { devServerCounts, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { cpuSeconds, machineBusySince, machineTicks, median, postgresCpu, postgresCpuSince } from './measure';
 import { fmt, progress } from './report';
@@ -162,9 +163,7 @@ async function main() {
     for (const name of dbs.values()) await admin.unsafe(`create database ${name}`);
     progress(`bench:compare: ${TARGETS.map((t) => TITLES[t]).join(', ')} on Postgres ${version} (${PG_URL.replace(/\/[^/]*$/, '/')}…), ${CORES} cores`);
     for (const t of TARGETS) {
-      const u = new URL(PG_URL);
-      u.pathname = `/${dbs.get(t)}`;
-      contenders.push(await startContender(t, u.toString()));
+      contenders.push(await startContender(t, withDatabaseName(PG_URL, dbs.get(t)!)));
       progress(`${TITLES[t]}: started`);
     }
     for (const c of contenders) {

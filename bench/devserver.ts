@@ -28,6 +28,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { withDatabaseName } from '../db/connection';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { cpuSeconds, spawnDevServer } from './devserver-process';
@@ -263,10 +264,8 @@ async function main() {
     const name = `devserver_bench_${randomUUID().slice(0, 8)}`;
     const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name}`);
-    const u = new URL(PG_URL);
-    u.pathname = `/${name}`;
     try {
-      results.push(await benchTarget('postgres', u.toString()));
+      results.push(await benchTarget('postgres', withDatabaseName(PG_URL, name)));
     } finally {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
       await admin.end();

@@ -33,10 +33,12 @@ import { findQueuePath } from './work-queue-path';
 import { formatPayloadKeys, generatePayloadKey } from '../worker/codec/keyring';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { withDatabaseName } from '../db/connection';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { seedPopulation } from '../db/seed';
 import { WORKER_ROLES } from '../worker/agency-worker';
@@ -103,7 +105,6 @@ class Tokens {
 }
 
 const ok = (s: number) => s >= 200 && s < 300;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorText = (r: { status: number; json: any }) => `${r.status} ${r.json?.error?.code ?? ''} ${r.json?.error?.message ?? JSON.stringify(r.json)}`;
 
 /** An open case and the token of its applicant, who submits it and reads it. */
@@ -197,11 +198,7 @@ function cpuMeter(processes: ServiceProcess[], databases: string[]): (operations
 async function main() {
   const stamp = `${Date.now()}`;
   const names = { registries: `bench_scale_${stamp}_registries`, devserver: `bench_scale_${stamp}_devserver` };
-  const url = (db: string) => {
-    const u = new URL(PG_URL);
-    u.pathname = `/${db}`;
-    return u.toString();
-  };
+  const url = (db: string) => withDatabaseName(PG_URL, db);
   const databases = Object.values(names);
   const dbUrls = databases.map(url);
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });

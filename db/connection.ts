@@ -52,6 +52,13 @@ export function parseDatabaseTarget(spec: string | undefined, defaultDir: string
   return { kind: 'pglite-dir', dir: s };
 }
 
+/** The same server URL with another database name (benches and tests create and drop their own databases). */
+export function withDatabaseName(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}
+
 export function describeTarget(t: DatabaseTarget): string {
   if (t.kind === 'postgres') return t.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   if (t.kind === 'pglite-dir') return `pglite:${t.dir}`;

@@ -3,7 +3,7 @@
  * per call (dropped on close), so test files never share state.
  */
 import postgres from 'postgres';
-import type { DatabaseTarget } from '../../db/connection';
+import { withDatabaseName, type DatabaseTarget } from '../../db/connection';
 import { openRegistriesDatabase, type RegistriesDatabase } from '../../db/registries-database';
 import type { AccessContext } from '../../domain/registries';
 
@@ -22,7 +22,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const name = `reg_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const target: DatabaseTarget = { kind: 'postgres', url: withDatabase(url, name) };
+  const target: DatabaseTarget = { kind: 'postgres', url: withDatabaseName(url, name) };
   const opened = await openRegistriesDatabase(target, { maxConnections: 10 });
   return {
     ...opened,
@@ -46,18 +46,12 @@ export async function scratchDatabaseTarget(prefix: string): Promise<{ target: D
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   return {
-    target: { kind: 'postgres', url: withDatabase(url, name) },
+    target: { kind: 'postgres', url: withDatabaseName(url, name) },
     async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
     },
   };
-}
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
 }
 
 export function testCtx(caseId: string, over: Partial<AccessContext> = {}): AccessContext {
