@@ -161,6 +161,7 @@ export const ERROR_CODES = {
   INVALID_GRPC_COMPRESSION: e(500, 'TEMPORAL_GRPC_COMPRESSION is neither gzip nor none'),
   INVALID_WORKER_METRICS_ADDRESS: e(500, 'WORKER_METRICS_ADDRESS is not host:port'),
   INVALID_WORKFLOW_CACHE_SIZE: e(500, 'WORKER_MAX_CACHED_WORKFLOWS is neither 0 nor a whole number ≥ 2'),
+  INVALID_WORKFLOW_THREAD_COUNT: e(500, 'WORKER_WORKFLOW_THREADS is not a whole number from 1 to 64'),
   INVALID_DATABASE_TARGET: e(500, 'DATABASE_URL names no database this engine can open'),
   HOLIDAY_CALENDAR_MISSING: e(500, 'a working-day computation for a year without a holiday calendar'),
   INVALID_WORKING_DAYS: e(500, 'a working-day count that is not a whole number'),

@@ -29,6 +29,18 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
  */
 export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [WORKFLOWS_PATH];
 
+/**
+ * The engine worker's workflow threads (the SDK's `workflowThreadPoolSize`; its default is one with a reused V8
+ * context). A workflow thread runs one activation at a time, so with one, a decision's workflow task waits behind
+ * whatever that thread is doing: another case's replay after a cache miss, a major GC of the heap that holds every
+ * cached case. With two, the SDK places each workflow on the thread with fewer, each thread's heap holds half of the
+ * cache, and one thread's replay or collection leaves the other's workflows running (the operating system shares
+ * the cores between them). Measured in bench:scale (docs/performance.md, 2026-12-06 afternoon): at 10,000 open cases
+ * the engine's CPU per decision fell by about a quarter and the stalls of its workflow thread left the slowest
+ * decisions. WORKER_WORKFLOW_THREADS overrides it (worker/engine-tuning.ts).
+ */
+export const ENGINE_WORKFLOW_THREADS = 2;
+
 /** Bundle options for the engine's workflows at `workflowsPath`; the shared modules only for this tree's own. */
 export function engineBundleOptions(workflowsPath = WORKFLOWS_PATH): { workflowsPath: string; preloadModules?: string[] } {
   return workflowsPath === WORKFLOWS_PATH ? { workflowsPath, preloadModules: [...WORKFLOW_PRELOAD_MODULES] } : { workflowsPath };
@@ -80,6 +92,7 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     const { createReadModelSinks } = await import('../activities/projection/sinks');
     const { workflowsPath, preloadModules } = engineBundleOptions();
     return Worker.create({
+      workflowThreadPoolSize: ENGINE_WORKFLOW_THREADS,
       ...base,
       activities: createReadModelActivities({ db: opts.db, clock: opts.clock }),
       sinks: { ...createReadModelSinks({ db: opts.db, clock: opts.clock }), ...opts.workerOptions?.sinks },

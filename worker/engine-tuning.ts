@@ -1,10 +1,15 @@
 /**
- * The engine worker's workflow cache (the SDK's sticky cache: `maxCachedWorkflows`). A cached case answers its next
- * workflow task at once; an evicted one is replayed from its history first (a waiting birth case: ~12 events, 2
- * workflow tasks). Every cached case holds heap in the worker's workflow thread that each of its major garbage
- * collections marks: about 0.5 MB of the worker's resident memory per cached case in bench:scale (docs/performance.md).
+ * The engine worker's tuning from its environment: its workflow cache and its workflow threads. Called by entry
+ * points only, with `process.env`; a malformed value is an error that names the variable, never a silent default.
+ *
+ * The workflow cache (the SDK's sticky cache: `maxCachedWorkflows`). A cached case answers its next workflow task at
+ * once; an evicted one is replayed from its history first (a waiting birth case: ~12 events, 2 workflow tasks).
+ * Every cached case holds heap in a workflow thread that each of its major garbage collections marks: about 0.5 MB
+ * of the worker's resident memory per cached case in bench:scale (docs/performance.md).
  * WORKER_MAX_CACHED_WORKFLOWS sets it; unset, the SDK sizes it from the heap limit (about 2,300 on a 4 GB heap).
- * Called by entry points only, with `process.env`.
+ *
+ * The workflow threads (the SDK's `workflowThreadPoolSize`): see ENGINE_WORKFLOW_THREADS in worker/agency-worker.ts
+ * for the default; WORKER_WORKFLOW_THREADS sets it.
  */
 
 export class InvalidWorkflowCacheSizeError extends Error {
@@ -14,12 +19,35 @@ export class InvalidWorkflowCacheSizeError extends Error {
   }
 }
 
+export class InvalidWorkflowThreadCountError extends Error {
+  readonly code = 'INVALID_WORKFLOW_THREAD_COUNT';
+  constructor(value: string) {
+    super(`WORKER_WORKFLOW_THREADS must be a whole number from 1 to 64, got "${value}"`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The digits of `raw` as a number; NaN for anything else (a sign, a fraction, an exponent, letters). */
+const wholeNumber = (raw: string) => (/^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN);
+const unset = (raw: string | undefined): raw is undefined => raw === undefined || raw.trim() === '';
+
 /** The cache size WORKER_MAX_CACHED_WORKFLOWS asks for, or undefined (the SDK's default); throws when malformed. */
-export function workflowCacheSize(env: Record<string, string | undefined>): number | undefined {
+export function workflowCacheSize(env: Env): number | undefined {
   const raw = env.WORKER_MAX_CACHED_WORKFLOWS;
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (unset(raw)) return undefined;
+  const n = wholeNumber(raw);
   // The SDK would turn 1 into 2 with a warning: an explicit setting it would not honour is an error here.
   if (!Number.isSafeInteger(n) || n === 1) throw new InvalidWorkflowCacheSizeError(raw);
+  return n;
+}
+
+/** The workflow threads WORKER_WORKFLOW_THREADS asks for, or undefined (the engine's default); throws when malformed. */
+export function workflowThreadCount(env: Env): number | undefined {
+  const raw = env.WORKER_WORKFLOW_THREADS;
+  if (unset(raw)) return undefined;
+  const n = wholeNumber(raw);
+  // Each thread is a V8 isolate with its own copy of the workflow code: far more threads than cores only costs memory.
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InvalidWorkflowThreadCountError(raw);
   return n;
 }

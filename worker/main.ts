@@ -21,7 +21,7 @@ import { dataConverterFromEnv } from './codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
 import { dropOutputToClosedPipe } from '../scripts/closed-output';
 import { workerMetricsAddress, workerMetricsRuntimeOptions } from './worker-metrics';
-import { workflowCacheSize } from './workflow-cache';
+import { workflowCacheSize, workflowThreadCount } from './engine-tuning';
 
 dropOutputToClosedPipe();
 surviveConnectionLoss('worker');
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const maxCachedWorkflows = workflowCacheSize(process.env);
+  const workflowThreadPoolSize = workflowThreadCount(process.env);
   // Before the first connection: the SDK's runtime is made once, with it.
   const metricsAddress = workerMetricsAddress(process.env);
   if (metricsAddress) Runtime.install(workerMetricsRuntimeOptions(metricsAddress));
@@ -48,10 +49,17 @@ async function main(): Promise<void> {
   const db = opened.db;
   const close = () => opened.close();
   console.log(`registries: ${describeTarget(target)}`);
-  const workerOptions = maxCachedWorkflows === undefined ? undefined : { maxCachedWorkflows };
+  const workerOptions = {
+    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
+    ...(workflowThreadPoolSize === undefined ? {} : { workflowThreadPoolSize }),
+  };
   const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, dataConverter, namespace, db, workerOptions })));
   if (roles.includes('engine')) await ensureSchedule(namespace, dataConverter);
-  if (maxCachedWorkflows !== undefined && roles.includes('engine')) console.log(`workflow cache: ${maxCachedWorkflows} workflows`);
+  if (roles.includes('engine')) {
+    const engine = workers[roles.indexOf('engine')]!;
+    console.log(`workflow threads: ${engine.options.workflowThreadPoolSize}`);
+    if (maxCachedWorkflows !== undefined) console.log(`workflow cache: ${maxCachedWorkflows} workflows`);
+  }
   if (metricsAddress) console.log(`worker metrics (Prometheus) at http://${metricsAddress}/metrics`);
   console.log(`workers running: ${roles.join(', ')} (namespace ${namespace}); Ctrl-C to stop`);
   try {

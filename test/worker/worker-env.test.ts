@@ -1,7 +1,8 @@
 /**
  * A worker's environment, through the real entry point against a real devserver: WORKER_METRICS_ADDRESS makes it
- * serve the SDK core's Prometheus metrics there, WORKER_MAX_CACHED_WORKFLOWS sizes the engine's workflow cache, and a
- * malformed value of either stops it at start with the variable named.
+ * serve the SDK core's Prometheus metrics there, WORKER_MAX_CACHED_WORKFLOWS sizes the engine's workflow cache,
+ * WORKER_WORKFLOW_THREADS its workflow threads (two unset), and a malformed value of any stops it at start with the
+ * variable named.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { freePort } from '../../devserver/harness/free-port';
 import { entryPoints } from '../support/entry-points';
 import { formatPayloadKeys, generatePayloadKey } from '../../worker/codec/keyring';
 import { InvalidWorkerMetricsAddressError, workerMetricsAddress } from '../../worker/worker-metrics';
-import { InvalidWorkflowCacheSizeError, workflowCacheSize } from '../../worker/workflow-cache';
+import { ENGINE_WORKFLOW_THREADS } from '../../worker/agency-worker';
+import { InvalidWorkflowCacheSizeError, InvalidWorkflowThreadCountError, workflowCacheSize, workflowThreadCount } from '../../worker/engine-tuning';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const processes = entryPoints();
@@ -24,7 +26,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("a worker's metrics and workflow cache", () => {
+describe("a worker's metrics, workflow cache and workflow threads", () => {
   it('WORKER_MAX_CACHED_WORKFLOWS: 0 or a whole number ≥ 2, unset for the SDK default', () => {
     expect(workflowCacheSize({})).toBeUndefined();
     expect(workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: ' ' })).toBeUndefined();
@@ -32,6 +34,17 @@ describe("a worker's metrics and workflow cache", () => {
     expect(workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: '500' })).toBe(500);
     for (const bad of ['1', '-2', '2.5', 'many', '1e3']) {
       expect(() => workflowCacheSize({ WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(InvalidWorkflowCacheSizeError);
+    }
+  });
+
+  it('WORKER_WORKFLOW_THREADS: a whole number from 1 to 64, unset for the engine default', () => {
+    expect(workflowThreadCount({})).toBeUndefined();
+    expect(workflowThreadCount({ WORKER_WORKFLOW_THREADS: '' })).toBeUndefined();
+    expect(workflowThreadCount({ WORKER_WORKFLOW_THREADS: '1' })).toBe(1);
+    expect(workflowThreadCount({ WORKER_WORKFLOW_THREADS: ' 4 ' })).toBe(4);
+    expect(workflowThreadCount({ WORKER_WORKFLOW_THREADS: '64' })).toBe(64);
+    for (const bad of ['0', '65', '-2', '2.5', '1e1', 'two', '0x2']) {
+      expect(() => workflowThreadCount({ WORKER_WORKFLOW_THREADS: bad }), bad).toThrow(InvalidWorkflowThreadCountError);
     }
   });
 
@@ -45,18 +58,23 @@ describe("a worker's metrics and workflow cache", () => {
     }
   });
 
-  it("makes the engine worker serve the SDK's Prometheus metrics there, with the cache size asked; a malformed value stops a worker at start", async () => {
+  it("makes the engine worker serve the SDK's Prometheus metrics there, with the cache size and workflow threads asked (two unset); a malformed value stops a worker at start", async () => {
     const port = await freePort();
     await start('devserver/main.ts', ['--port', String(port), '--db', ':memory:'], 'ready at', { DATABASE_URL: '' });
     const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: join(dir, 'registries'), PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]) };
     const metricsAddress = `127.0.0.1:${await freePort()}`;
     const worker = await start('worker/main.ts', ['--agency', 'engine'], 'workers running', { ...env, WORKER_METRICS_ADDRESS: metricsAddress, WORKER_MAX_CACHED_WORKFLOWS: '50' });
     expect(worker.output()).toContain('workflow cache: 50 workflows');
+    expect(ENGINE_WORKFLOW_THREADS).toBe(2);
+    expect(worker.output()).toContain(`workflow threads: ${ENGINE_WORKFLOW_THREADS}`);
     expect(worker.output()).toContain(`worker metrics (Prometheus) at http://${metricsAddress}/metrics`);
     const res = await fetch(`http://${metricsAddress}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^temporal_worker_task_slots_available\{[^}]*task_queue="engine"[^}]*worker_type="WorkflowWorker"[^}]*\} \d+/m);
+    const oneThread = await start('worker/main.ts', ['--agency', 'engine'], 'workers running', { ...env, DATABASE_URL: join(dir, 'registries-one-thread'), WORKER_WORKFLOW_THREADS: '1' });
+    expect(oneThread.output()).toContain('workflow threads: 1');
+    expect(oneThread.output()).not.toContain('workflow cache:');
 
     const fails = (extra: Record<string, string>) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -70,5 +88,8 @@ describe("a worker's metrics and workflow cache", () => {
     const badCache = await fails({ WORKER_MAX_CACHED_WORKFLOWS: '1' });
     expect(badCache.code).toBe(1);
     expect(badCache.out).toContain('WORKER_MAX_CACHED_WORKFLOWS must be 0');
+    const badThreads = await fails({ WORKER_WORKFLOW_THREADS: '0' });
+    expect(badThreads.code).toBe(1);
+    expect(badThreads.out).toContain('WORKER_WORKFLOW_THREADS must be a whole number from 1 to 64, got "0"');
   }, 180_000);
 });
