@@ -35,9 +35,9 @@ export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [WORKFLOWS_PATH];
  * whatever that thread is doing: another case's replay after a cache miss, a major GC of the heap that holds every
  * cached case. With two, the SDK places each workflow on the thread with fewer, each thread's heap holds half of the
  * cache, and one thread's replay or collection leaves the other's workflows running (the operating system shares
- * the cores between them). Measured in bench:scale (docs/performance.md, 2026-12-06 afternoon): at 10,000 open cases
- * the engine's CPU per decision fell by about a quarter and the stalls of its workflow thread left the slowest
- * decisions. WORKER_WORKFLOW_THREADS overrides it (worker/engine-tuning.ts).
+ * the cores between them). Measured in bench:scale (docs/performance.md, 2026-12-06 afternoon, two back-to-back
+ * pairs): at 10,000 open cases the engine's CPU per decision fell by 8–23 % and its stalls no longer led the slowest
+ * decisions; the p99 moved within its run-to-run noise. WORKER_WORKFLOW_THREADS overrides it (worker/engine-tuning.ts).
  */
 export const ENGINE_WORKFLOW_THREADS = 2;
 
