@@ -29,7 +29,6 @@ export interface CaseResult {
   ms: number;
 }
 
-
 export class ChaosDriver {
   readonly stats: DriverStats = { retries: 0, failures: new Map() };
   private readonly tokens = new Map<string, Promise<string>>();

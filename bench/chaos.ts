@@ -56,7 +56,6 @@ const CONCURRENCY = num('concurrency', 1);
 const ROLES: WorkerRole[] = ['engine', ...getProcedure('birth-group').agencies];
 const TTL = 24 * 3600;
 
-
 interface Supervised {
   name: string;
   start: () => Promise<ServiceProcess>;
