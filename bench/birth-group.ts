@@ -87,7 +87,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   log(`CPU per case: ${perCase(selfCpu + serverCpu)} (${label}; status read from the read model, no workflow query)`);
   log(
     `  this process by thread, per case: main JavaScript thread ${perCase(threads1.main - threads0.main)}, ` +
-      `workflow thread and V8 helpers ${perCase(threads1.others - threads0.others)}, SDK core ${perCase(threads1.sdkCore - threads0.sdkCore)}` +
+      `workflow threads and V8 helpers ${perCase(threads1.others - threads0.others)}, SDK core ${perCase(threads1.sdkCore - threads0.sdkCore)}` +
       (devserver ? `; devserver ${perCase(serverCpu)}` : ''),
   );
   if (devserver) log(`  devserver per case: ${devServerWork(counts0, counts1, CASES)}`);
