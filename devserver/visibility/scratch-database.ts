@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, type Executor } from '../../db/connection';
+import { openDatabase, withDatabaseName, type Executor } from '../../db/connection';
 import * as schema from './schema';
 
 export const DEVSERVER_MIGRATIONS = 'db/migrations/devserver';
@@ -34,10 +34,8 @@ export async function createScratchPostgresDatabase(
   } finally {
     await admin.end({ timeout: 5 });
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: withDatabaseName(serverUrl, name),
     drop: async () => {
       const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
       try {

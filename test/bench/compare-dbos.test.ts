@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { withDatabaseName } from '../../db/connection';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchDbos, runDbosWorkflow, shutdownDbos } from '../../bench/compare-dbos';
@@ -17,9 +18,7 @@ const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
 describe('bench:compare — the DBOS workflow', () => {
   beforeAll(async () => {
     await admin.unsafe(`create database ${name}`);
-    const u = new URL(SERVER);
-    u.pathname = `/${name}`;
-    await launchDbos(u.toString());
+    await launchDbos(withDatabaseName(SERVER, name));
   });
   afterAll(async () => {
     await shutdownDbos();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { rowsOf, type DatabaseTarget } from '../../db/connection';
+import { rowsOf, withDatabaseName, type DatabaseTarget } from '../../db/connection';
 import { openRegistriesDatabase, REGISTRIES_MIGRATIONS_FOLDER, REGISTRIES_MIGRATIONS_TABLE } from '../../db/registries-database';
 import { openTestDatabase } from '../support/registry-helpers';
 
@@ -40,9 +40,7 @@ describe('registries migrations', () => {
       const admin = postgres(url, { max: 1, onnotice: () => {} });
       const name = `reg_mig_${process.pid}_${Date.now().toString(36)}`;
       await admin.unsafe(`create database ${name}`);
-      const u = new URL(url);
-      u.pathname = `/${name}`;
-      targets = [1, 2, 3].map(() => ({ kind: 'postgres', url: u.toString() }));
+      targets = [1, 2, 3].map(() => ({ kind: 'postgres', url: withDatabaseName(url, name) }));
       concurrent = true; // the advisory lock serialises them
       cleanup = async () => {
         await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DatabaseTarget } from '../../db/connection';
+import { withDatabaseName, type DatabaseTarget } from '../../db/connection';
 import { householdMembers, persons } from '../../db/registries/schema';
 import { FIXTURE_GRANDMOTHER, openSeededRegistries, seedPopulation } from '../../db/seed';
 import { openTestDatabase } from '../support/registry-helpers';
@@ -19,10 +19,8 @@ async function persistentTarget(): Promise<{ target: DatabaseTarget; cleanup: ()
   const name = `seed_restart_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
   return {
-    target: { kind: 'postgres', url: u.toString() },
+    target: { kind: 'postgres', url: withDatabaseName(url, name) },
     cleanup: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });

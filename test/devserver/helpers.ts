@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { withDatabaseName } from '../../db/connection';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../devserver/index';
@@ -38,10 +39,8 @@ export async function freshDatabase(label: string): Promise<{ db: string; drop()
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
   return {
-    db: u.toString(),
+    db: withDatabaseName(url, name),
     drop: async () => {
       const a = postgres(url, { max: 1, onnotice: () => {} });
       await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
