@@ -25,11 +25,15 @@ const mb = (kb: number) => fmt(kb / 1024, 1);
 const busier = (a: KernelIo | null, b: KernelIo | null): KernelIo | null =>
   a && b ? { dirtyKb: Math.max(a.dirtyKb, b.dirtyKb), writebackKb: Math.max(a.writebackKb, b.writebackKb), inFlight: Math.max(a.inFlight, b.inFlight) } : (a ?? b);
 
-/** "writeback p50 12.0 MB, 3 I/Os in flight, 640.2 MB dirty" over the readings of a set of commits. */
+/** "writeback 12.0 MB, 3 I/Os in flight, 640.2 MB dirty"; `stat` ("p50") says the figures sum up several readings. */
+const ioText = (k: KernelIo, stat = '') =>
+  `writeback ${stat ? `${stat} ` : ''}${mb(k.writebackKb)} MB, ${fmt(k.inFlight, 0)} I/Os in flight, ${mb(k.dirtyKb)} MB dirty`;
+
+/** The medians of the readings of a set of commits, as `ioText` says them. */
 function ioSummary(readings: KernelIo[]): string {
   if (readings.length === 0) return 'none';
   const p50 = (f: (k: KernelIo) => number) => pct(readings.map(f), 50);
-  return `writeback p50 ${mb(p50((k) => k.writebackKb))} MB, ${fmt(p50((k) => k.inFlight), 0)} I/Os in flight, ${mb(p50((k) => k.dirtyKb))} MB dirty`;
+  return ioText({ writebackKb: p50((k) => k.writebackKb), inFlight: p50((k) => k.inFlight), dirtyKb: p50((k) => k.dirtyKb) }, 'p50');
 }
 
 /** Starts probing `dbUrl` (its table `bench_commit_probe` is created there if missing). */
@@ -64,8 +68,7 @@ export async function startCommitProbe(
       const io = busier(ioBefore, kernelIo());
       latencies.push(ms);
       if (ms >= minMs) {
-        const note = io ? `kernel: writeback ${mb(io.writebackKb)} MB, ${io.inFlight} I/Os in flight, ${mb(io.dirtyKb)} MB dirty` : undefined;
-        pauses.push({ process: 'Postgres', thread: 0, kind: 'commit', t, ms, ...(note ? { note } : {}) });
+        pauses.push({ process: 'Postgres', thread: 0, kind: 'commit', t, ms, ...(io ? { note: `kernel: ${ioText(io)}` } : {}) });
         if (io) slowIo.push(io);
       } else if (io) otherIo.push(io);
       await sleep(Math.max(0, everyMs - ms));
