@@ -6,14 +6,34 @@
  * Bounded, not proportional to open runs: both caches are LRUs bounded by entry count and by approximate bytes
  * (a state's JSON, an event's encoding); a run that falls out is read again from the database on its next use
  * (`Work.run`, `Engine.readRun`, `Engine.readEvents`), which is always correct since the database is authoritative.
+ *
+ * A history tail is kept encoded, one buffer per commit, and decoded when read: decoded events weigh ~3× their
+ * encoding in the heap, in ~30 objects each, which every major GC marks; a buffer is one object, its bytes outside
+ * the heap, so the byte bound is what the cache holds and the collector has little to walk.
  */
 import type { temporal } from '@temporalio/proto';
-import { enums } from '../proto';
+import { decodeEvent, enums } from '../proto';
 import type { RunState } from './state';
 import { Lru } from './lru';
 
 /** A decoded history event (a message instance). */
 type HistoryEvent = temporal.api.history.v1.HistoryEvent;
+
+/** The events one commit appended, encoded back to back in one buffer; event `firstId + i` ends at `ends[i]`. */
+interface EventChunk {
+  firstId: number;
+  bytes: Uint8Array;
+  ends: number[];
+}
+/** A run's cached history tail: events [firstId, firstId + count), in order. */
+interface EventTail {
+  firstId: number;
+  count: number;
+  chunks: EventChunk[];
+}
+/** What a chunk holds in the heap besides its bytes (the buffer's objects, the ends), counted in the byte bound. */
+const CHUNK_OVERHEAD_BYTES = 200;
+const EVENT_END_BYTES = 8;
 
  
 
@@ -61,7 +81,7 @@ export class RunCache {
   // Which run is a workflow id's current one, as last seen: trusted only while that run is cached and running
   // (`runningCurrentRun`), since a workflow id has at most one running run and that run is its current one.
   private currentRuns: Lru<string>;
-  private events: Lru<{ firstId: number; list: HistoryEvent[]; sizes: number[] }>;
+  private events: Lru<EventTail>;
   private locks = new Map<string, Promise<void>>();
   private readonly maxEventsPerRun: number;
 
@@ -135,31 +155,34 @@ export class RunCache {
     this.events.delete(runId);
   }
 
-  appendEvents(runId: string, evs: { eventId: number; obj: HistoryEvent; data: Uint8Array }[]) {
+  appendEvents(runId: string, evs: { eventId: number; data: Uint8Array }[]) {
     if (evs.length === 0) return;
-    let e = this.events.get(runId);
+    let t = this.events.get(runId);
     // A new window (a run not cached, or a gap e.g. after a rollback) starts at the first new event.
-    if (!e || e.firstId + e.list.length !== evs[0].eventId) e = { firstId: evs[0].eventId, list: [], sizes: [] };
-    for (const x of evs) {
-      e.list.push(x.obj);
-      e.sizes.push(x.data.byteLength);
-    }
-    const extra = e.list.length - this.maxEventsPerRun;
-    if (extra > 0) {
-      e.list.splice(0, extra);
-      e.sizes.splice(0, extra);
-      e.firstId += extra;
-    }
-    let bytes = 0;
-    for (const n of e.sizes) bytes += n;
-    this.events.set(runId, e, bytes);
+    if (!t || t.firstId + t.count !== evs[0].eventId) t = { firstId: evs[0].eventId, count: 0, chunks: [] };
+    t.chunks.push(packEvents(evs));
+    t.count += evs.length;
+    const extra = t.count - this.maxEventsPerRun;
+    if (extra > 0) dropOldest(t, extra);
+    let weight = 0;
+    for (const c of t.chunks) weight += c.bytes.byteLength + CHUNK_OVERHEAD_BYTES + c.ends.length * EVENT_END_BYTES;
+    this.events.set(runId, t, weight);
   }
 
-  /** Decoded events [fromId, toId) if all cached, else null. */
+  /** Events [fromId, toId), decoded afresh (the caller may keep or change them), if all cached; else null. */
   readEvents(runId: string, fromId: number, toId: number): HistoryEvent[] | null {
-    const e = this.events.get(runId);
-    if (!e || fromId < e.firstId || toId > e.firstId + e.list.length) return null;
-    return e.list.slice(fromId - e.firstId, toId - e.firstId);
+    const t = this.events.get(runId);
+    if (!t || fromId < t.firstId || toId > t.firstId + t.count) return null;
+    const out: HistoryEvent[] = [];
+    for (const c of t.chunks) {
+      const from = Math.max(fromId, c.firstId);
+      const to = Math.min(toId, c.firstId + c.ends.length);
+      for (let id = from; id < to; id++) {
+        const i = id - c.firstId;
+        out.push(decodeEvent(c.bytes.subarray(i === 0 ? 0 : c.ends[i - 1], c.ends[i])));
+      }
+    }
+    return out;
   }
 
   /** Acquires the run's mutex; with `timeoutMs`, gives up (RetryTransaction → transaction retried) to avoid deadlocks. */
@@ -186,4 +209,31 @@ export class RunCache {
       release();
     };
   }
+}
+
+/** One buffer of its own (not a view of a pooled slab, which would keep the slab alive) holding the events in order. */
+function packEvents(evs: { eventId: number; data: Uint8Array }[]): EventChunk {
+  let size = 0;
+  for (const e of evs) size += e.data.byteLength;
+  const bytes = new Uint8Array(size);
+  const ends: number[] = [];
+  let at = 0;
+  for (const e of evs) {
+    bytes.set(e.data, at);
+    at += e.data.byteLength;
+    ends.push(at);
+  }
+  return { firstId: evs[0].eventId, bytes, ends };
+}
+
+/** Drops the tail's `n` oldest events: whole chunks, then a copy of what is kept of a chunk cut in two. */
+function dropOldest(t: EventTail, n: number) {
+  t.firstId += n;
+  t.count -= n;
+  while (t.chunks.length > 0 && t.chunks[0].firstId + t.chunks[0].ends.length <= t.firstId) t.chunks.shift();
+  const c = t.chunks[0];
+  if (c === undefined || c.firstId >= t.firstId) return;
+  const cut = t.firstId - c.firstId;
+  const offset = c.ends[cut - 1];
+  t.chunks[0] = { firstId: t.firstId, bytes: c.bytes.slice(offset), ends: c.ends.slice(cut).map((e) => e - offset) };
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunCache } from '../../devserver/engine/run-cache';
 import type { RunState } from '../../devserver/engine/state';
+import { EventType, encodeEvent } from '../../devserver/proto';
 
 const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
 const COMPLETED = 2;
@@ -82,5 +83,69 @@ describe('run cache states', () => {
     cache.setState('c', state('c', 1, RUNNING, 'wf3'), 1);
     cache.setState('d', state('d', 1, RUNNING, 'wf4'), 1);
     expect(cache.runningCurrentRun('ns', 'wf')).toBeUndefined();
+  });
+});
+
+describe('run cache history tails', () => {
+  const marker = (id: number) => encodeEvent({ eventId: id, eventType: EventType.EVENT_TYPE_MARKER_RECORDED, markerRecordedEventAttributes: { markerName: `m${id}` } });
+  const appended = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ eventId: from + i, data: marker(from + i) }));
+  const ids = (evs: { eventId: unknown }[] | null) => evs?.map((e) => Number(e.eventId));
+  const names = (evs: { markerRecordedEventAttributes?: { markerName?: string | null } | null }[] | null) => evs?.map((e) => e.markerRecordedEventAttributes?.markerName);
+
+  it('reads back what commits appended, across commits, decoded afresh for each reader', () => {
+    const cache = new RunCache();
+    cache.appendEvents('r', appended(1, 4));
+    cache.appendEvents('r', appended(4, 6));
+    cache.appendEvents('r', appended(6, 7));
+    expect(ids(cache.readEvents('r', 1, 7))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(names(cache.readEvents('r', 3, 6))).toEqual(['m3', 'm4', 'm5']);
+    expect(cache.readEvents('r', 6, 6)).toEqual([]);
+    // Past either end of the tail: the database must say.
+    expect(cache.readEvents('r', 1, 8)).toBeNull();
+    expect(cache.readEvents('other', 1, 2)).toBeNull();
+    // Each read decodes its own objects: a reader that changes one changes nothing cached.
+    const [first] = cache.readEvents('r', 1, 2)!;
+    first.markerRecordedEventAttributes!.markerName = 'changed';
+    expect(names(cache.readEvents('r', 1, 2))).toEqual(['m1']);
+    expect(cache.readEvents('r', 1, 2)![0]).not.toBe(cache.readEvents('r', 1, 2)![0]);
+  });
+
+  it('holds its events encoded: the byte bound counts their encoding, one buffer per commit', () => {
+    const cache = new RunCache();
+    const evs = appended(1, 11);
+    const encoded = evs.reduce((n, e) => n + e.data.byteLength, 0);
+    cache.appendEvents('r', evs.slice(0, 5));
+    cache.appendEvents('r', evs.slice(5));
+    const { eventBytes } = cache.stats();
+    // The encodings plus a fixed overhead per commit's buffer and per event's end: never the decoded objects' size.
+    expect(eventBytes).toBe(encoded + 2 * 200 + 10 * 8);
+    // A second copy of an event would double it; a byte bound just above it keeps the run, one just below evicts it.
+    const tight = new RunCache({ maxEventBytes: eventBytes - 1 });
+    tight.appendEvents('a', evs.slice(0, 5));
+    tight.appendEvents('a', evs.slice(5));
+    tight.appendEvents('b', appended(1, 2));
+    expect(tight.readEvents('a', 1, 11)).toBeNull();
+    expect(ids(tight.readEvents('b', 1, 2))).toEqual([1]);
+  });
+
+  it('keeps the last maxEventsPerRun events, cutting a commit in two where the bound falls', () => {
+    const cache = new RunCache({ maxEventsPerRun: 4 });
+    cache.appendEvents('r', appended(1, 4));
+    cache.appendEvents('r', appended(4, 7));
+    // Events 3..6 stay: 1 and 2 went, the first commit's 3 kept on its own.
+    expect(cache.readEvents('r', 2, 7)).toBeNull();
+    expect(names(cache.readEvents('r', 3, 7))).toEqual(['m3', 'm4', 'm5', 'm6']);
+    cache.appendEvents('r', appended(7, 12));
+    expect(ids(cache.readEvents('r', 8, 12))).toEqual([8, 9, 10, 11]);
+    expect(cache.readEvents('r', 7, 12)).toBeNull();
+    expect(cache.stats().eventBytes).toBe(appended(8, 12).reduce((n, e) => n + e.data.byteLength, 0) + 200 + 4 * 8);
+  });
+
+  it('a gap (events written elsewhere, a rollback) starts a new tail at the first new event', () => {
+    const cache = new RunCache();
+    cache.appendEvents('r', appended(1, 4));
+    cache.appendEvents('r', appended(9, 11));
+    expect(cache.readEvents('r', 1, 4)).toBeNull();
+    expect(ids(cache.readEvents('r', 9, 11))).toEqual([9, 10]);
   });
 });
