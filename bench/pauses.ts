@@ -16,6 +16,8 @@ export interface Pause {
   ms: number;
   /** What was seen beside it (a slow commit: the kernel's writeback), printed after it. */
   note?: string;
+  /** A major GC: the thread's heap in use just after it, MB (what it found live, about). */
+  heapMB?: number;
 }
 
 /** A sampled request: when it began (ms since the epoch) and how long it took. */
@@ -37,7 +39,8 @@ export function readPauses(processName: string, file: string): Pause[] {
     if (!line) continue;
     try {
       const p = JSON.parse(line) as Omit<Pause, 'process'>;
-      if (typeof p.t === 'number' && typeof p.ms === 'number' && typeof p.kind === 'string') out.push({ process: processName, thread: p.thread ?? 0, kind: p.kind, t: p.t, ms: p.ms });
+      if (typeof p.t !== 'number' || typeof p.ms !== 'number' || typeof p.kind !== 'string') continue;
+      out.push({ process: processName, thread: p.thread ?? 0, kind: p.kind, t: p.t, ms: p.ms, ...(typeof p.heapMB === 'number' ? { heapMB: p.heapMB } : {}) });
     } catch {
       // A line cut by the process's death.
     }
@@ -64,10 +67,11 @@ export function pausesReport(requests: RequestSpan[], pauses: Pause[], atLeast =
   const from = Math.min(...requests.map((r) => r.t));
   const to = Math.max(...requests.map((r) => r.t + r.ms));
   const within = pauses.filter((p) => p.t + p.ms >= from && p.t <= to);
-  const byThread = new Map<string, { stalls: number; stallMs: number; gcs: number; gcMs: number; longest: number }>();
+  const byThread = new Map<string, { stalls: number; stallMs: number; gcs: number; gcMs: number; longest: number; heapsMB: number[] }>();
   for (const p of within) {
     const name = threadName(p);
-    const s = byThread.get(name) ?? { stalls: 0, stallMs: 0, gcs: 0, gcMs: 0, longest: 0 };
+    const s = byThread.get(name) ?? { stalls: 0, stallMs: 0, gcs: 0, gcMs: 0, longest: 0, heapsMB: [] };
+    if (p.heapMB !== undefined) s.heapsMB.push(p.heapMB);
     // A GC is "gc:major", "gc:minor", …; a stall or a wait (a probe's slow commit) is time the thread stood still.
     if (p.kind.startsWith('gc')) {
       s.gcs += 1;
@@ -85,7 +89,7 @@ export function pausesReport(requests: RequestSpan[], pauses: Pause[], atLeast =
       ? 'no thread of any service paused while they were sampled'
       : `pauses while sampled, per request: ${[...byThread]
           .sort((a, b) => b[1].stallMs + b[1].gcMs - (a[1].stallMs + a[1].gcMs))
-          .map(([name, s]) => `${name} ${fmt(s.stallMs / n, 1)} ms stalled (${s.stalls}), ${fmt(s.gcMs / n, 1)} ms GC (${s.gcs}), longest ${fmt(s.longest, 0)} ms`)
+          .map(([name, s]) => `${name} ${fmt(s.stallMs / n, 1)} ms stalled (${s.stalls}), ${fmt(s.gcMs / n, 1)} ms GC (${s.gcs}), longest ${fmt(s.longest, 0)} ms${heapAfter(s.heapsMB)}`)
           .join('; ')}`,
   ];
   const p99 = pct(requests.map((r) => r.ms), 99);
@@ -97,8 +101,14 @@ export function pausesReport(requests: RequestSpan[], pauses: Pause[], atLeast =
       .filter((h) => h.ms > 0)
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 4);
-    const during = hits.length ? hits.map(({ p, ms }) => `${threadName(p)} ${p.kind} ${fmt(ms, 0)} ms${p.note ? ` (${p.note})` : ''}`).join(', ') : 'no pause of any service';
+    const during = hits.length ? hits.map(({ p, ms }) => `${threadName(p)} ${p.kind} ${fmt(ms, 0)} ms${p.heapMB !== undefined ? ` (heap ${p.heapMB} MB after)` : ''}${p.note ? ` (${p.note})` : ''}`).join(', ') : 'no pause of any service';
     lines.push(`  ${fmt(r.ms, 1)} ms at +${fmt((r.t - from) / 1000, 1)} s: ${during}`);
   }
   return lines;
+}
+
+/** ", heap after a major GC p50 X MB (largest Y)": what the thread's collector had to mark, when it said. */
+function heapAfter(heapsMB: number[]): string {
+  if (heapsMB.length === 0) return '';
+  return `, heap after a major GC p50 ${fmt(pct(heapsMB, 50), 0)} MB (largest ${fmt(Math.max(...heapsMB), 0)})`;
 }

@@ -3,7 +3,9 @@
  * thread and worker threads such as the SDK's workflow thread, which inherit `--import`s) appends to that file a JSON
  * line per pause it saw, so a bench can tell which process and thread stood still while a request was slow:
  *
- * - `{"kind":"gc:<type>", "t", "ms", "thread"}`: a garbage collection of at least BENCH_PAUSES_MIN_MS (20);
+ * - `{"kind":"gc:<type>", "t", "ms", "thread"}`: a garbage collection of at least BENCH_PAUSES_MIN_MS (20); a major
+ *   one also says `heapMB`, the thread's heap in use when it is reported (just after: about what it found live, what
+ *   the next one will mark again);
  * - `{"kind":"stall", "t", "ms", "thread"}`: the thread's event loop ran nothing else for at least that long
  *   (a timer due every TICK_MS came late: a long synchronous run, a GC, or the process off the CPU).
  *
@@ -13,6 +15,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 
 const file = process.env.BENCH_PAUSES_FILE;
@@ -26,8 +29,8 @@ const GC_KINDS = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
-function record(kind, startMs, ms) {
-  const line = JSON.stringify({ kind, t: Math.round((performance.timeOrigin + startMs) * 10) / 10, ms: Math.round(ms * 10) / 10, thread: threadId });
+function record(kind, startMs, ms, extra) {
+  const line = JSON.stringify({ kind, t: Math.round((performance.timeOrigin + startMs) * 10) / 10, ms: Math.round(ms * 10) / 10, thread: threadId, ...extra });
   try {
     appendFileSync(file, line + '\n');
   } catch {
@@ -38,7 +41,9 @@ function record(kind, startMs, ms) {
 if (file && Number.isFinite(MIN_MS) && MIN_MS >= 0) {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if (e.duration >= MIN_MS) record(`gc:${GC_KINDS[e.detail?.kind] ?? 'other'}`, e.startTime, e.duration);
+      if (e.duration < MIN_MS) continue;
+      const kind = GC_KINDS[e.detail?.kind] ?? 'other';
+      record(`gc:${kind}`, e.startTime, e.duration, kind === 'major' ? { heapMB: Math.round(getHeapStatistics().used_heap_size / 2 ** 20) } : undefined);
     }
   }).observe({ entryTypes: ['gc'] });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,9 +37,14 @@ describe('the pause recorder (bench/record-pauses.mjs)', () => {
     for (const p of pauses) expect(p.t).toBeGreaterThan(Date.now() - 600_000);
   });
 
-  it('records a major garbage collection', () => {
-    const pauses = runRecorded('gc', 'globalThis.gc(); await new Promise((r) => setTimeout(r, 50));', { minMs: 0, nodeFlags: ['--expose-gc'] });
-    expect(pauses.some((p) => p.kind === 'gc:major')).toBe(true);
+  it('records a major garbage collection with the heap it left in use', () => {
+    // 64 MB of live arrays of doubles (in the heap, unlike a typed array's bytes) held across the collection.
+    const script = 'globalThis.kept = Array.from({ length: 8 }, (_, i) => new Array(2 ** 20).fill(i + 0.5)); globalThis.gc(); await new Promise((r) => setTimeout(r, 50));';
+    const pauses = runRecorded('gc', script, { minMs: 0, nodeFlags: ['--expose-gc'] });
+    const majors = pauses.filter((p) => p.kind === 'gc:major');
+    expect(majors.length).toBeGreaterThan(0);
+    expect(Math.max(...majors.map((p) => p.heapMB!))).toBeGreaterThanOrEqual(60);
+    expect(pauses.filter((p) => p.kind !== 'gc:major').every((p) => p.heapMB === undefined)).toBe(true);
   });
 
   it('records nothing without BENCH_PAUSES_FILE', () => {
@@ -67,6 +72,23 @@ describe("pausesReport: a slow request's pauses", () => {
     expect(lines[0]).not.toContain('devserver'); // after the last request
     expect(lines[1]).toBe('  300.0 ms at +10.0 s: worker engine thread 1 stall 200 ms, worker engine thread 1 gc:major 150 ms');
     expect(lines[2]).toBe('  250.0 ms at +11.0 s: no pause of any service');
+  });
+
+  it("says the heap a thread's major GCs left, per thread and at each slow request", () => {
+    const requests = [...Array.from({ length: 99 }, (_, i) => ({ t: at + i * 100, ms: 20 })), { t: at + 10_000, ms: 300 }];
+    const major = (t: number, heapMB: number): Pause => ({ ...pause('devserver', 0, 'gc:major', t, 60), heapMB });
+    const lines = pausesReport(requests, [major(1_000, 300), major(5_000, 420), major(10_100, 410)], 1);
+    expect(lines[0]).toBe('pauses while sampled, per request: devserver 0.0 ms stalled (0), 1.8 ms GC (3), longest 60 ms, heap after a major GC p50 410 MB (largest 420)');
+    expect(lines[1]).toBe('  300.0 ms at +10.0 s: devserver gc:major 60 ms (heap 410 MB after)');
+  });
+
+  it('reads the heap a recorder wrote, and skips what is not a pause', () => {
+    const file = join(dir, 'lines.jsonl');
+    writeFileSync(file, ['{"kind":"gc:major","t":5,"ms":30,"thread":2,"heapMB":512}', '{"kind":"stall","t":9,"ms":25,"thread":0}', '{"kind":"gc:major","t":"x"}', '{"cut'].join('\n'));
+    expect(readPauses('engine', file)).toEqual([
+      { process: 'engine', thread: 2, kind: 'gc:major', t: 5, ms: 30, heapMB: 512 },
+      { process: 'engine', thread: 0, kind: 'stall', t: 9, ms: 25 },
+    ]);
   });
 
   it('says so when nothing paused, and nothing for no request', () => {
