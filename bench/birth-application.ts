@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { CaseService } from '../api/case-service';
 import type { AgencyId } from '../domain/registries';
 import type { Principal } from '../identity/claims';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Family {
   motherId: string;
@@ -79,6 +80,6 @@ export async function runBirthCase(
       sent.add(key);
       await service.sendEvent(actor, caseId, { type: e.type, data: {} });
     }
-    await new Promise((r) => setTimeout(r, pollMs));
+    await sleep(pollMs);
   }
 }

@@ -20,6 +20,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { LeanGrpcClient, type MethodName, type RequestOf, type ResponseOf } from './lean-grpc-client';
 import { Status } from '../devserver/transport/grpc-wire';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PollWorkflowTaskResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -169,7 +170,7 @@ export class ProtocolWorker {
       if (this.stopping || isGrpcCode(e, Status.CANCELLED)) return null;
       this.stats.errors++;
       this.log(`${method} failed: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       return null;
     }
   }

@@ -207,6 +207,4 @@ export function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null 
   return new Date(secs * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { setTimeout as sleep } from 'node:timers/promises';

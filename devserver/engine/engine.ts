@@ -20,6 +20,7 @@ import { ParkedPollers, syncMatchWorkflowTasks } from './sync-match';
 import { StickyQueues } from './sticky-queues';
 import { BlobSizeLimits } from './blob-size';
 import { HistoryLimits } from './history-limits';
+import { setTimeout as sleep } from 'node:timers/promises';
 
  
 
@@ -188,7 +189,7 @@ export class Engine {
           (typeof code === 'string' && RETRYABLE_PG.has(code));
         if (retryable && i < 20) {
           // The first retry goes at once (e.g. a blind start that met an existing id); later ones back off.
-          await new Promise((r) => setTimeout(r, i === 0 ? 0 : Math.min(50, 2 * i) + Math.random() * 5));
+          await sleep(i === 0 ? 0 : Math.min(50, 2 * i) + Math.random() * 5);
           continue;
         }
         throw e;

@@ -1,5 +1,6 @@
 /** Test-only activities (in-process state keyed by test key). */
 import { Context, ApplicationFailure, CancelledFailure, CompleteAsyncError } from '@temporalio/activity';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const calls = new Map<string, number>();
 const bump = (key: string) => {
@@ -42,7 +43,7 @@ export async function sleepFor(key: string, ms: number): Promise<void> {
 export async function heartbeatThenStall(key: string): Promise<void> {
   bump(key);
   Context.current().heartbeat('once');
-  await new Promise((r) => setTimeout(r, 3000));
+  await sleep(3000);
 }
 
 export async function countWithHeartbeat(key: string, total: number, failAt: number): Promise<{ resumedFrom: number; total: number }> {
@@ -53,12 +54,12 @@ export async function countWithHeartbeat(key: string, total: number, failAt: num
     ctx.heartbeat(i);
     if (ctx.info.attempt === 1 && i === failAt) {
       // Make sure the heartbeat reached the server before failing.
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       ctx.heartbeat(i);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       throw new Error('fail midway');
     }
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
   return { resumedFrom, total };
 }

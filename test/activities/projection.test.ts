@@ -24,6 +24,7 @@ import { PROJECTION_SINK_PATCH, projectionQuery, type CaseProjectionDocument } f
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { createReadModelSinks } from '../../activities/projection/sinks';
 import type { CaseSnapshot } from '../../workflows/definitions';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let session: EngineSession;
 let dropScratch = async () => {};
@@ -92,7 +93,7 @@ describe('the service-quality record of a case', () => {
     expect(await getCaseRecord(db(), caseId)).toBeNull();
     await startCase(session.client, { caseId, procedureId: 'birth-group', input: { application: simulationApplication(caseId) } });
     const awaiting = (s: CaseSnapshot) => s.acceptedEvents.some((e) => e.type === 'APPROVE_BIRTH');
-    for (let i = 0; i < 200 && !awaiting(await getCaseSnapshot(session.client, caseId)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && !awaiting(await getCaseSnapshot(session.client, caseId)); i++) await sleep(100);
     await expectProjected(caseId);
     const view = (await getCaseView(db(), caseId))!;
     expect(await getCaseRecord(db(), caseId)).toMatchObject({
@@ -106,7 +107,7 @@ describe('the service-quality record of a case', () => {
     });
 
     await sendEvent(session.client, caseId, { type: 'REFUSE_BIRTH', reason: 'test', actor: { kind: 'officer', id: 'tp-1', agency: 'justice' } });
-    for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'closed'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'closed'; i++) await sleep(100);
     await expectProjected(caseId);
     const settled = (await getCaseView(db(), caseId))!;
     expect(await getCaseRecord(db(), caseId)).toMatchObject({ status: 'rejected', settledAt: new Date(settled.settledAt!).toISOString() });
@@ -121,7 +122,7 @@ describe('a failed or repeated projection write', () => {
     const write = sinks.readModel.projectCase.fn;
     const stackEngine = session.stack.workers[0];
     stackEngine.shutdown();
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const worker = await createAgencyWorker({
       agency: 'engine',
       connection: stackEngine.connection!,
@@ -160,7 +161,7 @@ describe('a failed or repeated projection write', () => {
     try {
       for (const caseId of ['outage', 'written-twice']) {
         await startCase(session.client, { caseId, procedureId: 'birth-group', input: { application: simulationApplication(caseId) } });
-        for (let i = 0; i < 200 && !awaiting(await getCaseSnapshot(session.client, caseId)); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 200 && !awaiting(await getCaseSnapshot(session.client, caseId)); i++) await sleep(100);
         await expectProjected(caseId);
       }
       expect(failures).toEqual([]);
@@ -171,7 +172,7 @@ describe('a failed or repeated projection write', () => {
       let refused: Promise<unknown>;
       try {
         refused = refuse('outage');
-        for (let i = 0; i < 200 && failures.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 200 && failures.length < 2; i++) await sleep(50);
       } finally {
         await db().execute(sql`alter table case_views_away rename to case_views`);
       }
@@ -180,7 +181,7 @@ describe('a failed or repeated projection write', () => {
       expect(new Set(failures.map((f) => `${f.caseId}:${f.seq}`))).toEqual(new Set([`outage:${projectedBefore + 1}`]));
       await refuse('written-twice');
       for (const caseId of ['outage', 'written-twice']) {
-        for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'closed'; i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 200 && (await getCaseSnapshot(session.client, caseId)).status !== 'closed'; i++) await sleep(100);
         await expectProjected(caseId);
         expect((await getCaseView(db(), caseId))!.outcome).toBe('refused');
         expect(await getCaseRecord(db(), caseId)).toMatchObject({ status: 'rejected' });

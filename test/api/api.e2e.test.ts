@@ -16,6 +16,7 @@ import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../support/harness';
 import { apiSecurity } from '../../api/security-config';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
@@ -60,7 +61,7 @@ async function waitFor(caseId: string, predicate: (c: any) => boolean, timeoutMs
   while (Date.now() < until) {
     last = await call('GET', `/cases/${caseId}`, undefined, MOTHER);
     if (last.status === 200 && predicate(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
 }

@@ -20,6 +20,7 @@ import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider }
 import { getCaseSnapshot } from '../../workflows/case-client';
 import { childFields } from './fixtures';
 import { startHarness, type Harness } from '../support/harness';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 let idp: DevIdentityProvider;
@@ -77,7 +78,7 @@ beforeAll(async () => {
   expect(submitted.status).toBe(201);
   caseId = submitted.body.caseId;
   for (let i = 0; i < 100 && !(await getCaseSnapshot(h.client, caseId)).acceptedEvents.some((e) => e.type === 'APPROVE_BIRTH'); i++) {
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 });
 afterAll(async () => h?.close());

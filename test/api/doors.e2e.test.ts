@@ -12,6 +12,7 @@ import { HTTP_BODY_MAX_BYTES, CASE_MESSAGE_MAX_BYTES, EVENT_TEXT_MAX_CHARS } fro
 import { MessageTooLargeError, sendEvent } from '../../workflows/case-client';
 import type { Harness } from '../support/harness';
 import { apiCaller, startApiStack, MOTHER, FATHER, HEAD, JUSTICE } from './helpers';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 let idp: DevIdentityProvider;
@@ -54,7 +55,7 @@ async function settledHistoryLength(workflowId: string): Promise<number> {
     const n = (await h.client.workflow.getHandle(workflowId).describe()).historyLength;
     if (n === last) return n;
     last = n;
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
 }
 

@@ -9,6 +9,7 @@ import { auditRegistries, createPostgresAuditSink, createPostgresRegistries } fr
 import { FIXTURE_FATHER, FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { openDevIdentityProvider, parsePrincipalSpec, type DevIdentityProvider } from '../../identity/dev-identity-provider';
 import { startHarness, type Harness } from '../support/harness';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The README's family and the officers who act on its case, as principal specs (`npm run token -- --as`). */
 export const MOTHER = `citizen:${FIXTURE_MOTHER.personalId}`;
@@ -60,7 +61,7 @@ export function apiCaller(app: () => ReturnType<typeof createApp>, idp: () => De
     while (Date.now() < until) {
       last = await call('GET', `/cases/${caseId}`, undefined, reader);
       if (last.status === 200 && predicate(last.body)) return last.body;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     throw new Error(`case ${caseId} never matched; last ${JSON.stringify(last?.body?.activeStates ?? last?.body)}`);
   }

@@ -31,6 +31,7 @@ import { startHarness, type Harness } from '../support/harness';
 import { readmeApplication } from './fixtures';
 import { apiSecurity } from '../../api/security-config';
 import { openDevIdentityProvider, parsePrincipalSpec } from '../../identity/dev-identity-provider';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 let app: ReturnType<typeof createApp>;
@@ -84,7 +85,7 @@ async function expectProjectionEqualsWorkflow(caseId: string, where: (s: CaseSna
     const workflow = await getCaseSnapshot(h.client, caseId);
     const view = await projected(caseId);
     if (where(workflow) && isDeepStrictEqual(view, JSON.parse(JSON.stringify(workflow)))) return view;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   const view = await projected(caseId);
   expect(view).toEqual(JSON.parse(JSON.stringify(await getCaseSnapshot(h.client, caseId))));

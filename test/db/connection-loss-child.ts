@@ -4,6 +4,7 @@
  */
 import postgres from 'postgres';
 import { surviveConnectionLoss } from '../../db/connection-loss';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 surviveConnectionLoss('child', (m) => console.log(m));
 const mode = process.argv[2];
@@ -22,7 +23,7 @@ if (mode === 'reset-rejection') {
         await sql`select pg_sleep(0.02)`;
         if (++ok % 20 === 0) console.log(`ok ${ok}`);
       } catch {
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     }
   };

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isConnectionLoss } from '../../db/connection-loss';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../bench/throwaway-postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = 'test/db/connection-loss-child.ts';
@@ -22,7 +23,7 @@ function run(arg: string): { child: ChildProcess; out: () => string; exited: Pro
 }
 const waitFor = async (cond: () => boolean, ms: number) => {
   const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  while (!cond() && Date.now() < end) await sleep(100);
   return cond();
 };
 

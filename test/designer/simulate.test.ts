@@ -20,6 +20,7 @@ import { PeopleAllocator, pureCast } from '../../designer/sim-people';
 import { getCaseResult, getCaseSnapshot, sendEvent, startCase } from '../../workflows/case-client';
 import { goodDefinition } from './faulty';
 import { newestActiveVersion } from '../procedures/catalog-versions';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let session: EngineSession;
 let dropScratch = async () => {};
@@ -212,7 +213,7 @@ describe('versions on the engine', () => {
         const snap = await getCaseSnapshot(session.client, c.caseId).catch(() => null);
         if (snap?.acceptedEvents.some((e) => e.type === 'REFUSE_BIRTH')) break;
         if (i > 200) throw new Error(`${c.caseId} never reached the officer`);
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
       await sendEvent(session.client, c.caseId, { type: 'REFUSE_BIRTH', actor: { kind: 'officer', id: 'sim-officer-justice', agency: 'justice' }, reason: 'version test' });
       const result = await getCaseResult(session.client, c.caseId);

@@ -14,6 +14,7 @@ import protoRoot from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from '../../devserver/harness/activities';
 import { eventIds, freePort, freshDatabase, installRuntime, uid, workflowBundle } from './helpers';
+import { setTimeout as sleep } from 'node:timers/promises';
 
  
 const proto = protoRoot as any;
@@ -92,7 +93,7 @@ describe('crash and restart', () => {
     const ids = Array.from({ length: N }, (_, i) => `${taskQueue}-wf-${i}`);
     await Promise.all(ids.map((workflowId, i) => client.workflow.start('durable', { taskQueue, workflowId, args: [i] })));
     // Let them get going: some timers fired, some activities done, others pending.
-    await new Promise((r) => setTimeout(r, 600));
+    await sleep(600);
     const before = await client.workflow.getHandle(ids[0]).describe();
     expect(before.status.name).toBe('RUNNING');
     child.kill('SIGKILL');

@@ -12,6 +12,7 @@ import { startDevServer, type DevServer, type DevServerOptions } from '../../dev
 import * as activities from '../../devserver/harness/activities';
 
 import { HARNESS_WORKFLOWS_PATH } from '../../devserver/harness/workflows-path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const WORKFLOWS_PATH = HARNESS_WORKFLOWS_PATH;
 
@@ -115,7 +116,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     const v = await fn();
     if (v) return v;
     if (Date.now() > end) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, stepMs));
+    await sleep(stepMs);
   }
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import protoRoot from '@temporalio/proto';
 import * as activities from '../../devserver/harness/activities';
 import { startEnv, uid, waitFor, type TestEnv } from './helpers';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const proto = protoRoot as any;
 const TQT = proto.temporal.api.enums.v1.TaskQueueType;
@@ -56,7 +57,7 @@ describe('DescribeTaskQueue', () => {
     // The backlog's age: how long the task at its head has waited, growing while nobody polls.
     const ageMs = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(d?.seconds ?? 0) * 1000 + (d?.nanos ?? 0) / 1e6;
     const first = ageMs(r.stats?.approximateBacklogAge);
-    await new Promise((res) => setTimeout(res, 1100));
+    await sleep(1100);
     const later = await env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue }, taskQueueType: TQT.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true });
     expect(first).toBeGreaterThanOrEqual(0);
     expect(ageMs(later.stats?.approximateBacklogAge)).toBeGreaterThanOrEqual(first + 1000);

@@ -17,6 +17,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { startDevServer, type DevServer } from '../../devserver';
 import { temporal } from '../../devserver/visibility/proto';
 import { createScratchPostgresDatabase } from '../../devserver/visibility/scratch-database';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const VT = temporal.api.enums.v1.IndexedValueType;
 const keys = {
@@ -82,7 +83,7 @@ describe('visibility through the SDK', () => {
         memo: { index: i },
       });
       started.push({ id, i });
-      await new Promise((r) => setTimeout(r, 5)); // distinct start times: the default order is StartTime DESC
+      await sleep(5); // distinct start times: the default order is StartTime DESC
     }
     for (const i of [1, 5]) await client.workflow.getHandle(`e2e-vis-${i}`).terminate('test');
   });

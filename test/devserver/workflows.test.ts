@@ -16,6 +16,7 @@ import protoRoot from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import * as activities from '../../devserver/harness/activities';
 import { eventIds, startEnv, uid, waitFor, workflowBundle, type TestEnv } from './helpers';
+import { setTimeout as sleep } from 'node:timers/promises';
 
  
 const proto = protoRoot as any;
@@ -297,7 +298,7 @@ describe('history', () => {
       waitNewEvent: true,
       nextPageToken: first.nextPageToken,
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     await h.signal('add', 1);
     const res = await next;
     expect(Number(res.history!.events![0].eventId)).toBe(n + 1);
@@ -318,7 +319,7 @@ describe('markers and queries on a workflow task', () => {
     const h = await env.client.workflow.start('signalCounter', { taskQueue, workflowId: uid('qmap'), args: [1] });
     // No worker yet: the first workflow task is scheduled and waits; the query attaches to it.
     const answer = h.query<number>('total');
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const w = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
     const total = await w.runUntil(async () => {
       const t = await answer;

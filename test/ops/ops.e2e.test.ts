@@ -29,6 +29,7 @@ import { runCommand } from '../../ops/main';
 import { createOpsRoutes } from '../../ops/routes';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
 import { newestActiveVersion } from '../procedures/catalog-versions';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const INCOMPATIBLE = fileURLToPath(new URL('./fixtures/incompatible-workflows.ts', import.meta.url));
 const operator = { id: 'ops.le.thi.hoa', agency: 'justice' };
@@ -51,7 +52,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
     const v = await probe();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 }
 

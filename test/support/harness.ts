@@ -22,6 +22,7 @@ import { devCredential, devServerAuth, workerSubject } from '../../worker/dev-cr
 import type { DataConverter } from '@temporalio/common';
 import { createDataConverter } from '../../worker/codec/data-converter';
 import { createKeyring, generatePayloadKey, type Keyring } from '../../worker/codec/keyring';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let runtimeInstalled = false;
 
@@ -148,7 +149,7 @@ export async function waitForCase(
     if (Date.now() > deadline) {
       throw new Error(`case ${caseId} did not reach the expected state; last: ${JSON.stringify(last?.state)}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

@@ -21,6 +21,7 @@ import { openDevIdentityProvider, type DevIdentityProvider } from '../../identit
 import { startHarness, type Harness } from '../support/harness';
 import { createStaffConsoleDeps } from '../../web/staff-deps';
 import { startEngineSession } from '../../designer/engine-session';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -129,7 +130,7 @@ export async function reloadUntil(page: Page, selector: string, timeoutMs = 30_0
   const until = Date.now() + timeoutMs;
   while ((await page.locator(selector).count()) === 0) {
     if (Date.now() > until) throw new Error(`${selector} never appeared on ${page.url()}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     await page.reload();
   }
 }

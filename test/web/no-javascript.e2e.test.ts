@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_HOUSEHOLD_HEAD, FIXTURE_MOTHER } from '../../db/seed';
 import { childFields } from '../api/fixtures';
 import { checkAccessibility, fillApplication, reloadUntil, signIn, startConsoleStack, type ConsoleStack } from './console-fixture';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let stack: ConsoleStack;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ async function decide(caseId: string, agency: 'justice' | 'police', id: string, 
     const v = (await stack.service.getCase(officer, caseId)) as { acceptedEvents: { type: string }[] };
     if (v.acceptedEvents.some((e) => e.type === type)) break;
     if (i > 200) throw new Error(`${type} never accepted`);
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
   }
   await stack.service.sendEvent(officer, caseId, { type, data: {} });
 }

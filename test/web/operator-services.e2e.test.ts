@@ -24,6 +24,7 @@ import { ConsoleInputError } from '../../web/operator/console-input';
 import { resetPlan } from '../../web/operator/reset-plan';
 import { systemHealth } from '../../web/operator/health';
 import { birthApplication, inState, officers, startHarness, waitForCase, type Harness } from '../support/harness';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const operator = { id: 'op-web-01' };
 const head = { kind: 'citizen' as const, id: FIXTURE_HOUSEHOLD_HEAD.personalId };
@@ -44,7 +45,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
     const v = await probe();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
 }
 

@@ -21,6 +21,7 @@ import { listStuck } from '../../web/operator/stuck-list';
 import { birthApplication, inState, officers, waitForCase } from '../support/harness';
 import { checkAccessibility, signIn, startConsoleStack, type ConsoleStack } from './console-fixture';
 import { expectWrittenOnce, flakySocialInsurance, insertDashboardCases } from './staff-fixtures';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let stack: ConsoleStack;
 
@@ -43,7 +44,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
     const v = await probe();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
 }
 

@@ -10,6 +10,7 @@ import { ensureKpiSnapshotSchedule, KPI_SCHEDULE_ID } from '../../worker/kpi-sch
 import { KPI_SNAPSHOT_WORKFLOW, previousLocalDay } from '../../workflows/kpi-snapshot';
 import { ENGINE_TASK_QUEUE } from '../../workflows/task-queues';
 import { startHarness, type Harness } from '../support/harness';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let h: Harness;
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe('KPI snapshot schedule', () => {
     let workflowId: string | undefined;
     for (let i = 0; i < 100 && !workflowId; i++) {
       workflowId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
-      if (!workflowId) await new Promise((r) => setTimeout(r, 100));
+      if (!workflowId) await sleep(100);
     }
     expect(workflowId).toBeDefined();
     const result = await h.client.workflow.getHandle(workflowId!).result();

@@ -11,6 +11,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import { goUpdate, queryDuringUpdates, stateQuery } from './query-during-updates-workflow';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const TASK_QUEUE = 'query-during-updates';
 const WORKFLOWS = fileURLToPath(new URL('./query-during-updates-workflow.ts', import.meta.url));
@@ -49,7 +50,7 @@ describe('queries during updates and activity completions', () => {
       workflowBundle,
       activities: {
         async work(n: number) {
-          await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 8)));
+          await sleep(Math.floor(Math.random() * 8));
           return n + 1;
         },
       },
@@ -74,7 +75,7 @@ describe('queries during updates and activity completions', () => {
     clearInterval(watch);
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     // A worker that core is shutting down may hang on its in-flight tasks: do not wait for it forever.
-    await Promise.race([running, new Promise((r) => setTimeout(r, 10_000))]);
+    await Promise.race([running, sleep(10_000)]);
     await connection?.close().catch(() => undefined); // still held by a worker that never finished draining
     await clientConnection?.close();
     await server?.stop();
