@@ -8,8 +8,9 @@
  * (`Work.run`, `Engine.readRun`, `Engine.readEvents`), which is always correct since the database is authoritative.
  *
  * A history tail is kept encoded, one buffer per commit, and decoded when read: decoded events weigh ~3× their
- * encoding in the heap, in ~30 objects each, which every major GC marks; a buffer is one object, its bytes outside
- * the heap, so the byte bound is what the cache holds and the collector has little to walk.
+ * encoding in the heap, in many small objects (nested messages, payloads, 64-bit ids) that every major GC marks;
+ * a buffer is one object, its bytes outside the heap, so the byte bound is what the cache holds and the collector
+ * has little to walk.
  */
 import type { temporal } from '@temporalio/proto';
 import { decodeEvent, enums } from '../proto';
