@@ -5,6 +5,7 @@
  * by the session's fault plan, its delays shortened with `delayOverridesMs`, and its end compared with what the pure
  * chart predicted.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { ProcedureDefinition, ProcedureEvent, SimulationRegistryRows } from '../procedures/types';
 import { is } from 'drizzle-orm';
@@ -74,7 +75,6 @@ class SimulationTimeoutError extends DesignerError {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(client: Client, caseId: string, what: string, ok: (s: CaseSnapshot) => boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;

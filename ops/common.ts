@@ -207,4 +207,3 @@ export function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null 
   return new Date(secs * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
 
-export { setTimeout as sleep } from 'node:timers/promises';

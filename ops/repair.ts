@@ -3,6 +3,7 @@
  * succeeded or not. Bulk versions select cases with a list-filter query (optionally only stuck ones), are throttled,
  * and have a dry run that lists what would be touched and touches nothing (no RPC that writes, no audit row).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from './proto';
@@ -18,7 +19,6 @@ import {
   nsOf,
   OpsError,
   OpsUnsupportedError,
-  sleep,
   tsToIso,
   type CaseRef,
   type OpsDeps,

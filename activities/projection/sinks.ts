@@ -6,6 +6,7 @@
  * A failed write is retried until written (a database outage delays the projection, never loses it): the SDK only logs
  * a sink's error and goes on.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Runtime, type InjectedSinks } from '@temporalio/worker';
 import type { CaseProjectionDocument, ReadModelSinks } from '../../workflows/projection';
 import { writeCaseProjection, type ReadModelActivityDeps } from './index';
@@ -27,7 +28,7 @@ export async function writeUntilWritten(deps: ReadModelSinkDeps, doc: CaseProjec
     } catch (error) {
       if (deps.onWriteFailed) deps.onWriteFailed(doc, attempt, error);
       else Runtime.instance().logger.warn('Case projection not written; retrying', { caseId: doc.snapshot.caseId, seq: doc.seq, attempt, error });
-      await new Promise<void>((r) => setTimeout(r, wait));
+      await sleep(wait);
     }
   }
 }
