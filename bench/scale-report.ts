@@ -33,7 +33,7 @@ function cpuCell(cpu: Record<string, number>): string {
     .join(', ')})`;
 }
 
-export function report(results: SizeFigures[], queue: { path: string | null; note: string }, o: { samples: number; errors: ReadonlyMap<string, number> }) {
+export function report(results: SizeFigures[], queue: { path: string | null; note: string }, o: { samples: number; errors: ReadonlyMap<string, number>; devserverNodeOptions?: string }) {
   const lat = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}` : '—');
   const workers = WORKER_ROLES.map((r) => `worker ${r}`);
   const header = ['open cases', 'opened (time, rate)', 'CPU ms per case opened (largest)', 'of which the bench\'s reads', 'RSS MB devserver', ...WORKER_ROLES.map((r) => r), 'API', 'decision p50 / p99 ms', 'CPU ms per decision (largest)', 'GET /cases/{id} p50 / p99 ms', 'queue page p50 / p99 ms', 'restart: ready / case read s', 'devserver MB after restart'];
@@ -52,7 +52,7 @@ export function report(results: SizeFigures[], queue: { path: string | null; not
     `${fmt(r.readyMs / 1000, 2)} / ${fmt(r.backMs / 1000, 2)}`,
     fmt(r.devserverRssAfterRestart, 0),
   ]);
-  console.log(`\n### bench:scale — ${machineLine(`birth-group cases waiting for the justice officer, Postgres; ${o.samples} samples per latency`)}\n`);
+  console.log(`\n### bench:scale — ${machineLine(`birth-group cases waiting for the justice officer, Postgres; ${o.samples} samples per latency${o.devserverNodeOptions ? `; devserver under ${o.devserverNodeOptions}` : ''}`)}\n`);
   console.log(markdownTable(header, rows));
   console.log('(RSS MB per process: the devserver, each worker role — engine is the workflow worker —, the API.)');
   if (!queue.path) console.log(`Work-queue page: ${queue.note}.`);

@@ -25,8 +25,10 @@
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
  * BENCH_SCALE_SAMPLES (200 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
- * processes), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits); the services inherit the
- * rest, e.g. WORKER_MAX_CACHED_WORKFLOWS (the engine's workflow cache).
+ * processes), BENCH_SCALE_DEVSERVER_NODE_OPTIONS (Node options for the devserver alone, added to NODE_OPTIONS, e.g.
+ * "--max-semi-space-size=64" to measure a larger young generation), BENCH_PROFILE_DIR (a V8 CPU profile of every
+ * service, written when it exits); the services inherit the rest, e.g. WORKER_MAX_CACHED_WORKFLOWS (the engine's
+ * workflow cache).
  */
 import { JsonApi as Api } from './http-json';
 import { findQueuePath } from './work-queue-path';
@@ -67,6 +69,8 @@ const CONCURRENCY = wholeNumberEnv(process.env, 'BENCH_SCALE_CONCURRENCY', 50);
 const SAMPLES = wholeNumberEnv(process.env, 'BENCH_SCALE_SAMPLES', 200);
 // One engine (workflow) worker process per core raises the ceiling its one JS thread sets (docs/performance.md).
 const ENGINE_WORKERS = wholeNumberEnv(process.env, 'BENCH_SCALE_ENGINE_WORKERS', 1);
+// Options for the devserver's Node alone (its heap's generations), so a run can measure one against the default.
+const DEVSERVER_NODE_OPTIONS = process.env.BENCH_SCALE_DEVSERVER_NODE_OPTIONS?.trim() ?? '';
 const OPEN_TIMEOUT_MS = 120_000;
 const POLL_MS = 500;
 
@@ -233,6 +237,7 @@ async function main() {
         args: ['--port', String(port), '--db', url(names.devserver), '--metrics-port', String(metricsPort), ...devServerAuthArgs(identity)],
         readyText: 'ready at',
         pausesFile: pausesFile('devserver'),
+        env: DEVSERVER_NODE_OPTIONS ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, DEVSERVER_NODE_OPTIONS].filter(Boolean).join(' ') } : undefined,
       });
     devserver = await startDevserver();
     // Every worker and the API share one payload key (encrypted histories, as in production).
@@ -256,7 +261,7 @@ async function main() {
     const apiEnv = { ...env, TEMPORAL_API_KEY: await credential('api'), AUTH_DEV_IDENTITY: 'true', IDENTITY_DIR: identityDir, PORT: String(apiPort), HOST: '127.0.0.1' };
     services.push(await spawnService({ name: 'API', script: 'scripts/api.ts', env: apiEnv, readyText: 'API ready at', pausesFile: pausesFile('API') }));
     const api = new Api(`http://127.0.0.1:${apiPort}`);
-    progress(`devserver (authentication on), ${WORKER_ROLES.length + ENGINE_WORKERS - 1} workers (${ENGINE_WORKERS} engine; each role with its own credential) and the API started, each in its own process`);
+    progress(`devserver (authentication on${DEVSERVER_NODE_OPTIONS ? `; Node options ${DEVSERVER_NODE_OPTIONS}` : ''}), ${WORKER_ROLES.length + ENGINE_WORKERS - 1} workers (${ENGINE_WORKERS} engine; each role with its own credential) and the API started, each in its own process`);
     const officerTokens = await Promise.all(JUSTICE_OFFICERS.map((o) => tokens.of(o)));
     let turn = 0;
     const officerToken = () => officerTokens[turn++ % officerTokens.length];
@@ -379,7 +384,7 @@ async function main() {
       progress(`${size}: devserver stopped in ${fmt(stopMs / 1000, 2)} s, ready ${fmt(readyMs / 1000, 2)} s after its start, a case read again after ${fmt(backMs / 1000, 2)} s`);
       results.push({ size, openSeconds, openedNow: toOpen, cpuPerCase, benchReadsMs, rss, decision, decisionCpu, getCase, page, stopMs, readyMs, backMs, devserverRssAfterRestart });
     }
-    report(results, queue, { samples: SAMPLES, errors });
+    report(results, queue, { samples: SAMPLES, errors, devserverNodeOptions: DEVSERVER_NODE_OPTIONS });
   } finally {
     for (const s of services.reverse()) await s.stop(10_000);
     await devserver?.stop(10_000);
