@@ -151,6 +151,7 @@ export const ERROR_CODES = {
   INTERNAL: e(500, 'an unexpected error; it has been logged'),
   SERVICE_FAILED: e(500, "an agency service failed for good (the failure's own type, when it has one, replaces this)"),
   SERVICE_NOT_PROVIDED: e(500, 'a chart invokes a service the procedure does not provide'),
+  UNBOUND_CASE_SERVICES: e(500, "a chart's service was invoked by an actor the runner did not bind to a case"),
   REGISTRY_NOT_CONFIGURED: e(500, 'an agency service needs a registry its worker was not given'),
   MISSING_REGISTRIES: e(500, 'an agency module needs registries that were not given'),
   UNDECLARED_RECORD: e(500, 'a registry adapter method reads a record its registry does not declare to the audit'),

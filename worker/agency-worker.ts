@@ -23,9 +23,11 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
  * those instances as long as the workflow stays in its cache. Preloaded modules
  * are evaluated once per thread and deep-frozen by the SDK, so only modules without per-workflow state qualify: the
  * whole workflow tree qualifies, because lint keeps module-level `let` out of workflows/, procedures/ and domain/,
- * its module-level values are read-only tables and definitions, and the workflow API it calls finds the running
- * workflow at each call (the SDK shares those modules itself). The entry brings the rest: the runner, the catalog,
- * XState (named on its own, webpack would drop the import: the package declares no side effects).
+ * its module-level values are read-only tables and definitions (the charts the runner provides among them:
+ * workflows/runnable-charts.ts), the one table written at run time is keyed by each case's own chart actor
+ * (workflows/chart-services.ts), and the workflow API it calls finds the running workflow at each call (the SDK
+ * shares those modules itself). The entry brings the rest: the runner, the catalog, XState (named on its own, webpack
+ * would drop the import: the package declares no side effects).
  */
 export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [WORKFLOWS_PATH];
 

@@ -22,11 +22,37 @@ export function toServiceFailure(err: unknown): ServiceFailure {
   return { code: 'SERVICE_FAILED', message: err instanceof Error ? err.message : String(err) };
 }
 
+/** What a case's service calls need from the case: its id, who led to the call, the records read at receipt. */
+export interface CaseServices {
+  caseId: string;
+  /** Whose accepted event led to the call ("system" if none), read at each call. */
+  decidedBy: () => string;
+  /** The registry records read when the application was received: they go with the receiving agency's requests. */
+  held?: readonly RegistryRecordRead[];
+}
+
 /**
- * The service actors of a procedure; `decidedBy` names whose accepted event led to the call ("system" if none);
- * `held`, the registry records read when the application was received, goes with the receiving agency's requests.
+ * Each running case's `CaseServices`, keyed by its chart actor's system (XState hands every invoked service the
+ * system of the actor that runs the chart, one per case): the service actors are built once per procedure and shared
+ * by every case of a workflow thread (runnable-charts.ts), so a call finds its case here. Weak: an entry lives as long
+ * as its case's actor, and a key is one case's own object, so no case can see another's.
  */
-export function serviceActors(def: ProcedureDefinition, caseId: string, decidedBy: () => string, held?: readonly RegistryRecordRead[]) {
+const caseServices = new WeakMap<object, CaseServices>();
+
+/** Binds a case's chart actor (its `system`) to the case, before the actor starts. */
+export function bindCaseServices(system: object, services: CaseServices): void {
+  caseServices.set(system, services);
+}
+
+export class UnboundCaseServicesError extends Error {
+  readonly code = 'UNBOUND_CASE_SERVICES';
+  constructor(service: string) {
+    super(`Service "${service}" was invoked by a chart actor not bound to a case (bindCaseServices)`);
+  }
+}
+
+/** The service actors of a procedure, for every case: each call reads its case from the invoking actor's system. */
+export function serviceActors(def: ProcedureDefinition) {
   const proxies = new Map<AgencyId, Record<string, ServiceFn>>();
   for (const agency of def.agencies) {
     proxies.set(
@@ -45,16 +71,18 @@ export function serviceActors(def: ProcedureDefinition, caseId: string, decidedB
       s.name,
       // Not an async function: in the sandbox every promise costs a captured stack (the SDK's promise hook), and an
       // async function with an await makes two more per call than the activity's own.
-      fromPromise<unknown, unknown>(({ input }) => {
+      fromPromise<unknown, unknown>(({ input, system }) => {
         try {
+          const bound = caseServices.get(system);
+          if (!bound) throw new UnboundCaseServicesError(s.name);
           const call = proxies.get(s.agency)![s.name];
-          const lastActor = decidedBy();
-          const carried = heldRecordsFor(def, s, held);
+          const lastActor = bound.decidedBy();
+          const carried = heldRecordsFor(def, s, bound.held);
           const request: ServiceRequest = {
             access: {
               procedureId: def.id,
               procedureVersion: def.version,
-              caseId,
+              caseId: bound.caseId,
               purpose: s.purpose,
               legalBasis: s.legalBasis,
               // The agency's system step writes; the person whose event led here is named apart.

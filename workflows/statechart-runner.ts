@@ -11,7 +11,8 @@ import { awaitApplicantData } from './application-data';
 import { registerCaseHandlers } from './case-handlers';
 import { recordSnapshot } from './case-timeline';
 import { caseReceipt, caseResult, caseView, emptyCaseRecord } from './case-view';
-import { chartDelays, serviceActors } from './chart-services';
+import { bindCaseServices } from './chart-services';
+import { runnableChart } from './runnable-charts';
 import { applicationOf, chartInputWith } from './data-merge';
 import type { CaseResult, RunProcedureInput } from './definitions';
 import { createCaseProjector } from './projection';
@@ -27,10 +28,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   const resume = args.resume;
   const rec = resume?.record ?? emptyCaseRecord(args.caseId, args.receivedAt, args.input, [...(args.missingFields ?? [])]);
   const overrides = args.options?.delayOverridesMs;
-  const machine = def.machine.provide({
-    actors: serviceActors(def, args.caseId, () => rec.lastActor, args.held),
-    delays: chartDelays(def, overrides),
-  } as never);
+  const machine = runnableChart(def, overrides);
   let actor: ReturnType<typeof createActor<typeof machine>> | null = null;
   let chartError: unknown = null;
   const view = () => caseView(def, rec, actor?.getSnapshot() ?? null, Boolean(chartError));
@@ -64,6 +62,7 @@ export async function runProcedure(args: RunProcedureInput): Promise<CaseResult>
   const delays = createDelayTracker(() => Date.now());
   const start = resume ? { snapshot: resume.chart as never } : { input: chartInputWith(args.input, args.caseId, given) };
   const running = (actor = createActor(machine, { ...start, clock, inspect: delays.inspect }));
+  bindCaseServices(running.system, { caseId: args.caseId, decidedBy: () => rec.lastActor, held: args.held });
   const record = (snap: { value: StateValue; status: string }) => {
     recordSnapshot(rec.timeline, snap, nowIso());
     projector.changed();

@@ -1,6 +1,10 @@
-/** The runner's pure pieces, without Temporal: timeline, accepted events, case view, data merging, event acceptance. */
+/**
+ * The runner's pure pieces, without Temporal: timeline, accepted events, case view, data merging, event acceptance,
+ * the charts the runner provides.
+ */
 import { describe, expect, it } from 'vitest';
-import { getNextSnapshot, initialTransition } from 'xstate';
+import { createActor, getNextSnapshot, initialTransition } from 'xstate';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { birthGroupV1 } from '../../procedures/birth-group/procedure';
 import { judicialRecordCertificateV1 } from '../../procedures/judicial-record-certificate/procedure';
 import { acceptedEvents, activeStateNodes, handledEventTypes } from '../../workflows/accepted-events';
@@ -10,6 +14,8 @@ import { caseResult, caseView, emptyCaseRecord } from '../../workflows/case-view
 import { chartInputWith, heldRecordsFor } from '../../workflows/data-merge';
 import { getPath as valueAt, withPath } from '../../domain/data-paths';
 import { recordAcceptedEvent } from '../../workflows/event-validation';
+import { runnableChart } from '../../workflows/runnable-charts';
+import { UnboundCaseServicesError } from '../../workflows/chart-services';
 import { ev, input } from '../procedures/birth-group/fixtures';
 const birthGroupMachine = birthGroupV1.machine;
 
@@ -149,5 +155,32 @@ describe('records read at receipt', () => {
     const justiceService = birthGroupV1.services.find((s) => s.agency === 'justice')!;
     expect(heldRecordsFor(birthGroupV1, justiceService, [])).toBeUndefined();
     expect(heldRecordsFor(birthGroupV1, justiceService, undefined)).toBeUndefined();
+  });
+});
+
+describe('runnable charts', () => {
+  it('gives every case of a procedure the one chart provided at load, and a case that overrides a delay its own', () => {
+    const shared = runnableChart(birthGroupV1, undefined);
+    expect(runnableChart(birthGroupV1, undefined)).toBe(shared);
+    expect(runnableChart(birthGroupV1, {})).toBe(shared);
+    expect(runnableChart(judicialRecordCertificateV1, undefined)).not.toBe(shared);
+    const overridden = runnableChart(birthGroupV1, { [birthGroupV1.delays[0].name]: 1000 });
+    expect(overridden).not.toBe(shared);
+    expect(overridden.id).toBe(shared.id);
+  });
+  it('refuses a service call from a chart actor not bound to a case, naming the service', async () => {
+    const errors: unknown[] = [];
+    const actor = createActor(runnableChart(birthGroupV1, undefined), {
+      input,
+      inspect: (e) => {
+        if (e.type === '@xstate.event' && e.event.type.startsWith('xstate.error.actor')) errors.push((e.event as { error?: unknown }).error);
+      },
+    });
+    actor.start();
+    await sleep(0);
+    actor.stop();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(UnboundCaseServicesError);
+    expect(errors[0]).toMatchObject({ code: 'UNBOUND_CASE_SERVICES', message: expect.stringContaining('"checkBirthDossier"') });
   });
 });

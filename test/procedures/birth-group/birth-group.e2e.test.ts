@@ -121,6 +121,23 @@ describe('birth group end to end', () => {
     expect(snap.history.map((e) => e.type)).toEqual(['APPROVE_BIRTH', 'HEAD_CONSENT', 'APPROVE_RESIDENCE']);
   });
 
+  it('cases running side by side call their services as themselves: each write names its own case and decider', async () => {
+    // The runner's services are shared by every case of a worker thread (workflows/runnable-charts.ts): each call
+    // must still carry its own case's id and the officer who decided that case, never another's.
+    const deciders = [officers.justice, { ...officers.justice, id: 'tp-ba-dinh-02' }, { ...officers.justice, id: 'tp-ba-dinh-03' }];
+    const caseIds = deciders.map((_, i) => `e2e-side-by-side-${i + 1}`);
+    await Promise.all(caseIds.map((caseId, i) => startCase(h.client, { caseId, procedureId: 'birth-group', input: { application: birthApplication(`Trần Văn Song ${i + 1}`) } })));
+    await Promise.all(caseIds.map((caseId) => waitForCase(h.client, caseId, inState('birth.awaitingOfficer'))));
+    await Promise.all(caseIds.map((caseId, i) => sendEvent(h.client, caseId, { type: 'APPROVE_BIRTH', actor: deciders[i] })));
+    await Promise.all(caseIds.map((caseId) => waitForCase(h.client, caseId, inState('services.residence.awaitingHeadConsent'))));
+    for (const [i, caseId] of caseIds.entries()) {
+      const audit = await listAudit(h.registries.db, { caseId });
+      const registered = audit.filter((a) => a.operation === 'registerBirth');
+      expect(registered).toHaveLength(1);
+      expect(registered[0].ctx).toMatchObject({ caseId, actor: 'system:justice.registerBirth', decidedBy: `officer:${deciders[i].id}@justice` });
+    }
+  });
+
   it('refuses an event from the wrong person (update) and records a refused signal', async () => {
     const caseId = 'e2e-refused-events';
     await throughBirth(caseId, 'Nguyễn Văn Bình');
