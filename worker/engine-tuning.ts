@@ -12,6 +12,8 @@
  * for the default; WORKER_WORKFLOW_THREADS sets it.
  */
 
+import { parseWholeNumber } from '../domain/whole-number';
+
 export class InvalidWorkflowCacheSizeError extends Error {
   readonly code = 'INVALID_WORKFLOW_CACHE_SIZE';
   constructor(value: string) {
@@ -28,15 +30,13 @@ export class InvalidWorkflowThreadCountError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** The digits of `raw` as a number; NaN for anything else (a sign, a fraction, an exponent, letters). */
-const wholeNumber = (raw: string) => (/^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN);
 const unset = (raw: string | undefined): raw is undefined => raw === undefined || raw.trim() === '';
 
 /** The cache size WORKER_MAX_CACHED_WORKFLOWS asks for, or undefined (the SDK's default); throws when malformed. */
 export function workflowCacheSize(env: Env): number | undefined {
   const raw = env.WORKER_MAX_CACHED_WORKFLOWS;
   if (unset(raw)) return undefined;
-  const n = wholeNumber(raw);
+  const n = parseWholeNumber(raw);
   // The SDK would turn 1 into 2 with a warning: an explicit setting it would not honour is an error here.
   if (!Number.isSafeInteger(n) || n === 1) throw new InvalidWorkflowCacheSizeError(raw);
   return n;
@@ -46,7 +46,7 @@ export function workflowCacheSize(env: Env): number | undefined {
 export function workflowThreadCount(env: Env): number | undefined {
   const raw = env.WORKER_WORKFLOW_THREADS;
   if (unset(raw)) return undefined;
-  const n = wholeNumber(raw);
+  const n = parseWholeNumber(raw);
   // Each thread is a V8 isolate with its own copy of the workflow code: far more threads than cores only costs memory.
   if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InvalidWorkflowThreadCountError(raw);
   return n;
