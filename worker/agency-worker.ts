@@ -24,7 +24,7 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
  * are evaluated once per thread and deep-frozen by the SDK, so only modules without per-workflow state qualify: the
  * whole workflow tree qualifies, because lint keeps module-level `let` out of workflows/, procedures/ and domain/,
  * its module-level values are read-only tables and definitions (the charts the runner provides among them:
- * workflows/runnable-charts.ts), the one table written at run time is keyed by each case's own chart actor
+ * workflows/runnable-charts.ts), what their shared services need of a case sits on that case's own chart actor
  * (workflows/chart-services.ts), and the workflow API it calls finds the running workflow at each call (the SDK
  * shares those modules itself). The entry brings the rest: the runner, the catalog, XState (named on its own, webpack
  * would drop the import: the package declares no side effects).

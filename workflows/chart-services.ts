@@ -32,17 +32,21 @@ export interface CaseServices {
 }
 
 /**
- * Each running case's `CaseServices`, keyed by its chart actor's system (XState hands every invoked service the
- * system of the actor that runs the chart, one per case): the service actors are built once per procedure and shared
- * by every case of a workflow thread (runnable-charts.ts), so a call finds its case here. Weak: an entry lives as long
- * as its case's actor, and a key is one case's own object, so no case can see another's.
+ * Where a case's `CaseServices` sit: a property of its chart actor's system (XState hands every invoked service the
+ * system of the actor that runs the chart, one per case). The service actors are built once per procedure and shared
+ * by every case of a workflow thread (runnable-charts.ts), so a call finds its case there; the property lives and dies
+ * with the case's actor, and no case can reach another's. Not a WeakMap keyed by the system: its values would hold
+ * their own keys (the closures reach the case's actor), the ephemerons a major GC must iterate over, a thousand per
+ * workflow thread (docs/performance.md, 2026-12-06 night: measured, not conclusive).
  */
-const caseServices = new WeakMap<object, CaseServices>();
+const CASE_SERVICES = Symbol('caseServices');
 
-/** Binds a case's chart actor (its `system`) to the case, before the actor starts. */
+/** Binds a case's chart actor (its `system`) to the case, before the actor starts; once. */
 export function bindCaseServices(system: object, services: CaseServices): void {
-  caseServices.set(system, services);
+  Object.defineProperty(system, CASE_SERVICES, { value: services, enumerable: false, writable: false, configurable: false });
 }
+
+const boundTo = (system: object): CaseServices | undefined => (system as { [CASE_SERVICES]?: CaseServices })[CASE_SERVICES];
 
 export class UnboundCaseServicesError extends Error {
   readonly code = 'UNBOUND_CASE_SERVICES';
@@ -73,7 +77,7 @@ export function serviceActors(def: ProcedureDefinition) {
       // async function with an await makes two more per call than the activity's own.
       fromPromise<unknown, unknown>(({ input, system }) => {
         try {
-          const bound = caseServices.get(system);
+          const bound = boundTo(system);
           if (!bound) throw new UnboundCaseServicesError(s.name);
           const call = proxies.get(s.agency)![s.name];
           const lastActor = bound.decidedBy();
