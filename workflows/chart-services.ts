@@ -36,8 +36,8 @@ export interface CaseServices {
  * system of the actor that runs the chart, one per case). The service actors are built once per procedure and shared
  * by every case of a workflow thread (runnable-charts.ts), so a call finds its case there; the property lives and dies
  * with the case's actor, and no case can reach another's. Not a WeakMap keyed by the system: its values would hold
- * their own keys (the closures reach the case's actor), the ephemerons a major GC must iterate over, a thousand per
- * workflow thread (docs/performance.md, 2026-12-06 night: measured, not conclusive).
+ * their own keys (the closures reach the case's actor), ephemerons for each major GC to iterate over, a thousand per
+ * workflow thread; measured, neither was dearer (docs/performance.md, 2026-12-06 night).
  */
 const CASE_SERVICES = Symbol('caseServices');
 
