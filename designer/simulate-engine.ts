@@ -75,7 +75,6 @@ class SimulationTimeoutError extends DesignerError {
   }
 }
 
-
 async function waitFor(client: Client, caseId: string, what: string, ok: (s: CaseSnapshot) => boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   let last: CaseSnapshot | undefined;

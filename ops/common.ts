@@ -206,4 +206,3 @@ export function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null 
   const secs = typeof raw === 'object' ? raw.toNumber() : Number(raw);
   return new Date(secs * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
-

@@ -1,7 +1,7 @@
 /**
  * Each catalog procedure's chart with the runner's services and delays, made once when a workflow thread loads the
  * workflows (a module its cases share: worker/agency-worker.ts's preloaded modules) instead of once per case. A chart
- * provided anew is a new tree of state nodes, ~40 KB of heap per birth case measured, held as long as the case stays
+ * provided anew is a new tree of state nodes, ~42 KB of heap per birth case measured, held as long as the case stays
  * in the worker's cache and marked by each of its major GCs; the shared one lets a cached case weigh only its actor.
  * The services find their case through the case actor's system (chart-services.ts, bindCaseServices).
  */
