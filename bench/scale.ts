@@ -25,8 +25,8 @@
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
  * BENCH_SCALE_SAMPLES (200 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
- * processes), BENCH_SCALE_DEVSERVER_NODE_OPTIONS (Node options for the devserver alone, added to NODE_OPTIONS, e.g.
- * "--max-semi-space-size=64" to measure a larger young generation), BENCH_PROFILE_DIR (a V8 CPU profile of every
+ * processes), BENCH_SCALE_DEVSERVER_NODE_OPTIONS (Node flags for the devserver alone, separated by spaces, given to node
+ * before its script so that any V8 flag works, e.g. "--max-semi-space-size=64" to measure a larger young generation), BENCH_PROFILE_DIR (a V8 CPU profile of every
  * service, written when it exits); the services inherit the rest, e.g. WORKER_MAX_CACHED_WORKFLOWS (the engine's
  * workflow cache).
  */
@@ -237,7 +237,7 @@ async function main() {
         args: ['--port', String(port), '--db', url(names.devserver), '--metrics-port', String(metricsPort), ...devServerAuthArgs(identity)],
         readyText: 'ready at',
         pausesFile: pausesFile('devserver'),
-        env: DEVSERVER_NODE_OPTIONS ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, DEVSERVER_NODE_OPTIONS].filter(Boolean).join(' ') } : undefined,
+        nodeArgs: DEVSERVER_NODE_OPTIONS ? DEVSERVER_NODE_OPTIONS.split(/\s+/) : undefined,
       });
     devserver = await startDevserver();
     // Every worker and the API share one payload key (encrypted histories, as in production).

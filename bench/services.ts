@@ -30,13 +30,15 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs `node --import tsx <script> ...args` from the repository root and resolves once its standard output
+ * Runs `node ...nodeArgs --import tsx <script> ...args` from the repository root and resolves once its standard output
  * shows `readyText`; rejects if it exits first (with the tail of what it printed) or after `timeoutMs`.
  */
 export async function spawnService(opts: {
   name: string;
   script: string;
   args?: string[];
+  /** Flags for node itself, before the script (any V8 flag, unlike NODE_OPTIONS, which refuses most). */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   readyText: string;
   timeoutMs?: number;
@@ -47,7 +49,7 @@ export async function spawnService(opts: {
   // BENCH_PROFILE_DIR: every service writes a V8 CPU profile there when it exits (read with bench/profile-areas.ts).
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const pauses = opts.pausesFile ? ['--import', RECORD_PAUSES] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...EXIT_WITH_BENCH, ...pauses, opts.script, ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...profile, '--import', 'tsx', ...EXIT_WITH_BENCH, ...pauses, opts.script, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env, ...(opts.pausesFile ? { BENCH_PAUSES_FILE: opts.pausesFile } : {}) },
     stdio: ['pipe', 'pipe', 'pipe'],
