@@ -7,7 +7,9 @@
  *   [--tls-cert <pem> --tls-key <pem> [--tls-client-ca <pem> [--tls-require-client-cert]]]
  *   [--dynamic-config-value limit.historyCount.error=51200 …]   (as the Temporal CLI: history, update and blob size limits)
  *   [--metrics-port 9090]   (as the Temporal CLI: Prometheus metrics at http://<host>:<port>/metrics; metrics.ts)
- * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS, DEVSERVER_METRICS_PORT.
+ *   [--run-cache-runs 10000]   (runs whose state the run cache keeps in memory; engine/run-cache.ts)
+ * Env (read only here): DEVSERVER_PORT, DEVSERVER_DB or DATABASE_URL, DEVSERVER_LONG_POLL_MS, DEVSERVER_METRICS_PORT,
+ * DEVSERVER_RUN_CACHE_RUNS.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ import type { DevServerTlsOptions } from './transport/tls';
 import { parseDynamicConfig } from './dynamic-config';
 import { createDevServerMetrics, serveMetrics } from './metrics';
 import { dropOutputToClosedPipe } from '../scripts/closed-output';
+import { parseWholeNumber } from '../domain/whole-number';
 
 dropOutputToClosedPipe();
 
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     'tls-identities': { type: 'string' },
     'dynamic-config-value': { type: 'string', multiple: true },
     'metrics-port': { type: 'string' },
+    'run-cache-runs': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -56,6 +60,11 @@ if (metricsPortRaw !== undefined && !(/^\d+$/.test(metricsPortRaw) && metricsPor
   throw new Error(`--metrics-port: "${metricsPortRaw}" is not a port number (1–65535)`);
 }
 const metrics = metricsPort === undefined ? undefined : createDevServerMetrics();
+const runCacheRunsRaw = values['run-cache-runs'] ?? process.env.DEVSERVER_RUN_CACHE_RUNS;
+const runCacheRuns = runCacheRunsRaw === undefined ? undefined : parseWholeNumber(runCacheRunsRaw);
+if (runCacheRuns !== undefined && !(runCacheRuns >= 1 && runCacheRuns <= 10_000_000)) {
+  throw new Error(`--run-cache-runs: "${runCacheRunsRaw}" is not a number of runs (1–10000000)`);
+}
 
 /** Authentication on when an issuer is given: its JWKS (URL or file), and each worker identity's task queues. */
 function authOptions(): DevServerAuthOptions | undefined {
@@ -110,10 +119,12 @@ const server = await startDevServer({
   host,
   db,
   longPollTimeoutMs: longPoll ? Number(longPoll) : undefined,
+  runCache: runCacheRuns === undefined ? undefined : { maxRuns: runCacheRuns },
   namespaces: values.namespace?.length ? ['default', ...values.namespace] : undefined,
   onRpc: metrics?.onRpc,
 });
 metrics?.observeWrites(() => server.engine.writes.stats);
+metrics?.observeRunCache(() => server.engine.cache.stats());
 const metricsServer = metrics ? await serveMetrics(metrics, metricsPort!, host) : undefined;
 if (metricsServer) console.log(`Temporal devserver metrics at http://${host}:${metricsPort}/metrics`);
 // Last line of defence: a bug in one request must not take the server down.

@@ -2,7 +2,9 @@
  * Prometheus metrics of the devserver, under the Temporal server's own names so the same dashboards read both:
  * `service_requests`, `service_errors` and `service_latency` (seconds) per gRPC `operation`,
  * `persistence_requests{operation="ApplyWrites"}` (the statements that wrote runs: one group-commit batch each) with
- * `persistence_batched_writes` (the run writes they carried), and the process's own (CPU, memory, event loop).
+ * `persistence_batched_writes` (the run writes they carried), `cache_requests` and `cache_miss` of the run cache
+ * (`operation="RunState"`: a run's state read for a request, a miss read from the database; `"HistoryEvents"`: events
+ * read from a run's cached history tail), and the process's own (CPU, memory, event loop).
  * `npm run devserver -- --metrics-port 9090` serves them at /metrics, as the Temporal CLI's dev server does with
  * `--metrics-port`; a bench reads them to count the calls, writes and commits a workflow costs.
  */
@@ -11,12 +13,16 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 /** The write batcher's totals (`server.engine.writes.stats`): statements sent and the run writes they carried. */
 type WriteStats = { batches: number; writes: number };
+/** The run cache's counts (`server.engine.cache.stats()`). */
+type RunCacheStats = { stateHits: number; stateMisses: number; eventHits: number; eventMisses: number };
 
 export interface DevServerMetrics {
   /** Give it to `startDevServer({ onRpc })`: one call of `method` answered after `ms`, or failed. */
   onRpc(method: string, ms: number, ok: boolean): void;
   /** Reads the write batcher's counts at each scrape (`server.engine.writes.stats`). */
   observeWrites(stats: () => WriteStats): void;
+  /** Reads the run cache's hits and misses at each scrape (`server.engine.cache.stats()`). */
+  observeRunCache(stats: () => RunCacheStats): void;
   contentType: string;
   render(): Promise<string>;
 }
@@ -31,24 +37,37 @@ export function createDevServerMetrics(): DevServerMetrics {
   const errors = new Counter({ name: 'service_errors', help: 'gRPC calls answered with an error status, by operation', labelNames: ['operation'], registers: [registry] });
   const latency = new Histogram({ name: 'service_latency', help: 'gRPC call latency in seconds, by operation', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers: [registry] });
   let writeStats: (() => WriteStats) | undefined;
-  // Counted by the batcher itself; each scrape copies its totals.
-  const fromWrites = (name: string, help: string, pick: (s: WriteStats) => number) =>
+  let cacheStats: (() => RunCacheStats) | undefined;
+  // Counted where the work is done (the batcher, the run cache); each scrape copies their totals, per operation.
+  const copied = (name: string, help: string, totals: () => Record<string, number> | undefined) =>
     new Counter({
       name,
       help,
       labelNames: ['operation'],
       registers: [registry],
       collect() {
-        if (!writeStats) return;
+        const t = totals();
+        if (!t) return;
         this.reset();
-        this.inc({ operation: 'ApplyWrites' }, pick(writeStats()));
+        for (const [operation, n] of Object.entries(t)) this.inc({ operation }, n);
       },
     });
-  fromWrites('persistence_requests', 'Statements that wrote runs (one group-commit batch each), by operation', (s) => s.batches);
-  fromWrites('persistence_batched_writes', 'Run writes those statements carried, by operation', (s) => s.writes);
+  const writes = (pick: (s: WriteStats) => number) => () => writeStats && { ApplyWrites: pick(writeStats()) };
+  copied('persistence_requests', 'Statements that wrote runs (one group-commit batch each), by operation', writes((s) => s.batches));
+  copied('persistence_batched_writes', 'Run writes those statements carried, by operation', writes((s) => s.writes));
+  const cache = (pick: (s: RunCacheStats) => [state: number, events: number]) => () => {
+    if (!cacheStats) return undefined;
+    const [state, events] = pick(cacheStats());
+    return { RunState: state, HistoryEvents: events };
+  };
+  copied('cache_requests', 'Reads of the run cache, by operation', cache((s) => [s.stateHits + s.stateMisses, s.eventHits + s.eventMisses]));
+  copied('cache_miss', 'Reads of the run cache that went to the database, by operation', cache((s) => [s.stateMisses, s.eventMisses]));
   return {
     observeWrites(stats) {
       writeStats = stats;
+    },
+    observeRunCache(stats) {
+      cacheStats = stats;
     },
     onRpc(method, ms, ok) {
       requests.inc({ operation: method });

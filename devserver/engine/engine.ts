@@ -239,7 +239,7 @@ export class Engine {
     const cached = this.cache.getState(runId);
     if (cached) return cached.state;
     const row = await store.loadExecution(this.db, runId, false);
-    if (row && !this.cache.getState(runId)) this.cache.setState(runId, row.state, row.version);
+    if (row && !this.cache.holds(runId)) this.cache.setState(runId, row.state, row.version);
     return row?.state ?? null;
   }
 

@@ -85,6 +85,12 @@ export class RunCache {
   private events: Lru<EventTail>;
   private locks = new Map<string, Promise<void>>();
   private readonly maxEventsPerRun: number;
+  // Reads of a run's state that found it here or not (`getState`, `copyState`): a miss is a read from the database.
+  private stateHits = 0;
+  private stateMisses = 0;
+  // Reads of history events that found all of them in a tail or not (`readEvents`).
+  private eventHits = 0;
+  private eventMisses = 0;
 
   constructor(limits: RunCacheLimits = {}) {
     this.states = new Lru(limits.maxRuns ?? 10_000, limits.maxStateBytes ?? 64 * 2 ** 20);
@@ -101,6 +107,10 @@ export class RunCache {
       eventRuns: this.events.size,
       eventBytes: this.events.weight,
       evictions: this.states.evictions + this.events.evictions,
+      stateHits: this.stateHits,
+      stateMisses: this.stateMisses,
+      eventHits: this.eventHits,
+      eventMisses: this.eventMisses,
       locks: this.locks.size,
     };
   }
@@ -116,7 +126,11 @@ export class RunCache {
    */
   getState(runId: string): { state: RunState; version: number } | undefined {
     const e = this.states.get(runId);
-    if (e === undefined) return undefined;
+    if (e === undefined) {
+      this.stateMisses++;
+      return undefined;
+    }
+    this.stateHits++;
     if (e.state === undefined) {
       e.state = JSON.parse(e.json!) as RunState;
       // The byte bound holds the parsed objects too, not only the texts.
@@ -127,7 +141,12 @@ export class RunCache {
   /** A private copy of the committed state, for a request to mutate. */
   copyState(runId: string): { state: RunState; version: number } | undefined {
     const e = this.states.get(runId);
-    return e && { state: e.json !== undefined ? (JSON.parse(e.json) as RunState) : structuredClone(e.state!), version: e.version };
+    if (e === undefined) {
+      this.stateMisses++;
+      return undefined;
+    }
+    this.stateHits++;
+    return { state: e.json !== undefined ? (JSON.parse(e.json) as RunState) : structuredClone(e.state!), version: e.version };
   }
   /** A state read from the database. */
   setState(runId: string, state: RunState, version: number) {
@@ -173,7 +192,11 @@ export class RunCache {
   /** Events [fromId, toId), decoded afresh (the caller may keep or change them), if all cached; else null. */
   readEvents(runId: string, fromId: number, toId: number): HistoryEvent[] | null {
     const t = this.events.get(runId);
-    if (!t || fromId < t.firstId || toId > t.firstId + t.count) return null;
+    if (!t || fromId < t.firstId || toId > t.firstId + t.count) {
+      this.eventMisses++;
+      return null;
+    }
+    this.eventHits++;
     const out: HistoryEvent[] = [];
     for (const c of t.chunks) {
       const from = Math.max(fromId, c.firstId);

@@ -62,6 +62,44 @@ describe('devserver metrics', () => {
     expect(run.stdout).not.toContain('ready at');
   });
 
+  it('refuses a run cache size that is not a whole number of runs, before serving anything', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    for (const bad of ['0', '-5', '1e3', 'many']) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'devserver/main.ts', '--db', ':memory:', '--port', '0', '--run-cache-runs', bad], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`--run-cache-runs: "${bad}" is not a number of runs`);
+      expect(run.stdout).not.toContain('ready at');
+    }
+  });
+
+  it('counts the run cache\'s reads and misses; --run-cache-runs bounds the runs it keeps', async () => {
+    const small = await spawnDevServer(':memory:', undefined, { metrics: true, args: ['--run-cache-runs', '2'] });
+    const smallConnection = await Connection.connect({ address: small.address });
+    try {
+      for (const [d, conn] of [[server, connection], [small, smallConnection]] as const) {
+        for (const id of ['cache-1', 'cache-2', 'cache-3']) {
+          await conn.workflowService.startWorkflowExecution({ namespace: 'default', workflowId: id, workflowType: { name: 'x' }, taskQueue: { name: 'metrics-cache-q' }, requestId: `${id}-r` });
+        }
+        const describe = async (workflowId: string) => {
+          const before = await devServerCounts(d);
+          await conn.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+          const after = await devServerCounts(d);
+          const delta = (m: 'cacheReads' | 'cacheMisses') => (after[m]?.get('RunState') ?? 0) - (before[m]?.get('RunState') ?? 0);
+          return { reads: delta('cacheReads'), misses: delta('cacheMisses') };
+        };
+        // The newest run is kept either way; the first of three only where the cache holds more than two runs.
+        expect(await describe('cache-3')).toEqual({ reads: 1, misses: 0 });
+        expect(await describe('cache-1')).toEqual({ reads: 1, misses: d === small ? 1 : 0 });
+      }
+      const text = await (await fetch(small.metricsUrl!)).text();
+      expect(text).toMatch(/^cache_miss\{operation="RunState"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^cache_requests\{operation="HistoryEvents"\} \d+$/m);
+    } finally {
+      await smallConnection.close();
+      await small.stop();
+    }
+  });
+
   it('counts commits apart from the writes they carry when starts arrive together', async () => {
     const before = await devServerCounts(server);
     const svc = connection.workflowService;

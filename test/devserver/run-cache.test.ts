@@ -59,6 +59,20 @@ describe('run cache states', () => {
     expect(cache.copyState('missing')).toBeUndefined();
   });
 
+  it('counts the reads of states and of history that it answered and those left to the database', () => {
+    const cache = new RunCache();
+    cache.setState('r3', state('r3', 4), 1);
+    cache.getState('r3');
+    cache.copyState('r3');
+    cache.getState('gone');
+    cache.copyState('gone');
+    cache.copyState('gone');
+    cache.appendEvents('r3', [{ eventId: 1, data: encodeEvent({ eventId: 1, eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED }) }]);
+    cache.readEvents('r3', 1, 2);
+    cache.readEvents('r3', 1, 3); // past the tail: the database is read
+    expect(cache.stats()).toMatchObject({ stateHits: 2, stateMisses: 3, eventHits: 1, eventMisses: 1 });
+  });
+
   it('knows a workflow id\'s current run only while that run is cached and running', () => {
     const cache = new RunCache({ maxRuns: 2 });
     expect(cache.runningCurrentRun('ns', 'wf')).toBeUndefined();
