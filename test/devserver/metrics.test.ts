@@ -65,7 +65,7 @@ describe('devserver metrics', () => {
   it('refuses a run cache size that is not a whole number of runs, before serving anything', () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
     for (const bad of ['0', '-5', '1e3', 'many']) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'devserver/main.ts', '--db', ':memory:', '--port', '0', '--run-cache-runs', bad], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'devserver/main.ts', '--db', ':memory:', '--port', '0', `--run-cache-runs=${bad}`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(`--run-cache-runs: "${bad}" is not a number of runs`);
       expect(run.stdout).not.toContain('ready at');
