@@ -58,7 +58,7 @@ export function devServerWork(before: DevServerCounts, after: DevServerCounts, o
   );
 }
 
-/** "; run cache misses: states 1.0 of 6.0 reads, history 0.8 of 1.9" (nothing when the devserver did not count them). */
+/** "; run cache misses: states 1.0 of 6.0 reads, history 0.8 of 1.9 reads" (nothing when the devserver did not count them). */
 function cacheLine(before: DevServerCounts, after: DevServerCounts, operations: number): string {
   if (!after.cacheReads?.size) return '';
   const per = (m: Map<string, number> | undefined, b: Map<string, number> | undefined, op: string) => ((m?.get(op) ?? 0) - (b?.get(op) ?? 0)) / operations;
