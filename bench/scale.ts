@@ -25,10 +25,11 @@
  * BENCH_SCALE_SIZES or `--sizes` (1000,10000,100000), BENCH_SCALE_CONCURRENCY (50 applications in flight),
  * BENCH_SCALE_SAMPLES (200 requests per latency figure), BENCH_SCALE_QUEUE_PATH (the work-queue route, e.g.
  * "/cases?agency=justice"; found in /openapi.json when unset), BENCH_SCALE_ENGINE_WORKERS (1: engine worker
- * processes), BENCH_SCALE_DEVSERVER_NODE_OPTIONS (Node flags for the devserver alone, separated by spaces, given to node
- * before its script so that any V8 flag works, e.g. "--max-semi-space-size=64" to measure a larger young generation), BENCH_PROFILE_DIR (a V8 CPU profile of every
- * service, written when it exits); the services inherit the rest, e.g. WORKER_MAX_CACHED_WORKFLOWS (the engine's
- * workflow cache).
+ * processes), BENCH_SCALE_DEVSERVER_NODE_OPTIONS (Node flags for the devserver alone, separated by spaces, given to
+ * node before its script so that any V8 flag works, e.g. "--max-semi-space-size=64" to measure a larger young
+ * generation), BENCH_PROFILE_DIR (a V8 CPU profile of every service, written when it exits); the services inherit
+ * the rest, e.g. WORKER_MAX_CACHED_WORKFLOWS (the engine's workflow cache), DEVSERVER_RUN_CACHE_RUNS (the
+ * devserver's run cache).
  */
 import { JsonApi as Api } from './http-json';
 import { findQueuePath } from './work-queue-path';

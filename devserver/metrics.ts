@@ -52,16 +52,12 @@ export function createDevServerMetrics(): DevServerMetrics {
         for (const [operation, n] of Object.entries(t)) this.inc({ operation }, n);
       },
     });
-  const writes = (pick: (s: WriteStats) => number) => () => writeStats && { ApplyWrites: pick(writeStats()) };
-  copied('persistence_requests', 'Statements that wrote runs (one group-commit batch each), by operation', writes((s) => s.batches));
-  copied('persistence_batched_writes', 'Run writes those statements carried, by operation', writes((s) => s.writes));
-  const cache = (pick: (s: RunCacheStats) => [state: number, events: number]) => () => {
-    if (!cacheStats) return undefined;
-    const [state, events] = pick(cacheStats());
-    return { RunState: state, HistoryEvents: events };
-  };
-  copied('cache_requests', 'Reads of the run cache, by operation', cache((s) => [s.stateHits + s.stateMisses, s.eventHits + s.eventMisses]));
-  copied('cache_miss', 'Reads of the run cache that went to the database, by operation', cache((s) => [s.stateMisses, s.eventMisses]));
+  const fromWrites = (pick: (s: WriteStats) => Record<string, number>) => () => writeStats && pick(writeStats());
+  copied('persistence_requests', 'Statements that wrote runs (one group-commit batch each), by operation', fromWrites((s) => ({ ApplyWrites: s.batches })));
+  copied('persistence_batched_writes', 'Run writes those statements carried, by operation', fromWrites((s) => ({ ApplyWrites: s.writes })));
+  const fromCache = (pick: (s: RunCacheStats) => Record<string, number>) => () => cacheStats && pick(cacheStats());
+  copied('cache_requests', 'Reads of the run cache, by operation', fromCache((s) => ({ RunState: s.stateHits + s.stateMisses, HistoryEvents: s.eventHits + s.eventMisses })));
+  copied('cache_miss', 'Reads of the run cache that went to the database, by operation', fromCache((s) => ({ RunState: s.stateMisses, HistoryEvents: s.eventMisses })));
   return {
     observeWrites(stats) {
       writeStats = stats;

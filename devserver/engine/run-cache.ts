@@ -125,12 +125,8 @@ export class RunCache {
    * change of it) until the next write replaces the entry.
    */
   getState(runId: string): { state: RunState; version: number } | undefined {
-    const e = this.states.get(runId);
-    if (e === undefined) {
-      this.stateMisses++;
-      return undefined;
-    }
-    this.stateHits++;
+    const e = this.findState(runId);
+    if (e === undefined) return undefined;
     if (e.state === undefined) {
       e.state = JSON.parse(e.json!) as RunState;
       // The byte bound holds the parsed objects too, not only the texts.
@@ -140,13 +136,15 @@ export class RunCache {
   }
   /** A private copy of the committed state, for a request to mutate. */
   copyState(runId: string): { state: RunState; version: number } | undefined {
+    const e = this.findState(runId);
+    return e && { state: e.json !== undefined ? (JSON.parse(e.json) as RunState) : structuredClone(e.state!), version: e.version };
+  }
+  /** The run's entry, made recent, with the read counted as a hit or a miss. */
+  private findState(runId: string) {
     const e = this.states.get(runId);
-    if (e === undefined) {
-      this.stateMisses++;
-      return undefined;
-    }
-    this.stateHits++;
-    return { state: e.json !== undefined ? (JSON.parse(e.json) as RunState) : structuredClone(e.state!), version: e.version };
+    if (e === undefined) this.stateMisses++;
+    else this.stateHits++;
+    return e;
   }
   /** A state read from the database. */
   setState(runId: string, state: RunState, version: number) {
