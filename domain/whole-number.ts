@@ -6,3 +6,11 @@
 export function parseWholeNumber(raw: string): number {
   return /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
 }
+
+/**
+ * A whole-number setting from the environment: undefined when it is unset or blank (the caller's default), else
+ * what parseWholeNumber reads (NaN for the caller to refuse, naming its variable).
+ */
+export function parseWholeNumberSetting(raw: string | undefined): number | undefined {
+  return raw === undefined || raw.trim() === '' ? undefined : parseWholeNumber(raw);
+}

@@ -12,7 +12,7 @@
  * for the default; WORKER_WORKFLOW_THREADS sets it.
  */
 
-import { parseWholeNumber } from '../domain/whole-number';
+import { parseWholeNumberSetting } from '../domain/whole-number';
 
 export class InvalidWorkflowCacheSizeError extends Error {
   readonly code = 'INVALID_WORKFLOW_CACHE_SIZE';
@@ -30,24 +30,22 @@ export class InvalidWorkflowThreadCountError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const unset = (raw: string | undefined): raw is undefined => raw === undefined || raw.trim() === '';
-
 /** The cache size WORKER_MAX_CACHED_WORKFLOWS asks for, or undefined (the SDK's default); throws when malformed. */
 export function workflowCacheSize(env: Env): number | undefined {
   const raw = env.WORKER_MAX_CACHED_WORKFLOWS;
-  if (unset(raw)) return undefined;
-  const n = parseWholeNumber(raw);
+  const n = parseWholeNumberSetting(raw);
+  if (n === undefined) return undefined;
   // The SDK would turn 1 into 2 with a warning: an explicit setting it would not honour is an error here.
-  if (!Number.isSafeInteger(n) || n === 1) throw new InvalidWorkflowCacheSizeError(raw);
+  if (!Number.isSafeInteger(n) || n === 1) throw new InvalidWorkflowCacheSizeError(raw!);
   return n;
 }
 
 /** The workflow threads WORKER_WORKFLOW_THREADS asks for, or undefined (the engine's default); throws when malformed. */
 export function workflowThreadCount(env: Env): number | undefined {
   const raw = env.WORKER_WORKFLOW_THREADS;
-  if (unset(raw)) return undefined;
-  const n = parseWholeNumber(raw);
+  const n = parseWholeNumberSetting(raw);
+  if (n === undefined) return undefined;
   // Each thread is a V8 isolate with its own copy of the workflow code: far more threads than cores only costs memory.
-  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InvalidWorkflowThreadCountError(raw);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new InvalidWorkflowThreadCountError(raw!);
   return n;
 }
