@@ -5,8 +5,8 @@
  * WORKFLOW_PRELOAD_MODULES). Importing this module changes nothing: Node-side code (tests) reads the constant.
  *
  * Why: the SDK's promise hook captures a stack for every promise created in workflow code (for its `__stack_trace`
- * query) and looks each frame up in the bundle's source map. At ten frames that was about a quarter of the CPU of
- * replaying a whole birth case (bench:replay, docs/performance.md "Fewer frames per stack in the workflow sandbox"),
+ * query) and looks each frame up in the bundle's source map. At ten frames that was a fifth to a quarter of the CPU of
+ * replaying a whole birth case (bench:replay, docs/performance.md "Two frames per stack in the workflow sandbox"),
  * paid again on every activation of every case. Two frames keep what an operator needs of an error raised in
  * workflow code, source-mapped: where it was raised and its caller (for `ApplicationFailure.create`, the SDK's frame
  * and ours). The stack-trace query still names the line a case waits on; no tool of ours reads deeper stacks.
