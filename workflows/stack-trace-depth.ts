@@ -13,7 +13,12 @@
  */
 export const WORKFLOW_STACK_FRAMES = 2;
 
-/** Sets the limit for the realm this runs in: called once, by the bundle's entry, inside the sandbox. */
+/**
+ * Sets the limit for the realm this runs in: called once, by the bundle's entry, inside the sandbox. A bundle that is
+ * not preloaded (the replay tools', a test's own workflow tree) is evaluated per workflow, after the SDK froze the
+ * sandbox's globals: there `Error` can no longer change, and its stacks keep the default.
+ */
 export function limitStackFrames(): void {
+  if (Object.isFrozen(Error)) return;
   Error.stackTraceLimit = WORKFLOW_STACK_FRAMES;
 }
