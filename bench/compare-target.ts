@@ -9,7 +9,6 @@
  *
  * Every workflow's result is checked; a wrong or missing one fails the batch.
  */
-import { HARNESS_WORKFLOWS_PATH } from '../devserver/harness/workflows-path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -17,7 +16,7 @@ import { workerGrpcCompression } from '../worker/temporal-connection';
 import * as activities from '../devserver/harness/activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { ProtocolWorker } from './protocol-worker';
-import { expectedThreeActivities, runThreeActivities, SDK_WORKER_TUNING, sdkStartMode } from './three-activities';
+import { expectedThreeActivities, runThreeActivities, SDK_WORKER_TUNING, sdkContenderBundleOptions, sdkSandbox, sdkStartMode } from './three-activities';
 import { timeAtWorker } from './measure';
 import { wholeNumberEnv } from './env-options';
 
@@ -67,8 +66,9 @@ async function sdkContender(address: string): Promise<Contender> {
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
+  // As the engine's worker sets up its sandbox (bench/compare-workflows.ts), unless BENCH_COMPARE_SDK_SANDBOX=stock.
   const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: HARNESS_WORKFLOWS_PATH,
+    ...sdkContenderBundleOptions(sdkSandbox(process.env)),
     logger: new DefaultLogger('ERROR'),
   });
   // As production connects (worker/temporal-connection.ts): no request compression on loopback.

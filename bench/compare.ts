@@ -15,6 +15,8 @@
  * with 100 the SDK worker and the devserver were still JIT-compiling hot code in the measured rounds),
  * BENCH_COMPARE_TARGETS (dbos,sdk,protocol), BENCH_COMPARE_SDK_CLIENT (native: the SDK client on the worker's
  * connection; grpc-js: its own), BENCH_COMPARE_EAGER_START (1: eager workflow start, native client only),
+ * BENCH_COMPARE_SDK_SANDBOX (engine: the SDK worker's sandbox set up as the engine's worker sets up its own — the
+ * workflow tree preloaded, two frames per stack —; stock: the SDK's defaults),
  * BENCH_PROTOCOL_POLLERS (32), BENCH_COMPARE_PROFILE (1: record a V8
  * CPU profile of every contender and devserver process and print, per process, where its CPU went during the
  * measured batches — by package or source file —; profiling slows them, so the figures of such a run are not the
@@ -33,7 +35,7 @@ import { devServerCounts, spawnDevServer, type DevServerProcess } from './devser
 import { cpuSeconds, machineBusySince, machineTicks, median, postgresCpu, postgresCpuSince } from './measure';
 import { fmt, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
-import { sdkStartMode } from './three-activities';
+import { sdkSandbox, sdkStartMode } from './three-activities';
 import { profileClockUs, selfTimeByArea } from './cpu-profile';
 import { wholeNumberEnv } from './env-options';
 import { CLIENT_PROCESS, report, summarize, type Cpu, type ReportSetup, type RoundFigures } from './compare-report';
@@ -55,9 +57,10 @@ const unknown = TARGETS.filter((t) => !['dbos', 'sdk', 'protocol'].includes(t));
 if (unknown.length) throw new Error(`BENCH_COMPARE_TARGETS: unknown contender(s) ${unknown.join(', ')} (known: dbos, sdk, protocol)`);
 
 const SDK_START = sdkStartMode(process.env); // validated here, before anything starts
+const SDK_SANDBOX = sdkSandbox(process.env);
 const TITLES: Record<TargetName, string> = {
   dbos: 'DBOS Transact',
-  sdk: `devserver + SDK worker (${SDK_START.label})`,
+  sdk: `devserver + SDK worker (${SDK_START.label}${SDK_SANDBOX === 'engine' ? ", the engine's sandbox set-up" : ', stock sandbox'})`,
   protocol: `devserver + protocol worker${SDK_START.eagerRequested ? ' (eager start)' : ''}`,
 };
 const REPORT_SETUP: ReportSetup = { workflows: WORKFLOWS, rounds: ROUNDS, single: SINGLE, cores: CORES, titles: TITLES };

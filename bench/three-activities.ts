@@ -5,6 +5,8 @@
  * SDK worker's options, and how the SDK contender's client starts (eager or not).
  */
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { HARNESS_WORKFLOWS_PATH } from '../devserver/harness/workflows-path';
 import type { LeanGrpcClient } from './lean-grpc-client';
 import { jsonPayload, type ProtocolWorker } from './protocol-worker';
 
@@ -75,4 +77,23 @@ export function sdkStartMode(env: NodeJS.ProcessEnv): { client: 'native' | 'grpc
   if (eagerRaw !== '0' && eagerRaw !== '1') throw new Error(`BENCH_COMPARE_EAGER_START must be 0 or 1, got "${eagerRaw}"`);
   const eager = client === 'native' && eagerRaw === '1';
   return { client, eager, eagerRequested: eagerRaw === '1', label: eager ? 'eager start' : client === 'native' ? 'client on the worker connection, not eager' : 'grpc-js client' };
+}
+
+/**
+ * How the SDK contender's workflow sandbox is set up (BENCH_COMPARE_SDK_SANDBOX): `engine` (default) as the engine's
+ * worker sets up its own — the tree preloaded once per workflow thread, two frames per stack captured in the sandbox
+ * (bench/compare-workflows.ts) —, or `stock`: the SDK's defaults, the harness's tree evaluated for every workflow and
+ * ten frames per stack. An unknown value is an error.
+ */
+export function sdkSandbox(env: NodeJS.ProcessEnv): 'engine' | 'stock' {
+  const sandbox = env.BENCH_COMPARE_SDK_SANDBOX || 'engine';
+  if (sandbox !== 'engine' && sandbox !== 'stock') throw new Error(`BENCH_COMPARE_SDK_SANDBOX: "${sandbox}" is neither engine nor stock`);
+  return sandbox;
+}
+
+const COMPARE_WORKFLOWS_PATH = fileURLToPath(new URL('./compare-workflows.ts', import.meta.url));
+
+/** The SDK contender's bundle options for a sandbox set-up: `engine` preloads its own entry, as the engine's worker. */
+export function sdkContenderBundleOptions(sandbox: 'engine' | 'stock'): { workflowsPath: string; preloadModules?: string[] } {
+  return sandbox === 'engine' ? { workflowsPath: COMPARE_WORKFLOWS_PATH, preloadModules: [COMPARE_WORKFLOWS_PATH] } : { workflowsPath: HARNESS_WORKFLOWS_PATH };
 }

@@ -62,6 +62,15 @@ describe('determinism boundary lint', () => {
     expect(await ruleIds(`import { sleep } from '@temporalio/workflow';\nexport const s = sleep;\n`, 'workflows/x.ts')).toEqual([]);
   });
 
+  it("lets workflow code import the devserver's harness workflows (sandbox code), nothing else of the devserver", async () => {
+    expect(await ruleIds(`export { threeActivities } from '../devserver/harness/workflows/three-activities';\n`, 'workflows/x.ts')).toEqual([]);
+    expect(await ruleIds(`export { threeActivities } from '../devserver/harness/workflows/three-activities';\n`, 'bench/compare-workflows.ts')).toEqual([]);
+    for (const from of ['../devserver/grpc', '../devserver/harness/activities', '../devserver/harness/workflows-path']) {
+      expect(await ruleIds(`import { x } from '${from}';\nexport const y = x;\n`, 'workflows/x.ts')).toContain('no-restricted-imports');
+    }
+    expect(await ruleIds(`export const e = process.env.X;\n`, 'bench/compare-workflows.ts')).toContain('no-restricted-globals');
+  });
+
   it('leaves activity and worker code free to do I/O', async () => {
     expect(await ruleIds(`import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\nexport const t = Date.now();\n`, 'activities/x.ts')).toEqual([]);
   });

@@ -28,11 +28,7 @@ const fast = proxyActivities<typeof activities>({
   retry: { initialInterval: '20ms', backoffCoefficient: 2, maximumInterval: '200ms', maximumAttempts: 5 },
 });
 
-export async function threeActivities(x: string): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < 3; i++) out.push(await fast.echo(`${x}-${i}`));
-  return out;
-}
+export { threeActivities } from './three-activities';
 
 export async function sequence(items: string[]): Promise<string[]> {
   const out: string[] = [];
