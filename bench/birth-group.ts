@@ -18,6 +18,9 @@
  * fresh process's V8 is still compiling hot code for hundreds of cases (on 2026-12-04 a case cost 100 ms in the
  * first batch of 100 and 62 ms from the sixth on, steady). The CPU of this process is also split by thread
  * (bench/measure.ts threadCpu), and on Postgres the server's CPU for the two databases is counted too.
+ * At the end, a table of every run's measured batch to paste into docs/performance.md, and issue 18's item 2 (a case
+ * ≤ 40 ms of CPU, everything counted, ≥ 30 cases/s) met or not for each run, with the parts that hold it
+ * (bench/birth-group-report.ts).
  * Options: CASES (100), POLL_MS (250: how often the automated officers look at a case), WARMUP_CASES (600; 0: one
  * case only), BENCH_RUNS (which runs, in order: pglite,postgres,apart,read-model — all by default), READ_MODEL_CASES,
  * SEED_PEOPLE (10,000 people in the registries), BENCH_PROFILE_DIR (the devserver of the third run writes a V8 CPU
@@ -39,6 +42,7 @@ import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
 import { wholeNumberEnv } from './env-options';
+import { birthGroupSummary, type BirthGroupRun } from './birth-group-report';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = wholeNumberEnv(process.env, 'CASES', 100);
@@ -50,12 +54,14 @@ const SEED_PEOPLE = wholeNumberEnv(process.env, 'SEED_PEOPLE', 10_000);
 const READ_MODEL_CASES = wholeNumberEnv(process.env, 'READ_MODEL_CASES', 100_000);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR || undefined;
 const log = (m: string) => console.log(`  ${m}`);
+/** Every run's measured batch, for the summary at the end. */
+const measuredRuns: BirthGroupRun[] = [];
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').map((r) => r.trim()));
 for (const r of RUNS) if (!(RUN_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_RUNS: no run "${r}" (runs: ${RUN_NAMES.join(', ')})`);
 
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
-async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<void> {
+async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<BirthGroupRun | null> {
   const pg0 = postgresCpu(databases);
   const selfCpu0 = process.cpuUsage();
   const threads0 = threadCpu();
@@ -77,7 +83,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   if (round !== 0) {
     const all = databases.length ? `, with Postgres ${perCase(selfCpu + serverCpu + pgCpu)}` : '';
     log(`${label}: ${(CASES / seconds).toFixed(1)} cases/s, CPU per case ${perCase(selfCpu + serverCpu)}${all}, outcomes ${JSON.stringify(outcomes)}`);
-    return;
+    return null;
   }
   log(`cases: ${CASES} submitted at once; outcomes ${JSON.stringify(outcomes)}`);
   log(`throughput: ${(CASES / seconds).toFixed(1)} cases/s (${seconds.toFixed(2)} s for all)`);
@@ -99,6 +105,22 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
     const shared = pgCpu - byDatabase.reduce((a, b) => a + b, 0);
     log(`  Postgres for these databases: ${perCase(pgCpu)} per case (backends of ${split}; shared processes ${perCase(shared)}), ${share(pgCpu)}; everything: ${perCase(selfCpu + serverCpu + pgCpu)} per case`);
   }
+  const msPerCase = (cpuSec: number) => (1000 * cpuSec) / CASES;
+  return {
+    label: '',
+    casesPerSecond: CASES / seconds,
+    p50Ms: pct(ms, 50),
+    p99Ms: pct(ms, 99),
+    cpuMs: {
+      benchProcess: msPerCase(selfCpu),
+      main: msPerCase(threads1.main - threads0.main),
+      workflowThreads: msPerCase(threads1.others - threads0.others),
+      sdkCore: msPerCase(threads1.sdkCore - threads0.sdkCore),
+      devserver: devserver ? msPerCase(serverCpu) : null,
+      postgres: databases.length ? msPerCase(pgCpu) : null,
+    },
+    benchProcessCores: selfCpu / seconds,
+  };
 }
 
 async function benchOn(label: string, registries: DatabaseTarget, devserverDb: DatabaseTarget | string, separate = false): Promise<void> {
@@ -125,7 +147,8 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     await runBirthCase(stack.wiring.service, families[0], -1, POLL_MS);
     const databases = [registries, devserverDb].flatMap((t) => (typeof t !== 'string' && t.kind === 'postgres' ? [databaseOf(t.url)] : []));
     for (let b = 1; b <= WARMUP_BATCHES; b++) await batch(stack.wiring.service, families, devserver, databases, b, `warm-up batch ${b} of ${WARMUP_BATCHES}`);
-    await batch(stack.wiring.service, families, devserver, databases, 0, `after ${WARMUP_BATCHES * CASES} warm-up cases`);
+    const measured = await batch(stack.wiring.service, families, devserver, databases, 0, `after ${WARMUP_BATCHES * CASES} warm-up cases`);
+    if (measured) measuredRuns.push({ ...measured, label });
   } finally {
     await stack.close();
     await devserver?.stop();
@@ -186,5 +209,8 @@ if (RUNS.has('read-model')) {
   } finally {
     if (scratch) await dropScratch(scratch);
   }
+}
+if (measuredRuns.length) {
+  console.log(`\n${birthGroupSummary(measuredRuns, `${CASES} cases at once after ${WARMUP_BATCHES * CASES} warm-up cases, status read every ${POLL_MS} ms`)}`);
 }
 process.exit(0);
