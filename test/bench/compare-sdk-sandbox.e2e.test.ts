@@ -6,12 +6,18 @@
  * (That the limit cuts frames the SDK captures is test/workflows/stack-trace-depth.e2e.test.ts's: this workflow is
  * too shallow to show it after the SDK trims its own frames.) The stock set-up runs the same workflow too.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { EnhancedStackTrace } from '@temporalio/workflow';
 import { WORKFLOW_STACK_FRAMES } from '../../workflows/stack-trace-depth';
 import { expectedThreeActivities, SDK_WORKER_TUNING, sdkContenderBundleOptions, sdkSandbox } from '../../bench/three-activities';
 import { startEnv, uid, waitFor, type TestEnv } from '../devserver/helpers';
+
+const WORKFLOW_SOURCE = new URL('../../devserver/harness/workflows/three-activities.ts', import.meta.url);
+/** The line where threeActivities awaits its activity: where its pending promise's stack must point. */
+const AWAIT_LINE = readFileSync(WORKFLOW_SOURCE, 'utf8').split('\n').findIndex((l) => l.includes('await echo(')) + 1;
+const waitsOnItsActivity = expect.objectContaining({ file_path: expect.stringMatching(/harness\/workflows\/three-activities\.ts$/), line: AWAIT_LINE });
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -60,9 +66,9 @@ describe("bench:compare's SDK contender sandbox", () => {
     expect(engine.stacks.length).toBeGreaterThan(0);
     for (const s of engine.stacks) expect(s.locations.length).toBeLessThanOrEqual(WORKFLOW_STACK_FRAMES);
     // Still source-mapped to the line the workflow waits on.
-    expect(engine.stacks.flatMap((s) => s.locations)).toContainEqual(expect.objectContaining({ file_path: expect.stringMatching(/harness\/workflows\/three-activities\.ts$/), line: 15 }));
+    expect(engine.stacks.flatMap((s) => s.locations)).toContainEqual(waitsOnItsActivity);
 
     const stock = await runHeld('stock');
-    expect(stock.stacks.flatMap((s) => s.locations)).toContainEqual(expect.objectContaining({ file_path: expect.stringMatching(/harness\/workflows\/three-activities\.ts$/), line: 15 }));
+    expect(stock.stacks.flatMap((s) => s.locations)).toContainEqual(waitsOnItsActivity);
   });
 });

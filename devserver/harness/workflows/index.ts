@@ -22,11 +22,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
+import { FAST_ACTIVITY_OPTIONS } from './three-activities';
 
-const fast = proxyActivities<typeof activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '20ms', backoffCoefficient: 2, maximumInterval: '200ms', maximumAttempts: 5 },
-});
+const fast = proxyActivities<typeof activities>(FAST_ACTIVITY_OPTIONS);
 
 export { threeActivities } from './three-activities';
 
