@@ -71,7 +71,7 @@ export function birthGroupSummary(runs: BirthGroupRun[], heading: string): strin
     fmt(r.cpuMs.workflowThreads),
     fmt(r.cpuMs.sdkCore),
     ms(r.cpuMs.devserver),
-    r.cpuMs.postgres === null ? 'in process' : fmt(r.cpuMs.postgres),
+    ms(r.cpuMs.postgres),
     fmt(everythingMs(r)),
   ]);
   const header = ['run', 'cases/s', 'p50 / p99 ms', 'CPU ms per case: main thread', 'workflow threads', 'SDK core', 'devserver', 'Postgres', 'everything'];

@@ -61,7 +61,7 @@ const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').
 for (const r of RUNS) if (!(RUN_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_RUNS: no run "${r}" (runs: ${RUN_NAMES.join(', ')})`);
 
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
-async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<BirthGroupRun | null> {
+async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<Omit<BirthGroupRun, 'label'> | null> {
   const pg0 = postgresCpu(databases);
   const selfCpu0 = process.cpuUsage();
   const threads0 = threadCpu();
@@ -78,7 +78,8 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   const serverCpu = devserver ? cpuSeconds(devserver.pid) - serverCpu0 : 0;
   const counts1 = await devServerCounts(devserver ?? undefined);
   const pgCpu = databases.length ? postgresCpuSince(databases, pg0) : 0;
-  const perCase = (cpuSec: number) => `${((1000 * cpuSec) / CASES).toFixed(1)} ms`;
+  const msPerCase = (cpuSec: number) => (1000 * cpuSec) / CASES;
+  const perCase = (cpuSec: number) => `${msPerCase(cpuSec).toFixed(1)} ms`;
   const share = (cpuSec: number) => `${((100 * cpuSec) / seconds).toFixed(0)}% of a core`;
   if (round !== 0) {
     const all = databases.length ? `, with Postgres ${perCase(selfCpu + serverCpu + pgCpu)}` : '';
@@ -105,9 +106,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
     const shared = pgCpu - byDatabase.reduce((a, b) => a + b, 0);
     log(`  Postgres for these databases: ${perCase(pgCpu)} per case (backends of ${split}; shared processes ${perCase(shared)}), ${share(pgCpu)}; everything: ${perCase(selfCpu + serverCpu + pgCpu)} per case`);
   }
-  const msPerCase = (cpuSec: number) => (1000 * cpuSec) / CASES;
   return {
-    label: '',
     casesPerSecond: CASES / seconds,
     p50Ms: pct(ms, 50),
     p99Ms: pct(ms, 99),
