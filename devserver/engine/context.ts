@@ -172,6 +172,13 @@ export class RunContext {
     return out;
   }
 
+  /** The same events as `readHistoryFrom`, encoded as stored: for an answer's history (encoded-history.ts). */
+  async readEncodedHistoryFrom(fromId: number): Promise<Uint8Array[]> {
+    const out = fromId < this.persistedNextEventId ? await this.work.host.readEncodedEvents(this.tx, this.state.runId, fromId, this.persistedNextEventId) : [];
+    for (const e of this.newEvents) if (e.eventId >= fromId) out.push(e.data);
+    return out;
+  }
+
   /** The task row this request claimed (deleted in the same statement; nothing is written if it is gone). */
   claim?: TaskKey;
   /** The due deadline this unit applies (deleted in the same statement). */
@@ -210,6 +217,7 @@ export class RunContext {
 
 export interface WorkHost {
   readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<DecodedEvent[]>;
+  readEncodedEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<Uint8Array[]>;
   visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null>;
   /** A workflow id's current run (Engine.currentRunId). */
   currentRunId(tx: Executor, namespaceId: string, workflowId: string): Promise<string | null>;

@@ -262,10 +262,12 @@ export class Engine {
 
   // ---------- WorkHost ----------
   async readEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<TemporalTypes.api.history.v1.HistoryEvent[]> {
-    const cached = this.cache.readEvents(runId, fromId, toId);
-    if (cached) return cached;
-    const rows = await store.readEvents(tx, runId, fromId, toId);
-    return rows.map(decodeEvent);
+    return (await this.readEncodedEvents(tx, runId, fromId, toId)).map(decodeEvent);
+  }
+
+  /** Events [fromId, toId) as stored, from the run's cached tail or the database: what an answer's history carries. */
+  async readEncodedEvents(tx: Executor, runId: string, fromId: number, toId: number): Promise<Uint8Array[]> {
+    return this.cache.readEncodedEvents(runId, fromId, toId) ?? (await store.readEvents(tx, runId, fromId, toId));
   }
 
   async visibilityDocument(ctx: RunContext): Promise<Record<string, unknown> | null> {

@@ -189,19 +189,24 @@ export class RunCache {
 
   /** Events [fromId, toId), decoded afresh (the caller may keep or change them), if all cached; else null. */
   readEvents(runId: string, fromId: number, toId: number): HistoryEvent[] | null {
+    return this.readEncodedEvents(runId, fromId, toId)?.map(decodeEvent) ?? null;
+  }
+
+  /** Events [fromId, toId) as encoded, if all cached (views of the tail's buffers, which are never written again); else null. */
+  readEncodedEvents(runId: string, fromId: number, toId: number): Uint8Array[] | null {
     const t = this.events.get(runId);
     if (!t || fromId < t.firstId || toId > t.firstId + t.count) {
       this.eventMisses++;
       return null;
     }
     this.eventHits++;
-    const out: HistoryEvent[] = [];
+    const out: Uint8Array[] = [];
     for (const c of t.chunks) {
       const from = Math.max(fromId, c.firstId);
       const to = Math.min(toId, c.firstId + c.ends.length);
       for (let id = from; id < to; id++) {
         const i = id - c.firstId;
-        out.push(decodeEvent(c.bytes.subarray(i === 0 ? 0 : c.ends[i - 1], c.ends[i])));
+        out.push(c.bytes.subarray(i === 0 ? 0 : c.ends[i - 1], c.ends[i]));
       }
     }
     return out;

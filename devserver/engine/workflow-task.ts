@@ -1,5 +1,6 @@
 /** The workflow-task state machine: schedule → start → complete | fail | time out (→ next attempt). */
 import { durFromMs, enums, tsFromMs, type TemporalTypes } from '../proto';
+import { EncodedHistory } from '../encoded-history';
 import type { RunContext } from './context';
 import { encodeToken } from './tokens';
 import { updateMachine, workflowTaskMachine } from './entity-machines';
@@ -83,7 +84,7 @@ export async function workflowTaskResponse(ctx: RunContext, extra: { messages?: 
   const s = ctx.state;
   const w = s.wft!;
   const fromId = w.sticky && s.previousStartedEventId > 0 ? s.previousStartedEventId + 1 : 1;
-  const events = await ctx.readHistoryFrom(fromId);
+  const events = await ctx.readEncodedHistoryFrom(fromId);
   return {
     taskToken: encodeToken({ k: 'w', ns: s.namespaceId, wf: s.workflowId, run: s.runId, sched: w.scheduledEventId, att: w.attempt }),
     workflowExecution: { workflowId: s.workflowId, runId: s.runId },
@@ -91,7 +92,7 @@ export async function workflowTaskResponse(ctx: RunContext, extra: { messages?: 
     previousStartedEventId: s.previousStartedEventId,
     startedEventId: w.startedEventId,
     attempt: w.attempt,
-    history: { events },
+    history: new EncodedHistory(events),
     nextPageToken: null,
     workflowExecutionTaskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: tsFromMs(w.scheduledTime),

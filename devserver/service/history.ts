@@ -1,6 +1,7 @@
 /** GetWorkflowExecutionHistory: paging, long-poll for new events, close-event filter. */
 import { InvalidArgumentError, notFound, type WorkflowServiceHandlers } from '../errors';
-import { decodeEvent, enums } from '../proto';
+import { enums } from '../proto';
+import { EncodedHistory } from '../encoded-history';
 import * as store from '../storage/store';
 import type { Engine } from '../engine/engine';
 import { runKey } from '../matching';
@@ -43,18 +44,18 @@ export function historyHandlers(engine: Engine): WorkflowServiceHandlers {
         const running = s.status === RUNNING;
         if (closeOnly) {
           if (!running) {
-            const events = await engine.readEvents(engine.db, runId, s.completionEventId, s.completionEventId + 1);
-            return { history: { events }, nextPageToken: null, archived: false };
+            const events = await engine.readEncodedEvents(engine.db, runId, s.completionEventId, s.completionEventId + 1);
+            return { history: new EncodedHistory(events), nextPageToken: null, archived: false };
           }
           if (!req.waitNewEvent) return { history: { events: [] }, nextPageToken: null, archived: false };
         } else {
           const end = s.nextEventId;
           if (from < end || !req.waitNewEvent || !running) {
-            const events = await engine.readEvents(engine.db, runId, from, Math.min(end, from + pageSize));
+            const events = await engine.readEncodedEvents(engine.db, runId, from, Math.min(end, from + pageSize));
             const next = from + events.length;
             const more = next < end || (req.waitNewEvent && running);
             return {
-              history: { events },
+              history: new EncodedHistory(events),
               nextPageToken: more ? encodePageToken({ run: runId, next }) : null,
               archived: false,
             };
@@ -80,7 +81,7 @@ export function historyHandlers(engine: Engine): WorkflowServiceHandlers {
       const fromId = Math.max(1, end - pageSize);
       const rows = await store.readEvents(engine.db, s.runId, fromId, end);
       return {
-        history: { events: rows.map(decodeEvent).reverse() },
+        history: new EncodedHistory(rows.reverse()),
         nextPageToken: fromId > 1 ? encodePageToken({ run: s.runId, next: fromId }) : null,
       };
     },

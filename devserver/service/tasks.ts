@@ -1,6 +1,7 @@
 /** Workflow and activity task polling and completion (long polls answer empty when the window ends). */
 import { InvalidArgumentError, notFound, type WorkflowRequest, type WorkflowServiceHandlers } from '../errors';
 import { enums, type TemporalTypes } from '../proto';
+import { EncodedHistory } from '../encoded-history';
 import * as store from '../storage/store';
 import type { Engine } from '../engine/engine';
 import type { QueryManager, PendingQuery } from '../engine/queries';
@@ -346,7 +347,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowSer
       pq.resolve({ failed: { message: 'workflow not found' } });
       return 'stale' as const;
     }
-    const events = sticky ? [] : await engine.readEvents(engine.db, s.runId, 1, s.nextEventId);
+    const events = sticky ? [] : await engine.readEncodedEvents(engine.db, s.runId, 1, s.nextEventId);
     return {
       taskToken: encodeToken({ k: 'q', ns: s.namespaceId, qid: pq.id }),
       workflowExecution: { workflowId: s.workflowId, runId: s.runId },
@@ -354,7 +355,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowSer
       previousStartedEventId: s.previousStartedEventId,
       startedEventId: 0,
       attempt: 1,
-      history: { events },
+      history: new EncodedHistory(events),
       query: pq.query,
       workflowExecutionTaskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     };
