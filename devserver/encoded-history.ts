@@ -1,7 +1,7 @@
 /**
  * A history whose events stay as they are stored: encoded. The devserver keeps every event encoded (in Postgres,
  * in the run cache's tails, in a transaction's new events), and an answer carrying a history — a workflow task, a
- * page of GetWorkflowExecutionHistory, a query task — puts those bytes on the wire as they are, instead of
+ * page of GetWorkflowExecutionHistory or its reverse, a query task — puts those bytes on the wire as they are, instead of
  * decoding each event into a message only for the answer's encoder to encode it again.
  *
  * How: `EncodedHistory` is a `temporal.api.history.v1.History` message (its reflection type's constructor), so a
@@ -21,7 +21,6 @@ interface ReflectedType {
   fields: Record<string, { id: number }>;
   setup(): ReflectedType;
   encode: Encode;
-  decode(bytes: Uint8Array): unknown;
 }
 
 const HistoryType = root.lookupType('temporal.api.history.v1.History') as ReflectedType;
