@@ -12,6 +12,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { createVisibilityHandlers, recordVisibility, type VisibilityRecord } from '../devserver/visibility';
 import { openScratchPglite, openScratchPostgres, type ScratchDatabase } from '../devserver/visibility/scratch-database';
+import { fmt, machineLine, markdownTable, progress } from './report';
 
 const N = 10_000;
 const ITERATIONS = 200;
@@ -125,6 +126,7 @@ async function run(scratch: ScratchDatabase) {
     });
   }
   const insertMs = performance.now() - t0;
+  progress(`${scratch.label}: ${N} closed workflows inserted in ${(insertMs / 1000).toFixed(1)} s (${Math.round(N / (insertMs / 1000))}/s)`);
   await scratch.db.execute(/* sql */ (await import('drizzle-orm')).sql`analyze visibility_executions`);
 
   const list = (query: string, pageSize = 100) =>
@@ -143,6 +145,7 @@ async function run(scratch: ScratchDatabase) {
     const sample = await fn(0);
     const size = 'executions' in sample ? (sample.executions as unknown[]).length : Number(sample.count);
     results.push([label, await time(fn), size]);
+    progress(`${scratch.label}: ${label}, ${ITERATIONS} queries`);
   };
   await measure("list CustomerId = 'cust-N' (10 hits)", (i) => list(`CustomerId = 'cust-${i % 1000}'`));
   await measure("list Region = 'north' AND Amount > 9000", () => list("Region = 'north' AND Amount > 9000"));
@@ -157,11 +160,14 @@ async function run(scratch: ScratchDatabase) {
   await measure('count GROUP BY ExecutionStatus', () => count('GROUP BY ExecutionStatus'));
   await measure('count (all)', () => count(''));
 
-  console.log(`\n${scratch.label}: inserted ${N} closed workflows in ${(insertMs / 1000).toFixed(1)} s (${Math.round(N / (insertMs / 1000))}/s)`);
-  console.log(`  ${'query'.padEnd(58)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'rows/count'.padStart(11)}`);
-  for (const [label, { p50, p99 }, size] of results) {
-    console.log(`  ${label.padEnd(58)} ${p50.toFixed(2).padStart(8)} ${p99.toFixed(2).padStart(8)} ${String(size).padStart(11)}`);
-  }
+  console.log(`\n### bench:devserver, visibility — ${machineLine(scratch.label)}\n`);
+  console.log(`${N} closed workflows inserted in ${(insertMs / 1000).toFixed(1)} s (${Math.round(N / (insertMs / 1000))}/s); ${ITERATIONS} queries each:\n`);
+  console.log(
+    markdownTable(
+      ['query', 'p50 ms', 'p99 ms', 'rows / count'],
+      results.map(([label, { p50, p99 }, size]) => [label, fmt(p50, 2), fmt(p99, 2), String(size)]),
+    ),
+  );
 }
 
 async function main() {

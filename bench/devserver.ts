@@ -10,13 +10,15 @@
  *    no SDK sandbox), so the figures show what the server sustains when the worker is cheap (the SDK worker's
  *    JS thread saturates first);
  * against durable Postgres (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres, in a fresh bench
- * database) and against PGlite (embedded, on disk).
+ * database) and against PGlite (embedded, on disk). A progress line per phase as it goes; at the end Markdown tables
+ * headed with the date and the machine, and the targets judged (bench/devserver-report.ts).
  *
  * In the devserver-alone phase the load generator is lean as well: the protocol worker and the client that
  * starts the workflows and waits for their results speak gRPC through bench/lean-grpc-client.ts (node:http2,
  * no grpc-js), so the bench process costs little next to the server on a small machine.
  *
- * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_UPDATES (default 50), BENCH_TARGETS=postgres,pglite,
+ * Env: BENCH_WORKFLOWS (default 200), BENCH_LONG_ACTIVITIES (default 170), BENCH_UPDATES (default 50), BENCH_TARGETS=postgres,pglite
+ * (an unknown target is an error),
  * BENCH_WARMUP (default 100: workflows run concurrently before each phase's measurement — the devserver's cost
  * per workflow falls a lot over its first few hundred workflows, as V8 compiles its hot paths),
  * BENCH_PROTOCOL_POLLERS (default 32: the protocol worker's workflow task pollers, and as many activity pollers;
@@ -36,7 +38,9 @@ import { ProtocolWorker } from './protocol-worker';
 import { pct, postgresCpu, postgresCpuSince, selfCpuSeconds, timeAtWorker, tsMs } from './measure';
 import { runThreeActivities, SDK_WORKER_TUNING } from './three-activities';
 import { LeanGrpcClient } from './lean-grpc-client';
-import { measureUpdateLatency, type UpdateLatency } from './update-latency';
+import { measureUpdateLatency } from './update-latency';
+import { devserverBenchSummary, type AloneFigures, type DevserverRun, type LoadFigures } from './devserver-report';
+import { progress } from './report';
 import * as activities from '../devserver/harness/activities';
 import { wholeNumberEnv } from './env-options';
 
@@ -48,7 +52,9 @@ const UPDATES = wholeNumberEnv(process.env, 'BENCH_UPDATES', 50);
 const WARMUP = wholeNumberEnv(process.env, 'BENCH_WARMUP', 100, 0);
 /** Workflow task pollers of the protocol worker (half on the sticky queue), and as many activity pollers. */
 const PROTOCOL_POLLERS = wholeNumberEnv(process.env, 'BENCH_PROTOCOL_POLLERS', 32);
-const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
+const TARGET_NAMES = ['postgres', 'pglite'] as const;
+const TARGETS = (process.env.BENCH_TARGETS ?? TARGET_NAMES.join(',')).split(',').map((t) => t.trim());
+for (const t of TARGETS) if (!(TARGET_NAMES as readonly string[]).includes(t)) throw new Error(`BENCH_TARGETS: no target "${t}" (targets: ${TARGET_NAMES.join(', ')})`);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 Runtime.install({
@@ -56,17 +62,6 @@ Runtime.install({
   telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
 });
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
-
-/** Throughput and latency of WORKFLOWS workflows started at once, and the CPU they cost each process. */
-interface LoadFigures {
-  wfPerSec: number;
-  /** devserver process CPU time / wall time (1.0 = one core saturated). */
-  serverCpuShare: number;
-  /** CPU milliseconds per workflow: devserver, Postgres server, bench process (worker + client). */
-  cpuMsPerWorkflow: { devserver: number; postgres: number; worker: number };
-  p50: number;
-  p99: number;
-}
 
 /**
  * Runs `run(0..WORKFLOWS-1)` concurrently and measures wall time, start-to-result latencies and the CPU time of
@@ -101,26 +96,6 @@ async function measureLoad(run: (i: number) => Promise<void>, serverPid: number 
   };
 }
 
-/** The devserver alone: the same workflows run by the protocol worker (in this process, with the client). */
-interface AloneFigures extends LoadFigures {
-  singleP50: number;
-  singleP99: number;
-  /** What the protocol worker did over the whole phase (warm-up included). */
-  tasks: string;
-}
-
-interface Figures extends LoadFigures {
-  target: string;
-  singleP50: number;
-  singleP99: number;
-  /** Median time a one-at-a-time workflow spent at the SDK worker (task started → its answer recorded). */
-  singleAtWorkerP50: number;
-  wftAt10: number;
-  wftAt1000: number;
-  alone: AloneFigures;
-  updates: UpdateLatency;
-}
-
 /**
  * Throughput, latency under load and unloaded latency of `threeActivities` run by the protocol worker; every
  * result is checked against what the workflow returns. The workflows are started and awaited through the lean
@@ -136,8 +111,10 @@ async function benchAlone(target: string, address: string, serverPid: number | u
     const run = (id: string, x: string) => runThreeActivities(rpc, taskQueue, `${id}-${taskQueue}`, x, identity);
     // warm-up
     await Promise.all(Array.from({ length: WARMUP }, (_, i) => run(`pwarm-${i}`, `w${i}`)));
+    progress(`${target}, devserver alone: ${WARMUP} warm-up workflows done`);
 
     const load = await measureLoad((i) => run(`ptp-${i}`, String(i)), serverPid, pgDb);
+    progress(`${target}, devserver alone: ${WORKFLOWS} at once, ${load.wfPerSec.toFixed(1)} wf/s, p50 ${load.p50.toFixed(1)} ms`);
 
     const single: number[] = [];
     for (let i = 0; i < 30; i++) {
@@ -145,6 +122,7 @@ async function benchAlone(target: string, address: string, serverPid: number | u
       await run(`pseq-${i}`, `s${i}`);
       single.push(performance.now() - s);
     }
+    progress(`${target}, devserver alone: 30 one at a time, p50 ${pct(single, 50).toFixed(1)} ms`);
     await worker.stop(); // its tasks in flight end first, so the counts below are complete
     const st = worker.stats;
     if (st.errors > 0 || st.staleTasks > 0 || st.fullHistoryFetches > 0) {
@@ -162,8 +140,9 @@ async function benchAlone(target: string, address: string, serverPid: number | u
   }
 }
 
-async function benchTarget(target: string, db: string): Promise<Figures> {
+async function benchTarget(target: string, db: string): Promise<DevserverRun> {
   const server = await spawnDevServer(db, PROFILE_DIR);
+  progress(`${target}: devserver started`);
   /** The Postgres database the devserver uses (null: PGlite, in the devserver process). */
   const pgDb = target === 'postgres' ? decodeURIComponent(new URL(db).pathname.slice(1)) : null;
   const workflowBundle = await bundleWorkflowCode({
@@ -187,6 +166,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
       await Promise.all(
         Array.from({ length: WARMUP }, (_, i) => client.workflow.execute('threeActivities', { taskQueue, workflowId: `warm-${i}-${taskQueue}`, args: ['w'] })),
       );
+      progress(`${target}, SDK worker: ${WARMUP} warm-up workflows done`);
 
       // 1) throughput and latency
       const load = await measureLoad(
@@ -197,6 +177,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         server.pid,
         pgDb,
       );
+      progress(`${target}, SDK worker: ${WORKFLOWS} at once, ${load.wfPerSec.toFixed(1)} wf/s, p50 ${load.p50.toFixed(1)} ms`);
 
       // 1b) unloaded latency: one workflow at a time
       const single: number[] = [];
@@ -208,15 +189,18 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
         single.push(performance.now() - s);
         atWorker.push(timeAtWorker((await handle.fetchHistory()).events ?? []));
       }
+      progress(`${target}, SDK worker: 30 one at a time, p50 ${pct(single, 50).toFixed(1)} ms`);
 
       // 1c) update round trips on a worker with default options
       const updates = await measureUpdateLatency(nativeConnection, client, workflowBundle, UPDATES);
+      progress(`${target}, SDK worker: ${UPDATES} + ${UPDATES} update round trips, accepted p50 ${updates.acceptedP50.toFixed(1)} ms, rejected p50 ${updates.rejectedP50.toFixed(1)} ms`);
 
       // 2) per-workflow-task cost vs history length (one workflow, sticky cache on)
       const h = await client.workflow.start('manyActivities', { taskQueue, workflowId: `long-${taskQueue}`, args: [LONG_ACTIVITIES] });
       await h.result();
       const hist = await h.fetchHistory();
       const events = hist.events ?? [];
+      progress(`${target}, SDK worker: one workflow of ${LONG_ACTIVITIES} activities, ${events.length} events`);
       const wft: { at: number; ms: number }[] = [];
       const scheduled = new Map<number, number>();
       for (const e of events) {
@@ -259,7 +243,7 @@ async function benchTarget(target: string, db: string): Promise<Figures> {
 }
 
 async function main() {
-  const results: Figures[] = [];
+  const results: DevserverRun[] = [];
   if (TARGETS.includes('postgres')) {
     const name = `devserver_bench_${randomUUID().slice(0, 8)}`;
     const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
@@ -279,77 +263,16 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const f = (n: number) => n.toFixed(1);
   console.log(
-    `\nDevserver bench — ${WORKFLOWS} concurrent workflows of 3 sequential activities (after ${WARMUP} warm-up workflows per phase); ${LONG_ACTIVITIES}-activity workflow for task cost`,
+    `\n${devserverBenchSummary(results, {
+      workflows: WORKFLOWS,
+      warmup: WARMUP,
+      longActivities: LONG_ACTIVITIES,
+      updates: UPDATES,
+      protocolPollers: PROTOCOL_POLLERS,
+      cores: cpus().length,
+    })}`,
   );
-  console.log('target         | wf/s   | p50 ms  | p99 ms  | 1-at-a-time p50/p99 ms | WFT ms @~10 ev | WFT ms @~1000 ev');
-  for (const r of results) {
-    console.log(
-      `${r.target.padEnd(14)} | ${f(r.wfPerSec).padStart(6)} | ${f(r.p50).padStart(7)} | ${f(r.p99).padStart(7)} | ${`${f(r.singleP50)} / ${f(r.singleP99)}`.padStart(22)} | ${f(r.wftAt10).padStart(14)} | ${f(r.wftAt1000).padStart(16)}`,
-    );
-  }
-  console.log('(p50/p99 are start-to-result under the concurrent load; "1-at-a-time" is the unloaded latency.)');
-  console.log(`\nUpdate round trips (executeUpdate, one at a time, SDK default worker options; ${UPDATES} accepted, ${UPDATES} rejected by the validator)`);
-  console.log('target         | accepted p50 ms | accepted p99 ms | rejected p50 ms | rejected p99 ms');
-  for (const r of results) {
-    const u = r.updates;
-    console.log(
-      `${r.target.padEnd(14)} | ${f(u.acceptedP50).padStart(15)} | ${f(u.acceptedP99).padStart(15)} | ${f(u.rejectedP50).padStart(15)} | ${f(u.rejectedP99).padStart(15)}`,
-    );
-  }
-  for (const r of results) {
-    console.log(
-      `${r.target}: devserver process used ${(r.serverCpuShare * 100).toFixed(0)}% of one core during the throughput phase (${cpus().length} cores on this machine)`,
-    );
-    console.log(
-      `${r.target}: one workflow at a time takes ${f(r.singleP50)} ms (p50), of which ${f(r.singleAtWorkerP50)} ms at the SDK worker (4 workflow tasks, 3 activities, with their network hops)`,
-    );
-    const c = r.cpuMsPerWorkflow;
-    const total = c.devserver + c.postgres + c.worker;
-    console.log(
-      `${r.target}: CPU per workflow ${f(total)} ms = devserver ${f(c.devserver)} + Postgres ${f(c.postgres)} + SDK worker and client ${f(c.worker)}` +
-        ` → ceiling on ${cpus().length} cores ≈ ${f((cpus().length * 1000) / total)} wf/s; the SDK worker alone would cap at ≈ ${f((cpus().length * 1000) / c.worker)} wf/s, the server side alone (devserver + Postgres) at ≈ ${f((cpus().length * 1000) / (c.devserver + c.postgres))} wf/s`,
-    );
-  }
-
-  console.log(
-    `\nDevserver alone (protocol worker) — the same ${WORKFLOWS} concurrent workflows run by a minimal WorkflowService worker (bench/protocol-worker.ts, no SDK; sticky queue and eager activities as the SDK, ${PROTOCOL_POLLERS} + ${PROTOCOL_POLLERS} pollers) in the bench process`,
-  );
-  console.log('target         | wf/s   | p50 ms  | p99 ms  | 1-at-a-time p50/p99 ms | CPU ms/wf devserver | Postgres | bench process');
-  for (const r of results) {
-    const a = r.alone;
-    const c = a.cpuMsPerWorkflow;
-    console.log(
-      `${r.target.padEnd(14)} | ${f(a.wfPerSec).padStart(6)} | ${f(a.p50).padStart(7)} | ${f(a.p99).padStart(7)} | ${`${f(a.singleP50)} / ${f(a.singleP99)}`.padStart(22)} | ${f(c.devserver).padStart(19)} | ${f(c.postgres).padStart(8)} | ${f(c.worker).padStart(13)}`,
-    );
-  }
-  console.log('(bench process = protocol worker + client, both on bench/lean-grpc-client.ts; the SDK worker idles on its own queue meanwhile.)');
-  for (const r of results) {
-    const a = r.alone;
-    const c = a.cpuMsPerWorkflow;
-    const total = c.devserver + c.postgres + c.worker;
-    console.log(
-      `${r.target}: devserver alone: devserver process used ${(a.serverCpuShare * 100).toFixed(0)}% of one core; CPU per workflow ${f(total)} ms = devserver ${f(c.devserver)} + Postgres ${f(c.postgres)} + protocol worker and client ${f(c.worker)}` +
-        ` → the devserver process alone would cap at ≈ ${f(1000 / c.devserver)} wf/s on one core`,
-    );
-    console.log(`${r.target}: protocol worker ran ${a.tasks}`);
-  }
-  console.log('\nTargets: >= 200 wf/s, p50 <= 20 ms on Postgres, per-task cost flat in history length.');
-  console.log('(per target: the first line with the SDK worker, the second with the protocol worker, i.e. the devserver alone.)');
-  for (const r of results) {
-    const flat = r.wftAt1000 <= Math.max(r.wftAt10 * 1.5, r.wftAt10 + 3);
-    console.log(
-      `${r.target}: throughput ${r.wfPerSec >= 200 ? 'MET' : 'NOT met'} (${f(r.wfPerSec)} wf/s); ` +
-        `p50 ${r.singleP50 <= 20 ? 'MET' : 'NOT met'} (unloaded ${f(r.singleP50)} ms, under load ${f(r.p50)} ms); ` +
-        `task cost ${flat ? 'flat' : 'NOT flat'} (${f(r.wftAt10)} → ${f(r.wftAt1000)} ms)`,
-    );
-    const a = r.alone;
-    console.log(
-      `${r.target} devserver alone (protocol worker): throughput ${a.wfPerSec >= 200 ? 'MET' : 'NOT met'} (${f(a.wfPerSec)} wf/s); ` +
-        `p50 ${a.singleP50 <= 20 ? 'MET' : 'NOT met'} (unloaded ${f(a.singleP50)} ms, under load ${f(a.p50)} ms)`,
-    );
-  }
   process.exit(0);
 }
 
