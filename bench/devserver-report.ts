@@ -10,8 +10,8 @@ export interface LoadFigures {
   wfPerSec: number;
   /** devserver process CPU time / wall time (1.0 = one core saturated). */
   serverCpuShare: number;
-  /** CPU milliseconds per workflow: devserver, Postgres server, bench process (worker + client). */
-  cpuMsPerWorkflow: { devserver: number; postgres: number; worker: number };
+  /** CPU milliseconds per workflow: devserver, Postgres server (null: PGlite, inside the devserver), bench process (worker + client). */
+  cpuMsPerWorkflow: { devserver: number; postgres: number | null; worker: number };
   p50: number;
   p99: number;
 }
@@ -56,8 +56,9 @@ export function taskCostFlat(r: Pick<DevserverRun, 'wftAt10' | 'wftAt1000'>): bo
 
 const met = (ok: boolean) => (ok ? 'MET' : 'NOT met');
 const pair = (a: number, b: number) => `${fmt(a)} / ${fmt(b)}`;
-const cpu = (c: LoadFigures['cpuMsPerWorkflow']) => `${fmt(c.devserver)} / ${fmt(c.postgres)} / ${fmt(c.worker)}`;
-const total = (c: LoadFigures['cpuMsPerWorkflow']) => c.devserver + c.postgres + c.worker;
+const cpu = (c: LoadFigures['cpuMsPerWorkflow']) => `${fmt(c.devserver)} / ${c.postgres === null ? '— (in the devserver)' : fmt(c.postgres)} / ${fmt(c.worker)}`;
+const serverSide = (c: LoadFigures['cpuMsPerWorkflow']) => c.devserver + (c.postgres ?? 0);
+const total = (c: LoadFigures['cpuMsPerWorkflow']) => serverSide(c) + c.worker;
 
 export function devserverBenchSummary(runs: DevserverRun[], s: DevserverBenchSettings): string {
   const out: string[] = [
@@ -106,7 +107,7 @@ export function devserverBenchSummary(runs: DevserverRun[], s: DevserverBenchSet
   for (const r of runs) {
     const c = r.cpuMsPerWorkflow;
     out.push(
-      `- ${r.target}: with the SDK worker ≈ ${fmt((s.cores * 1000) / total(c))} wf/s (the SDK worker and client alone would cap at ≈ ${fmt((s.cores * 1000) / c.worker)}, the server side — devserver + Postgres — at ≈ ${fmt((s.cores * 1000) / (c.devserver + c.postgres))}); the devserver alone (protocol worker) would cap at ≈ ${fmt(1000 / r.alone.cpuMsPerWorkflow.devserver)} wf/s on one core`,
+      `- ${r.target}: with the SDK worker ≈ ${fmt((s.cores * 1000) / total(c))} wf/s (the SDK worker and client alone would cap at ≈ ${fmt((s.cores * 1000) / c.worker)}, the server side — devserver + Postgres — at ≈ ${fmt((s.cores * 1000) / serverSide(c))}); the devserver alone (protocol worker) would cap at ≈ ${fmt(1000 / r.alone.cpuMsPerWorkflow.devserver)} wf/s on one core`,
     );
   }
   out.push('', `Targets: ≥ ${DEVSERVER_TARGETS.wfPerSec} wf/s, 1-at-a-time p50 ≤ ${DEVSERVER_TARGETS.singleP50Ms} ms, a workflow task's cost flat in history length:`);

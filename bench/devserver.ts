@@ -88,7 +88,7 @@ async function measureLoad(run: (i: number) => Promise<void>, serverPid: number 
     serverCpuShare: serverCpu / elapsed,
     cpuMsPerWorkflow: {
       devserver: perWf(serverCpu),
-      postgres: perWf(postgresCpuSince(pgDb, pg0)),
+      postgres: pgDb == null ? null : perWf(postgresCpuSince(pgDb, pg0)),
       worker: perWf(selfCpuSeconds() - self0),
     },
     p50: pct(latencies, 50),

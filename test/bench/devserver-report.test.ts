@@ -29,7 +29,16 @@ const postgres: DevserverRun = {
     tasks: '2660 workflow tasks (1995 from the sticky queue), 1995 activity tasks (1330 eager) for 665 workflows',
   },
 };
-const pglite: DevserverRun = { ...postgres, target: 'pglite (dir)', wfPerSec: 40, singleP50: 35, wftAt10: 4, wftAt1000: 9, alone: { ...postgres.alone, wfPerSec: 150, singleP50: 25 } };
+const pglite: DevserverRun = {
+  ...postgres,
+  target: 'pglite (dir)',
+  wfPerSec: 40,
+  cpuMsPerWorkflow: { devserver: 30.0, postgres: null, worker: 18.0 },
+  singleP50: 35,
+  wftAt10: 4,
+  wftAt1000: 9,
+  alone: { ...postgres.alone, wfPerSec: 150, singleP50: 25 },
+};
 
 const settings = { workflows: 200, warmup: 100, longActivities: 170, updates: 50, protocolPollers: 32, cores: 2 };
 
@@ -70,10 +79,14 @@ describe('bench:devserver summary', () => {
     expect(updates[2]).toEqual(['postgres', '12.5 / 30.3', '8.0 / 19.0']);
     expect(alone[2].slice(0, 6)).toEqual(['postgres', '212.0', '900.0 / 1200.0', '17.6 / 33.7', '4.9 / 3.0 / 2.5', '90 %']);
     expect(alone[2][6]).toContain('665 workflows');
+    // PGlite runs inside the devserver process: no Postgres of its own to count.
+    expect(sdk[3][5]).toBe('30.0 / — (in the devserver) / 18.0');
   });
 
   it('gives the CPU ceilings from the CPU per workflow', () => {
     // 2 cores × 1,000 ms ÷ (6.4 + 3.9 + 10.8) ms; the SDK worker alone 2,000 ÷ 10.8; the server side 2,000 ÷ 10.3.
+    // PGlite: the server side is the devserver alone, 2,000 ÷ 30.0; with the worker 2,000 ÷ 48.0.
+    expect(text).toContain('- pglite (dir): with the SDK worker ≈ 41.7 wf/s (the SDK worker and client alone would cap at ≈ 111.1, the server side — devserver + Postgres — at ≈ 66.7)');
     expect(text).toContain('- postgres: with the SDK worker ≈ 94.8 wf/s (the SDK worker and client alone would cap at ≈ 185.2, the server side — devserver + Postgres — at ≈ 194.2); the devserver alone (protocol worker) would cap at ≈ 204.1 wf/s on one core');
   });
 
