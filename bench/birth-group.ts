@@ -41,7 +41,7 @@ import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './mea
 import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
-import { wholeNumberEnv } from './env-options';
+import { nameListEnv, wholeNumberEnv } from './env-options';
 import { birthGroupSummary, type BirthGroupRun } from './birth-group-report';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -57,8 +57,7 @@ const log = (m: string) => console.log(`  ${m}`);
 /** Every run's measured batch, for the summary at the end. */
 const measuredRuns: BirthGroupRun[] = [];
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
-const RUNS = new Set((process.env.BENCH_RUNS ?? RUN_NAMES.join(',')).split(',').map((r) => r.trim()));
-for (const r of RUNS) if (!(RUN_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_RUNS: no run "${r}" (runs: ${RUN_NAMES.join(', ')})`);
+const RUNS = new Set(nameListEnv(process.env, 'BENCH_RUNS', RUN_NAMES));
 
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
 async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<Omit<BirthGroupRun, 'label'> | null> {

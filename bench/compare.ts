@@ -37,7 +37,7 @@ import { fmt, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
 import { sdkSandbox, sdkStartMode } from './three-activities';
 import { profileClockUs, selfTimeByArea } from './cpu-profile';
-import { wholeNumberEnv } from './env-options';
+import { nameListEnv, wholeNumberEnv } from './env-options';
 import { CLIENT_PROCESS, report, summarize, type Cpu, type ReportSetup, type RoundFigures } from './compare-report';
 
 const WORKFLOWS = wholeNumberEnv(process.env, 'BENCH_WORKFLOWS', 200);
@@ -45,7 +45,7 @@ const ROUNDS = wholeNumberEnv(process.env, 'BENCH_ROUNDS', 3);
 const SINGLE = wholeNumberEnv(process.env, 'BENCH_SINGLE', 30);
 const WARMUP = wholeNumberEnv(process.env, 'BENCH_WARMUP', 1500, 0);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const TARGETS = (process.env.BENCH_COMPARE_TARGETS ?? 'dbos,sdk,protocol').split(',') as TargetName[];
+const TARGETS: TargetName[] = nameListEnv(process.env, 'BENCH_COMPARE_TARGETS', ['dbos', 'sdk', 'protocol']);
 const CORES = cpus().length;
 const PROFILE = process.env.BENCH_COMPARE_PROFILE ?? '0';
 if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE must be 0 or 1, got ${PROFILE}`);
@@ -53,8 +53,6 @@ if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE m
 const KEEP_PROFILES = PROFILE === '1' && !!process.env.BENCH_PROFILE_DIR;
 const PROFILE_ROOT = PROFILE !== '1' ? null : KEEP_PROFILES ? process.env.BENCH_PROFILE_DIR! : mkdtempSync(join(tmpdir(), 'bench-compare-prof-'));
 
-const unknown = TARGETS.filter((t) => !['dbos', 'sdk', 'protocol'].includes(t));
-if (unknown.length) throw new Error(`BENCH_COMPARE_TARGETS: unknown contender(s) ${unknown.join(', ')} (known: dbos, sdk, protocol)`);
 
 const SDK_START = sdkStartMode(process.env); // validated here, before anything starts
 const SDK_SANDBOX = sdkSandbox(process.env);

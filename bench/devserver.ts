@@ -42,7 +42,7 @@ import { measureUpdateLatency } from './update-latency';
 import { devserverBenchSummary, type AloneFigures, type DevserverRun, type LoadFigures } from './devserver-report';
 import { progress } from './report';
 import * as activities from '../devserver/harness/activities';
-import { wholeNumberEnv } from './env-options';
+import { nameListEnv, wholeNumberEnv } from './env-options';
 
 const WORKFLOWS = wholeNumberEnv(process.env, 'BENCH_WORKFLOWS', 200);
 const LONG_ACTIVITIES = wholeNumberEnv(process.env, 'BENCH_LONG_ACTIVITIES', 170);
@@ -52,9 +52,7 @@ const UPDATES = wholeNumberEnv(process.env, 'BENCH_UPDATES', 50);
 const WARMUP = wholeNumberEnv(process.env, 'BENCH_WARMUP', 100, 0);
 /** Workflow task pollers of the protocol worker (half on the sticky queue), and as many activity pollers. */
 const PROTOCOL_POLLERS = wholeNumberEnv(process.env, 'BENCH_PROTOCOL_POLLERS', 32);
-const TARGET_NAMES = ['postgres', 'pglite'] as const;
-const TARGETS = (process.env.BENCH_TARGETS ?? TARGET_NAMES.join(',')).split(',').map((t) => t.trim());
-for (const t of TARGETS) if (!(TARGET_NAMES as readonly string[]).includes(t)) throw new Error(`BENCH_TARGETS: no target "${t}" (targets: ${TARGET_NAMES.join(', ')})`);
+const TARGETS = nameListEnv(process.env, 'BENCH_TARGETS', ['postgres', 'pglite']);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 Runtime.install({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wholeNumberEnv } from '../../bench/env-options';
+import { nameListEnv, wholeNumberEnv } from '../../bench/env-options';
 
 describe('wholeNumberEnv', () => {
   it('takes the fallback when the variable is unset or empty', () => {
@@ -19,5 +19,29 @@ describe('wholeNumberEnv', () => {
 
   it('rejects a number under the minimum', () => {
     expect(() => wholeNumberEnv({ CASES: '0' }, 'CASES', 100)).toThrow('CASES must be a whole number ≥ 1, got "0"');
+  });
+});
+
+describe('nameListEnv', () => {
+  const known = ['dbos', 'sdk', 'protocol'] as const;
+
+  it('takes every known name, in their order, when the variable is unset or empty', () => {
+    expect(nameListEnv({}, 'BENCH_COMPARE_TARGETS', known)).toEqual(['dbos', 'sdk', 'protocol']);
+    expect(nameListEnv({ BENCH_COMPARE_TARGETS: ' ' }, 'BENCH_COMPARE_TARGETS', known)).toEqual(['dbos', 'sdk', 'protocol']);
+  });
+
+  it('reads the names given, in the order given, spaces around them ignored', () => {
+    expect(nameListEnv({ BENCH_COMPARE_TARGETS: 'sdk, dbos' }, 'BENCH_COMPARE_TARGETS', known)).toEqual(['sdk', 'dbos']);
+    expect(nameListEnv({ BENCH_TARGETS: 'pglite' }, 'BENCH_TARGETS', ['postgres', 'pglite'])).toEqual(['pglite']);
+  });
+
+  it('rejects an unknown name, naming the variable and what it knows', () => {
+    expect(() => nameListEnv({ BENCH_COMPARE_TARGETS: 'dbos,temporal,' }, 'BENCH_COMPARE_TARGETS', known)).toThrow(
+      'BENCH_COMPARE_TARGETS: unknown "temporal", "" (known: dbos, sdk, protocol)',
+    );
+  });
+
+  it('rejects a name given twice', () => {
+    expect(() => nameListEnv({ BENCH_RUNS: 'apart,apart' }, 'BENCH_RUNS', ['pglite', 'postgres', 'apart', 'read-model'])).toThrow('BENCH_RUNS: "apart" named more than once');
   });
 });
