@@ -69,9 +69,11 @@ describe('an encoded history on the wire', () => {
   });
 
   it('a module evaluated again over the same proto root wraps nothing twice, and both its classes are written', async () => {
+    const encoder = temporal.api.history.v1.History.encode;
     vi.resetModules();
     const again = await import('../../devserver/encoded-history');
     expect(again.EncodedHistory).not.toBe(EncodedHistory);
+    expect(temporal.api.history.v1.History.encode).toBe(encoder);
     const R = ws.PollWorkflowTaskQueueResponse;
     const expected = wire(R, { history: { events } });
     expect(wire(R, { history: new again.EncodedHistory(encoded()) }).equals(expected)).toBe(true);
