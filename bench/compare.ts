@@ -53,7 +53,6 @@ if (PROFILE !== '0' && PROFILE !== '1') throw new Error(`BENCH_COMPARE_PROFILE m
 const KEEP_PROFILES = PROFILE === '1' && !!process.env.BENCH_PROFILE_DIR;
 const PROFILE_ROOT = PROFILE !== '1' ? null : KEEP_PROFILES ? process.env.BENCH_PROFILE_DIR! : mkdtempSync(join(tmpdir(), 'bench-compare-prof-'));
 
-
 const SDK_START = sdkStartMode(process.env); // validated here, before anything starts
 const SDK_SANDBOX = sdkSandbox(process.env);
 const TITLES: Record<TargetName, string> = {

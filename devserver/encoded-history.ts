@@ -34,17 +34,13 @@ const ENCODED_EVENTS = Symbol.for('once-only-engine.devserver.encodedEvents');
 
 /** A History message made of already-encoded events (each one HistoryEvent's encoding). */
 export class EncodedHistory extends HistoryType.ctor implements TemporalTypes.api.history.v1.IHistory {
-  /** Empty (set so by the message constructor): the events are `encodedEvents`, never decoded here. */
+  /** Empty (set so by the message constructor): the events are the encoded ones given, never decoded here. */
   declare readonly events: TemporalTypes.api.history.v1.IHistoryEvent[];
   readonly [ENCODED_EVENTS]: readonly Uint8Array[];
 
-  constructor(readonly encodedEvents: readonly Uint8Array[]) {
+  constructor(encodedEvents: readonly Uint8Array[]) {
     super();
     this[ENCODED_EVENTS] = encodedEvents;
-  }
-
-  get length(): number {
-    return this.encodedEvents.length;
   }
 }
 

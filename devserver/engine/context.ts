@@ -161,22 +161,16 @@ export class RunContext {
     return rows[0];
   }
 
-  /** Events fromId.. (inclusive) up to the current end, decoded, including those appended in this transaction. */
-  async readHistoryFrom(fromId: number): Promise<DecodedEvent[]> {
-    const out: DecodedEvent[] = [];
-    if (fromId < this.persistedNextEventId) {
-      const rows = await this.work.engineReadEvents(this.tx, this.state.runId, fromId, this.persistedNextEventId);
-      for (const r of rows) out.push(r);
-    }
-    for (const e of this.newEvents) if (e.eventId >= fromId) out.push(e.obj);
-    return out;
-  }
-
-  /** The same events as `readHistoryFrom`, encoded as stored: for an answer's history (encoded-history.ts). */
+  /** Events fromId.. (inclusive) up to the current end, encoded as stored, including those appended in this transaction. */
   async readEncodedHistoryFrom(fromId: number): Promise<Uint8Array[]> {
     const out = fromId < this.persistedNextEventId ? await this.work.host.readEncodedEvents(this.tx, this.state.runId, fromId, this.persistedNextEventId) : [];
     for (const e of this.newEvents) if (e.eventId >= fromId) out.push(e.data);
     return out;
+  }
+
+  /** The same events decoded, each a fresh message (reset reads and copies them). */
+  async readHistoryFrom(fromId: number): Promise<DecodedEvent[]> {
+    return (await this.readEncodedHistoryFrom(fromId)).map(decodeEvent);
   }
 
   /** The task row this request claimed (deleted in the same statement; nothing is written if it is gone). */
