@@ -1,7 +1,9 @@
 /**
- * A throwaway Postgres cluster for the fault campaign (never the machine's shared one): initdb into a temporary
- * directory, pg_ctl on a random loopback port, as the `postgres` OS user when we are root (Postgres refuses to run as
- * root). `restart()` stops it the hard way (immediate mode: no checkpoint, like a crash) and starts it again.
+ * A throwaway Postgres cluster for the fault campaign and the statement census (never the machine's shared one):
+ * initdb into a temporary directory, pg_ctl on a random loopback port, as the `postgres` OS user when we are root
+ * (Postgres refuses to run as root). `settings` are server settings given at start (e.g. a library preloaded, which
+ * the shared server cannot take without a restart). `restart()` stops it the hard way (immediate mode: no
+ * checkpoint, like a crash) and starts it again.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -25,7 +27,7 @@ function binDir(): string {
   return join(base, versions.sort((a, b) => Number(b) - Number(a))[0]!, 'bin');
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(settings: Readonly<Record<string, string>> = {}): Promise<ThrowawayPostgres> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-pg-'));
   const data = join(dir, 'data');
@@ -44,7 +46,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     else execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   };
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`;
+  const extra = Object.entries(settings).map(([k, v]) => {
+    if (!/^[a-z_.]+$/.test(k) || !/^[\w.,-]+$/.test(v)) throw new Error(`throwaway Postgres: a setting it cannot pass on its command line: ${k}=${v}`);
+    return ` -c ${k}=${v}`;
+  });
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200${extra.join('')}`;
   const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   start();
   return {
