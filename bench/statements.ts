@@ -8,18 +8,21 @@
  * gives per database (the engine and registries; the devserver) the statements, time, planning, its backends' CPU and
  * WAL per case, then its dearest statements, top-level and inside functions and triggers.
  * The automated officers' reads of the read model (every POLL_MS, as the applicant) are among the engine's statements.
+ * Last, on a database of its own, the audit chain's ceiling (bench/audit-chain-ceiling.ts): audited transactions per
+ * second with 1, 4 and 16 writers, with the chain and without, alternating.
  * Options: CASES (100 at once), WARMUP_CASES (200), POLL_MS (250), SEED_PEOPLE (10,000), BENCH_STATEMENTS_TOP (12 per
- * table).
+ * table), BENCH_CEILING_SECONDS (5 per measurement; 0: no ceiling phase).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
 import { startStack, type Stack } from '../scripts/stack';
 import { ephemeralDataConverter } from '../worker/codec/data-converter';
+import { auditChainCeiling, type CeilingFigure } from './audit-chain-ceiling';
 import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { devServerCounts, devServerWork, spawnDevServer, type DevServerProcess } from './devserver-process';
 import { wholeNumberEnv } from './env-options';
 import { postgresCpu, postgresCpuSince } from './measure';
-import { phaseProgress, progress } from './report';
+import { fmt, markdownTable, phaseProgress, progress } from './report';
 import { enableStatementCensus, readStatementCensus, resetStatementCensus, STATEMENT_CENSUS_SETTINGS } from './statement-census';
 import { statementCensusSummary } from './statement-census-report';
 import { startThrowawayPostgres } from './throwaway-postgres';
@@ -30,6 +33,8 @@ const WARMUP_CASES = wholeNumberEnv(process.env, 'WARMUP_CASES', 200, 0);
 const POLL_MS = wholeNumberEnv(process.env, 'POLL_MS', 250);
 const SEED_PEOPLE = wholeNumberEnv(process.env, 'SEED_PEOPLE', 10_000);
 const TOP = wholeNumberEnv(process.env, 'BENCH_STATEMENTS_TOP', 12);
+const CEILING_SECONDS = wholeNumberEnv(process.env, 'BENCH_CEILING_SECONDS', 5, 0);
+const CEILING_WRITERS = [1, 4, 16];
 
 /** CASES cases at once; throws unless every one closed (a failed case would count a different path's statements). */
 async function batch(stack: Stack, families: Family[], round: number): Promise<number> {
@@ -90,6 +95,30 @@ try {
       top: TOP,
     })}`,
   );
+  if (CEILING_SECONDS > 0) {
+    await stack.close();
+    stack = null;
+    const db = `census_ceiling_${stamp}`;
+    await admin.unsafe(`create database ${db}`);
+    const figures: CeilingFigure[] = [];
+    // Alternating, twice: the VM's speed drifts between measurements.
+    for (const chain of [true, false, false, true]) {
+      for (const writers of CEILING_WRITERS) {
+        const f = await auditChainCeiling(pg.url(db), { writers, seconds: CEILING_SECONDS, chain });
+        progress(`audit chain ${chain ? 'on' : 'off'}, ${writers} writer(s): ${f.perSecond.toFixed(0)} audited transactions/s`);
+        figures.push(f);
+      }
+    }
+    const cell = (writers: number, chain: boolean) =>
+      figures
+        .filter((f) => f.writers === writers && f.chain === chain)
+        .map((f) => fmt(f.perSecond, 0))
+        .join(' · ');
+    console.log(
+      `\n#### The audit chain's ceiling: audited transactions per second (one audit entry each, as a registry write adds), ${CEILING_SECONDS} s per measurement\n\n` +
+        markdownTable(['writers', 'with the chain', 'without it'], CEILING_WRITERS.map((w) => [String(w), cell(w, true), cell(w, false)])),
+    );
+  }
 } finally {
   await stack?.close();
   await devserver?.stop();

@@ -1,10 +1,12 @@
 /**
  * The statement census (`npm run bench:statements`): its summary from made-up counts (the report's own code), and the
  * counting itself on a throwaway Postgres cluster started as the census starts it — a function's statements counted
- * apart from the call that ran them, per database, and nothing left after a reset.
+ * apart from the call that ran them, per database, and nothing left after a reset — and the audit chain's ceiling
+ * measured with the chain and without it, the trigger back on after.
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditChainCeiling } from '../../bench/audit-chain-ceiling';
 import { censusTotals, shortQuery, statementCensusSummary } from '../../bench/statement-census-report';
 import { enableStatementCensus, readStatementCensus, resetStatementCensus, STATEMENT_CENSUS_SETTINGS, type StatementStat } from '../../bench/statement-census';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../bench/throwaway-postgres';
@@ -86,6 +88,7 @@ describe('the statement census on a throwaway cluster', () => {
     admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
     await admin`create database census_a`;
     await admin`create database census_b`;
+    await admin`create database census_c`;
     await enableStatementCensus(admin);
   }, 120_000);
   afterAll(async () => {
@@ -120,6 +123,26 @@ describe('the statement census on a throwaway cluster', () => {
     } finally {
       await a.end();
       await b.end();
+    }
+  }, 60_000);
+
+  it('measures the audit chain: every transaction counted is a row, chained with the trigger, not without, the trigger on after', async () => {
+    const url = pg!.url('census_c');
+    const chained = await auditChainCeiling(url, { writers: 2, seconds: 0.3, chain: true });
+    const unchained = await auditChainCeiling(url, { writers: 2, seconds: 0.3, chain: false });
+    expect(chained).toMatchObject({ writers: 2, chain: true });
+    expect(chained.transactions).toBeGreaterThan(0);
+    expect(unchained.transactions).toBeGreaterThan(0);
+    expect(chained.perSecond).toBeGreaterThan(0);
+    const c = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const [rows] = await c<{ chained: number; unchained: number }[]>`
+        select count(*) filter (where hash <> '')::int as chained, count(*) filter (where hash = '')::int as unchained from audit_log`;
+      expect(rows).toEqual({ chained: chained.transactions, unchained: unchained.transactions });
+      const [trigger] = await c<{ tgenabled: string }[]>`select tgenabled from pg_trigger where tgname = 'audit_log_chain'`;
+      expect(trigger.tgenabled).toBe('O');
+    } finally {
+      await c.end();
     }
   }, 60_000);
 });
