@@ -1,12 +1,12 @@
 /**
  * `npm run bench:statements` — the statement census: where a birth-group case's Postgres time goes, statement by
- * statement (issue 18, item 2: Postgres is a third of a case's CPU in `npm run bench`, which shows it as one figure
- * per database). The stack runs as `npm run bench`'s third run has it — the devserver in its own process, the engine,
- * the agencies and the case service in this one, officers automated, payloads encrypted — on a throwaway Postgres
- * cluster that preloads `pg_stat_statements` (bench/statement-census.ts). After WARMUP_CASES (in batches of CASES,
- * so every plan is cached and every pool is full), the counts are reset, CASES cases run at once, and the summary
- * gives per database (the engine and registries; the devserver) the statements, time, planning, its backends' CPU and
- * WAL per case, then its dearest statements, top-level and inside functions and triggers.
+ * statement (issue 18, item 2: Postgres is a quarter to a third of a case's CPU in `npm run bench`, which shows it as
+ * one figure per database). The stack runs as `npm run bench`'s third run has it — the devserver in its own process,
+ * the engine, the agencies and the case service in this one, officers automated, payloads encrypted — on a throwaway
+ * Postgres cluster that preloads `pg_stat_statements` (bench/statement-census.ts). After WARMUP_CASES (in batches of
+ * CASES, so every plan is cached and every pool is full), the counts are reset, CASES cases run at once, and the
+ * summary gives per database (the engine and registries; the devserver) the statements, time, planning, its backends'
+ * CPU and WAL per case, then its dearest statements, top-level and inside functions and triggers.
  * The automated officers' reads of the read model (every POLL_MS, as the applicant) are among the engine's statements.
  * Last, on a database of its own, the audit chain's ceiling (bench/audit-chain-ceiling.ts): audited transactions per
  * second with 1, 4 and 16 writers, with the chain and without, alternating.
