@@ -36,7 +36,7 @@ import { cpuSeconds, machineBusySince, machineTicks, median, postgresCpu, postgr
 import { fmt, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
 import { sdkSandbox, sdkStartMode } from './three-activities';
-import { profileClockUs, selfTimeByArea } from './cpu-profile';
+import { profileClockUs, selfTimeByArea, WAITING_FOR_A_CORE } from './cpu-profile';
 import { nameListEnv, wholeNumberEnv } from './env-options';
 import { CLIENT_PROCESS, report, summarize, type Cpu, type ReportSetup, type RoundFigures } from './compare-report';
 
@@ -212,13 +212,18 @@ function reportProfiles(contenders: Contender[]) {
   console.log(`\nWhere the CPU went during the measured batches (V8 CPU profiles, self time, ms per workflow; profiling slows every process):`);
   for (const c of contenders) {
     for (const proc of c.devserver ? ['client', 'devserver'] : ['client']) {
-      const areas = selfTimeByArea(join(PROFILE_ROOT!, `${c.name}-${proc}`), c.windows);
+      const all = selfTimeByArea(join(PROFILE_ROOT!, `${c.name}-${proc}`), c.windows);
+      const waiting = all.find((a) => a.area === WAITING_FOR_A_CORE)?.ms ?? 0;
+      const areas = all.filter((a) => a.area !== WAITING_FOR_A_CORE);
       const total = areas.reduce((a, x) => a + x.ms, 0);
       const top = areas
         .slice(0, 10)
         .map((a) => `${a.area} ${fmt(a.ms / n, 2)} (${fmt((100 * a.ms) / Math.max(total, 1e-9), 0)}%)`)
         .join(', ');
-      console.log(`- ${TITLES[c.name]}, ${proc === 'client' ? CLIENT_PROCESS[c.name] : 'devserver'} (${fmt(total / n, 2)} ms/wf on its JS threads): ${top}`);
+      console.log(
+        `- ${TITLES[c.name]}, ${proc === 'client' ? CLIENT_PROCESS[c.name] : 'devserver'} (${fmt(total / n, 2)} ms/wf running on its JS threads, ` +
+          `${fmt(waiting / n, 2)} waiting for a core): ${top}`,
+      );
     }
   }
 }

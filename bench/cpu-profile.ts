@@ -61,24 +61,41 @@ function areasOf(p: CpuProfile): Map<number, string> {
   return out;
 }
 
+/** The pseudo-area of the time a thread was not running between two samples (see selfTimeByArea). */
+export const WAITING_FOR_A_CORE = '(waiting for a core)';
+
+/** The median gap between samples: the profile's sampling interval as it ran. */
+function samplingIntervalUs(deltas: readonly number[]): number {
+  const sorted = deltas.filter((d) => d > 0).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 1000;
+}
+
 /**
  * Milliseconds of self time per area over every profile in `dir`, counting samples inside `windows`
  * ([startUs, endUs] pairs); idle samples are left out. Sorted, largest first.
+ * V8 samples on wall-clock ticks: a thread preempted (on a machine with every core busy) is sampled again only when it
+ * runs, and the whole wait would count to the frame it was preempted in — typically where it woke another thread or
+ * process (a socket write, a postMessage). So a gap longer than twice the sampling interval counts one interval or
+ * less to its frame and the rest to WAITING_FOR_A_CORE: the areas are the time the thread ran.
  */
 export function selfTimeByArea(dir: string, windows: [number, number][]): { area: string; ms: number }[] {
   const byArea = new Map<string, number>();
+  const add = (a: string, ms: number) => ms > 0 && byArea.set(a, (byArea.get(a) ?? 0) + ms);
   const inWindow = (t: number) => windows.some(([a, b]) => t >= a && t <= b);
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const area = areasOf(p);
+    const interval = samplingIntervalUs(p.timeDeltas);
     let t = p.startTime;
     for (let i = 0; i < p.samples.length; i++) {
       t += p.timeDeltas[i];
       const a = area.get(p.samples[i]) ?? '?';
       if (a === '(idle)' || !inWindow(t)) continue;
       // A sample stands for the time until the next one.
-      const weight = (p.timeDeltas[i + 1] ?? p.timeDeltas[i]) / 1000;
-      byArea.set(a, (byArea.get(a) ?? 0) + weight);
+      const gap = p.timeDeltas[i + 1] ?? p.timeDeltas[i];
+      const ran = gap > 2 * interval ? interval : gap;
+      add(a, ran / 1000);
+      add(WAITING_FOR_A_CORE, (gap - ran) / 1000);
     }
   }
   return [...byArea].map(([area, ms]) => ({ area, ms })).sort((a, b) => b.ms - a.ms);

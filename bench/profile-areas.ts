@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selfTimeByArea } from './cpu-profile';
+import { selfTimeByArea, WAITING_FOR_A_CORE } from './cpu-profile';
 
 const [dir, from = '0', to = '1e9'] = process.argv.slice(2);
 if (!dir) throw new Error('usage: tsx bench/profile-areas.ts <dir> [fromS toS]');
@@ -26,10 +26,12 @@ for (const m of meta) {
   // selfTimeByArea reads a directory: give it one file at a time.
   const one = mkdtempSync(join(tmpdir(), 'profile-one-'));
   symlinkSync(join(dir, m.f), join(one, m.f));
-  const areas = selfTimeByArea(one, window);
+  const all = selfTimeByArea(one, window);
   rmSync(one, { recursive: true, force: true });
+  const waiting = all.find((a) => a.area === WAITING_FOR_A_CORE)?.ms ?? 0;
+  const areas = all.filter((a) => a.area !== WAITING_FOR_A_CORE);
   const total = areas.reduce((a, x) => a + x.ms, 0);
   if (total < 200) continue;
-  console.log(`\n${m.f} (${m.script}): ${total.toFixed(0)} ms of JavaScript and native time in the window`);
+  console.log(`\n${m.f} (${m.script}): ${total.toFixed(0)} ms of JavaScript and native time in the window, and ${waiting.toFixed(0)} ms waiting for a core`);
   for (const a of areas.slice(0, 12)) console.log(`  ${((a.ms / total) * 100).toFixed(1).padStart(5)} %  ${a.area}`);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { areaOf, profileClockUs, selfTimeByArea } from '../../bench/cpu-profile';
+import { areaOf, profileClockUs, selfTimeByArea, WAITING_FOR_A_CORE } from '../../bench/cpu-profile';
 
 describe('bench CPU profiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cpu-profile-test-'));
@@ -35,5 +35,28 @@ describe('bench CPU profiles', () => {
 
     // A window before the process ran counts nothing.
     expect(selfTimeByArea(join(dir, 'prof'), [[before - 10_000_000, before - 5_000_000]])).toEqual([]);
+  });
+
+  it('counts a long gap between samples as waiting for a core, one interval to the frame it was taken in', () => {
+    // Samples every 1 ms; after the third the thread was preempted for 8 ms in a socket write (sampled on its return).
+    const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, scriptId: '0', lineNumber: 0, columnNumber: 0 } });
+    const profile = {
+      nodes: [
+        { ...frame(1, '(root)', ''), children: [2, 4] },
+        { ...frame(2, 'nextWrite', 'file:///x/node_modules/postgres/src/connection.js'), children: [3] },
+        frame(3, 'writeBuffer', ''),
+        frame(4, '(idle)', ''),
+      ],
+      startTime: 1_000_000,
+      endTime: 1_013_000,
+      samples: [2, 2, 3, 2, 2, 4],
+      timeDeltas: [1000, 1000, 1000, 8000, 1000, 1000],
+    };
+    const synthetic = mkdtempSync(join(dir, 'synthetic-'));
+    writeFileSync(join(synthetic, 'one.cpuprofile'), JSON.stringify(profile));
+    const areas = selfTimeByArea(synthetic, [[0, 2_000_000]]);
+    // Each sample stands for the gap to the next: four of 1 ms in the frame; the 8 ms gap after the write counts 1 ms to
+    // the write and 7 ms as waiting.
+    expect(Object.fromEntries(areas.map((a) => [a.area, a.ms]))).toEqual({ postgres: 4, '(native, from postgres)': 1, [WAITING_FOR_A_CORE]: 7 });
   });
 });
