@@ -19,26 +19,30 @@ import { checkCommune, checkNotFuture, InconsistentFactError } from '../../../do
 import type { CauseOfDeath, DeathRegistration, MarriageRegistration, NewDeathRegistration, NewMarriageRegistration } from '../../../domain/registries';
 import { writeKey } from './keys';
 
-const BOOK_PREFIX = { death: 'KT', marriage: 'KH' } as const;
+const BOOK_PREFIX = { birth: 'KS', death: 'KT', marriage: 'KH' } as const;
+type BookKind = keyof typeof BOOK_PREFIX;
 
 /** The certificate number equals the entry number ("numbered from 01"), in every register book. */
 export function certificateNumberOf(entryNumber: number): string {
   return String(entryNumber).padStart(2, '0');
 }
 
-/** Book code of a commune's death (KT: khai tử) or marriage (KH: kết hôn) register of a year. */
-export function civilBookCode(kind: 'death' | 'marriage', communeCode: string, year: number): string {
+/** Book code of a commune's birth (KS: khai sinh), death (KT: khai tử) or marriage (KH: kết hôn) register of a year. */
+export function civilBookCode(kind: BookKind, communeCode: string, year: number): string {
   return `${BOOK_PREFIX[kind]}-${year}-${communeCode}`;
 }
 
-/** Takes the next entry number of the book (created on first use); the row lock keeps numbers consecutive. */
-async function takeEntry(tx: Executor, kind: 'death' | 'marriage', communeCode: string, year: number) {
+/**
+ * Takes the next entry number of the book, creating the book at its first entry, in one statement. The row it
+ * inserts or updates stays locked until the transaction ends, so concurrent registrations queue here and numbers stay
+ * consecutive; a registration that fails after it rolls the counter back with it (no gaps).
+ */
+export async function takeEntry(tx: Executor, kind: BookKind, communeCode: string, year: number) {
   const bookCode = civilBookCode(kind, communeCode, year);
-  await tx.insert(registerBooks).values({ bookCode, kind, communeCode, year }).onConflictDoNothing();
   const [book] = await tx
-    .update(registerBooks)
-    .set({ nextEntry: sql`${registerBooks.nextEntry} + 1` })
-    .where(eq(registerBooks.bookCode, bookCode))
+    .insert(registerBooks)
+    .values({ bookCode, kind, communeCode, year, nextEntry: 2 })
+    .onConflictDoUpdate({ target: registerBooks.bookCode, set: { nextEntry: sql`${registerBooks.nextEntry} + 1` } })
     .returning({ id: registerBooks.id, next: registerBooks.nextEntry });
   return { bookId: book.id, bookCode, entryNumber: book.next - 1 };
 }

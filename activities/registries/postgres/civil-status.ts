@@ -8,11 +8,11 @@ import { findPerson } from './population';
 import { checkCommune, InconsistentFactError } from '../../../domain/plausibility';
 import type { BirthRegistration, CivilStatusRegistry } from '../../../domain/registries';
 import { writeKey } from './keys';
-import { certificateNumberOf, createPostgresCivilStatusEvents } from './civil-status-events';
+import { certificateNumberOf, civilBookCode, createPostgresCivilStatusEvents, takeEntry } from './civil-status-events';
 
 /** Book code for a commune's birth register of a year, e.g. "KS-2026-00106" (KS: khai sinh, birth). */
 export function birthBookCode(communeCode: string, year: number): string {
-  return `KS-${year}-${communeCode}`;
+  return civilBookCode('birth', communeCode, year);
 }
 
 async function findBy(
@@ -76,7 +76,6 @@ export function createPostgresCivilStatus(db: Executor, clock: () => Date = () =
       if (Number.isNaN(at.getTime())) throw new InvalidRegistryInputError(`bad registeredAt "${input.registeredAt}"`);
       // The register year is the local (UTC+7) calendar year of registration.
       const year = Number(localDateOf(at).slice(0, 4));
-      const bookCode = birthBookCode(input.communeCode, year);
       try {
         await db.transaction(async (tx) => {
           // One registration per medical birth notice: concurrent registrations of one notice queue on this lock.
@@ -90,20 +89,10 @@ export function createPostgresCivilStatus(db: Executor, clock: () => Date = () =
               caseId: used.caseId.split('#')[0],
             });
           }
-          await tx
-            .insert(registerBooks)
-            .values({ bookCode, kind: 'birth', communeCode: input.communeCode, year })
-            .onConflictDoNothing();
-          // The UPDATE locks the book row until commit, so concurrent registrations queue here and numbers stay
-          // consecutive; a failed insert below rolls the counter back with it (no gaps).
-          const [book] = await tx
-            .update(registerBooks)
-            .set({ nextEntry: sql`${registerBooks.nextEntry} + 1` })
-            .where(eq(registerBooks.bookCode, bookCode))
-            .returning({ id: registerBooks.id, next: registerBooks.nextEntry });
-          const entryNumber = book.next - 1;
+          // The book row stays locked until commit: concurrent registrations queue there (numbers consecutive).
+          const { bookId, entryNumber } = await takeEntry(tx, 'birth', input.communeCode, year);
           await tx.insert(birthRegistrations).values({
-            bookId: book.id,
+            bookId,
             entryNumber,
             certificateNumber: certificateNumberOf(entryNumber),
             childId: input.childId,
