@@ -36,7 +36,7 @@ import { cpuSeconds, machineBusySince, machineTicks, median, postgresCpu, postgr
 import { fmt, progress } from './report';
 import type { TargetAnswer, TargetCommand, TargetName } from './compare-target';
 import { sdkSandbox, sdkStartMode } from './three-activities';
-import { profileClockUs, selfTimeByArea, WAITING_FOR_A_CORE } from './cpu-profile';
+import { profileClockUs, runningAndWaiting, selfTimeByArea } from './cpu-profile';
 import { nameListEnv, wholeNumberEnv } from './env-options';
 import { CLIENT_PROCESS, report, summarize, type Cpu, type ReportSetup, type RoundFigures } from './compare-report';
 
@@ -212,9 +212,7 @@ function reportProfiles(contenders: Contender[]) {
   console.log(`\nWhere the CPU went during the measured batches (V8 CPU profiles, self time, ms per workflow; profiling slows every process):`);
   for (const c of contenders) {
     for (const proc of c.devserver ? ['client', 'devserver'] : ['client']) {
-      const all = selfTimeByArea(join(PROFILE_ROOT!, `${c.name}-${proc}`), c.windows);
-      const waiting = all.find((a) => a.area === WAITING_FOR_A_CORE)?.ms ?? 0;
-      const areas = all.filter((a) => a.area !== WAITING_FOR_A_CORE);
+      const { areas, waitingMs: waiting } = runningAndWaiting(selfTimeByArea(join(PROFILE_ROOT!, `${c.name}-${proc}`), c.windows));
       const total = areas.reduce((a, x) => a + x.ms, 0);
       const top = areas
         .slice(0, 10)

@@ -100,3 +100,8 @@ export function selfTimeByArea(dir: string, windows: [number, number][]): { area
   }
   return [...byArea].map(([area, ms]) => ({ area, ms })).sort((a, b) => b.ms - a.ms);
 }
+
+/** selfTimeByArea's answer split: the areas the thread ran in, and the time it waited for a core. */
+export function runningAndWaiting(all: { area: string; ms: number }[]): { areas: { area: string; ms: number }[]; waitingMs: number } {
+  return { areas: all.filter((a) => a.area !== WAITING_FOR_A_CORE), waitingMs: all.find((a) => a.area === WAITING_FOR_A_CORE)?.ms ?? 0 };
+}

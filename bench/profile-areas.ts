@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selfTimeByArea, WAITING_FOR_A_CORE } from './cpu-profile';
+import { runningAndWaiting, selfTimeByArea } from './cpu-profile';
 
 const [dir, from = '0', to = '1e9'] = process.argv.slice(2);
 if (!dir) throw new Error('usage: tsx bench/profile-areas.ts <dir> [fromS toS]');
@@ -26,10 +26,8 @@ for (const m of meta) {
   // selfTimeByArea reads a directory: give it one file at a time.
   const one = mkdtempSync(join(tmpdir(), 'profile-one-'));
   symlinkSync(join(dir, m.f), join(one, m.f));
-  const all = selfTimeByArea(one, window);
+  const { areas, waitingMs: waiting } = runningAndWaiting(selfTimeByArea(one, window));
   rmSync(one, { recursive: true, force: true });
-  const waiting = all.find((a) => a.area === WAITING_FOR_A_CORE)?.ms ?? 0;
-  const areas = all.filter((a) => a.area !== WAITING_FOR_A_CORE);
   const total = areas.reduce((a, x) => a + x.ms, 0);
   if (total < 200) continue;
   console.log(`\n${m.f} (${m.script}): ${total.toFixed(0)} ms of JavaScript and native time in the window, and ${waiting.toFixed(0)} ms waiting for a core`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { areaOf, profileClockUs, selfTimeByArea, WAITING_FOR_A_CORE } from '../../bench/cpu-profile';
+import { areaOf, profileClockUs, runningAndWaiting, selfTimeByArea, WAITING_FOR_A_CORE } from '../../bench/cpu-profile';
 
 describe('bench CPU profiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cpu-profile-test-'));
@@ -58,5 +58,7 @@ describe('bench CPU profiles', () => {
     // Each sample stands for the gap to the next: four of 1 ms in the frame; the 8 ms gap after the write counts 1 ms to
     // the write and 7 ms as waiting.
     expect(Object.fromEntries(areas.map((a) => [a.area, a.ms]))).toEqual({ postgres: 4, '(native, from postgres)': 1, [WAITING_FOR_A_CORE]: 7 });
+    // Split for the reports: the areas it ran in, largest first, and the waiting apart.
+    expect(runningAndWaiting(areas)).toEqual({ areas: [{ area: 'postgres', ms: 4 }, { area: '(native, from postgres)', ms: 1 }], waitingMs: 7 });
   });
 });
