@@ -25,6 +25,9 @@
  * case only), BENCH_RUNS (which runs, in order: pglite,postgres,apart,read-model — all by default), READ_MODEL_CASES,
  * SEED_PEOPLE (10,000 people in the registries), BENCH_PROFILE_DIR (the devserver of the third run writes a V8 CPU
  * profile there; profile this process with `npx tsx --cpu-prof --cpu-prof-dir=<dir> bench/birth-group.ts`).
+ * Poller tuning, measured against the SDK's defaults (issue 18, item 2; unset: the SDK's own): BENCH_WORKFLOW_TASK_POLLERS
+ * and BENCH_ACTIVITY_TASK_POLLERS (each worker's long polls in flight at most, the SDK's 10), BENCH_WORKFLOW_TASK_SLOTS
+ * (workflow tasks the engine worker holds at once, the SDK's 40; the SDK caps its default polls by it).
  */
 import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,7 +44,7 @@ import { databaseOf, pct, postgresCpu, postgresCpuSince, threadCpu } from './mea
 import { pickFamilies, runBirthCase, type Family } from './birth-application';
 import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
-import { nameListEnv, wholeNumberEnv } from './env-options';
+import { nameListEnv, pollerTuning, wholeNumberEnv } from './env-options';
 import { birthGroupSummary, type BirthGroupRun } from './birth-group-report';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -58,6 +61,7 @@ const log = (m: string) => console.log(`  ${m}`);
 const measuredRuns: BirthGroupRun[] = [];
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set(nameListEnv(process.env, 'BENCH_RUNS', RUN_NAMES));
+const WORKER_TUNING = pollerTuning(process.env);
 
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
 async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<Omit<BirthGroupRun, 'label'> | null> {
@@ -137,6 +141,7 @@ async function benchOn(label: string, registries: DatabaseTarget, devserverDb: D
     seedPeople: SEED_PEOPLE,
     log: () => {},
     ...(devserver ? { temporal: { address: devserver.address } } : {}),
+    workerOptions: WORKER_TUNING.options,
   });
   try {
     const families = await pickFamilies(stack.database.db, CASES);
@@ -188,7 +193,7 @@ async function benchReadModelOn(target: DatabaseTarget | null): Promise<void> {
   }
 }
 
-console.log(`birth-group benchmark: ${CASES} cases, decisions automated, ${WARMUP_BATCHES * CASES} warm-up cases per run`);
+console.log(`birth-group benchmark: ${CASES} cases, decisions automated, ${WARMUP_BATCHES * CASES} warm-up cases per run; workers: ${WORKER_TUNING.label}`);
 if (RUNS.has('pglite')) await benchOn('PGlite (embedded, in memory)', { kind: 'pglite-memory' }, ':memory:');
 for (const [run, label, separate] of [['postgres', 'Postgres (durable)', false], ['apart', 'Postgres, devserver in its own process', true]] as const) {
   if (!RUNS.has(run)) continue;
@@ -209,6 +214,6 @@ if (RUNS.has('read-model')) {
   }
 }
 if (measuredRuns.length) {
-  console.log(`\n${birthGroupSummary(measuredRuns, `${CASES} cases at once after ${WARMUP_BATCHES * CASES} warm-up cases, status read every ${POLL_MS} ms`)}`);
+  console.log(`\n${birthGroupSummary(measuredRuns, `${CASES} cases at once after ${WARMUP_BATCHES * CASES} warm-up cases, status read every ${POLL_MS} ms, workers: ${WORKER_TUNING.label}`)}`);
 }
 process.exit(0);

@@ -3,6 +3,7 @@
  * names the variable before anything starts, never a NaN that a loop silently runs zero times.
  */
 
+import type { WorkerOptions } from '@temporalio/worker';
 import { parseWholeNumberSetting } from '../domain/whole-number';
 
 /**
@@ -30,4 +31,25 @@ export function nameListEnv<K extends string>(env: Record<string, string | undef
   const repeated = names.filter((n, i) => names.indexOf(n) !== i);
   if (repeated.length) throw new Error(`${name}: ${repeated.map((n) => `"${n}"`).join(', ')} named more than once`);
   return names as K[];
+}
+
+/** The worker options a bench's poller settings ask for (each unset one left to the SDK), and a label for its report. */
+export function pollerTuning(env: Record<string, string | undefined>): { options: Partial<WorkerOptions>; label: string } {
+  const set = (name: string) => (parseWholeNumberSetting(env[name]) === undefined ? undefined : wholeNumberEnv(env, name, 0));
+  const wftPolls = set('BENCH_WORKFLOW_TASK_POLLERS');
+  const atPolls = set('BENCH_ACTIVITY_TASK_POLLERS');
+  const wftSlots = set('BENCH_WORKFLOW_TASK_SLOTS');
+  // The SDK's sticky and normal workflow-task pollers share the maximum: it needs two at least.
+  if (wftPolls !== undefined && wftPolls < 2) throw new Error(`BENCH_WORKFLOW_TASK_POLLERS must be a whole number ≥ 2, got "${env.BENCH_WORKFLOW_TASK_POLLERS}"`);
+  const options: Partial<WorkerOptions> = {
+    ...(wftPolls === undefined ? {} : { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: wftPolls } as const }),
+    ...(atPolls === undefined ? {} : { activityTaskPollerBehavior: { type: 'simple-maximum', maximum: atPolls } as const }),
+    ...(wftSlots === undefined ? {} : { maxConcurrentWorkflowTaskExecutions: wftSlots }),
+  };
+  const label = [
+    `workflow-task polls ${wftPolls ?? '10 (SDK default)'}`,
+    `activity-task polls ${atPolls ?? '10 (SDK default)'}`,
+    `workflow-task slots ${wftSlots ?? '40 (SDK default)'}`,
+  ].join(', ');
+  return { options, label };
 }

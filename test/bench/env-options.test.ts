@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameListEnv, wholeNumberEnv } from '../../bench/env-options';
+import { nameListEnv, pollerTuning, wholeNumberEnv } from '../../bench/env-options';
 
 describe('wholeNumberEnv', () => {
   it('takes the fallback when the variable is unset or empty', () => {
@@ -43,5 +43,31 @@ describe('nameListEnv', () => {
 
   it('rejects a name given twice', () => {
     expect(() => nameListEnv({ BENCH_RUNS: 'apart,apart' }, 'BENCH_RUNS', ['pglite', 'postgres', 'apart', 'read-model'])).toThrow('BENCH_RUNS: "apart" named more than once');
+  });
+});
+
+describe('pollerTuning', () => {
+  it('leaves every unset option to the SDK, and says so', () => {
+    const t = pollerTuning({ BENCH_WORKFLOW_TASK_POLLERS: ' ' });
+    expect(t.options).toEqual({});
+    expect(t.label).toBe('workflow-task polls 10 (SDK default), activity-task polls 10 (SDK default), workflow-task slots 40 (SDK default)');
+  });
+
+  it('turns each set one into the worker option it names', () => {
+    const t = pollerTuning({ BENCH_WORKFLOW_TASK_POLLERS: '40', BENCH_ACTIVITY_TASK_POLLERS: '2', BENCH_WORKFLOW_TASK_SLOTS: '100' });
+    expect(t.options).toEqual({
+      workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 40 },
+      activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 },
+      maxConcurrentWorkflowTaskExecutions: 100,
+    });
+    expect(t.label).toBe('workflow-task polls 40, activity-task polls 2, workflow-task slots 100');
+    expect(pollerTuning({ BENCH_WORKFLOW_TASK_SLOTS: '100' }).options).toEqual({ maxConcurrentWorkflowTaskExecutions: 100 });
+  });
+
+  it('rejects a malformed count, naming the variable', () => {
+    expect(() => pollerTuning({ BENCH_ACTIVITY_TASK_POLLERS: 'ten' })).toThrow('BENCH_ACTIVITY_TASK_POLLERS must be a whole number ≥ 1, got "ten"');
+    expect(() => pollerTuning({ BENCH_WORKFLOW_TASK_SLOTS: '0' })).toThrow('BENCH_WORKFLOW_TASK_SLOTS must be a whole number ≥ 1, got "0"');
+    // The sticky and the normal queue each need a poll.
+    expect(() => pollerTuning({ BENCH_WORKFLOW_TASK_POLLERS: '1' })).toThrow('BENCH_WORKFLOW_TASK_POLLERS must be a whole number ≥ 2, got "1"');
   });
 });
