@@ -4,6 +4,7 @@
  * when not, the parts that hold it, largest first.
  */
 import { fmt, machineLine, markdownTable } from './report';
+import { atReferenceSpeed, REFERENCE_PROBE_UNIT_MS } from './speed-probe';
 
 /** Issue 18, item 2: a whole birth-group case, everything counted, with the automated officers reading the read model. */
 export const CHEAPER_CASE_GOALS = { maxCpuMsPerCase: 40, minCasesPerSecond: 30 } as const;
@@ -29,6 +30,8 @@ export interface BirthGroupRun {
   };
   /** Share of one core the bench process used while the batch ran (1 = a core). */
   benchProcessCores: number;
+  /** The speed probe's mean CPU ms per unit over the batch (bench/speed-probe.ts); null when it read none. */
+  probeUnitMs: number | null;
 }
 
 type Part = Exclude<keyof BirthGroupRun['cpuMs'], 'benchProcess'>;
@@ -73,8 +76,22 @@ export function birthGroupSummary(runs: BirthGroupRun[], heading: string): strin
     ms(r.cpuMs.devserver),
     ms(r.cpuMs.postgres),
     fmt(everythingMs(r)),
+    r.probeUnitMs === null ? '—' : fmt(r.probeUnitMs, 2),
+    r.probeUnitMs === null ? '—' : fmt(atReferenceSpeed(everythingMs(r), r.probeUnitMs)),
   ]);
-  const header = ['run', 'cases/s', 'p50 / p99 ms', 'CPU ms per case: main thread', 'workflow threads', 'SDK core', 'devserver', 'Postgres', 'everything'];
+  const header = [
+    'run',
+    'cases/s',
+    'p50 / p99 ms',
+    'CPU ms per case: main thread',
+    'workflow threads',
+    'SDK core',
+    'devserver',
+    'Postgres',
+    'everything',
+    'VM speed: probe unit ms',
+    `everything at reference speed (unit ${fmt(REFERENCE_PROBE_UNIT_MS)} ms)`,
+  ];
   return [
     `### npm run bench — ${machineLine()}${heading ? ` · ${heading}` : ''}`,
     '',

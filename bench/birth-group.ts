@@ -46,6 +46,7 @@ import { openRegistriesDatabase } from '../db/registries-database';
 import { benchReadModel } from './read-model';
 import { nameListEnv, pollerTuning, wholeNumberEnv } from './env-options';
 import { birthGroupSummary, type BirthGroupRun } from './birth-group-report';
+import { atReferenceSpeed, REFERENCE_PROBE_UNIT_MS, startSpeedProbe } from './speed-probe';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = wholeNumberEnv(process.env, 'CASES', 100);
@@ -62,6 +63,8 @@ const measuredRuns: BirthGroupRun[] = [];
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set(nameListEnv(process.env, 'BENCH_RUNS', RUN_NAMES));
 const WORKER_TUNING = pollerTuning(process.env);
+// The VM's speed beside every batch (bench/speed-probe.ts): its cores change speed by ±20 % within minutes.
+const probe = await startSpeedProbe();
 
 /** Runs one batch of cases at once (`round` keeps each batch's children apart) and prints what it cost. */
 async function batch(service: CaseService, families: Family[], devserver: DevServerProcess | null, databases: string[], round: number, label: string): Promise<Omit<BirthGroupRun, 'label'> | null> {
@@ -70,9 +73,11 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
   const threads0 = threadCpu();
   const serverCpu0 = cpuSeconds(devserver?.pid);
   const counts0 = await devServerCounts(devserver ?? undefined);
+  const wall0 = Date.now();
   const t0 = performance.now();
   const results = await Promise.all(families.map((f, i) => runBirthCase(service, f, round * CASES + i, POLL_MS)));
   const seconds = (performance.now() - t0) / 1000;
+  const speed = probe.during(wall0, Date.now());
   const self = process.cpuUsage(selfCpu0);
   const threads1 = threadCpu();
   const ms = results.map((r) => r.ms);
@@ -109,6 +114,13 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
     const shared = pgCpu - byDatabase.reduce((a, b) => a + b, 0);
     log(`  Postgres for these databases: ${perCase(pgCpu)} per case (backends of ${split}; shared processes ${perCase(shared)}), ${share(pgCpu)}; everything: ${perCase(selfCpu + serverCpu + pgCpu)} per case`);
   }
+  if (speed) {
+    const everything = msPerCase(selfCpu + serverCpu + pgCpu);
+    log(
+      `VM speed: the probe's unit took ${speed.meanUnitMs.toFixed(2)} ms of CPU (mean of ${speed.samples}; reference ${REFERENCE_PROBE_UNIT_MS.toFixed(1)} ms): ` +
+        `everything at reference speed ${atReferenceSpeed(everything, speed.meanUnitMs).toFixed(1)} ms per case — compare runs by this figure`,
+    );
+  }
   return {
     casesPerSecond: CASES / seconds,
     p50Ms: pct(ms, 50),
@@ -122,6 +134,7 @@ async function batch(service: CaseService, families: Family[], devserver: DevSer
       postgres: databases.length ? msPerCase(pgCpu) : null,
     },
     benchProcessCores: selfCpu / seconds,
+    probeUnitMs: speed?.meanUnitMs ?? null,
   };
 }
 
@@ -216,4 +229,5 @@ if (RUNS.has('read-model')) {
 if (measuredRuns.length) {
   console.log(`\n${birthGroupSummary(measuredRuns, `${CASES} cases at once after ${WARMUP_BATCHES * CASES} warm-up cases, status read every ${POLL_MS} ms, workers: ${WORKER_TUNING.label}`)}`);
 }
+await probe.stop();
 process.exit(0);

@@ -12,6 +12,7 @@ const apart: BirthGroupRun = {
   p99Ms: 5120.6,
   cpuMs: { benchProcess: 52.0, main: 24.5, workflowThreads: 22.5, sdkCore: 4.7, devserver: 17.0, postgres: 25.2 },
   benchProcessCores: 0.99,
+  probeUnitMs: 9.42,
 };
 const pglite: BirthGroupRun = {
   label: 'PGlite (embedded, in memory)',
@@ -20,6 +21,7 @@ const pglite: BirthGroupRun = {
   p99Ms: 8000,
   cpuMs: { benchProcess: 91, main: 60, workflowThreads: 25, sdkCore: 5, devserver: null, postgres: null },
   benchProcessCores: 1.1,
+  probeUnitMs: null,
 };
 
 describe('npm run bench summary', () => {
@@ -48,8 +50,10 @@ describe('npm run bench summary', () => {
     const out = birthGroupSummary([pglite, apart], '100 cases at once');
     const lines = out.split('\n');
     expect(lines[0]).toMatch(/^### npm run bench — \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · .* · 100 cases at once$/);
-    expect(lines).toContain('| PGlite (embedded, in memory) | 12.0 | 7000 / 8000 | 60.0 | 25.0 | 5.0 | in process | in process | 91.0 |');
-    expect(lines).toContain('| Postgres, devserver in its own process | 18.9 | 4210 / 5121 | 24.5 | 22.5 | 4.7 | 17.0 | 25.2 | 94.2 |');
+    expect(lines).toContain('| PGlite (embedded, in memory) | 12.0 | 7000 / 8000 | 60.0 | 25.0 | 5.0 | in process | in process | 91.0 | — | — |');
+    // At reference speed: 94.2 ms with the probe's unit at 9.42 ms against the reference 7.0 is 70.0 ms.
+    expect(lines).toContain('| Postgres, devserver in its own process | 18.9 | 4210 / 5121 | 24.5 | 22.5 | 4.7 | 17.0 | 25.2 | 94.2 | 9.42 | 70.0 |');
+    expect(out).toContain('| everything | VM speed: probe unit ms | everything at reference speed (unit 7.0 ms) |');
     const verdicts = lines.filter((l) => l.startsWith('- '));
     expect(verdicts).toEqual([cheaperCaseVerdict(pglite), cheaperCaseVerdict(apart)].map((v) => `- ${v}`));
     expect(verdicts[0]).toContain('held by main JavaScript thread 60.0 ms, workflow threads 25.0 ms, SDK core 5.0 ms;');
