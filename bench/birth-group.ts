@@ -27,7 +27,8 @@
  * profile there; profile this process with `npx tsx --cpu-prof --cpu-prof-dir=<dir> bench/birth-group.ts`).
  * Poller tuning, measured against the SDK's defaults (issue 18, item 2; unset: the SDK's own): BENCH_WORKFLOW_TASK_POLLERS
  * and BENCH_ACTIVITY_TASK_POLLERS (each worker's long polls in flight at most, the SDK's 10), BENCH_WORKFLOW_TASK_SLOTS
- * (workflow tasks the engine worker holds at once, the SDK's 40; the SDK caps its default polls by it).
+ * (workflow tasks the engine worker holds at once, the SDK's 40; the SDK caps its default polls by it). The engine
+ * worker's own settings as `npm run worker` reads them: WORKER_WORKFLOW_THREADS, WORKER_MAX_CACHED_WORKFLOWS.
  */
 import { ephemeralDataConverter } from '../worker/codec/data-converter';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,6 +48,8 @@ import { benchReadModel } from './read-model';
 import { nameListEnv, pollerTuning, wholeNumberEnv } from './env-options';
 import { birthGroupSummary, type BirthGroupRun } from './birth-group-report';
 import { atReferenceSpeed, REFERENCE_PROBE_UNIT_MS, startSpeedProbe } from './speed-probe';
+import { engineTuningOptions } from '../worker/engine-tuning';
+import { ENGINE_WORKFLOW_THREADS } from '../worker/agency-worker';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const CASES = wholeNumberEnv(process.env, 'CASES', 100);
@@ -62,7 +65,15 @@ const log = (m: string) => console.log(`  ${m}`);
 const measuredRuns: BirthGroupRun[] = [];
 const RUN_NAMES = ['pglite', 'postgres', 'apart', 'read-model'] as const;
 const RUNS = new Set(nameListEnv(process.env, 'BENCH_RUNS', RUN_NAMES));
-const WORKER_TUNING = pollerTuning(process.env);
+const POLLER_TUNING = pollerTuning(process.env);
+// The engine worker's own settings, read as its entry point reads them (worker/engine-tuning.ts).
+const ENGINE_TUNING = engineTuningOptions(process.env);
+const WORKER_TUNING = {
+  options: { ...POLLER_TUNING.options, ...ENGINE_TUNING },
+  label:
+    `${POLLER_TUNING.label}, workflow threads ${ENGINE_TUNING.workflowThreadPoolSize ?? `${ENGINE_WORKFLOW_THREADS} (the engine's default)`}` +
+    (ENGINE_TUNING.maxCachedWorkflows === undefined ? '' : `, workflow cache ${ENGINE_TUNING.maxCachedWorkflows}`),
+};
 // The VM's speed beside every batch (bench/speed-probe.ts): its cores change speed by ±20 % within minutes.
 const probe = await startSpeedProbe();
 

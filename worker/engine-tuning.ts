@@ -40,6 +40,16 @@ export function workflowCacheSize(env: Env): number | undefined {
   return n;
 }
 
+/** The engine worker's options its environment sets (WORKER_MAX_CACHED_WORKFLOWS, WORKER_WORKFLOW_THREADS); the rest left to defaults. */
+export function engineTuningOptions(env: Env): { maxCachedWorkflows?: number; workflowThreadPoolSize?: number } {
+  const maxCachedWorkflows = workflowCacheSize(env);
+  const workflowThreadPoolSize = workflowThreadCount(env);
+  return {
+    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
+    ...(workflowThreadPoolSize === undefined ? {} : { workflowThreadPoolSize }),
+  };
+}
+
 /** The workflow threads WORKER_WORKFLOW_THREADS asks for, or undefined (the engine's default); throws when malformed. */
 export function workflowThreadCount(env: Env): number | undefined {
   const raw = env.WORKER_WORKFLOW_THREADS;

@@ -21,7 +21,7 @@ import { dataConverterFromEnv } from './codec/data-converter';
 import { surviveConnectionLoss } from '../db/connection-loss';
 import { dropOutputToClosedPipe } from '../scripts/closed-output';
 import { workerMetricsAddress, workerMetricsRuntimeOptions } from './worker-metrics';
-import { workflowCacheSize, workflowThreadCount } from './engine-tuning';
+import { engineTuningOptions } from './engine-tuning';
 
 dropOutputToClosedPipe();
 surviveConnectionLoss('worker');
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   for (const r of roles) if (!WORKER_ROLES.includes(r)) throw new UnknownWorkerRoleError(r);
 
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
-  const maxCachedWorkflows = workflowCacheSize(process.env);
-  const workflowThreadPoolSize = workflowThreadCount(process.env);
+  const workerOptions = engineTuningOptions(process.env);
+  const { maxCachedWorkflows } = workerOptions;
   // Before the first connection: the SDK's runtime is made once, with it.
   const metricsAddress = workerMetricsAddress(process.env);
   if (metricsAddress) Runtime.install(workerMetricsRuntimeOptions(metricsAddress));
@@ -49,10 +49,6 @@ async function main(): Promise<void> {
   const db = opened.db;
   const close = () => opened.close();
   console.log(`registries: ${describeTarget(target)}`);
-  const workerOptions = {
-    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
-    ...(workflowThreadPoolSize === undefined ? {} : { workflowThreadPoolSize }),
-  };
   const workers = await Promise.all(roles.map((agency) => createAgencyWorker({ agency, connection, dataConverter, namespace, db, workerOptions })));
   if (roles.includes('engine')) await ensureSchedule(namespace, dataConverter);
   if (roles.includes('engine')) {

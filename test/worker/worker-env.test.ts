@@ -15,7 +15,7 @@ import { entryPoints } from '../support/entry-points';
 import { formatPayloadKeys, generatePayloadKey } from '../../worker/codec/keyring';
 import { InvalidWorkerMetricsAddressError, workerMetricsAddress } from '../../worker/worker-metrics';
 import { ENGINE_WORKFLOW_THREADS } from '../../worker/agency-worker';
-import { InvalidWorkflowCacheSizeError, InvalidWorkflowThreadCountError, workflowCacheSize, workflowThreadCount } from '../../worker/engine-tuning';
+import { engineTuningOptions, InvalidWorkflowCacheSizeError, InvalidWorkflowThreadCountError, workflowCacheSize, workflowThreadCount } from '../../worker/engine-tuning';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const processes = entryPoints();
@@ -46,6 +46,13 @@ describe("a worker's metrics, workflow cache and workflow threads", () => {
     for (const bad of ['0', '65', '-2', '2.5', '1e1', 'two', '0x2']) {
       expect(() => workflowThreadCount({ WORKER_WORKFLOW_THREADS: bad }), bad).toThrow(InvalidWorkflowThreadCountError);
     }
+  });
+
+  it('the engine worker options both set, each left out when unset, a malformed one an error', () => {
+    expect(engineTuningOptions({})).toEqual({});
+    expect(engineTuningOptions({ WORKER_WORKFLOW_THREADS: '1' })).toEqual({ workflowThreadPoolSize: 1 });
+    expect(engineTuningOptions({ WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_WORKFLOW_THREADS: '3' })).toEqual({ maxCachedWorkflows: 500, workflowThreadPoolSize: 3 });
+    expect(() => engineTuningOptions({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow(InvalidWorkflowCacheSizeError);
   });
 
   it('WORKER_METRICS_ADDRESS: host:port and nothing else', () => {
