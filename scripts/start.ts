@@ -8,7 +8,8 @@
  * gzip or none; default none on loopback), TEMPORAL_NAMESPACE (default), DEVSERVER_DB (.data/devserver), DEVSERVER_PORT (7233),
  * PORT (3000), HOST (127.0.0.1), SEED_PEOPLE (10000), IDENTITY_DIR (.data/identity: the local identity provider's
  * key), AUTH_CONFIG (trust these issuers instead of the local provider, docs/identity.md), CONSOLE_ORIGIN (CORS),
- * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys; else .data/keys/payload-keys.json, created if missing).
+ * PAYLOAD_KEYS / PAYLOAD_KEYS_FILE (payload encryption keys; else .data/keys/payload-keys.json, created if missing),
+ * WORKER_WORKFLOW_THREADS / WORKER_MAX_CACHED_WORKFLOWS (the engine worker's, as `npm run worker` reads them).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { describeTarget, parseDatabaseTarget } from '../db/connection';
@@ -18,6 +19,7 @@ import { temporalConnectionOptions } from '../worker/temporal-connection';
 import { openDevIdentityProvider } from '../identity/dev-identity-provider';
 import { apiSecurity } from '../api/security-config';
 import { dataConverterFromEnv } from '../worker/codec/data-converter';
+import { engineTuningOptions } from '../worker/engine-tuning';
 import { dropOutputToClosedPipe } from './closed-output';
 
 dropOutputToClosedPipe();
@@ -50,17 +52,21 @@ const stack = await startStack({
   devserverPort: Number(env.DEVSERVER_PORT ?? 7233),
   namespace: env.TEMPORAL_NAMESPACE || 'default',
   seedPeople: Number(env.SEED_PEOPLE ?? 10_000),
+  workerOptions: engineTuningOptions(env),
   log,
 });
 const api = await serveApi(stack.wiring.service, { ops: stack.wiring.ops, readModel: stack.wiring.readModel, codec: stack.wiring.codec, console: stack.wiring.console, security, port: Number(env.PORT ?? 3000), hostname: env.HOST });
 // The ops CLI finds this process through the embedded database's lock and sends its commands here.
 stack.database.lock?.advertise({ apiUrl: api.url });
 
+// The engine's worker is the stack's first (worker/agency-worker.ts WORKER_ROLES).
+const engine = stack.workers[0]!.options;
 console.log(`
 Ready.
   Web console  ${api.url}/   (citizens and officers; sign in with a seeded person)
   HTTP API     ${api.url}   (health ${api.url}/health · procedures ${api.url}/procedures · OpenAPI ${api.url}/openapi.json)
   Temporal     ${stack.temporalAddress}   (namespace ${stack.namespace}${env.TEMPORAL_ADDRESS ? '' : ', embedded devserver'})
+  Workers      every agency's and the engine's (${engine.workflowThreadPoolSize} workflow thread${engine.workflowThreadPoolSize === 1 ? '' : 's'}, a cache of ${engine.maxCachedWorkflows} workflows)
   Registries   ${describeTarget(registries)}
   Identity     ${security.devIdentityProvider ? `local development provider: sign in at ${api.url}/auth/login or \`npm run -s token -- --as officer:justice:tp-01\`` : `issuers of ${env.AUTH_CONFIG}`}${env.TEMPORAL_ADDRESS ? '' : '; devserver authentication on'}
 Ctrl-C stops everything gracefully.

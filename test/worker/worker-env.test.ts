@@ -2,7 +2,7 @@
  * A worker's environment, through the real entry point against a real devserver: WORKER_METRICS_ADDRESS makes it
  * serve the SDK core's Prometheus metrics there, WORKER_MAX_CACHED_WORKFLOWS sizes the engine's workflow cache,
  * WORKER_WORKFLOW_THREADS its workflow threads (two unset), and a malformed value of any stops it at start with the
- * variable named.
+ * variable named; `npm start` runs its engine worker with the same two settings.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -98,5 +98,30 @@ describe("a worker's metrics, workflow cache and workflow threads", () => {
     const badThreads = await fails({ WORKER_WORKFLOW_THREADS: '0' });
     expect(badThreads.code).toBe(1);
     expect(badThreads.out).toContain('WORKER_WORKFLOW_THREADS must be a whole number from 1 to 64, got "0"');
+  }, 180_000);
+
+  it('npm start runs its engine worker with the same settings, and refuses a malformed one', async () => {
+    const [port, devserverPort] = [await freePort(), await freePort()];
+    const env = {
+      DATABASE_URL: join(dir, 'start-registries'),
+      DEVSERVER_DB: join(dir, 'start-devserver'),
+      IDENTITY_DIR: join(dir, 'start-identity'),
+      PAYLOAD_KEYS: formatPayloadKeys([generatePayloadKey()]),
+      PORT: String(port),
+      DEVSERVER_PORT: String(devserverPort),
+      SEED_PEOPLE: '200',
+      TEMPORAL_ADDRESS: '',
+    };
+    const stack = await start('scripts/start.ts', [], 'Ctrl-C stops everything', { ...env, WORKER_WORKFLOW_THREADS: '1', WORKER_MAX_CACHED_WORKFLOWS: '40' });
+    expect(stack.output()).toContain("Workers      every agency's and the engine's (1 workflow thread, a cache of 40 workflows)");
+    stack.child.kill('SIGKILL');
+
+    const refused = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env: { ...process.env, ...env, WORKER_WORKFLOW_THREADS: 'two' } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
+      );
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('WORKER_WORKFLOW_THREADS must be a whole number from 1 to 64, got "two"');
   }, 180_000);
 });
