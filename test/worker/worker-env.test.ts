@@ -26,6 +26,14 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs an entry point to its end with `env` over this process's: its exit code and everything it printed. */
+const runToExit = (args: string[], env: Record<string, string>) =>
+  new Promise<{ code: number | null; out: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
+    );
+  });
+
 describe("a worker's metrics, workflow cache and workflow threads", () => {
   it('WORKER_MAX_CACHED_WORKFLOWS: 0 or a whole number ≥ 2, unset for the SDK default', () => {
     expect(workflowCacheSize({})).toBeUndefined();
@@ -83,12 +91,7 @@ describe("a worker's metrics, workflow cache and workflow threads", () => {
     expect(oneThread.output()).toContain('workflow threads: 1');
     expect(oneThread.output()).not.toContain('workflow cache:');
 
-    const fails = (extra: Record<string, string>) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--agency', 'police'], { cwd: ROOT, env: { ...process.env, ...env, ...extra } }, (err, stdout, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
-        );
-      });
+    const fails = (extra: Record<string, string>) => runToExit(['worker/main.ts', '--agency', 'police'], { ...env, ...extra });
     const badAddress = await fails({ WORKER_METRICS_ADDRESS: 'localhost' });
     expect(badAddress.code).toBe(1);
     expect(badAddress.out).toContain('WORKER_METRICS_ADDRESS must be host:port');
@@ -116,11 +119,7 @@ describe("a worker's metrics, workflow cache and workflow threads", () => {
     expect(stack.output()).toContain("Workers      every agency's and the engine's (1 workflow thread, a cache of 40 workflows)");
     stack.child.kill('SIGKILL');
 
-    const refused = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env: { ...process.env, ...env, WORKER_WORKFLOW_THREADS: 'two' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
-      );
-    });
+    const refused = await runToExit(['scripts/start.ts'], { ...env, WORKER_WORKFLOW_THREADS: 'two' });
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('WORKER_WORKFLOW_THREADS must be a whole number from 1 to 64, got "two"');
   }, 180_000);
