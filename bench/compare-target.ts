@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { workerGrpcCompression } from '../worker/temporal-connection';
+import { EngineWorker } from '../worker/sandbox/engine-worker';
 import * as activities from '../devserver/harness/activities';
 import { LeanGrpcClient } from './lean-grpc-client';
 import { ProtocolWorker } from './protocol-worker';
@@ -67,14 +68,17 @@ async function sdkContender(address: string): Promise<Contender> {
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
   // As the engine's worker sets up its sandbox (bench/compare-workflows.ts), unless BENCH_COMPARE_SDK_SANDBOX=stock.
+  const sandbox = sdkSandbox(process.env);
   const workflowBundle = await bundleWorkflowCode({
-    ...sdkContenderBundleOptions(sdkSandbox(process.env)),
+    ...sdkContenderBundleOptions(sandbox),
     logger: new DefaultLogger('ERROR'),
   });
   // As production connects (worker/temporal-connection.ts): no request compression on loopback.
   const nativeConnection = await NativeConnection.connect({ address, ...workerGrpcCompression({}, address) });
   const taskQueue = `compare-sdk-${randomUUID().slice(0, 6)}`;
-  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities, ...SDK_WORKER_TUNING });
+  // The engine's set-up runs its workflows on the engine's workflow threads (worker/sandbox/), as the engine's worker.
+  const WorkerClass = sandbox === 'engine' ? EngineWorker : Worker;
+  const worker = await WorkerClass.create({ connection: nativeConnection, taskQueue, workflowBundle, activities, ...SDK_WORKER_TUNING });
   const mode = sdkStartMode(process.env);
   const eager = mode.eager;
   const grpcConnection = mode.client === 'grpc-js' ? await Connection.connect({ address }) : null;

@@ -2,7 +2,7 @@
  * `npm run bench:replay`: what a case out of the engine worker's workflow cache costs it — the replay of its history
  * before the new task is handled (bench:scale's decision on a random case among 10,000 or more open ones). One
  * birth-group case is run to its end on an in-memory stack (officers automated), its history fetched; then the SDK's
- * replayer (`Worker.runReplayHistories`, the engine's workflow bundle and payload codec) replays two cuts of it
+ * replayer (`EngineWorker.runReplayHistories`, the engine's workflow bundle and payload codec) replays two cuts of it
  * REPLAYS times each after WARMUP replays: the case as it waits for the justice officer, and the whole case. Prints
  * the CPU per replay of this process (the replayer runs the sandbox on this thread), events and workflow tasks.
  * Options: REPLAYS (300), WARMUP (50). Profile with `npx tsx --cpu-prof bench/replay-cost.ts` for the shares (our
@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import protoRoot, { type temporal } from '@temporalio/proto';
 import { startStack } from '../scripts/stack';
 import { engineBundleOptions } from '../worker/agency-worker';
+import { EngineWorker } from '../worker/sandbox/engine-worker';
 import { createDataConverter } from '../worker/codec/data-converter';
 import { createKeyring, generatePayloadKey } from '../worker/codec/keyring';
 import { caseWorkflowId } from '../workflows/case-client';
@@ -62,7 +63,8 @@ async function replayCpu(workflowBundle: { code: string }, dataConverter: Return
   const c0 = process.cpuUsage();
   // The read-model sink is not called during replay (as in production); it is declared so the workflow finds it.
   const sinks = { readModel: { projectCase: { fn: () => {}, callDuringReplay: false } } };
-  for await (const r of Worker.runReplayHistories({ workflowBundle, dataConverter, sinks } as Parameters<typeof Worker.runReplayHistories>[0], histories)) {
+  // As ops replay and the designer's replay run it (EngineWorker: no watchdog thread per call into the sandbox).
+  for await (const r of EngineWorker.runReplayHistories({ workflowBundle, dataConverter, sinks } as Parameters<typeof Worker.runReplayHistories>[0], histories)) {
     if (r.error) throw r.error;
   }
   const c = process.cpuUsage(c0);

@@ -1,6 +1,6 @@
 /**
  * Replay check: runs recorded case histories (committed fixtures, and optionally live histories from a server)
- * against the current workflow code with `Worker.runReplayHistories`, before deploying it. A nondeterminism error
+ * against the current workflow code with `EngineWorker.runReplayHistories`, before deploying it. A nondeterminism error
  * means running cases would break on the new code: keep the old behaviour behind a new procedure version.
  */
 import type { DataConverter } from '@temporalio/common';
@@ -11,9 +11,10 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 // Default export: the package is CommonJS, named imports fail under plain Node ESM (tsx).
 import protoRoot from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { WORKFLOWS_PATH } from '../worker/agency-worker';
+import { EngineWorker } from '../worker/sandbox/engine-worker';
 import { RUN_PROCEDURE_WORKFLOW } from '../workflows/definitions';
 import { DesignerError } from './errors';
 import { REPLAY_READ_MODEL_SINKS } from '../activities/projection/sinks';
@@ -139,7 +140,7 @@ export async function replayHistories(
   const byId = new Map(histories.map((h) => [h.workflowId, h]));
   if (byId.size !== histories.length) throw new DesignerError('DUPLICATE_WORKFLOW_ID', 'two histories share a workflow id: replay them separately');
   const outcomes: ReplayOutcome[] = [];
-  const results = Worker.runReplayHistories(
+  const results = EngineWorker.runReplayHistories(
     { workflowBundle, dataConverter: opts.dataConverter, sinks: REPLAY_READ_MODEL_SINKS },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );

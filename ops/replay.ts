@@ -10,8 +10,9 @@ import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from './proto';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { engineBundleOptions } from '../worker/agency-worker';
+import { EngineWorker } from '../worker/sandbox/engine-worker';
 import { caseRef, listCases, type CaseFilter, type OpsDeps } from './common';
 import { REPLAY_READ_MODEL_SINKS } from '../activities/projection/sinks';
 
@@ -97,7 +98,7 @@ async function replayAll(histories: HistoryAndWorkflowId[], opts: ReplayCodeOpti
   const report: ReplayReport = { replayed: 0, failures: [] };
   if (histories.length === 0) return report;
   const workflowBundle = await bundleOf(opts);
-  for await (const r of Worker.runReplayHistories({ workflowBundle, dataConverter: opts.dataConverter, sinks: REPLAY_READ_MODEL_SINKS }, histories)) {
+  for await (const r of EngineWorker.runReplayHistories({ workflowBundle, dataConverter: opts.dataConverter, sinks: REPLAY_READ_MODEL_SINKS }, histories)) {
     report.replayed++;
     if (r.error) {
       report.failures.push({

@@ -10,6 +10,7 @@ import { AGENCIES, AGENCY_IDS } from '../agencies/index';
 import type { AgencyModule } from '../agencies/agency-module';
 import { ENGINE_TASK_QUEUE } from '../workflows/task-queues';
 import { loadAgencyActivities, MissingRegistriesError, type AgencyActivityOptions } from './agency-modules';
+import { EngineWorker } from './sandbox/engine-worker';
 
 export type WorkerRole = AgencyId | 'engine';
 /** The engine's worker and one per agency of the list (agencies/index.ts). */
@@ -93,7 +94,8 @@ export async function createAgencyWorker(opts: AgencyWorkerOptions): Promise<Wor
     const { createReadModelActivities } = await import('../activities/projection/index');
     const { createReadModelSinks } = await import('../activities/projection/sinks');
     const { workflowsPath, preloadModules } = engineBundleOptions();
-    return Worker.create({
+    // The SDK's worker, its workflow threads watching a whole activation at a time (worker/sandbox/).
+    return EngineWorker.create({
       workflowThreadPoolSize: ENGINE_WORKFLOW_THREADS,
       ...base,
       activities: createReadModelActivities({ db: opts.db, clock: opts.clock }),

@@ -34,3 +34,13 @@ export async function growPastLimits(n: number, pad: number): Promise<number> {
   for (let i = 0; i < n; i++) await echo('y'.repeat(pad));
   return n;
 }
+
+/**
+ * Never yields: its first activation spins until the workflow thread's watchdog stops it (the SDK's
+ * isolateExecutionTimeout; test/worker/activation-watchdog.test.ts). Each retry of its workflow task spins again.
+ */
+export async function runaway(): Promise<number> {
+  let spins = 0;
+  while (spins >= 0) spins++;
+  return spins;
+}
