@@ -3,12 +3,13 @@
  * (ThreadedVMWorkflowCreator, WorkerThreadClient), each thread running worker/sandbox/workflow-thread.mjs, which
  * guards a whole activation with one watchdog instead of each of the SDK's calls into the sandbox (why, and what
  * it costs: that file's header and docs/performance.md, "One watchdog per activation"), and answers an activation
- * with its sink calls, which the SDK's Worker would ask for in a second round trip.
+ * with its sink calls, which the SDK's Worker would ask for in a second round trip; its promise hook is the SDK's with
+ * its functions compiled once per realm instead of per promise (worker/sandbox/promise-hook.mjs).
  *
  * The hook is the SDK's `protected static createWorkflowCreator`, the Worker's extension point for how workflows are
  * run; the thread speaks the SDK 1.24 thread protocol (test/worker/activation-watchdog.test.ts runs workflows on
  * it, a runaway one among them). Replays (`EngineWorker.runReplayHistories`) run as the SDK runs them, on the
- * calling thread, without the per-call watchdog their debug mode pays for no limit.
+ * calling thread, without the per-call watchdog their debug mode pays for no limit, with the same promise hook.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
@@ -26,6 +27,7 @@ import type { WorkerThreadInput } from '@temporalio/worker/lib/workflow/workflow
 import type { coresdk } from '@temporalio/proto';
 import type { SinkCall } from '@temporalio/workflow';
 import { createUnsafeRandomSource } from '@temporalio/workflow/lib/random-helpers';
+import { replaceSdkPromiseHook } from './promise-hook.mjs';
 import type { WorkflowBundleWithSourceMapAndFilename } from '@temporalio/worker/lib/workflow/workflow-worker-thread/input';
 
 /** `vm`'s "no timeout" (the SDK's option type says number; the SDK passes it on to `vm` as it is). */
@@ -108,7 +110,9 @@ export class EngineWorker extends Worker {
     // Debug mode (the SDK's replayers set it) runs workflows on the calling thread and promises not to limit their time,
     // yet still times every call with the largest timeout Node takes: the same, without a watchdog thread per call.
     if (compiledOptions.debugMode) {
-      return super.createWorkflowCreator(workflowBundle, { ...compiledOptions, isolateExecutionTimeoutMs: NO_TIMEOUT }, logger);
+      const creator = await super.createWorkflowCreator(workflowBundle, { ...compiledOptions, isolateExecutionTimeoutMs: NO_TIMEOUT }, logger);
+      replaceSdkPromiseHook(); // on this thread, as the engine's workflow threads do (promise-hook.mjs)
+      return creator;
     }
     return ActivationWatchdogCreator.create({
       workflowBundle,
