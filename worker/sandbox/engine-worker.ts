@@ -13,8 +13,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
-import { Worker } from '@temporalio/worker';
-import type { Logger } from '@temporalio/worker';
+import { Worker, type Logger } from '@temporalio/worker';
 import type { CompiledWorkerOptions } from '@temporalio/worker/lib/worker-options';
 import {
   ThreadedVMWorkflowCreator,
@@ -23,17 +22,16 @@ import {
   type ThreadedVMWorkflowCreatorOptions,
 } from '@temporalio/worker/lib/workflow/threaded-vm';
 import type { Workflow, WorkflowCreateOptions, WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
-import type { WorkerThreadInput } from '@temporalio/worker/lib/workflow/workflow-worker-thread/input';
+import type { WorkerThreadInput, WorkflowBundleWithSourceMapAndFilename } from '@temporalio/worker/lib/workflow/workflow-worker-thread/input';
 import type { coresdk } from '@temporalio/proto';
 import type { SinkCall } from '@temporalio/workflow';
 import { createUnsafeRandomSource } from '@temporalio/workflow/lib/random-helpers';
 import { replaceSdkPromiseHook } from './promise-hook.mjs';
-import type { WorkflowBundleWithSourceMapAndFilename } from '@temporalio/worker/lib/workflow/workflow-worker-thread/input';
 
 /** `vm`'s "no timeout" (the SDK's option type says number; the SDK passes it on to `vm` as it is). */
 const NO_TIMEOUT = undefined as unknown as number;
 
-export const WORKFLOW_THREAD_SCRIPT = fileURLToPath(new URL('./workflow-thread.mjs', import.meta.url));
+const WORKFLOW_THREAD_SCRIPT = fileURLToPath(new URL('./workflow-thread.mjs', import.meta.url));
 
 /**
  * The SDK's proxy of a workflow in a thread, with its sink calls taken in the activation's answer: the SDK's Worker asks

@@ -41,7 +41,6 @@ let workflowCreator;
 let workflowOf;
 
 function runGuarded(fn) {
-  if (timeoutMs === undefined) return fn();
   guardContext.guarded = fn;
   try {
     return guardScript.runInContext(guardContext, { timeout: timeoutMs, displayErrors: false });
@@ -77,13 +76,7 @@ function failedActivation(workflow, runId, err) {
       `a loop in workflow code?): ${err.message}`,
   );
   stopped.name = 'ActivationWatchdogTimeout';
-  let failure;
-  try {
-    failure = workflow.activator.errorToFailure(stopped);
-  } catch {
-    failure = { message: stopped.message, source: 'TypeScriptSDK' };
-  }
-  return { runId, failed: { failure } };
+  return { runId, failed: { failure: workflow.activator.errorToFailure(stopped) } };
 }
 
 /** The sink calls a workflow made since last asked, as the SDK's thread sends them: without the functions, which cannot cross threads. */
