@@ -10,6 +10,7 @@ import { decodeToken, encodeToken } from '../engine/tokens';
 import { failWorkflowTask, startWorkflowTask, stickyTimeout, workflowTaskResponse } from '../engine/workflow-task';
 import { completeWorkflowTask } from '../engine/commands';
 import { takeUpdateMessages } from '../engine/updates';
+import { startNewWorkflowTask } from '../engine/sync-match';
 import { answersOnlyRejections, rollbackSpeculativeTask } from '../engine/speculative';
 import {
   cancelActivity,
@@ -143,6 +144,13 @@ export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowSer
     return res;
   }
 
+  /** Queries waiting for this run's next task ride on the response. */
+  function withQueries(resp: Record<string, unknown>, runId: string, sched: number) {
+    const attached = queries.takeAttached(runId, sched);
+    if (attached.length) resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
+    return resp;
+  }
+
   return {
     async PollWorkflowTaskQueue(req, signal) {
       const ns = await engine.namespace(req.namespace);
@@ -150,12 +158,6 @@ export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowSer
       if (!queue) throw new InvalidArgumentError('TaskQueue is not set on request.');
       const identity = req.identity ?? '';
       const key = queueKey(ns.id, 'workflow', queue);
-      /** Queries waiting for this run's next task ride on the response. */
-      const withQueries = (resp: Record<string, unknown>, runId: string, sched: number) => {
-        const attached = queries.takeAttached(runId, sched);
-        if (attached.length) resp.queries = Object.fromEntries(attached.map((q) => [q.id, q.query]));
-        return resp;
-      };
       engine.stickyQueues.pollStarted(key);
       try {
         return await longPoll(
@@ -208,11 +210,17 @@ export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowSer
           const resp = await startActivity(ctx, sched, 1, req.identity ?? '', engine.ids.requestId());
           if (resp) activityTasks.push(resp);
         }
-        return { resetTo: 0, activityTasks };
+        // As Temporal's history service: asked for (returnNewWorkflowTask), the task this completion scheduled — events
+        // that arrived while the worker ran the last one, a forced task — is started for the same worker in this write
+        // and handed back with the answer, never queued nor polled for. (An update-only, speculative one is queued as before.)
+        const next = req.returnNewWorkflowTask ? await startNewWorkflowTask(ctx, req.identity ?? '', engine.ids.requestId()) : null;
+        return { resetTo: 0, activityTasks, next: next && { resp: next, runId: ctx.state.runId, sched: ctx.state.wft!.scheduledEventId } };
       }, { optimistic: isSimpleCompletion(req) });
       // The task's failure is committed; the worker learns why its command was refused.
       if ('invalid' in out && out.invalid) throw new InvalidArgumentError(out.invalid.message);
-      return { workflowTask: null, activityTasks: out.activityTasks, resetHistoryEventId: out.resetTo };
+      const next = 'next' in out ? out.next : null;
+      const workflowTask = next ? withQueries(next.resp, next.runId, next.sched) : null;
+      return { workflowTask, activityTasks: out.activityTasks, resetHistoryEventId: out.resetTo };
     },
 
     async RespondWorkflowTaskFailed(req) {

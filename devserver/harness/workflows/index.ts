@@ -187,6 +187,13 @@ export async function signalCounter(target: number): Promise<number> {
   return total;
 }
 
+/** `signalCounter`, whose first workflow task runs a local activity of `ms` first (signals can arrive meanwhile). */
+export async function slowStartSignalCounter(ms: number, target: number): Promise<number> {
+  const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '5s' });
+  await local.sleepFor(`slow-start-${workflowInfo().workflowId}`, ms);
+  return signalCounter(target);
+}
+
 /** Long activity that gets cancelled; cleanup activity runs in a non-cancellable scope. */
 export async function cancellableWithCleanup(key: string): Promise<string> {
   const acts = proxyActivities<typeof activities>({ startToCloseTimeout: '30s', heartbeatTimeout: '2s', retry: { maximumAttempts: 1 } });
