@@ -75,10 +75,14 @@ export async function syncMatchWorkflowTasks(work: Work, parked: ParkedPollers, 
   }
 }
 
-/** The run's workflow task scheduled by this unit, with its queue entry; null if none (or speculative, or queued by an earlier unit). */
+/**
+ * The run's workflow task scheduled by this unit, with its queue entry; null if none (or queued by an earlier unit). A
+ * speculative one (only for updates) is matched too, as Temporal's matching service gets it straight from history:
+ * started in the admission's write, its events still adjacent, so a rejection can still roll it back.
+ */
 function newWorkflowTask(ctx: RunContext): { wft: WorkflowTaskState; index: number } | null {
   const wft = ctx.state.wft;
-  if (!wft || wft.state !== 'scheduled' || wft.speculative) return null;
+  if (!wft || wft.state !== 'scheduled') return null;
   const index = ctx.tasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === wft.scheduledEventId && t.taskQueue === wft.taskQueue);
   return index < 0 ? null : { wft, index };
 }

@@ -212,7 +212,7 @@ export function taskHandlers(engine: Engine, queries: QueryManager): WorkflowSer
         }
         // As Temporal's history service: asked for (returnNewWorkflowTask), the task this completion scheduled — events
         // that arrived while the worker ran the last one, a forced task — is started for the same worker in this write
-        // and handed back with the answer, never queued nor polled for. (An update-only, speculative one is queued as before.)
+        // and handed back with the answer, never queued nor polled for (an update-only, speculative one too).
         const next = req.returnNewWorkflowTask ? await startNewWorkflowTask(ctx, req.identity ?? '', engine.ids.requestId()) : null;
         return { resetTo: 0, activityTasks, next: next && { resp: next, runId: ctx.state.runId, sched: ctx.state.wft!.scheduledEventId } };
       }, { optimistic: isSimpleCompletion(req) });

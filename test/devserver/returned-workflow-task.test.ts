@@ -176,4 +176,21 @@ describe('with the real SDK worker', () => {
     // The second task came back with the first's completion: no poll answered with it.
     expect(polls.answered - answeredBefore).toBe(0);
   }, 60_000);
+
+  it('so does an update (a speculative task): accepted, or rejected by its validator without a trace in history', async () => {
+    const workflowId = uid('slow-update');
+    const handle = await env.client.workflow.start('slowStartUpdatable', { taskQueue: env.taskQueue, workflowId, args: [1_500] });
+    await waitFor(async () => (await handle.fetchHistory()).events?.some((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_TASK_STARTED));
+    const answeredBefore = polls.answered;
+    // Both arrive while the first task runs its local activity; the task that delivers them comes back with its completion.
+    const [accepted, rejected] = await Promise.allSettled([handle.executeUpdate('increment', { args: [4] }), handle.executeUpdate('increment', { args: [-1] })]);
+    expect(accepted).toEqual({ status: 'fulfilled', value: 4 });
+    expect(rejected.status).toBe('rejected');
+    expect(polls.answered - answeredBefore).toBe(0);
+    await handle.signal('done');
+    expect(await handle.result()).toBe(4);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toHaveLength(1);
+    expect(JSON.stringify(events)).not.toContain('negative increments are rejected');
+  }, 60_000);
 });
