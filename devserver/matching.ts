@@ -51,16 +51,20 @@ export class Signals {
   }
 
   /**
-   * Resolves true when notified after `seenVersion`, false on timeout/abort. The registration is removed
-   * however the wait ends; a caller that stops waiting for another reason must abort `signal`.
+   * Resolves true when notified after `seenVersion`, false on timeout, on `signal`'s abort or once `until` settles (a
+   * caller's other reason to stop waiting: a plain promise, where an AbortSignal.any and the AbortController behind it
+   * cost a long poll ~40 µs). The registration is removed however the wait ends.
    */
-  wait(key: string, seenVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  wait(key: string, seenVersion: number, timeoutMs: number, signal?: AbortSignal, until?: Promise<unknown>): Promise<boolean> {
     if (this.version(key) !== seenVersion) return Promise.resolve(true);
     if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       let set = this.waiters.get(key);
       if (!set) this.waiters.set(key, (set = new Set()));
+      let finished = false;
       const done = (v: boolean) => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         const set = this.waiters.get(key);
@@ -72,6 +76,7 @@ export class Signals {
       const onAbort = () => done(false);
       const timer = setTimeout(() => done(false), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      until?.then(onAbort, onAbort);
       set.add(wake);
     });
   }

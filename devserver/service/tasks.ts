@@ -75,13 +75,9 @@ async function longPoll<T>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) return {};
     const slot = parking?.park();
-    // This wait ends with this iteration, whatever ends it (a sync match, the caller going away, the window):
-    // a registration left behind would swallow the wake-up of the next queued task.
-    const leave = new AbortController();
-    const waited = engine.signals.wait(key, v, remaining, AbortSignal.any([signal, leave.signal]));
-    await Promise.race([waited, ...(slot ? [slot.outcome] : [])]);
-    leave.abort();
-    const signalled = await waited;
+    // This wait ends with this iteration, whatever ends it (a sync match — the slot's outcome —, the caller going
+    // away, the window): a registration left behind would swallow the wake-up of the next queued task.
+    const signalled = await engine.signals.wait(key, v, remaining, signal, slot?.outcome);
     if (slot && !slot.cancel()) {
       // A unit of work holds this poller: take what it hands over (null: it failed, look again). A wake-up
       // for a queued task that came meanwhile goes to another poller.

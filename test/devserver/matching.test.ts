@@ -85,5 +85,16 @@ describe('Signals (wake-up registrations)', () => {
     signals.notify(key, 1);
     expect(await woken).toBe(true);
     expect(signals.waiting(key)).toBe(0);
+    // Ended by `until` (a poller's sync-match slot settled): the next notify reaches the live waiter, not this one.
+    let settle!: () => void;
+    const matched = signals.wait(key, signals.version(key), 60_000, undefined, new Promise<void>((r) => (settle = r)));
+    const live = signals.wait(key, signals.version(key), 60_000);
+    expect(signals.waiting(key)).toBe(2);
+    settle();
+    expect(await matched).toBe(false);
+    expect(signals.waiting(key)).toBe(1);
+    signals.notify(key, 1);
+    expect(await live).toBe(true);
+    expect(signals.waiting(key)).toBe(0);
   });
 });
