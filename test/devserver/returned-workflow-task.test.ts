@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '@temporalio/client';
+import { Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { startDevServer, type DevServer } from '../../devserver/index';
 import { queueKey } from '../../devserver/matching';
@@ -192,5 +192,24 @@ describe('with the real SDK worker', () => {
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain('negative increments are rejected');
+  }, 60_000);
+
+  it('a task handed back only to deliver an update the validator rejects is rolled back: no trace, and the run goes on', async () => {
+    const workflowId = uid('slow-reject');
+    const handle = await env.client.workflow.start('slowStartUpdatable', { taskQueue: env.taskQueue, workflowId, args: [1_500] });
+    await waitFor(async () => (await handle.fetchHistory()).events?.some((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_TASK_STARTED));
+    const answeredBefore = polls.answered;
+    const err = await handle.executeUpdate('increment', { args: [-1] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((err as WorkflowUpdateFailedError).cause?.message).toBe('negative increments are rejected');
+    expect(polls.answered - answeredBefore).toBe(0);
+    // The speculative task that carried it left nothing: one workflow task in history, no update event.
+    const after = (await handle.fetchHistory()).events ?? [];
+    expect(after.filter((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_TASK_STARTED)).toHaveLength(1);
+    expect(after.some((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toBe(false);
+    // The worker was told where history ends, and serves the run on from there.
+    expect(await handle.executeUpdate('increment', { args: [7] })).toBe(7);
+    await handle.signal('done');
+    expect(await handle.result()).toBe(7);
   }, 60_000);
 });
