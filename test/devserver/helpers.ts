@@ -103,6 +103,22 @@ export async function startEnv(label: string, opts: Partial<DevServerOptions> & 
   };
 }
 
+/** A devserver without a worker, for tests that speak the protocol themselves, and a client connection to it. */
+export async function startBareServer(label: string, opts: Partial<DevServerOptions> = {}): Promise<{ server: DevServer; connection: Connection; close(): Promise<void> }> {
+  const database = await freshDatabase(label);
+  const server = await startDevServer({ db: database.db, port: 0, longPollTimeoutMs: 10_000, logger: quietLogger, ...opts });
+  const connection = await Connection.connect({ address: server.address });
+  return {
+    server,
+    connection,
+    async close() {
+      await connection.close();
+      await server.stop();
+      await database.drop();
+    },
+  };
+}
+
 export const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 
 /** Asserts event ids are 1..n contiguous. */

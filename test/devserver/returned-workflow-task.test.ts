@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { startDevServer, type DevServer } from '../../devserver/index';
+import type { DevServer } from '../../devserver/index';
 import { queueKey } from '../../devserver/matching';
-import { freshDatabase, startEnv, uid, waitFor, type TestEnv } from './helpers';
+import { startBareServer, startEnv, uid, waitFor, type TestEnv } from './helpers';
 
 const ET = temporal.api.enums.v1.EventType;
 const CT = temporal.api.enums.v1.CommandType;
@@ -19,17 +19,12 @@ type Task = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
 let server: DevServer;
 let connection: Connection;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const fresh = await freshDatabase('returned_task');
-  drop = fresh.drop;
-  server = await startDevServer({ db: fresh.db, port: 0, longPollTimeoutMs: 10_000, logger: { info() {}, warn() {}, error: console.error } });
-  connection = await Connection.connect({ address: server.address });
+  ({ server, connection, close } = await startBareServer('returned_task'));
 });
 afterAll(async () => {
-  await connection?.close();
-  await server?.stop();
-  await drop?.();
+  await close?.();
 });
 
 const svc = () => connection.workflowService;

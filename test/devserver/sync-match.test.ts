@@ -7,25 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { startDevServer, type DevServer } from '../../devserver/index';
+import type { DevServer } from '../../devserver/index';
 import { queueKey } from '../../devserver/matching';
 import { ParkedPollers } from '../../devserver/engine/sync-match';
 import { dsTasks } from '../../devserver/storage/schema';
-import { freshDatabase, waitFor } from './helpers';
+import { startBareServer, waitFor } from './helpers';
 
 let server: DevServer;
 let connection: Connection;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const fresh = await freshDatabase('sync_match');
-  drop = fresh.drop;
-  server = await startDevServer({ db: fresh.db, port: 0, longPollTimeoutMs: 10_000, logger: { info() {}, warn() {}, error: console.error } });
-  connection = await Connection.connect({ address: server.address });
+  ({ server, connection, close } = await startBareServer('sync_match'));
 });
 afterAll(async () => {
-  await connection?.close();
-  await server?.stop();
-  await drop?.();
+  await close?.();
 });
 
 describe('sync match through the gRPC surface', () => {
