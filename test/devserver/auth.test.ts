@@ -134,6 +134,34 @@ describe('devserver authentication', () => {
     expect(history.history?.events?.map((e) => e.eventType)).toContain(ET.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
   });
 
+  it('binds a workflow task handed back with a completion to the same queue: its worker answers it, another may not', async () => {
+    const api = await as('api', ['default:write']);
+    const engine = await as('worker:engine', ['default:write']);
+    const police = await as('worker:police', ['default:write']);
+    const workflowId = `case-${randomUUID()}`;
+    const { runId } = await api.startWorkflowExecution({ namespace: 'default', workflowId, workflowType: { name: 'runProcedure' }, taskQueue: { name: 'engine' }, requestId: randomUUID() });
+    // The queue is shared with the other tests' runs: take this run's task.
+    let first = await engine.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: 'engine' }, identity: 'engine-1' });
+    for (let polls = 1; first.workflowExecution?.runId !== runId && polls < 20; polls++) {
+      first = await engine.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: 'engine' }, identity: 'engine-1' });
+    }
+    expect(first.workflowExecution?.runId).toBe(runId);
+    await api.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId, runId }, signalName: 'meanwhile', requestId: randomUUID() });
+    const done = await engine.respondWorkflowTaskCompleted({ namespace: 'default', taskToken: first.taskToken, identity: 'engine-1', returnNewWorkflowTask: true });
+    const next = done.workflowTask!;
+    expect(next.workflowExecution?.runId).toBe(runId);
+    const complete = (svc: Connection['workflowService']) =>
+      svc.respondWorkflowTaskCompleted({
+        namespace: 'default',
+        taskToken: next.taskToken,
+        commands: [{ commandType: ET.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+      });
+    expect(await grpcCode(complete(police))).toMatchObject({ code: PERMISSION_DENIED, details: expect.stringContaining('may not use task queue "engine"') });
+    expect((await grpcCode(complete(engine))).code).toBe(0);
+    const d = await api.describeWorkflowExecution({ namespace: 'default', execution: { workflowId, runId } });
+    expect(d.workflowExecutionInfo?.status).toBe(ET.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+  });
+
   it('with authentication off, checks nothing', async () => {
     const anonymous = await connect(undefined, open.address);
     expect((await grpcCode(anonymous.describeNamespace({ namespace: 'default' }))).code).toBe(0);
